@@ -1,0 +1,41 @@
+// The patchops command line: builds the program, runs one command, maps failures to exit codes.
+import { Command, CommanderError } from "commander";
+import { EXIT, UsageError } from "./errors.js";
+import { processIo, type Io } from "./io.js";
+import { registerValidate } from "./validate.js";
+import { registerWindows } from "./windows.js";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("patchops")
+    .description("GitOps for update management: policy as YAML in Git, reconciled into deployment jobs")
+    .option("--debug", "print stack traces of internal errors")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError("(run patchops --help for usage)");
+  registerValidate(program, io);
+  registerWindows(program, io);
+  return program;
+}
+
+/** Runs the CLI with the given argv (as process.argv) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io & { code: number } = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync([...argv]);
+    return io.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.err(`patchops: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`patchops: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (debug) io.err(`${(err as Error)?.stack ?? ""}\n`);
+    else io.err("(run again with --debug for details, and please report it)\n");
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,87 @@
+// Diagnostics: user mistakes as values with a stable code and a position, never exceptions.
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+}
+
+/** Every code patchops reports, with what it means and how to fix it (the README's table is checked against this). */
+export const DIAGNOSTIC_CODES = {
+  "yaml-syntax": "The file is not valid YAML. Fix the syntax at the position shown.",
+  "duplicate-key": "A mapping repeats a key; YAML would silently keep one. Remove or rename the duplicate.",
+  "alias-limit": "The document expands too many aliases (a 'billion laughs' bomb). Write the values out.",
+  "forbidden-key": "`__proto__`, `constructor` and `prototype` are refused as keys. Rename the key.",
+  "file-too-large": "A policy file is larger than 1 MiB. Split it; no real policy document needs that much.",
+  "binary-file": "The file holds NUL bytes. Policy folders hold YAML text only.",
+  "not-utf8": "The file is not UTF-8. Re-save it as UTF-8.",
+  "empty-file": "The file holds no document. Delete it or write the document.",
+  "multi-document": "The file holds more than one YAML document. Put one document per file.",
+  "symlink-outside-repo": "A symbolic link points outside the repository, so its content is not under review. Replace it with the file.",
+  "unreadable-file": "The file could not be read.",
+  "stray-file": "A file that is not YAML sits in a policy folder and is ignored. Move or rename it.",
+  "unknown-kind": "`kind` is not one of the patchops kinds.",
+  "api-version": "`apiVersion` must be patchops/v1.",
+  "wrong-folder": "The document's kind does not belong in this folder (see the repository layout).",
+  "schema": "A field is missing, unknown, of the wrong type or out of range. The message names the field and what it must be.",
+  "name-mismatch": "`metadata.name` must equal the file name without .yaml.",
+  "duplicate-name": "Two documents of one kind share a name.",
+  "duplicate-update-id": "Two Update files carry the same `spec.id`.",
+  "missing-document": "A required document (policies/policy.yaml or policies/cab.yaml) is missing.",
+  "unknown-timetable": "An assignment names a timetable that does not exist.",
+  "unknown-period": "A host's period is neither a period of its timetable's standard cycle nor one of its recurring windows.",
+  "unknown-update": "An id in requires, supersedes, a baseline, an exemption or a rule names no Update file.",
+  "host-assigned-twice": "A host appears in more than one assignment (or twice in one). A host has exactly one period.",
+  "cluster-same-day": "Two nodes of one cluster are on the same day (or the same recurring window), so an emergency or standard run could take both down.",
+  "exemption-expired": "The exemption's expiry date has passed; it no longer protects anything. Renew it by pull request or delete it.",
+  "exemption-too-long": "The exemption expires later than PatchPolicy's exemptions.maxDays allows.",
+  "exemption-no-target": "An exemption names neither hosts nor a selector.",
+  "cycle": "supersedes or requires form a cycle.",
+  "superseded-approved": "An approved update is superseded by another approved update; only the newest is deployed.",
+  "missing-severity": "A security update carries no severity, so its timeline cannot be decided.",
+  "rfc-incomplete": "An update on the emergency timeline must answer every RFC question.",
+  "rfc-todo": "An RFC field still says TODO. A person must answer it before the change can merge.",
+  "emergency-sla": "The timetable's emergency timeline cannot finish within PatchPolicy's sla.emergencyHours.",
+  "invalid-time-zone": "The timetable's timeZone is not a known IANA zone.",
+  "invalid-recurrence": "A recurring window needs exactly one valid rrule or cron expression.",
+  "rejected-required": "A baseline requires an update that is rejected.",
+  "rules-disagree": "Two approval rules match the same update but imply different timelines or delays.",
+  "inventory-malformed": "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
+  "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
+  "inventory-unreadable": "An inventory file could not be read or its format recognised.",
+  "cluster-window": "A plan would put two nodes of one cluster in the same window.",
+  "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
+  "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function diagnostic(
+  code: DiagnosticCode,
+  severity: Severity,
+  message: string,
+  where: { file?: string | null; line?: number | null; column?: number | null } = {},
+): Diagnostic {
+  return { code, severity, message, file: where.file ?? null, line: where.line ?? null, column: where.column ?? null };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** Orders diagnostics by file, line, column and code so output is stable. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort(
+    (a, b) =>
+      (a.file ?? "").localeCompare(b.file ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}

@@ -1,0 +1,198 @@
+// Reads every policy document of a source into a typed, positioned PolicySet.
+import type { z } from "zod";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { AssignmentSpec } from "../model/assignment.js";
+import type { BaselineSpec } from "../model/baseline.js";
+import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
+import { API_VERSION } from "../model/common.js";
+import type { ExemptionSpec } from "../model/exemption.js";
+import { KIND_BY_NAME, kindForPath } from "../model/kinds.js";
+import type { PatchPolicySpec } from "../model/policy.js";
+import type { ApprovalRuleSpec } from "../model/rule.js";
+import type { TimetableSpec } from "../model/timetable.js";
+import type { UpdateSpec } from "../model/update.js";
+import { checkSchema } from "./schema-check.js";
+import type { PolicySource, SourceEntry } from "./source.js";
+import { MAX_FILE_BYTES, locate, parseYamlFile, type ParsedYaml } from "./yaml-file.js";
+
+export interface Located {
+  file: string;
+  line: number | null;
+  column: number | null;
+}
+
+export interface LoadedDoc<S> {
+  kind: string;
+  file: string;
+  name: string;
+  spec: S;
+  /** Where a path inside the document sits, e.g. ["spec", "hosts", 3, "name"]. */
+  at(path: readonly (string | number)[]): Located;
+}
+
+export interface PolicySet {
+  source: { label: string; revision: string | null };
+  policy: LoadedDoc<PatchPolicySpec> | null;
+  cab: LoadedDoc<ChangeAdvisoryBoardSpec> | null;
+  updates: LoadedDoc<UpdateSpec>[];
+  rules: LoadedDoc<ApprovalRuleSpec>[];
+  exemptions: LoadedDoc<ExemptionSpec>[];
+  baselines: LoadedDoc<BaselineSpec>[];
+  timetables: LoadedDoc<TimetableSpec>[];
+  assignments: LoadedDoc<AssignmentSpec>[];
+}
+
+const IGNORED = new Set([".gitkeep", "README.md", ".keep"]);
+
+function emptySet(source: PolicySource): PolicySet {
+  return {
+    source: { label: source.label, revision: source.revision },
+    policy: null,
+    cab: null,
+    updates: [],
+    rules: [],
+    exemptions: [],
+    baselines: [],
+    timetables: [],
+    assignments: [],
+  };
+}
+
+function baseName(path: string): string {
+  const file = path.slice(path.lastIndexOf("/") + 1);
+  return file.replace(/\.ya?ml$/, "");
+}
+
+function docOf<S>(parsed: ParsedYaml, kind: string, name: string, spec: S): LoadedDoc<S> {
+  return {
+    kind,
+    file: parsed.file,
+    name,
+    spec,
+    at: (path) => ({ file: parsed.file, ...locate(parsed, path) }),
+  };
+}
+
+/** Checks one entry's bytes, envelope and schema; returns the typed document or diagnostics. */
+async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>; diagnostics: Diagnostic[] }> {
+  const file = entry.path;
+  if (entry.type === "symlink-outside") {
+    return { diagnostics: [diagnostic("symlink-outside-repo", "error", `${file} is a symbolic link to ${entry.target}, outside the repository`, { file })] };
+  }
+  if (entry.type === "unreadable") {
+    return { diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${entry.reason}`, { file })] };
+  }
+  const leaf = file.slice(file.lastIndexOf("/") + 1);
+  if (!/\.ya?ml$/.test(leaf)) {
+    if (IGNORED.has(leaf)) return { diagnostics: [] };
+    return { diagnostics: [diagnostic("stray-file", "warning", `${file} is not a .yaml file and is ignored`, { file })] };
+  }
+  if (entry.size > MAX_FILE_BYTES) {
+    return {
+      diagnostics: [diagnostic("file-too-large", "error", `${file} is ${entry.size} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, { file })],
+    };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await entry.read();
+  } catch (err) {
+    return { diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${(err as Error).message}`, { file })] };
+  }
+  const { parsed, diagnostics } = parseYamlFile(file, bytes);
+  if (!parsed) return { diagnostics };
+  const value = parsed.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { diagnostics: [diagnostic("schema", "error", "the document must be a mapping with apiVersion, kind, metadata and spec", { file, ...locate(parsed, []) })] };
+  }
+  const v = value as Record<string, unknown>;
+  const out: Diagnostic[] = [];
+  if (v.apiVersion !== API_VERSION) {
+    out.push(
+      diagnostic("api-version", "error", `apiVersion must be ${API_VERSION} (found ${v.apiVersion === undefined ? "nothing" : JSON.stringify(v.apiVersion)})`, {
+        file,
+        ...locate(parsed, v.apiVersion === undefined ? [] : ["apiVersion"]),
+      }),
+    );
+  }
+  const info = typeof v.kind === "string" ? KIND_BY_NAME.get(v.kind) : undefined;
+  if (!info) {
+    out.push(
+      diagnostic("unknown-kind", "error", `kind must be one of ${[...KIND_BY_NAME.keys()].join(", ")} (found ${v.kind === undefined ? "nothing" : JSON.stringify(v.kind)})`, {
+        file,
+        ...locate(parsed, v.kind === undefined ? [] : ["kind"]),
+      }),
+    );
+    return { diagnostics: out };
+  }
+  const expected = kindForPath(file);
+  if (expected?.kind !== info.kind) {
+    const where = info.location.file ? `${info.location.dir}/${info.location.file}` : `${info.location.dir}/`;
+    out.push(diagnostic("wrong-folder", "error", `a ${info.kind} belongs in ${where}, not ${file}`, { file, ...locate(parsed, ["kind"]) }));
+  }
+  // With a foreign apiVersion the fields may mean something else: do not pile schema errors on it.
+  if (out.some((d) => d.code === "api-version")) return { diagnostics: out };
+  const schemaDiagnostics = checkSchema(parsed, info.schema);
+  out.push(...schemaDiagnostics);
+  if (schemaDiagnostics.length > 0) return { diagnostics: out };
+  const typed = (info.schema as z.ZodType<{ metadata: { name: string }; spec: unknown }>).safeParse(value);
+  if (!typed.success) {
+    for (const issue of typed.error.issues) {
+      out.push(diagnostic("schema", "error", `${issue.path.join(".")}: ${issue.message}`, { file, ...locate(parsed, issue.path as (string | number)[]) }));
+    }
+    return { diagnostics: out };
+  }
+  const name = typed.data.metadata.name;
+  if (!info.location.file && name !== baseName(file)) {
+    out.push(
+      diagnostic("name-mismatch", "error", `metadata.name is '${name}' but the file is named '${baseName(file)}.yaml'`, {
+        file,
+        ...locate(parsed, ["metadata", "name"]),
+      }),
+    );
+  }
+  return { doc: docOf(parsed, info.kind, name, typed.data.spec), diagnostics: out };
+}
+
+/** Loads and checks every file of the source; cross-file rules are the validator's. */
+export async function loadPolicySet(source: PolicySource): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
+  const entries = await source.list();
+  const set = emptySet(source);
+  const diagnostics: Diagnostic[] = [];
+  const results: { doc?: LoadedDoc<unknown>; diagnostics: Diagnostic[] }[] = [];
+  const BATCH = 64;
+  for (let i = 0; i < entries.length; i += BATCH) {
+    results.push(...(await Promise.all(entries.slice(i, i + BATCH).map(loadEntry))));
+  }
+  for (const r of results) {
+    diagnostics.push(...r.diagnostics);
+    const doc = r.doc;
+    if (!doc) continue;
+    switch (doc.kind) {
+      case "PatchPolicy":
+        set.policy = doc as LoadedDoc<PatchPolicySpec>;
+        break;
+      case "ChangeAdvisoryBoard":
+        set.cab = doc as LoadedDoc<ChangeAdvisoryBoardSpec>;
+        break;
+      case "Update":
+        set.updates.push(doc as LoadedDoc<UpdateSpec>);
+        break;
+      case "ApprovalRule":
+        set.rules.push(doc as LoadedDoc<ApprovalRuleSpec>);
+        break;
+      case "Exemption":
+        set.exemptions.push(doc as LoadedDoc<ExemptionSpec>);
+        break;
+      case "Baseline":
+        set.baselines.push(doc as LoadedDoc<BaselineSpec>);
+        break;
+      case "Timetable":
+        set.timetables.push(doc as LoadedDoc<TimetableSpec>);
+        break;
+      case "Assignment":
+        set.assignments.push(doc as LoadedDoc<AssignmentSpec>);
+        break;
+    }
+  }
+  return { set, diagnostics: sortDiagnostics(diagnostics) };
+}

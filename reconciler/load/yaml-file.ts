@@ -1,0 +1,178 @@
+// Turns the bytes of one policy file into a YAML document with positions, or diagnostics.
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_ALIAS_COUNT = 100;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export interface ParsedYaml {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  value: unknown;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export function positionOf(lines: LineCounter, offset: number): Position {
+  const p = lines.linePos(offset);
+  return { line: p.line, column: p.col };
+}
+
+/** Position of the node at `path` in the document, or of its nearest existing ancestor. */
+export function locate(parsed: Pick<ParsedYaml, "doc" | "lines">, path: readonly (string | number)[], keyOf = false): Position {
+  let node: unknown = parsed.doc.contents;
+  let best: Node | null = (node as Node) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      if (keyOf && i === path.length - 1 && isScalar(pair.key)) {
+        best = pair.key;
+        break;
+      }
+      node = pair.value;
+      if (node) best = node as Node;
+      else {
+        best = pair.key as Node;
+        break;
+      }
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!item) break;
+      node = item;
+      best = item as Node;
+    } else break;
+  }
+  const offset = best?.range?.[0] ?? 0;
+  return positionOf(parsed.lines, offset);
+}
+
+function decode(file: string, bytes: Buffer): { text: string } | { diagnostic: Diagnostic } {
+  if (bytes.includes(0)) {
+    return { diagnostic: diagnostic("binary-file", "error", `${file} is a binary file (it holds NUL bytes), not YAML`, { file, line: 1, column: 1 }) };
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text };
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return { diagnostic: diagnostic("not-utf8", "error", `${file} is not valid UTF-8 (first bad byte at offset ${bad})`, { file, ...lineColumnAtByte(bytes, bad) }) };
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 1; i <= bytes.length; i++) {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, i));
+    } catch {
+      // A truncated multi-byte sequence at the end is fine; a bad one fails for every longer prefix too.
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, Math.min(bytes.length, i + 3)));
+      } catch {
+        return i - 1;
+      }
+    }
+  }
+  return 0;
+}
+
+function lineColumnAtByte(bytes: Buffer, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) ((line += 1), (start = i + 1));
+  return { line, column: offset - start + 1 };
+}
+
+/** Parses one file: size, encoding, syntax, duplicate keys, alias bombs, one document, forbidden keys. */
+export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return {
+      diagnostics: [
+        diagnostic("file-too-large", "error", `${file} is ${bytes.length} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, { file }),
+      ],
+    };
+  }
+  const decoded = decode(file, bytes);
+  if ("diagnostic" in decoded) return { diagnostics: [decoded.diagnostic] };
+  const text = decoded.text.startsWith("\uFEFF") ? decoded.text.slice(1) : decoded.text;
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const diagnostics: Diagnostic[] = [];
+  const real = list.filter((d) => d.contents !== null || d.errors.length > 0);
+  if (real.length === 0) {
+    return { diagnostics: [diagnostic("empty-file", "error", `${file} holds no YAML document`, { file, line: 1, column: 1 })] };
+  }
+  for (const d of real) {
+    for (const e of d.errors) {
+      const pos = positionOf(lines, e.pos[0]);
+      const code = e.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
+      const msg = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      diagnostics.push(diagnostic(code, "error", msg, { file, ...pos }));
+    }
+  }
+  if (real.length > 1) {
+    const second = real[1]!;
+    const pos = positionOf(lines, second.range[0]);
+    diagnostics.push(diagnostic("multi-document", "error", `${file} holds ${real.length} YAML documents; put one document in each file`, { file, ...pos }));
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const doc = real[0]!;
+  const forbidden = findForbiddenKeys(doc.contents);
+  if (forbidden.length > 0) {
+    return {
+      diagnostics: forbidden.map((k) =>
+        diagnostic("forbidden-key", "error", `the key '${String(k.value)}' is not allowed`, { file, ...positionOf(lines, k.range?.[0] ?? 0) }),
+      ),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      return {
+        diagnostics: [
+          diagnostic("alias-limit", "error", `the document expands more than ${MAX_ALIAS_COUNT} aliases; write the values out instead`, {
+            file,
+            ...firstAliasPosition(doc, lines),
+          }),
+        ],
+      };
+    }
+    return { diagnostics: [diagnostic("yaml-syntax", "error", (err as Error).message, { file, line: 1, column: 1 })] };
+  }
+  return { parsed: { file, doc, lines, value }, diagnostics: [] };
+}
+
+function findForbiddenKeys(root: unknown): { value: unknown; range?: [number, number, number] | null }[] {
+  const found: { value: unknown; range?: [number, number, number] | null }[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) found.push(pair.key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return found.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+}
+
+function firstAliasPosition(doc: Document.Parsed, lines: LineCounter): Position {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.shift();
+    if (isAlias(node)) return positionOf(lines, node.range?.[0] ?? 0);
+    if (isMap(node)) for (const p of node.items) stack.push(p.value);
+    else if (isSeq(node)) stack.push(...node.items);
+  }
+  return { line: 1, column: 1 };
+}

@@ -1,0 +1,29 @@
+// The native scanned-inventory record: one host as a scanner last saw it.
+import { z } from "zod";
+import { OsFamily, UpdateId } from "./common.js";
+
+export const InventoryRecord = z
+  .strictObject({
+    host: z.string().min(1).max(253),
+    scannedAt: z.iso.datetime({ offset: true }),
+    os: z.strictObject({
+      family: OsFamily,
+      name: z.string().min(1).optional(),
+      version: z.string().regex(/^\d+(\.\d+)*$/),
+    }),
+    installed: z.array(UpdateId),
+    pendingReboot: z.boolean().default(false),
+    pendingRebootUpdates: z
+      .array(UpdateId)
+      .optional()
+      .meta({ description: "Updates installed but waiting for the restart; without it, a pending reboot holds every installed update that may need one." }),
+    products: z.array(z.strictObject({ name: z.string().min(1), version: z.string().regex(/^\d+(\.\d+)*$/).optional() })).default([]),
+    features: z.array(z.string().min(1)).default([]),
+    agent: z
+      .strictObject({ name: z.string().optional(), version: z.string().optional(), healthy: z.boolean().optional() })
+      .optional()
+      .meta({ description: "The scanning agent; healthy: false makes the host stale." }),
+  })
+  .meta({ title: "InventoryRecord", description: "One scanned host (examples/inventory.jsonl holds one per line)." });
+
+export type InventoryRecord = z.infer<typeof InventoryRecord>;

@@ -1,0 +1,110 @@
+// The plan artifact: plan.json, one host line and one job line, as the reconciler writes them.
+import { z } from "zod";
+
+export const HostStatus = z.enum(["compliant", "noncompliant", "stale", "unmanaged", "unscanned"]);
+export const UpdateState = z.enum([
+  "installed",
+  "superseded",
+  "missing",
+  "overdue",
+  "not-applicable",
+  "exempt",
+  "deferred",
+  "blocked",
+  "pending-reboot",
+  "rejected-installed",
+]);
+export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify"]);
+export const JobTimeline = z.enum(["emergency", "standard", "pilot", "recurring", "immediate"]);
+
+const Instant = z.iso.datetime();
+const Step = z.strictObject({ name: z.string(), run: z.string() });
+
+export const Job = z
+  .strictObject({
+    id: z.string().regex(/^[0-9a-f]{16}$/),
+    type: JobType,
+    host: z.string(),
+    owner: z.string().nullable(),
+    updates: z.array(z.string()).meta({ description: "In install order." }),
+    timeline: JobTimeline,
+    period: z.string().nullable(),
+    window: z.strictObject({ start: Instant, end: Instant }),
+    deadline: Instant,
+    enforcement: z.strictObject({ forceInstall: z.boolean(), forceRestart: z.boolean() }),
+    priority: z.enum(["high", "normal"]),
+    pre: z.array(Step),
+    post: z.array(Step),
+    reason: z.strictObject({
+      summary: z.string(),
+      files: z.array(z.string()),
+      commit: z.string().nullable(),
+    }),
+  })
+  .meta({ title: "Job", description: "One line of jobs.ndjson." });
+
+export const HostResult = z
+  .strictObject({
+    host: z.string(),
+    status: HostStatus,
+    owner: z.string().nullable(),
+    period: z.string().nullable(),
+    cluster: z.string().nullable(),
+    role: z.string().nullable(),
+    scannedAt: z.string().nullable(),
+    baselines: z.array(z.string()),
+    updates: z.record(z.string(), UpdateState),
+    aboveBaseline: z.array(z.string()).meta({ description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one." }),
+    blockedBy: z.record(z.string(), z.array(z.string())).optional(),
+    held: z.array(z.string()).optional().meta({ description: "Updates whose broad jobs wait for the pilot wave." }),
+    exemptions: z.array(z.string()).optional(),
+    notes: z.array(z.string()).optional(),
+  })
+  .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
+
+export const Plan = z
+  .strictObject({
+    apiVersion: z.literal("patchops/v1"),
+    kind: z.literal("Plan"),
+    now: Instant,
+    policyRevision: z.string().nullable(),
+    approvalVerification: z.enum(["verified", "trusted-local", "off"]),
+    shard: z.string().nullable(),
+    summary: z.strictObject({
+      hosts: z.number().int(),
+      byStatus: z.record(HostStatus, z.number().int()),
+      jobs: z.record(JobType, z.number().int()),
+      updates: z.record(
+        z.string(),
+        z.strictObject({
+          decision: z.enum(["approved", "rejected", "pending"]),
+          decidedBy: z.string().nullable(),
+          timeline: z.enum(["emergency", "standard"]),
+          approvedAt: z.string().nullable(),
+          states: z.record(UpdateState, z.number().int()),
+          held: z
+            .strictObject({ pilotHosts: z.number().int(), installed: z.number().int(), ratio: z.number(), required: z.number() })
+            .nullable(),
+          unverified: z.string().nullable().optional(),
+        }),
+      ),
+    }),
+    pilot: z.strictObject({ hosts: z.array(z.string()), window: z.strictObject({ start: Instant, end: Instant }).nullable() }),
+    findings: z.array(
+      z.strictObject({
+        code: z.string(),
+        severity: z.enum(["error", "warning", "info"]),
+        message: z.string(),
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+      }),
+    ),
+  })
+  .meta({ title: "Plan", description: "plan.json: the reviewable artifact of one reconcile." });
+
+export type HostStatus = z.infer<typeof HostStatus>;
+export type UpdateState = z.infer<typeof UpdateState>;
+export type Job = z.infer<typeof Job>;
+export type HostResult = z.infer<typeof HostResult>;
+export type Plan = z.infer<typeof Plan>;
+export type JobType = z.infer<typeof JobType>;

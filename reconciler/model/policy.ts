@@ -1,0 +1,45 @@
+// The PatchPolicy kind: fleet-wide rules for timelines, SLAs, enforcement and escalation.
+import { z } from "zod";
+import { Selector, envelope } from "./common.js";
+
+const Step = z.strictObject({
+  name: z.string().min(1),
+  run: z.string().min(1).meta({ description: "What the deployment tool runs, e.g. a script or a module call." }),
+});
+
+export const PatchPolicySpec = z.strictObject({
+  timelines: z
+    .strictObject({
+      critical: z.enum(["emergency", "standard"]).default("emergency"),
+      important: z.enum(["emergency", "standard"]).default("standard"),
+      moderate: z.enum(["emergency", "standard"]).default("standard"),
+      low: z.enum(["emergency", "standard"]).default("standard"),
+    })
+    .default({ critical: "emergency", important: "standard", moderate: "standard", low: "standard" }),
+  sla: z
+    .strictObject({
+      emergencyHours: z.number().int().min(1).default(24),
+      standardDays: z.number().int().min(1).default(7),
+    })
+    .default({ emergencyHours: 24, standardDays: 7 }),
+  enforcement: z
+    .strictObject({ forceInstall: z.boolean().default(true), forceRestart: z.boolean().default(true) })
+    .default({ forceInstall: true, forceRestart: true }),
+  escalation: z
+    .strictObject({ afterHours: z.number().int().min(0).default(24), action: z.enum(["isolate", "notify"]).default("notify") })
+    .default({ afterHours: 24, action: "notify" }),
+  staleAfterHours: z.number().int().min(1).default(24),
+  exemptions: z.strictObject({ maxDays: z.number().int().min(1).max(366).default(90) }).default({ maxDays: 90 }),
+  pilot: z
+    .strictObject({
+      minSuccessRatio: z.number().min(0).max(1).default(0.95),
+      hosts: z.union([z.literal("auto"), Selector]).default("auto"),
+    })
+    .default({ minSuccessRatio: 0.95, hosts: "auto" }),
+  hooks: z
+    .strictObject({ pre: z.array(Step).default([]), post: z.array(Step).default([]) })
+    .default({ pre: [], post: [] }),
+});
+
+export const PatchPolicyDoc = envelope("PatchPolicy", PatchPolicySpec, "Fleet-wide patch policy (policies/policy.yaml).");
+export type PatchPolicySpec = z.infer<typeof PatchPolicySpec>;

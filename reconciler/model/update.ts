@@ -1,0 +1,75 @@
+// The Update kind: one request for change (RFC) approving or rejecting one vendor update.
+import { z } from "zod";
+import { Cve, IsoDate, OsFamily, UpdateId, VersionRange, envelope } from "./common.js";
+
+export const Classification = z.enum([
+  "security",
+  "critical",
+  "update",
+  "hotfix",
+  "rollup",
+  "service-pack",
+  "feature-pack",
+  "synthetic",
+]);
+export const Severity = z.enum(["critical", "important", "moderate", "low"]);
+export const Decision = z.enum(["approved", "rejected"]);
+export const TimelineName = z.enum(["emergency", "standard"]);
+
+export const RfcAnswers = z
+  .strictObject({
+    change: z.string().min(1).optional().meta({ description: "What the change is." }),
+    vulnerability: z.string().min(1).optional().meta({ description: "Which vulnerability it closes." }),
+    servicesImpacted: z.string().min(1).optional(),
+    concurrentDeployment: z.string().min(1).optional().meta({ description: "Whether an update is already being deployed for that service." }),
+    countermeasures: z.string().min(1).optional().meta({ description: "Countermeasures that buy time." }),
+    testStrategy: z.string().min(1).optional(),
+    impact: z.enum(["minor", "significant", "major"]).optional(),
+  })
+  .meta({ description: "The RFC questions of the Identify phase; every field is required on the emergency timeline." });
+
+export const UpdateSpec = z.strictObject({
+  id: UpdateId,
+  title: z.string().min(1),
+  vendor: z.string().min(1).default("Microsoft"),
+  bulletin: z.string().optional(),
+  cves: z.array(Cve).default([]),
+  classification: Classification,
+  severity: Severity.optional(),
+  released: IsoDate,
+  decision: Decision.optional().meta({ description: "Omit to let an ApprovalRule decide; without one the update is pending." }),
+  timeline: TimelineName.optional().meta({ description: "Default: PatchPolicy.timelines by severity." }),
+  appliesTo: z
+    .strictObject({
+      os: z
+        .array(
+          z.strictObject({
+            family: OsFamily,
+            names: z.array(z.string()).optional().meta({ description: "OS names as scanned, e.g. 'Windows Server 2022'." }),
+            versions: VersionRange.optional(),
+          }),
+        )
+        .optional(),
+      products: z.array(z.strictObject({ name: z.string().min(1), versions: VersionRange.optional() })).optional(),
+      features: z.array(z.string().min(1)).optional().meta({ description: "Every feature must be present, e.g. iis-asp." }),
+    })
+    .default({}),
+  supersedes: z.array(UpdateId).default([]),
+  requires: z.array(UpdateId).default([]),
+  restart: z.enum(["required", "maybe", "never"]).default("maybe"),
+  uninstallable: z.boolean().default(true),
+  source: z
+    .strictObject({
+      url: z.url(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      size: z.number().int().positive().optional(),
+    })
+    .optional(),
+  pilot: z.boolean().default(true).meta({ description: "Deploy to the reference collection first." }),
+  rfc: RfcAnswers.optional(),
+});
+
+export const UpdateDoc = envelope("Update", UpdateSpec, "An RFC: approve or reject one update (policies/updates/).");
+export type UpdateSpec = z.infer<typeof UpdateSpec>;
+export type Severity = z.infer<typeof Severity>;
+export type TimelineName = z.infer<typeof TimelineName>;

@@ -1,0 +1,81 @@
+// Generic recurring windows (RFC 5545 RRULE or cron) with a duration, in a zone, for fleets off the monthly cycle.
+import { CronExpressionParser } from "cron-parser";
+import { Duration } from "luxon";
+import rrulePkg from "rrule";
+import type { RecurringWindow } from "../model/timetable.js";
+import type { Window } from "./cycle.js";
+import { fromFloating, instantOf, wallTimeOf, floating } from "./wall-clock.js";
+
+const { RRule } = rrulePkg;
+
+export function durationMs(iso: string): number {
+  return Duration.fromISO(iso).as("milliseconds");
+}
+
+/** Checks a recurring window's expression; null when it is usable, else why not. */
+export function recurrenceProblem(w: RecurringWindow): string | null {
+  if ((w.rrule ? 1 : 0) + (w.cron ? 1 : 0) !== 1) return "give exactly one of rrule or cron";
+  if (!(durationMs(w.duration) > 0)) return `duration ${w.duration} is not a positive ISO-8601 duration`;
+  try {
+    if (w.rrule) {
+      if (/DTSTART|TZID/i.test(w.rrule)) return "leave DTSTART and TZID out of the rrule; the timetable's timeZone applies";
+      RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
+      const r = new RRule({ ...RRule.parseString(w.rrule.replace(/^RRULE:/i, "")), dtstart: new Date(Date.UTC(2000, 0, 1)) });
+      if (!r.after(new Date(Date.UTC(2000, 0, 1)), true)) return "the rrule never occurs";
+    } else if (w.cron) {
+      CronExpressionParser.parse(w.cron, { tz: "UTC" });
+    }
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return null;
+}
+
+/** Floating (wall-clock-as-UTC) start times of occurrences at or after a floating instant. */
+function nextFloatingStarts(w: RecurringWindow, fromFloatingMs: number, count: number): number[] {
+  const out: number[] = [];
+  if (w.rrule) {
+    const options = RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
+    const dtstart = new Date(Date.UTC(2000, 0, 1));
+    const rule = new RRule({ ...options, dtstart });
+    let cursor = new Date(fromFloatingMs);
+    let inclusive = true;
+    while (out.length < count) {
+      const d = rule.after(cursor, inclusive);
+      if (!d) break;
+      out.push(d.getTime());
+      cursor = d;
+      inclusive = false;
+    }
+  } else if (w.cron) {
+    const it = CronExpressionParser.parse(w.cron, { tz: "UTC", currentDate: new Date(fromFloatingMs - 1) });
+    while (out.length < count) out.push(it.next().getTime());
+  }
+  return out;
+}
+
+/** The next `count` occurrences of a recurring window that have not ended at `now`, as UTC windows. */
+export function nextOccurrences(zone: string, w: RecurringWindow, now: number, count: number): Window[] {
+  const len = durationMs(w.duration);
+  const n = wallTimeOf(zone, now);
+  const nowFloating = floating(n);
+  const out: Window[] = [];
+  for (const s of nextFloatingStarts(w, nowFloating - len - 26 * 3_600_000, count + 64)) {
+    const start = instantOf(zone, fromFloating(s));
+    const end = instantOf(zone, fromFloating(s + len));
+    if (end > now) out.push({ start, end });
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+/** The first occurrence that starts at or after an instant. */
+export function occurrenceStartingAfter(zone: string, w: RecurringWindow, instant: number): Window | null {
+  const len = durationMs(w.duration);
+  const f = floating(wallTimeOf(zone, instant));
+  for (const s of nextFloatingStarts(w, f - 26 * 3_600_000, 64)) {
+    const start = instantOf(zone, fromFloating(s));
+    if (start >= instant) return { start, end: instantOf(zone, fromFloating(s + len)) };
+  }
+  return null;
+}

@@ -1,0 +1,37 @@
+// Runs every cross-file rule over a loaded policy set and returns sorted diagnostics.
+import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { PolicySet } from "../load/policy-set.js";
+import { loadPolicySet } from "../load/policy-set.js";
+import type { PolicySource } from "../load/source.js";
+import { ruleContext, type RuleContext } from "./context.js";
+import { assignmentsResolve } from "./rules/assignments.js";
+import { requiredDocuments, uniqueNames } from "./rules/documents.js";
+import { exemptionRules } from "./rules/exemptions.js";
+import { noCycles, updateReferences } from "./rules/references.js";
+import { approvalRuleAgreement } from "./rules/rules.js";
+import { timetableRules } from "./rules/timetables.js";
+import { updateContent } from "./rules/updates.js";
+
+export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] = [
+  requiredDocuments,
+  uniqueNames,
+  assignmentsResolve,
+  updateReferences,
+  noCycles,
+  updateContent,
+  exemptionRules,
+  timetableRules,
+  approvalRuleAgreement,
+];
+
+export function crossFileDiagnostics(set: PolicySet, now: number): Diagnostic[] {
+  const ctx = ruleContext(set, now);
+  return CROSS_FILE_RULES.flatMap((rule) => rule(ctx));
+}
+
+/** Loads a source and checks everything: syntax, schema and cross-file rules. */
+export async function validateSource(source: PolicySource, now: number): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
+  const loaded = await loadPolicySet(source);
+  const diagnostics = [...loaded.diagnostics, ...crossFileDiagnostics(loaded.set, now)];
+  return { set: loaded.set, diagnostics: sortDiagnostics(diagnostics) };
+}

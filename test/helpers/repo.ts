@@ -1,0 +1,52 @@
+// Test helpers: throwaway policy repositories in temp folders, and the CLI run in-process.
+import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll } from "vitest";
+import { main } from "../../reconciler/cli/main.js";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const FIXTURES = join(ROOT, "test", "fixtures");
+
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A temp copy of a fixture repository (or of this repository's own policy), with extra files written over it. */
+export async function tempRepo(from: string, files: Record<string, string | Buffer> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
+  made.push(dir);
+  if (from === "example") {
+    for (const sub of ["policies", "baselines", "windows", "examples"]) await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
+  } else {
+    await cp(join(FIXTURES, from), dir, { recursive: true });
+  }
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in-process with captured output. */
+export async function cli(...args: string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    code: 0,
+    out: (t: string) => void (stdout += t),
+    err: (t: string) => void (stderr += t),
+    exitCode: (c: number) => {
+      io.code = Math.max(io.code, c);
+    },
+  };
+  const code = await main(["node", "patchops", ...args], io);
+  return { code, stdout, stderr };
+}
