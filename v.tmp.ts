@@ -1,2 +1,0 @@
-import { main } from "./reconciler/cli/main.js";
-process.exitCode = await main(process.argv);
