@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
+import { registerPlan } from "./plan.js";
 import { registerValidate } from "./validate.js";
 import { registerWindows } from "./windows.js";
 
@@ -14,6 +15,7 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError("(run patchops --help for usage)");
   registerValidate(program, io);
   registerWindows(program, io);
+  registerPlan(program, io);
   return program;
 }
 

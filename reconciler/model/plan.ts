@@ -81,7 +81,7 @@ export const Plan = z
           decidedBy: z.string().nullable(),
           timeline: z.enum(["emergency", "standard"]),
           approvedAt: z.string().nullable(),
-          states: z.record(UpdateState, z.number().int()),
+          states: z.partialRecord(UpdateState, z.number().int()),
           held: z
             .strictObject({ pilotHosts: z.number().int(), installed: z.number().int(), ratio: z.number(), required: z.number() })
             .nullable(),

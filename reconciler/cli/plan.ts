@@ -1,0 +1,65 @@
+// `patchops plan`: reconcile the policy with the scanned inventory and write the plan artifact.
+import type { Command } from "commander";
+import { hasErrors } from "../diagnostics.js";
+import { writeFilesAtomically } from "../output/atomic.js";
+import { planFiles } from "../output/plan-files.js";
+import { reconcile } from "../plan/reconcile.js";
+import { planSummary } from "../report/plan-summary.js";
+import { EXIT } from "./errors.js";
+import type { Io } from "./io.js";
+import { loadPlanInputs } from "./load-plan-inputs.js";
+import { formatOption, nowOption, repoDir } from "./options.js";
+import { diagnosticsAsText } from "./render-diagnostics.js";
+
+interface PlanOptions {
+  repo?: string;
+  ref?: string;
+  inventory: string[];
+  inventoryFormat?: string;
+  scannedAt?: string;
+  out: string;
+  now?: string;
+  format?: string;
+  verifyApprovals: boolean;
+}
+
+export function registerPlan(program: Command, io: Io): void {
+  program
+    .command("plan")
+    .description("reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson")
+    .requiredOption("--inventory <file...>", "inventory files (JSON Lines, JSON array, osquery, Get-HotFix); - for stdin")
+    .option("--inventory-format <format>", "auto, native, osquery, hotfix-json or hotfix-csv", "auto")
+    .option("--scanned-at <iso>", "scan time for inputs that carry none (osqueryi, Get-HotFix)")
+    .option("--out <dir>", "output directory", "out/plan")
+    .option("--repo <dir>", "policy repository (default: current directory)")
+    .option("--ref <ref>", "plan the policy at a git ref instead of the working tree")
+    .option("--now <iso>", "plan as of this instant (default: the clock)")
+    .option("--format <format>", "summary on stdout: text, json or markdown", "text")
+    .option("--no-verify-approvals", "trust approved files without CAB verification (demos only; every output says so)")
+    .action(async (opts: PlanOptions) => {
+      const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
+      const now = nowOption(opts.now);
+      const loaded = await loadPlanInputs({
+        repo: repoDir(opts.repo),
+        ref: opts.ref,
+        inventory: opts.inventory,
+        inventoryFormat: opts.inventoryFormat,
+        scannedAt: opts.scannedAt,
+        now,
+        verifyApprovals: opts.verifyApprovals,
+      });
+      if (!loaded.input) {
+        io.err(diagnosticsAsText(loaded.policyErrors, 0));
+        io.err("patchops: the policy is invalid; no plan was written\n");
+        io.exitCode(EXIT.invalid);
+        return;
+      }
+      if (loaded.inventoryDiagnostics.length) io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
+      const result = reconcile(loaded.input);
+      await writeFilesAtomically(opts.out, planFiles(result.plan, result.hosts, result.jobs));
+      if (format === "json") io.out(JSON.stringify(result.plan, null, 2) + "\n");
+      else io.out(planSummary(result.plan, result.hosts, result.jobs, format, opts.out));
+      const planErrors = result.plan.findings.some((f) => f.severity === "error");
+      io.exitCode(planErrors || hasErrors(loaded.inventoryDiagnostics) ? EXIT.invalid : EXIT.ok);
+    });
+}

@@ -1,0 +1,41 @@
+// The normalized scan of one host, whatever scanner produced it.
+import type { InventoryRecord } from "../model/inventory.js";
+
+export interface HostRecord {
+  host: string;
+  scannedAt: number;
+  scannedAtText: string;
+  os: { family: string; name: string | null; version: string };
+  /** Installed update ids, upper-case. */
+  installed: Set<string>;
+  pendingReboot: boolean;
+  pendingRebootUpdates: Set<string> | null;
+  products: { name: string; version: string | null }[];
+  features: Set<string>;
+  agentHealthy: boolean;
+  /** Where the record came from, for messages: file:line. */
+  origin: string;
+}
+
+export function fromNative(r: InventoryRecord, origin: string): HostRecord {
+  return {
+    host: r.host,
+    scannedAt: Date.parse(r.scannedAt),
+    scannedAtText: new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z"),
+    os: { family: r.os.family, name: r.os.name ?? null, version: r.os.version },
+    installed: new Set(r.installed.map((id) => id.toUpperCase())),
+    pendingReboot: r.pendingReboot ?? false,
+    pendingRebootUpdates: r.pendingRebootUpdates ? new Set(r.pendingRebootUpdates.map((id) => id.toUpperCase())) : null,
+    products: (r.products ?? []).map((p) => ({ name: p.name, version: p.version ?? null })),
+    features: new Set((r.features ?? []).map((f) => f.toLowerCase())),
+    agentHealthy: r.agent?.healthy !== false,
+    origin,
+  };
+}
+
+/** What the reconciler needs from an inventory: the records, and the hosts whose record was unusable. */
+export interface Inventory {
+  records: Map<string, HostRecord>;
+  /** Host name (lower-case) → why its record could not be used (file:line and reason). */
+  malformed: Map<string, { host: string; reason: string }>;
+}

@@ -1,0 +1,108 @@
+// The catalog: every update the policy knows, with its effective decision, timeline, approval instant and supersedence.
+import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { UpdateSpec } from "../model/update.js";
+import { UpdateSpec as UpdateSpecSchema } from "../model/update.js";
+import { effectiveDecision, effectiveTimeline, releasedAt } from "./decision.js";
+
+export interface ApprovalEvidence {
+  /** When the approval took effect (the merge of the change that set the decision). */
+  at: number;
+  /** Where the evidence comes from, e.g. "commit 1a2b3c4 (PR #12, approved by …)". */
+  evidence: string;
+}
+
+export interface CatalogEntry {
+  id: string;
+  spec: UpdateSpec;
+  /** The Update file, or null for an id a baseline requires without one. */
+  doc: LoadedDoc<UpdateSpec> | null;
+  decision: "approved" | "rejected" | "pending";
+  decidedBy: string | null;
+  /** The decision's file: the Update file or the approving rule. */
+  decisionFile: string | null;
+  pendingNote: string | null;
+  timeline: "emergency" | "standard";
+  approvedAt: number | null;
+  approvedEvidence: string | null;
+  /** Why an approval could not be verified; an unverified update gets no jobs. */
+  unverified: string | null;
+  /** Every update that supersedes this one, directly or transitively (upper-case ids). */
+  supersededBy: Set<string>;
+  requires: string[];
+}
+
+export interface CatalogInput {
+  set: PolicySet;
+  now: number;
+  approvals: ReadonlyMap<string, ApprovalEvidence>;
+  /** When verification is on, ids whose approval was not verified, with the reason. */
+  unverified: ReadonlyMap<string, string>;
+}
+
+export function buildCatalog({ set, now, approvals, unverified }: CatalogInput): Map<string, CatalogEntry> {
+  const policy = set.policy!.spec;
+  const catalog = new Map<string, CatalogEntry>();
+  for (const doc of set.updates) {
+    const id = doc.spec.id.toUpperCase();
+    if (catalog.has(id)) continue;
+    const d = effectiveDecision(doc.spec, set.rules, now);
+    const evidence = approvals.get(id);
+    let approvedAt: number | null = null;
+    if (d.decision === "approved") {
+      // An approval cannot take effect before the update exists.
+      approvedAt = Math.max(releasedAt(doc.spec), evidence?.at ?? 0, d.approvableAt ?? 0);
+    }
+    catalog.set(id, {
+      id,
+      spec: doc.spec,
+      doc,
+      decision: d.decision,
+      decidedBy: d.decidedBy,
+      decisionFile: d.decidedBy === "file" ? doc.file : (d.rule?.file ?? null),
+      pendingNote: d.note,
+      timeline: effectiveTimeline(doc.spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
+      approvedAt,
+      approvedEvidence: evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
+      unverified: d.decision === "approved" ? (unverified.get(id) ?? null) : null,
+      supersededBy: new Set(),
+      requires: doc.spec.requires.map((r) => r.toUpperCase()),
+    });
+  }
+  // An id a baseline requires without an Update file is approved by that baseline.
+  for (const b of set.baselines) {
+    for (const raw of b.spec.requiredUpdates) {
+      const id = raw.toUpperCase();
+      if (catalog.has(id)) continue;
+      const spec = UpdateSpecSchema.parse({ id: raw, title: `${raw} (required by baseline ${b.name})`, classification: "update", released: b.spec.revision, pilot: false });
+      catalog.set(id, {
+        id,
+        spec,
+        doc: null,
+        decision: "approved",
+        decidedBy: `baseline:${b.name}`,
+        decisionFile: b.file,
+        pendingNote: null,
+        timeline: "standard",
+        approvedAt: Date.parse(`${b.spec.revision}T00:00:00Z`),
+        approvedEvidence: `baseline ${b.name} (${b.file})`,
+        unverified: null,
+        supersededBy: new Set(),
+        requires: [],
+      });
+    }
+  }
+  // Transitive closure of "is superseded by", indexed once.
+  const direct = new Map<string, string[]>();
+  for (const e of catalog.values()) for (const old of e.spec.supersedes) direct.set(old.toUpperCase(), [...(direct.get(old.toUpperCase()) ?? []), e.id]);
+  const closure = (id: string, seen: Set<string>): Set<string> => {
+    for (const s of direct.get(id) ?? []) if (!seen.has(s)) (seen.add(s), closure(s, seen));
+    return seen;
+  };
+  for (const e of catalog.values()) e.supersededBy = closure(e.id, new Set());
+  return catalog;
+}
+
+/** Supersedence also covers ids the policy never described (an installed KB9 that supersedes KB8). */
+export function supersedersOf(catalog: Map<string, CatalogEntry>, id: string): Set<string> {
+  return catalog.get(id)?.supersededBy ?? new Set();
+}

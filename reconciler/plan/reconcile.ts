@@ -1,0 +1,479 @@
+// The pure reconcile: desired state (policy) against observed state (inventory) gives host states and jobs.
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
+import type { Inventory } from "../inventory/host-record.js";
+import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { ExemptionSpec } from "../model/exemption.js";
+import type { HostResult, HostStatus, Job, JobType, Plan, UpdateState } from "../model/plan.js";
+import type { Window } from "../schedule/cycle.js";
+import { isoUtc } from "../schedule/wall-clock.js";
+import { exemptionEnd } from "../validate/rules/exemptions.js";
+import { applicability } from "./applicability.js";
+import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
+import { hostContexts, type HostContext } from "./hosts.js";
+import { jobId } from "./job-id.js";
+import { referenceCollection } from "./reference-collection.js";
+import { matchesSelector } from "./selector.js";
+import { slotFor, type Slot } from "./timing.js";
+
+const HOUR = 3_600_000;
+
+export interface ReconcileInput {
+  set: PolicySet;
+  inventory: Inventory;
+  now: number;
+  /** Approval evidence per update id (upper-case). */
+  approvals: ReadonlyMap<string, ApprovalEvidence>;
+  /** "off" deploys what the files say (demos); otherwise ids in `unverified` get no jobs. */
+  verification: Plan["approvalVerification"];
+  unverified: ReadonlyMap<string, string>;
+  revision: string | null;
+}
+
+export interface ReconcileResult {
+  plan: Plan;
+  hosts: HostResult[];
+  jobs: Job[];
+  /** Why each host got what it got, for explain: host → update → lines of reasoning. */
+  trail: Map<string, Map<string, string[]>>;
+}
+
+interface Need {
+  entry: CatalogEntry;
+  slot: Slot;
+  noForce: boolean;
+  files: string[];
+}
+
+const COMPLIANT_STATES = new Set<UpdateState>(["installed", "superseded", "not-applicable", "deferred"]);
+
+function sortIds(ids: Iterable<string>, catalog: Map<string, CatalogEntry>): string[] {
+  const rank = (id: string) => (catalog.get(id)?.spec.classification === "service-pack" ? 0 : 1);
+  return [...ids].sort((a, b) => rank(a) - rank(b) || (catalog.get(a)?.spec.released ?? "").localeCompare(catalog.get(b)?.spec.released ?? "") || a.localeCompare(b));
+}
+
+/** Orders a job's updates so every prerequisite comes before what needs it. */
+function installOrder(ids: string[], catalog: Map<string, CatalogEntry>): string[] {
+  const inJob = new Set(ids);
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visit = (id: string, stack: Set<string>) => {
+    if (done.has(id) || stack.has(id)) return;
+    stack.add(id);
+    for (const r of catalog.get(id)?.requires ?? []) if (inJob.has(r)) visit(r, stack);
+    stack.delete(id);
+    done.add(id);
+    out.push(id);
+  };
+  for (const id of sortIds(ids, catalog)) visit(id, new Set());
+  return out;
+}
+
+function exemptionsFor(h: HostContext, exemptions: readonly LoadedDoc<ExemptionSpec>[]): LoadedDoc<ExemptionSpec>[] {
+  return exemptions.filter((e) => (e.spec.hosts ?? []).some((n) => n.toLowerCase() === h.name.toLowerCase()) || (e.spec.selector !== undefined && matchesSelector(e.spec.selector, h.facts)));
+}
+
+function covers(e: ExemptionSpec, id: string): boolean {
+  return e.updates.some((u) => u === "*" || u.toUpperCase() === id);
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { set, inventory, now } = input;
+  const policy = set.policy!.spec;
+  const catalog = buildCatalog({ set, now, approvals: input.approvals, unverified: input.verification === "off" ? new Map() : input.unverified });
+  const hosts = hostContexts(set, inventory);
+  const findings: Diagnostic[] = [];
+  const trail = new Map<string, Map<string, string[]>>();
+  const note = (host: string, id: string, line: string) => {
+    let m = trail.get(host);
+    if (!m) trail.set(host, (m = new Map()));
+    m.set(id, [...(m.get(id) ?? []), line]);
+  };
+
+  const productNames = new Set<string>();
+  for (const e of catalog.values()) for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
+  const expiredSeen = new Set<string>();
+  const liveExemptions = set.exemptions.filter((e) => {
+    if (exemptionEnd(e.spec.expires) > now) return true;
+    if (!expiredSeen.has(e.name)) {
+      expiredSeen.add(e.name);
+      findings.push(diagnostic("exemption-expired-ignored", "warning", `exemption '${e.name}' expired on ${e.spec.expires} and was ignored`, e.at(["spec", "expires"])));
+    }
+    return false;
+  });
+
+  // Pass 1: status and per-update state of every host from its scan.
+  interface Evaluated {
+    h: HostContext;
+    status: HostStatus;
+    states: Map<string, UpdateState>;
+    missing: Map<string, { entry: CatalogEntry; noForce: boolean; files: string[] }>;
+    blockedBy: Map<string, string[]>;
+    aboveBaseline: string[];
+    exemptions: string[];
+    notes: string[];
+  }
+  const evaluated: Evaluated[] = [];
+  const approved = [...catalog.values()].filter((e) => e.decision === "approved");
+  const rejected = [...catalog.values()].filter((e) => e.decision === "rejected");
+  for (const h of hosts) {
+    const ev: Evaluated = { h, status: "compliant", states: new Map(), missing: new Map(), blockedBy: new Map(), aboveBaseline: [], exemptions: [], notes: [] };
+    evaluated.push(ev);
+    const rec = h.record;
+    if (!h.assignment && (rec || h.malformed)) {
+      ev.status = "unmanaged";
+      ev.notes.push("scanned but in no assignment: a rogue or unregistered system");
+    } else if (!rec && !h.malformed) {
+      ev.status = "unscanned";
+      ev.notes.push("assigned but absent from the inventory: its agent is not reporting");
+    }
+    if (h.malformed) {
+      if (ev.status !== "unmanaged") ev.status = "stale";
+      ev.notes.push(`unusable inventory record (${h.malformed})`);
+    }
+    if (!rec) continue;
+    if (ev.status === "compliant" && rec.scannedAt < now - policy.staleAfterHours * HOUR) {
+      ev.status = "stale";
+      ev.notes.push(`last scan ${rec.scannedAtText} is older than staleAfterHours (${policy.staleAfterHours})`);
+    } else if (ev.status === "compliant" && rec.scannedAt > now + HOUR) {
+      ev.status = "stale";
+      ev.notes.push(`last scan ${rec.scannedAtText} lies in the future; the scanner's clock is wrong`);
+    } else if (ev.status === "compliant" && !rec.agentHealthy) {
+      ev.status = "stale";
+      ev.notes.push("the scanning agent reports itself unhealthy");
+    }
+    const hostExemptions = exemptionsFor(h, liveExemptions);
+    ev.exemptions = hostExemptions.map((e) => e.name);
+    const required = new Map<string, string>();
+    for (const b of h.baselines) for (const id of b.spec.requiredUpdates) if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
+    const relevant = new Set<string>([...approved.map((e) => e.id), ...rejected.map((e) => e.id), ...required.keys()]);
+    for (const id of rec.installed) if (catalog.has(id)) relevant.add(id);
+    for (const id of [...relevant].sort()) {
+      const entry = catalog.get(id)!;
+      const file = entry.doc?.file ?? entry.decisionFile ?? "";
+      const obligatory = (entry.decision === "approved" && !entry.unverified) || (required.has(id) && entry.decision !== "rejected");
+      if (rec.installed.has(id)) {
+        if (entry.decision === "rejected") {
+          ev.states.set(id, "rejected-installed");
+          note(h.name, id, `installed, but ${file} rejects it`);
+        } else if (rec.pendingReboot && obligatory && (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")) {
+          ev.states.set(id, "pending-reboot");
+          note(h.name, id, `installed and waiting for a restart (${rec.origin})`);
+        } else if (obligatory || entry.decision !== "pending") {
+          ev.states.set(id, "installed");
+          note(h.name, id, `installed according to the scan at ${rec.origin}`);
+        }
+        continue;
+      }
+      if (entry.decision === "rejected" || (!obligatory && entry.decision !== "approved")) continue;
+      const app = applicability(entry.spec.appliesTo, rec);
+      if (!app.applies) {
+        ev.states.set(id, "not-applicable");
+        note(h.name, id, `not applicable: ${app.why} (appliesTo in ${file})`);
+        continue;
+      }
+      const superseder = [...entry.supersededBy].sort().find((s) => rec.installed.has(s));
+      if (superseder) {
+        ev.states.set(id, "superseded");
+        note(h.name, id, `superseded by installed ${superseder}`);
+        continue;
+      }
+      if (entry.unverified) {
+        note(h.name, id, `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`);
+        continue;
+      }
+      note(h.name, id, `missing; ${entry.decidedBy === "file" ? `approved in ${file}` : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decisionFile}` : `required by ${entry.decisionFile}`}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
+      const exemption = hostExemptions.find((e) => covers(e.spec, id));
+      const files = [file];
+      if (required.has(id)) files.push(required.get(id)!);
+      if (exemption?.spec.type === "defer") {
+        ev.states.set(id, "deferred");
+        note(h.name, id, `deferred until ${exemption.spec.expires} by ${exemption.file} (${exemption.spec.ticket})`);
+        continue;
+      }
+      if (exemption) {
+        files.push(exemption.file);
+        note(h.name, id, `never forced: ${exemption.file} (${exemption.spec.ticket}); still due by the deadline`);
+      }
+      ev.states.set(id, exemption ? "exempt" : "missing");
+      ev.missing.set(id, { entry, noForce: !!exemption, files });
+    }
+    // Only the newest approved update of a chain is deployed: drop what a deployable superseder covers.
+    for (const id of [...ev.missing.keys()]) {
+      const covering = [...catalog.get(id)!.supersededBy].find((s) => ev.missing.has(s));
+      if (covering) {
+        ev.missing.delete(id);
+        note(h.name, id, `covered by ${covering}, which supersedes it and is deployed instead`);
+      }
+    }
+    // Prerequisites: approved ones join the job; otherwise the update is blocked.
+    for (const [id, m] of [...ev.missing]) {
+      const absent: string[] = [];
+      for (const r of m.entry.requires) {
+        const dep = catalog.get(r);
+        const satisfied = rec.installed.has(r) || [...(dep?.supersededBy ?? [])].some((s) => rec.installed.has(s));
+        if (satisfied) continue;
+        if (ev.missing.has(r)) continue;
+        if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
+          ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });
+          ev.states.set(r, "missing");
+          note(h.name, r, `missing; pulled in as a prerequisite of ${id}`);
+          continue;
+        }
+        absent.push(r);
+      }
+      if (absent.length > 0) {
+        ev.missing.delete(id);
+        ev.states.set(id, "blocked");
+        ev.blockedBy.set(id, absent);
+        note(h.name, id, `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
+      }
+    }
+    const allowed = (id: string) => {
+      const e = catalog.get(id);
+      return (e && e.decision === "approved") || required.has(id) || [...(e?.supersededBy ?? [])].some((s) => catalog.get(s)?.decision === "approved");
+    };
+    ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort();
+  }
+
+  // Pass 2: the reference collection and the pilot holds.
+  const freshAssigned = (h: HostContext) => {
+    const ev = evaluated.find((e) => e.h === h);
+    return ev !== undefined && (ev.status === "compliant" || ev.status === "noncompliant");
+  };
+  const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
+  const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
+    const ev = evByHost.get(h.name)!;
+    return ev.status === "compliant" && !!h.assignment;
+  });
+  void freshAssigned;
+  const holds = new Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>();
+  for (const e of approved) {
+    if (e.timeline !== "standard" || !e.spec.pilot || e.spec.classification === "synthetic") continue;
+    let total = 0;
+    let ok = 0;
+    for (const name of pilotHosts) {
+      const s = evByHost.get(name)!.states.get(e.id);
+      if (!s || s === "not-applicable" || s === "deferred") continue;
+      total++;
+      if (s === "installed" || s === "superseded") ok++;
+    }
+    if (total === 0) continue;
+    const ratio = ok / total;
+    if (ratio < policy.pilot.minSuccessRatio) holds.set(e.id, { pilotHosts: total, installed: ok, ratio: Math.round(ratio * 1000) / 1000, required: policy.pilot.minSuccessRatio });
+  }
+
+  // Pass 3: windows, deadlines, overdue states and jobs.
+  const jobs: Job[] = [];
+  const results: HostResult[] = [];
+  const hooks = policy.hooks;
+  const revision = input.revision;
+  for (const ev of evaluated) {
+    const { h } = ev;
+    const held: string[] = [];
+    const needs: Need[] = [];
+    const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
+    const operational = (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable;
+    if (operational) {
+      for (const [id, m] of ev.missing) {
+        const e = m.entry;
+        const isPilot = pilotHosts.has(h.name);
+        const usesPilot = e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
+        if (holds.has(id) && !isPilot) {
+          held.push(id);
+          note(h.name, id, `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`);
+          continue;
+        }
+        const slot = slotFor({ tt: h.timetable!.spec, period: h.entry!.period, timeline: e.timeline, approvedAt: e.approvedAt ?? now, pilot: isPilot && usesPilot, usesPilot }, policy, now);
+        if (!slot) continue;
+        if (slot.overdue) {
+          ev.states.set(id, "overdue");
+          note(h.name, id, `overdue: it was due by ${isoUtc(slot.dueBy)}`);
+          if (now > slot.slaBy + policy.escalation.afterHours * HOUR) {
+            escalate.ids.push(id);
+            escalate.files.push(...m.files);
+          }
+        }
+        note(h.name, id, `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} of ${h.timetable!.file})`);
+        needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
+      }
+      // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
+      for (const n of needs) {
+        for (const r of n.entry.requires) {
+          const dep = needs.find((x) => x.entry.id === r);
+          if (dep && dep.slot.window.start > n.slot.window.start) dep.slot = n.slot;
+        }
+      }
+    }
+    // Group into jobs: one per window, type and enforcement.
+    const groups = new Map<string, { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }>();
+    for (const n of needs) {
+      const type: JobType = n.entry.spec.classification === "synthetic" ? "synthetic" : "install";
+      const key = `${type}|${n.slot.timeline}|${n.slot.window.start}|${n.slot.window.end}|${n.noForce}`;
+      const g = groups.get(key) ?? { type, slot: n.slot, noForce: n.noForce, ids: [], files: new Set<string>(), overdue: false };
+      g.ids.push(n.entry.id);
+      n.files.forEach((f) => g.files.add(f));
+      g.overdue ||= n.slot.overdue;
+      groups.set(key, g);
+    }
+    const owner = h.assignment?.spec.owner ?? null;
+    const period = h.entry?.period ?? null;
+    for (const g of groups.values()) {
+      const updates = installOrder(g.ids, catalog);
+      const enforcement = g.noForce ? { forceInstall: false, forceRestart: false } : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
+      const timeline = g.slot.timeline;
+      jobs.push(
+        makeJob(g.type, h.name, owner, updates, timeline, period, g.slot.window, enforcement, timeline === "emergency" || g.overdue ? "high" : "normal", g.type === "install" ? hooks : { pre: [], post: [] }, {
+          summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
+          files: [...g.files].sort(),
+          commit: revision,
+        }),
+      );
+    }
+    if (escalate.ids.length > 0) {
+      const action = policy.escalation.action;
+      const w = { start: now, end: now + HOUR };
+      jobs.push(
+        makeJob(action, h.name, owner, sortIds(new Set(escalate.ids), catalog), "immediate", period, w, { forceInstall: false, forceRestart: false }, "high", { pre: [], post: [] }, {
+          summary: `${action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})`,
+          files: [...new Set([...escalate.files, set.policy!.file])].sort(),
+          commit: revision,
+        }),
+      );
+    }
+    if (h.assignment && (ev.status === "stale" || ev.status === "unscanned")) {
+      jobs.push(
+        makeJob("healthcheck", h.name, owner, [], "immediate", period, { start: now, end: now + 4 * HOUR }, { forceInstall: false, forceRestart: false }, "normal", { pre: [], post: [] }, {
+          summary: `${ev.status}: ${ev.notes.join("; ")}`,
+          files: [h.assignment.file],
+          commit: revision,
+        }),
+      );
+    }
+    if (ev.status === "compliant") {
+      for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) ev.status = "noncompliant";
+    }
+    if (held.length > 0 && ev.status === "compliant") ev.status = "noncompliant";
+    const result: HostResult = {
+      host: h.name,
+      status: ev.status,
+      owner,
+      period,
+      cluster: h.entry?.cluster ?? null,
+      role: h.entry?.role ?? null,
+      scannedAt: h.record?.scannedAtText ?? null,
+      baselines: h.baselines.map((b) => b.name),
+      updates: Object.fromEntries([...ev.states].sort(([a], [b]) => a.localeCompare(b))),
+      aboveBaseline: ev.aboveBaseline,
+    };
+    if (ev.blockedBy.size > 0) result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => a.localeCompare(b)));
+    if (held.length > 0) result.held = held.sort();
+    if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
+    if (ev.notes.length > 0) result.notes = ev.notes;
+    results.push(result);
+  }
+
+  // Cluster safety: no two nodes of one cluster in overlapping windows.
+  const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
+  const byCluster = new Map<string, Job[]>();
+  for (const j of jobs) {
+    const c = clusterOf.get(j.host);
+    if (c && (j.type === "install" || j.type === "synthetic")) byCluster.set(c, [...(byCluster.get(c) ?? []), j]);
+  }
+  for (const [cluster, list] of byCluster) {
+    for (let i = 0; i < list.length; i++) {
+      for (let k = i + 1; k < list.length; k++) {
+        const a = list[i]!;
+        const b = list[k]!;
+        if (a.host !== b.host && a.window.start < b.window.end && b.window.start < a.window.end) {
+          findings.push(
+            diagnostic("cluster-window", "error", `cluster '${cluster}': ${a.host} and ${b.host} would both be patched in ${a.window.start} – ${a.window.end}`, {
+              file: hosts.find((h) => h.name === b.host)?.assignment?.file ?? null,
+            }),
+          );
+        }
+      }
+    }
+  }
+
+  jobs.sort((a, b) => a.window.start.localeCompare(b.window.start) || a.host.localeCompare(b.host) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  return { plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings), hosts: results, jobs, trail };
+}
+
+function makeJob(
+  type: JobType,
+  host: string,
+  owner: string | null,
+  updates: string[],
+  timeline: Job["timeline"],
+  period: string | null,
+  window: Window,
+  enforcement: Job["enforcement"],
+  priority: Job["priority"],
+  hooks: { pre: Job["pre"]; post: Job["post"] },
+  reason: Job["reason"],
+): Job {
+  const w = { start: isoUtc(window.start), end: isoUtc(window.end) };
+  return {
+    id: jobId([type, host, updates, timeline, w.start, w.end, enforcement]),
+    type,
+    host,
+    owner,
+    updates,
+    timeline,
+    period,
+    window: w,
+    deadline: w.end,
+    enforcement,
+    priority,
+    pre: hooks.pre,
+    post: hooks.post,
+    reason,
+  };
+}
+
+function summarize(
+  input: ReconcileInput,
+  catalog: Map<string, CatalogEntry>,
+  hosts: HostResult[],
+  jobs: Job[],
+  holds: Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>,
+  pilotHosts: Set<string>,
+  findings: Diagnostic[],
+): Plan {
+  const byStatus = { compliant: 0, noncompliant: 0, stale: 0, unmanaged: 0, unscanned: 0 } as Record<HostStatus, number>;
+  for (const h of hosts) byStatus[h.status]++;
+  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
+  for (const j of jobs) jobCounts[j.type]++;
+  const stateCounts = new Map<string, Record<string, number>>();
+  for (const h of hosts) {
+    for (const [id, s] of Object.entries(h.updates)) {
+      const c = stateCounts.get(id) ?? {};
+      c[s] = (c[s] ?? 0) + 1;
+      stateCounts.set(id, c);
+    }
+  }
+  const updates: Plan["summary"]["updates"] = {};
+  for (const e of [...catalog.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    updates[e.id] = {
+      decision: e.decision,
+      decidedBy: e.decidedBy,
+      timeline: e.timeline,
+      approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
+      states: Object.fromEntries(Object.entries(stateCounts.get(e.id) ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+      held: holds.get(e.id) ?? null,
+      ...(e.unverified ? { unverified: e.unverified } : {}),
+    };
+  }
+  const pilotJob = jobs.find((j) => j.timeline === "pilot");
+  return {
+    apiVersion: "patchops/v1",
+    kind: "Plan",
+    now: isoUtc(input.now),
+    policyRevision: input.revision,
+    approvalVerification: input.verification,
+    shard: null,
+    summary: { hosts: hosts.length, byStatus, jobs: jobCounts, updates },
+    pilot: { hosts: [...pilotHosts].sort(), window: pilotJob ? pilotJob.window : null },
+    findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line })),
+  };
+}
