@@ -1,4 +1,5 @@
 // Test helpers: throwaway policy repositories in temp folders, and the CLI run in-process.
+import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -27,6 +28,20 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
     await writeFile(join(dir, path), content);
   }
   return dir;
+}
+
+/** Makes a directory a git repository with everything committed at a fixed instant; returns the commit. */
+export function commitAll(dir: string, message: string, at = "2026-11-22T12:00:00Z", author = "Admin <admin@example.com>"): string {
+  const env = { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at, GIT_AUTHOR_NAME: author.split(" <")[0], GIT_AUTHOR_EMAIL: author.split("<")[1]!.slice(0, -1), GIT_COMMITTER_NAME: "patchops-test", GIT_COMMITTER_EMAIL: "test@example.com" };
+  const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" }).trim();
+  try {
+    run("rev-parse", "--git-dir");
+  } catch {
+    run("init", "-q", "-b", "main");
+  }
+  run("add", "-A");
+  run("commit", "-q", "--allow-empty", "-m", message);
+  return run("rev-parse", "HEAD");
 }
 
 export interface CliResult {

@@ -1,0 +1,164 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
+import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
+
+const NOW = "2026-12-10T09:00:00Z";
+
+async function plan(repo: string, inventory: string, extra: string[] = []) {
+  const out = join(repo, "out");
+  const r = await cli("plan", "--repo", repo, "--inventory", inventory, "--out", out, "--now", NOW, "--no-verify-approvals", ...extra);
+  const read = async (f: string) => readFile(join(out, f), "utf8");
+  const hosts = (await read("hosts.ndjson")).trim().split("\n").map((l) => JSON.parse(l) as HostResult);
+  const jobs = (await read("jobs.ndjson")).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Job);
+  return { r, plan: JSON.parse(await read("plan.json")) as Plan, hosts: new Map(hosts.map((h) => [h.host, h])), jobs, out, read };
+}
+
+describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", async () => {
+  const repo = await tempRepo("plan-basic");
+  const p = await plan(repo, join(repo, "inventory.jsonl"));
+  const state = (host: string, id: string) => p.hosts.get(host)?.updates[id];
+  const jobsOf = (host: string) => p.jobs.filter((j) => j.host === host);
+
+  it("exits 0 and says verification is off", () => {
+    expect(p.r.code).toBe(0);
+    expect(p.r.stdout).toContain("CAB approval verification is OFF");
+    expect(p.plan.approvalVerification).toBe("off");
+  });
+
+  it("installed everywhere is compliant, with no job", () => {
+    expect(p.hosts.get("host-a")).toMatchObject({ status: "compliant", updates: { KB100: "installed", KB400: "installed", KB300: "not-applicable" } });
+    expect(jobsOf("host-a")).toEqual([]);
+  });
+
+  it("an installed superseding update satisfies the old one; an unapproved install is above baseline", () => {
+    expect(p.hosts.get("host-b")).toMatchObject({ status: "compliant", updates: { KB100: "superseded" }, aboveBaseline: ["KB101"] });
+  });
+
+  it("missing gets a forced install job in the host's period of the cycle after approval", () => {
+    expect(state("host-c", "KB100")).toBe("missing");
+    expect(jobsOf("host-c")).toEqual([
+      expect.objectContaining({
+        type: "install",
+        updates: ["KB100"],
+        timeline: "standard",
+        period: "D2-04",
+        window: { start: "2026-12-11T12:00:00Z", end: "2026-12-11T16:00:00Z" },
+        deadline: "2026-12-11T16:00:00Z",
+        enforcement: { forceInstall: true, forceRestart: true },
+        priority: "normal",
+        reason: expect.objectContaining({ files: ["policies/updates/kb100.yaml", "windows/assignments/team-a.yaml"] }),
+      }),
+    ]);
+  });
+
+  it("defer exemption: deferred, no job; no-force exemption: exempt, a job that forces nothing", () => {
+    expect(state("host-d", "KB100")).toBe("deferred");
+    expect(jobsOf("host-d")).toEqual([]);
+    expect(p.hosts.get("host-d")!.status).toBe("compliant");
+    expect(state("host-e", "KB100")).toBe("exempt");
+    expect(jobsOf("host-e")).toEqual([expect.objectContaining({ enforcement: { forceInstall: false, forceRestart: false } })]);
+  });
+
+  it("an expired exemption is ignored and reported; a rejected update found installed is flagged", () => {
+    expect(state("host-f", "KB100")).toBe("missing");
+    expect(jobsOf("host-f")[0]!.enforcement.forceInstall).toBe(true);
+    expect(state("host-f", "KB200")).toBe("rejected-installed");
+    expect(p.plan.findings).toContainEqual(expect.objectContaining({ code: "exemption-expired-ignored" }));
+    expect(p.jobs.flatMap((j) => j.updates)).not.toContain("KB200");
+  });
+
+  it("pending reboot, and an emergency update past its hour is overdue and rescheduled with high priority", () => {
+    expect(state("host-g", "KB100")).toBe("pending-reboot");
+    expect(state("host-g", "KB400")).toBe("overdue");
+    expect(jobsOf("host-g")).toEqual([
+      expect.objectContaining({ timeline: "emergency", priority: "high", updates: ["KB400"], window: { start: "2026-12-10T12:00:00Z", end: "2026-12-10T13:00:00Z" } }),
+    ]);
+  });
+
+  it("a synthetic update gives a synthetic job; an unapproved prerequisite blocks, naming it", () => {
+    expect(jobsOf("host-h").map((j) => [j.type, j.updates])).toEqual([["synthetic", ["SYN-1"]]]);
+    expect(p.hosts.get("host-h")).toMatchObject({ updates: { KB302: "blocked" }, blockedBy: { KB302: ["KB303"] }, aboveBaseline: ["KB9999"] });
+  });
+
+  it("an approved prerequisite goes first in the same job", () => {
+    expect(jobsOf("sql-1").map((j) => j.updates)).toEqual([["KB300", "KB301"]]);
+  });
+
+  it("rogue and silent hosts are never dropped: unmanaged and unscanned, the latter with a healthcheck", () => {
+    expect(p.hosts.get("rogue")!.status).toBe("unmanaged");
+    expect(jobsOf("rogue")).toEqual([]);
+    expect(p.hosts.get("silent")!.status).toBe("unscanned");
+    expect(jobsOf("silent")).toEqual([expect.objectContaining({ type: "healthcheck", window: { start: NOW, end: "2026-12-10T13:00:00Z" } })]);
+    expect(p.plan.summary.hosts).toBe(12);
+  });
+
+  it("the same inputs give byte-identical files and the same job ids", async () => {
+    const again = await plan(await tempRepo("plan-basic"), join(FIXTURES, "plan-basic", "inventory.jsonl"));
+    for (const f of ["hosts.ndjson", "jobs.ndjson"]) expect(await again.read(f)).toBe(await p.read(f));
+    const strip = (t: string) => t.replace(/"policyRevision": [^,]+,/, "");
+    expect(strip(await again.read("plan.json"))).toBe(strip(await p.read("plan.json")));
+  });
+});
+
+describe("plan: bad input", () => {
+  it("a malformed record makes its host stale with file and line, never dropped nor compliant", async () => {
+    const repo = await tempRepo("plan-basic", {
+      "bad.jsonl": '{"host":"host-a","scannedAt":"2026-12-10T04:00:00Z","installed":[]}\n{not json\n',
+    });
+    const p = await plan(repo, join(repo, "bad.jsonl"));
+    expect(p.r.stderr).toContain("bad.jsonl:1:1: warning inventory-malformed: host host-a: the record is missing 'os'; the host is treated as stale");
+    expect(p.r.stderr).toContain("bad.jsonl:2:1: warning inventory-malformed");
+    expect(p.hosts.get("host-a")).toMatchObject({ status: "stale" });
+    expect(p.jobs.find((j) => j.host === "host-a")?.type).toBe("healthcheck");
+  });
+
+  it("a stale scan is never compliance", async () => {
+    const repo = await tempRepo("plan-basic", {
+      "old.jsonl": JSON.stringify({ host: "host-a", scannedAt: "2026-12-01T00:00:00Z", os: { family: "windows", version: "10.0.20348.1" }, installed: ["KB100", "KB400"] }) + "\n",
+    });
+    const p = await plan(repo, join(repo, "old.jsonl"));
+    expect(p.hosts.get("host-a")!.status).toBe("stale");
+  });
+
+  it("an invalid policy writes nothing and keeps the previous plan; an unreadable inventory exits 2", async () => {
+    const repo = await tempRepo("plan-basic");
+    const first = await plan(repo, join(repo, "inventory.jsonl"));
+    const before = await first.read("jobs.ndjson");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(repo, "policies/updates/kb100.yaml"), "apiVersion: patchops/v1\nkind: Update\n  broken: [\n");
+    const r = await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", first.out, "--now", NOW, "--no-verify-approvals");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no plan was written");
+    expect(await first.read("jobs.ndjson")).toBe(before);
+    const fresh = await tempRepo("plan-basic");
+    const missing = await cli("plan", "--repo", fresh, "--inventory", join(fresh, "nope.jsonl"), "--out", first.out, "--now", NOW);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read inventory .*nope.jsonl: ENOENT/);
+  });
+
+  it("fails closed: without verification every approved update is reported unverified and gets no jobs", async () => {
+    const repo = await tempRepo("plan-basic");
+    const r = await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", join(repo, "o"), "--now", NOW);
+    expect(r.code).toBe(0);
+    const jobs = (await readFile(join(repo, "o", "jobs.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Job);
+    expect(jobs.filter((j) => j.type === "install" || j.type === "synthetic")).toEqual([]);
+    expect(r.stdout).toContain("Approved but unverified (no jobs)");
+  });
+});
+
+describe("plan: the embedded example", () => {
+  it("plans the repository's own policy against examples/inventory.jsonl", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "example policy");
+    const p = await plan(repo, join(repo, "examples", "inventory.jsonl"));
+    expect(p.r.code).toBe(0);
+    const statuses = new Set([...p.hosts.values()].map((h) => h.status));
+    expect(statuses).toEqual(new Set(["compliant", "noncompliant", "stale", "unscanned", "unmanaged"]));
+    const states = new Set([...p.hosts.values()].flatMap((h) => Object.values(h.updates)));
+    for (const s of ["installed", "superseded", "missing", "overdue", "not-applicable", "exempt", "deferred", "pending-reboot", "rejected-installed"]) expect(states).toContain(s);
+    expect(p.hosts.size).toBeGreaterThanOrEqual(40);
+    expect(new Set(p.jobs.map((j) => j.type))).toEqual(new Set(["install", "synthetic", "healthcheck", "isolate"]));
+  });
+});
