@@ -40,3 +40,11 @@ describe("schemas/", () => {
     expect(checked).toBeGreaterThan(30);
   });
 });
+
+describe("README", () => {
+  it("documents every diagnostic code", async () => {
+    const { DIAGNOSTIC_CODES } = await import("../../reconciler/diagnostics.js");
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
+  });
+});
