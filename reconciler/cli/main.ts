@@ -2,6 +2,8 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
+import { registerExplain } from "./explain.js";
+import { registerExport } from "./export.js";
 import { registerPlan } from "./plan.js";
 import { registerValidate } from "./validate.js";
 import { registerWindows } from "./windows.js";
@@ -16,6 +18,8 @@ export function buildProgram(io: Io): Command {
   registerValidate(program, io);
   registerWindows(program, io);
   registerPlan(program, io);
+  registerExplain(program, io);
+  registerExport(program, io);
   return program;
 }
 

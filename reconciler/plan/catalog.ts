@@ -20,6 +20,8 @@ export interface CatalogEntry {
   decidedBy: string | null;
   /** The decision's file: the Update file or the approving rule. */
   decisionFile: string | null;
+  /** Where the decision stands, as file:line. */
+  decisionAt: string | null;
   pendingNote: string | null;
   timeline: "emergency" | "standard";
   approvedAt: number | null;
@@ -37,6 +39,10 @@ export interface CatalogInput {
   approvals: ReadonlyMap<string, ApprovalEvidence>;
   /** When verification is on, ids whose approval was not verified, with the reason. */
   unverified: ReadonlyMap<string, string>;
+}
+
+export function lineOf(l: { file: string; line: number | null }): string {
+  return l.line ? `${l.file}:${l.line}` : l.file;
 }
 
 export function buildCatalog({ set, now, approvals, unverified }: CatalogInput): Map<string, CatalogEntry> {
@@ -59,6 +65,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       decision: d.decision,
       decidedBy: d.decidedBy,
       decisionFile: d.decidedBy === "file" ? doc.file : (d.rule?.file ?? null),
+      decisionAt: d.decidedBy === "file" ? lineOf(doc.at(["spec", "decision"])) : d.rule ? lineOf(d.rule.at(["spec"])) : null,
       pendingNote: d.note,
       timeline: effectiveTimeline(doc.spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
       approvedAt,
@@ -81,6 +88,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
         decision: "approved",
         decidedBy: `baseline:${b.name}`,
         decisionFile: b.file,
+        decisionAt: lineOf(b.at(["spec", "requiredUpdates", b.spec.requiredUpdates.indexOf(raw)])),
         pendingNote: null,
         timeline: "standard",
         approvedAt: Date.parse(`${b.spec.revision}T00:00:00Z`),

@@ -8,7 +8,7 @@ import type { Window } from "../schedule/cycle.js";
 import { isoUtc } from "../schedule/wall-clock.js";
 import { exemptionEnd } from "../validate/rules/exemptions.js";
 import { applicability } from "./applicability.js";
-import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
+import { buildCatalog, lineOf, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
 import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
@@ -35,6 +35,7 @@ export interface ReconcileResult {
   jobs: Job[];
   /** Why each host got what it got, for explain: host → update → lines of reasoning. */
   trail: Map<string, Map<string, string[]>>;
+  catalog: Map<string, CatalogEntry>;
 }
 
 interface Need {
@@ -154,7 +155,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       if (rec.installed.has(id)) {
         if (entry.decision === "rejected") {
           ev.states.set(id, "rejected-installed");
-          note(h.name, id, `installed, but ${file} rejects it`);
+          note(h.name, id, `installed, but rejected at ${entry.decisionAt ?? file}`);
         } else if (rec.pendingReboot && obligatory && (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")) {
           ev.states.set(id, "pending-reboot");
           note(h.name, id, `installed and waiting for a restart (${rec.origin})`);
@@ -168,7 +169,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       const app = applicability(entry.spec.appliesTo, rec);
       if (!app.applies) {
         ev.states.set(id, "not-applicable");
-        note(h.name, id, `not applicable: ${app.why} (appliesTo in ${file})`);
+        note(h.name, id, `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`);
         continue;
       }
       const superseder = [...entry.supersededBy].sort().find((s) => rec.installed.has(s));
@@ -181,18 +182,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         note(h.name, id, `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`);
         continue;
       }
-      note(h.name, id, `missing; ${entry.decidedBy === "file" ? `approved in ${file}` : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decisionFile}` : `required by ${entry.decisionFile}`}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
+      note(h.name, id, `missing; ${entry.decidedBy === "file" ? "approved" : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decidedBy}` : `required by ${entry.decidedBy}`} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
       const exemption = hostExemptions.find((e) => covers(e.spec, id));
       const files = [file];
       if (required.has(id)) files.push(required.get(id)!);
       if (exemption?.spec.type === "defer") {
         ev.states.set(id, "deferred");
-        note(h.name, id, `deferred until ${exemption.spec.expires} by ${exemption.file} (${exemption.spec.ticket})`);
+        note(h.name, id, `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`);
         continue;
       }
       if (exemption) {
         files.push(exemption.file);
-        note(h.name, id, `never forced: ${exemption.file} (${exemption.spec.ticket}); still due by the deadline`);
+        note(h.name, id, `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`);
       }
       ev.states.set(id, exemption ? "exempt" : "missing");
       ev.missing.set(id, { entry, noForce: !!exemption, files });
@@ -288,12 +289,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         if (slot.overdue) {
           ev.states.set(id, "overdue");
           note(h.name, id, `overdue: it was due by ${isoUtc(slot.dueBy)}`);
-          if (now > slot.slaBy + policy.escalation.afterHours * HOUR) {
+          // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
+          if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
             escalate.ids.push(id);
             escalate.files.push(...m.files);
           }
         }
-        note(h.name, id, `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} of ${h.timetable!.file})`);
+        note(h.name, id, `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`);
         needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
       }
       // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
@@ -396,7 +398,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   jobs.sort((a, b) => a.window.start.localeCompare(b.window.start) || a.host.localeCompare(b.host) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
-  return { plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings), hosts: results, jobs, trail };
+  return { plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings), hosts: results, jobs, trail, catalog };
 }
 
 function makeJob(

@@ -1,0 +1,35 @@
+// `patchops explain`: why a host gets (or does not get) an update, when, and which file decided it.
+import type { Command } from "commander";
+import { reconcile } from "../plan/reconcile.js";
+import { explainHost } from "../report/explain.js";
+import { EXIT, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+import { loadPlanInputs } from "./load-plan-inputs.js";
+import { nowOption, repoDir } from "./options.js";
+import { diagnosticsAsText } from "./render-diagnostics.js";
+
+export function registerExplain(program: Command, io: Io): void {
+  program
+    .command("explain")
+    .description("explain why a host gets (or does not get) an update, when, and which file decided it")
+    .requiredOption("--host <name>", "the host")
+    .option("--update <id>", "one update (default: every update the host is measured against)")
+    .requiredOption("--inventory <file...>", "the inventory the plan is made from")
+    .option("--inventory-format <format>", "auto, native, osquery, hotfix-json or hotfix-csv", "auto")
+    .option("--scanned-at <iso>", "scan time for inputs that carry none")
+    .option("--repo <dir>", "policy repository (default: current directory)")
+    .option("--ref <ref>", "the policy at a git ref")
+    .option("--now <iso>", "as of this instant (default: the clock)")
+    .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
+    .action(async (opts: { host: string; update?: string; inventory: string[]; inventoryFormat?: string; scannedAt?: string; repo?: string; ref?: string; now?: string; verifyApprovals: boolean }) => {
+      const loaded = await loadPlanInputs({ ...opts, repo: repoDir(opts.repo), now: nowOption(opts.now), verifyApprovals: opts.verifyApprovals });
+      if (!loaded.input) {
+        io.err(diagnosticsAsText(loaded.policyErrors, 0));
+        io.exitCode(EXIT.invalid);
+        return;
+      }
+      const text = explainHost(reconcile(loaded.input), opts.host, opts.update ?? null);
+      if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+      io.out(text);
+    });
+}

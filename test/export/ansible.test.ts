@@ -1,0 +1,55 @@
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Job } from "../../reconciler/model/plan.js";
+import { cli, tempRepo } from "../helpers/repo.js";
+
+describe("export ansible", () => {
+  it("writes an inventory the real ansible-inventory reads: a group per window, win_updates variables per job", async () => {
+    const repo = await tempRepo("plan-basic");
+    const out = join(repo, "plan");
+    expect((await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", out, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals")).code).toBe(0);
+    const file = join(repo, "inventory.yml");
+    const r = await cli("export", "ansible", "--plan", out, "--out", file);
+    expect(r.code).toBe(0);
+    const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Job);
+    const listed = JSON.parse(execFileSync("ansible-inventory", ["-i", file, "--list"], { encoding: "utf8", env: { ...process.env, ANSIBLE_HOME: join(repo, ".ansible"), ANSIBLE_LOCAL_TEMP: join(repo, ".ansible-tmp") } }));
+    expect(Object.keys(listed).filter((k) => k !== "_meta").sort()).toEqual([
+      "all",
+      "patchops_20261210t120000z_emergency",
+      "patchops_20261210t200000z_standard",
+      "patchops_20261211t120000z_standard",
+      "patchops_20261212t120000z_standard",
+      "patchops_20261212t160000z_standard",
+      "patchops_20261213t160000z_standard",
+      "patchops_emergency",
+      "patchops_healthcheck",
+      "patchops_install",
+    ]);
+    const sql = jobs.find((j) => j.host === "sql-1")!;
+    expect(listed._meta.hostvars["sql-1"].patchops_jobs["patchops_20261210t200000z_standard"]).toEqual({
+      job_id: sql.id,
+      type: "install",
+      timeline: "standard",
+      window_start: "2026-12-10T20:00:00Z",
+      window_end: "2026-12-11T00:00:00Z",
+      deadline: "2026-12-11T00:00:00Z",
+      accept_list: ["KB300", "KB301"],
+      reboot: true,
+      force_install: true,
+      priority: "normal",
+      pre: [],
+      post: [],
+    });
+    expect(listed._meta.hostvars["host-e"].patchops_jobs["patchops_20261212t120000z_standard"]).toMatchObject({ reboot: false, force_install: false });
+    expect(listed.patchops_healthcheck.hosts).toEqual(["silent"]);
+    expect(listed.patchops_emergency.hosts).toEqual(["host-g"]);
+  });
+
+  it("refuses a directory without a plan (exit 2)", async () => {
+    const r = await cli("export", "ansible", "--plan", "/nonexistent", "--out", "/tmp/x.yml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cannot read the plan in /nonexistent: ENOENT");
+  });
+});
