@@ -48,3 +48,24 @@ describe("inventory adapters", () => {
     expect(detectFormat("hello")).toBeNull();
   });
 });
+
+describe("osqueryi --json output", () => {
+  it("reads the os_version, patches and programs arrays concatenated in one file, with --scanned-at", async () => {
+    const r = await readInventory([join(dir, "osqueryi.json")], { format: "osquery", scannedAt: "2026-12-10T04:00:00Z" });
+    expect(r.diagnostics).toEqual([]);
+    expect(summary(r)).toEqual([
+      {
+        host: "PAY-SQL-09",
+        os: { family: "windows", name: "Windows Server 2019", version: "10.0.17763" },
+        installed: ["KB5034127"],
+        products: [{ name: "SQL Server 2016", version: "13.0.6300.2" }],
+        scannedAt: "2026-12-10T04:00:00Z",
+      },
+    ]);
+  });
+
+  it("without a scan time the host is reported and kept as stale", async () => {
+    const r = await readInventory([join(dir, "osqueryi.json")], { format: "osquery" });
+    expect(r.inventory.malformed.get("pay-sql-09")?.reason).toMatch(/carries no scan time; pass --scanned-at/);
+  });
+});

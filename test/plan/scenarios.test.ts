@@ -157,7 +157,7 @@ describe("plan: the embedded example", () => {
     const statuses = new Set([...p.hosts.values()].map((h) => h.status));
     expect(statuses).toEqual(new Set(["compliant", "noncompliant", "stale", "unscanned", "unmanaged"]));
     const states = new Set([...p.hosts.values()].flatMap((h) => Object.values(h.updates)));
-    for (const s of ["installed", "superseded", "missing", "overdue", "not-applicable", "exempt", "deferred", "pending-reboot", "rejected-installed"]) expect(states).toContain(s);
+    for (const s of ["installed", "superseded", "missing", "overdue", "not-applicable", "exempt", "deferred", "blocked", "pending-reboot", "rejected-installed"]) expect(states).toContain(s);
     expect(p.hosts.size).toBeGreaterThanOrEqual(40);
     expect(new Set(p.jobs.map((j) => j.type))).toEqual(new Set(["install", "synthetic", "healthcheck", "isolate"]));
   });
