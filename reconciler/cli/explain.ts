@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
+import { join } from "node:path";
 import { EXIT, UsageError } from "./errors.js";
+import { githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { nowOption, repoDir } from "./options.js";
@@ -21,8 +23,18 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--ref <ref>", "the policy at a git ref")
     .option("--now <iso>", "as of this instant (default: the clock)")
     .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
-    .action(async (opts: { host: string; update?: string; inventory: string[]; inventoryFormat?: string; scannedAt?: string; repo?: string; ref?: string; now?: string; verifyApprovals: boolean }) => {
-      const loaded = await loadPlanInputs({ ...opts, repo: repoDir(opts.repo), now: nowOption(opts.now), verifyApprovals: opts.verifyApprovals });
+    .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
+    .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
+    .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
+    .action(async (opts: { host: string; update?: string; inventory: string[]; inventoryFormat?: string; scannedAt?: string; repo?: string; ref?: string; now?: string; verifyApprovals: boolean; trustLocalApprovals?: boolean; githubRepo?: string; cacheDir?: string }) => {
+      const repo = repoDir(opts.repo);
+      const loaded = await loadPlanInputs({
+        ...opts,
+        repo,
+        now: nowOption(opts.now),
+        github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
+        cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+      });
       if (!loaded.input) {
         io.err(diagnosticsAsText(loaded.policyErrors, 0));
         io.exitCode(EXIT.invalid);

@@ -1,6 +1,7 @@
 // The imperative shell shared by plan and explain: load and validate the policy, read the inventory, gather approvals.
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { decisionCommits } from "../git/decision-times.js";
+import { headRevision } from "../git/ref-source.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import type { InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
@@ -8,6 +9,9 @@ import type { ReconcileInput } from "../plan/reconcile.js";
 import { validateSource } from "../validate/validate.js";
 import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "./errors.js";
+import { ReviewCache } from "../approvals/cache.js";
+import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
+import type { GithubClient } from "../github/client.js";
 import { policySourceFor } from "./policy-source.js";
 
 export interface PlanInputOptions {
@@ -18,13 +22,22 @@ export interface PlanInputOptions {
   scannedAt?: string;
   now: number;
   verifyApprovals: boolean;
+  trustLocalApprovals?: boolean;
+  github?: GithubClient | null;
+  cacheDir?: string | null;
 }
 
-export const VERIFICATION_UNAVAILABLE =
-  "no verified CAB approval: GitHub review verification is not configured for this run (see the README's approval model; --no-verify-approvals trusts the files, for demos only)";
+export interface LoadedPlanInputs {
+  input?: ReconcileInput;
+  policyErrors: Diagnostic[];
+  inventoryDiagnostics: Diagnostic[];
+  verification?: VerificationResult;
+}
 
-export async function loadPlanInputs(o: PlanInputOptions): Promise<{ input?: ReconcileInput; policyErrors: Diagnostic[]; inventoryDiagnostics: Diagnostic[] }> {
-  const source = await policySourceFor(o.repo, o.ref);
+export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInputs> {
+  // With verification on, the policy is read at a commit (HEAD by default): uncommitted files carry no approval.
+  const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
+  const source = await policySourceFor(o.repo, ref);
   const { set, diagnostics } = await validateSource(source, o.now);
   if (hasErrors(diagnostics)) return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt))) throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
@@ -38,18 +51,43 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<{ input?: Rec
     throw err;
   }
   const approvals = new Map<string, ApprovalEvidence>();
-  if (source.revision) {
-    const times = await decisionCommits(o.repo, o.ref ?? source.revision);
+  const unverified = new Map<string, string>();
+  const unverifiedAssignments = new Map<string, string>();
+  let verification: VerificationResult | undefined;
+  let mode: ReconcileInput["verification"] = "off";
+  if (o.verifyApprovals && !source.revision) {
+    mode = "verified";
+    for (const u of set.updates) unverified.set(u.spec.id.toUpperCase(), `${o.repo} is not a git repository with commits, so no approval can be verified`);
+  } else if (o.verifyApprovals && source.revision) {
+    verification = await verifyApprovals({
+      repo: o.repo,
+      ref: source.revision,
+      set,
+      now: o.now,
+      github: o.github ?? null,
+      trustLocal: o.trustLocalApprovals ?? false,
+      cache: await ReviewCache.open(o.cacheDir ?? null),
+    });
+    mode = [...verification.updates.values(), ...verification.rules.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
+    for (const u of set.updates) {
+      const id = u.spec.id.toUpperCase();
+      const v = verification.updates.get(id);
+      if (!v) continue;
+      if (v.ok) approvals.set(id, { at: v.effectiveAt ?? 0, evidence: v.reason });
+      else unverified.set(id, v.reason);
+    }
+    for (const [file, v] of verification.assignments) if (!v.ok) unverifiedAssignments.set(file, v.reason);
+  } else if (source.revision) {
+    const times = await decisionCommits(o.repo, ref ?? source.revision);
     for (const u of set.updates) {
       const t = times.get(u.file);
       if (t) approvals.set(u.spec.id.toUpperCase(), { at: t.at, evidence: `decision set in commit ${t.commit.slice(0, 12)}` });
     }
   }
-  const unverified = new Map<string, string>();
-  if (o.verifyApprovals) for (const u of set.updates) unverified.set(u.spec.id.toUpperCase(), VERIFICATION_UNAVAILABLE);
   return {
-    input: { set, inventory: inv.inventory, now: o.now, approvals, verification: o.verifyApprovals ? "verified" : "off", unverified, revision: source.revision },
+    input: { set, inventory: inv.inventory, now: o.now, approvals, verification: mode, unverified, unverifiedAssignments, revision: source.revision },
     policyErrors: [],
     inventoryDiagnostics: inv.diagnostics,
+    verification,
   };
 }

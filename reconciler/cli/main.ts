@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
+import { registerApprovals } from "./approvals.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerPlan } from "./plan.js";
@@ -20,6 +21,7 @@ export function buildProgram(io: Io): Command {
   registerPlan(program, io);
   registerExplain(program, io);
   registerExport(program, io);
+  registerApprovals(program, io);
   return program;
 }
 

@@ -5,7 +5,9 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
+import { join } from "node:path";
 import { EXIT } from "./errors.js";
+import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
@@ -21,10 +23,13 @@ interface PlanOptions {
   now?: string;
   format?: string;
   verifyApprovals: boolean;
+  trustLocalApprovals?: boolean;
+  githubRepo?: string;
+  cacheDir?: string;
 }
 
 export function registerPlan(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("plan")
     .description("reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson")
     .requiredOption("--inventory <file...>", "inventory files (JSON Lines, JSON array, osquery, Get-HotFix); - for stdin")
@@ -36,7 +41,8 @@ export function registerPlan(program: Command, io: Io): void {
     .option("--now <iso>", "plan as of this instant (default: the clock)")
     .option("--format <format>", "summary on stdout: text, json or markdown", "text")
     .option("--no-verify-approvals", "trust approved files without CAB verification (demos only; every output says so)")
-    .action(async (opts: PlanOptions) => {
+    .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)");
+  addGithubOptions(cmd).action(async (opts: PlanOptions) => {
       const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
       const now = nowOption(opts.now);
       const loaded = await loadPlanInputs({
@@ -47,6 +53,9 @@ export function registerPlan(program: Command, io: Io): void {
         scannedAt: opts.scannedAt,
         now,
         verifyApprovals: opts.verifyApprovals,
+        trustLocalApprovals: opts.trustLocalApprovals,
+        github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
+        cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
       });
       if (!loaded.input) {
         io.err(diagnosticsAsText(loaded.policyErrors, 0));

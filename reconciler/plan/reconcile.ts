@@ -26,6 +26,8 @@ export interface ReconcileInput {
   /** "off" deploys what the files say (demos); otherwise ids in `unverified` get no jobs. */
   verification: Plan["approvalVerification"];
   unverified: ReadonlyMap<string, string>;
+  /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
+  unverifiedAssignments?: ReadonlyMap<string, string>;
   revision: string | null;
 }
 
@@ -273,7 +275,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const held: string[] = [];
     const needs: Need[] = [];
     const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
-    const operational = (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable;
+    const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
+    if (assignmentProblem) ev.notes.push(`no install jobs: the latest change to ${h.assignment!.file} was not approved by team ${h.assignment!.spec.owner} (${assignmentProblem})`);
+    const operational = (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
     if (operational) {
       for (const [id, m] of ev.missing) {
         const e = m.entry;
@@ -372,6 +376,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
     results.push(result);
+  }
+
+  for (const [file, reason] of input.unverifiedAssignments ?? []) {
+    findings.push(diagnostic("approval-unverified", "error", `${file}: the owner team's approval could not be verified, so its hosts get no install jobs: ${reason}`, { file }));
   }
 
   // Cluster safety: no two nodes of one cluster in overlapping windows.

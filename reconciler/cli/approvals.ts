@@ -1,0 +1,55 @@
+// `patchops approvals`: is every approved change backed by CAB (or owner-team) review? Unverified ones get no jobs.
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ReviewCache } from "../approvals/cache.js";
+import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
+import { hasErrors } from "../diagnostics.js";
+import { validateSource } from "../validate/validate.js";
+import { EXIT, UsageError } from "./errors.js";
+import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
+import type { Io } from "./io.js";
+import { formatOption, nowOption, repoDir } from "./options.js";
+import { policySourceFor } from "./policy-source.js";
+import { diagnosticsAsText } from "./render-diagnostics.js";
+
+function line(v: SubjectVerdict): string {
+  const mark = v.ok ? (v.strength === "trailer" ? "~" : "✓") : "✗";
+  return `${mark} ${v.kind.padEnd(10)} ${v.name.padEnd(28)} ${v.ok ? (v.strength === "trailer" ? "trusted-local" : "verified") : "UNVERIFIED"}: ${v.reason}`;
+}
+
+export function registerApprovals(program: Command, io: Io): void {
+  const cmd = program
+    .command("approvals")
+    .description("verify each approved update, rule and assignment change was approved by the CAB (or its owner team)")
+    .option("--repo <dir>", "policy repository (default: current directory)")
+    .option("--ref <ref>", "the commit to check (default: HEAD)", "HEAD")
+    .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
+    .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits (weaker evidence)")
+    .option("--format <format>", "text or json", "text");
+  addGithubOptions(cmd).action(async (opts: GithubOptions & { repo?: string; ref: string; now?: string; trustLocalApprovals?: boolean; format?: string }) => {
+    const format = formatOption(opts.format, ["text", "json"] as const, "text");
+    const repo = repoDir(opts.repo);
+    const now = nowOption(opts.now);
+    const source = await policySourceFor(repo, opts.ref);
+    const { set, diagnostics } = await validateSource(source, now);
+    if (hasErrors(diagnostics)) {
+      io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+      io.exitCode(EXIT.invalid);
+      return;
+    }
+    const github = githubFromEnvironment(opts);
+    if (!github && !opts.trustLocalApprovals) {
+      throw new UsageError("nothing to verify against: set GITHUB_TOKEN and GITHUB_REPOSITORY (or --github-repo), or pass --trust-local-approvals");
+    }
+    const result = await verifyApprovals({ repo, ref: source.revision!, set, now, github, trustLocal: opts.trustLocalApprovals ?? false, cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")) });
+    const all = [...result.rules.values(), ...result.updates.values(), ...result.assignments.values()];
+    if (format === "json") io.out(JSON.stringify({ ref: source.revision, subjects: all }, null, 2) + "\n");
+    else {
+      io.out(`approvals at ${source.revision?.slice(0, 12)}${github ? ` (GitHub ${github.target.owner}/${github.target.repo})` : ""}${opts.trustLocalApprovals ? ", trusting Approved-by trailers as weaker evidence" : ""}\n`);
+      for (const v of all) io.out(line(v) + "\n");
+      const bad = all.filter((v) => !v.ok).length;
+      io.out(bad ? `✗ ${bad} of ${all.length} changes unverified: approved updates among them get no jobs\n` : `✓ all ${all.length} changes verified\n`);
+    }
+    io.exitCode(all.every((v) => v.ok) ? EXIT.ok : EXIT.invalid);
+  });
+}

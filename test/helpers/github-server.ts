@@ -1,0 +1,197 @@
+// A local HTTP server answering like the GitHub REST API (same paths, shapes, Link pagination, rate-limit headers).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export function ghUser(login: string, id = 1000 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0)) {
+  return {
+    login,
+    id,
+    node_id: `MDQ6VXNlcj${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: "",
+    url: `https://api.github.com/users/${login}`,
+    html_url: `https://github.com/${login}`,
+    type: login.endsWith("[bot]") ? "Bot" : "User",
+    site_admin: false,
+  };
+}
+
+export interface FakePull {
+  number: number;
+  author: string;
+  title?: string;
+  mergedAt: string | null;
+  commits: string[];
+  reviews: { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[];
+}
+
+export interface FakeGithub {
+  url: string;
+  requests: { method: string; path: string; auth: string | undefined }[];
+  pulls: FakePull[];
+  comments: Map<number, { id: number; body: string; user: string }[]>;
+  /** Answer the next N requests with a primary rate-limit error (403, x-ratelimit-remaining: 0). */
+  rateLimitNext: number;
+  /** Answer every request with this status (e.g. 401). */
+  failWith: number | null;
+  pageSize: number;
+  close(): Promise<void>;
+}
+
+const OWNER_REPO = /^\/repos\/([^/]+)\/([^/]+)/;
+
+export async function startFakeGithub(): Promise<FakeGithub> {
+  let nextComment = 9000;
+  const state: FakeGithub = {
+    url: "",
+    requests: [],
+    pulls: [],
+    comments: new Map(),
+    rateLimitNext: 0,
+    failWith: null,
+    pageSize: 30,
+    close: async () => {},
+  };
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "x-github-media-type": "github.v3; format=json",
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      "x-ratelimit-resource": "core",
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+  const paged = (req: IncomingMessage, res: ServerResponse, items: unknown[]) => {
+    const u = new URL(req.url!, state.url);
+    const page = Number(u.searchParams.get("page") ?? "1");
+    const size = state.pageSize;
+    const slice = items.slice((page - 1) * size, page * size);
+    const headers: Record<string, string> = {};
+    const last = Math.max(1, Math.ceil(items.length / size));
+    if (page < last) {
+      const next = new URL(u);
+      next.searchParams.set("page", String(page + 1));
+      const lastUrl = new URL(u);
+      lastUrl.searchParams.set("page", String(last));
+      headers.link = `<${next}>; rel="next", <${lastUrl}>; rel="last"`;
+    }
+    json(res, 200, slice, headers);
+  };
+  const pullShape = (p: FakePull, owner: string, repo: string) => ({
+    url: `https://api.github.com/repos/${owner}/${repo}/pulls/${p.number}`,
+    id: 100000 + p.number,
+    node_id: `PR_kwDO${p.number}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+    number: p.number,
+    state: p.mergedAt ? "closed" : "open",
+    locked: false,
+    title: p.title ?? `Change ${p.number}`,
+    user: ghUser(p.author),
+    body: null,
+    created_at: "2026-11-01T00:00:00Z",
+    updated_at: p.mergedAt ?? "2026-11-01T00:00:00Z",
+    closed_at: p.mergedAt,
+    merged_at: p.mergedAt,
+    merge_commit_sha: p.commits[p.commits.length - 1] ?? null,
+    draft: false,
+    head: { label: `${owner}:change-${p.number}`, ref: `change-${p.number}`, sha: p.commits[0] ?? "" },
+    base: { label: `${owner}:main`, ref: "main", sha: "0".repeat(40) },
+    author_association: "MEMBER",
+    auto_merge: null,
+    active_lock_reason: null,
+  });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const path = new URL(req.url!, "http://x").pathname;
+      state.requests.push({ method: req.method!, path, auth: req.headers.authorization });
+      if (state.failWith) return json(res, state.failWith, { message: state.failWith === 401 ? "Bad credentials" : "Forbidden", documentation_url: "https://docs.github.com/rest", status: String(state.failWith) });
+      if (state.rateLimitNext > 0) {
+        state.rateLimitNext--;
+        return json(
+          res,
+          403,
+          { message: "API rate limit exceeded for user ID 1.", documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting" },
+          { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
+        );
+      }
+      const m = OWNER_REPO.exec(path);
+      if (!m) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      const [, owner, repo] = m as unknown as [string, string, string];
+      const rest = path.slice(m[0].length);
+      let r: RegExpExecArray | null;
+      if (req.method === "GET" && (r = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(rest))) {
+        return paged(req, res, state.pulls.filter((p) => p.commits.includes(r![1]!)).map((p) => pullShape(p, owner, repo)));
+      }
+      if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
+        const p = state.pulls.find((x) => x.number === Number(r![1]));
+        if (!p) return json(res, 404, { message: "Not Found" });
+        return paged(
+          req,
+          res,
+          p.reviews.map((rv, i) => ({
+            id: 80000 + p.number * 100 + i,
+            node_id: `PRR_kwDO${p.number}${i}`,
+            user: ghUser(rv.login),
+            body: "",
+            state: rv.state,
+            html_url: `https://github.com/${owner}/${repo}/pull/${p.number}#pullrequestreview-${80000 + i}`,
+            pull_request_url: `https://api.github.com/repos/${owner}/${repo}/pulls/${p.number}`,
+            author_association: "MEMBER",
+            _links: { html: { href: "" }, pull_request: { href: "" } },
+            submitted_at: rv.at,
+            commit_id: p.commits[0] ?? null,
+          })),
+        );
+      }
+      if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+        const n = Number(r[1]);
+        const list = state.comments.get(n) ?? [];
+        if (req.method === "GET") return paged(req, res, list.map((c) => commentShape(c, owner, repo, n)));
+        if (req.method === "POST") {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { body: string };
+          const c = { id: nextComment++, body: body.body, user: "patchops[bot]" };
+          list.push(c);
+          state.comments.set(n, list);
+          return json(res, 201, commentShape(c, owner, repo, n));
+        }
+      }
+      if (req.method === "PATCH" && (r = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
+        const id = Number(r[1]);
+        for (const [n, list] of state.comments) {
+          const c = list.find((x) => x.id === id);
+          if (c) {
+            c.body = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { body: string }).body;
+            return json(res, 200, commentShape(c, owner, repo, n));
+          }
+        }
+        return json(res, 404, { message: "Not Found" });
+      }
+      return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return state;
+}
+
+function commentShape(c: { id: number; body: string; user: string }, owner: string, repo: string, n: number) {
+  return {
+    url: `https://api.github.com/repos/${owner}/${repo}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${n}#issuecomment-${c.id}`,
+    issue_url: `https://api.github.com/repos/${owner}/${repo}/issues/${n}`,
+    id: c.id,
+    node_id: `IC_kwDO${c.id}`,
+    user: ghUser(c.user),
+    created_at: "2026-11-22T12:00:00Z",
+    updated_at: "2026-11-22T12:00:00Z",
+    author_association: "NONE",
+    body: c.body,
+    performed_via_github_app: null,
+  };
+}
