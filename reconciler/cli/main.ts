@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
+import { registerComment } from "./comment.js";
+import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerPlan } from "./plan.js";
@@ -22,6 +24,8 @@ export function buildProgram(io: Io): Command {
   registerExplain(program, io);
   registerExport(program, io);
   registerApprovals(program, io);
+  registerDiff(program, io);
+  registerComment(program, io);
   return program;
 }
 

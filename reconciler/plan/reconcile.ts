@@ -310,15 +310,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         }
       }
     }
-    // Group into jobs: one per window, type and enforcement.
+    // Group into jobs: one per host, type and window. A no-force exemption on any update in the window means the
+    // owner controls that window's restart, so nothing in it is forced.
     const groups = new Map<string, { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }>();
     for (const n of needs) {
       const type: JobType = n.entry.spec.classification === "synthetic" ? "synthetic" : "install";
-      const key = `${type}|${n.slot.timeline}|${n.slot.window.start}|${n.slot.window.end}|${n.noForce}`;
-      const g = groups.get(key) ?? { type, slot: n.slot, noForce: n.noForce, ids: [], files: new Set<string>(), overdue: false };
+      const key = `${type}|${n.slot.timeline}|${n.slot.window.start}|${n.slot.window.end}`;
+      const g = groups.get(key) ?? { type, slot: n.slot, noForce: false, ids: [], files: new Set<string>(), overdue: false };
       g.ids.push(n.entry.id);
       n.files.forEach((f) => g.files.add(f));
       g.overdue ||= n.slot.overdue;
+      g.noForce ||= n.noForce;
       groups.set(key, g);
     }
     const owner = h.assignment?.spec.owner ?? null;
