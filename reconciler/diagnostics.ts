@@ -56,6 +56,7 @@ export const DIAGNOSTIC_CODES = {
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
   "cluster-window": "A plan would put two nodes of one cluster in the same window.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
+  "codeowners-stale": ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
 } as const;
 

@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
+import { registerAudit } from "./audit.js";
+import { registerCodeowners } from "./codeowners.js";
 import { registerComment } from "./comment.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
@@ -26,6 +28,8 @@ export function buildProgram(io: Io): Command {
   registerApprovals(program, io);
   registerDiff(program, io);
   registerComment(program, io);
+  registerCodeowners(program, io);
+  registerAudit(program, io);
   return program;
 }
 

@@ -49,6 +49,13 @@ export async function gitRefSource(repo: string, ref: string): Promise<PolicySou
   return {
     label: `git:${ref}`,
     revision: commit,
+    async readExtra(path: string) {
+      try {
+        return await simpleGit(repo).show([`${commit}:${path}`]);
+      } catch {
+        return null;
+      }
+    },
     async list() {
       const git = simpleGit(repo);
       const entries = await lsTree(repo, commit);

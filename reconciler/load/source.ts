@@ -16,6 +16,8 @@ export interface PolicySource {
   /** The commit the files come from, or null for a working tree. */
   revision: string | null;
   list(): Promise<SourceEntry[]>;
+  /** A file outside the policy folders (e.g. .github/CODEOWNERS), or null when absent. */
+  readExtra(path: string): Promise<string | null>;
 }
 
 function toPosix(p: string): string {
@@ -27,6 +29,13 @@ export function workingTreeSource(root: string, revision: string | null = null):
   return {
     label: root,
     revision,
+    async readExtra(path: string) {
+      try {
+        return await readFile(join(root, path), "utf8");
+      } catch {
+        return null;
+      }
+    },
     async list() {
       const realRoot = await realpath(root);
       const entries: SourceEntry[] = [];

@@ -1,5 +1,6 @@
 // Runs every cross-file rule over a loaded policy set and returns sorted diagnostics.
-import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { CODEOWNERS_PATH, codeowners } from "../report/codeowners.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
@@ -33,5 +34,11 @@ export function crossFileDiagnostics(set: PolicySet, now: number): Diagnostic[] 
 export async function validateSource(source: PolicySource, now: number): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
   const loaded = await loadPolicySet(source);
   const diagnostics = [...loaded.diagnostics, ...crossFileDiagnostics(loaded.set, now)];
+  if (loaded.set.cab) {
+    const current = await source.readExtra(CODEOWNERS_PATH);
+    if (current !== null && current !== codeowners(loaded.set)) {
+      diagnostics.push(diagnostic("codeowners-stale", "error", `${CODEOWNERS_PATH} does not match cab.yaml and the assignments; run patchops codeowners --write`, { file: CODEOWNERS_PATH, line: 1, column: 1 }));
+    }
+  }
   return { set: loaded.set, diagnostics: sortDiagnostics(diagnostics) };
 }

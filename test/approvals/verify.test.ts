@@ -148,6 +148,31 @@ describe("CAB approval verification against GitHub reviews", () => {
   });
 });
 
+describe("audit", () => {
+  it("says who proposed, who approved and when it merged", async () => {
+    const r = await cli("audit", "--repo", repo, "--now", NOW, "--update", "KB100", "--cache-dir", join(repo, ".cache-f"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("KB100 — Update KB100");
+    expect(r.stdout).toContain("  proposed by  dave on 2026-11-23T10:00:00Z in https://github.com/acme/patch-policy/pull/2");
+    expect(r.stdout).toContain("  approved by  alice, bob");
+    expect(r.stdout).toContain("  merged       2026-11-23T18:00:00Z");
+    const bad = await cli("audit", "--repo", repo, "--now", NOW, "--update", "KB101", "--cache-dir", join(repo, ".cache-f"));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("  approved by  nobody verifiable");
+  });
+});
+
+describe("policy at any ref", () => {
+  it("plan --ref reads the policy of an older commit without a checkout", async () => {
+    const out = join(repo, "out-ref");
+    const r = await cli("plan", "--repo", repo, "--ref", shas.KB100!, "--inventory", join(repo, "inv.jsonl"), "--out", out, "--now", NOW, "--no-verify-approvals");
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8"));
+    expect(plan.policyRevision).toBe(shas.KB100);
+    expect(Object.keys(plan.summary.updates)).toEqual(["KB100"]);
+  });
+});
+
 describe("Approved-by trailers (weaker evidence)", () => {
   it("count only with --trust-local-approvals, and are labelled so", async () => {
     const local = await tempRepo("minimal", { "policies/cab.yaml": CAB });

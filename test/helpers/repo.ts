@@ -19,7 +19,7 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
   const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
   made.push(dir);
   if (from === "example") {
-    for (const sub of ["policies", "baselines", "windows", "examples"]) await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
+    for (const sub of ["policies", "baselines", "windows", "examples", ".github"]) await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
   } else {
     await cp(join(FIXTURES, from), dir, { recursive: true });
   }

@@ -176,3 +176,27 @@ describe("validate output formats", () => {
     expect(r.stderr).toContain("--format must be one of text, json, github");
   });
 });
+
+describe("CODEOWNERS", () => {
+  it("is generated from cab.yaml and the assignments, and validate flags a stale one", async () => {
+    const dir = await tempRepo("minimal");
+    const printed = await cli("codeowners", "--repo", dir);
+    expect(printed.stdout).toContain("/policies/ @alice @bob @carol\n");
+    expect(printed.stdout).toContain("/windows/assignments/team-a.yaml @alice @bob @carol\n");
+    await cli("codeowners", "--repo", dir, "--write");
+    expect((await cli("validate", "--repo", dir, "--now", "2026-12-01T00:00:00Z")).code).toBe(0);
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(
+      `${dir}/policies/cab.yaml`,
+      "apiVersion: patchops/v1\nkind: ChangeAdvisoryBoard\nmetadata:\n  name: cab\nspec:\n  members: [alice, bob, carol]\n  teams: { team-a: [tina] }\n",
+    );
+    const stale = await cli("validate", "--repo", dir, "--now", "2026-12-01T00:00:00Z");
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain(".github/CODEOWNERS:1:1: error codeowners-stale");
+  });
+
+  it("the repository's own CODEOWNERS is current", async () => {
+    const r = await cli("validate", "--repo", await tempRepo("example", {}), "--now", "2026-12-10T09:00:00Z");
+    expect(r.code).toBe(0);
+  });
+});

@@ -1,0 +1,104 @@
+// `patchops audit`: for each approved update, who proposed it, who approved it, when it merged — from git and reviews.
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ReviewCache } from "../approvals/cache.js";
+import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
+import { hasErrors } from "../diagnostics.js";
+import { policyHistory } from "../git/history.js";
+import { effectiveDecision } from "../plan/decision.js";
+import { validateSource } from "../validate/validate.js";
+import { EXIT, UsageError } from "./errors.js";
+import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
+import type { Io } from "./io.js";
+import { formatOption, nowOption, repoDir } from "./options.js";
+import { policySourceFor } from "./policy-source.js";
+import { diagnosticsAsText } from "./render-diagnostics.js";
+
+interface AuditEntry {
+  update: string;
+  title: string;
+  file: string;
+  decidedBy: string;
+  proposedBy: string | null;
+  proposedAt: string | null;
+  pullRequest: string | null;
+  approvedBy: string[];
+  evidence: "github" | "trailer" | "none";
+  mergedAt: string | null;
+  verified: boolean;
+  detail: string;
+  commits: string[];
+}
+
+export function registerAudit(program: Command, io: Io): void {
+  const cmd = program
+    .command("audit")
+    .description("who proposed each approved update, who approved it, and when it merged")
+    .option("--update <id>", "one update")
+    .option("--repo <dir>", "policy repository (default: current directory)")
+    .option("--ref <ref>", "the commit to audit (default: HEAD)", "HEAD")
+    .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
+    .option("--trust-local-approvals", "accept Approved-by: trailers (weaker evidence)")
+    .option("--format <format>", "text or json", "text");
+  addGithubOptions(cmd).action(async (opts: GithubOptions & { update?: string; repo?: string; ref: string; now?: string; trustLocalApprovals?: boolean; format?: string }) => {
+    const format = formatOption(opts.format, ["text", "json"] as const, "text");
+    const repo = repoDir(opts.repo);
+    const now = nowOption(opts.now);
+    const source = await policySourceFor(repo, opts.ref);
+    const { set, diagnostics } = await validateSource(source, now);
+    if (hasErrors(diagnostics)) {
+      io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+      io.exitCode(EXIT.invalid);
+      return;
+    }
+    const github = githubFromEnvironment(opts);
+    const verification = await verifyApprovals({ repo, ref: source.revision!, set, now, github, trustLocal: opts.trustLocalApprovals ?? false, cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")) });
+    const history = await policyHistory(repo, source.revision!);
+    const wanted = opts.update?.toUpperCase();
+    const entries: AuditEntry[] = [];
+    for (const u of set.updates) {
+      const id = u.spec.id.toUpperCase();
+      if (wanted && id !== wanted) continue;
+      const d = effectiveDecision(u.spec, set.rules, now);
+      if (d.decision !== "approved") continue;
+      const v: SubjectVerdict | undefined = verification.updates.get(id);
+      const first = v?.commits.find((c) => c.ok) ?? v?.commits[0];
+      const sha = first?.sha ?? history.byFile.get(u.file)?.[0];
+      const info = sha ? history.commits.get(sha) : undefined;
+      entries.push({
+        update: id,
+        title: u.spec.title,
+        file: u.file,
+        decidedBy: d.decidedBy === "file" ? "its Update file" : `${d.decidedBy} (${d.rule?.file})`,
+        proposedBy: first?.author ?? info?.author ?? null,
+        proposedAt: info ? new Date(info.time).toISOString().replace(/\.000Z$/, "Z") : null,
+        pullRequest: first?.url ?? null,
+        approvedBy: v?.commits.flatMap((c) => c.approvers) ?? [],
+        evidence: v?.ok ? (v.strength ?? "none") : "none",
+        mergedAt: v?.ok && v.effectiveAt ? new Date(v.effectiveAt).toISOString().replace(/\.000Z$/, "Z") : null,
+        verified: v?.ok ?? false,
+        detail: v?.reason ?? "not verified",
+        commits: v?.commits.map((c) => c.sha) ?? (sha ? [sha] : []),
+      });
+    }
+    if (wanted && entries.length === 0) throw new UsageError(`${opts.update} is not an approved update at ${opts.ref}`);
+    if (format === "json") io.out(JSON.stringify({ ref: source.revision, firstDeployed: "no status history is read yet", updates: entries }, null, 2) + "\n");
+    else {
+      for (const e of entries) {
+        io.out(
+          [
+            `${e.update} — ${e.title}`,
+            `  decided by   ${e.decidedBy} (${e.file})`,
+            `  proposed by  ${e.proposedBy ?? "unknown"}${e.proposedAt ? ` on ${e.proposedAt}` : ""}${e.pullRequest ? ` in ${e.pullRequest}` : ""}`,
+            `  approved by  ${e.approvedBy.length ? e.approvedBy.join(", ") : "nobody verifiable"}${e.evidence === "trailer" ? " (Approved-by trailers: weaker evidence)" : ""}`,
+            `  merged       ${e.mergedAt ?? "unknown"}`,
+            `  verified     ${e.verified ? "yes" : "NO"}: ${e.detail}`,
+            `  commits      ${e.commits.map((c) => c.slice(0, 12)).join(", ")}`,
+            "",
+          ].join("\n"),
+        );
+      }
+    }
+    io.exitCode(entries.every((e) => e.verified) ? EXIT.ok : EXIT.invalid);
+  });
+}
