@@ -156,7 +156,10 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       // Under a rule, the catalog entry itself still needs one CAB member, or the intake bot as its author.
       const reqs: Requirement[] = [{ label: "one CAB member", members: set.cab!.spec.members, required: 1 }];
       const commits = [await checkCommit(input, history, head, reqs, set.cab!.spec.intakeIdentity)];
-      result.updates.set(id, verdict("update", id, u.file, commits));
+      const v = verdict("update", id, u.file, commits);
+      // The approval takes effect when both the rule and the catalog entry are merged.
+      if (v.ok) v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
+      result.updates.set(id, v);
     }
   }
   for (const a of set.assignments) {

@@ -2,6 +2,8 @@
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { decisionCommits } from "../git/decision-times.js";
 import { headRevision } from "../git/ref-source.js";
+import { policyHistory } from "../git/history.js";
+import { effectiveDecision } from "../plan/decision.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import type { InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
@@ -79,9 +81,18 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     for (const [file, v] of verification.assignments) if (!v.ok) unverifiedAssignments.set(file, v.reason);
   } else if (source.revision) {
     const times = await decisionCommits(o.repo, ref ?? source.revision);
+    const history = set.rules.length > 0 ? await policyHistory(o.repo, ref ?? source.revision) : null;
     for (const u of set.updates) {
       const t = times.get(u.file);
       if (t) approvals.set(u.spec.id.toUpperCase(), { at: t.at, evidence: `decision set in commit ${t.commit.slice(0, 12)}` });
+      else if (!u.spec.decision && history) {
+        // Under a rule, the approval cannot take effect before the rule (or the catalog entry) was committed.
+        const d = effectiveDecision(u.spec, set.rules, o.now);
+        const ruleSha = d.rule ? history.byFile.get(d.rule.file)?.[0] : undefined;
+        const entrySha = history.byFile.get(u.file)?.[0];
+        const at = Math.max(...[ruleSha, entrySha].map((sha) => (sha ? (history.commits.get(sha)?.time ?? 0) : 0)));
+        if (at > 0 && d.rule) approvals.set(u.spec.id.toUpperCase(), { at, evidence: `rule ${d.rule.name} committed in ${ruleSha?.slice(0, 12)}` });
+      }
     }
   }
   return {
