@@ -8,6 +8,7 @@ import type { Window } from "../schedule/cycle.js";
 import { isoUtc } from "../schedule/wall-clock.js";
 import { exemptionEnd } from "../validate/rules/exemptions.js";
 import { applicability } from "./applicability.js";
+import { CandidateIndex } from "./candidates.js";
 import { buildCatalog, lineOf, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
 import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId } from "./job-id.js";
@@ -117,7 +118,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
   const evaluated: Evaluated[] = [];
   const approved = [...catalog.values()].filter((e) => e.decision === "approved");
-  const rejected = [...catalog.values()].filter((e) => e.decision === "rejected");
+  const candidates = new CandidateIndex(approved);
   for (const h of hosts) {
     const ev: Evaluated = { h, status: "compliant", states: new Map(), missing: new Map(), blockedBy: new Map(), aboveBaseline: [], exemptions: [], notes: [] };
     evaluated.push(ev);
@@ -148,7 +149,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.exemptions = hostExemptions.map((e) => e.name);
     const required = new Map<string, string>();
     for (const b of h.baselines) for (const id of b.spec.requiredUpdates) if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
-    const relevant = new Set<string>([...approved.map((e) => e.id), ...rejected.map((e) => e.id), ...required.keys()]);
+    // What the host is measured against: approved updates that may apply (indexed), its baselines' requirements,
+    // and known updates it has installed (to catch rejected or superseded ones).
+    const relevant = new Set<string>(required.keys());
+    for (const e of candidates.candidates(rec)) relevant.add(e.id);
     for (const id of rec.installed) if (catalog.has(id)) relevant.add(id);
     for (const id of [...relevant].sort()) {
       const entry = catalog.get(id)!;
@@ -170,6 +174,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       if (entry.decision === "rejected" || (!obligatory && entry.decision !== "approved")) continue;
       const app = applicability(entry.spec.appliesTo, rec);
       if (!app.applies) {
+        // Only a baseline's requirement is worth listing as not applicable; any other update simply does not concern the host.
+        if (!required.has(id)) continue;
         ev.states.set(id, "not-applicable");
         note(h.name, id, `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`);
         continue;
@@ -215,6 +221,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         const dep = catalog.get(r);
         const satisfied = rec.installed.has(r) || [...(dep?.supersededBy ?? [])].some((s) => rec.installed.has(s));
         if (satisfied) continue;
+        // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
+        if (dep && !applicability(dep.spec.appliesTo, rec).applies) continue;
         if (ev.missing.has(r)) continue;
         if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
           ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });

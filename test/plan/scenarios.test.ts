@@ -28,7 +28,9 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
   });
 
   it("installed everywhere is compliant, with no job", () => {
-    expect(p.hosts.get("host-a")).toMatchObject({ status: "compliant", updates: { KB100: "installed", KB400: "installed", KB300: "not-applicable" } });
+    expect(p.hosts.get("host-a")).toMatchObject({ status: "compliant", updates: { KB100: "installed", KB400: "installed" } });
+    // An approved update that does not concern the host is not listed at all.
+    expect(p.hosts.get("host-a")!.updates.KB300).toBeUndefined();
     expect(jobsOf("host-a")).toEqual([]);
   });
 
