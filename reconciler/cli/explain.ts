@@ -40,7 +40,7 @@ export function registerExplain(program: Command, io: Io): void {
         io.exitCode(EXIT.invalid);
         return;
       }
-      const text = explainHost(reconcile(loaded.input), opts.host, opts.update ?? null);
+      const text = explainHost(reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) }), opts.host, opts.update ?? null);
       if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
       io.out(text);
     });

@@ -30,6 +30,10 @@ export interface CatalogEntry {
   unverified: string | null;
   /** Every update that supersedes this one, directly or transitively (upper-case ids). */
   supersededBy: Set<string>;
+  /** Every update this one supersedes, directly or transitively. */
+  supersedesAll: Set<string>;
+  /** Some approved update supersedes this one. */
+  supersededByApproved: boolean;
   requires: string[];
 }
 
@@ -72,6 +76,8 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       approvedEvidence: evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
       unverified: d.decision === "approved" ? (unverified.get(id) ?? null) : null,
       supersededBy: new Set(),
+      supersedesAll: new Set(),
+      supersededByApproved: false,
       requires: doc.spec.requires.map((r) => r.toUpperCase()),
     });
   }
@@ -95,6 +101,8 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
         approvedEvidence: `baseline ${b.name} (${b.file})`,
         unverified: null,
         supersededBy: new Set(),
+        supersedesAll: new Set(),
+        supersededByApproved: false,
         requires: [],
       });
     }
@@ -107,6 +115,10 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
     return seen;
   };
   for (const e of catalog.values()) e.supersededBy = closure(e.id, new Set());
+  for (const e of catalog.values()) {
+    for (const s of e.supersededBy) catalog.get(s)?.supersedesAll.add(e.id);
+    e.supersededByApproved = [...e.supersededBy].some((s) => catalog.get(s)?.decision === "approved");
+  }
   return catalog;
 }
 

@@ -30,6 +30,8 @@ export interface ReconcileInput {
   /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
   unverifiedAssignments?: ReadonlyMap<string, string>;
   revision: string | null;
+  /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
+  explainHosts?: ReadonlySet<string>;
 }
 
 export interface ReconcileResult {
@@ -87,10 +89,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const hosts = hostContexts(set, inventory);
   const findings: Diagnostic[] = [];
   const trail = new Map<string, Map<string, string[]>>();
-  const note = (host: string, id: string, line: string) => {
+  const explainHosts = input.explainHosts;
+  // The trail is for explain only: lines are built lazily, and only for the hosts asked about.
+  const note = (host: string, id: string, line: () => string) => {
+    if (!explainHosts?.has(host.toLowerCase())) return;
     let m = trail.get(host);
     if (!m) trail.set(host, (m = new Map()));
-    m.set(id, [...(m.get(id) ?? []), line]);
+    m.set(id, [...(m.get(id) ?? []), line()]);
   };
 
   const productNames = new Set<string>();
@@ -118,7 +123,22 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
   const evaluated: Evaluated[] = [];
   const approved = [...catalog.values()].filter((e) => e.decision === "approved");
-  const candidates = new CandidateIndex(approved);
+  // An approved update superseded by another approved one is represented by the newer one: hosts are measured against
+  // the newest approved member of each chain (the older ones still show as installed where they are).
+  const candidates = new CandidateIndex(approved.filter((e) => !e.supersededByApproved));
+  // Many hosts share an installed set (same build, same month): what it supersedes is computed once per set.
+  const coveredMemo = new Map<string, Set<string>>();
+  const coveredBy = (installed: ReadonlySet<string>): Set<string> => {
+    const key = [...installed].sort().join(",");
+    let hit = coveredMemo.get(key);
+    if (!hit) {
+      hit = new Set<string>();
+      for (const i of installed) for (const old of catalog.get(i)?.supersedesAll ?? []) hit.add(old);
+      if (coveredMemo.size > 50_000) coveredMemo.clear();
+      coveredMemo.set(key, hit);
+    }
+    return hit;
+  };
   for (const h of hosts) {
     const ev: Evaluated = { h, status: "compliant", states: new Map(), missing: new Map(), blockedBy: new Map(), aboveBaseline: [], exemptions: [], notes: [] };
     evaluated.push(ev);
@@ -154,6 +174,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const relevant = new Set<string>(required.keys());
     for (const e of candidates.candidates(rec)) relevant.add(e.id);
     for (const id of rec.installed) if (catalog.has(id)) relevant.add(id);
+    const coveredByInstalled = coveredBy(rec.installed);
     for (const id of [...relevant].sort()) {
       const entry = catalog.get(id)!;
       const file = entry.doc?.file ?? entry.decisionFile ?? "";
@@ -161,13 +182,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       if (rec.installed.has(id)) {
         if (entry.decision === "rejected") {
           ev.states.set(id, "rejected-installed");
-          note(h.name, id, `installed, but rejected at ${entry.decisionAt ?? file}`);
+          note(h.name, id, () => `installed, but rejected at ${entry.decisionAt ?? file}`);
         } else if (rec.pendingReboot && obligatory && (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")) {
           ev.states.set(id, "pending-reboot");
-          note(h.name, id, `installed and waiting for a restart (${rec.origin})`);
+          note(h.name, id, () => `installed and waiting for a restart (${rec.origin})`);
         } else if (obligatory || entry.decision !== "pending") {
           ev.states.set(id, "installed");
-          note(h.name, id, `installed according to the scan at ${rec.origin}`);
+          note(h.name, id, () => `installed according to the scan at ${rec.origin}`);
         }
         continue;
       }
@@ -177,41 +198,44 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         // Only a baseline's requirement is worth listing as not applicable; any other update simply does not concern the host.
         if (!required.has(id)) continue;
         ev.states.set(id, "not-applicable");
-        note(h.name, id, `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`);
+        note(h.name, id, () => `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`);
         continue;
       }
-      const superseder = [...entry.supersededBy].sort().find((s) => rec.installed.has(s));
-      if (superseder) {
+      if (coveredByInstalled.has(id)) {
         ev.states.set(id, "superseded");
-        note(h.name, id, `superseded by installed ${superseder}`);
+        note(h.name, id, () => `superseded by installed ${[...entry.supersededBy].filter((s) => rec.installed.has(s)).sort().join(", ")}`);
         continue;
       }
       if (entry.unverified) {
-        note(h.name, id, `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`);
+        note(h.name, id, () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`);
         continue;
       }
-      note(h.name, id, `missing; ${entry.decidedBy === "file" ? "approved" : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decidedBy}` : `required by ${entry.decidedBy}`} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
+      note(h.name, id, () => `missing; ${entry.decidedBy === "file" ? "approved" : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decidedBy}` : `required by ${entry.decidedBy}`} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
       const exemption = hostExemptions.find((e) => covers(e.spec, id));
       const files = [file];
       if (required.has(id)) files.push(required.get(id)!);
       if (exemption?.spec.type === "defer") {
         ev.states.set(id, "deferred");
-        note(h.name, id, `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`);
+        note(h.name, id, () => `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`);
         continue;
       }
       if (exemption) {
         files.push(exemption.file);
-        note(h.name, id, `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`);
+        note(h.name, id, () => `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`);
       }
       ev.states.set(id, exemption ? "exempt" : "missing");
       ev.missing.set(id, { entry, noForce: !!exemption, files });
     }
     // Only the newest approved update of a chain is deployed: drop what a deployable superseder covers.
-    for (const id of [...ev.missing.keys()]) {
-      const covering = [...catalog.get(id)!.supersededBy].find((s) => ev.missing.has(s));
-      if (covering) {
-        ev.missing.delete(id);
-        note(h.name, id, `covered by ${covering}, which supersedes it and is deployed instead`);
+    if (ev.missing.size > 1) {
+      const coveredByMissing = new Map<string, string>();
+      for (const m of ev.missing.keys()) for (const old of catalog.get(m)!.supersedesAll) if (!coveredByMissing.has(old)) coveredByMissing.set(old, m);
+      for (const id of [...ev.missing.keys()]) {
+        const covering = coveredByMissing.get(id);
+        if (covering && ev.missing.has(covering)) {
+          ev.missing.delete(id);
+          note(h.name, id, () => `covered by ${covering}, which supersedes it and is deployed instead`);
+        }
       }
     }
     // Prerequisites: approved ones join the job; otherwise the update is blocked.
@@ -219,7 +243,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       const absent: string[] = [];
       for (const r of m.entry.requires) {
         const dep = catalog.get(r);
-        const satisfied = rec.installed.has(r) || [...(dep?.supersededBy ?? [])].some((s) => rec.installed.has(s));
+        const satisfied = rec.installed.has(r) || coveredByInstalled.has(r);
         if (satisfied) continue;
         // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
         if (dep && !applicability(dep.spec.appliesTo, rec).applies) continue;
@@ -227,7 +251,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
           ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });
           ev.states.set(r, "missing");
-          note(h.name, r, `missing; pulled in as a prerequisite of ${id}`);
+          note(h.name, r, () => `missing; pulled in as a prerequisite of ${id}`);
           continue;
         }
         absent.push(r);
@@ -236,12 +260,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ev.missing.delete(id);
         ev.states.set(id, "blocked");
         ev.blockedBy.set(id, absent);
-        note(h.name, id, `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
+        note(h.name, id, () => `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
       }
     }
     const allowed = (id: string) => {
       const e = catalog.get(id);
-      return (e && e.decision === "approved") || required.has(id) || [...(e?.supersededBy ?? [])].some((s) => catalog.get(s)?.decision === "approved");
+      return (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) || required.has(id);
     };
     ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort();
   }
@@ -293,21 +317,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         const usesPilot = e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
         if (holds.has(id) && !isPilot) {
           held.push(id);
-          note(h.name, id, `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`);
+          note(h.name, id, () => `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`);
           continue;
         }
         const slot = slotFor({ tt: h.timetable!.spec, period: h.entry!.period, timeline: e.timeline, approvedAt: e.approvedAt ?? now, pilot: isPilot && usesPilot, usesPilot }, policy, now);
         if (!slot) continue;
         if (slot.overdue) {
           ev.states.set(id, "overdue");
-          note(h.name, id, `overdue: it was due by ${isoUtc(slot.dueBy)}`);
+          note(h.name, id, () => `overdue: it was due by ${isoUtc(slot.dueBy)}`);
           // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
           if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
             escalate.ids.push(id);
             escalate.files.push(...m.files);
           }
         }
-        note(h.name, id, `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`);
+        note(h.name, id, () => `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`);
         needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
       }
       // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.

@@ -31,9 +31,17 @@ export interface SlotRequest {
 }
 
 const cache = new Map<string, Slot | null>();
+const timetableKeys = new WeakMap<TimetableSpec, string>();
+const policyKeys = new WeakMap<PatchPolicySpec, string>();
+
+function keyOf<T extends object>(m: WeakMap<T, string>, o: T): string {
+  let k = m.get(o);
+  if (k === undefined) m.set(o, (k = JSON.stringify(o)));
+  return k;
+}
 
 export function slotFor(req: SlotRequest, policy: PatchPolicySpec, now: number): Slot | null {
-  const key = `${req.tt.timeZone}|${JSON.stringify(req.tt.cycle)}|${req.period}|${req.timeline}|${req.approvedAt}|${req.pilot}|${req.usesPilot}|${now}`;
+  const key = `${keyOf(timetableKeys, req.tt)}|${keyOf(policyKeys, policy)}|${req.period}|${req.timeline}|${req.approvedAt}|${req.pilot}|${req.usesPilot}|${now}`;
   if (cache.has(key)) return cache.get(key)!;
   const slot = compute(req, policy, now);
   if (cache.size > 200_000) cache.clear();

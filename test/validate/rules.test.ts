@@ -20,7 +20,7 @@ describe("cross-file rules", () => {
   it("the minimal fixture and the example repository are clean", async () => {
     expect(await codes({})).toEqual([]);
     const r = await cli("validate", "--repo", await tempRepo("example"), "--now", "2026-12-10T09:00:00Z");
-    expect(r.stdout).toMatch(/✓ 37 documents valid\n$/);
+    expect(r.stdout).toMatch(/✓ 38 documents valid\n$/);
     expect(r.code).toBe(0);
   });
 
