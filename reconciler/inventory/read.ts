@@ -116,8 +116,13 @@ export async function readInventory(
       continue;
     }
     const text = await readWhole(stream());
-    const converted =
-      format === "osquery" ? convertOsquery(text, label, options.scannedAt) : format === "hotfix-json" ? convertHotfixJson(text, label, options.scannedAt) : convertHotfixCsv(text, label, options.scannedAt);
+    let converted;
+    try {
+      converted =
+        format === "osquery" ? convertOsquery(text, label, options.scannedAt) : format === "hotfix-json" ? convertHotfixJson(text, label, options.scannedAt) : convertHotfixCsv(text, label, options.scannedAt);
+    } catch (err) {
+      throw new InventoryReadError(`${label} is not valid ${format} output: ${(err as Error).message}`);
+    }
     for (const r of converted.records) {
       const checked = checkRecord(r.value);
       if (checked.record) keep(c, fromNative(checked.record, r.origin));

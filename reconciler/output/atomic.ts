@@ -1,9 +1,15 @@
 // Writes output files so a failed or killed run leaves the previous ones intact: temp files, fsync, then rename.
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 
 export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
   await mkdir(dir, { recursive: true });
+  // A run killed mid-write leaves its temp files behind; they are never read, and the next run clears them.
+  const names = new Set(files.keys());
+  for (const entry of await readdir(dir)) {
+    const m = /^\.(.+)\.tmp-\d+$/.exec(entry);
+    if (m && names.has(m[1]!)) await rm(join(dir, entry), { force: true });
+  }
   const temps: [string, string][] = [];
   try {
     for (const [name, text] of files) {

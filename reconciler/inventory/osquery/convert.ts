@@ -59,9 +59,13 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
     return out;
   }
   for (const { value, line } of values) {
+    if (value === null || typeof value !== "object") {
+      out.problems.push({ line, reason: "expected an osquery result object or an osqueryi array of rows" });
+      continue;
+    }
     if (Array.isArray(value)) {
       // osqueryi --json: rows of one table from the machine it ran on; patches rows name it (csname).
-      for (const row of value as Row[]) {
+      for (const row of (value as unknown[]).filter((r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r))) {
         const host = s(row.csname) || s(row.hostIdentifier) || s(row.hostname) || s(row.computer_name);
         const target = host ? acc(host, line) : [...hosts.values()][0];
         if (!target) {
@@ -82,12 +86,13 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
     const t = typeof entry.unixTime === "number" ? entry.unixTime : Number(entry.unixTime);
     if (Number.isFinite(t)) a.unixTime = Math.max(a.unixTime ?? 0, t);
     const name = s(entry.name);
-    if (Array.isArray(entry.snapshot)) for (const row of entry.snapshot as Row[]) addRow(a, tableOf(name, row), row, false);
-    else if (entry.columns && typeof entry.columns === "object") addRow(a, tableOf(name, entry.columns as Row), entry.columns as Row, entry.action === "removed");
+    const rows = (list: unknown): Row[] => (Array.isArray(list) ? list.filter((r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r)) : []);
+    if (Array.isArray(entry.snapshot)) for (const row of rows(entry.snapshot)) addRow(a, tableOf(name, row), row, false);
+    else if (entry.columns && typeof entry.columns === "object" && !Array.isArray(entry.columns)) addRow(a, tableOf(name, entry.columns as Row), entry.columns as Row, entry.action === "removed");
     else if (entry.diffResults && typeof entry.diffResults === "object") {
       const d = entry.diffResults as { added?: Row[]; removed?: Row[] };
-      for (const row of d.removed ?? []) addRow(a, tableOf(name, row), row, true);
-      for (const row of d.added ?? []) addRow(a, tableOf(name, row), row, false);
+      for (const row of rows(d.removed)) addRow(a, tableOf(name, row), row, true);
+      for (const row of rows(d.added)) addRow(a, tableOf(name, row), row, false);
     }
   }
   for (const a of hosts.values()) {

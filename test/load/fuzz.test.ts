@@ -1,0 +1,105 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseLine } from "../../reconciler/inventory/native/parse.js";
+import { convertHotfixCsv, convertHotfixJson } from "../../reconciler/inventory/hotfix/convert.js";
+import { convertOsquery } from "../../reconciler/inventory/osquery/convert.js";
+import { loadPolicySet } from "../../reconciler/load/policy-set.js";
+import { parseYamlFile } from "../../reconciler/load/yaml-file.js";
+import { crossFileDiagnostics } from "../../reconciler/validate/validate.js";
+import { memorySource } from "../helpers/memory-source.js";
+
+const VALID = `apiVersion: patchops/v1
+kind: Update
+metadata:
+  name: kb1
+spec:
+  id: KB1
+  title: A title
+  classification: security
+  severity: important
+  released: 2026-12-08
+  decision: approved
+  appliesTo: { os: [{ family: windows, versions: ">=10.0" }] }
+  supersedes: [KB0]
+  requires: [KB2]
+  rfc: { change: c, impact: minor }
+`;
+
+/** Mutates a valid document: deletes, duplicates, or inserts YAML-significant characters. */
+const mutated = fc
+  .array(fc.tuple(fc.nat(), fc.constantFrom("delete", "insert", "duplicate"), fc.constantFrom(":", "-", " ", "\n", "&a", "*a", "[", "]", "{", "}", "'", '"', "#", "!!binary", "<<: *a", "__proto__: 1\n", "\t", "?", "|", ">")), { maxLength: 8 })
+  .map((edits) => {
+    let s = VALID;
+    for (const [pos, op, text] of edits) {
+      const i = pos % (s.length + 1);
+      if (op === "delete") s = s.slice(0, i) + s.slice(i + 1 + (pos % 5));
+      else if (op === "insert") s = s.slice(0, i) + text + s.slice(i);
+      else s = s.slice(0, i) + s.slice(i, i + (pos % 40)) + s.slice(i);
+    }
+    return s;
+  });
+
+const PARAMS = { numRuns: 300, interruptAfterTimeLimit: 20_000 };
+
+describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a hang", () => {
+  it("YAML policy documents: mutations of a valid one", async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated, async (text) => {
+        const { set, diagnostics } = await loadPolicySet(memorySource({ "policies/updates/kb1.yaml": text }));
+        for (const d of diagnostics) {
+          expect(typeof d.code).toBe("string");
+          expect(d.file).toBe("policies/updates/kb1.yaml");
+        }
+        expect(() => crossFileDiagnostics(set, Date.parse("2026-12-10T00:00:00Z"))).not.toThrow();
+        expect(({} as Record<string, unknown>)["1"]).toBeUndefined();
+      }),
+      PARAMS,
+    );
+  });
+
+  it("YAML policy documents: arbitrary bytes and strings", async () => {
+    await fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString("latin1"))), (text) => {
+        const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(text, "utf8"));
+        expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
+      }),
+      PARAMS,
+    );
+    await fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(bytes));
+        expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
+      }),
+      PARAMS,
+    );
+  });
+
+  it("inventory lines: arbitrary text and arbitrary JSON", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.json().map((j) => `{"host":"h1","scannedAt":"2026-12-10T00:00:00Z","os":${j},"installed":[]}`)), (line) => {
+        const r = parseLine(line);
+        expect(r.record !== undefined || typeof r.error === "string").toBe(true);
+      }),
+      PARAMS,
+    );
+  });
+
+  it("scanner adapters: arbitrary osquery and Get-HotFix output", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 })), (text) => {
+        for (const convert of [convertOsquery, convertHotfixJson, convertHotfixCsv]) {
+          let r;
+          try {
+            r = convert(text, "f", undefined);
+          } catch (err) {
+            // Only malformed JSON may throw, and the reader turns that into a diagnostic.
+            expect(err).toBeInstanceOf(SyntaxError);
+            continue;
+          }
+          expect(Array.isArray(r.records) && Array.isArray(r.problems)).toBe(true);
+        }
+      }),
+      PARAMS,
+    );
+  });
+});
