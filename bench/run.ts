@@ -65,7 +65,15 @@ async function main(): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), "patchops-bench-"));
     try {
       await generateFleet(dir, { hosts: n, updates: 2000 });
-      const out = execFileSync(process.execPath, ["--max-old-space-size=8192", process.argv[1]!, "--child", dir], { encoding: "utf8", maxBuffer: 1 << 20 });
+      let out: string;
+      try {
+        out = execFileSync(process.execPath, ["--max-old-space-size=12288", process.argv[1]!, "--child", dir], { encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", "pipe", "pipe"] });
+      } catch (err) {
+        const e = err as { status?: number; signal?: string; stderr?: string };
+        const oom = /heap out of memory|Allocation failed/i.test(e.stderr ?? "");
+        console.log(`${String(n).padEnd(10)} failed: ${oom ? "out of memory" : `exit ${e.status ?? e.signal}`}`);
+        continue;
+      }
       const r = JSON.parse(out.trim().split("\n").pop()!) as { hosts: number; jobs: number; floorMs: number; planMs: number; maxRssMiB: number };
       points.push({ n, ms: r.planMs });
       console.log(
