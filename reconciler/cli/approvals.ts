@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ReviewCache } from "../approvals/cache.js";
+import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { hasErrors } from "../diagnostics.js";
 import { validateSource } from "../validate/validate.js";
@@ -25,11 +26,37 @@ export function registerApprovals(program: Command, io: Io): void {
     .option("--ref <ref>", "the commit to check (default: HEAD)", "HEAD")
     .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
     .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits (weaker evidence)")
+    .option("--pr <number>", "judge an open pull request's reviews against what its changed files require (the PR check)")
+    .option("--base <ref>", "with --pr: the branch the pull request targets (default: the pull request's base commit)")
     .option("--format <format>", "text or json", "text");
-  addGithubOptions(cmd).action(async (opts: GithubOptions & { repo?: string; ref: string; now?: string; trustLocalApprovals?: boolean; format?: string }) => {
+  addGithubOptions(cmd).action(async (opts: GithubOptions & { repo?: string; ref: string; now?: string; trustLocalApprovals?: boolean; format?: string; pr?: string; base?: string }) => {
     const format = formatOption(opts.format, ["text", "json"] as const, "text");
     const repo = repoDir(opts.repo);
     const now = nowOption(opts.now);
+    if (opts.pr !== undefined) {
+      const number = Number(opts.pr);
+      if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
+      const github = githubFromEnvironment(opts);
+      if (!github) throw new UsageError("--pr needs GITHUB_TOKEN and a repository (--github-repo or GITHUB_REPOSITORY)");
+      const source = await policySourceFor(repo, opts.ref);
+      const { set, diagnostics } = await validateSource(source, now);
+      if (hasErrors(diagnostics) || !set.cab) {
+        io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+        io.exitCode(EXIT.invalid);
+        return;
+      }
+      const pr = await github.pull(number);
+      const files = await changedFiles(repo, opts.base ?? pr.baseSha, source.revision!);
+      const v = await verifyPullRequest({ set, files, github, pr: number, author: pr.author });
+      if (format === "json") io.out(JSON.stringify(v, null, 2) + "\n");
+      else {
+        io.out(`pull request #${number} by ${v.author}; approved by ${v.approvers.join(", ") || "nobody yet"} (the author never counts)\n`);
+        for (const l of v.lines) io.out(`${l.ok ? "✓" : "✗"} ${l.subject}: ${l.detail}\n`);
+        io.out(v.lines.length === 0 ? "✓ no policy file changes\n" : v.ok ? "✓ every change has the approvals it needs\n" : "✗ waiting for approvals; the change must not merge yet\n");
+      }
+      io.exitCode(v.ok ? EXIT.ok : EXIT.invalid);
+      return;
+    }
     const source = await policySourceFor(repo, opts.ref);
     const { set, diagnostics } = await validateSource(source, now);
     if (hasErrors(diagnostics)) {

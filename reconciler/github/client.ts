@@ -99,6 +99,15 @@ export class GithubClient {
     }
   }
 
+  async pull(number: number): Promise<PullSummary & { baseSha: string; headSha: string }> {
+    try {
+      const { data: p } = await this.octokit.rest.pulls.get({ ...this.target, pull_number: number });
+      return { number: p.number, title: p.title, author: p.user?.login ?? "", mergedAt: p.merged_at ?? null, baseRef: p.base.ref, url: p.html_url, baseSha: p.base.sha, headSha: p.head.sha };
+    } catch (err) {
+      throw explain(err, `reading pull request #${number}`);
+    }
+  }
+
   async reviews(pull: number): Promise<Review[]> {
     try {
       const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.target, pull_number: pull, per_page: 100 });

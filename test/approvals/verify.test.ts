@@ -148,6 +148,27 @@ describe("CAB approval verification against GitHub reviews", () => {
   });
 });
 
+describe("the pull-request check (approvals --pr)", () => {
+  it("requires the CAB for policy files and the owner team for an assignment file", async () => {
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("git", ["checkout", "-q", "-b", "pr-9"], { cwd: repo });
+    await writeFile(join(repo, "policies/updates/kb900.yaml"), update("KB900"));
+    const a = join(repo, "windows/assignments/team-a.yaml");
+    await writeFile(a, (await readFile(a, "utf8")).replace("period: D1-04", "period: D1-08"));
+    const head = commitAll(repo, "Approve KB900 and move host-01", "2026-11-25T10:00:00Z");
+    gh.pulls.push({ number: 9, author: "dave", mergedAt: null, commits: [head], baseSha: shas.KB106!, reviews: [{ login: "alice", state: "APPROVED", at: "2026-11-25T11:00:00Z" }] });
+    const waiting = await cli("approvals", "--repo", repo, "--pr", "9", "--now", NOW);
+    expect(waiting.code).toBe(1);
+    expect(waiting.stdout).toContain("✗ policies/updates/kb900.yaml: 1 of 2 needed from the CAB (2 needed) (alice)");
+    expect(waiting.stdout).toContain("✗ windows/assignments/team-a.yaml: 0 of 1 needed from owner team team-a");
+    gh.pulls.at(-1)!.reviews.push({ login: "bob", state: "APPROVED", at: "2026-11-25T12:00:00Z" }, { login: "tina", state: "APPROVED", at: "2026-11-25T12:00:00Z" });
+    const ready = await cli("approvals", "--repo", repo, "--pr", "9", "--now", NOW);
+    expect(ready.stdout).toContain("✓ every change has the approvals it needs");
+    expect(ready.code).toBe(0);
+    execFileSync("git", ["checkout", "-q", "main"], { cwd: repo });
+  });
+});
+
 describe("audit", () => {
   it("says who proposed, who approved and when it merged", async () => {
     const r = await cli("audit", "--repo", repo, "--now", NOW, "--update", "KB100", "--cache-dir", join(repo, ".cache-f"));
@@ -165,6 +186,7 @@ describe("audit", () => {
 describe("policy at any ref", () => {
   it("plan --ref reads the policy of an older commit without a checkout", async () => {
     const out = join(repo, "out-ref");
+    await writeFile(join(repo, "inv.jsonl"), JSON.stringify({ host: "host-01", scannedAt: "2026-12-10T04:00:00Z", os: { family: "windows", version: "10.0.20348.1" }, installed: [] }) + "\n");
     const r = await cli("plan", "--repo", repo, "--ref", shas.KB100!, "--inventory", join(repo, "inv.jsonl"), "--out", out, "--now", NOW, "--no-verify-approvals");
     expect(r.code).toBe(0);
     const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8"));

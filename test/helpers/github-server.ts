@@ -23,6 +23,7 @@ export interface FakePull {
   mergedAt: string | null;
   commits: string[];
   reviews: { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[];
+  baseSha?: string;
 }
 
 export interface FakeGithub {
@@ -126,6 +127,12 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       let r: RegExpExecArray | null;
       if (req.method === "GET" && (r = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(rest))) {
         return paged(req, res, state.pulls.filter((p) => p.commits.includes(r![1]!)).map((p) => pullShape(p, owner, repo)));
+      }
+      if (req.method === "GET" && (r = /^\/pulls\/(\d+)$/.exec(rest))) {
+        const p = state.pulls.find((x) => x.number === Number(r![1]));
+        if (!p) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request" });
+        const shape = pullShape(p, owner, repo);
+        return json(res, 200, { ...shape, base: { ...shape.base, sha: p.baseSha ?? shape.base.sha }, head: { ...shape.head, sha: p.commits[p.commits.length - 1] ?? "" } });
       }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));
