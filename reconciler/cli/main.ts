@@ -9,6 +9,7 @@ import { registerComment } from "./comment.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
+import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
 import { registerValidate } from "./validate.js";
 import { registerWindows } from "./windows.js";
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerValidate(program, io);
   registerWindows(program, io);
   registerPlan(program, io);
+  registerMerge(program, io);
   registerExplain(program, io);
   registerExport(program, io);
   registerApprovals(program, io);

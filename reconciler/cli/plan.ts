@@ -6,7 +6,7 @@ import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
 import { join } from "node:path";
-import { EXIT } from "./errors.js";
+import { EXIT, UsageError } from "./errors.js";
 import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
@@ -26,6 +26,16 @@ interface PlanOptions {
   trustLocalApprovals?: boolean;
   githubRepo?: string;
   cacheDir?: string;
+  shard?: string;
+}
+
+export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/N with 1 <= i <= N (found '${text}')`);
+  return { index, count };
 }
 
 export function registerPlan(program: Command, io: Io): void {
@@ -41,10 +51,12 @@ export function registerPlan(program: Command, io: Io): void {
     .option("--now <iso>", "plan as of this instant (default: the clock)")
     .option("--format <format>", "summary on stdout: text, json or markdown", "text")
     .option("--no-verify-approvals", "trust approved files without CAB verification (demos only; every output says so)")
-    .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)");
+    .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)")
+    .option("--shard <i/N>", "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge");
   addGithubOptions(cmd).action(async (opts: PlanOptions) => {
       const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
       const now = nowOption(opts.now);
+      const shard = parseShard(opts.shard);
       const loaded = await loadPlanInputs({
         repo: repoDir(opts.repo),
         ref: opts.ref,
@@ -64,7 +76,7 @@ export function registerPlan(program: Command, io: Io): void {
         return;
       }
       if (loaded.inventoryDiagnostics.length) io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
-      const result = reconcile(loaded.input);
+      const result = reconcile({ ...loaded.input, shard });
       await writeFilesAtomically(opts.out, planFiles(result.plan, result.hosts, result.jobs));
       if (format === "json") io.out(JSON.stringify(result.plan, null, 2) + "\n");
       else io.out(planSummary(result.plan, result.hosts, result.jobs, format, opts.out));

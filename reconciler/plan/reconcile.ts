@@ -11,7 +11,7 @@ import { applicability } from "./applicability.js";
 import { CandidateIndex } from "./candidates.js";
 import { buildCatalog, lineOf, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
 import { hostContexts, type HostContext } from "./hosts.js";
-import { jobId } from "./job-id.js";
+import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
@@ -32,6 +32,8 @@ export interface ReconcileInput {
   revision: string | null;
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
+  /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
+  shard?: { index: number; count: number };
 }
 
 export interface ReconcileResult {
@@ -165,6 +167,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       ev.status = "stale";
       ev.notes.push("the scanning agent reports itself unhealthy");
     }
+  }
+
+  // The reference collection needs every host's status and facts, but only the pilot hosts' states.
+  const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
+  const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
+    const ev = evByHost.get(h.name)!;
+    return ev.status === "compliant" && !!h.assignment;
+  });
+  const shard = input.shard;
+  const inShard = (h: HostContext) => !shard || shardOf(h.entry?.cluster ?? h.name, shard.count) === shard.index;
+
+  for (const ev of evaluated) {
+    const { h } = ev;
+    const rec = h.record;
+    if (!rec || !(inShard(h) || pilotHosts.has(h.name))) continue;
     const hostExemptions = exemptionsFor(h, liveExemptions);
     ev.exemptions = hostExemptions.map((e) => e.name);
     const required = new Map<string, string>();
@@ -270,17 +287,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort();
   }
 
-  // Pass 2: the reference collection and the pilot holds.
-  const freshAssigned = (h: HostContext) => {
-    const ev = evaluated.find((e) => e.h === h);
-    return ev !== undefined && (ev.status === "compliant" || ev.status === "noncompliant");
-  };
-  const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
-  const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
-    const ev = evByHost.get(h.name)!;
-    return ev.status === "compliant" && !!h.assignment;
-  });
-  void freshAssigned;
+  // Pass 2: the pilot holds, from the reference hosts' states.
   const holds = new Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>();
   for (const e of approved) {
     if (e.timeline !== "standard" || !e.spec.pilot || e.spec.classification === "synthetic") continue;
@@ -304,6 +311,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const revision = input.revision;
   for (const ev of evaluated) {
     const { h } = ev;
+    if (!inShard(h)) continue;
     const held: string[] = [];
     const needs: Need[] = [];
     const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
@@ -439,8 +447,46 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
   }
 
-  jobs.sort((a, b) => a.window.start.localeCompare(b.window.start) || a.host.localeCompare(b.host) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  jobs.sort(compareJobs);
   return { plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings), hosts: results, jobs, trail, catalog };
+}
+
+/** The order of jobs.ndjson: by window, host, type, id. */
+export function compareJobs(a: Job, b: Job): number {
+  return a.window.start.localeCompare(b.window.start) || a.host.localeCompare(b.host) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
+}
+
+/** The order of hosts.ndjson: by lower-case name. */
+export function compareHosts(a: HostResult, b: HostResult): number {
+  const x = a.host.toLowerCase();
+  const y = b.host.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+type Finding = Plan["findings"][number];
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message);
+}
+
+/** Counts by status, by job type and per update state, recomputed from host and job lines (also by merge). */
+export function tally(hosts: readonly HostResult[], jobs: readonly Job[], updates: Plan["summary"]["updates"]): Plan["summary"] {
+  const byStatus = { compliant: 0, noncompliant: 0, stale: 0, unmanaged: 0, unscanned: 0 } as Record<HostStatus, number>;
+  for (const h of hosts) byStatus[h.status]++;
+  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
+  for (const j of jobs) jobCounts[j.type]++;
+  const stateCounts = new Map<string, Record<string, number>>();
+  for (const h of hosts) {
+    for (const [id, st] of Object.entries(h.updates)) {
+      const c = stateCounts.get(id) ?? {};
+      c[st] = (c[st] ?? 0) + 1;
+      stateCounts.set(id, c);
+    }
+  }
+  const out: Plan["summary"]["updates"] = {};
+  for (const id of Object.keys(updates).sort()) {
+    out[id] = { ...updates[id]!, states: Object.fromEntries(Object.entries(stateCounts.get(id) ?? {}).sort(([a], [b]) => a.localeCompare(b))) };
+  }
+  return { hosts: hosts.length, byStatus, jobs: jobCounts, updates: out };
 }
 
 function makeJob(
@@ -484,18 +530,6 @@ function summarize(
   pilotHosts: Set<string>,
   findings: Diagnostic[],
 ): Plan {
-  const byStatus = { compliant: 0, noncompliant: 0, stale: 0, unmanaged: 0, unscanned: 0 } as Record<HostStatus, number>;
-  for (const h of hosts) byStatus[h.status]++;
-  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
-  for (const j of jobs) jobCounts[j.type]++;
-  const stateCounts = new Map<string, Record<string, number>>();
-  for (const h of hosts) {
-    for (const [id, s] of Object.entries(h.updates)) {
-      const c = stateCounts.get(id) ?? {};
-      c[s] = (c[s] ?? 0) + 1;
-      stateCounts.set(id, c);
-    }
-  }
   const updates: Plan["summary"]["updates"] = {};
   for (const e of [...catalog.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     updates[e.id] = {
@@ -503,7 +537,7 @@ function summarize(
       decidedBy: e.decidedBy,
       timeline: e.timeline,
       approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
-      states: Object.fromEntries(Object.entries(stateCounts.get(e.id) ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+      states: {},
       held: holds.get(e.id) ?? null,
       ...(e.unverified ? { unverified: e.unverified } : {}),
     };
@@ -515,9 +549,9 @@ function summarize(
     now: isoUtc(input.now),
     policyRevision: input.revision,
     approvalVerification: input.verification,
-    shard: null,
-    summary: { hosts: hosts.length, byStatus, jobs: jobCounts, updates },
+    shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
+    summary: tally(hosts, jobs, updates),
     pilot: { hosts: [...pilotHosts].sort(), window: pilotJob ? pilotJob.window : null },
-    findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line })),
+    findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line })).sort(compareFindings),
   };
 }

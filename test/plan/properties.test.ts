@@ -175,7 +175,7 @@ describe("reconcile invariants (property tests)", () => {
     await fc.assert(
       fc.asyncProperty(fleetArb, async (f) => {
         const r = await plan(policyFiles(f), inventoryOf(f));
-        const clusterOf = new Map(f.hosts.map((h, i) => [`h${i}`, h.cluster]));
+        const clusterOf = new Map(r.hosts.map((h) => [h.host, h.cluster]));
         const installs = r.jobs.filter((j) => j.type === "install" || j.type === "synthetic");
         for (const a of installs) {
           for (const b of installs) {

@@ -1,0 +1,43 @@
+// `patchops merge`: combine shard outputs into exactly the files a single plan run writes.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import type { HostResult, Job, Plan } from "../model/plan.js";
+import { writeFilesAtomically } from "../output/atomic.js";
+import { planFiles } from "../output/plan-files.js";
+import { MergeError, mergeShards, type PlanParts } from "../plan/merge.js";
+import { UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+
+async function readParts(dir: string): Promise<PlanParts> {
+  const lines = async (f: string) =>
+    (await readFile(join(dir, f), "utf8"))
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as unknown);
+  try {
+    return { plan: JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan, hosts: (await lines("hosts.ndjson")) as HostResult[], jobs: (await lines("jobs.ndjson")) as Job[] };
+  } catch (err) {
+    throw new UsageError(`cannot read the shard in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export function registerMerge(program: Command, io: Io): void {
+  program
+    .command("merge")
+    .description("combine the outputs of plan --shard i/N into the files a single run writes")
+    .argument("<dirs...>", "the shard output directories")
+    .requiredOption("--out <dir>", "where to write the merged plan")
+    .action(async (dirs: string[], opts: { out: string }) => {
+      const parts = await Promise.all(dirs.map(readParts));
+      let merged: PlanParts;
+      try {
+        merged = mergeShards(parts);
+      } catch (err) {
+        if (err instanceof MergeError) throw new UsageError(err.message);
+        throw err;
+      }
+      await writeFilesAtomically(opts.out, planFiles(merged.plan, merged.hosts, merged.jobs));
+      io.out(`Merged ${parts.length} shards: ${merged.hosts.length} hosts, ${merged.jobs.length} jobs into ${opts.out}\n`);
+    });
+}
