@@ -1,0 +1,37 @@
+// A compliance snapshot: the small, durable record of one reconcile kept on the status branch for metrics.
+import type { HostResult, Plan } from "../model/plan.js";
+
+export interface StatusSnapshot {
+  apiVersion: "patchops/v1";
+  kind: "StatusSnapshot";
+  now: string;
+  policyRevision: string | null;
+  approvalVerification: Plan["approvalVerification"];
+  hosts: number;
+  byStatus: Plan["summary"]["byStatus"];
+  jobs: Plan["summary"]["jobs"];
+  updates: Record<string, { decision: string; timeline: string; approvedAt: string | null; states: Record<string, number> }>;
+  byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
+}
+
+export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnapshot {
+  const byOwner: StatusSnapshot["byOwner"] = {};
+  for (const h of hosts) {
+    const o = (byOwner[h.owner ?? "(unassigned)"] ??= {});
+    o[h.status] = (o[h.status] ?? 0) + 1;
+  }
+  const updates: StatusSnapshot["updates"] = {};
+  for (const [id, u] of Object.entries(plan.summary.updates)) updates[id] = { decision: u.decision, timeline: u.timeline, approvedAt: u.approvedAt, states: u.states };
+  return {
+    apiVersion: "patchops/v1",
+    kind: "StatusSnapshot",
+    now: plan.now,
+    policyRevision: plan.policyRevision,
+    approvalVerification: plan.approvalVerification,
+    hosts: plan.summary.hosts,
+    byStatus: plan.summary.byStatus,
+    jobs: plan.summary.jobs,
+    updates,
+    byOwner: Object.fromEntries(Object.entries(byOwner).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
