@@ -2,7 +2,29 @@
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 
-export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+/** A file's content: text, or chunks of it (large outputs never become one string: V8 caps strings near 512 MiB). */
+export type FileContent = string | Iterable<string>;
+
+async function writeContent(fh: import("node:fs/promises").FileHandle, content: FileContent): Promise<void> {
+  if (typeof content === "string") {
+    await fh.writeFile(content);
+    return;
+  }
+  let buffer: string[] = [];
+  let size = 0;
+  for (const chunk of content) {
+    buffer.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 20) {
+      await fh.write(buffer.join(""));
+      buffer = [];
+      size = 0;
+    }
+  }
+  if (buffer.length) await fh.write(buffer.join(""));
+}
+
+export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
   await mkdir(dir, { recursive: true });
   // A run killed mid-write leaves its temp files behind; they are never read, and the next run clears them.
   const names = new Set(files.keys());
@@ -16,7 +38,7 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
       const tmp = join(dir, `.${name}.tmp-${process.pid}`);
       const fh = await open(tmp, "w");
       try {
-        await fh.writeFile(text);
+        await writeContent(fh, text);
         await fh.sync();
       } finally {
         await fh.close();

@@ -1,10 +1,20 @@
-// The plan artifact as files: plan.json, hosts.ndjson, jobs.ndjson.
+// The plan artifact as files: plan.json, hosts.ndjson, jobs.ndjson (the line files as chunks, never one huge string).
 import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { FileContent } from "./atomic.js";
 
-export function planFiles(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
-  return new Map([
+function* lines(items: readonly unknown[]): Generator<string> {
+  for (const item of items) yield JSON.stringify(item) + "\n";
+}
+
+export function planFiles(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, FileContent> {
+  return new Map<string, FileContent>([
     ["plan.json", JSON.stringify(plan, null, 2) + "\n"],
-    ["hosts.ndjson", hosts.map((h) => JSON.stringify(h)).join("\n") + (hosts.length ? "\n" : "")],
-    ["jobs.ndjson", jobs.map((j) => JSON.stringify(j)).join("\n") + (jobs.length ? "\n" : "")],
+    ["hosts.ndjson", { [Symbol.iterator]: () => lines(hosts) }],
+    ["jobs.ndjson", { [Symbol.iterator]: () => lines(jobs) }],
   ]);
+}
+
+/** The files as strings, for tests and small plans. */
+export function planFileTexts(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
+  return new Map([...planFiles(plan, hosts, jobs)].map(([k, v]) => [k, typeof v === "string" ? v : [...v].join("")]));
 }

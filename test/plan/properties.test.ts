@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { fromNative, type Inventory } from "../../reconciler/inventory/host-record.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
 import type { Job } from "../../reconciler/model/plan.js";
-import { planFiles } from "../../reconciler/output/plan-files.js";
+import { planFileTexts } from "../../reconciler/output/plan-files.js";
 import { reconcile, type ReconcileResult } from "../../reconciler/plan/reconcile.js";
 import { cycleForMonth } from "../../reconciler/schedule/cycle.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
@@ -105,7 +105,7 @@ async function plan(files: Record<string, string>, inv: Inventory): Promise<Reco
   return reconcile({ set, inventory: inv, now: NOW, approvals: new Map(), verification: "off", unverified: new Map(), revision: null });
 }
 
-const bytes = (r: ReconcileResult) => [...planFiles(r.plan, r.hosts, r.jobs).values()].join("\u0000");
+const bytes = (r: ReconcileResult) => [...planFileTexts(r.plan, r.hosts, r.jobs).values()].join("\u0000");
 const forced = (jobs: Job[], host: string) => new Set(jobs.filter((j) => j.host === host && (j.enforcement.forceInstall || j.enforcement.forceRestart)).map((j) => j.updates.join(",")));
 const RUNS = { numRuns: 60 };
 
@@ -203,7 +203,7 @@ describe("reconcile invariants (property tests)", () => {
         const ex = `apiVersion: patchops/v1\nkind: Exemption\nmetadata: { name: old }\nspec: { hosts: [h${hi % f.hosts.length}], updates: ["*"], type: defer, reason: r, ticket: T-0, expires: 2026-12-01 }\n`;
         const before = await plan(policyFiles(f), inventoryOf(f));
         const after = await plan(policyFiles(f, { "policies/exemptions/old.yaml": ex }), inventoryOf(f));
-        const files = (r: ReconcileResult) => planFiles(r.plan, r.hosts, r.jobs);
+        const files = (r: ReconcileResult) => planFileTexts(r.plan, r.hosts, r.jobs);
         expect(files(after).get("hosts.ndjson")).toBe(files(before).get("hosts.ndjson"));
         expect(files(after).get("jobs.ndjson")).toBe(files(before).get("jobs.ndjson"));
       }),
