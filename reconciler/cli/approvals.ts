@@ -4,14 +4,11 @@ import type { Command } from "commander";
 import { ReviewCache } from "../approvals/cache.js";
 import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
-import { hasErrors } from "../diagnostics.js";
-import { validateSource } from "../validate/validate.js";
 import { EXIT, UsageError } from "./errors.js";
+import { validPolicyAt } from "./valid-policy.js";
 import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
-import { policySourceFor } from "./policy-source.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
 
 function line(v: SubjectVerdict): string {
   const mark = v.ok ? (v.strength === "trailer" ? "~" : "✓") : "✗";
@@ -38,13 +35,9 @@ export function registerApprovals(program: Command, io: Io): void {
       if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
       const github = githubFromEnvironment(opts);
       if (!github) throw new UsageError("--pr needs GITHUB_TOKEN and a repository (--github-repo or GITHUB_REPOSITORY)");
-      const source = await policySourceFor(repo, opts.ref);
-      const { set, diagnostics } = await validateSource(source, now);
-      if (hasErrors(diagnostics) || !set.cab) {
-        io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
-        io.exitCode(EXIT.invalid);
-        return;
-      }
+      const valid = await validPolicyAt(repo, opts.ref, now, io);
+      if (!valid) return;
+      const { source, set } = valid;
       const pr = await github.pull(number);
       const files = await changedFiles(repo, opts.base ?? pr.baseSha, source.revision!);
       const v = await verifyPullRequest({ set, files, github, pr: number, author: pr.author });
@@ -57,13 +50,9 @@ export function registerApprovals(program: Command, io: Io): void {
       io.exitCode(v.ok ? EXIT.ok : EXIT.invalid);
       return;
     }
-    const source = await policySourceFor(repo, opts.ref);
-    const { set, diagnostics } = await validateSource(source, now);
-    if (hasErrors(diagnostics)) {
-      io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
-      io.exitCode(EXIT.invalid);
-      return;
-    }
+    const valid = await validPolicyAt(repo, opts.ref, now, io);
+    if (!valid) return;
+    const { source, set } = valid;
     const github = githubFromEnvironment(opts);
     if (!github && !opts.trustLocalApprovals) {
       throw new UsageError("nothing to verify against: set GITHUB_TOKEN and GITHUB_REPOSITORY (or --github-repo), or pass --trust-local-approvals");

@@ -3,16 +3,13 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ReviewCache } from "../approvals/cache.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
-import { hasErrors } from "../diagnostics.js";
 import { policyHistory } from "../git/history.js";
 import { effectiveDecision } from "../plan/decision.js";
-import { validateSource } from "../validate/validate.js";
 import { EXIT, UsageError } from "./errors.js";
+import { validPolicyAt } from "./valid-policy.js";
 import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
-import { policySourceFor } from "./policy-source.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
 
 interface AuditEntry {
   update: string;
@@ -44,13 +41,9 @@ export function registerAudit(program: Command, io: Io): void {
     const format = formatOption(opts.format, ["text", "json"] as const, "text");
     const repo = repoDir(opts.repo);
     const now = nowOption(opts.now);
-    const source = await policySourceFor(repo, opts.ref);
-    const { set, diagnostics } = await validateSource(source, now);
-    if (hasErrors(diagnostics)) {
-      io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
-      io.exitCode(EXIT.invalid);
-      return;
-    }
+    const valid = await validPolicyAt(repo, opts.ref, now, io);
+    if (!valid) return;
+    const { source, set } = valid;
     const github = githubFromEnvironment(opts);
     const verification = await verifyApprovals({ repo, ref: source.revision!, set, now, github, trustLocal: opts.trustLocalApprovals ?? false, cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")) });
     const history = await policyHistory(repo, source.revision!);

@@ -1,7 +1,6 @@
 // `patchops validate`: syntax, schema and cross-file checks of every policy document.
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostics.js";
-import { workingTreeSource } from "../load/source.js";
 import { validateSource } from "../validate/validate.js";
 import { EXIT } from "./errors.js";
 import { formatOption, nowOption, repoDir } from "./options.js";

@@ -1,0 +1,21 @@
+// Loads and validates the policy for a command that needs a valid one; prints the errors (exit 1) when it is not.
+import { hasErrors } from "../diagnostics.js";
+import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySource } from "../load/source.js";
+import { validateSource } from "../validate/validate.js";
+import { EXIT } from "./errors.js";
+import type { Io } from "./io.js";
+import { policySourceFor } from "./policy-source.js";
+import { diagnosticsAsText } from "./render-diagnostics.js";
+
+export async function validPolicyAt(repo: string, ref: string | undefined, now: number, io: Io): Promise<{ source: PolicySource; set: PolicySet } | null> {
+  const source = await policySourceFor(repo, ref);
+  const { set, diagnostics } = await validateSource(source, now);
+  if (hasErrors(diagnostics) || !set.cab || !set.policy) {
+    io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+    io.err("patchops: the policy is invalid; fix it first (patchops validate)\n");
+    io.exitCode(EXIT.invalid);
+    return null;
+  }
+  return { source, set };
+}
