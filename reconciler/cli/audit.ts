@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { ReviewCache } from "../approvals/cache.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { policyHistory } from "../git/history.js";
+import { firstDeployed, readSnapshots } from "../git/status-history.js";
 import { effectiveDecision } from "../plan/decision.js";
 import { EXIT, UsageError } from "./errors.js";
 import { validPolicyAt } from "./valid-policy.js";
@@ -22,6 +23,7 @@ interface AuditEntry {
   approvedBy: string[];
   evidence: "github" | "trailer" | "none";
   mergedAt: string | null;
+  firstDeployed: string | null;
   verified: boolean;
   detail: string;
   commits: string[];
@@ -36,8 +38,9 @@ export function registerAudit(program: Command, io: Io): void {
     .option("--ref <ref>", "the commit to audit (default: HEAD)", "HEAD")
     .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
     .option("--trust-local-approvals", "accept Approved-by: trailers (weaker evidence)")
+    .option("--status-branch <ref>", "where the compliance snapshots are (patchops status record)", "patchops-status")
     .option("--format <format>", "text or json", "text");
-  addGithubOptions(cmd).action(async (opts: GithubOptions & { update?: string; repo?: string; ref: string; now?: string; trustLocalApprovals?: boolean; format?: string }) => {
+  addGithubOptions(cmd).action(async (opts: GithubOptions & { update?: string; repo?: string; ref: string; statusBranch: string; now?: string; trustLocalApprovals?: boolean; format?: string }) => {
     const format = formatOption(opts.format, ["text", "json"] as const, "text");
     const repo = repoDir(opts.repo);
     const now = nowOption(opts.now);
@@ -47,6 +50,7 @@ export function registerAudit(program: Command, io: Io): void {
     const github = githubFromEnvironment(opts);
     const verification = await verifyApprovals({ repo, ref: source.revision!, set, now, github, trustLocal: opts.trustLocalApprovals ?? false, cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")) });
     const history = await policyHistory(repo, source.revision!);
+    const snapshots = await readSnapshots(repo, opts.statusBranch);
     const wanted = opts.update?.toUpperCase();
     const entries: AuditEntry[] = [];
     for (const u of set.updates) {
@@ -69,13 +73,17 @@ export function registerAudit(program: Command, io: Io): void {
         approvedBy: v?.commits.flatMap((c) => c.approvers) ?? [],
         evidence: v?.ok ? (v.strength ?? "none") : "none",
         mergedAt: v?.ok && v.effectiveAt ? new Date(v.effectiveAt).toISOString().replace(/\.000Z$/, "Z") : null,
+        firstDeployed: (() => {
+          const f = firstDeployed(snapshots, id);
+          return f ? `${f.at} (${f.hosts} host${f.hosts === 1 ? "" : "s"} installed)` : null;
+        })(),
         verified: v?.ok ?? false,
         detail: v?.reason ?? "not verified",
         commits: v?.commits.map((c) => c.sha) ?? (sha ? [sha] : []),
       });
     }
     if (wanted && entries.length === 0) throw new UsageError(`${opts.update} is not an approved update at ${opts.ref}`);
-    if (format === "json") io.out(JSON.stringify({ ref: source.revision, firstDeployed: "no status history is read yet", updates: entries }, null, 2) + "\n");
+    if (format === "json") io.out(JSON.stringify({ ref: source.revision, snapshots: snapshots.length, updates: entries }, null, 2) + "\n");
     else {
       for (const e of entries) {
         io.out(
@@ -85,6 +93,7 @@ export function registerAudit(program: Command, io: Io): void {
             `  proposed by  ${e.proposedBy ?? "unknown"}${e.proposedAt ? ` on ${e.proposedAt}` : ""}${e.pullRequest ? ` in ${e.pullRequest}` : ""}`,
             `  approved by  ${e.approvedBy.length ? e.approvedBy.join(", ") : "nobody verifiable"}${e.evidence === "trailer" ? " (Approved-by trailers: weaker evidence)" : ""}`,
             `  merged       ${e.mergedAt ?? "unknown"}`,
+            `  deployed     ${e.firstDeployed ?? (snapshots.length ? "not yet installed in any snapshot" : `unknown (no snapshots on ${opts.statusBranch})`)}`,
             `  verified     ${e.verified ? "yes" : "NO"}: ${e.detail}`,
             `  commits      ${e.commits.map((c) => c.slice(0, 12)).join(", ")}`,
             "",

@@ -177,6 +177,15 @@ describe("audit", () => {
     expect(r.stdout).toContain("  proposed by  dave on 2026-11-23T10:00:00Z in https://github.com/acme/patch-policy/pull/2");
     expect(r.stdout).toContain("  approved by  alice, bob");
     expect(r.stdout).toContain("  merged       2026-11-23T18:00:00Z");
+    expect(r.stdout).toContain("  deployed     unknown (no snapshots on patchops-status)");
+    // Two reconciles recorded on the status branch: the second sees KB100 installed on one host.
+    for (const [now, installed] of [["2026-12-01T00:00:00Z", []], ["2026-12-02T00:00:00Z", ["KB100"]]] as const) {
+      await writeFile(join(repo, "inv-a.jsonl"), JSON.stringify({ host: "host-01", scannedAt: now, os: { family: "windows", version: "10.0.20348.1" }, installed }) + "\n");
+      await cli("plan", "--repo", repo, "--inventory", join(repo, "inv-a.jsonl"), "--out", join(repo, "out-a"), "--now", now, "--no-verify-approvals");
+      expect((await cli("status", "record", "--repo", repo, "--plan", join(repo, "out-a"))).code).toBe(0);
+    }
+    const again = await cli("audit", "--repo", repo, "--now", NOW, "--update", "KB100", "--cache-dir", join(repo, ".cache-f"));
+    expect(again.stdout).toContain("  deployed     2026-12-02T00:00:00Z (1 host installed)");
     const bad = await cli("audit", "--repo", repo, "--now", NOW, "--update", "KB101", "--cache-dir", join(repo, ".cache-f"));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("  approved by  nobody verifiable");

@@ -1,0 +1,32 @@
+// Reads the compliance snapshots on the status branch, oldest first (for audit and, later, metrics).
+import { simpleGit } from "simple-git";
+import type { StatusSnapshot } from "../report/snapshot.js";
+
+/** Every snapshot on the branch, in time order; an empty list when the branch does not exist. */
+export async function readSnapshots(repo: string, branch: string): Promise<StatusSnapshot[]> {
+  const git = simpleGit(repo);
+  let names: string[];
+  try {
+    names = (await git.raw(["ls-tree", "--name-only", `${branch}:snapshots`])).split("\n").filter((n) => n.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  const out: StatusSnapshot[] = [];
+  for (const name of names.sort()) {
+    try {
+      out.push(JSON.parse(await git.show([`${branch}:snapshots/${name}`])) as StatusSnapshot);
+    } catch {
+      // A damaged snapshot is skipped; the others still tell the story.
+    }
+  }
+  return out.sort((a, b) => a.now.localeCompare(b.now));
+}
+
+/** The first snapshot in which an update is reported installed on at least one host. */
+export function firstDeployed(snapshots: readonly StatusSnapshot[], id: string): { at: string; hosts: number } | null {
+  for (const s of snapshots) {
+    const n = s.updates[id]?.states.installed ?? 0;
+    if (n > 0) return { at: s.now, hosts: n };
+  }
+  return null;
+}
