@@ -31,3 +31,6 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out/summary.md" >> "$GITHUB_STE
 record=(status record --plan "$out/plan" --branch "${PATCHOPS_STATUS_BRANCH:-patchops-status}")
 if [ -n "${PATCHOPS_STATUS_REMOTE:-}" ]; then record+=(--remote "$PATCHOPS_STATUS_REMOTE"); fi
 $patchops "${record[@]}"
+
+# 6. The status site, compliance and metrics (with this run's snapshot), and a digest per owner.
+$patchops report --plan "$out/plan" --out "$out/site" --history "${PATCHOPS_STATUS_BRANCH:-patchops-status}"

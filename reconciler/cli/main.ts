@@ -11,6 +11,7 @@ import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
+import { registerReport } from "./report.js";
 import { registerStatus } from "./status.js";
 import { registerValidate } from "./validate.js";
 import { registerWindows } from "./windows.js";
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
   registerPlan(program, io);
   registerMerge(program, io);
   registerStatus(program, io);
+  registerReport(program, io);
   registerExplain(program, io);
   registerExport(program, io);
   registerApprovals(program, io);

@@ -1,4 +1,5 @@
 // Git history of the policy files: which commits touched each file, who wrote them, and their trailers.
+import { pushTo } from "../multimap.js";
 import { simpleGit } from "simple-git";
 
 export interface CommitInfo {
@@ -27,7 +28,7 @@ export async function policyHistory(repo: string, ref: string): Promise<PolicyHi
     const end = chunk.indexOf("\x02");
     const [sha, author, email, ct, subject, body] = chunk.slice(0, end).split("\0");
     commits.set(sha!, { sha: sha!, author: author!, email: email!, time: Number(ct) * 1000, subject: subject!, body: body! });
-    for (const file of chunk.slice(end + 1).split("\n").map((l) => l.trim()).filter(Boolean)) byFile.set(file, [...(byFile.get(file) ?? []), sha!]);
+    for (const file of chunk.slice(end + 1).split("\n").map((l) => l.trim()).filter(Boolean)) pushTo(byFile, file, sha!);
   }
   const firstParent = (await git.raw(["rev-list", "--first-parent", ref])).split("\n").filter(Boolean);
   return { byFile, commits, firstParent };

@@ -51,3 +51,16 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
     throw err;
   }
 }
+
+/** Writes files under a root (paths may hold sub-directories), each directory's files atomically. */
+export async function writeTreeAtomically(root: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
+  const byDir = new Map<string, Map<string, FileContent>>();
+  for (const [path, content] of files) {
+    const cut = path.lastIndexOf("/");
+    const dir = cut < 0 ? "." : path.slice(0, cut);
+    const m = byDir.get(dir) ?? new Map<string, FileContent>();
+    m.set(path.slice(cut + 1), content);
+    byDir.set(dir, m);
+  }
+  for (const [dir, m] of byDir) await writeFilesAtomically(join(root, dir), m);
+}

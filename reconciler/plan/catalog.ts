@@ -1,4 +1,5 @@
 // The catalog: every update the policy knows, with its effective decision, timeline, approval instant and supersedence.
+import { pushTo } from "../multimap.js";
 import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
 import type { UpdateSpec } from "../model/update.js";
 import { UpdateSpec as UpdateSpecSchema } from "../model/update.js";
@@ -109,7 +110,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
   }
   // Transitive closure of "is superseded by", indexed once.
   const direct = new Map<string, string[]>();
-  for (const e of catalog.values()) for (const old of e.spec.supersedes) direct.set(old.toUpperCase(), [...(direct.get(old.toUpperCase()) ?? []), e.id]);
+  for (const e of catalog.values()) for (const old of e.spec.supersedes) pushTo(direct, old.toUpperCase(), e.id);
   const closure = (id: string, seen: Set<string>): Set<string> => {
     for (const s of direct.get(id) ?? []) if (!seen.has(s)) (seen.add(s), closure(s, seen));
     return seen;

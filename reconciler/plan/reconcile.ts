@@ -1,4 +1,5 @@
 // The pure reconcile: desired state (policy) against observed state (inventory) gives host states and jobs.
+import { pushTo } from "../multimap.js";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Inventory } from "../inventory/host-record.js";
 import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
@@ -97,7 +98,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!explainHosts?.has(host.toLowerCase())) return;
     let m = trail.get(host);
     if (!m) trail.set(host, (m = new Map()));
-    m.set(id, [...(m.get(id) ?? []), line()]);
+    pushTo(m, id, line());
   };
 
   const productNames = new Set<string>();
@@ -429,7 +430,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const byCluster = new Map<string, Job[]>();
   for (const j of jobs) {
     const c = clusterOf.get(j.host);
-    if (c && (j.type === "install" || j.type === "synthetic")) byCluster.set(c, [...(byCluster.get(c) ?? []), j]);
+    if (c && (j.type === "install" || j.type === "synthetic")) pushTo(byCluster, c, j);
   }
   for (const [cluster, list] of byCluster) {
     for (let i = 0; i < list.length; i++) {

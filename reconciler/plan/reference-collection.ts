@@ -1,4 +1,5 @@
 // The reference collection: the hosts that take each update first, covering every permutation of the fleet.
+import { pushTo } from "../multimap.js";
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { HostContext } from "./hosts.js";
 import { matchesSelector } from "./selector.js";
@@ -21,7 +22,7 @@ export function referenceCollection(hosts: readonly HostContext[], policy: Patch
       .filter((n) => productNames.has(n))
       .sort();
     const key = JSON.stringify([r.os.family, r.os.name, build, h.entry!.role ?? null, h.baselines.map((b) => b.name), [...new Set(products)]]);
-    byKey.set(key, [...(byKey.get(key) ?? []), h]);
+    pushTo(byKey, key, h);
   }
   const clustersTaken = new Set<string>();
   for (const key of [...byKey.keys()].sort()) {

@@ -1,4 +1,5 @@
 // The impact of a policy change as markdown for a pull-request comment: a verdict first, details folded away.
+import { pushTo } from "../multimap.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { PolicySet } from "../load/policy-set.js";
 import type { Job } from "../model/plan.js";
@@ -135,7 +136,7 @@ export function renderDiff(base: DiffSide, head: DiffSide, now: number, headFind
   if (updateRows.length) out.push(details(`Updates changed (${updateRows.length})`, updateRows, "| update | title | before | after | decided by |\n|---|---|---|---|---|"));
   const byWindow = (changes: JobChange[], sign: string) => {
     const groups = new Map<string, JobChange[]>();
-    for (const c of changes) groups.set(`${c.job.window.start}|${c.job.window.end}|${c.job.timeline}`, [...(groups.get(`${c.job.window.start}|${c.job.window.end}|${c.job.timeline}`) ?? []), c]);
+    for (const c of changes) pushTo(groups, `${c.job.window.start}|${c.job.window.end}|${c.job.timeline}`, c);
     const rows: string[] = [];
     for (const key of [...groups.keys()].sort()) {
       const list = groups.get(key)!.sort((a, b) => a.job.host.localeCompare(b.job.host));

@@ -1,4 +1,5 @@
 // Rules on single updates: severity present, RFC complete for emergencies, no TODO left, supersedence sanity.
+import { pushTo } from "../../multimap.js";
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import { RfcAnswers } from "../../model/update.js";
 import { effectiveTimeline } from "../../plan/decision.js";
@@ -14,7 +15,7 @@ export function updateContent({ set }: RuleContext): Diagnostic[] {
     if (u.spec.decision !== "approved") continue;
     for (const id of u.spec.supersedes) {
       const key = id.toUpperCase();
-      approvedSupersedersOf.set(key, [...(approvedSupersedersOf.get(key) ?? []), u.spec.id]);
+      pushTo(approvedSupersedersOf, key, u.spec.id);
     }
   }
   for (const u of set.updates) {

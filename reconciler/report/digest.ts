@@ -1,0 +1,69 @@
+// Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
+import { pushTo } from "../multimap.js";
+import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { Compliance } from "./compliance.js";
+import type { Metrics } from "./metrics.js";
+
+const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
+
+export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
+  const f = c.fleet;
+  const lines = [
+    `## Patch compliance at ${plan.now}`,
+    plan.approvalVerification === "off" ? "\n> ⚠️ CAB approval verification was OFF for this plan.\n" : "",
+    `**${f.percent ?? "—"}% compliant**: ${f.compliant} of ${f.hosts} hosts (${f.noncompliant} noncompliant, ${f.stale} stale, ${f.unscanned} unscanned, ${f.unmanaged} unmanaged).`,
+    "",
+    "| owner | hosts | compliant | noncompliant | stale | unscanned | % |",
+    "|---|---|---|---|---|---|---|",
+    ...c.byOwner.map((g) => `| ${g.name} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`),
+    "",
+    "| update | timeline | installed | missing | exempt | % |",
+    "|---|---|---|---|---|---|",
+    ...c.byUpdate.slice(0, 15).map((u) => `| ${u.id} | ${u.timeline} | ${u.installed} | ${u.missing} | ${u.exempt} | ${u.percent ?? "—"} |`),
+    "",
+    `Emergency updates: ${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"} · rejected RFCs: ${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"} · snapshots: ${m.snapshots}`,
+  ];
+  return lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n") + "\n";
+}
+
+/** One digest per owner: their hosts, what will happen when, and how to patch early. */
+export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
+  const byOwner = new Map<string, HostResult[]>();
+  for (const h of hosts) if (h.owner) pushTo(byOwner, h.owner, h);
+  const jobsByHost = new Map<string, Job[]>();
+  for (const j of jobs) pushTo(jobsByHost, j.host, j);
+  const out = new Map<string, string>();
+  for (const [owner, list] of [...byOwner].sort(([a], [b]) => a.localeCompare(b))) {
+    const attention = list.filter((h) => h.status !== "compliant");
+    const lines = [
+      `# Patch digest for ${owner} — ${plan.now}`,
+      "",
+      `${list.length} hosts: ${list.filter((h) => h.status === "compliant").length} compliant, ${attention.length} need something.`,
+      "",
+      "## What will happen when",
+      "",
+      "| host | window (UTC) | timeline | updates | enforcement |",
+      "|---|---|---|---|---|",
+    ];
+    for (const h of [...list].sort((a, b) => a.host.localeCompare(b.host))) {
+      for (const j of jobsByHost.get(h.host) ?? []) {
+        const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
+        lines.push(`| ${h.host} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${what} | ${j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced"} |`);
+      }
+    }
+    lines.push("", "## Hosts that need attention", "");
+    for (const h of attention.sort((a, b) => a.host.localeCompare(b.host))) {
+      const open = Object.entries(h.updates).filter(([, s]) => OPEN.has(s)).map(([id, s]) => `${id} (${s})`);
+      lines.push(`- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`);
+    }
+    if (attention.length === 0) lines.push("None.");
+    lines.push(
+      "",
+      "## Patching early",
+      "",
+      "You may install any listed update before its window (Windows Update, `Install-WindowsUpdate`, or your deployment tool). The next scan reports it installed and the job is dropped; nothing is forced on a host that is already compliant.",
+    );
+    out.set(owner, lines.join("\n") + "\n");
+  }
+  return out;
+}
