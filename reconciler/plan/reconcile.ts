@@ -266,6 +266,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
         if (dep && !applicability(dep.spec.appliesTo, rec).applies) continue;
         if (ev.missing.has(r)) continue;
+        // A deferred prerequisite stays deferred: what needs it waits (blocked) rather than dragging it in.
+        if (ev.states.get(r) === "deferred") {
+          absent.push(r);
+          continue;
+        }
         if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
           ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });
           ev.states.set(r, "missing");

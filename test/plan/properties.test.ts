@@ -107,7 +107,7 @@ async function plan(files: Record<string, string>, inv: Inventory): Promise<Reco
 
 const bytes = (r: ReconcileResult) => [...planFileTexts(r.plan, r.hosts, r.jobs).values()].join("\u0000");
 const forced = (jobs: Job[], host: string) => new Set(jobs.filter((j) => j.host === host && (j.enforcement.forceInstall || j.enforcement.forceRestart)).map((j) => j.updates.join(",")));
-const RUNS = { numRuns: 60 };
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) };
 
 describe("reconcile invariants (property tests)", () => {
   it("the same inputs give the same bytes", async () => {

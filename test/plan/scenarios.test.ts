@@ -104,6 +104,18 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
   });
 });
 
+describe("plan: a deferred prerequisite", () => {
+  it("blocks what needs it instead of being installed anyway", async () => {
+    const repo = await tempRepo("plan-basic", {
+      "policies/exemptions/defer-sp.yaml":
+        "apiVersion: patchops/v1\nkind: Exemption\nmetadata:\n  name: defer-sp\nspec:\n  hosts: [sql-1]\n  updates: [KB300]\n  type: defer\n  reason: vendor support needs SP2\n  ticket: RISK-9\n  expires: 2026-12-31\n",
+    });
+    const p = await plan(repo, join(repo, "inventory.jsonl"));
+    expect(p.hosts.get("sql-1")).toMatchObject({ updates: { KB300: "deferred", KB301: "blocked" }, blockedBy: { KB301: ["KB300"] } });
+    expect(p.jobs.filter((j) => j.host === "sql-1")).toEqual([]);
+  });
+});
+
 describe("plan: bad input", () => {
   it("a malformed record makes its host stale with file and line, never dropped nor compliant", async () => {
     const repo = await tempRepo("plan-basic", {
