@@ -17,17 +17,26 @@ export interface HostRecord {
   origin: string;
 }
 
+// A fleet repeats the same few thousand update ids, OS and product names millions of times: keep one copy of each.
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size < 1_000_000) interned.set(s, s);
+  return s;
+}
+
 export function fromNative(r: InventoryRecord, origin: string): HostRecord {
   return {
     host: r.host,
     scannedAt: Date.parse(r.scannedAt),
-    scannedAtText: new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z"),
-    os: { family: r.os.family, name: r.os.name ?? null, version: r.os.version },
-    installed: new Set(r.installed.map((id) => id.toUpperCase())),
+    scannedAtText: intern(new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z")),
+    os: { family: intern(r.os.family), name: r.os.name ? intern(r.os.name) : null, version: intern(r.os.version) },
+    installed: new Set(r.installed.map((id) => intern(id.toUpperCase()))),
     pendingReboot: r.pendingReboot ?? false,
-    pendingRebootUpdates: r.pendingRebootUpdates ? new Set(r.pendingRebootUpdates.map((id) => id.toUpperCase())) : null,
-    products: (r.products ?? []).map((p) => ({ name: p.name, version: p.version ?? null })),
-    features: new Set((r.features ?? []).map((f) => f.toLowerCase())),
+    pendingRebootUpdates: r.pendingRebootUpdates ? new Set(r.pendingRebootUpdates.map((id) => intern(id.toUpperCase()))) : null,
+    products: (r.products ?? []).map((p) => ({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
+    features: new Set((r.features ?? []).map((f) => intern(f.toLowerCase()))),
     agentHealthy: r.agent?.healthy !== false,
     origin,
   };

@@ -424,6 +424,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
     results.push(result);
+    // The result now carries what the host needs; free the working state (it is the bulk of memory at fleet scale).
+    ev.states.clear();
+    ev.missing.clear();
+    ev.blockedBy.clear();
   }
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
