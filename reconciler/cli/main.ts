@@ -1,5 +1,6 @@
 // The patchops command line: builds the program, runs one command, maps failures to exit codes.
 import { Command, CommanderError } from "commander";
+import { GithubError } from "../github/client.js";
 import { EXIT, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
@@ -9,11 +10,13 @@ import { registerComment } from "./comment.js";
 import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
+import { registerIntake } from "./intake.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
 import { registerStatus } from "./status.js";
 import { registerValidate } from "./validate.js";
+import { registerVerifySource } from "./verify-source.js";
 import { registerWindows } from "./windows.js";
 
 export function buildProgram(io: Io): Command {
@@ -29,6 +32,8 @@ export function buildProgram(io: Io): Command {
   registerMerge(program, io);
   registerStatus(program, io);
   registerReport(program, io);
+  registerIntake(program, io);
+  registerVerifySource(program, io);
   registerExplain(program, io);
   registerExport(program, io);
   registerApprovals(program, io);
@@ -51,7 +56,7 @@ export async function main(argv: readonly string[], io: Io & { code: number } = 
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
       return EXIT.usage;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof GithubError) {
       io.err(`patchops: ${err.message}\n`);
       return EXIT.usage;
     }

@@ -108,6 +108,78 @@ export class GithubClient {
     }
   }
 
+  /** Creates the branch from `base` when it does not exist yet. */
+  async ensureBranch(branch: string, base: string): Promise<void> {
+    try {
+      await this.octokit.rest.git.getRef({ ...this.target, ref: `heads/${branch}` });
+      return;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw explain(err, `reading branch ${branch}`);
+    }
+    try {
+      const { data } = await this.octokit.rest.git.getRef({ ...this.target, ref: `heads/${base}` });
+      await this.octokit.rest.git.createRef({ ...this.target, ref: `refs/heads/${branch}`, sha: data.object.sha });
+    } catch (err) {
+      throw explain(err, `creating branch ${branch} from ${base}`);
+    }
+  }
+
+  /** Writes a file on a branch (creating or replacing it); a no-op when the content is already there. */
+  async putFile(branch: string, path: string, text: string, message: string): Promise<boolean> {
+    let sha: string | undefined;
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ ...this.target, path, ref: branch });
+      if (!Array.isArray(data) && data.type === "file") {
+        sha = data.sha;
+        if ("content" in data && Buffer.from(data.content, "base64").toString("utf8") === text) return false;
+      }
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw explain(err, `reading ${path} on ${branch}`);
+    }
+    try {
+      await this.octokit.rest.repos.createOrUpdateFileContents({ ...this.target, path, branch, message, content: Buffer.from(text).toString("base64"), ...(sha ? { sha } : {}) });
+      return true;
+    } catch (err) {
+      throw explain(err, `writing ${path} on ${branch}`);
+    }
+  }
+
+  /** The open pull request from `branch`, if any. */
+  async openPullFrom(branch: string): Promise<{ number: number; url: string } | null> {
+    try {
+      const { data } = await this.octokit.rest.pulls.list({ ...this.target, state: "open", head: `${this.target.owner}:${branch}`, per_page: 10 });
+      const p = data[0];
+      return p ? { number: p.number, url: p.html_url } : null;
+    } catch (err) {
+      throw explain(err, `looking for the pull request of ${branch}`);
+    }
+  }
+
+  async createPull(branch: string, base: string, title: string, body: string): Promise<{ number: number; url: string }> {
+    try {
+      const { data } = await this.octokit.rest.pulls.create({ ...this.target, head: branch, base, title, body });
+      return { number: data.number, url: data.html_url };
+    } catch (err) {
+      throw explain(err, `opening a pull request from ${branch}`);
+    }
+  }
+
+  async updatePull(number: number, title: string, body: string): Promise<void> {
+    try {
+      await this.octokit.rest.pulls.update({ ...this.target, pull_number: number, title, body });
+    } catch (err) {
+      throw explain(err, `updating pull request #${number}`);
+    }
+  }
+
+  async addLabels(issue: number, labels: string[]): Promise<void> {
+    try {
+      await this.octokit.rest.issues.addLabels({ ...this.target, issue_number: issue, labels });
+    } catch (err) {
+      throw explain(err, `labelling #${issue}`);
+    }
+  }
+
   async reviews(pull: number): Promise<Review[]> {
     try {
       const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.target, pull_number: pull, per_page: 100 });

@@ -36,6 +36,11 @@ export interface FakeGithub {
   /** Answer every request with this status (e.g. 401). */
   failWith: number | null;
   pageSize: number;
+  /** Branches (name → sha) and files on them (branch → path → text), for intake's pull requests. */
+  branches: Map<string, string>;
+  files: Map<string, Map<string, string>>;
+  labels: Map<number, string[]>;
+  openPulls: { number: number; head: string; base: string; title: string; body: string }[];
   close(): Promise<void>;
 }
 
@@ -51,6 +56,10 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     rateLimitNext: 0,
     failWith: null,
     pageSize: 30,
+    branches: new Map([["main", "1".repeat(40)]]),
+    files: new Map(),
+    labels: new Map(),
+    openPulls: [],
     close: async () => {},
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -123,10 +132,66 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       const m = OWNER_REPO.exec(path);
       if (!m) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
       const [, owner, repo] = m as unknown as [string, string, string];
-      const rest = path.slice(m[0].length);
+      // Octokit escapes slashes inside path parameters (refs, file paths); GitHub reads them either way.
+      const rest = decodeURIComponent(path.slice(m[0].length));
       let r: RegExpExecArray | null;
       if (req.method === "GET" && (r = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(rest))) {
         return paged(req, res, state.pulls.filter((p) => p.commits.includes(r![1]!)).map((p) => pullShape(p, owner, repo)));
+      }
+      const body = () => JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+      if (req.method === "GET" && (r = /^\/git\/ref\/heads\/(.+)$/.exec(rest))) {
+        const sha = state.branches.get(decodeURIComponent(r[1]!));
+        if (!sha) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/git/refs#get-a-reference" });
+        return json(res, 200, { ref: `refs/heads/${r[1]}`, node_id: "REF_1", url: "", object: { sha, type: "commit", url: "" } });
+      }
+      if (req.method === "POST" && rest === "/git/refs") {
+        const b = body();
+        const name = String(b.ref).replace(/^refs\/heads\//, "");
+        if (state.branches.has(name)) return json(res, 422, { message: "Reference already exists" });
+        state.branches.set(name, String(b.sha));
+        return json(res, 201, { ref: b.ref, node_id: "REF_2", url: "", object: { sha: b.sha, type: "commit", url: "" } });
+      }
+      if ((r = /^\/contents\/(.+)$/.exec(rest))) {
+        const path = decodeURIComponent(r[1]!);
+        const u = new URL(req.url!, "http://x");
+        if (req.method === "GET") {
+          const text = state.files.get(u.searchParams.get("ref") ?? "main")?.get(path);
+          if (text === undefined) return json(res, 404, { message: "Not Found" });
+          return json(res, 200, { type: "file", encoding: "base64", size: text.length, name: path.split("/").pop(), path, content: Buffer.from(text).toString("base64"), sha: `sha-${text.length}` });
+        }
+        if (req.method === "PUT") {
+          const b = body();
+          const branch = String(b.branch);
+          const files = state.files.get(branch) ?? new Map<string, string>();
+          files.set(path, Buffer.from(String(b.content), "base64").toString("utf8"));
+          state.files.set(branch, files);
+          return json(res, 201, { content: { path, sha: "new" }, commit: { sha: "c".repeat(40) } });
+        }
+      }
+      if (req.method === "GET" && rest === "/pulls") {
+        const u = new URL(req.url!, "http://x");
+        const head = (u.searchParams.get("head") ?? "").split(":").pop();
+        return json(res, 200, state.openPulls.filter((p) => p.head === head).map((p) => ({ number: p.number, html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`, title: p.title, head: { ref: p.head }, base: { ref: p.base } })));
+      }
+      if (req.method === "POST" && rest === "/pulls") {
+        const b = body();
+        const number = 100 + state.openPulls.length;
+        state.openPulls.push({ number, head: String(b.head), base: String(b.base), title: String(b.title), body: String(b.body) });
+        return json(res, 201, { number, html_url: `https://github.com/${owner}/${repo}/pull/${number}`, title: b.title });
+      }
+      if (req.method === "PATCH" && (r = /^\/pulls\/(\d+)$/.exec(rest))) {
+        const p = state.openPulls.find((x) => x.number === Number(r![1]));
+        if (!p) return json(res, 404, { message: "Not Found" });
+        const b = body();
+        p.title = String(b.title);
+        p.body = String(b.body);
+        return json(res, 200, { number: p.number, html_url: "" });
+      }
+      if (req.method === "POST" && (r = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
+        const n = Number(r[1]);
+        const labels = [...new Set([...(state.labels.get(n) ?? []), ...((body().labels as string[]) ?? [])])];
+        state.labels.set(n, labels);
+        return json(res, 200, labels.map((name, i) => ({ id: i, name, color: "ededed" })));
       }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));

@@ -15,7 +15,7 @@ describe("workflows", () => {
     const lint = await createLinter();
     const dir = join(ROOT, ".github", "workflows");
     const files = (await readdir(dir)).filter((f) => f.endsWith(".yml"));
-    expect(files.sort()).toEqual(["ci.yml", "pull-request.yml", "reconcile-sharded.yml", "reconcile.yml"]);
+    expect(files.sort()).toEqual(["ci.yml", "intake.yml", "pull-request.yml", "reconcile-sharded.yml", "reconcile.yml"]);
     for (const f of files) {
       const results = lint(await readFile(join(dir, f), "utf8"), `.github/workflows/${f}`);
       expect(results.map((r) => `${r.file}:${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
@@ -25,7 +25,7 @@ describe("workflows", () => {
   it("run only patchops commands and scripts that the tests exercise", async () => {
     const text = (await Promise.all((await readdir(join(ROOT, ".github/workflows"))).map((f) => readFile(join(ROOT, ".github/workflows", f), "utf8")))).join("\n");
     const commands = [...text.matchAll(/npx --no-install patchops (\w+)/g)].map((m) => m[1]);
-    expect(new Set(commands)).toEqual(new Set(["validate", "diff", "comment", "approvals", "plan", "merge", "export", "status"]));
+    expect(new Set(commands)).toEqual(new Set(["validate", "diff", "comment", "approvals", "plan", "merge", "export", "status", "intake"]));
     const script = await readFile(join(ROOT, "scripts/reconcile.sh"), "utf8");
     for (const call of [/\$patchops plan /, /\$patchops export ansible /, /record=\(status record /, /\$patchops report /]) expect(script).toMatch(call);
     expect(text).toContain("bash scripts/reconcile.sh");

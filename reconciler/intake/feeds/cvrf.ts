@@ -1,0 +1,69 @@
+// Microsoft's monthly CVRF documents as the MSRC API serves them in JSON (api.msrc.microsoft.com/cvrf/v3.0/cvrf/2024-Mar).
+import { kbOf, mergeById, severityOf, type AdvisoryUpdate } from "../advisory.js";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+const value = (v: unknown): string => str(obj(v).Value) || str(v);
+
+/** CVRF threat type 3 is "Impact"... MSRC uses type 3 for severity, with the rating as the description. */
+const THREAT_SEVERITY = 3;
+/** CVRF remediation type 2 is "Vendor Fix". */
+const VENDOR_FIX = 2;
+
+export function isMsrcCvrf(doc: unknown): boolean {
+  const d = obj(doc);
+  return "DocumentTitle" in d && Array.isArray(d.Vulnerability);
+}
+
+export function parseMsrcCvrf(doc: unknown, source: string): AdvisoryUpdate[] {
+  const d = obj(doc);
+  const tracking = obj(d.DocumentTracking);
+  const id = value(obj(tracking.Identification).ID);
+  const released = str(tracking.InitialReleaseDate).slice(0, 10);
+  const names = new Map<string, string>();
+  for (const p of arr(obj(d.ProductTree).FullProductName)) names.set(str(obj(p).ProductID), value(p));
+  const out: AdvisoryUpdate[] = [];
+  for (const vv of arr(d.Vulnerability)) {
+    const v = obj(vv);
+    const cve = str(v.CVE).toUpperCase();
+    const severityByProduct = new Map<string, AdvisoryUpdate["severity"]>();
+    for (const t of arr(v.Threats)) {
+      const th = obj(t);
+      if (Number(th.Type) !== THREAT_SEVERITY) continue;
+      for (const p of arr(th.ProductID)) severityByProduct.set(str(p), severityOf(value(th.Description)));
+    }
+    for (const rr of arr(v.Remediations)) {
+      const r = obj(rr);
+      if (Number(r.Type) !== VENDOR_FIX) continue;
+      const kb = kbOf(value(r.Description), str(r.URL));
+      if (!kb) continue;
+      const productIds = arr(r.ProductID).map(str);
+      let severity: AdvisoryUpdate["severity"] = null;
+      for (const p of productIds) {
+        const s = severityByProduct.get(p) ?? null;
+        if (s && (!severity || ["low", "moderate", "important", "critical"].indexOf(s) > ["low", "moderate", "important", "critical"].indexOf(severity))) severity = s;
+      }
+      const restart = value(r.RestartRequired).toLowerCase();
+      out.push({
+        id: kb,
+        title: `${value(d.DocumentTitle) || id}: ${str(r.SubType) || "Security Update"} ${kb}`,
+        vendor: "Microsoft",
+        bulletin: id,
+        released,
+        severity,
+        cves: cve ? [cve] : [],
+        products: productIds.map((p) => names.get(p) ?? p).sort(),
+        supersedes: str(r.Supercedence)
+          .split(/[;,\s]+/)
+          .map((s) => kbOf(s))
+          .filter((s): s is string => !!s),
+        restart: restart.startsWith("yes") ? "required" : restart.startsWith("no") ? "never" : "maybe",
+        url: str(r.URL) || null,
+        source,
+      });
+    }
+  }
+  return mergeById(out);
+}

@@ -1,0 +1,59 @@
+// RFC pull requests from drafts: one per update, or one monthly bundle for the updates an approval rule covers.
+import type { Draft } from "./draft.js";
+
+export interface PullRequestPlan {
+  branch: string;
+  title: string;
+  body: string;
+  labels: string[];
+  files: { path: string; text: string }[];
+}
+
+export const INTAKE_MARKER = "<!-- patchops:intake -->";
+
+function relevanceTable(drafts: Draft[]): string {
+  const rows = drafts.map((d) => {
+    const owners = d.relevance ? d.relevance.map((r) => `${r.owner}: ${r.hosts}`).join(", ") : "not computed";
+    const kev = d.kev.length ? `⚠️ known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : "";
+    return `| ${d.update.id} | ${d.update.severity ?? "—"} | ${d.timeline === "emergency" ? "🚨 emergency" : "standard"} ${kev} | ${d.hosts ?? "—"} | ${owners} | ${d.update.cves.join(", ") || "—"} |`;
+  });
+  return ["| update | severity | timeline | hosts | by owner | CVEs |", "|---|---|---|---|---|---|", ...rows].join("\n");
+}
+
+function links(drafts: Draft[]): string {
+  return drafts
+    .flatMap((d) => [...(d.update.url ? [`- ${d.update.id}: ${d.update.url}`] : []), ...d.update.cves.map((c) => `- ${c}: https://msrc.microsoft.com/update-guide/vulnerability/${c}`)])
+    .join("\n");
+}
+
+export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
+  const plans: PullRequestPlan[] = [];
+  const bundles = new Map<string, Draft[]>();
+  for (const d of drafts) {
+    if (d.rule) {
+      const month = d.update.released.slice(0, 7);
+      bundles.set(month, [...(bundles.get(month) ?? []), d]);
+      continue;
+    }
+    const label = [`severity:${d.update.severity ?? "unrated"}`, "intake", ...(d.timeline === "emergency" ? ["emergency"] : [])];
+    plans.push({
+      branch: `patchops/rfc-${d.update.id.toLowerCase()}`,
+      title: `RFC: ${d.update.id} ${d.update.title}${d.timeline === "emergency" ? " (EMERGENCY)" : ""}`,
+      body: `${INTAKE_MARKER}\nDrafted by \`patchops intake\` from ${d.update.source}. Answer every TODO in the Update file, then ask the CAB to review.\n\n${relevanceTable([d])}\n\n${links([d])}\n`,
+      labels: label,
+      files: [{ path: d.file, text: d.text }],
+    });
+  }
+  for (const [month, list] of [...bundles].sort(([a], [b]) => a.localeCompare(b))) {
+    const sorted = list.sort((a, b) => a.update.id.localeCompare(b.update.id));
+    const rules = [...new Set(sorted.map((d) => d.rule!))].sort().join(", ");
+    plans.push({
+      branch: `patchops/patch-tuesday-${month}`,
+      title: `Patch Tuesday ${month}: ${sorted.length} update${sorted.length === 1 ? "" : "s"} under ${rules}`,
+      body: `${INTAKE_MARKER}\nThe approval rule${rules.includes(",") ? "s" : ""} ${rules} will approve these updates once their delay has passed; this pull request adds their catalog entries. One CAB member's approval (or the intake identity as author) is enough for entries under an approved rule.\n\n${relevanceTable(sorted)}\n\n${links(sorted)}\n`,
+      labels: ["intake", "bundle", ...(sorted.some((d) => d.timeline === "emergency") ? ["emergency"] : [])],
+      files: sorted.map((d) => ({ path: d.file, text: d.text })),
+    });
+  }
+  return plans.sort((a, b) => a.branch.localeCompare(b.branch));
+}
