@@ -1,26 +1,11 @@
 // `patchops merge`: combine shard outputs into exactly the files a single plan run writes.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Command } from "commander";
-import type { HostResult, Job, Plan } from "../model/plan.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { MergeError, mergeShards, type PlanParts } from "../plan/merge.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
-
-async function readParts(dir: string): Promise<PlanParts> {
-  const lines = async (f: string) =>
-    (await readFile(join(dir, f), "utf8"))
-      .split("\n")
-      .filter((l) => l !== "")
-      .map((l) => JSON.parse(l) as unknown);
-  try {
-    return { plan: JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan, hosts: (await lines("hosts.ndjson")) as HostResult[], jobs: (await lines("jobs.ndjson")) as Job[] };
-  } catch (err) {
-    throw new UsageError(`cannot read the shard in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
+import { readPlanDir } from "./read-plan.js";
 
 export function registerMerge(program: Command, io: Io): void {
   program
@@ -29,7 +14,7 @@ export function registerMerge(program: Command, io: Io): void {
     .argument("<dirs...>", "the shard output directories")
     .requiredOption("--out <dir>", "where to write the merged plan")
     .action(async (dirs: string[], opts: { out: string }) => {
-      const parts = await Promise.all(dirs.map(readParts));
+      const parts = await Promise.all(dirs.map(readPlanDir));
       let merged: PlanParts;
       try {
         merged = mergeShards(parts);

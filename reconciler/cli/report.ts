@@ -1,32 +1,17 @@
 // `patchops report`: compliance, metrics, the status site, the step summary and owner digests, from a written plan.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { readSnapshots } from "../git/status-history.js";
 import { loadPolicySet } from "../load/policy-set.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { compliance } from "../report/compliance.js";
 import { ownerDigests, summaryMarkdown } from "../report/digest.js";
 import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
-import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
+import { readPlanDir } from "./read-plan.js";
 import { repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
-
-async function readPlanDir(dir: string): Promise<{ plan: Plan; hosts: HostResult[]; jobs: Job[] }> {
-  const lines = async (f: string) =>
-    (await readFile(join(dir, f), "utf8"))
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as unknown);
-  try {
-    return { plan: JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan, hosts: (await lines("hosts.ndjson")) as HostResult[], jobs: (await lines("jobs.ndjson")) as Job[] };
-  } catch (err) {
-    throw new UsageError(`cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 export function registerReport(program: Command, io: Io): void {
   program
