@@ -7,6 +7,7 @@ import { mergeById } from "../intake/advisory.js";
 import { draftUpdates } from "../intake/draft.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
 import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
+import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
 import { pullRequestPlans } from "../intake/pull-requests.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
@@ -23,11 +24,17 @@ async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; 
   const updates: AdvisoryUpdate[] = [];
   const kev = new Map<string, KnownExploited>();
   for (const file of files) {
+    let raw: string;
+    try {
+      raw = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
     let doc: unknown;
     try {
-      doc = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, ""));
+      doc = looksLikeCvrfXml(raw) ? cvrfXmlToJson(raw) : JSON.parse(raw);
     } catch (err) {
-      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code ?? `not valid JSON (${(err as Error).message})`}`);
+      throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
     else if (isMsrcCvrf(doc)) updates.push(...parseMsrcCvrf(doc, file));
@@ -40,7 +47,7 @@ async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; 
 export function registerIntake(program: Command, io: Io): void {
   const cmd = program
     .command("intake")
-    .description("turn advisories (CISA KEV, MSRC CVRF JSON, CSAF 2.0) into draft Update files and RFC pull requests")
+    .description("turn advisories (CISA KEV, MSRC CVRF as JSON or XML, CSAF 2.0) into draft Update files and RFC pull requests")
     .requiredOption("--feed <file...>", "advisory documents")
     .option("--inventory <file...>", "the latest inventory, for relevance (without it every update is drafted)")
     .option("--repo <dir>", "policy repository (default: current directory)")

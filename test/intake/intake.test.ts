@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsaf } from "../../reconciler/intake/feeds/csaf.js";
 import { parseMsrcCvrf } from "../../reconciler/intake/feeds/cvrf.js";
+import { cvrfXmlToJson } from "../../reconciler/intake/feeds/cvrf-xml.js";
 import { parseKev } from "../../reconciler/intake/feeds/kev.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { cli, FIXTURES, tempRepo } from "../helpers/repo.js";
@@ -34,6 +35,26 @@ describe("feeds", () => {
     ]);
   });
 
+  it("reads a real MSRC CVRF XML document (a verbatim slice of March 2017)", async () => {
+    const xml = await readFile(join(FEEDS, "msrc-2017-Mar-slice.cvrf.xml"), "utf8");
+    expect(parseMsrcCvrf(cvrfXmlToJson(xml), "msrc.xml")).toEqual([
+      {
+        id: "KB4013429",
+        title: "March 2017 Security Updates: Security Update KB4013429",
+        vendor: "Microsoft",
+        bulletin: "2017-Mar",
+        released: "2017-03-14",
+        severity: "critical",
+        cves: ["CVE-2017-0021"],
+        products: ["Windows 10 Version 1607 for 32-bit Systems", "Windows 10 Version 1607 for x64-based Systems", "Windows Server 2016", "Windows Server 2016  (Server Core installation)"],
+        supersedes: ["KB3213986"],
+        restart: "required",
+        url: "https://catalog.update.microsoft.com/v7/site/Search.aspx?q=KB4013429",
+        source: "msrc.xml",
+      },
+    ]);
+  });
+
   it("reads CSAF 2.0: vendor_fix remediations, CVSS severity, product names from the tree", async () => {
     const [u] = parseCsaf(await json("csaf-sample.json"), "csaf.json");
     expect(u).toMatchObject({ id: "KB5999101", severity: "important", cves: ["CVE-2025-0002"], products: ["Microsoft SQL Server 2016 for x64-based Systems Service Pack 3 (GDR)"], vendor: "Microsoft", released: "2025-02-11" });
@@ -52,14 +73,24 @@ describe("patchops intake", () => {
     await gh.close();
   });
 
+  /** The example fleet plus one Windows Server 2016 host, which the real March 2017 document concerns. */
+  async function inventory(repo: string): Promise<string> {
+    const file = join(repo, "inventory-with-2016.jsonl");
+    const extra = { host: "legacy-2016-01", scannedAt: "2026-12-10T04:00:00Z", os: { family: "windows", name: "Windows Server 2016", version: "10.0.14393.6614" }, installed: [] };
+    await writeFile(file, (await readFile(join(repo, "examples/inventory.jsonl"), "utf8")) + JSON.stringify(extra) + "\n");
+    return file;
+  }
+
   async function run(repo: string, ...extra: string[]) {
-    return cli("intake", "--repo", repo, "--now", NOW, "--feed", join(FEEDS, "kev-slice.json"), join(FEEDS, "msrc-sample.cvrf.json"), join(FEEDS, "csaf-sample.json"), "--inventory", join(repo, "examples/inventory.jsonl"), ...extra);
+    const feeds = ["kev-slice.json", "msrc-2017-Mar-slice.cvrf.xml", "msrc-sample.cvrf.json", "csaf-sample.json"].map((f) => join(FEEDS, f));
+    return cli("intake", "--repo", repo, "--now", NOW, "--feed", ...feeds, "--inventory", await inventory(repo), ...extra);
   }
 
   it("drafts relevant updates (classified, with relevance by owner), logs irrelevant ones, and the drafts fail validation only on their TODOs", async () => {
     const repo = await tempRepo("example");
     const r = await run(repo);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain("+ KB4013429  critical  EMERGENCY 1 hosts ((unassigned) 1)");
     expect(r.stdout).toContain("+ KB5999001  important EMERGENCY 30 hosts ((unassigned) 1, identity-infra 9, payments-dba 8, web-platform 12); known exploited, CISA due 2025-03-04, 2025-03-04; rule windows-server-security-standard");
     expect(r.stdout).toMatch(/\+ KB5999002 +critical +EMERGENCY 4 hosts \(payments-dba 4\); known exploited, CISA due 2025-03-04; rule windows-server-security-critical/);
     expect(r.stdout).toMatch(/\+ KB5999101 +important standard +4 hosts \(payments-dba 4\)$/m);
@@ -72,7 +103,11 @@ describe("patchops intake", () => {
     const v = await cli("validate", "--repo", repo, "--now", NOW, "--format", "json");
     const findings = (JSON.parse(v.stdout) as { diagnostics: { code: string; file: string; severity: string }[] }).diagnostics.filter((d) => d.severity === "error");
     expect(new Set(findings.map((d) => d.code))).toEqual(new Set(["rfc-todo"]));
-    expect(new Set(findings.map((d) => d.file))).toEqual(new Set(["policies/updates/kb5999001.yaml", "policies/updates/kb5999002.yaml", "policies/updates/kb5999101.yaml"]));
+    expect(new Set(findings.map((d) => d.file))).toEqual(new Set(["policies/updates/kb4013429.yaml", "policies/updates/kb5999001.yaml", "policies/updates/kb5999002.yaml", "policies/updates/kb5999101.yaml"]));
+    const real = await readFile(join(repo, "policies/updates/kb4013429.yaml"), "utf8");
+    expect(real).toContain("bulletin: \"2017-Mar\"");
+    expect(real).toContain("names: [\"Windows Server 2016\"]");
+    expect(real).toContain("supersedes: [KB3213986]");
     const log = (await readFile(join(repo, "intake/irrelevant.jsonl"), "utf8")).trim().split("\n");
     expect(log).toHaveLength(1);
     await run(repo);
@@ -85,16 +120,19 @@ describe("patchops intake", () => {
     expect(first.code).toBe(0);
     expect(gh.openPulls.map((p) => [p.head, p.title])).toEqual([
       ["patchops/patch-tuesday-2025-02", "Patch Tuesday 2025-02: 2 updates under windows-server-security-critical, windows-server-security-standard"],
+      ["patchops/rfc-kb4013429", "RFC: KB4013429 March 2017 Security Updates: Security Update KB4013429 (EMERGENCY)"],
       ["patchops/rfc-kb5999101", "RFC: KB5999101 SQL Server 2016 SP3 security update (sample): KB5999101"],
     ]);
     const bundle = gh.openPulls[0]!;
     expect(bundle.body).toContain("| KB5999001 | important | 🚨 emergency ⚠️ known exploited, CISA due 2025-03-04, 2025-03-04 | 30 | (unassigned): 1, identity-infra: 9, payments-dba: 8, web-platform: 12 | CVE-2025-21391, CVE-2025-21418 |");
     expect([...(gh.files.get("patchops/patch-tuesday-2025-02")?.keys() ?? [])].sort()).toEqual(["policies/updates/kb5999001.yaml", "policies/updates/kb5999002.yaml"]);
     expect(gh.labels.get(bundle.number)).toEqual(["intake", "bundle", "emergency"]);
-    expect(gh.labels.get(gh.openPulls[1]!.number)).toEqual(["severity:important", "intake"]);
+    expect(gh.labels.get(gh.openPulls[1]!.number)).toEqual(["severity:critical", "intake", "emergency"]);
+    expect(gh.labels.get(gh.openPulls[2]!.number)).toEqual(["severity:important", "intake"]);
     const again = await run(repo, "--open-prs");
     expect(again.stdout).toMatch(/updated https:\/\/github.com\/acme\/patch-policy\/pull\/100/);
-    expect(gh.openPulls).toHaveLength(2);
+    expect(again.stdout).not.toMatch(/opened/);
+    expect(gh.openPulls).toHaveLength(3);
   });
 });
 

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { parseLine } from "../../reconciler/inventory/native/parse.js";
 import { convertHotfixCsv, convertHotfixJson } from "../../reconciler/inventory/hotfix/convert.js";
 import { convertOsquery } from "../../reconciler/inventory/osquery/convert.js";
+import { cvrfXmlToJson } from "../../reconciler/intake/feeds/cvrf-xml.js";
+import { parseMsrcCvrf } from "../../reconciler/intake/feeds/cvrf.js";
+import { parseCsaf } from "../../reconciler/intake/feeds/csaf.js";
 import { loadPolicySet } from "../../reconciler/load/policy-set.js";
 import { parseYamlFile } from "../../reconciler/load/yaml-file.js";
 import { crossFileDiagnostics } from "../../reconciler/validate/validate.js";
@@ -79,6 +82,23 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.json().map((j) => `{"host":"h1","scannedAt":"2026-12-10T00:00:00Z","os":${j},"installed":[]}`)), (line) => {
         const r = parseLine(line);
         expect(r.record !== undefined || typeof r.error === "string").toBe(true);
+      }),
+      PARAMS,
+    );
+  });
+
+  it("advisory feeds: arbitrary JSON and XML never crash the parsers", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json({ maxDepth: 5 }), fc.string({ maxLength: 300 }).map((t) => `<cvrf:cvrfdoc xmlns:cvrf="x"><cvrf:DocumentTitle>${t}</cvrf:DocumentTitle><vuln:Vulnerability>${t}</vuln:Vulnerability></cvrf:cvrfdoc>`)), (text) => {
+        let doc: unknown;
+        try {
+          doc = text.startsWith("<") ? cvrfXmlToJson(text) : JSON.parse(text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(Error);
+          return;
+        }
+        expect(Array.isArray(parseMsrcCvrf(doc, "f"))).toBe(true);
+        expect(Array.isArray(parseCsaf(doc, "f"))).toBe(true);
       }),
       PARAMS,
     );
