@@ -3,26 +3,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { updateDoc } from "../helpers/documents.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 
-export function update(id: string, extra = "") {
-  return `apiVersion: patchops/v1
-kind: Update
-metadata:
-  name: ${id.toLowerCase()}
-spec:
-  id: ${id}
-  title: Update ${id}
-  classification: security
-  severity: important
-  released: 2026-11-20
-  decision: approved
-  pilot: false
-  appliesTo: { os: [{ family: windows }] }
-${extra}`;
-}
+const update = (id: string, extra = "") => updateDoc(id, { extra });
 
 const CAB = `apiVersion: patchops/v1
 kind: ChangeAdvisoryBoard

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job, Plan } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { updateDoc } from "../helpers/documents.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
 
 const RULE = `apiVersion: patchops/v1
@@ -17,21 +18,7 @@ spec:
   timeline: standard
 `;
 
-function update(id: string, released: string, extra = "") {
-  return `apiVersion: patchops/v1
-kind: Update
-metadata:
-  name: ${id.toLowerCase()}
-spec:
-  id: ${id}
-  title: Update ${id}
-  classification: security
-  severity: important
-  released: ${released}
-  pilot: false
-  appliesTo: { os: [{ family: windows }] }
-${extra}`;
-}
+const update = (id: string, released: string, extra = "") => updateDoc(id, { released, decision: null, extra });
 
 const INVENTORY = "";
 
