@@ -7,19 +7,17 @@ import { validateSource } from "../validate/validate.js";
 import { EXIT } from "./errors.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, nowOption, repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerDiff(program: Command, io: Io): void {
-  program
-    .command("diff")
-    .description("the impact of a policy change (base → head) as markdown for a pull-request comment")
+  addInventoryOptions(
+    program.command("diff").description("the impact of a policy change (base → head) as markdown for a pull-request comment"),
+    "the inventory both sides are planned against",
+  )
     .requiredOption("--base <ref>", "the branch or commit the change goes into")
     .option("--head <ref>", "the change (default: HEAD)", "HEAD")
-    .requiredOption("--inventory <file...>", "the inventory both sides are planned against")
-    .option("--inventory-format <format>", "auto, native, osquery, hotfix-json or hotfix-csv", "auto")
-    .option("--scanned-at <iso>", "scan time for inputs that carry none")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--now <iso>", "plan as of this instant (default: the clock)")
     .option("--out <file>", "also write the markdown to this file")

@@ -7,18 +7,13 @@ import { EXIT, UsageError } from "./errors.js";
 import { githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
-  program
-    .command("explain")
-    .description("explain why a host gets (or does not get) an update, when, and which file decided it")
+  addInventoryOptions(program.command("explain").description("explain why a host gets (or does not get) an update, when, and which file decided it"), "the inventory the plan is made from")
     .requiredOption("--host <name>", "the host")
     .option("--update <id>", "one update (default: every update the host is measured against)")
-    .requiredOption("--inventory <file...>", "the inventory the plan is made from")
-    .option("--inventory-format <format>", "auto, native, osquery, hotfix-json or hotfix-csv", "auto")
-    .option("--scanned-at <iso>", "scan time for inputs that carry none")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--ref <ref>", "the policy at a git ref")
     .option("--now <iso>", "as of this instant (default: the clock)")

@@ -5,7 +5,7 @@ import { headRevision } from "../git/ref-source.js";
 import { policyHistory } from "../git/history.js";
 import { effectiveDecision } from "../plan/decision.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
-import type { InventoryFormat } from "../inventory/formats.js";
+import { INVENTORY_FORMATS, type InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
 import { validateSource } from "../validate/validate.js";
@@ -43,7 +43,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   const { set, diagnostics } = await validateSource(source, o.now);
   if (hasErrors(diagnostics)) return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt))) throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
-  const formats = ["auto", "native", "osquery", "hotfix-json", "hotfix-csv"];
+  const formats = ["auto", ...INVENTORY_FORMATS];
   if (o.inventoryFormat && !formats.includes(o.inventoryFormat)) throw new UsageError(`--inventory-format must be one of ${formats.join(", ")}`);
   let inv;
   try {

@@ -1,5 +1,7 @@
 // Option parsing shared by commands: --repo, --now, --format.
 import { resolve } from "node:path";
+import type { Command } from "commander";
+import { INVENTORY_FORMATS } from "../inventory/formats.js";
 import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "./errors.js";
 
@@ -19,4 +21,12 @@ export function formatOption<T extends string>(value: string | undefined, allowe
   const v = (value ?? fallback) as T;
   if (!allowed.includes(v)) throw new UsageError(`--format must be one of ${allowed.join(", ")} (found '${value}')`);
   return v;
+}
+
+/** The inventory options of every command that reads one (plan, explain, diff). */
+export function addInventoryOptions(cmd: Command, inventoryHelp: string): Command {
+  return cmd
+    .requiredOption("--inventory <file...>", inventoryHelp)
+    .option("--inventory-format <format>", `auto, ${INVENTORY_FORMATS.join(", ")}`, "auto")
+    .option("--scanned-at <iso>", "scan time for inputs that carry none (osqueryi, Get-HotFix)");
 }

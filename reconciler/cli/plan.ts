@@ -10,7 +10,7 @@ import { EXIT, UsageError } from "./errors.js";
 import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { formatOption, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 interface PlanOptions {
@@ -39,12 +39,10 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 }
 
 export function registerPlan(program: Command, io: Io): void {
-  const cmd = program
-    .command("plan")
-    .description("reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson")
-    .requiredOption("--inventory <file...>", "inventory files (JSON Lines, JSON array, osquery, Get-HotFix); - for stdin")
-    .option("--inventory-format <format>", "auto, native, osquery, hotfix-json or hotfix-csv", "auto")
-    .option("--scanned-at <iso>", "scan time for inputs that carry none (osqueryi, Get-HotFix)")
+  const cmd = addInventoryOptions(
+    program.command("plan").description("reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson"),
+    "inventory files (JSON Lines, JSON array, osquery, Get-HotFix); - for stdin",
+  )
     .option("--out <dir>", "output directory", "out/plan")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--ref <ref>", "plan the policy at a git ref instead of the working tree")
