@@ -49,7 +49,10 @@ export interface FleetUpdate {
 /** The update catalog: per OS and product a monthly chain, with servicing-stack prerequisites. */
 export function catalog(m: number, rand: () => number): FleetUpdate[] {
   const out: FleetUpdate[] = [];
-  const streams = [...OSES.map((o) => ({ os: o.name, product: undefined as string | undefined })), ...PRODUCTS.map((p) => ({ os: undefined as string | undefined, product: p.name }))];
+  const streams = [
+    ...OSES.map((o) => ({ os: o.name, product: undefined as string | undefined })),
+    ...PRODUCTS.map((p) => ({ os: undefined as string | undefined, product: p.name })),
+  ];
   const perStream = Math.ceil(m / streams.length);
   let kb = 5_000_000;
   for (const s of streams) {
@@ -77,7 +80,9 @@ export function catalog(m: number, rand: () => number): FleetUpdate[] {
 }
 
 function updateYaml(u: FleetUpdate): string {
-  const applies = u.os ? `{ os: [{ family: windows, names: ["${u.os}"] }] }` : `{ products: [{ name: "${u.product}" }] }`;
+  const applies = u.os
+    ? `{ os: [{ family: windows, names: ["${u.os}"] }] }`
+    : `{ products: [{ name: "${u.product}" }] }`;
   return `apiVersion: patchops/v1
 kind: Update
 metadata:
@@ -95,18 +100,37 @@ ${u.supersedes ? `  supersedes: [${u.supersedes}]\n` : ""}${u.requires ? `  requ
 `;
 }
 
-export async function writePolicy(dir: string, updates: FleetUpdate[], hosts: number, rand: () => number): Promise<void> {
-  for (const d of ["policies/updates", "windows/timetables", "windows/assignments", "baselines"]) await mkdir(join(dir, d), { recursive: true });
-  await writeFile(join(dir, "policies/policy.yaml"), "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata:\n  name: bench\nspec:\n  escalation: { afterHours: 24, action: notify }\n  staleAfterHours: 24\n");
-  await writeFile(join(dir, "policies/cab.yaml"), "apiVersion: patchops/v1\nkind: ChangeAdvisoryBoard\nmetadata:\n  name: cab\nspec:\n  members: [alice, bob, carol]\n");
+export async function writePolicy(
+  dir: string,
+  updates: FleetUpdate[],
+  hosts: number,
+  rand: () => number,
+): Promise<void> {
+  for (const d of ["policies/updates", "windows/timetables", "windows/assignments", "baselines"])
+    await mkdir(join(dir, d), { recursive: true });
+  await writeFile(
+    join(dir, "policies/policy.yaml"),
+    "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata:\n  name: bench\nspec:\n  escalation: { afterHours: 24, action: notify }\n  staleAfterHours: 24\n",
+  );
+  await writeFile(
+    join(dir, "policies/cab.yaml"),
+    "apiVersion: patchops/v1\nkind: ChangeAdvisoryBoard\nmetadata:\n  name: cab\nspec:\n  members: [alice, bob, carol]\n",
+  );
   await writeFile(
     join(dir, "windows/timetables/dc.yaml"),
     "apiVersion: patchops/v1\nkind: Timetable\nmetadata:\n  name: dc\nspec:\n  timeZone: America/Los_Angeles\n  cycle: { anchor: { weekday: tuesday, nth: 2 }, offsetDays: 2 }\n",
   );
-  for (let i = 0; i < updates.length; i += 200) await Promise.all(updates.slice(i, i + 200).map((u) => writeFile(join(dir, `policies/updates/${u.id.toLowerCase()}.yaml`), updateYaml(u))));
+  for (let i = 0; i < updates.length; i += 200)
+    await Promise.all(
+      updates
+        .slice(i, i + 200)
+        .map((u) => writeFile(join(dir, `policies/updates/${u.id.toLowerCase()}.yaml`), updateYaml(u))),
+    );
   const perFile = 4000;
   for (let f = 0; f * perFile < hosts; f++) {
-    const lines = [`apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-${f}\nspec:\n  owner: team-${f % 40}\n  timetable: dc\n  hosts:`];
+    const lines = [
+      `apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-${f}\nspec:\n  owner: team-${f % 40}\n  timetable: dc\n  hosts:`,
+    ];
     for (let i = f * perFile; i < Math.min(hosts, (f + 1) * perFile); i++) {
       const day = (i % 4) + 1;
       const hour = String((Math.floor(i / 4) % 6) * 4).padStart(2, "0");
@@ -120,7 +144,13 @@ export async function writePolicy(dir: string, updates: FleetUpdate[], hosts: nu
 }
 
 /** Writes the inventory as JSON Lines; most hosts are current, some lag months behind, a few are stale. */
-export async function writeInventory(file: string, updates: FleetUpdate[], hosts: number, rand: () => number, scannedAt: string): Promise<void> {
+export async function writeInventory(
+  file: string,
+  updates: FleetUpdate[],
+  hosts: number,
+  rand: () => number,
+  scannedAt: string,
+): Promise<void> {
   const byOs = new Map<string, string[]>();
   const byProduct = new Map<string, string[]>();
   for (const u of updates) {

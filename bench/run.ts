@@ -18,8 +18,8 @@ const NOW = Date.parse("2026-12-10T09:00:00Z");
 
 async function parseFloor(file: string): Promise<number> {
   const t = performance.now();
-  let n = 0;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line) n += (JSON.parse(line) as { host: string }).host.length > 0 ? 1 : 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity }))
+    if (line) JSON.parse(line);
   return performance.now() - t;
 }
 
@@ -29,12 +29,29 @@ async function child(dir: string): Promise<void> {
   const floor = await parseFloor(inventory);
   const t = performance.now();
   const { set, diagnostics } = await validateSource(workingTreeSource(dir), NOW);
-  if (diagnostics.some((d) => d.severity === "error")) throw new Error(`generated policy invalid: ${diagnostics[0]?.message}`);
+  if (diagnostics.some((d) => d.severity === "error"))
+    throw new Error(`generated policy invalid: ${diagnostics[0]?.message}`);
   const inv = await readInventory([inventory]);
-  const result = reconcile({ set, inventory: inv.inventory, now: NOW, approvals: new Map(), verification: "off", unverified: new Map(), revision: null });
+  const result = reconcile({
+    set,
+    inventory: inv.inventory,
+    now: NOW,
+    approvals: new Map(),
+    verification: "off",
+    unverified: new Map(),
+    revision: null,
+  });
   await writeFilesAtomically(join(dir, "out"), planFiles(result.plan, result.hosts, result.jobs));
   const planMs = performance.now() - t;
-  process.stdout.write(JSON.stringify({ hosts: result.hosts.length, jobs: result.jobs.length, floorMs: floor, planMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      hosts: result.hosts.length,
+      jobs: result.jobs.length,
+      floorMs: floor,
+      planMs,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    }) + "\n",
+  );
 }
 
 async function validateBench(): Promise<void> {
@@ -48,7 +65,9 @@ async function validateBench(): Promise<void> {
     const t1 = performance.now();
     await validateSource(workingTreeSource(dir), NOW);
     const validateMs = performance.now() - t1;
-    console.log(`validate: ${files.length} Update files in ${(validateMs / 1000).toFixed(2)} s; yaml alone ${(yamlMs / 1000).toFixed(2)} s; ratio yaml/validate ${(yamlMs / validateMs).toFixed(2)}`);
+    console.log(
+      `validate: ${files.length} Update files in ${(validateMs / 1000).toFixed(2)} s; yaml alone ${(yamlMs / 1000).toFixed(2)} s; ratio yaml/validate ${(yamlMs / validateMs).toFixed(2)}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -67,17 +86,33 @@ async function main(): Promise<void> {
       await generateFleet(dir, { hosts: n, updates: 2000 });
       let out: string;
       try {
-        out = execFileSync(process.execPath, ["--max-old-space-size=12288", process.argv[1]!, "--child", dir], { encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", "pipe", "pipe"] });
+        out = execFileSync(process.execPath, ["--max-old-space-size=12288", process.argv[1]!, "--child", dir], {
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
       } catch (err) {
         const e = err as { status?: number; signal?: string; stderr?: string };
         const oom = /heap out of memory|Allocation failed/i.test(e.stderr ?? "");
         console.log(`${String(n).padEnd(10)} failed: ${oom ? "out of memory" : `exit ${e.status ?? e.signal}`}`);
         continue;
       }
-      const r = JSON.parse(out.trim().split("\n").pop()!) as { hosts: number; jobs: number; floorMs: number; planMs: number; maxRssMiB: number };
+      const r = JSON.parse(out.trim().split("\n").pop()!) as {
+        hosts: number;
+        jobs: number;
+        floorMs: number;
+        planMs: number;
+        maxRssMiB: number;
+      };
       points.push({ n, ms: r.planMs });
       console.log(
-        `${String(n).padEnd(10)} ${String(r.jobs).padEnd(9)} ${(r.planMs / 1000).toFixed(2).padStart(7)}  ${Math.round(n / (r.planMs / 1000)).toString().padStart(8)}  ${r.maxRssMiB.toFixed(0).padStart(13)}  ${(r.floorMs / 1000).toFixed(2).padStart(14)}  ${(r.floorMs / r.planMs).toFixed(2).padStart(10)}`,
+        `${String(n).padEnd(10)} ${String(r.jobs).padEnd(9)} ${(r.planMs / 1000).toFixed(2).padStart(7)}  ${Math.round(
+          n / (r.planMs / 1000),
+        )
+          .toString()
+          .padStart(
+            8,
+          )}  ${r.maxRssMiB.toFixed(0).padStart(13)}  ${(r.floorMs / 1000).toFixed(2).padStart(14)}  ${(r.floorMs / r.planMs).toFixed(2).padStart(10)}`,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

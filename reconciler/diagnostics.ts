@@ -1,3 +1,4 @@
+import { compareText } from "./order.js";
 // Diagnostics: user mistakes as values with a stable code and a position, never exceptions.
 
 export type Severity = "error" | "warning" | "info";
@@ -22,26 +23,31 @@ export const DIAGNOSTIC_CODES = {
   "not-utf8": "The file is not UTF-8. Re-save it as UTF-8.",
   "empty-file": "The file holds no document. Delete it or write the document.",
   "multi-document": "The file holds more than one YAML document. Put one document per file.",
-  "symlink-outside-repo": "A symbolic link points outside the repository, so its content is not under review. Replace it with the file.",
+  "symlink-outside-repo":
+    "A symbolic link points outside the repository, so its content is not under review. Replace it with the file.",
   "unreadable-file": "The file could not be read.",
   "stray-file": "A file that is not YAML sits in a policy folder and is ignored. Move or rename it.",
   "unknown-kind": "`kind` is not one of the patchops kinds.",
   "api-version": "`apiVersion` must be patchops/v1.",
   "wrong-folder": "The document's kind does not belong in this folder (see the repository layout).",
-  "schema": "A field is missing, unknown, of the wrong type or out of range. The message names the field and what it must be.",
+  schema:
+    "A field is missing, unknown, of the wrong type or out of range. The message names the field and what it must be.",
   "name-mismatch": "`metadata.name` must equal the file name without .yaml.",
   "duplicate-name": "Two documents of one kind share a name.",
   "duplicate-update-id": "Two Update files carry the same `spec.id`.",
   "missing-document": "A required document (policies/policy.yaml or policies/cab.yaml) is missing.",
   "unknown-timetable": "An assignment names a timetable that does not exist.",
-  "unknown-period": "A host's period is neither a period of its timetable's standard cycle nor one of its recurring windows.",
+  "unknown-period":
+    "A host's period is neither a period of its timetable's standard cycle nor one of its recurring windows.",
   "unknown-update": "An id in requires, supersedes, a baseline, an exemption or a rule names no Update file.",
   "host-assigned-twice": "A host appears in more than one assignment (or twice in one). A host has exactly one period.",
-  "cluster-same-day": "Two nodes of one cluster are on the same day (or the same recurring window), so an emergency or standard run could take both down.",
-  "exemption-expired": "The exemption's expiry date has passed; it no longer protects anything. Renew it by pull request or delete it.",
+  "cluster-same-day":
+    "Two nodes of one cluster are on the same day (or the same recurring window), so an emergency or standard run could take both down.",
+  "exemption-expired":
+    "The exemption's expiry date has passed; it no longer protects anything. Renew it by pull request or delete it.",
   "exemption-too-long": "The exemption expires later than PatchPolicy's exemptions.maxDays allows.",
   "exemption-no-target": "An exemption names neither hosts nor a selector.",
-  "cycle": "supersedes or requires form a cycle.",
+  cycle: "supersedes or requires form a cycle.",
   "superseded-approved": "An approved update is superseded by another approved update; only the newest is deployed.",
   "missing-severity": "A security update carries no severity, so its timeline cannot be decided.",
   "rfc-incomplete": "An update on the emergency timeline must answer every RFC question.",
@@ -51,12 +57,14 @@ export const DIAGNOSTIC_CODES = {
   "invalid-recurrence": "A recurring window needs exactly one valid rrule or cron expression.",
   "rejected-required": "A baseline requires an update that is rejected.",
   "rules-disagree": "Two approval rules match the same update but imply different timelines or delays.",
-  "inventory-malformed": "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
+  "inventory-malformed":
+    "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
   "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
   "cluster-window": "A plan would put two nodes of one cluster in the same window.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
-  "codeowners-stale": ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
+  "codeowners-stale":
+    ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
 } as const;
 
@@ -79,10 +87,10 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>
-      (a.file ?? "").localeCompare(b.file ?? "") ||
+      compareText(a.file ?? "", b.file ?? "") ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      compareText(a.code, b.code) ||
+      compareText(a.message, b.message),
   );
 }

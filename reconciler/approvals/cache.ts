@@ -3,6 +3,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PullSummary, Review } from "../github/client.js";
 import { writeFilesAtomically } from "../output/atomic.js";
+import { compareText } from "../order.js";
 
 export interface CachedPull extends PullSummary {
   reviews: Review[];
@@ -18,7 +19,10 @@ export class ReviewCache {
     const c = new ReviewCache(dir);
     if (dir) {
       try {
-        const parsed = JSON.parse(await readFile(join(dir, "reviews.json"), "utf8")) as { version: number; commits: Record<string, CachedPull[]> };
+        const parsed = JSON.parse(await readFile(join(dir, "reviews.json"), "utf8")) as {
+          version: number;
+          commits: Record<string, CachedPull[]>;
+        };
         if (parsed.version === 1 && parsed.commits && typeof parsed.commits === "object") c.entries = parsed.commits;
       } catch {
         // A missing or damaged cache is only a slower run.
@@ -41,7 +45,10 @@ export class ReviewCache {
   async save(): Promise<void> {
     if (!this.dir || !this.dirty) return;
     await mkdir(this.dir, { recursive: true });
-    const sorted = Object.fromEntries(Object.entries(this.entries).sort(([a], [b]) => a.localeCompare(b)));
-    await writeFilesAtomically(this.dir, new Map([["reviews.json", JSON.stringify({ version: 1, commits: sorted }, null, 1) + "\n"]]));
+    const sorted = Object.fromEntries(Object.entries(this.entries).sort(([a], [b]) => compareText(a, b)));
+    await writeFilesAtomically(
+      this.dir,
+      new Map([["reviews.json", JSON.stringify({ version: 1, commits: sorted }, null, 1) + "\n"]]),
+    );
   }
 }

@@ -1,5 +1,6 @@
 // Pure rules of CAB approval: who approved a change, and whether that meets a requirement.
 import type { Review } from "../github/client.js";
+import { compareText } from "../order.js";
 
 export interface Requirement {
   /** Shown to people, e.g. "2 of the CAB" or "1 of team payments-dba". */
@@ -11,7 +12,7 @@ export interface Requirement {
 /** Logins whose latest deciding review is APPROVED; the change's author never counts. */
 export function approversOf(reviews: readonly Review[], author: string): string[] {
   const latest = new Map<string, Review>();
-  const ordered = [...reviews].sort((a, b) => (a.submittedAt ?? "").localeCompare(b.submittedAt ?? "") || a.id - b.id);
+  const ordered = [...reviews].sort((a, b) => compareText(a.submittedAt ?? "", b.submittedAt ?? "") || a.id - b.id);
   for (const r of ordered) {
     if (r.state === "COMMENTED" || r.state === "PENDING" || !r.login) continue;
     latest.set(r.login.toLowerCase(), r);
@@ -35,9 +36,18 @@ export function judge(approvers: readonly string[], requirements: readonly Requi
   for (const req of requirements) {
     const members = new Set(req.members.map((m) => m.toLowerCase()));
     const counted = approvers.filter((a) => members.has(a.toLowerCase()));
-    if (counted.length >= req.required) return { ok: true, detail: `approved by ${counted.join(", ")} (${req.label})`, counted };
-    reasons.push(`${counted.length} of ${req.required} needed from ${req.label}${counted.length ? ` (${counted.join(", ")})` : ""}`);
+    if (counted.length >= req.required)
+      return { ok: true, detail: `approved by ${counted.join(", ")} (${req.label})`, counted };
+    reasons.push(
+      `${counted.length} of ${req.required} needed from ${req.label}${counted.length ? ` (${counted.join(", ")})` : ""}`,
+    );
   }
-  const outsiders = approvers.filter((a) => !requirements.some((r) => r.members.some((m) => m.toLowerCase() === a.toLowerCase())));
-  return { ok: false, detail: `${reasons.join("; or ")}${outsiders.length ? `; approvals by non-members do not count (${outsiders.join(", ")})` : ""}`, counted: [] };
+  const outsiders = approvers.filter(
+    (a) => !requirements.some((r) => r.members.some((m) => m.toLowerCase() === a.toLowerCase())),
+  );
+  return {
+    ok: false,
+    detail: `${reasons.join("; or ")}${outsiders.length ? `; approvals by non-members do not count (${outsiders.join(", ")})` : ""}`,
+    counted: [],
+  };
 }

@@ -18,14 +18,28 @@ export async function changedFiles(repo: string, base: string, head: string): Pr
   return out.split("\n").filter(Boolean).sort();
 }
 
-export async function verifyPullRequest(input: { set: PolicySet; files: string[]; github: GithubClient; pr: number; author: string }): Promise<PullRequestVerdict> {
+export async function verifyPullRequest(input: {
+  set: PolicySet;
+  files: string[];
+  github: GithubClient;
+  pr: number;
+  author: string;
+}): Promise<PullRequestVerdict> {
   const { set, files, github, pr, author } = input;
   const reviews = await github.reviews(pr);
   const approvers = approversOf(reviews, author);
   const cab = set.cab!.spec;
-  const board: Requirement = { label: `the CAB (${cab.requiredApprovals} needed)`, members: cab.members, required: cab.requiredApprovals };
+  const board: Requirement = {
+    label: `the CAB (${cab.requiredApprovals} needed)`,
+    members: cab.members,
+    required: cab.requiredApprovals,
+  };
   const committee: Requirement | null = cab.emergencyCommittee
-    ? { label: `the emergency committee (${cab.emergencyCommittee.requiredApprovals} needed)`, members: cab.emergencyCommittee.members, required: cab.emergencyCommittee.requiredApprovals }
+    ? {
+        label: `the emergency committee (${cab.emergencyCommittee.requiredApprovals} needed)`,
+        members: cab.emergencyCommittee.members,
+        required: cab.emergencyCommittee.requiredApprovals,
+      }
     : null;
   const lines: PullRequestVerdict["lines"] = [];
   for (const file of files) {

@@ -49,9 +49,15 @@ export interface VerifyInput {
 
 function cabRequirements(set: PolicySet, emergency: boolean): Requirement[] {
   const cab = set.cab!.spec;
-  const reqs: Requirement[] = [{ label: `the CAB (${cab.requiredApprovals} needed)`, members: cab.members, required: cab.requiredApprovals }];
+  const reqs: Requirement[] = [
+    { label: `the CAB (${cab.requiredApprovals} needed)`, members: cab.members, required: cab.requiredApprovals },
+  ];
   if (emergency && cab.emergencyCommittee) {
-    reqs.push({ label: `the emergency committee (${cab.emergencyCommittee.requiredApprovals} needed)`, members: cab.emergencyCommittee.members, required: cab.emergencyCommittee.requiredApprovals });
+    reqs.push({
+      label: `the emergency committee (${cab.emergencyCommittee.requiredApprovals} needed)`,
+      members: cab.emergencyCommittee.members,
+      required: cab.emergencyCommittee.requiredApprovals,
+    });
   }
   return reqs;
 }
@@ -68,20 +74,48 @@ async function pullsFor(input: VerifyInput, sha: string): Promise<CachedPull[]> 
 }
 
 /** Checks one commit against the requirements: GitHub reviews first, then (if trusted) trailers. */
-async function checkCommit(input: VerifyInput, history: PolicyHistory, sha: string, reqs: Requirement[], authorMayBe?: string): Promise<CommitEvidence> {
+async function checkCommit(
+  input: VerifyInput,
+  history: PolicyHistory,
+  sha: string,
+  reqs: Requirement[],
+  authorMayBe?: string,
+): Promise<CommitEvidence> {
   const info = history.commits.get(sha);
   const failures: string[] = [];
   if (input.github) {
     try {
       const pulls = await pullsFor(input, sha);
-      if (pulls.length === 0) failures.push(`commit ${sha.slice(0, 12)} is in no merged pull request (pushed without review?)`);
+      if (pulls.length === 0)
+        failures.push(`commit ${sha.slice(0, 12)} is in no merged pull request (pushed without review?)`);
       for (const p of pulls) {
         if (authorMayBe && p.author.toLowerCase() === authorMayBe.toLowerCase()) {
-          return { sha, ok: true, strength: "github", pull: p.number, url: p.url, author: p.author, approvers: [], mergedAt: p.mergedAt, detail: `opened by ${p.author} (the intake identity)` };
+          return {
+            sha,
+            ok: true,
+            strength: "github",
+            pull: p.number,
+            url: p.url,
+            author: p.author,
+            approvers: [],
+            mergedAt: p.mergedAt,
+            detail: `opened by ${p.author} (the intake identity)`,
+          };
         }
         const approvers = approversOf(p.reviews, p.author);
         const j = judge(approvers, reqs);
-        if (j.ok) return { sha, ok: true, strength: "github", pull: p.number, url: p.url, author: p.author, approvers: j.counted, mergedAt: p.mergedAt, detail: `PR #${p.number} by ${p.author}: ${j.detail}` };
+        if (j.ok)
+          return {
+            sha,
+            ok: true,
+            strength: "github",
+            pull: p.number,
+            url: p.url,
+            author: p.author,
+            approvers: j.counted,
+            mergedAt: p.mergedAt,
+            detail: `PR #${p.number} by ${p.author}: ${j.detail}`,
+          };
         failures.push(`PR #${p.number} by ${p.author}: ${j.detail}`);
       }
     } catch (err) {
@@ -95,14 +129,36 @@ async function checkCommit(input: VerifyInput, history: PolicyHistory, sha: stri
     const message = `${info.body}\n${history.commits.get(landing)?.body ?? (landing === sha ? "" : await bodyOf(input.repo, landing))}`;
     const author = info.author;
     const local = info.email.split("@")[0] ?? "";
-    const approvers = approvedByTrailers(message).filter((a) => a.toLowerCase() !== author.toLowerCase() && a.toLowerCase() !== local.toLowerCase());
+    const approvers = approvedByTrailers(message).filter(
+      (a) => a.toLowerCase() !== author.toLowerCase() && a.toLowerCase() !== local.toLowerCase(),
+    );
     const j = judge(approvers, reqs);
     if (j.ok) {
-      return { sha, ok: true, strength: "trailer", pull: null, url: null, author, approvers: j.counted, mergedAt: new Date(history.commits.get(landing)?.time ?? info.time).toISOString(), detail: `Approved-by trailers on ${landing.slice(0, 12)}: ${j.detail} (weaker evidence: trailers are not reviews)` };
+      return {
+        sha,
+        ok: true,
+        strength: "trailer",
+        pull: null,
+        url: null,
+        author,
+        approvers: j.counted,
+        mergedAt: new Date(history.commits.get(landing)?.time ?? info.time).toISOString(),
+        detail: `Approved-by trailers on ${landing.slice(0, 12)}: ${j.detail} (weaker evidence: trailers are not reviews)`,
+      };
     }
     failures.push(`Approved-by trailers on ${landing.slice(0, 12)}: ${j.detail}`);
   }
-  return { sha, ok: false, strength: null, pull: null, url: null, author: info?.author ?? null, approvers: [], mergedAt: null, detail: failures.join("; ") };
+  return {
+    sha,
+    ok: false,
+    strength: null,
+    pull: null,
+    url: null,
+    author: info?.author ?? null,
+    approvers: [],
+    mergedAt: null,
+    detail: failures.join("; "),
+  };
 }
 
 async function bodyOf(repo: string, sha: string): Promise<string> {
@@ -110,13 +166,28 @@ async function bodyOf(repo: string, sha: string): Promise<string> {
   return simpleGit(repo).raw(["show", "-s", "--format=%B", sha]);
 }
 
-function verdict(kind: SubjectVerdict["kind"], name: string, file: string, commits: CommitEvidence[], missing?: string): SubjectVerdict {
+function verdict(
+  kind: SubjectVerdict["kind"],
+  name: string,
+  file: string,
+  commits: CommitEvidence[],
+  missing?: string,
+): SubjectVerdict {
   if (missing) return { kind, name, file, ok: false, strength: null, reason: missing, commits, effectiveAt: null };
   const bad = commits.find((c) => !c.ok);
   const ok = !bad && commits.length > 0;
   const strength = ok ? (commits.some((c) => c.strength === "trailer") ? "trailer" : "github") : null;
   const effectiveAt = ok ? Math.max(...commits.map((c) => (c.mergedAt ? Date.parse(c.mergedAt) : 0))) : null;
-  return { kind, name, file, ok, strength, reason: ok ? commits.map((c) => c.detail).join("; ") : (bad?.detail ?? "no commit found"), commits, effectiveAt };
+  return {
+    kind,
+    name,
+    file,
+    ok,
+    strength,
+    reason: ok ? commits.map((c) => c.detail).join("; ") : (bad?.detail ?? "no commit found"),
+    commits,
+    effectiveAt,
+  };
 }
 
 export async function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
@@ -150,7 +221,16 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     } else {
       const rule = result.rules.get(d.rule!.name)!;
       if (!rule.ok) {
-        result.updates.set(id, verdict("update", id, u.file, [], `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB: ${rule.reason}`));
+        result.updates.set(
+          id,
+          verdict(
+            "update",
+            id,
+            u.file,
+            [],
+            `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB: ${rule.reason}`,
+          ),
+        );
         continue;
       }
       // Under a rule, the catalog entry itself still needs one CAB member, or the intake bot as its author.
@@ -170,10 +250,21 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       continue;
     }
     if (!team || team.length === 0) {
-      result.assignments.set(a.file, verdict("assignment", a.name, a.file, [], `owner team '${a.spec.owner}' has no members in cab.yaml teams, so its approval cannot be checked`));
+      result.assignments.set(
+        a.file,
+        verdict(
+          "assignment",
+          a.name,
+          a.file,
+          [],
+          `owner team '${a.spec.owner}' has no members in cab.yaml teams, so its approval cannot be checked`,
+        ),
+      );
       continue;
     }
-    const commits = [await checkCommit(input, history, sha, [{ label: `owner team ${a.spec.owner}`, members: team, required: 1 }])];
+    const commits = [
+      await checkCommit(input, history, sha, [{ label: `owner team ${a.spec.owner}`, members: team, required: 1 }]),
+    ];
     result.assignments.set(a.file, verdict("assignment", a.name, a.file, commits));
   }
   await input.cache.save();

@@ -21,7 +21,12 @@ export function registerCodeowners(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const { set, diagnostics } = await loadPolicySet(await policySourceFor(repo, undefined));
       if (hasErrors(diagnostics) || !set.cab) {
-        io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+        io.err(
+          diagnosticsAsText(
+            diagnostics.filter((d) => d.severity === "error"),
+            0,
+          ),
+        );
         io.exitCode(EXIT.invalid);
         return;
       }

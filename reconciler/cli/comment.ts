@@ -25,7 +25,8 @@ export function registerComment(program: Command, io: Io): void {
     .option("--file <file>", "markdown to post (default: standard input), e.g. the output of patchops diff");
   addGithubOptions(cmd).action(async (opts: GithubOptions & { pr: string; file?: string }) => {
     const pr = Number(opts.pr);
-    if (!Number.isInteger(pr) || pr <= 0) throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
+    if (!Number.isInteger(pr) || pr <= 0)
+      throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
     const gh = requireGithub(opts);
     let body = await readBody(opts.file);
     if (!body.includes(DIFF_MARKER)) body = `${DIFF_MARKER}\n${body}`;

@@ -11,7 +11,12 @@ import { addInventoryOptions, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
-  addInventoryOptions(program.command("explain").description("explain why a host gets (or does not get) an update, when, and which file decided it"), "the inventory the plan is made from")
+  addInventoryOptions(
+    program
+      .command("explain")
+      .description("explain why a host gets (or does not get) an update, when, and which file decided it"),
+    "the inventory the plan is made from",
+  )
     .requiredOption("--host <name>", "the host")
     .option("--update <id>", "one update (default: every update the host is measured against)")
     .option("--repo <dir>", "policy repository (default: current directory)")
@@ -21,22 +26,41 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
     .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
     .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
-    .action(async (opts: { host: string; update?: string; inventory: string[]; inventoryFormat?: string; scannedAt?: string; repo?: string; ref?: string; now?: string; verifyApprovals: boolean; trustLocalApprovals?: boolean; githubRepo?: string; cacheDir?: string }) => {
-      const repo = repoDir(opts.repo);
-      const loaded = await loadPlanInputs({
-        ...opts,
-        repo,
-        now: nowOption(opts.now),
-        github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
-        cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
-      });
-      if (!loaded.input) {
-        io.err(diagnosticsAsText(loaded.policyErrors, 0));
-        io.exitCode(EXIT.invalid);
-        return;
-      }
-      const text = explainHost(reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) }), opts.host, opts.update ?? null);
-      if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
-      io.out(text);
-    });
+    .action(
+      async (opts: {
+        host: string;
+        update?: string;
+        inventory: string[];
+        inventoryFormat?: string;
+        scannedAt?: string;
+        repo?: string;
+        ref?: string;
+        now?: string;
+        verifyApprovals: boolean;
+        trustLocalApprovals?: boolean;
+        githubRepo?: string;
+        cacheDir?: string;
+      }) => {
+        const repo = repoDir(opts.repo);
+        const loaded = await loadPlanInputs({
+          ...opts,
+          repo,
+          now: nowOption(opts.now),
+          github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
+          cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+        });
+        if (!loaded.input) {
+          io.err(diagnosticsAsText(loaded.policyErrors, 0));
+          io.exitCode(EXIT.invalid);
+          return;
+        }
+        const text = explainHost(
+          reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) }),
+          opts.host,
+          opts.update ?? null,
+        );
+        if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+        io.out(text);
+      },
+    );
 }

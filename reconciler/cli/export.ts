@@ -15,7 +15,10 @@ export function registerExport(program: Command, io: Io): void {
     .requiredOption("--out <file>", "inventory file to write (YAML)")
     .action(async (opts: { plan: string; out: string }) => {
       const { plan, jobs } = await readPlanDir(opts.plan);
-      await writeFilesAtomically(dirname(opts.out), new Map([[basename(opts.out), ansibleInventory(jobs, { now: plan.now, policyRevision: plan.policyRevision })]]));
+      await writeFilesAtomically(
+        dirname(opts.out),
+        new Map([[basename(opts.out), ansibleInventory(jobs, { now: plan.now, policyRevision: plan.policyRevision })]]),
+      );
       io.out(`Wrote ${opts.out}: ${jobs.length} jobs\n`);
     });
 }

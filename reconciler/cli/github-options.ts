@@ -10,7 +10,10 @@ export interface GithubOptions {
 
 export function addGithubOptions(cmd: Command): Command {
   return cmd
-    .option("--github-repo <owner/name>", "the GitHub repository holding the pull requests (default: $GITHUB_REPOSITORY)")
+    .option(
+      "--github-repo <owner/name>",
+      "the GitHub repository holding the pull requests (default: $GITHUB_REPOSITORY)",
+    )
     .option("--cache-dir <dir>", "where verified reviews are cached by commit (default: <repo>/.patchops-cache)");
 }
 
@@ -20,7 +23,11 @@ export function githubFromEnvironment(opts: GithubOptions, env: NodeJS.ProcessEn
   const repoText = opts.githubRepo ?? env.GITHUB_REPOSITORY;
   if (!token || !repoText) return null;
   try {
-    return new GithubClient(parseRepo(repoText), { token, baseUrl: env.GITHUB_API_URL || undefined, retryAfterScale: env.PATCHOPS_RETRY_SCALE ? Number(env.PATCHOPS_RETRY_SCALE) : 1 });
+    return new GithubClient(parseRepo(repoText), {
+      token,
+      baseUrl: env.GITHUB_API_URL || undefined,
+      retryAfterScale: env.PATCHOPS_RETRY_SCALE ? Number(env.PATCHOPS_RETRY_SCALE) : 1,
+    });
   } catch (err) {
     if (err instanceof GithubError) throw new UsageError(`--github-repo: ${err.message}`);
     throw err;
@@ -29,6 +36,7 @@ export function githubFromEnvironment(opts: GithubOptions, env: NodeJS.ProcessEn
 
 export function requireGithub(opts: GithubOptions, env: NodeJS.ProcessEnv = process.env): GithubClient {
   const gh = githubFromEnvironment(opts, env);
-  if (!gh) throw new UsageError("this command needs GITHUB_TOKEN and a repository (--github-repo or GITHUB_REPOSITORY)");
+  if (!gh)
+    throw new UsageError("this command needs GITHUB_TOKEN and a repository (--github-repo or GITHUB_REPOSITORY)");
   return gh;
 }

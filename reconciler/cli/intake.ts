@@ -47,74 +47,109 @@ async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; 
 export function registerIntake(program: Command, io: Io): void {
   const cmd = program
     .command("intake")
-    .description("turn advisories (CISA KEV, MSRC CVRF as JSON or XML, CSAF 2.0) into draft Update files and RFC pull requests")
+    .description(
+      "turn advisories (CISA KEV, MSRC CVRF as JSON or XML, CSAF 2.0) into draft Update files and RFC pull requests",
+    )
     .requiredOption("--feed <file...>", "advisory documents")
     .option("--inventory <file...>", "the latest inventory, for relevance (without it every update is drafted)")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--now <iso>", "the date written into drafts (default: the clock)")
     .option("--dry-run", "print what would be drafted; write nothing")
-    .option("--open-prs", "open (or update) one pull request per update, or one monthly bundle for rule-covered updates")
+    .option(
+      "--open-prs",
+      "open (or update) one pull request per update, or one monthly bundle for rule-covered updates",
+    )
     .option("--base <branch>", "the branch pull requests target", "main");
-  addGithubOptions(cmd).action(async (opts: GithubOptions & { feed: string[]; inventory?: string[]; repo?: string; now?: string; dryRun?: boolean; openPrs?: boolean; base: string }) => {
-    const repo = repoDir(opts.repo);
-    const now = nowOption(opts.now);
-    // Drafts waiting for their RFC answers do not stop the next intake.
-    const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete"]);
-    if (!valid) return;
-    const { updates, kev } = await readFeeds(opts.feed);
-    let inventory = null;
-    if (opts.inventory) {
-      try {
-        inventory = (await readInventory(opts.inventory)).inventory;
-      } catch (err) {
-        if (err instanceof InventoryReadError) throw new UsageError(err.message);
-        throw err;
-      }
-    }
-    const result = draftUpdates({ updates, kev, set: valid.set, inventory, now: isoUtc(now).slice(0, 10) });
-    const out: string[] = [`intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs`];
-    for (const d of result.drafts) {
-      const who = d.relevance ? `${d.hosts} hosts (${d.relevance.map((r) => `${r.owner} ${r.hosts}`).join(", ")})` : "relevance not computed";
-      out.push(`  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.rule ? `; rule ${d.rule}` : ""}`);
-    }
-    if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
-    if (result.irrelevant.length) out.push(`  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`);
-    if (!opts.dryRun) {
-      // With --open-prs the drafts go to their branches only; the working tree keeps the log.
-      for (const d of opts.openPrs ? [] : result.drafts) {
-        await mkdir(dirname(join(repo, d.file)), { recursive: true });
-        await writeFile(join(repo, d.file), d.text, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== "EEXIST") throw err;
-        });
-      }
-      if (result.irrelevant.length) {
-        const log = join(repo, IRRELEVANT_LOG);
-        let existing = "";
+  addGithubOptions(cmd).action(
+    async (
+      opts: GithubOptions & {
+        feed: string[];
+        inventory?: string[];
+        repo?: string;
+        now?: string;
+        dryRun?: boolean;
+        openPrs?: boolean;
+        base: string;
+      },
+    ) => {
+      const repo = repoDir(opts.repo);
+      const now = nowOption(opts.now);
+      // Drafts waiting for their RFC answers do not stop the next intake.
+      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete"]);
+      if (!valid) return;
+      const { updates, kev } = await readFeeds(opts.feed);
+      let inventory = null;
+      if (opts.inventory) {
         try {
-          existing = await readFile(log, "utf8");
-        } catch {
-          // The first irrelevant update starts the log.
-        }
-        const seen = new Set(existing.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
-        const lines = result.irrelevant.filter((i) => !seen.has(i.id)).map((i) => JSON.stringify({ date: isoUtc(now).slice(0, 10), ...i }) + "\n");
-        if (lines.length) {
-          await mkdir(dirname(log), { recursive: true });
-          await writeFile(log, existing + lines.join(""));
+          inventory = (await readInventory(opts.inventory)).inventory;
+        } catch (err) {
+          if (err instanceof InventoryReadError) throw new UsageError(err.message);
+          throw err;
         }
       }
-    }
-    if (opts.openPrs && !opts.dryRun) {
-      const gh = requireGithub(opts);
-      for (const plan of pullRequestPlans(result.drafts)) {
-        await gh.ensureBranch(plan.branch, opts.base);
-        for (const f of plan.files) await gh.putFile(plan.branch, f.path, f.text, `intake: ${f.path}`);
-        const existing = await gh.openPullFrom(plan.branch);
-        const pr = existing ?? (await gh.createPull(plan.branch, opts.base, plan.title, plan.body));
-        if (existing) await gh.updatePull(existing.number, plan.title, plan.body);
-        await gh.addLabels(pr.number, plan.labels);
-        out.push(`  ${existing ? "updated" : "opened"} ${pr.url} (${plan.files.length} file${plan.files.length === 1 ? "" : "s"})`);
+      const result = draftUpdates({ updates, kev, set: valid.set, inventory, now: isoUtc(now).slice(0, 10) });
+      const out: string[] = [
+        `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs`,
+      ];
+      for (const d of result.drafts) {
+        const who = d.relevance
+          ? `${d.hosts} hosts (${d.relevance.map((r) => `${r.owner} ${r.hosts}`).join(", ")})`
+          : "relevance not computed";
+        out.push(
+          `  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.rule ? `; rule ${d.rule}` : ""}`,
+        );
       }
-    }
-    io.out(out.join("\n") + "\n");
-  });
+      if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
+      if (result.irrelevant.length)
+        out.push(
+          `  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`,
+        );
+      if (!opts.dryRun) {
+        // With --open-prs the drafts go to their branches only; the working tree keeps the log.
+        for (const d of opts.openPrs ? [] : result.drafts) {
+          await mkdir(dirname(join(repo, d.file)), { recursive: true });
+          await writeFile(join(repo, d.file), d.text, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== "EEXIST") throw err;
+          });
+        }
+        if (result.irrelevant.length) {
+          const log = join(repo, IRRELEVANT_LOG);
+          let existing = "";
+          try {
+            existing = await readFile(log, "utf8");
+          } catch {
+            // The first irrelevant update starts the log.
+          }
+          const seen = new Set(
+            existing
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => (JSON.parse(l) as { id: string }).id),
+          );
+          const lines = result.irrelevant
+            .filter((i) => !seen.has(i.id))
+            .map((i) => JSON.stringify({ date: isoUtc(now).slice(0, 10), ...i }) + "\n");
+          if (lines.length) {
+            await mkdir(dirname(log), { recursive: true });
+            await writeFile(log, existing + lines.join(""));
+          }
+        }
+      }
+      if (opts.openPrs && !opts.dryRun) {
+        const gh = requireGithub(opts);
+        for (const plan of pullRequestPlans(result.drafts)) {
+          await gh.ensureBranch(plan.branch, opts.base);
+          for (const f of plan.files) await gh.putFile(plan.branch, f.path, f.text, `intake: ${f.path}`);
+          const existing = await gh.openPullFrom(plan.branch);
+          const pr = existing ?? (await gh.createPull(plan.branch, opts.base, plan.title, plan.body));
+          if (existing) await gh.updatePull(existing.number, plan.title, plan.body);
+          await gh.addLabels(pr.number, plan.labels);
+          out.push(
+            `  ${existing ? "updated" : "opened"} ${pr.url} (${plan.files.length} file${plan.files.length === 1 ? "" : "s"})`,
+          );
+        }
+      }
+      io.out(out.join("\n") + "\n");
+    },
+  );
 }

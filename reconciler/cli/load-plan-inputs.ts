@@ -41,13 +41,19 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
   const source = await policySourceFor(o.repo, ref);
   const { set, diagnostics } = await validateSource(source, o.now);
-  if (hasErrors(diagnostics)) return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
-  if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt))) throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
+  if (hasErrors(diagnostics))
+    return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
+  if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
+    throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
   const formats = ["auto", ...INVENTORY_FORMATS];
-  if (o.inventoryFormat && !formats.includes(o.inventoryFormat)) throw new UsageError(`--inventory-format must be one of ${formats.join(", ")}`);
+  if (o.inventoryFormat && !formats.includes(o.inventoryFormat))
+    throw new UsageError(`--inventory-format must be one of ${formats.join(", ")}`);
   let inv;
   try {
-    inv = await readInventory(o.inventory, { format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto", scannedAt: o.scannedAt });
+    inv = await readInventory(o.inventory, {
+      format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
+      scannedAt: o.scannedAt,
+    });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
     throw err;
@@ -59,7 +65,11 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   let mode: ReconcileInput["verification"] = "off";
   if (o.verifyApprovals && !source.revision) {
     mode = "verified";
-    for (const u of set.updates) unverified.set(u.spec.id.toUpperCase(), `${o.repo} is not a git repository with commits, so no approval can be verified`);
+    for (const u of set.updates)
+      unverified.set(
+        u.spec.id.toUpperCase(),
+        `${o.repo} is not a git repository with commits, so no approval can be verified`,
+      );
   } else if (o.verifyApprovals && source.revision) {
     verification = await verifyApprovals({
       repo: o.repo,
@@ -70,7 +80,9 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       trustLocal: o.trustLocalApprovals ?? false,
       cache: await ReviewCache.open(o.cacheDir ?? null),
     });
-    mode = [...verification.updates.values(), ...verification.rules.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
+    mode = [...verification.updates.values(), ...verification.rules.values()].some((v) => v.strength === "trailer")
+      ? "trusted-local"
+      : "verified";
     for (const u of set.updates) {
       const id = u.spec.id.toUpperCase();
       const v = verification.updates.get(id);
@@ -84,19 +96,36 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     const history = set.rules.length > 0 ? await policyHistory(o.repo, ref ?? source.revision) : null;
     for (const u of set.updates) {
       const t = times.get(u.file);
-      if (t) approvals.set(u.spec.id.toUpperCase(), { at: t.at, evidence: `decision set in commit ${t.commit.slice(0, 12)}` });
+      if (t)
+        approvals.set(u.spec.id.toUpperCase(), {
+          at: t.at,
+          evidence: `decision set in commit ${t.commit.slice(0, 12)}`,
+        });
       else if (!u.spec.decision && history) {
         // Under a rule, the approval cannot take effect before the rule (or the catalog entry) was committed.
         const d = effectiveDecision(u.spec, set.rules, o.now);
         const ruleSha = d.rule ? history.byFile.get(d.rule.file)?.[0] : undefined;
         const entrySha = history.byFile.get(u.file)?.[0];
         const at = Math.max(...[ruleSha, entrySha].map((sha) => (sha ? (history.commits.get(sha)?.time ?? 0) : 0)));
-        if (at > 0 && d.rule) approvals.set(u.spec.id.toUpperCase(), { at, evidence: `rule ${d.rule.name} committed in ${ruleSha?.slice(0, 12)}` });
+        if (at > 0 && d.rule)
+          approvals.set(u.spec.id.toUpperCase(), {
+            at,
+            evidence: `rule ${d.rule.name} committed in ${ruleSha?.slice(0, 12)}`,
+          });
       }
     }
   }
   return {
-    input: { set, inventory: inv.inventory, now: o.now, approvals, verification: mode, unverified, unverifiedAssignments, revision: source.revision },
+    input: {
+      set,
+      inventory: inv.inventory,
+      now: o.now,
+      approvals,
+      verification: mode,
+      unverified,
+      unverifiedAssignments,
+      revision: source.revision,
+    },
     policyErrors: [],
     inventoryDiagnostics: inv.diagnostics,
     verification,

@@ -53,7 +53,8 @@ export async function main(argv: readonly string[], io: Io & { code: number } = 
     return io.code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (err instanceof UsageError || err instanceof GithubError) {

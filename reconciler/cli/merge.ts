@@ -23,6 +23,8 @@ export function registerMerge(program: Command, io: Io): void {
         throw err;
       }
       await writeFilesAtomically(opts.out, planFiles(merged.plan, merged.hosts, merged.jobs));
-      io.out(`Merged ${parts.length} shards: ${merged.hosts.length} hosts, ${merged.jobs.length} jobs into ${opts.out}\n`);
+      io.out(
+        `Merged ${parts.length} shards: ${merged.hosts.length} hosts, ${merged.jobs.length} jobs into ${opts.out}\n`,
+      );
     });
 }

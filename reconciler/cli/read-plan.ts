@@ -28,6 +28,8 @@ export async function readPlanDir(dir: string): Promise<WrittenPlan> {
     return { plan, hosts: (await lines("hosts.ndjson")) as HostResult[], jobs: (await lines("jobs.ndjson")) as Job[] };
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }

@@ -23,7 +23,19 @@ export function summaryLine(diagnostics: readonly Diagnostic[], documents: numbe
 
 export function diagnosticsAsJson(diagnostics: readonly Diagnostic[], documents: number): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return JSON.stringify({ valid: errors === 0, documents, errors, warnings: diagnostics.filter((d) => d.severity === "warning").length, diagnostics }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      {
+        valid: errors === 0,
+        documents,
+        errors,
+        warnings: diagnostics.filter((d) => d.severity === "warning").length,
+        diagnostics,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }
 
 function escapeData(s: string): string {

@@ -16,7 +16,9 @@ import { policySourceFor } from "./policy-source.js";
 export function registerReport(program: Command, io: Io): void {
   program
     .command("report")
-    .description("compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan")
+    .description(
+      "compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan",
+    )
     .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
     .requiredOption("--out <dir>", "where to write the site and reports")
     .option("--history <ref>", "the status branch holding compliance snapshots (metrics)", "patchops-status")
@@ -38,8 +40,11 @@ export function registerReport(program: Command, io: Io): void {
       files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
       files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
       files.set("summary.md", summaryMarkdown(plan, c, m));
-      for (const [owner, text] of ownerDigests(plan, hosts, jobs)) files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
+      for (const [owner, text] of ownerDigests(plan, hosts, jobs))
+        files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
       await writeTreeAtomically(opts.out, files);
-      io.out(`Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`);
+      io.out(
+        `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
+      );
     });
 }

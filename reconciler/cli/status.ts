@@ -28,7 +28,9 @@ export function registerStatus(program: Command, io: Io): void {
           .filter(Boolean)
           .map((l) => JSON.parse(l) as HostResult);
       } catch (err) {
-        throw new UsageError(`cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+          `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
       const snapshot = snapshotOf(plan, hosts);
       const name = `${plan.now.replace(/:/g, "")}.json`;
@@ -40,6 +42,8 @@ export function registerStatus(program: Command, io: Io): void {
         content: JSON.stringify(snapshot, null, 1) + "\n",
         message: `status ${plan.now}: ${plan.summary.byStatus.compliant}/${plan.summary.hosts} compliant (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
       });
-      io.out(`Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`);
+      io.out(
+        `Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`,
+      );
     });
 }

@@ -19,7 +19,12 @@ export async function validPolicyAt(
   const { set, diagnostics: all } = await validateSource(source, now);
   const diagnostics = all.filter((d) => !tolerate.includes(d.code));
   if (hasErrors(diagnostics) || !set.cab || !set.policy) {
-    io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+    io.err(
+      diagnosticsAsText(
+        diagnostics.filter((d) => d.severity === "error"),
+        0,
+      ),
+    );
     io.err("patchops: the policy is invalid; fix it first (patchops validate)\n");
     io.exitCode(EXIT.invalid);
     return null;

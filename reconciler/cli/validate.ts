@@ -22,9 +22,17 @@ export function registerValidate(program: Command, io: Io): void {
       const source = await policySourceFor(repoDir(opts.repo), opts.ref);
       const { set, diagnostics } = await validateSource(source, now);
       const documents =
-        (set.policy ? 1 : 0) + (set.cab ? 1 : 0) + set.updates.length + set.rules.length + set.exemptions.length + set.baselines.length + set.timetables.length + set.assignments.length;
+        (set.policy ? 1 : 0) +
+        (set.cab ? 1 : 0) +
+        set.updates.length +
+        set.rules.length +
+        set.exemptions.length +
+        set.baselines.length +
+        set.timetables.length +
+        set.assignments.length;
       if (format === "json") io.out(diagnosticsAsJson(diagnostics, documents));
-      else if (format === "github") io.out(diagnosticsAsGithub(diagnostics) + summaryLine(diagnostics, documents) + "\n");
+      else if (format === "github")
+        io.out(diagnosticsAsGithub(diagnostics) + summaryLine(diagnostics, documents) + "\n");
       else io.out(diagnosticsAsText(diagnostics, documents));
       io.exitCode(hasErrors(diagnostics) ? EXIT.invalid : EXIT.ok);
     });

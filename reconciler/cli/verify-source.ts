@@ -28,7 +28,9 @@ export function registerVerifySource(program: Command, io: Io): void {
       if (!u) throw new UsageError(`${opts.update} has no Update file`);
       const expected = u.spec.source;
       if (!expected?.sha256) {
-        io.err(`✗ ${u.file} records no source.sha256 for ${u.spec.id}: nothing to verify against. Add it from the vendor's catalog before deploying.\n`);
+        io.err(
+          `✗ ${u.file} records no source.sha256 for ${u.spec.id}: nothing to verify against. Add it from the vendor's catalog before deploying.\n`,
+        );
         io.exitCode(EXIT.invalid);
         return;
       }
@@ -39,11 +41,14 @@ export function registerVerifySource(program: Command, io: Io): void {
         throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       const problems: string[] = [];
-      if (expected.size !== undefined && size !== expected.size) problems.push(`size is ${size} bytes, ${u.file} says ${expected.size}`);
+      if (expected.size !== undefined && size !== expected.size)
+        problems.push(`size is ${size} bytes, ${u.file} says ${expected.size}`);
       const actual = await sha256(file);
       if (actual !== expected.sha256) problems.push(`sha256 is ${actual}, ${u.file} says ${expected.sha256}`);
       if (problems.length) {
-        io.err(`✗ REFUSED: ${file} is not the ${u.spec.id} the CAB approved: ${problems.join("; ")}. Do not deploy it.\n`);
+        io.err(
+          `✗ REFUSED: ${file} is not the ${u.spec.id} the CAB approved: ${problems.join("; ")}. Do not deploy it.\n`,
+        );
         io.exitCode(EXIT.invalid);
         return;
       }

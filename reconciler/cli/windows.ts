@@ -12,7 +12,12 @@ import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 function pair(zone: string, w: Window) {
-  return { start: isoUtc(w.start), end: isoUtc(w.end), localStart: isoLocal(zone, w.start), localEnd: isoLocal(zone, w.end) };
+  return {
+    start: isoUtc(w.start),
+    end: isoUtc(w.end),
+    localStart: isoLocal(zone, w.start),
+    localEnd: isoLocal(zone, w.end),
+  };
 }
 
 function line(label: string, zone: string, w: Window): string {
@@ -26,7 +31,9 @@ function line(label: string, zone: string, w: Window): string {
 export function registerWindows(program: Command, io: Io): void {
   program
     .command("windows")
-    .description("list the next maintenance windows in local time and UTC; for a host, its standard, emergency and pilot slots")
+    .description(
+      "list the next maintenance windows in local time and UTC; for a host, its standard, emergency and pilot slots",
+    )
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--host <name>", "show one host's slots")
     .option("--timetable <name>", "show one timetable")
@@ -37,7 +44,12 @@ export function registerWindows(program: Command, io: Io): void {
       const now = nowOption(opts.now);
       const { set, diagnostics } = await validateSource(await policySourceFor(repoDir(opts.repo), undefined), now);
       if (hasErrors(diagnostics)) {
-        io.err(diagnosticsAsText(diagnostics.filter((d) => d.severity === "error"), 0));
+        io.err(
+          diagnosticsAsText(
+            diagnostics.filter((d) => d.severity === "error"),
+            0,
+          ),
+        );
         io.exitCode(EXIT.invalid);
         return;
       }
@@ -59,7 +71,11 @@ export function registerWindows(program: Command, io: Io): void {
                   timeZone: zone,
                   period: h.period,
                   standard: s.standard && pair(zone, s.standard),
-                  emergency: { period: s.emergency.period, ...pair(zone, s.emergency.window), followUp: pair(zone, s.emergency.followUp) },
+                  emergency: {
+                    period: s.emergency.period,
+                    ...pair(zone, s.emergency.window),
+                    followUp: pair(zone, s.emergency.followUp),
+                  },
                   pilot: s.pilot && pair(zone, s.pilot),
                 },
                 null,

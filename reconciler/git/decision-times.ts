@@ -6,7 +6,16 @@ export async function decisionCommits(repo: string, ref: string): Promise<Map<st
   const out = new Map<string, { commit: string; at: number }>();
   let raw: string;
   try {
-    raw = await simpleGit(repo).raw(["log", "-p", "--no-color", "--no-renames", "--format=%x00%H %ct", ref, "--", "policies/updates"]);
+    raw = await simpleGit(repo).raw([
+      "log",
+      "-p",
+      "--no-color",
+      "--no-renames",
+      "--format=%x00%H %ct",
+      ref,
+      "--",
+      "policies/updates",
+    ]);
   } catch {
     return out;
   }
@@ -16,7 +25,8 @@ export async function decisionCommits(repo: string, ref: string): Promise<Map<st
     let file: string | null = null;
     for (const line of rest) {
       if (line.startsWith("+++ ")) file = line.startsWith("+++ b/") ? line.slice(6) : null;
-      else if (file && /^\+\s+decision:\s*approved/.test(line) && !out.has(file)) out.set(file, { commit: commit!, at: Number(ct) * 1000 });
+      else if (file && /^\+\s+decision:\s*approved/.test(line) && !out.has(file))
+        out.set(file, { commit: commit!, at: Number(ct) * 1000 });
     }
   }
   return out;

@@ -3,6 +3,7 @@ import { posix } from "node:path";
 import { simpleGit } from "simple-git";
 import { POLICY_ROOTS, type PolicySource, type SourceEntry } from "../load/source.js";
 import { UsageError } from "../cli/errors.js";
+import { compareText } from "../order.js";
 
 interface TreeEntry {
   mode: string;
@@ -76,7 +77,7 @@ export async function gitRefSource(repo: string, ref: string): Promise<PolicySou
         if (e.type !== "blob") continue;
         out.push({ path: e.path, type: "file", size: e.size, read: () => git.binaryCatFile(["blob", e.sha]) });
       }
-      return out.sort((a, b) => a.path.localeCompare(b.path));
+      return out.sort((a, b) => compareText(a.path, b.path));
     },
   };
 }

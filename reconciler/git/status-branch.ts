@@ -24,7 +24,14 @@ async function tip(git: SimpleGit, ref: string): Promise<string | null> {
  * Writes `snapshots/<name>` and `latest.json` on `branch` in `repo`, then (with a remote) pushes without force,
  * retrying from the remote's new tip when another run got there first.
  */
-export async function appendSnapshot(opts: { repo: string; branch: string; remote: string | null; name: string; content: string; message: string }): Promise<SnapshotCommit> {
+export async function appendSnapshot(opts: {
+  repo: string;
+  branch: string;
+  remote: string | null;
+  name: string;
+  content: string;
+  message: string;
+}): Promise<SnapshotCommit> {
   const git = simpleGit(opts.repo);
   const localRef = `refs/heads/${opts.branch}`;
   for (let attempt = 1; ; attempt++) {
@@ -41,7 +48,17 @@ export async function appendSnapshot(opts: { repo: string; branch: string; remot
     try {
       // A private index; only the variables git needs (simple-git refuses editor and pager settings in env).
       const env: Record<string, string> = { GIT_INDEX_FILE: join(dir, "index") };
-      for (const k of ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "GIT_DIR", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"]) {
+      for (const k of [
+        "PATH",
+        "HOME",
+        "LANG",
+        "LC_ALL",
+        "TMPDIR",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+      ]) {
         const v = process.env[k];
         if (v !== undefined) env[k] = v;
       }
@@ -52,7 +69,9 @@ export async function appendSnapshot(opts: { repo: string; branch: string; remot
       await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},snapshots/${opts.name}`]);
       await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},latest.json`]);
       const tree = (await g.raw(["write-tree"])).trim();
-      const commit = (await git.raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", opts.message])).trim();
+      const commit = (
+        await git.raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", opts.message])
+      ).trim();
       // Compare-and-swap: the local branch moves only from the parent this commit was built on.
       await git.raw(["update-ref", "-m", opts.message, localRef, commit, parent ?? "0".repeat(40)]);
       if (!opts.remote) return { commit, path: `snapshots/${opts.name}`, parent, pushed: false };
@@ -60,7 +79,8 @@ export async function appendSnapshot(opts: { repo: string; branch: string; remot
         await git.raw(["push", "--quiet", opts.remote, `${commit}:${localRef}`]);
         return { commit, path: `snapshots/${opts.name}`, parent, pushed: true };
       } catch (err) {
-        if (attempt >= 3) throw new Error(`could not push the snapshot to ${opts.remote}/${opts.branch}: ${(err as Error).message}`);
+        if (attempt >= 3)
+          throw new Error(`could not push the snapshot to ${opts.remote}/${opts.branch}: ${(err as Error).message}`);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,13 +1,16 @@
 // Reads the compliance snapshots on the status branch, oldest first (for audit and, later, metrics).
 import { simpleGit } from "simple-git";
 import type { StatusSnapshot } from "../report/snapshot.js";
+import { compareText } from "../order.js";
 
 /** Every snapshot on the branch, in time order; an empty list when the branch does not exist. */
 export async function readSnapshots(repo: string, branch: string): Promise<StatusSnapshot[]> {
   const git = simpleGit(repo);
   let names: string[];
   try {
-    names = (await git.raw(["ls-tree", "--name-only", `${branch}:snapshots`])).split("\n").filter((n) => n.endsWith(".json"));
+    names = (await git.raw(["ls-tree", "--name-only", `${branch}:snapshots`]))
+      .split("\n")
+      .filter((n) => n.endsWith(".json"));
   } catch {
     return [];
   }
@@ -19,7 +22,7 @@ export async function readSnapshots(repo: string, branch: string): Promise<Statu
       // A damaged snapshot is skipped; the others still tell the story.
     }
   }
-  return out.sort((a, b) => a.now.localeCompare(b.now));
+  return out.sort((a, b) => compareText(a.now, b.now));
 }
 
 /** The first snapshot in which an update is reported installed on at least one host. */

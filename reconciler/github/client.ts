@@ -57,12 +57,22 @@ function explain(err: unknown, what: string): GithubError {
   if (status === 401) return new GithubError(`GitHub refused the token (401) while ${what}: check GITHUB_TOKEN`);
   if (status === 403 && e.response?.headers?.["x-ratelimit-remaining"] === "0") {
     const reset = Number(e.response.headers["x-ratelimit-reset"]);
-    return new GithubError(`GitHub rate limit exhausted while ${what}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : "an unknown time"}`);
+    return new GithubError(
+      `GitHub rate limit exhausted while ${what}; it resets at ${Number.isFinite(reset) ? new Date(reset * 1000).toISOString() : "an unknown time"}`,
+    );
   }
-  if (status === 403) return new GithubError(`GitHub denied access (403) while ${what}: the token lacks a permission (pull-requests: read, contents: read)`);
-  if (status === 404) return new GithubError(`GitHub answered 404 while ${what}: the repository or object does not exist, or the token cannot see it`);
+  if (status === 403)
+    return new GithubError(
+      `GitHub denied access (403) while ${what}: the token lacks a permission (pull-requests: read, contents: read)`,
+    );
+  if (status === 404)
+    return new GithubError(
+      `GitHub answered 404 while ${what}: the repository or object does not exist, or the token cannot see it`,
+    );
   if (status === 429) return new GithubError(`GitHub rate limit (429) while ${what}`);
-  return new GithubError(`GitHub request failed while ${what}: ${status ? `HTTP ${status}` : (e.message ?? String(err))}`);
+  return new GithubError(
+    `GitHub request failed while ${what}: ${status ? `HTTP ${status}` : (e.message ?? String(err))}`,
+  );
 }
 
 export class GithubClient {
@@ -82,7 +92,8 @@ export class GithubClient {
       retry: { doNotRetry: [400, 401, 403, 404, 422, 429] },
       throttle: {
         onRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) => retryCount < maxRetries,
-        onSecondaryRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) => retryCount < maxRetries,
+        onSecondaryRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) =>
+          retryCount < maxRetries,
         fallbackSecondaryRateRetryAfter: 1,
         ...(scale !== 1 ? { retryAfterBaseValue: Math.max(1, Math.round(1000 * scale)) } : {}),
       },
@@ -92,8 +103,19 @@ export class GithubClient {
   /** Merged pull requests whose merge brought this commit in. */
   async pullsForCommit(sha: string): Promise<PullSummary[]> {
     try {
-      const items = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, { ...this.target, commit_sha: sha, per_page: 100 });
-      return items.map((p) => ({ number: p.number, title: p.title, author: p.user?.login ?? "", mergedAt: p.merged_at ?? null, baseRef: p.base.ref, url: p.html_url }));
+      const items = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+        ...this.target,
+        commit_sha: sha,
+        per_page: 100,
+      });
+      return items.map((p) => ({
+        number: p.number,
+        title: p.title,
+        author: p.user?.login ?? "",
+        mergedAt: p.merged_at ?? null,
+        baseRef: p.base.ref,
+        url: p.html_url,
+      }));
     } catch (err) {
       throw explain(err, `listing the pull requests of commit ${sha.slice(0, 12)}`);
     }
@@ -102,7 +124,16 @@ export class GithubClient {
   async pull(number: number): Promise<PullSummary & { baseSha: string; headSha: string }> {
     try {
       const { data: p } = await this.octokit.rest.pulls.get({ ...this.target, pull_number: number });
-      return { number: p.number, title: p.title, author: p.user?.login ?? "", mergedAt: p.merged_at ?? null, baseRef: p.base.ref, url: p.html_url, baseSha: p.base.sha, headSha: p.head.sha };
+      return {
+        number: p.number,
+        title: p.title,
+        author: p.user?.login ?? "",
+        mergedAt: p.merged_at ?? null,
+        baseRef: p.base.ref,
+        url: p.html_url,
+        baseSha: p.base.sha,
+        headSha: p.head.sha,
+      };
     } catch (err) {
       throw explain(err, `reading pull request #${number}`);
     }
@@ -137,7 +168,14 @@ export class GithubClient {
       if ((err as { status?: number }).status !== 404) throw explain(err, `reading ${path} on ${branch}`);
     }
     try {
-      await this.octokit.rest.repos.createOrUpdateFileContents({ ...this.target, path, branch, message, content: Buffer.from(text).toString("base64"), ...(sha ? { sha } : {}) });
+      await this.octokit.rest.repos.createOrUpdateFileContents({
+        ...this.target,
+        path,
+        branch,
+        message,
+        content: Buffer.from(text).toString("base64"),
+        ...(sha ? { sha } : {}),
+      });
       return true;
     } catch (err) {
       throw explain(err, `writing ${path} on ${branch}`);
@@ -147,7 +185,12 @@ export class GithubClient {
   /** The open pull request from `branch`, if any. */
   async openPullFrom(branch: string): Promise<{ number: number; url: string } | null> {
     try {
-      const { data } = await this.octokit.rest.pulls.list({ ...this.target, state: "open", head: `${this.target.owner}:${branch}`, per_page: 10 });
+      const { data } = await this.octokit.rest.pulls.list({
+        ...this.target,
+        state: "open",
+        head: `${this.target.owner}:${branch}`,
+        per_page: 10,
+      });
       const p = data[0];
       return p ? { number: p.number, url: p.html_url } : null;
     } catch (err) {
@@ -155,7 +198,12 @@ export class GithubClient {
     }
   }
 
-  async createPull(branch: string, base: string, title: string, body: string): Promise<{ number: number; url: string }> {
+  async createPull(
+    branch: string,
+    base: string,
+    title: string,
+    body: string,
+  ): Promise<{ number: number; url: string }> {
     try {
       const { data } = await this.octokit.rest.pulls.create({ ...this.target, head: branch, base, title, body });
       return { number: data.number, url: data.html_url };
@@ -182,8 +230,18 @@ export class GithubClient {
 
   async reviews(pull: number): Promise<Review[]> {
     try {
-      const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.target, pull_number: pull, per_page: 100 });
-      return items.map((r) => ({ id: r.id, login: r.user?.login ?? "", state: r.state as Review["state"], submittedAt: r.submitted_at ?? null, commitId: r.commit_id ?? null }));
+      const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
+        ...this.target,
+        pull_number: pull,
+        per_page: 100,
+      });
+      return items.map((r) => ({
+        id: r.id,
+        login: r.user?.login ?? "",
+        state: r.state as Review["state"],
+        submittedAt: r.submitted_at ?? null,
+        commitId: r.commit_id ?? null,
+      }));
     } catch (err) {
       throw explain(err, `listing the reviews of pull request #${pull}`);
     }
@@ -191,7 +249,11 @@ export class GithubClient {
 
   async comments(issue: number): Promise<IssueComment[]> {
     try {
-      const items = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.target, issue_number: issue, per_page: 100 });
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.target,
+        issue_number: issue,
+        per_page: 100,
+      });
       return items.map((c) => ({ id: c.id, body: c.body ?? "", author: c.user?.login ?? "", url: c.html_url }));
     } catch (err) {
       throw explain(err, `listing the comments of #${issue}`);

@@ -1,3 +1,4 @@
+import { compareText } from "../order.js";
 // What every advisory feed yields: updates (by KB) with their CVEs, products and severity; and exploited CVEs.
 
 export interface AdvisoryUpdate {
@@ -69,5 +70,5 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
     prev.severity = worse(prev.severity, u.severity);
     if (u.restart === "required") prev.restart = "required";
   }
-  return [...by.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...by.values()].sort((a, b) => compareText(a.id, b.id));
 }

@@ -4,6 +4,7 @@ import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
 import { ruleMatches } from "../plan/decision.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
+import { compareText } from "../order.js";
 
 export interface Relevance {
   owner: string;
@@ -51,7 +52,15 @@ function yamlString(s: string): string {
   return JSON.stringify(s);
 }
 
-function render(u: AdvisoryUpdate, timeline: "emergency" | "standard", kev: KnownExploited[], osNames: string[], products: string[], hosts: number | null, now: string): string {
+function render(
+  u: AdvisoryUpdate,
+  timeline: "emergency" | "standard",
+  kev: KnownExploited[],
+  osNames: string[],
+  products: string[],
+  hosts: number | null,
+  now: string,
+): string {
   const lines = [
     "# yaml-language-server: $schema=../../schemas/update.json",
     `# Drafted by patchops intake from ${u.source} on ${now}. Answer every TODO before asking the CAB to review.`,
@@ -70,7 +79,9 @@ function render(u: AdvisoryUpdate, timeline: "emergency" | "standard", kev: Know
     `  released: ${u.released}`,
     `  timeline: ${timeline}`,
     "  appliesTo:",
-    ...(osNames.length ? ["    os:", "      - family: windows", `        names: [${osNames.map(yamlString).join(", ")}]`] : []),
+    ...(osNames.length
+      ? ["    os:", "      - family: windows", `        names: [${osNames.map(yamlString).join(", ")}]`]
+      : []),
     ...(products.length ? ["    products:", ...products.map((p) => `      - name: ${yamlString(p)}`)] : []),
     ...(u.supersedes.length ? [`  supersedes: [${u.supersedes.join(", ")}]`] : []),
     `  restart: ${u.restart}`,
@@ -86,7 +97,13 @@ function render(u: AdvisoryUpdate, timeline: "emergency" | "standard", kev: Know
   return lines.join("\n") + "\n";
 }
 
-export function draftUpdates(input: { updates: AdvisoryUpdate[]; kev: ReadonlyMap<string, KnownExploited>; set: PolicySet; inventory: Inventory | null; now: string }): IntakeResult {
+export function draftUpdates(input: {
+  updates: AdvisoryUpdate[];
+  kev: ReadonlyMap<string, KnownExploited>;
+  set: PolicySet;
+  inventory: Inventory | null;
+  now: string;
+}): IntakeResult {
   const { set, inventory } = input;
   const policy = set.policy?.spec;
   const known = new Set(set.updates.map((u) => u.spec.id.toUpperCase()));
@@ -107,15 +124,22 @@ export function draftUpdates(input: { updates: AdvisoryUpdate[]; kev: ReadonlyMa
       const os = new Set(osNames.map((n) => n.toLowerCase()));
       const prods = new Set(products.map((n) => n.toLowerCase()));
       for (const rec of inventory.records.values()) {
-        const hit = (rec.os.name !== null && os.has(rec.os.name.toLowerCase())) || rec.products.some((p) => prods.has(p.name.toLowerCase()));
+        const hit =
+          (rec.os.name !== null && os.has(rec.os.name.toLowerCase())) ||
+          rec.products.some((p) => prods.has(p.name.toLowerCase()));
         if (!hit) continue;
         const owner = ownerOf.get(rec.host.toLowerCase()) ?? "(unassigned)";
         counts.set(owner, (counts.get(owner) ?? 0) + 1);
       }
-      relevance = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([owner, n]) => ({ owner, hosts: n }));
+      relevance = [...counts].sort(([a], [b]) => compareText(a, b)).map(([owner, n]) => ({ owner, hosts: n }));
       hosts = relevance.reduce((a, r) => a + r.hosts, 0);
       if (hosts === 0) {
-        result.irrelevant.push({ id: u.id, title: u.title, products: u.products, reason: "no scanned host runs an affected product" });
+        result.irrelevant.push({
+          id: u.id,
+          title: u.title,
+          products: u.products,
+          reason: "no scanned host runs an affected product",
+        });
         continue;
       }
     }
@@ -131,10 +155,22 @@ export function draftUpdates(input: { updates: AdvisoryUpdate[]; kev: ReadonlyMa
       classification: "security",
       ...(u.severity ? { severity: u.severity } : {}),
       released: u.released,
-      appliesTo: { ...(osNames.length ? { os: [{ family: "windows", names: osNames }] } : {}), ...(products.length ? { products: products.map((name) => ({ name })) } : {}) },
+      appliesTo: {
+        ...(osNames.length ? { os: [{ family: "windows", names: osNames }] } : {}),
+        ...(products.length ? { products: products.map((name) => ({ name })) } : {}),
+      },
     });
-    const rule = [...set.rules].sort((a, b) => a.name.localeCompare(b.name)).find((r) => ruleMatches(r.spec, spec));
-    result.drafts.push({ update: u, file: `policies/updates/${u.id.toLowerCase()}.yaml`, text, timeline, kev, relevance, hosts, rule: rule?.name ?? null });
+    const rule = [...set.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
+    result.drafts.push({
+      update: u,
+      file: `policies/updates/${u.id.toLowerCase()}.yaml`,
+      text,
+      timeline,
+      kev,
+      relevance,
+      hosts,
+      rule: rule?.name ?? null,
+    });
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // RFC pull requests from drafts: one per update, or one monthly bundle for the updates an approval rule covers.
 import type { Draft } from "./draft.js";
+import { compareText } from "../order.js";
 
 export interface PullRequestPlan {
   branch: string;
@@ -17,12 +18,17 @@ function relevanceTable(drafts: Draft[]): string {
     const kev = d.kev.length ? `⚠️ known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : "";
     return `| ${d.update.id} | ${d.update.severity ?? "—"} | ${d.timeline === "emergency" ? "🚨 emergency" : "standard"} ${kev} | ${d.hosts ?? "—"} | ${owners} | ${d.update.cves.join(", ") || "—"} |`;
   });
-  return ["| update | severity | timeline | hosts | by owner | CVEs |", "|---|---|---|---|---|---|", ...rows].join("\n");
+  return ["| update | severity | timeline | hosts | by owner | CVEs |", "|---|---|---|---|---|---|", ...rows].join(
+    "\n",
+  );
 }
 
 function links(drafts: Draft[]): string {
   return drafts
-    .flatMap((d) => [...(d.update.url ? [`- ${d.update.id}: ${d.update.url}`] : []), ...d.update.cves.map((c) => `- ${c}: https://msrc.microsoft.com/update-guide/vulnerability/${c}`)])
+    .flatMap((d) => [
+      ...(d.update.url ? [`- ${d.update.id}: ${d.update.url}`] : []),
+      ...d.update.cves.map((c) => `- ${c}: https://msrc.microsoft.com/update-guide/vulnerability/${c}`),
+    ])
     .join("\n");
 }
 
@@ -35,7 +41,11 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
       bundles.set(month, [...(bundles.get(month) ?? []), d]);
       continue;
     }
-    const label = [`severity:${d.update.severity ?? "unrated"}`, "intake", ...(d.timeline === "emergency" ? ["emergency"] : [])];
+    const label = [
+      `severity:${d.update.severity ?? "unrated"}`,
+      "intake",
+      ...(d.timeline === "emergency" ? ["emergency"] : []),
+    ];
     plans.push({
       branch: `patchops/rfc-${d.update.id.toLowerCase()}`,
       title: `RFC: ${d.update.id} ${d.update.title}${d.timeline === "emergency" ? " (EMERGENCY)" : ""}`,
@@ -44,8 +54,8 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
       files: [{ path: d.file, text: d.text }],
     });
   }
-  for (const [month, list] of [...bundles].sort(([a], [b]) => a.localeCompare(b))) {
-    const sorted = list.sort((a, b) => a.update.id.localeCompare(b.update.id));
+  for (const [month, list] of [...bundles].sort(([a], [b]) => compareText(a, b))) {
+    const sorted = list.sort((a, b) => compareText(a.update.id, b.update.id));
     const rules = [...new Set(sorted.map((d) => d.rule!))].sort().join(", ");
     plans.push({
       branch: `patchops/patch-tuesday-${month}`,
@@ -55,5 +65,5 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
       files: sorted.map((d) => ({ path: d.file, text: d.text })),
     });
   }
-  return plans.sort((a, b) => a.branch.localeCompare(b.branch));
+  return plans.sort((a, b) => compareText(a.branch, b.branch));
 }

@@ -34,7 +34,9 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     os: { family: intern(r.os.family), name: r.os.name ? intern(r.os.name) : null, version: intern(r.os.version) },
     installed: new Set(r.installed.map((id) => intern(id.toUpperCase()))),
     pendingReboot: r.pendingReboot ?? false,
-    pendingRebootUpdates: r.pendingRebootUpdates ? new Set(r.pendingRebootUpdates.map((id) => intern(id.toUpperCase()))) : null,
+    pendingRebootUpdates: r.pendingRebootUpdates
+      ? new Set(r.pendingRebootUpdates.map((id) => intern(id.toUpperCase())))
+      : null,
     products: (r.products ?? []).map((p) => ({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
     features: new Set((r.features ?? []).map((f) => intern(f.toLowerCase()))),
     agentHealthy: r.agent?.healthy !== false,

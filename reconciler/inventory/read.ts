@@ -21,7 +21,13 @@ function keep(c: Collector, rec: HostRecord): void {
   const key = rec.host.toLowerCase();
   const prev = c.inventory.records.get(key);
   if (prev) {
-    c.diagnostics.push(diagnostic("inventory-duplicate", "warning", `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}); the latest scan wins`));
+    c.diagnostics.push(
+      diagnostic(
+        "inventory-duplicate",
+        "warning",
+        `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}); the latest scan wins`,
+      ),
+    );
     if (prev.scannedAt >= rec.scannedAt) return;
   }
   c.inventory.records.set(key, rec);
@@ -29,7 +35,14 @@ function keep(c: Collector, rec: HostRecord): void {
 
 function bad(c: Collector, file: string, line: number, host: string | undefined, reason: string): void {
   const where = `${file}:${line}`;
-  c.diagnostics.push(diagnostic("inventory-malformed", "warning", `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : "; the record names no host"}`, { file, line, column: 1 }));
+  c.diagnostics.push(
+    diagnostic(
+      "inventory-malformed",
+      "warning",
+      `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : "; the record names no host"}`,
+      { file, line, column: 1 },
+    ),
+  );
   if (host) {
     const key = host.toLowerCase();
     if (!c.inventory.malformed.has(key)) c.inventory.malformed.set(key, { host, reason: `${where}: ${reason}` });
@@ -104,12 +117,17 @@ export async function readInventory(
       try {
         head = await sniff(file);
       } catch (err) {
-        throw new InventoryReadError(`cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new InventoryReadError(
+          `cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
       stream = () => createReadStream(file);
     }
     const format = options.format && options.format !== "auto" ? options.format : detectFormat(head);
-    if (!format) throw new InventoryReadError(`${label}: cannot tell the inventory format; pass --inventory-format (${INVENTORY_FORMATS.join(", ")})`);
+    if (!format)
+      throw new InventoryReadError(
+        `${label}: cannot tell the inventory format; pass --inventory-format (${INVENTORY_FORMATS.join(", ")})`,
+      );
     if (format === "native") {
       if (head.trimStart().startsWith("[")) readNativeArray(c, label, await readWhole(stream()));
       else await readNativeLines(c, label, stream());
@@ -119,7 +137,11 @@ export async function readInventory(
     let converted;
     try {
       converted =
-        format === "osquery" ? convertOsquery(text, label, options.scannedAt) : format === "hotfix-json" ? convertHotfixJson(text, label, options.scannedAt) : convertHotfixCsv(text, label, options.scannedAt);
+        format === "osquery"
+          ? convertOsquery(text, label, options.scannedAt)
+          : format === "hotfix-json"
+            ? convertHotfixJson(text, label, options.scannedAt)
+            : convertHotfixCsv(text, label, options.scannedAt);
     } catch (err) {
       throw new InventoryReadError(`${label} is not valid ${format} output: ${(err as Error).message}`);
     }
@@ -132,4 +154,3 @@ export async function readInventory(
   }
   return c;
 }
-

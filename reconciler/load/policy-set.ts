@@ -77,57 +77,103 @@ function docOf<S>(parsed: ParsedYaml, kind: string, name: string, spec: S): Load
 async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>; diagnostics: Diagnostic[] }> {
   const file = entry.path;
   if (entry.type === "symlink-outside") {
-    return { diagnostics: [diagnostic("symlink-outside-repo", "error", `${file} is a symbolic link to ${entry.target}, outside the repository`, { file })] };
+    return {
+      diagnostics: [
+        diagnostic(
+          "symlink-outside-repo",
+          "error",
+          `${file} is a symbolic link to ${entry.target}, outside the repository`,
+          { file },
+        ),
+      ],
+    };
   }
   if (entry.type === "unreadable") {
-    return { diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${entry.reason}`, { file })] };
+    return {
+      diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${entry.reason}`, { file })],
+    };
   }
   const leaf = file.slice(file.lastIndexOf("/") + 1);
   if (!/\.ya?ml$/.test(leaf)) {
     if (IGNORED.has(leaf)) return { diagnostics: [] };
-    return { diagnostics: [diagnostic("stray-file", "warning", `${file} is not a .yaml file and is ignored`, { file })] };
+    return {
+      diagnostics: [diagnostic("stray-file", "warning", `${file} is not a .yaml file and is ignored`, { file })],
+    };
   }
   if (entry.size > MAX_FILE_BYTES) {
     return {
-      diagnostics: [diagnostic("file-too-large", "error", `${file} is ${entry.size} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, { file })],
+      diagnostics: [
+        diagnostic(
+          "file-too-large",
+          "error",
+          `${file} is ${entry.size} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`,
+          { file },
+        ),
+      ],
     };
   }
   let bytes: Buffer;
   try {
     bytes = await entry.read();
   } catch (err) {
-    return { diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${(err as Error).message}`, { file })] };
+    return {
+      diagnostics: [
+        diagnostic("unreadable-file", "error", `${file} could not be read: ${(err as Error).message}`, { file }),
+      ],
+    };
   }
   const { parsed, diagnostics } = parseYamlFile(file, bytes);
   if (!parsed) return { diagnostics };
   const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { diagnostics: [diagnostic("schema", "error", "the document must be a mapping with apiVersion, kind, metadata and spec", { file, ...locate(parsed, []) })] };
+    return {
+      diagnostics: [
+        diagnostic("schema", "error", "the document must be a mapping with apiVersion, kind, metadata and spec", {
+          file,
+          ...locate(parsed, []),
+        }),
+      ],
+    };
   }
   const v = value as Record<string, unknown>;
   const out: Diagnostic[] = [];
   if (v.apiVersion !== API_VERSION) {
     out.push(
-      diagnostic("api-version", "error", `apiVersion must be ${API_VERSION} (found ${v.apiVersion === undefined ? "nothing" : JSON.stringify(v.apiVersion)})`, {
-        file,
-        ...locate(parsed, v.apiVersion === undefined ? [] : ["apiVersion"]),
-      }),
+      diagnostic(
+        "api-version",
+        "error",
+        `apiVersion must be ${API_VERSION} (found ${v.apiVersion === undefined ? "nothing" : JSON.stringify(v.apiVersion)})`,
+        {
+          file,
+          ...locate(parsed, v.apiVersion === undefined ? [] : ["apiVersion"]),
+        },
+      ),
     );
   }
   const info = typeof v.kind === "string" ? KIND_BY_NAME.get(v.kind) : undefined;
   if (!info) {
     out.push(
-      diagnostic("unknown-kind", "error", `kind must be one of ${[...KIND_BY_NAME.keys()].join(", ")} (found ${v.kind === undefined ? "nothing" : JSON.stringify(v.kind)})`, {
-        file,
-        ...locate(parsed, v.kind === undefined ? [] : ["kind"]),
-      }),
+      diagnostic(
+        "unknown-kind",
+        "error",
+        `kind must be one of ${[...KIND_BY_NAME.keys()].join(", ")} (found ${v.kind === undefined ? "nothing" : JSON.stringify(v.kind)})`,
+        {
+          file,
+          ...locate(parsed, v.kind === undefined ? [] : ["kind"]),
+        },
+      ),
     );
     return { diagnostics: out };
   }
   const expected = kindForPath(file);
   if (expected?.kind !== info.kind) {
     const where = info.location.file ? `${info.location.dir}/${info.location.file}` : `${info.location.dir}/`;
-    out.push(diagnostic("wrong-folder", "error", `a ${info.kind} belongs in ${where}, not ${file}`, { file, ...locate(parsed, ["kind"]) }));
+    out.push(
+      diagnostic("wrong-folder", "error", `a ${info.kind} belongs in ${where}, not ${file}`, {
+        file,
+        ...locate(parsed, ["kind"]),
+      }),
+    );
   }
   // With a foreign apiVersion the fields may mean something else: do not pile schema errors on it.
   if (out.some((d) => d.code === "api-version")) return { diagnostics: out };
@@ -137,17 +183,27 @@ async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>
   const typed = (info.schema as z.ZodType<{ metadata: { name: string }; spec: unknown }>).safeParse(value);
   if (!typed.success) {
     for (const issue of typed.error.issues) {
-      out.push(diagnostic("schema", "error", `${issue.path.join(".")}: ${issue.message}`, { file, ...locate(parsed, issue.path as (string | number)[]) }));
+      out.push(
+        diagnostic("schema", "error", `${issue.path.join(".")}: ${issue.message}`, {
+          file,
+          ...locate(parsed, issue.path as (string | number)[]),
+        }),
+      );
     }
     return { diagnostics: out };
   }
   const name = typed.data.metadata.name;
   if (!info.location.file && name !== baseName(file)) {
     out.push(
-      diagnostic("name-mismatch", "error", `metadata.name is '${name}' but the file is named '${baseName(file)}.yaml'`, {
-        file,
-        ...locate(parsed, ["metadata", "name"]),
-      }),
+      diagnostic(
+        "name-mismatch",
+        "error",
+        `metadata.name is '${name}' but the file is named '${baseName(file)}.yaml'`,
+        {
+          file,
+          ...locate(parsed, ["metadata", "name"]),
+        },
+      ),
     );
   }
   return { doc: docOf(parsed, info.kind, name, typed.data.spec), diagnostics: out };

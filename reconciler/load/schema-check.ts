@@ -9,7 +9,10 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** The JSON Schema (draft 2020-12) of a zod schema, as written to schemas/. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
 }
 
 let ajv: Ajv2020 | null = null;
@@ -81,7 +84,10 @@ function closest(word: string, options: string[]): string | undefined {
   let bestScore = Infinity;
   for (const o of options) {
     const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d < bestScore) ((bestScore = d), (best = o));
+    if (d < bestScore) {
+      bestScore = d;
+      best = o;
+    }
   }
   return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
@@ -119,11 +125,23 @@ function word(e: ErrorObject): { path: Segment[]; keyOf: boolean; message: strin
       };
     }
     case "enum":
-      return { path, keyOf: false, message: `${where} must be one of ${(p.allowedValues as unknown[]).join(", ")} (found ${typeName(e.data)})` };
+      return {
+        path,
+        keyOf: false,
+        message: `${where} must be one of ${(p.allowedValues as unknown[]).join(", ")} (found ${typeName(e.data)})`,
+      };
     case "const":
-      return { path, keyOf: false, message: `${where} must be '${String(p.allowedValue)}' (found ${typeName(e.data)})` };
+      return {
+        path,
+        keyOf: false,
+        message: `${where} must be '${String(p.allowedValue)}' (found ${typeName(e.data)})`,
+      };
     case "type":
-      return { path, keyOf: false, message: `${where} must be ${TYPE_WORDS[String(p.type)] ?? String(p.type)} (found ${typeName(e.data)})` };
+      return {
+        path,
+        keyOf: false,
+        message: `${where} must be ${TYPE_WORDS[String(p.type)] ?? String(p.type)} (found ${typeName(e.data)})`,
+      };
     case "pattern":
     case "format":
       return {
@@ -137,7 +155,11 @@ function word(e: ErrorObject): { path: Segment[]; keyOf: boolean; message: strin
     case "exclusiveMaximum":
       return { path, keyOf: false, message: `${where} must be ${describeSchema(ps)} (found ${typeName(e.data)})` };
     case "minItems":
-      return { path, keyOf: false, message: `${where} must list at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` };
+      return {
+        path,
+        keyOf: false,
+        message: `${where} must list at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`,
+      };
     case "maxItems":
       return { path, keyOf: false, message: `${where} may list at most ${String(p.limit)} items` };
     case "minLength":
@@ -166,7 +188,10 @@ export function checkSchema(parsed: ParsedYaml, schema: z.ZodType): Diagnostic[]
   // A failed union reports every branch's errors too; keep only the union's own, worded once.
   const unions = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.schemaPath);
   const kept = errors.filter(
-    (e) => e.keyword === "anyOf" || e.keyword === "oneOf" || !unions.some((u) => e.schemaPath.startsWith(u.replace(/\/(anyOf|oneOf)$/, "/$1/"))),
+    (e) =>
+      e.keyword === "anyOf" ||
+      e.keyword === "oneOf" ||
+      !unions.some((u) => e.schemaPath.startsWith(u.replace(/\/(anyOf|oneOf)$/, "/$1/"))),
   );
   const seen = new Set<string>();
   const out: Diagnostic[] = [];

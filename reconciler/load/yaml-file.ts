@@ -1,5 +1,15 @@
 // Turns the bytes of one policy file into a YAML document with positions, or diagnostics.
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from "yaml";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -24,7 +34,11 @@ export function positionOf(lines: LineCounter, offset: number): Position {
 }
 
 /** Position of the node at `path` in the document, or of its nearest existing ancestor. */
-export function locate(parsed: Pick<ParsedYaml, "doc" | "lines">, path: readonly (string | number)[], keyOf = false): Position {
+export function locate(
+  parsed: Pick<ParsedYaml, "doc" | "lines">,
+  path: readonly (string | number)[],
+  keyOf = false,
+): Position {
   let node: unknown = parsed.doc.contents;
   let best: Node | null = (node as Node) ?? null;
   for (let i = 0; i < path.length; i++) {
@@ -55,14 +69,25 @@ export function locate(parsed: Pick<ParsedYaml, "doc" | "lines">, path: readonly
 
 function decode(file: string, bytes: Buffer): { text: string } | { diagnostic: Diagnostic } {
   if (bytes.includes(0)) {
-    return { diagnostic: diagnostic("binary-file", "error", `${file} is a binary file (it holds NUL bytes), not YAML`, { file, line: 1, column: 1 }) };
+    return {
+      diagnostic: diagnostic("binary-file", "error", `${file} is a binary file (it holds NUL bytes), not YAML`, {
+        file,
+        line: 1,
+        column: 1,
+      }),
+    };
   }
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return { text };
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    return { diagnostic: diagnostic("not-utf8", "error", `${file} is not valid UTF-8 (first bad byte at offset ${bad})`, { file, ...lineColumnAtByte(bytes, bad) }) };
+    return {
+      diagnostic: diagnostic("not-utf8", "error", `${file} is not valid UTF-8 (first bad byte at offset ${bad})`, {
+        file,
+        ...lineColumnAtByte(bytes, bad),
+      }),
+    };
   }
 }
 
@@ -85,7 +110,11 @@ function firstInvalidUtf8(bytes: Buffer): number {
 function lineColumnAtByte(bytes: Buffer, offset: number): { line: number; column: number } {
   let line = 1;
   let start = 0;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) ((line += 1), (start = i + 1));
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    line += 1;
+    start = i + 1;
+  }
   return { line, column: offset - start + 1 };
 }
 
@@ -94,7 +123,12 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
   if (bytes.length > MAX_FILE_BYTES) {
     return {
       diagnostics: [
-        diagnostic("file-too-large", "error", `${file} is ${bytes.length} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, { file }),
+        diagnostic(
+          "file-too-large",
+          "error",
+          `${file} is ${bytes.length} bytes; policy files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`,
+          { file },
+        ),
       ],
     };
   }
@@ -102,12 +136,20 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
   if ("diagnostic" in decoded) return { diagnostics: [decoded.diagnostic] };
   const text = decoded.text.startsWith("\uFEFF") ? decoded.text.slice(1) : decoded.text;
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    keepSourceTokens: false,
+  });
   const list = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = [];
   const real = list.filter((d) => d.contents !== null || d.errors.length > 0);
   if (real.length === 0) {
-    return { diagnostics: [diagnostic("empty-file", "error", `${file} holds no YAML document`, { file, line: 1, column: 1 })] };
+    return {
+      diagnostics: [diagnostic("empty-file", "error", `${file} holds no YAML document`, { file, line: 1, column: 1 })],
+    };
   }
   for (const d of real) {
     for (const e of d.errors) {
@@ -120,7 +162,14 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
   if (real.length > 1) {
     const second = real[1]!;
     const pos = positionOf(lines, second.range[0]);
-    diagnostics.push(diagnostic("multi-document", "error", `${file} holds ${real.length} YAML documents; put one document in each file`, { file, ...pos }));
+    diagnostics.push(
+      diagnostic(
+        "multi-document",
+        "error",
+        `${file} holds ${real.length} YAML documents; put one document in each file`,
+        { file, ...pos },
+      ),
+    );
   }
   if (diagnostics.length > 0) return { diagnostics };
   const doc = real[0]!;
@@ -128,7 +177,10 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
   if (forbidden.length > 0) {
     return {
       diagnostics: forbidden.map((k) =>
-        diagnostic("forbidden-key", "error", `the key '${String(k.value)}' is not allowed`, { file, ...positionOf(lines, k.range?.[0] ?? 0) }),
+        diagnostic("forbidden-key", "error", `the key '${String(k.value)}' is not allowed`, {
+          file,
+          ...positionOf(lines, k.range?.[0] ?? 0),
+        }),
       ),
     };
   }
@@ -139,10 +191,15 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
       return {
         diagnostics: [
-          diagnostic("alias-limit", "error", `the document expands more than ${MAX_ALIAS_COUNT} aliases; write the values out instead`, {
-            file,
-            ...firstAliasPosition(doc, lines),
-          }),
+          diagnostic(
+            "alias-limit",
+            "error",
+            `the document expands more than ${MAX_ALIAS_COUNT} aliases; write the values out instead`,
+            {
+              file,
+              ...firstAliasPosition(doc, lines),
+            },
+          ),
         ],
       };
     }

@@ -18,14 +18,19 @@ export const IsoDate = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
   .meta({ description: "A calendar date, YYYY-MM-DD." });
 
-export const Cve = z.string().regex(/^CVE-\d{4}-\d{4,}$/).meta({ description: "A CVE id, e.g. CVE-2024-20666." });
+export const Cve = z
+  .string()
+  .regex(/^CVE-\d{4}-\d{4,}$/)
+  .meta({ description: "A CVE id, e.g. CVE-2024-20666." });
 
 export const Labels = z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/), z.string().max(253));
 
 /** A dotted version range: space-separated comparators, alternatives joined by "||" (e.g. ">=10.0.20348 <10.0.20349"). */
 export const VersionRange = z
   .string()
-  .regex(/^\s*(\*|((>=|<=|>|<|=)?\s*\d+(\.\d+)*)(\s+((>=|<=|>|<|=)?\s*\d+(\.\d+)*))*)(\s*\|\|\s*(\*|((>=|<=|>|<|=)?\s*\d+(\.\d+)*)(\s+((>=|<=|>|<|=)?\s*\d+(\.\d+)*))*))*\s*$/)
+  .regex(
+    /^\s*(\*|((>=|<=|>|<|=)?\s*\d+(\.\d+)*)(\s+((>=|<=|>|<|=)?\s*\d+(\.\d+)*))*)(\s*\|\|\s*(\*|((>=|<=|>|<|=)?\s*\d+(\.\d+)*)(\s+((>=|<=|>|<|=)?\s*\d+(\.\d+)*))*))*\s*$/,
+  )
   .meta({ description: "Dotted-number version range, e.g. '>=10.0.20348 <10.0.20349' or '15.0 || >=16.0'." });
 
 export const OsFamily = z.enum(["windows", "linux", "macos"]);
@@ -33,7 +38,10 @@ export const OsFamily = z.enum(["windows", "linux", "macos"]);
 export const Selector = z
   .strictObject({
     os: OsFamily.optional().meta({ description: "Operating-system family of the host's last scan." }),
-    role: z.union([z.string(), z.array(z.string()).min(1)]).optional().meta({ description: "Role (or roles) from the host's assignment." }),
+    role: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .optional()
+      .meta({ description: "Role (or roles) from the host's assignment." }),
     owner: z.string().optional().meta({ description: "Owner team of the host's assignment." }),
     cluster: z.string().optional(),
     hosts: z.array(z.string()).optional().meta({ description: "Explicit host names." }),

@@ -7,7 +7,8 @@ export const ExemptionSpec = z.strictObject({
   selector: Selector.optional(),
   updates: z.array(z.union([UpdateId, z.literal("*")])).min(1),
   type: z.enum(["no-force", "defer"]).meta({
-    description: "no-force: never force install or restart, still obligated by the deadline; defer: do not deploy until it expires (risk accepted).",
+    description:
+      "no-force: never force install or restart, still obligated by the deadline; defer: do not deploy until it expires (risk accepted).",
   }),
   reason: z.string().min(1),
   ticket: z.string().min(1),

@@ -13,11 +13,21 @@ export const InventoryRecord = z
     }),
     installed: z.array(UpdateId),
     pendingReboot: z.boolean().default(false),
-    pendingRebootUpdates: z
-      .array(UpdateId)
-      .optional()
-      .meta({ description: "Updates installed but waiting for the restart; without it, a pending reboot holds every installed update that may need one." }),
-    products: z.array(z.strictObject({ name: z.string().min(1), version: z.string().regex(/^\d+(\.\d+)*$/).optional() })).default([]),
+    pendingRebootUpdates: z.array(UpdateId).optional().meta({
+      description:
+        "Updates installed but waiting for the restart; without it, a pending reboot holds every installed update that may need one.",
+    }),
+    products: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          version: z
+            .string()
+            .regex(/^\d+(\.\d+)*$/)
+            .optional(),
+        }),
+      )
+      .default([]),
     features: z.array(z.string().min(1)).default([]),
     agent: z
       .strictObject({ name: z.string().optional(), version: z.string().optional(), healthy: z.boolean().optional() })

@@ -19,14 +19,34 @@ export interface KindInfo {
 }
 
 export const KINDS: readonly KindInfo[] = [
-  { kind: "PatchPolicy", schema: PatchPolicyDoc, schemaFile: "patch-policy.json", location: { dir: "policies", file: "policy.yaml" } },
-  { kind: "ChangeAdvisoryBoard", schema: ChangeAdvisoryBoardDoc, schemaFile: "change-advisory-board.json", location: { dir: "policies", file: "cab.yaml" } },
+  {
+    kind: "PatchPolicy",
+    schema: PatchPolicyDoc,
+    schemaFile: "patch-policy.json",
+    location: { dir: "policies", file: "policy.yaml" },
+  },
+  {
+    kind: "ChangeAdvisoryBoard",
+    schema: ChangeAdvisoryBoardDoc,
+    schemaFile: "change-advisory-board.json",
+    location: { dir: "policies", file: "cab.yaml" },
+  },
   { kind: "Update", schema: UpdateDoc, schemaFile: "update.json", location: { dir: "policies/updates" } },
-  { kind: "ApprovalRule", schema: ApprovalRuleDoc, schemaFile: "approval-rule.json", location: { dir: "policies/rules" } },
+  {
+    kind: "ApprovalRule",
+    schema: ApprovalRuleDoc,
+    schemaFile: "approval-rule.json",
+    location: { dir: "policies/rules" },
+  },
   { kind: "Exemption", schema: ExemptionDoc, schemaFile: "exemption.json", location: { dir: "policies/exemptions" } },
   { kind: "Baseline", schema: BaselineDoc, schemaFile: "baseline.json", location: { dir: "baselines" } },
   { kind: "Timetable", schema: TimetableDoc, schemaFile: "timetable.json", location: { dir: "windows/timetables" } },
-  { kind: "Assignment", schema: AssignmentDoc, schemaFile: "assignment.json", location: { dir: "windows/assignments" } },
+  {
+    kind: "Assignment",
+    schema: AssignmentDoc,
+    schemaFile: "assignment.json",
+    location: { dir: "windows/assignments" },
+  },
 ];
 
 export const KIND_BY_NAME: ReadonlyMap<string, KindInfo> = new Map(KINDS.map((k) => [k.kind, k]));

@@ -54,7 +54,9 @@ export const HostResult = z
     scannedAt: z.string().nullable(),
     baselines: z.array(z.string()),
     updates: z.record(z.string(), UpdateState),
-    aboveBaseline: z.array(z.string()).meta({ description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one." }),
+    aboveBaseline: z.array(z.string()).meta({
+      description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one.",
+    }),
     blockedBy: z.record(z.string(), z.array(z.string())).optional(),
     held: z.array(z.string()).optional().meta({ description: "Updates whose broad jobs wait for the pilot wave." }),
     exemptions: z.array(z.string()).optional(),
@@ -83,13 +85,21 @@ export const Plan = z
           approvedAt: z.string().nullable(),
           states: z.partialRecord(UpdateState, z.number().int()),
           held: z
-            .strictObject({ pilotHosts: z.number().int(), installed: z.number().int(), ratio: z.number(), required: z.number() })
+            .strictObject({
+              pilotHosts: z.number().int(),
+              installed: z.number().int(),
+              ratio: z.number(),
+              required: z.number(),
+            })
             .nullable(),
           unverified: z.string().nullable().optional(),
         }),
       ),
     }),
-    pilot: z.strictObject({ hosts: z.array(z.string()), window: z.strictObject({ start: Instant, end: Instant }).nullable() }),
+    pilot: z.strictObject({
+      hosts: z.array(z.string()),
+      window: z.strictObject({ start: Instant, end: Instant }).nullable(),
+    }),
     findings: z.array(
       z.strictObject({
         code: z.string(),

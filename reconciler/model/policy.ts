@@ -26,7 +26,10 @@ export const PatchPolicySpec = z.strictObject({
     .strictObject({ forceInstall: z.boolean().default(true), forceRestart: z.boolean().default(true) })
     .default({ forceInstall: true, forceRestart: true }),
   escalation: z
-    .strictObject({ afterHours: z.number().int().min(0).default(24), action: z.enum(["isolate", "notify"]).default("notify") })
+    .strictObject({
+      afterHours: z.number().int().min(0).default(24),
+      action: z.enum(["isolate", "notify"]).default("notify"),
+    })
     .default({ afterHours: 24, action: "notify" }),
   staleAfterHours: z.number().int().min(1).default(24),
   exemptions: z.strictObject({ maxDays: z.number().int().min(1).max(366).default(90) }).default({ maxDays: 90 }),
@@ -41,5 +44,9 @@ export const PatchPolicySpec = z.strictObject({
     .default({ pre: [], post: [] }),
 });
 
-export const PatchPolicyDoc = envelope("PatchPolicy", PatchPolicySpec, "Fleet-wide patch policy (policies/policy.yaml).");
+export const PatchPolicyDoc = envelope(
+  "PatchPolicy",
+  PatchPolicySpec,
+  "Fleet-wide patch policy (policies/policy.yaml).",
+);
 export type PatchPolicySpec = z.infer<typeof PatchPolicySpec>;

@@ -5,7 +5,10 @@ import { Classification, Severity, TimelineName } from "./update.js";
 
 export const ApprovalRuleSpec = z.strictObject({
   vendors: z.array(z.string().min(1)).optional(),
-  products: z.array(z.string().min(1)).optional().meta({ description: "Matches an update whose appliesTo names one of these products or OS names." }),
+  products: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: "Matches an update whose appliesTo names one of these products or OS names." }),
   classifications: z.array(Classification).optional(),
   severities: z.array(Severity).optional(),
   exclude: z.array(UpdateId).default([]),
@@ -14,5 +17,9 @@ export const ApprovalRuleSpec = z.strictObject({
   timeline: TimelineName.optional(),
 });
 
-export const ApprovalRuleDoc = envelope("ApprovalRule", ApprovalRuleSpec, "Pre-approval of a class of updates (policies/rules/).");
+export const ApprovalRuleDoc = envelope(
+  "ApprovalRule",
+  ApprovalRuleSpec,
+  "Pre-approval of a class of updates (policies/rules/).",
+);
 export type ApprovalRuleSpec = z.infer<typeof ApprovalRuleSpec>;

@@ -3,7 +3,10 @@ import { z } from "zod";
 import { Name, envelope } from "./common.js";
 
 export const Weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
-const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).meta({ description: "Local wall-clock time, HH:MM." });
+const Time = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+  .meta({ description: "Local wall-clock time, HH:MM." });
 const Duration = z
   .string()
   .regex(/^PT(?=\d)(\d+H)?(\d+M)?$/)
@@ -12,10 +15,20 @@ const Duration = z
 export const RecurringWindow = z
   .strictObject({
     name: Name,
-    rrule: z.string().min(1).optional().meta({ description: "RFC 5545 RRULE (without DTSTART), e.g. FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0." }),
+    rrule: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "RFC 5545 RRULE (without DTSTART), e.g. FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0." }),
     cron: z.string().min(1).optional().meta({ description: "Five-field cron expression, e.g. '0 2 * * 0'." }),
     duration: Duration,
-    emergencyPeriod: z.number().int().min(1).max(31).default(1).meta({ description: "Emergency period that takes hosts of this window." }),
+    emergencyPeriod: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .default(1)
+      .meta({ description: "Emergency period that takes hosts of this window." }),
   })
   .meta({ description: "A generic recurring window; exactly one of rrule or cron." });
 
@@ -30,7 +43,18 @@ export const TimetableSpec = z.strictObject({
       offsetDays: z.number().int().min(-27).max(27).default(0),
       startTime: Time.default("00:00"),
       days: z.number().int().min(1).max(14).default(4),
-      periodHours: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(6), z.literal(8), z.literal(12), z.literal(24)]).default(4),
+      periodHours: z
+        .union([
+          z.literal(1),
+          z.literal(2),
+          z.literal(3),
+          z.literal(4),
+          z.literal(6),
+          z.literal(8),
+          z.literal(12),
+          z.literal(24),
+        ])
+        .default(4),
     })
     .optional()
     .meta({ description: "The monthly standard timeline." }),
@@ -50,6 +74,10 @@ export const TimetableSpec = z.strictObject({
   windows: z.array(RecurringWindow).default([]),
 });
 
-export const TimetableDoc = envelope("Timetable", TimetableSpec, "Maintenance timelines of a site (windows/timetables/).");
+export const TimetableDoc = envelope(
+  "Timetable",
+  TimetableSpec,
+  "Maintenance timelines of a site (windows/timetables/).",
+);
 export type TimetableSpec = z.infer<typeof TimetableSpec>;
 export type RecurringWindow = z.infer<typeof RecurringWindow>;

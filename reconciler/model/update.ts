@@ -21,7 +21,11 @@ export const RfcAnswers = z
     change: z.string().min(1).optional().meta({ description: "What the change is." }),
     vulnerability: z.string().min(1).optional().meta({ description: "Which vulnerability it closes." }),
     servicesImpacted: z.string().min(1).optional(),
-    concurrentDeployment: z.string().min(1).optional().meta({ description: "Whether an update is already being deployed for that service." }),
+    concurrentDeployment: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Whether an update is already being deployed for that service." }),
     countermeasures: z.string().min(1).optional().meta({ description: "Countermeasures that buy time." }),
     testStrategy: z.string().min(1).optional(),
     impact: z.enum(["minor", "significant", "major"]).optional(),
@@ -37,7 +41,9 @@ export const UpdateSpec = z.strictObject({
   classification: Classification,
   severity: Severity.optional(),
   released: IsoDate,
-  decision: Decision.optional().meta({ description: "Omit to let an ApprovalRule decide; without one the update is pending." }),
+  decision: Decision.optional().meta({
+    description: "Omit to let an ApprovalRule decide; without one the update is pending.",
+  }),
   timeline: TimelineName.optional().meta({ description: "Default: PatchPolicy.timelines by severity." }),
   appliesTo: z
     .strictObject({
@@ -45,13 +51,19 @@ export const UpdateSpec = z.strictObject({
         .array(
           z.strictObject({
             family: OsFamily,
-            names: z.array(z.string()).optional().meta({ description: "OS names as scanned, e.g. 'Windows Server 2022'." }),
+            names: z
+              .array(z.string())
+              .optional()
+              .meta({ description: "OS names as scanned, e.g. 'Windows Server 2022'." }),
             versions: VersionRange.optional(),
           }),
         )
         .optional(),
       products: z.array(z.strictObject({ name: z.string().min(1), versions: VersionRange.optional() })).optional(),
-      features: z.array(z.string().min(1)).optional().meta({ description: "Every feature must be present, e.g. iis-asp." }),
+      features: z
+        .array(z.string().min(1))
+        .optional()
+        .meta({ description: "Every feature must be present, e.g. iis-asp." }),
     })
     .default({}),
   supersedes: z.array(UpdateId).default([]),
@@ -61,7 +73,10 @@ export const UpdateSpec = z.strictObject({
   source: z
     .strictObject({
       url: z.url(),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
       size: z.number().int().positive().optional(),
     })
     .optional(),

@@ -1,11 +1,12 @@
 // Writes output files so a failed or killed run leaves the previous ones intact: temp files, fsync, then rename.
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 
 /** A file's content: text, or chunks of it (large outputs never become one string: V8 caps strings near 512 MiB). */
 export type FileContent = string | Iterable<string>;
 
-async function writeContent(fh: import("node:fs/promises").FileHandle, content: FileContent): Promise<void> {
+async function writeContent(fh: FileHandle, content: FileContent): Promise<void> {
   if (typeof content === "string") {
     await fh.writeFile(content);
     return;

@@ -17,14 +17,24 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
   }
   if (u.products && u.products.length > 0) {
     const ok = u.products.some((p) =>
-      host.products.some((hp) => hp.name.toLowerCase() === p.name.toLowerCase() && (p.versions === undefined || (hp.version !== null && satisfies(hp.version, p.versions)))),
+      host.products.some(
+        (hp) =>
+          hp.name.toLowerCase() === p.name.toLowerCase() &&
+          (p.versions === undefined || (hp.version !== null && satisfies(hp.version, p.versions))),
+      ),
     );
     if (!ok) {
       const near = host.products.find((hp) => u.products!.some((p) => p.name.toLowerCase() === hp.name.toLowerCase()));
       const wanted = u.products.map((p) => `${p.name} ${p.versions ?? ""}`.trim()).join(", ");
-      return { applies: false, why: near ? `${near.name} ${near.version ?? "(version unknown)"} is outside ${wanted}` : `no affected product (${wanted})` };
+      return {
+        applies: false,
+        why: near
+          ? `${near.name} ${near.version ?? "(version unknown)"} is outside ${wanted}`
+          : `no affected product (${wanted})`,
+      };
     }
   }
-  for (const f of u.features ?? []) if (!host.features.has(f.toLowerCase())) return { applies: false, why: `feature ${f} is not enabled` };
+  for (const f of u.features ?? [])
+    if (!host.features.has(f.toLowerCase())) return { applies: false, why: `feature ${f} is not enabled` };
   return { applies: true };
 }

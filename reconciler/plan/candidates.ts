@@ -18,7 +18,8 @@ export class CandidateIndex {
     for (const e of entries) {
       const a = e.spec.appliesTo;
       // Index each update under its narrowest required attribute: every host it applies to has that attribute.
-      if (a.products && a.products.length > 0) for (const p of a.products) push(this.byProduct, p.name.toLowerCase(), e);
+      if (a.products && a.products.length > 0)
+        for (const p of a.products) push(this.byProduct, p.name.toLowerCase(), e);
       else if (a.os && a.os.length > 0) {
         for (const o of a.os) {
           if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, n.toLowerCase(), e);

@@ -70,11 +70,13 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       decision: d.decision,
       decidedBy: d.decidedBy,
       decisionFile: d.decidedBy === "file" ? doc.file : (d.rule?.file ?? null),
-      decisionAt: d.decidedBy === "file" ? lineOf(doc.at(["spec", "decision"])) : d.rule ? lineOf(d.rule.at(["spec"])) : null,
+      decisionAt:
+        d.decidedBy === "file" ? lineOf(doc.at(["spec", "decision"])) : d.rule ? lineOf(d.rule.at(["spec"])) : null,
       pendingNote: d.note,
       timeline: effectiveTimeline(doc.spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
       approvedAt,
-      approvedEvidence: evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
+      approvedEvidence:
+        evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
       unverified: d.decision === "approved" ? (unverified.get(id) ?? null) : null,
       supersededBy: new Set(),
       supersedesAll: new Set(),
@@ -87,7 +89,13 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
     for (const raw of b.spec.requiredUpdates) {
       const id = raw.toUpperCase();
       if (catalog.has(id)) continue;
-      const spec = UpdateSpecSchema.parse({ id: raw, title: `${raw} (required by baseline ${b.name})`, classification: "update", released: b.spec.revision, pilot: false });
+      const spec = UpdateSpecSchema.parse({
+        id: raw,
+        title: `${raw} (required by baseline ${b.name})`,
+        classification: "update",
+        released: b.spec.revision,
+        pilot: false,
+      });
       catalog.set(id, {
         id,
         spec,
@@ -112,7 +120,11 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
   const direct = new Map<string, string[]>();
   for (const e of catalog.values()) for (const old of e.spec.supersedes) pushTo(direct, old.toUpperCase(), e.id);
   const closure = (id: string, seen: Set<string>): Set<string> => {
-    for (const s of direct.get(id) ?? []) if (!seen.has(s)) (seen.add(s), closure(s, seen));
+    for (const s of direct.get(id) ?? []) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      closure(s, seen);
+    }
     return seen;
   };
   for (const e of catalog.values()) e.supersededBy = closure(e.id, new Set());

@@ -3,6 +3,7 @@ import type { LoadedDoc } from "../load/policy-set.js";
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import type { TimelineName, UpdateSpec } from "../model/update.js";
+import { compareText } from "../order.js";
 
 const DAY = 86_400_000;
 
@@ -42,11 +43,22 @@ export function ruleMatches(rule: ApprovalRuleSpec, u: UpdateSpec): boolean {
 }
 
 /** An explicit decision wins; else the first matching rule (by name) approves once its delay has passed at `now`. */
-export function effectiveDecision(u: UpdateSpec, rules: readonly LoadedDoc<ApprovalRuleSpec>[], now: number): EffectiveDecision {
+export function effectiveDecision(
+  u: UpdateSpec,
+  rules: readonly LoadedDoc<ApprovalRuleSpec>[],
+  now: number,
+): EffectiveDecision {
   if (u.decision) return { decision: u.decision, decidedBy: "file", approvableAt: null, rule: null, note: null };
-  const sorted = [...rules].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...rules].sort((a, b) => compareText(a.name, b.name));
   const rule = sorted.find((r) => ruleMatches(r.spec, u));
-  if (!rule) return { decision: "pending", decidedBy: null, approvableAt: null, rule: null, note: "no decision in the file and no approval rule matches" };
+  if (!rule)
+    return {
+      decision: "pending",
+      decidedBy: null,
+      approvableAt: null,
+      rule: null,
+      note: "no decision in the file and no approval rule matches",
+    };
   const at = releasedAt(u) + rule.spec.approveAfterDays * DAY;
   if (at > now) {
     return {

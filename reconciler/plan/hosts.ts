@@ -5,6 +5,7 @@ import type { AssignedHost, AssignmentSpec } from "../model/assignment.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import type { TimetableSpec } from "../model/timetable.js";
 import { matchesSelector, type HostFacts } from "./selector.js";
+import { compareText } from "../order.js";
 
 export interface HostContext {
   name: string;
@@ -25,7 +26,17 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
     const key = name.toLowerCase();
     let h = byKey.get(key);
     if (!h) {
-      h = { name, assignment: null, entry: null, entryIndex: -1, timetable: null, record: null, malformed: null, facts: { name, os: null, role: null, owner: null, cluster: null, labels: {} }, baselines: [] };
+      h = {
+        name,
+        assignment: null,
+        entry: null,
+        entryIndex: -1,
+        timetable: null,
+        record: null,
+        malformed: null,
+        facts: { name, os: null, role: null, owner: null, cluster: null, labels: {} },
+        baselines: [],
+      };
       byKey.set(key, h);
     }
     return h;
@@ -39,7 +50,14 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
       h.entry = entry;
       h.entryIndex = i;
       h.timetable = timetables.get(a.spec.timetable) ?? null;
-      h.facts = { name: entry.name, os: null, role: entry.role ?? null, owner: a.spec.owner, cluster: entry.cluster ?? null, labels: entry.labels ?? {} };
+      h.facts = {
+        name: entry.name,
+        os: null,
+        role: entry.role ?? null,
+        owner: a.spec.owner,
+        cluster: entry.cluster ?? null,
+        labels: entry.labels ?? {},
+      };
     });
   }
   for (const [key, rec] of inventory.records) {
@@ -53,7 +71,12 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
     // A later good record of the same host does not hide that one of its records was unusable.
     h.malformed = reason;
   }
-  const hosts = [...byKey.values()].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
-  for (const h of hosts) h.baselines = set.baselines.filter((b) => matchesSelector(b.spec.selector, h.facts)).sort((a, b) => a.name.localeCompare(b.name));
+  const hosts = [...byKey.values()].sort((a, b) =>
+    a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0,
+  );
+  for (const h of hosts)
+    h.baselines = set.baselines
+      .filter((b) => matchesSelector(b.spec.selector, h.facts))
+      .sort((a, b) => compareText(a.name, b.name));
   return hosts;
 }

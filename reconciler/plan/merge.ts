@@ -14,14 +14,22 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   if (parts.length === 0) throw new MergeError("no shards to merge");
   const counts = new Set(parts.map((p) => p.plan.shard?.split("/")[1] ?? "?"));
   const indexes = parts.map((p) => p.plan.shard?.split("/")[0] ?? "?").sort((a, b) => Number(a) - Number(b));
-  if (counts.size !== 1 || counts.has("?")) throw new MergeError("every input must be a shard of the same count (plan --shard i/N)");
+  if (counts.size !== 1 || counts.has("?"))
+    throw new MergeError("every input must be a shard of the same count (plan --shard i/N)");
   const count = Number([...counts][0]);
   const expected = Array.from({ length: count }, (_, i) => String(i + 1));
-  if (indexes.join(",") !== expected.join(",")) throw new MergeError(`shards ${indexes.join(", ")} given; expected each of 1..${count} exactly once`);
+  if (indexes.join(",") !== expected.join(","))
+    throw new MergeError(`shards ${indexes.join(", ")} given; expected each of 1..${count} exactly once`);
   const first = parts[0]!.plan;
   for (const p of parts) {
-    if (p.plan.now !== first.now || p.plan.policyRevision !== first.policyRevision || p.plan.approvalVerification !== first.approvalVerification) {
-      throw new MergeError(`shard ${p.plan.shard} was planned with other inputs (now, policy revision or verification differ)`);
+    if (
+      p.plan.now !== first.now ||
+      p.plan.policyRevision !== first.policyRevision ||
+      p.plan.approvalVerification !== first.approvalVerification
+    ) {
+      throw new MergeError(
+        `shard ${p.plan.shard} was planned with other inputs (now, policy revision or verification differ)`,
+      );
     }
   }
   const hosts = parts.flatMap((p) => p.hosts).sort(compareHosts);

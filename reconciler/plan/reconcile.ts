@@ -16,6 +16,7 @@ import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
+import { compareText } from "../order.js";
 
 const HOUR = 3_600_000;
 
@@ -57,7 +58,12 @@ const COMPLIANT_STATES = new Set<UpdateState>(["installed", "superseded", "not-a
 
 function sortIds(ids: Iterable<string>, catalog: Map<string, CatalogEntry>): string[] {
   const rank = (id: string) => (catalog.get(id)?.spec.classification === "service-pack" ? 0 : 1);
-  return [...ids].sort((a, b) => rank(a) - rank(b) || (catalog.get(a)?.spec.released ?? "").localeCompare(catalog.get(b)?.spec.released ?? "") || a.localeCompare(b));
+  return [...ids].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      compareText(catalog.get(a)?.spec.released ?? "", catalog.get(b)?.spec.released ?? "") ||
+      compareText(a, b),
+  );
 }
 
 /** Orders a job's updates so every prerequisite comes before what needs it. */
@@ -78,7 +84,11 @@ function installOrder(ids: string[], catalog: Map<string, CatalogEntry>): string
 }
 
 function exemptionsFor(h: HostContext, exemptions: readonly LoadedDoc<ExemptionSpec>[]): LoadedDoc<ExemptionSpec>[] {
-  return exemptions.filter((e) => (e.spec.hosts ?? []).some((n) => n.toLowerCase() === h.name.toLowerCase()) || (e.spec.selector !== undefined && matchesSelector(e.spec.selector, h.facts)));
+  return exemptions.filter(
+    (e) =>
+      (e.spec.hosts ?? []).some((n) => n.toLowerCase() === h.name.toLowerCase()) ||
+      (e.spec.selector !== undefined && matchesSelector(e.spec.selector, h.facts)),
+  );
 }
 
 function covers(e: ExemptionSpec, id: string): boolean {
@@ -88,7 +98,12 @@ function covers(e: ExemptionSpec, id: string): boolean {
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { set, inventory, now } = input;
   const policy = set.policy!.spec;
-  const catalog = buildCatalog({ set, now, approvals: input.approvals, unverified: input.verification === "off" ? new Map() : input.unverified });
+  const catalog = buildCatalog({
+    set,
+    now,
+    approvals: input.approvals,
+    unverified: input.verification === "off" ? new Map() : input.unverified,
+  });
   const hosts = hostContexts(set, inventory);
   const findings: Diagnostic[] = [];
   const trail = new Map<string, Map<string, string[]>>();
@@ -102,13 +117,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
 
   const productNames = new Set<string>();
-  for (const e of catalog.values()) for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
+  for (const e of catalog.values())
+    for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
   const expiredSeen = new Set<string>();
   const liveExemptions = set.exemptions.filter((e) => {
     if (exemptionEnd(e.spec.expires) > now) return true;
     if (!expiredSeen.has(e.name)) {
       expiredSeen.add(e.name);
-      findings.push(diagnostic("exemption-expired-ignored", "warning", `exemption '${e.name}' expired on ${e.spec.expires} and was ignored`, e.at(["spec", "expires"])));
+      findings.push(
+        diagnostic(
+          "exemption-expired-ignored",
+          "warning",
+          `exemption '${e.name}' expired on ${e.spec.expires} and was ignored`,
+          e.at(["spec", "expires"]),
+        ),
+      );
     }
     return false;
   });
@@ -143,7 +166,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     return hit;
   };
   for (const h of hosts) {
-    const ev: Evaluated = { h, status: "compliant", states: new Map(), missing: new Map(), blockedBy: new Map(), aboveBaseline: [], exemptions: [], notes: [] };
+    const ev: Evaluated = {
+      h,
+      status: "compliant",
+      states: new Map(),
+      missing: new Map(),
+      blockedBy: new Map(),
+      aboveBaseline: [],
+      exemptions: [],
+      notes: [],
+    };
     evaluated.push(ev);
     const rec = h.record;
     if (!h.assignment && (rec || h.malformed)) {
@@ -186,7 +218,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const hostExemptions = exemptionsFor(h, liveExemptions);
     ev.exemptions = hostExemptions.map((e) => e.name);
     const required = new Map<string, string>();
-    for (const b of h.baselines) for (const id of b.spec.requiredUpdates) if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
+    for (const b of h.baselines)
+      for (const id of b.spec.requiredUpdates)
+        if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
     // What the host is measured against: approved updates that may apply (indexed), its baselines' requirements,
     // and known updates it has installed (to catch rejected or superseded ones).
     const relevant = new Set<string>(required.keys());
@@ -196,12 +230,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const id of [...relevant].sort()) {
       const entry = catalog.get(id)!;
       const file = entry.doc?.file ?? entry.decisionFile ?? "";
-      const obligatory = (entry.decision === "approved" && !entry.unverified) || (required.has(id) && entry.decision !== "rejected");
+      const obligatory =
+        (entry.decision === "approved" && !entry.unverified) || (required.has(id) && entry.decision !== "rejected");
       if (rec.installed.has(id)) {
         if (entry.decision === "rejected") {
           ev.states.set(id, "rejected-installed");
           note(h.name, id, () => `installed, but rejected at ${entry.decisionAt ?? file}`);
-        } else if (rec.pendingReboot && obligatory && (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")) {
+        } else if (
+          rec.pendingReboot &&
+          obligatory &&
+          (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")
+        ) {
           ev.states.set(id, "pending-reboot");
           note(h.name, id, () => `installed and waiting for a restart (${rec.origin})`);
         } else if (obligatory || entry.decision !== "pending") {
@@ -216,30 +255,62 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         // Only a baseline's requirement is worth listing as not applicable; any other update simply does not concern the host.
         if (!required.has(id)) continue;
         ev.states.set(id, "not-applicable");
-        note(h.name, id, () => `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`);
+        note(
+          h.name,
+          id,
+          () =>
+            `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`,
+        );
         continue;
       }
       if (coveredByInstalled.has(id)) {
         ev.states.set(id, "superseded");
-        note(h.name, id, () => `superseded by installed ${[...entry.supersededBy].filter((s) => rec.installed.has(s)).sort().join(", ")}`);
+        note(
+          h.name,
+          id,
+          () =>
+            `superseded by installed ${[...entry.supersededBy]
+              .filter((s) => rec.installed.has(s))
+              .sort()
+              .join(", ")}`,
+        );
         continue;
       }
       if (entry.unverified) {
-        note(h.name, id, () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`);
+        note(
+          h.name,
+          id,
+          () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`,
+        );
         continue;
       }
-      note(h.name, id, () => `missing; ${entry.decidedBy === "file" ? "approved" : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decidedBy}` : `required by ${entry.decidedBy}`} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`);
+      note(
+        h.name,
+        id,
+        () =>
+          `missing; ${entry.decidedBy === "file" ? "approved" : entry.decidedBy?.startsWith("rule:") ? `approved by ${entry.decidedBy}` : `required by ${entry.decidedBy}`} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`,
+      );
       const exemption = hostExemptions.find((e) => covers(e.spec, id));
       const files = [file];
       if (required.has(id)) files.push(required.get(id)!);
       if (exemption?.spec.type === "defer") {
         ev.states.set(id, "deferred");
-        note(h.name, id, () => `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`);
+        note(
+          h.name,
+          id,
+          () =>
+            `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`,
+        );
         continue;
       }
       if (exemption) {
         files.push(exemption.file);
-        note(h.name, id, () => `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`);
+        note(
+          h.name,
+          id,
+          () =>
+            `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`,
+        );
       }
       ev.states.set(id, exemption ? "exempt" : "missing");
       ev.missing.set(id, { entry, noForce: !!exemption, files });
@@ -247,7 +318,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     // Only the newest approved update of a chain is deployed: drop what a deployable superseder covers.
     if (ev.missing.size > 1) {
       const coveredByMissing = new Map<string, string>();
-      for (const m of ev.missing.keys()) for (const old of catalog.get(m)!.supersedesAll) if (!coveredByMissing.has(old)) coveredByMissing.set(old, m);
+      for (const m of ev.missing.keys())
+        for (const old of catalog.get(m)!.supersedesAll) if (!coveredByMissing.has(old)) coveredByMissing.set(old, m);
       for (const id of [...ev.missing.keys()]) {
         const covering = coveredByMissing.get(id);
         if (covering && ev.missing.has(covering)) {
@@ -307,7 +379,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     if (total === 0) continue;
     const ratio = ok / total;
-    if (ratio < policy.pilot.minSuccessRatio) holds.set(e.id, { pilotHosts: total, installed: ok, ratio: Math.round(ratio * 1000) / 1000, required: policy.pilot.minSuccessRatio });
+    if (ratio < policy.pilot.minSuccessRatio)
+      holds.set(e.id, {
+        pilotHosts: total,
+        installed: ok,
+        ratio: Math.round(ratio * 1000) / 1000,
+        required: policy.pilot.minSuccessRatio,
+      });
   }
 
   // Pass 3: windows, deadlines, overdue states and jobs.
@@ -322,19 +400,40 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const needs: Need[] = [];
     const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
-    if (assignmentProblem) ev.notes.push(`no install jobs: the latest change to ${h.assignment!.file} was not approved by team ${h.assignment!.spec.owner} (${assignmentProblem})`);
-    const operational = (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
+    if (assignmentProblem)
+      ev.notes.push(
+        `no install jobs: the latest change to ${h.assignment!.file} was not approved by team ${h.assignment!.spec.owner} (${assignmentProblem})`,
+      );
+    const operational =
+      (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
     if (operational) {
       for (const [id, m] of ev.missing) {
         const e = m.entry;
         const isPilot = pilotHosts.has(h.name);
-        const usesPilot = e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
+        const usesPilot =
+          e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
         if (holds.has(id) && !isPilot) {
           held.push(id);
-          note(h.name, id, () => `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`);
+          note(
+            h.name,
+            id,
+            () =>
+              `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`,
+          );
           continue;
         }
-        const slot = slotFor({ tt: h.timetable!.spec, period: h.entry!.period, timeline: e.timeline, approvedAt: e.approvedAt ?? now, pilot: isPilot && usesPilot, usesPilot }, policy, now);
+        const slot = slotFor(
+          {
+            tt: h.timetable!.spec,
+            period: h.entry!.period,
+            timeline: e.timeline,
+            approvedAt: e.approvedAt ?? now,
+            pilot: isPilot && usesPilot,
+            usesPilot,
+          },
+          policy,
+          now,
+        );
         if (!slot) continue;
         if (slot.overdue) {
           ev.states.set(id, "overdue");
@@ -345,7 +444,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
             escalate.files.push(...m.files);
           }
         }
-        note(h.name, id, () => `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`);
+        note(
+          h.name,
+          id,
+          () =>
+            `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
+        );
         needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
       }
       // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
@@ -358,11 +462,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     // Group into jobs: one per host, type and window. A no-force exemption on any update in the window means the
     // owner controls that window's restart, so nothing in it is forced.
-    const groups = new Map<string, { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }>();
+    const groups = new Map<
+      string,
+      { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }
+    >();
     for (const n of needs) {
       const type: JobType = n.entry.spec.classification === "synthetic" ? "synthetic" : "install";
       const key = `${type}|${n.slot.timeline}|${n.slot.window.start}|${n.slot.window.end}`;
-      const g = groups.get(key) ?? { type, slot: n.slot, noForce: false, ids: [], files: new Set<string>(), overdue: false };
+      const g = groups.get(key) ?? {
+        type,
+        slot: n.slot,
+        noForce: false,
+        ids: [],
+        files: new Set<string>(),
+        overdue: false,
+      };
       g.ids.push(n.entry.id);
       n.files.forEach((f) => g.files.add(f));
       g.overdue ||= n.slot.overdue;
@@ -373,34 +487,72 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const period = h.entry?.period ?? null;
     for (const g of groups.values()) {
       const updates = installOrder(g.ids, catalog);
-      const enforcement = g.noForce ? { forceInstall: false, forceRestart: false } : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
+      const enforcement = g.noForce
+        ? { forceInstall: false, forceRestart: false }
+        : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
       const timeline = g.slot.timeline;
       jobs.push(
-        makeJob(g.type, h.name, owner, updates, timeline, period, g.slot.window, enforcement, timeline === "emergency" || g.overdue ? "high" : "normal", g.type === "install" ? hooks : { pre: [], post: [] }, {
-          summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
-          files: [...g.files].sort(),
-          commit: revision,
-        }),
+        makeJob(
+          g.type,
+          h.name,
+          owner,
+          updates,
+          timeline,
+          period,
+          g.slot.window,
+          enforcement,
+          timeline === "emergency" || g.overdue ? "high" : "normal",
+          g.type === "install" ? hooks : { pre: [], post: [] },
+          {
+            summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
+            files: [...g.files].sort(),
+            commit: revision,
+          },
+        ),
       );
     }
     if (escalate.ids.length > 0) {
       const action = policy.escalation.action;
       const w = { start: now, end: now + HOUR };
       jobs.push(
-        makeJob(action, h.name, owner, sortIds(new Set(escalate.ids), catalog), "immediate", period, w, { forceInstall: false, forceRestart: false }, "high", { pre: [], post: [] }, {
-          summary: `${action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})`,
-          files: [...new Set([...escalate.files, set.policy!.file])].sort(),
-          commit: revision,
-        }),
+        makeJob(
+          action,
+          h.name,
+          owner,
+          sortIds(new Set(escalate.ids), catalog),
+          "immediate",
+          period,
+          w,
+          { forceInstall: false, forceRestart: false },
+          "high",
+          { pre: [], post: [] },
+          {
+            summary: `${action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})`,
+            files: [...new Set([...escalate.files, set.policy!.file])].sort(),
+            commit: revision,
+          },
+        ),
       );
     }
     if (h.assignment && (ev.status === "stale" || ev.status === "unscanned")) {
       jobs.push(
-        makeJob("healthcheck", h.name, owner, [], "immediate", period, { start: now, end: now + 4 * HOUR }, { forceInstall: false, forceRestart: false }, "normal", { pre: [], post: [] }, {
-          summary: `${ev.status}: ${ev.notes.join("; ")}`,
-          files: [h.assignment.file],
-          commit: revision,
-        }),
+        makeJob(
+          "healthcheck",
+          h.name,
+          owner,
+          [],
+          "immediate",
+          period,
+          { start: now, end: now + 4 * HOUR },
+          { forceInstall: false, forceRestart: false },
+          "normal",
+          { pre: [], post: [] },
+          {
+            summary: `${ev.status}: ${ev.notes.join("; ")}`,
+            files: [h.assignment.file],
+            commit: revision,
+          },
+        ),
       );
     }
     if (ev.status === "compliant") {
@@ -416,10 +568,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       role: h.entry?.role ?? null,
       scannedAt: h.record?.scannedAtText ?? null,
       baselines: h.baselines.map((b) => b.name),
-      updates: Object.fromEntries([...ev.states].sort(([a], [b]) => a.localeCompare(b))),
+      updates: Object.fromEntries([...ev.states].sort(([a], [b]) => compareText(a, b))),
       aboveBaseline: ev.aboveBaseline,
     };
-    if (ev.blockedBy.size > 0) result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => a.localeCompare(b)));
+    if (ev.blockedBy.size > 0)
+      result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => compareText(a, b)));
     if (held.length > 0) result.held = held.sort();
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
@@ -431,7 +584,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
-    findings.push(diagnostic("approval-unverified", "error", `${file}: the owner team's approval could not be verified, so its hosts get no install jobs: ${reason}`, { file }));
+    findings.push(
+      diagnostic(
+        "approval-unverified",
+        "error",
+        `${file}: the owner team's approval could not be verified, so its hosts get no install jobs: ${reason}`,
+        { file },
+      ),
+    );
   }
 
   // Cluster safety: no two nodes of one cluster in overlapping windows.
@@ -448,9 +608,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         const b = list[k]!;
         if (a.host !== b.host && a.window.start < b.window.end && b.window.start < a.window.end) {
           findings.push(
-            diagnostic("cluster-window", "error", `cluster '${cluster}': ${a.host} and ${b.host} would both be patched in ${a.window.start} – ${a.window.end}`, {
-              file: hosts.find((h) => h.name === b.host)?.assignment?.file ?? null,
-            }),
+            diagnostic(
+              "cluster-window",
+              "error",
+              `cluster '${cluster}': ${a.host} and ${b.host} would both be patched in ${a.window.start} – ${a.window.end}`,
+              {
+                file: hosts.find((h) => h.name === b.host)?.assignment?.file ?? null,
+              },
+            ),
           );
         }
       }
@@ -458,12 +623,23 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   jobs.sort(compareJobs);
-  return { plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings), hosts: results, jobs, trail, catalog };
+  return {
+    plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings),
+    hosts: results,
+    jobs,
+    trail,
+    catalog,
+  };
 }
 
 /** The order of jobs.ndjson: by window, host, type, id. */
 export function compareJobs(a: Job, b: Job): number {
-  return a.window.start.localeCompare(b.window.start) || a.host.localeCompare(b.host) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
+  return (
+    compareText(a.window.start, b.window.start) ||
+    compareText(a.host, b.host) ||
+    compareText(a.type, b.type) ||
+    compareText(a.id, b.id)
+  );
 }
 
 /** The order of hosts.ndjson: by lower-case name. */
@@ -475,12 +651,24 @@ export function compareHosts(a: HostResult, b: HostResult): number {
 
 type Finding = Plan["findings"][number];
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message);
+  return (
+    compareText(a.code, b.code) ||
+    compareText(a.file ?? "", b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareText(a.message, b.message)
+  );
 }
 
 /** Counts by status, by job type and per update state, recomputed from host and job lines (also by merge). */
-export function tally(hosts: readonly HostResult[], jobs: readonly Job[], updates: Plan["summary"]["updates"]): Plan["summary"] {
-  const byStatus = { compliant: 0, noncompliant: 0, stale: 0, unmanaged: 0, unscanned: 0 } as Record<HostStatus, number>;
+export function tally(
+  hosts: readonly HostResult[],
+  jobs: readonly Job[],
+  updates: Plan["summary"]["updates"],
+): Plan["summary"] {
+  const byStatus = { compliant: 0, noncompliant: 0, stale: 0, unmanaged: 0, unscanned: 0 } as Record<
+    HostStatus,
+    number
+  >;
   for (const h of hosts) byStatus[h.status]++;
   const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
   for (const j of jobs) jobCounts[j.type]++;
@@ -494,7 +682,10 @@ export function tally(hosts: readonly HostResult[], jobs: readonly Job[], update
   }
   const out: Plan["summary"]["updates"] = {};
   for (const id of Object.keys(updates).sort()) {
-    out[id] = { ...updates[id]!, states: Object.fromEntries(Object.entries(stateCounts.get(id) ?? {}).sort(([a], [b]) => a.localeCompare(b))) };
+    out[id] = {
+      ...updates[id]!,
+      states: Object.fromEntries(Object.entries(stateCounts.get(id) ?? {}).sort(([a], [b]) => compareText(a, b))),
+    };
   }
   return { hosts: hosts.length, byStatus, jobs: jobCounts, updates: out };
 }
@@ -541,7 +732,7 @@ function summarize(
   findings: Diagnostic[],
 ): Plan {
   const updates: Plan["summary"]["updates"] = {};
-  for (const e of [...catalog.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const e of [...catalog.values()].sort((a, b) => compareText(a.id, b.id))) {
     updates[e.id] = {
       decision: e.decision,
       decidedBy: e.decidedBy,
@@ -562,6 +753,8 @@ function summarize(
     shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
     summary: tally(hosts, jobs, updates),
     pilot: { hosts: [...pilotHosts].sort(), window: pilotJob ? pilotJob.window : null },
-    findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line })).sort(compareFindings),
+    findings: findings
+      .map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line }))
+      .sort(compareFindings),
   };
 }

@@ -5,9 +5,21 @@ import type { HostContext } from "./hosts.js";
 import { matchesSelector } from "./selector.js";
 
 /** Distinct (OS build, role, baselines, products) combinations: one host each, never two nodes of one cluster. */
-export function referenceCollection(hosts: readonly HostContext[], policy: PatchPolicySpec, productNames: ReadonlySet<string>, eligible: (h: HostContext) => boolean): Set<string> {
+export function referenceCollection(
+  hosts: readonly HostContext[],
+  policy: PatchPolicySpec,
+  productNames: ReadonlySet<string>,
+  eligible: (h: HostContext) => boolean,
+): Set<string> {
   const chosen = new Set<string>();
-  const pool = hosts.filter((h) => h.entry && h.record && eligible(h) && h.timetable?.spec.cycle && !h.timetable.spec.windows.some((w) => w.name === h.entry!.period));
+  const pool = hosts.filter(
+    (h) =>
+      h.entry &&
+      h.record &&
+      eligible(h) &&
+      h.timetable?.spec.cycle &&
+      !h.timetable.spec.windows.some((w) => w.name === h.entry!.period),
+  );
   if (policy.pilot.hosts !== "auto") {
     const selector = policy.pilot.hosts;
     for (const h of pool) if (matchesSelector(selector, h.facts)) chosen.add(h.name);
@@ -21,7 +33,14 @@ export function referenceCollection(hosts: readonly HostContext[], policy: Patch
       .map((p) => p.name.toLowerCase())
       .filter((n) => productNames.has(n))
       .sort();
-    const key = JSON.stringify([r.os.family, r.os.name, build, h.entry!.role ?? null, h.baselines.map((b) => b.name), [...new Set(products)]]);
+    const key = JSON.stringify([
+      r.os.family,
+      r.os.name,
+      build,
+      h.entry!.role ?? null,
+      h.baselines.map((b) => b.name),
+      [...new Set(products)],
+    ]);
     pushTo(byKey, key, h);
   }
   const clustersTaken = new Set<string>();

@@ -49,7 +49,11 @@ export function slotFor(req: SlotRequest, policy: PatchPolicySpec, now: number):
   return slot;
 }
 
-function compute({ tt, period, timeline, approvedAt, pilot, usesPilot }: SlotRequest, policy: PatchPolicySpec, now: number): Slot | null {
+function compute(
+  { tt, period, timeline, approvedAt, pilot, usesPilot }: SlotRequest,
+  policy: PatchPolicySpec,
+  now: number,
+): Slot | null {
   const zone = tt.timeZone;
   if (timeline === "emergency") {
     const et = emergencyTimeline(zone, tt, approvedAt);

@@ -30,7 +30,15 @@ function compile(range: string): ((v: string) => boolean)[][] {
         const want = m[2]!;
         return (v: string) => {
           const cmp = compareVersions(v, want);
-          return op === ">=" ? cmp >= 0 : op === "<=" ? cmp <= 0 : op === ">" ? cmp > 0 : op === "<" ? cmp < 0 : cmp === 0;
+          return op === ">="
+            ? cmp >= 0
+            : op === "<="
+              ? cmp <= 0
+              : op === ">"
+                ? cmp > 0
+                : op === "<"
+                  ? cmp < 0
+                  : cmp === 0;
         };
       }),
   );

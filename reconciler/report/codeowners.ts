@@ -1,5 +1,6 @@
 // CODEOWNERS from the policy: policy paths belong to the CAB, each assignment file to its owner team.
 import type { PolicySet } from "../load/policy-set.js";
+import { compareText } from "../order.js";
 
 export const CODEOWNERS_PATH = ".github/CODEOWNERS";
 
@@ -15,7 +16,7 @@ export function codeowners(set: PolicySet): string {
     `/windows/timetables/ ${board}`,
     `/windows/assignments/ ${board}`,
   ];
-  for (const a of [...set.assignments].sort((x, y) => x.file.localeCompare(y.file))) {
+  for (const a of [...set.assignments].sort((x, y) => compareText(x.file, y.file))) {
     const team = cab?.teams[a.spec.owner];
     const owners = team && team.length > 0 ? team.map((m) => `@${m}`).join(" ") : board;
     lines.push(`/${a.file} ${owners}`);

@@ -1,6 +1,7 @@
 // Compliance from a plan: by update (the seeds' "compliance by software id"), by owner, by baseline, by window, fleet.
 import { pushTo } from "../multimap.js";
 import type { HostResult, Job, Plan, UpdateState } from "../model/plan.js";
+import { compareText } from "../order.js";
 
 export interface UpdateCompliance {
   id: string;
@@ -41,7 +42,16 @@ function pct(part: number, whole: number): number | null {
 }
 
 function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
-  const g: GroupCompliance = { name, hosts: hosts.length, compliant: 0, noncompliant: 0, stale: 0, unscanned: 0, unmanaged: 0, percent: null };
+  const g: GroupCompliance = {
+    name,
+    hosts: hosts.length,
+    compliant: 0,
+    noncompliant: 0,
+    stale: 0,
+    unscanned: 0,
+    unmanaged: 0,
+    percent: null,
+  };
   for (const h of hosts) g[h.status]++;
   // Stale, unscanned and unmanaged hosts count against compliance: no evidence is not compliance.
   g.percent = pct(g.compliant, g.hosts);
@@ -59,18 +69,32 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
     const missing = [...NOT_DONE].reduce((a, k) => a + (s[k] ?? 0), 0);
     const exempt = (s.exempt ?? 0) + (s.deferred ?? 0);
     const listed = Object.values(s).reduce((a, n) => a + (n ?? 0), 0) - (s["not-applicable"] ?? 0);
-    byUpdate.push({ id, decision: u.decision, timeline: u.timeline, installed, missing, notApplicable: Math.max(0, scanned - listed), exempt, percent: pct(installed, installed + missing + exempt) });
+    byUpdate.push({
+      id,
+      decision: u.decision,
+      timeline: u.timeline,
+      installed,
+      missing,
+      notApplicable: Math.max(0, scanned - listed),
+      exempt,
+      percent: pct(installed, installed + missing + exempt),
+    });
   }
   const groupBy = (key: (h: HostResult) => string[]) => {
     const m = new Map<string, HostResult[]>();
     for (const h of hosts) for (const k of key(h)) pushTo(m, k, h);
-    return [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => group(k, list));
+    return [...m].sort(([a], [b]) => compareText(a, b)).map(([k, list]) => group(k, list));
   };
   const windows = new Map<string, { window: string; timeline: string; hosts: Set<string>; updates: Set<string> }>();
   for (const j of jobs) {
     if (j.type !== "install" && j.type !== "synthetic") continue;
     const key = `${j.window.start} – ${j.window.end}`;
-    const w = windows.get(key) ?? { window: key, timeline: j.timeline, hosts: new Set<string>(), updates: new Set<string>() };
+    const w = windows.get(key) ?? {
+      window: key,
+      timeline: j.timeline,
+      hosts: new Set<string>(),
+      updates: new Set<string>(),
+    };
     w.hosts.add(j.host);
     j.updates.forEach((u) => w.updates.add(u));
     windows.set(key, w);
@@ -78,9 +102,11 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
   return {
     now: plan.now,
     fleet: group("fleet", hosts),
-    byUpdate: byUpdate.sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101) || a.id.localeCompare(b.id)),
+    byUpdate: byUpdate.sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101) || compareText(a.id, b.id)),
     byOwner: groupBy((h) => [h.owner ?? "(unassigned)"]),
     byBaseline: groupBy((h) => (h.baselines.length ? h.baselines : ["(no baseline)"])),
-    byWindow: [...windows.values()].sort((a, b) => a.window.localeCompare(b.window)).map((w) => ({ window: w.window, timeline: w.timeline, hosts: w.hosts.size, updates: [...w.updates].sort() })),
+    byWindow: [...windows.values()]
+      .sort((a, b) => compareText(a.window, b.window))
+      .map((w) => ({ window: w.window, timeline: w.timeline, hosts: w.hosts.size, updates: [...w.updates].sort() })),
   };
 }

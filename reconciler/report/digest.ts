@@ -3,6 +3,7 @@ import { pushTo } from "../multimap.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
+import { compareText } from "../order.js";
 
 const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
 
@@ -15,11 +16,16 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
     "",
     "| owner | hosts | compliant | noncompliant | stale | unscanned | % |",
     "|---|---|---|---|---|---|---|",
-    ...c.byOwner.map((g) => `| ${g.name} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`),
+    ...c.byOwner.map(
+      (g) =>
+        `| ${g.name} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`,
+    ),
     "",
     "| update | timeline | installed | missing | exempt | % |",
     "|---|---|---|---|---|---|",
-    ...c.byUpdate.slice(0, 15).map((u) => `| ${u.id} | ${u.timeline} | ${u.installed} | ${u.missing} | ${u.exempt} | ${u.percent ?? "—"} |`),
+    ...c.byUpdate
+      .slice(0, 15)
+      .map((u) => `| ${u.id} | ${u.timeline} | ${u.installed} | ${u.missing} | ${u.exempt} | ${u.percent ?? "—"} |`),
     "",
     `Emergency updates: ${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"} · rejected RFCs: ${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"} · snapshots: ${m.snapshots}`,
   ];
@@ -33,7 +39,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
   const jobsByHost = new Map<string, Job[]>();
   for (const j of jobs) pushTo(jobsByHost, j.host, j);
   const out = new Map<string, string>();
-  for (const [owner, list] of [...byOwner].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [owner, list] of [...byOwner].sort(([a], [b]) => compareText(a, b))) {
     const attention = list.filter((h) => h.status !== "compliant");
     const lines = [
       `# Patch digest for ${owner} — ${plan.now}`,
@@ -45,16 +51,22 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
       "| host | window (UTC) | timeline | updates | enforcement |",
       "|---|---|---|---|---|",
     ];
-    for (const h of [...list].sort((a, b) => a.host.localeCompare(b.host))) {
+    for (const h of [...list].sort((a, b) => compareText(a.host, b.host))) {
       for (const j of jobsByHost.get(h.host) ?? []) {
         const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
-        lines.push(`| ${h.host} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${what} | ${j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced"} |`);
+        lines.push(
+          `| ${h.host} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${what} | ${j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced"} |`,
+        );
       }
     }
     lines.push("", "## Hosts that need attention", "");
-    for (const h of attention.sort((a, b) => a.host.localeCompare(b.host))) {
-      const open = Object.entries(h.updates).filter(([, s]) => OPEN.has(s)).map(([id, s]) => `${id} (${s})`);
-      lines.push(`- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`);
+    for (const h of attention.sort((a, b) => compareText(a.host, b.host))) {
+      const open = Object.entries(h.updates)
+        .filter(([, s]) => OPEN.has(s))
+        .map(([id, s]) => `${id} (${s})`);
+      lines.push(
+        `- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`,
+      );
     }
     if (attention.length === 0) lines.push("None.");
     lines.push(

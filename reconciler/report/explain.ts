@@ -5,24 +5,32 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
   const host = result.hosts.find((h) => h.host.toLowerCase() === hostName.toLowerCase());
   if (!host) return null;
   const lines: string[] = [];
-  lines.push(`${host.host}: ${host.status}${host.owner ? `, owner ${host.owner}` : ""}${host.period ? `, period ${host.period}` : ""}${host.cluster ? `, cluster ${host.cluster}` : ""}`);
+  lines.push(
+    `${host.host}: ${host.status}${host.owner ? `, owner ${host.owner}` : ""}${host.period ? `, period ${host.period}` : ""}${host.cluster ? `, cluster ${host.cluster}` : ""}`,
+  );
   if (host.scannedAt) lines.push(`  last scan ${host.scannedAt}`);
   if (host.baselines.length) lines.push(`  baselines: ${host.baselines.join(", ")}`);
   if (host.exemptions?.length) lines.push(`  exemptions: ${host.exemptions.join(", ")}`);
   for (const n of host.notes ?? []) lines.push(`  ${n}`);
   if (result.plan.approvalVerification === "off") lines.push("  (CAB approval verification is OFF for this run)");
   const trail = result.trail.get(host.host) ?? new Map<string, string[]>();
-  const ids = updateId ? [updateId.toUpperCase()] : [...new Set([...Object.keys(host.updates), ...trail.keys()])].sort();
+  const ids = updateId
+    ? [updateId.toUpperCase()]
+    : [...new Set([...Object.keys(host.updates), ...trail.keys()])].sort();
   for (const id of ids) {
     const state = host.updates[id];
     const entry = result.catalog.get(id);
     lines.push("");
-    lines.push(`${id}${entry ? ` — ${entry.spec.title}` : ""}: ${state ?? (entry ? entry.decision : "unknown to the policy")}`);
+    lines.push(
+      `${id}${entry ? ` — ${entry.spec.title}` : ""}: ${state ?? (entry ? entry.decision : "unknown to the policy")}`,
+    );
     const steps = trail.get(id) ?? [];
     if (steps.length === 0) {
       if (!entry) lines.push("  no Update file, baseline or rule names this id");
-      else if (entry.decision === "pending") lines.push(`  pending: ${entry.pendingNote ?? "no decision"}; pending updates get no jobs`);
-      else if (entry.decision === "rejected") lines.push(`  rejected at ${entry.decisionAt ?? entry.decisionFile}; not installed, nothing to do`);
+      else if (entry.decision === "pending")
+        lines.push(`  pending: ${entry.pendingNote ?? "no decision"}; pending updates get no jobs`);
+      else if (entry.decision === "rejected")
+        lines.push(`  rejected at ${entry.decisionAt ?? entry.decisionFile}; not installed, nothing to do`);
       else lines.push("  nothing to do for this host");
     }
     for (const s of steps) lines.push(`  - ${s}`);
@@ -33,6 +41,7 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
     }
   }
   const other = result.jobs.filter((j) => j.host === host.host && j.updates.length === 0);
-  for (const job of other) lines.push("", `→ job ${job.id}: ${job.type}, ${job.window.start} – ${job.window.end}: ${job.reason.summary}`);
+  for (const job of other)
+    lines.push("", `→ job ${job.id}: ${job.type}, ${job.window.start} – ${job.window.end}: ${job.reason.summary}`);
   return lines.join("\n") + "\n";
 }

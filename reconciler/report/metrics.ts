@@ -1,5 +1,6 @@
 // The seeds' patch-management metrics, computed from the compliance snapshots of the status branch.
 import type { StatusSnapshot } from "./snapshot.js";
+import { compareText } from "../order.js";
 
 export interface UpdateMetrics {
   id: string;
@@ -29,14 +30,20 @@ export interface Metrics {
 function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
   const st = s.states;
   const done = (st.installed ?? 0) + (st.superseded ?? 0);
-  const open = (st.missing ?? 0) + (st.overdue ?? 0) + (st.blocked ?? 0) + (st["pending-reboot"] ?? 0) + (st.exempt ?? 0) + (st.deferred ?? 0);
+  const open =
+    (st.missing ?? 0) +
+    (st.overdue ?? 0) +
+    (st.blocked ?? 0) +
+    (st["pending-reboot"] ?? 0) +
+    (st.exempt ?? 0) +
+    (st.deferred ?? 0);
   return done + open === 0 ? null : done / (done + open);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
-  const sorted = [...snapshots].sort((a, b) => a.now.localeCompare(b.now));
+  const sorted = [...snapshots].sort((a, b) => compareText(a.now, b.now));
   const latest = sorted[sorted.length - 1];
   const updates: UpdateMetrics[] = [];
   for (const [id, u] of Object.entries(latest?.updates ?? {})) {
@@ -53,19 +60,33 @@ export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
       return hit ? Math.round(((Date.parse(hit.at) - approved) / 3_600_000) * 10) / 10 : null;
     };
     const last = latest!.updates[id] ? saturationOf(latest!.updates[id]!) : null;
-    updates.push({ id, timeline: u.timeline, approvedAt: u.approvedAt, hoursTo60: hoursTo(0.6), hoursTo80: hoursTo(0.8), hoursTo90: hoursTo(0.9), successRatio: last === null ? null : round(last), saturation });
+    updates.push({
+      id,
+      timeline: u.timeline,
+      approvedAt: u.approvedAt,
+      hoursTo60: hoursTo(0.6),
+      hoursTo80: hoursTo(0.8),
+      hoursTo90: hoursTo(0.9),
+      successRatio: last === null ? null : round(last),
+      saturation,
+    });
   }
   const all = Object.values(latest?.updates ?? {});
   const approved = all.filter((u) => u.decision === "approved");
   const decided = all.filter((u) => u.decision === "approved" || u.decision === "rejected");
   const perMonth: Record<string, number> = {};
-  for (const u of approved) if (u.approvedAt) perMonth[u.approvedAt.slice(0, 7)] = (perMonth[u.approvedAt.slice(0, 7)] ?? 0) + 1;
+  for (const u of approved)
+    if (u.approvedAt) perMonth[u.approvedAt.slice(0, 7)] = (perMonth[u.approvedAt.slice(0, 7)] ?? 0) + 1;
   return {
     snapshots: sorted.length,
-    updates: updates.sort((a, b) => a.id.localeCompare(b.id)),
-    emergencyRatio: approved.length ? round(approved.filter((u) => u.timeline === "emergency").length / approved.length) : null,
-    rejectedRatio: decided.length ? round(decided.filter((u) => u.decision === "rejected").length / decided.length) : null,
-    approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => a.localeCompare(b))),
+    updates: updates.sort((a, b) => compareText(a.id, b.id)),
+    emergencyRatio: approved.length
+      ? round(approved.filter((u) => u.timeline === "emergency").length / approved.length)
+      : null,
+    rejectedRatio: decided.length
+      ? round(decided.filter((u) => u.decision === "rejected").length / decided.length)
+      : null,
+    approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => compareText(a, b))),
     trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant, hosts: s.hosts })),
   };
 }

@@ -1,20 +1,39 @@
 // A plan for people: counts by status, the next windows, the most-missing updates (text or markdown).
 import type { HostResult, Job, Plan } from "../model/plan.js";
+import { compareText } from "../order.js";
 
-export function planSummary(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[], format: "text" | "markdown", outDir: string | null): string {
+export function planSummary(
+  plan: Plan,
+  hosts: readonly HostResult[],
+  jobs: readonly Job[],
+  format: "text" | "markdown",
+  outDir: string | null,
+): string {
   const md = format === "markdown";
   const lines: string[] = [];
   const h = (t: string) => lines.push(md ? `### ${t}` : t);
-  lines.push(md ? `## patchops plan at ${plan.now}` : `patchops plan at ${plan.now} (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`);
+  lines.push(
+    md
+      ? `## patchops plan at ${plan.now}`
+      : `patchops plan at ${plan.now} (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
+  );
   if (plan.approvalVerification === "off") {
-    lines.push(md ? "> ⚠️ **CAB approval verification is OFF** (demo mode): approved files are trusted as written." : "!! CAB approval verification is OFF (demo mode): approved files are trusted as written.");
+    lines.push(
+      md
+        ? "> ⚠️ **CAB approval verification is OFF** (demo mode): approved files are trusted as written."
+        : "!! CAB approval verification is OFF (demo mode): approved files are trusted as written.",
+    );
   }
   const s = plan.summary.byStatus;
   lines.push("");
   h("Hosts");
-  lines.push(`${md ? "- " : "  "}${plan.summary.hosts} hosts: ${s.compliant} compliant, ${s.noncompliant} noncompliant, ${s.stale} stale, ${s.unscanned} unscanned, ${s.unmanaged} unmanaged`);
+  lines.push(
+    `${md ? "- " : "  "}${plan.summary.hosts} hosts: ${s.compliant} compliant, ${s.noncompliant} noncompliant, ${s.stale} stale, ${s.unscanned} unscanned, ${s.unmanaged} unmanaged`,
+  );
   const j = plan.summary.jobs;
-  lines.push(`${md ? "- " : "  "}${jobs.length} jobs: ${j.install} install, ${j.synthetic} synthetic, ${j.healthcheck} healthcheck, ${j.isolate} isolate, ${j.notify} notify`);
+  lines.push(
+    `${md ? "- " : "  "}${jobs.length} jobs: ${j.install} install, ${j.synthetic} synthetic, ${j.healthcheck} healthcheck, ${j.isolate} isolate, ${j.notify} notify`,
+  );
   if (plan.pilot.hosts.length) lines.push(`${md ? "- " : "  "}reference collection: ${plan.pilot.hosts.join(", ")}`);
   const windows = new Map<string, { timeline: string; hosts: Set<string>; updates: Set<string> }>();
   for (const job of jobs) {
@@ -28,21 +47,34 @@ export function planSummary(plan: Plan, hosts: readonly HostResult[], jobs: read
   if (windows.size) {
     lines.push("");
     h("Next windows (UTC)");
-    for (const [key, w] of [...windows].slice(0, 8)) lines.push(`${md ? "- " : "  "}${key}  ${w.timeline.padEnd(9)} ${w.hosts.size} host${w.hosts.size === 1 ? "" : "s"}, ${[...w.updates].join(", ")}`);
+    for (const [key, w] of [...windows].slice(0, 8))
+      lines.push(
+        `${md ? "- " : "  "}${key}  ${w.timeline.padEnd(9)} ${w.hosts.size} host${w.hosts.size === 1 ? "" : "s"}, ${[...w.updates].join(", ")}`,
+      );
     if (windows.size > 8) lines.push(`${md ? "- " : "  "}… and ${windows.size - 8} more windows`);
   }
   const missing = Object.entries(plan.summary.updates)
-    .map(([id, u]) => ({ id, n: (u.states.missing ?? 0) + (u.states.overdue ?? 0) + (u.states.exempt ?? 0) + (u.states.blocked ?? 0), u }))
+    .map(([id, u]) => ({
+      id,
+      n: (u.states.missing ?? 0) + (u.states.overdue ?? 0) + (u.states.exempt ?? 0) + (u.states.blocked ?? 0),
+      u,
+    }))
     .filter((x) => x.n > 0)
-    .sort((a, b) => b.n - a.n || a.id.localeCompare(b.id));
+    .sort((a, b) => b.n - a.n || compareText(a.id, b.id));
   if (missing.length) {
     lines.push("");
     h("Most-missing updates");
     for (const m of missing.slice(0, 8)) {
-      const extra = [m.u.timeline === "emergency" ? "EMERGENCY" : "", m.u.states.overdue ? `${m.u.states.overdue} overdue` : "", m.u.held ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})` : ""]
+      const extra = [
+        m.u.timeline === "emergency" ? "EMERGENCY" : "",
+        m.u.states.overdue ? `${m.u.states.overdue} overdue` : "",
+        m.u.held ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})` : "",
+      ]
         .filter(Boolean)
         .join(", ");
-      lines.push(`${md ? "- " : "  "}${m.id.padEnd(12)} ${m.n} host${m.n === 1 ? "" : "s"}${extra ? ` (${extra})` : ""}`);
+      lines.push(
+        `${md ? "- " : "  "}${m.id.padEnd(12)} ${m.n} host${m.n === 1 ? "" : "s"}${extra ? ` (${extra})` : ""}`,
+      );
     }
   }
   const unverified = Object.entries(plan.summary.updates).filter(([, u]) => u.unverified);
@@ -55,7 +87,8 @@ export function planSummary(plan: Plan, hosts: readonly HostResult[], jobs: read
   if (attention.length) {
     lines.push("");
     h("Hosts needing attention");
-    for (const x of attention.slice(0, 10)) lines.push(`${md ? "- " : "  "}${x.host} (${x.status}): ${(x.notes ?? []).join("; ")}`);
+    for (const x of attention.slice(0, 10))
+      lines.push(`${md ? "- " : "  "}${x.host} (${x.status}): ${(x.notes ?? []).join("; ")}`);
     if (attention.length > 10) lines.push(`${md ? "- " : "  "}… and ${attention.length - 10} more`);
   }
   if (plan.findings.length) {

@@ -1,5 +1,6 @@
 // A compliance snapshot: the small, durable record of one reconcile kept on the status branch for metrics.
 import type { HostResult, Plan } from "../model/plan.js";
+import { compareText } from "../order.js";
 
 export interface StatusSnapshot {
   apiVersion: "patchops/v1";
@@ -10,7 +11,10 @@ export interface StatusSnapshot {
   hosts: number;
   byStatus: Plan["summary"]["byStatus"];
   jobs: Plan["summary"]["jobs"];
-  updates: Record<string, { decision: string; timeline: string; approvedAt: string | null; states: Record<string, number> }>;
+  updates: Record<
+    string,
+    { decision: string; timeline: string; approvedAt: string | null; states: Record<string, number> }
+  >;
   byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
 }
 
@@ -21,7 +25,8 @@ export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnap
     o[h.status] = (o[h.status] ?? 0) + 1;
   }
   const updates: StatusSnapshot["updates"] = {};
-  for (const [id, u] of Object.entries(plan.summary.updates)) updates[id] = { decision: u.decision, timeline: u.timeline, approvedAt: u.approvedAt, states: u.states };
+  for (const [id, u] of Object.entries(plan.summary.updates))
+    updates[id] = { decision: u.decision, timeline: u.timeline, approvedAt: u.approvedAt, states: u.states };
   return {
     apiVersion: "patchops/v1",
     kind: "StatusSnapshot",
@@ -32,6 +37,6 @@ export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnap
     byStatus: plan.summary.byStatus,
     jobs: plan.summary.jobs,
     updates,
-    byOwner: Object.fromEntries(Object.entries(byOwner).sort(([a], [b]) => a.localeCompare(b))),
+    byOwner: Object.fromEntries(Object.entries(byOwner).sort(([a], [b]) => compareText(a, b))),
   };
 }

@@ -90,7 +90,10 @@ export function cycleForMonth(zone: string, spec: TimetableSpec, year: number, m
   if (spec.pilot) {
     const pt = parseTime(spec.pilot.startTime);
     const pStart = anchor + spec.pilot.offsetDays * DAY + pt.hour * HOUR + pt.minute * 60_000;
-    pilot = { start: instantOf(zone, fromFloating(pStart)), end: instantOf(zone, fromFloating(pStart + spec.pilot.hours * HOUR)) };
+    pilot = {
+      start: instantOf(zone, fromFloating(pStart)),
+      end: instantOf(zone, fromFloating(pStart + spec.pilot.hours * HOUR)),
+    };
   }
   const a = fromFloating(anchor);
   const result: Cycle = {
@@ -141,7 +144,12 @@ export function currentOrNextCycle(zone: string, spec: TimetableSpec, now: numbe
 }
 
 /** The next occurrence of one period whose window has not ended at `now`. */
-export function nextPeriodWindow(zone: string, spec: TimetableSpec, period: string, now: number): { cycle: Cycle; period: Period } | null {
+export function nextPeriodWindow(
+  zone: string,
+  spec: TimetableSpec,
+  period: string,
+  now: number,
+): { cycle: Cycle; period: Period } | null {
   let ym = shiftMonth(monthOf(zone, now), -1);
   for (let i = 0; i < 4; i++, ym = shiftMonth(ym, 1)) {
     const c = cycleForMonth(zone, spec, ym.year, ym.month);

@@ -37,7 +37,8 @@ export function emergencyTimeline(zone: string, spec: TimetableSpec, approvedAt:
   const start = firstFullHour(zone, approvedAt);
   const len = spec.emergency.periodHours * HOUR;
   const periods: Window[] = [];
-  for (let k = 0; k < emergencyPeriodCount(spec); k++) periods.push({ start: start + k * len, end: start + (k + 1) * len });
+  for (let k = 0; k < emergencyPeriodCount(spec); k++)
+    periods.push({ start: start + k * len, end: start + (k + 1) * len });
   const last = periods[periods.length - 1]!.end;
   const followUp = { start: last, end: last + spec.emergency.followUpHours * HOUR };
   return { start, periods, followUp, end: followUp.end };

@@ -18,9 +18,13 @@ export function recurrenceProblem(w: RecurringWindow): string | null {
   if (!(durationMs(w.duration) > 0)) return `duration ${w.duration} is not a positive ISO-8601 duration`;
   try {
     if (w.rrule) {
-      if (/DTSTART|TZID/i.test(w.rrule)) return "leave DTSTART and TZID out of the rrule; the timetable's timeZone applies";
+      if (/DTSTART|TZID/i.test(w.rrule))
+        return "leave DTSTART and TZID out of the rrule; the timetable's timeZone applies";
       RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
-      const r = new RRule({ ...RRule.parseString(w.rrule.replace(/^RRULE:/i, "")), dtstart: new Date(Date.UTC(2000, 0, 1)) });
+      const r = new RRule({
+        ...RRule.parseString(w.rrule.replace(/^RRULE:/i, "")),
+        dtstart: new Date(Date.UTC(2000, 0, 1)),
+      });
       if (!r.after(new Date(Date.UTC(2000, 0, 1)), true)) return "the rrule never occurs";
     } else if (w.cron) {
       CronExpressionParser.parse(w.cron, { tz: "UTC" });

@@ -4,6 +4,7 @@ import { currentOrNextCycle, nextPeriodWindow, type Window } from "./cycle.js";
 import { emergencyTimeline } from "./emergency.js";
 import { emergencyPeriodOf } from "./periods.js";
 import { nextOccurrences } from "./recurring.js";
+import { compareText } from "../order.js";
 
 export interface NamedWindow {
   name: string;
@@ -22,14 +23,17 @@ export interface TimetableWindows {
 export function upcomingWindows(name: string, spec: TimetableSpec, now: number, count = 3): TimetableWindows {
   const cycle = spec.cycle ? currentOrNextCycle(spec.timeZone, spec, now) : null;
   const recurring: NamedWindow[] = [];
-  for (const w of spec.windows) for (const win of nextOccurrences(spec.timeZone, w, now, count)) recurring.push({ name: w.name, window: win });
-  recurring.sort((a, b) => a.window.start - b.window.start || a.name.localeCompare(b.name));
+  for (const w of spec.windows)
+    for (const win of nextOccurrences(spec.timeZone, w, now, count)) recurring.push({ name: w.name, window: win });
+  recurring.sort((a, b) => a.window.start - b.window.start || compareText(a.name, b.name));
   return {
     timetable: name,
     timeZone: spec.timeZone,
     cycle: cycle && { id: cycle.id, anchorDate: cycle.anchorDate, start: cycle.start, end: cycle.end },
     pilot: cycle?.pilot ?? null,
-    periods: cycle ? cycle.periods.filter((p) => p.window.end > now).map((p) => ({ name: p.name, window: p.window })) : [],
+    periods: cycle
+      ? cycle.periods.filter((p) => p.window.end > now).map((p) => ({ name: p.name, window: p.window }))
+      : [],
     recurring,
   };
 }
@@ -55,5 +59,10 @@ export function hostSlots(spec: TimetableSpec, period: string, now: number): Hos
   }
   const em = emergencyTimeline(spec.timeZone, spec, now);
   const k = emergencyPeriodOf(spec, period);
-  return { period, standard, emergency: { period: k, window: em.periods[k - 1] ?? em.periods[0]!, followUp: em.followUp }, pilot };
+  return {
+    period,
+    standard,
+    emergency: { period: k, window: em.periods[k - 1] ?? em.periods[0]!, followUp: em.followUp },
+    pilot,
+  };
 }

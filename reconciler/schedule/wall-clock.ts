@@ -29,7 +29,13 @@ export function floating(w: WallTime): number {
 
 export function fromFloating(ms: number): WallTime {
   const d = new Date(ms);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+  };
 }
 
 /**
@@ -63,7 +69,15 @@ export function instantOf(zoneName: string, w: WallTime): number {
 /** The wall-clock reading of an instant in a zone. */
 export function wallTimeOf(zoneName: string, instant: number): WallTime & { second: number; millisecond: number } {
   const d = DateTime.fromMillis(instant, { zone: zoneName });
-  return { year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second, millisecond: d.millisecond };
+  return {
+    year: d.year,
+    month: d.month,
+    day: d.day,
+    hour: d.hour,
+    minute: d.minute,
+    second: d.second,
+    millisecond: d.millisecond,
+  };
 }
 
 /** ISO-8601 of an instant in UTC, without milliseconds (e.g. 2026-12-12T12:00:00Z). */

@@ -10,6 +10,7 @@ export interface RuleContext {
 
 export function ruleContext(set: PolicySet, now: number): RuleContext {
   const updatesById = new Map<string, LoadedDoc<UpdateSpec>>();
-  for (const u of set.updates) if (!updatesById.has(u.spec.id.toUpperCase())) updatesById.set(u.spec.id.toUpperCase(), u);
+  for (const u of set.updates)
+    if (!updatesById.has(u.spec.id.toUpperCase())) updatesById.set(u.spec.id.toUpperCase(), u);
   return { set, now, updatesById };
 }

@@ -31,13 +31,23 @@ export function crossFileDiagnostics(set: PolicySet, now: number): Diagnostic[] 
 }
 
 /** Loads a source and checks everything: syntax, schema and cross-file rules. */
-export async function validateSource(source: PolicySource, now: number): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
+export async function validateSource(
+  source: PolicySource,
+  now: number,
+): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
   const loaded = await loadPolicySet(source);
   const diagnostics = [...loaded.diagnostics, ...crossFileDiagnostics(loaded.set, now)];
   if (loaded.set.cab) {
     const current = await source.readExtra(CODEOWNERS_PATH);
     if (current !== null && current !== codeowners(loaded.set)) {
-      diagnostics.push(diagnostic("codeowners-stale", "error", `${CODEOWNERS_PATH} does not match cab.yaml and the assignments; run patchops codeowners --write`, { file: CODEOWNERS_PATH, line: 1, column: 1 }));
+      diagnostics.push(
+        diagnostic(
+          "codeowners-stale",
+          "error",
+          `${CODEOWNERS_PATH} does not match cab.yaml and the assignments; run patchops codeowners --write`,
+          { file: CODEOWNERS_PATH, line: 1, column: 1 },
+        ),
+      );
     }
   }
   return { set: loaded.set, diagnostics: sortDiagnostics(diagnostics) };

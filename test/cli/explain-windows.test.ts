@@ -7,7 +7,20 @@ import { cli, tempRepo } from "../helpers/repo.js";
 describe("explain", () => {
   it("gives the decision trail with the files and lines that decided each step", async () => {
     const repo = await tempRepo("plan-basic");
-    const r = await cli("explain", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals", "--host", "host-e", "--update", "KB100");
+    const r = await cli(
+      "explain",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+      "--host",
+      "host-e",
+      "--update",
+      "KB100",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
@@ -28,9 +41,27 @@ describe("explain", () => {
 
   it("explains pending, blocked and unknown updates, and refuses an unknown host", async () => {
     const repo = await tempRepo("plan-basic");
-    const run = (host: string, update: string) => cli("explain", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals", "--host", host, "--update", update);
-    expect((await run("host-a", "KB303")).stdout).toContain("pending: no decision in the file and no approval rule matches; pending updates get no jobs");
-    expect((await run("host-h", "KB302")).stdout).toContain("blocked: prerequisite KB303 is neither installed nor approved here");
+    const run = (host: string, update: string) =>
+      cli(
+        "explain",
+        "--repo",
+        repo,
+        "--inventory",
+        join(repo, "inventory.jsonl"),
+        "--now",
+        "2026-12-10T09:00:00Z",
+        "--no-verify-approvals",
+        "--host",
+        host,
+        "--update",
+        update,
+      );
+    expect((await run("host-a", "KB303")).stdout).toContain(
+      "pending: no decision in the file and no approval rule matches; pending updates get no jobs",
+    );
+    expect((await run("host-h", "KB302")).stdout).toContain(
+      "blocked: prerequisite KB303 is neither installed nor approved here",
+    );
     expect((await run("host-a", "KB7")).stdout).toContain("no Update file, baseline or rule names this id");
     const none = await run("nobody", "KB100");
     expect(none.code).toBe(2);
@@ -40,7 +71,17 @@ describe("explain", () => {
 
 describe("windows", () => {
   it("lists a host's standard, emergency and pilot slots in local time and UTC", async () => {
-    const r = await cli("windows", "--repo", await tempRepo("example"), "--host", "pay-sql-03", "--now", "2026-12-01T00:00:00Z", "--format", "json");
+    const r = await cli(
+      "windows",
+      "--repo",
+      await tempRepo("example"),
+      "--host",
+      "pay-sql-03",
+      "--now",
+      "2026-12-01T00:00:00Z",
+      "--format",
+      "json",
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       host: "pay-sql-03",
@@ -53,7 +94,15 @@ describe("windows", () => {
   });
 
   it("lists a timetable's recurring windows", async () => {
-    const r = await cli("windows", "--repo", await tempRepo("example"), "--timetable", "dublin-weekly", "--now", "2026-12-01T00:00:00Z");
+    const r = await cli(
+      "windows",
+      "--repo",
+      await tempRepo("example"),
+      "--timetable",
+      "dublin-weekly",
+      "--now",
+      "2026-12-01T00:00:00Z",
+    );
     expect(r.stdout.split("\n").slice(0, 3)).toEqual([
       "timetable dublin-weekly (Europe/Dublin)",
       "  wednesday-2200 2026-12-02T22:00:00+00:00 → 2026-12-03T01:00:00+00:00   (UTC 2026-12-02T22:00:00Z → 2026-12-03T01:00:00Z)",
@@ -64,7 +113,12 @@ describe("windows", () => {
 
 describe("inventory from standard input", () => {
   it("reads JSON Lines from stdin", async () => {
-    const line = JSON.stringify({ host: "a", scannedAt: "2026-12-10T04:00:00Z", os: { family: "windows", version: "10.0.1" }, installed: ["KB1"] });
+    const line = JSON.stringify({
+      host: "a",
+      scannedAt: "2026-12-10T04:00:00Z",
+      os: { family: "windows", version: "10.0.1" },
+      installed: ["KB1"],
+    });
     const r = await readInventory(["-"], { stdin: Readable.from([line + "\n"]) });
     expect([...r.inventory.records.keys()]).toEqual(["a"]);
   });

@@ -9,13 +9,40 @@ describe("export ansible", () => {
   it("writes an inventory the real ansible-inventory reads: a group per window, win_updates variables per job", async () => {
     const repo = await tempRepo("plan-basic");
     const out = join(repo, "plan");
-    expect((await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", out, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals")).code).toBe(0);
+    expect(
+      (
+        await cli(
+          "plan",
+          "--repo",
+          repo,
+          "--inventory",
+          join(repo, "inventory.jsonl"),
+          "--out",
+          out,
+          "--now",
+          "2026-12-10T09:00:00Z",
+          "--no-verify-approvals",
+        )
+      ).code,
+    ).toBe(0);
     const file = join(repo, "inventory.yml");
     const r = await cli("export", "ansible", "--plan", out, "--out", file);
     expect(r.code).toBe(0);
-    const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Job);
-    const listed = JSON.parse(execFileSync("ansible-inventory", ["-i", file, "--list"], { encoding: "utf8", env: { ...process.env, ANSIBLE_HOME: join(repo, ".ansible"), ANSIBLE_LOCAL_TEMP: join(repo, ".ansible-tmp") } }));
-    expect(Object.keys(listed).filter((k) => k !== "_meta").sort()).toEqual([
+    const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Job);
+    const listed = JSON.parse(
+      execFileSync("ansible-inventory", ["-i", file, "--list"], {
+        encoding: "utf8",
+        env: { ...process.env, ANSIBLE_HOME: join(repo, ".ansible"), ANSIBLE_LOCAL_TEMP: join(repo, ".ansible-tmp") },
+      }),
+    );
+    expect(
+      Object.keys(listed)
+        .filter((k) => k !== "_meta")
+        .sort(),
+    ).toEqual([
       "all",
       "patchops_20261210t120000z_emergency",
       "patchops_20261210t200000z_standard",
@@ -42,7 +69,10 @@ describe("export ansible", () => {
       pre: [],
       post: [],
     });
-    expect(listed._meta.hostvars["host-e"].patchops_jobs["patchops_20261212t120000z_standard"]).toMatchObject({ reboot: false, force_install: false });
+    expect(listed._meta.hostvars["host-e"].patchops_jobs["patchops_20261212t120000z_standard"]).toMatchObject({
+      reboot: false,
+      force_install: false,
+    });
     expect(listed.patchops_healthcheck.hosts).toEqual(["silent"]);
     expect(listed.patchops_emergency.hosts).toEqual(["host-g"]);
   });

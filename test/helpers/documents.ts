@@ -1,6 +1,9 @@
 // Small policy documents for tests: a security Update for every Windows host, decided or not.
 
-export function updateDoc(id: string, opts: { released?: string; decision?: "approved" | "rejected" | null; extra?: string } = {}): string {
+export function updateDoc(
+  id: string,
+  opts: { released?: string; decision?: "approved" | "rejected" | null; extra?: string } = {},
+): string {
   const decision = opts.decision === undefined ? "approved" : opts.decision;
   return `apiVersion: patchops/v1
 kind: Update

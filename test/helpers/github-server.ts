@@ -119,13 +119,21 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     req.on("end", () => {
       const path = new URL(req.url!, "http://x").pathname;
       state.requests.push({ method: req.method!, path, auth: req.headers.authorization });
-      if (state.failWith) return json(res, state.failWith, { message: state.failWith === 401 ? "Bad credentials" : "Forbidden", documentation_url: "https://docs.github.com/rest", status: String(state.failWith) });
+      if (state.failWith)
+        return json(res, state.failWith, {
+          message: state.failWith === 401 ? "Bad credentials" : "Forbidden",
+          documentation_url: "https://docs.github.com/rest",
+          status: String(state.failWith),
+        });
       if (state.rateLimitNext > 0) {
         state.rateLimitNext--;
         return json(
           res,
           403,
-          { message: "API rate limit exceeded for user ID 1.", documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting" },
+          {
+            message: "API rate limit exceeded for user ID 1.",
+            documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+          },
           { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
         );
       }
@@ -136,20 +144,38 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       const rest = decodeURIComponent(path.slice(m[0].length));
       let r: RegExpExecArray | null;
       if (req.method === "GET" && (r = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(rest))) {
-        return paged(req, res, state.pulls.filter((p) => p.commits.includes(r![1]!)).map((p) => pullShape(p, owner, repo)));
+        return paged(
+          req,
+          res,
+          state.pulls.filter((p) => p.commits.includes(r![1]!)).map((p) => pullShape(p, owner, repo)),
+        );
       }
       const body = () => JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
       if (req.method === "GET" && (r = /^\/git\/ref\/heads\/(.+)$/.exec(rest))) {
         const sha = state.branches.get(decodeURIComponent(r[1]!));
-        if (!sha) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/git/refs#get-a-reference" });
-        return json(res, 200, { ref: `refs/heads/${r[1]}`, node_id: "REF_1", url: "", object: { sha, type: "commit", url: "" } });
+        if (!sha)
+          return json(res, 404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/git/refs#get-a-reference",
+          });
+        return json(res, 200, {
+          ref: `refs/heads/${r[1]}`,
+          node_id: "REF_1",
+          url: "",
+          object: { sha, type: "commit", url: "" },
+        });
       }
       if (req.method === "POST" && rest === "/git/refs") {
         const b = body();
         const name = String(b.ref).replace(/^refs\/heads\//, "");
         if (state.branches.has(name)) return json(res, 422, { message: "Reference already exists" });
         state.branches.set(name, String(b.sha));
-        return json(res, 201, { ref: b.ref, node_id: "REF_2", url: "", object: { sha: b.sha, type: "commit", url: "" } });
+        return json(res, 201, {
+          ref: b.ref,
+          node_id: "REF_2",
+          url: "",
+          object: { sha: b.sha, type: "commit", url: "" },
+        });
       }
       if ((r = /^\/contents\/(.+)$/.exec(rest))) {
         const path = decodeURIComponent(r[1]!);
@@ -157,7 +183,15 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         if (req.method === "GET") {
           const text = state.files.get(u.searchParams.get("ref") ?? "main")?.get(path);
           if (text === undefined) return json(res, 404, { message: "Not Found" });
-          return json(res, 200, { type: "file", encoding: "base64", size: text.length, name: path.split("/").pop(), path, content: Buffer.from(text).toString("base64"), sha: `sha-${text.length}` });
+          return json(res, 200, {
+            type: "file",
+            encoding: "base64",
+            size: text.length,
+            name: path.split("/").pop(),
+            path,
+            content: Buffer.from(text).toString("base64"),
+            sha: `sha-${text.length}`,
+          });
         }
         if (req.method === "PUT") {
           const b = body();
@@ -171,13 +205,35 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       if (req.method === "GET" && rest === "/pulls") {
         const u = new URL(req.url!, "http://x");
         const head = (u.searchParams.get("head") ?? "").split(":").pop();
-        return json(res, 200, state.openPulls.filter((p) => p.head === head).map((p) => ({ number: p.number, html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`, title: p.title, head: { ref: p.head }, base: { ref: p.base } })));
+        return json(
+          res,
+          200,
+          state.openPulls
+            .filter((p) => p.head === head)
+            .map((p) => ({
+              number: p.number,
+              html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+              title: p.title,
+              head: { ref: p.head },
+              base: { ref: p.base },
+            })),
+        );
       }
       if (req.method === "POST" && rest === "/pulls") {
         const b = body();
         const number = 100 + state.openPulls.length;
-        state.openPulls.push({ number, head: String(b.head), base: String(b.base), title: String(b.title), body: String(b.body) });
-        return json(res, 201, { number, html_url: `https://github.com/${owner}/${repo}/pull/${number}`, title: b.title });
+        state.openPulls.push({
+          number,
+          head: String(b.head),
+          base: String(b.base),
+          title: String(b.title),
+          body: String(b.body),
+        });
+        return json(res, 201, {
+          number,
+          html_url: `https://github.com/${owner}/${repo}/pull/${number}`,
+          title: b.title,
+        });
       }
       if (req.method === "PATCH" && (r = /^\/pulls\/(\d+)$/.exec(rest))) {
         const p = state.openPulls.find((x) => x.number === Number(r![1]));
@@ -191,13 +247,25 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         const n = Number(r[1]);
         const labels = [...new Set([...(state.labels.get(n) ?? []), ...((body().labels as string[]) ?? [])])];
         state.labels.set(n, labels);
-        return json(res, 200, labels.map((name, i) => ({ id: i, name, color: "ededed" })));
+        return json(
+          res,
+          200,
+          labels.map((name, i) => ({ id: i, name, color: "ededed" })),
+        );
       }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));
-        if (!p) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request" });
+        if (!p)
+          return json(res, 404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request",
+          });
         const shape = pullShape(p, owner, repo);
-        return json(res, 200, { ...shape, base: { ...shape.base, sha: p.baseSha ?? shape.base.sha }, head: { ...shape.head, sha: p.commits[p.commits.length - 1] ?? "" } });
+        return json(res, 200, {
+          ...shape,
+          base: { ...shape.base, sha: p.baseSha ?? shape.base.sha },
+          head: { ...shape.head, sha: p.commits[p.commits.length - 1] ?? "" },
+        });
       }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));
@@ -223,7 +291,12 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
         const n = Number(r[1]);
         const list = state.comments.get(n) ?? [];
-        if (req.method === "GET") return paged(req, res, list.map((c) => commentShape(c, owner, repo, n)));
+        if (req.method === "GET")
+          return paged(
+            req,
+            res,
+            list.map((c) => commentShape(c, owner, repo, n)),
+          );
         if (req.method === "POST") {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { body: string };
           const c = { id: nextComment++, body: body.body, user: "patchops[bot]" };

@@ -19,7 +19,8 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
   const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
   made.push(dir);
   if (from === "example") {
-    for (const sub of ["policies", "baselines", "windows", "examples", ".github"]) await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
+    for (const sub of ["policies", "baselines", "windows", "examples", ".github"])
+      await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
   } else {
     await cp(join(FIXTURES, from), dir, { recursive: true });
   }
@@ -31,9 +32,23 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
 }
 
 /** Makes a directory a git repository with everything committed at a fixed instant; returns the commit. */
-export function commitAll(dir: string, message: string, at = "2026-11-22T12:00:00Z", author = "Admin <admin@example.com>"): string {
-  const env = { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at, GIT_AUTHOR_NAME: author.split(" <")[0], GIT_AUTHOR_EMAIL: author.split("<")[1]!.slice(0, -1), GIT_COMMITTER_NAME: "patchops-test", GIT_COMMITTER_EMAIL: "test@example.com" };
-  const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+export function commitAll(
+  dir: string,
+  message: string,
+  at = "2026-11-22T12:00:00Z",
+  author = "Admin <admin@example.com>",
+): string {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_DATE: at,
+    GIT_COMMITTER_DATE: at,
+    GIT_AUTHOR_NAME: author.split(" <")[0],
+    GIT_AUTHOR_EMAIL: author.split("<")[1]!.slice(0, -1),
+    GIT_COMMITTER_NAME: "patchops-test",
+    GIT_COMMITTER_EMAIL: "test@example.com",
+  };
+  const run = (...args: string[]) =>
+    execFileSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
     run("rev-parse", "--git-dir");
   } catch {

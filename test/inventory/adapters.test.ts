@@ -6,7 +6,13 @@ import { FIXTURES } from "../helpers/repo.js";
 
 const dir = join(FIXTURES, "inventory");
 const summary = (r: Awaited<ReturnType<typeof readInventory>>) =>
-  [...r.inventory.records.values()].map((h) => ({ host: h.host, os: h.os, installed: [...h.installed], products: h.products, scannedAt: h.scannedAtText }));
+  [...r.inventory.records.values()].map((h) => ({
+    host: h.host,
+    os: h.os,
+    installed: [...h.installed],
+    products: h.products,
+    scannedAt: h.scannedAtText,
+  }));
 
 describe("inventory adapters", () => {
   it("osquery scheduled-query result logs (snapshot and differential lines)", async () => {
@@ -26,7 +32,13 @@ describe("inventory adapters", () => {
   it("Get-HotFix | ConvertTo-Json, with a host lacking the OS columns reported as stale, not dropped", async () => {
     const r = await readInventory([join(dir, "hotfix.json")]);
     expect(summary(r)).toEqual([
-      { host: "pay-app-01", os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" }, installed: ["KB5035857", "KB890830"], products: [], scannedAt: "2026-12-10T04:00:00Z" },
+      {
+        host: "pay-app-01",
+        os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" },
+        installed: ["KB5035857", "KB890830"],
+        products: [],
+        scannedAt: "2026-12-10T04:00:00Z",
+      },
     ]);
     expect(r.inventory.malformed.get("pay-app-02")?.reason).toMatch(/no OSVersion column/);
   });
@@ -34,7 +46,13 @@ describe("inventory adapters", () => {
   it("Get-HotFix | Export-Csv", async () => {
     const r = await readInventory([join(dir, "hotfix.csv")]);
     expect(summary(r)).toEqual([
-      { host: "DC-01", os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" }, installed: ["KB5035857", "KB890830"], products: [], scannedAt: "2026-12-10T04:00:00Z" },
+      {
+        host: "DC-01",
+        os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" },
+        installed: ["KB5035857", "KB890830"],
+        products: [],
+        scannedAt: "2026-12-10T04:00:00Z",
+      },
     ]);
   });
 
@@ -51,7 +69,10 @@ describe("inventory adapters", () => {
 
 describe("osqueryi --json output", () => {
   it("reads the os_version, patches and programs arrays concatenated in one file, with --scanned-at", async () => {
-    const r = await readInventory([join(dir, "osqueryi.json")], { format: "osquery", scannedAt: "2026-12-10T04:00:00Z" });
+    const r = await readInventory([join(dir, "osqueryi.json")], {
+      format: "osquery",
+      scannedAt: "2026-12-10T04:00:00Z",
+    });
     expect(r.diagnostics).toEqual([]);
     expect(summary(r)).toEqual([
       {

@@ -30,7 +30,35 @@ spec:
 
 /** Mutates a valid document: deletes, duplicates, or inserts YAML-significant characters. */
 const mutated = fc
-  .array(fc.tuple(fc.nat(), fc.constantFrom("delete", "insert", "duplicate"), fc.constantFrom(":", "-", " ", "\n", "&a", "*a", "[", "]", "{", "}", "'", '"', "#", "!!binary", "<<: *a", "__proto__: 1\n", "\t", "?", "|", ">")), { maxLength: 8 })
+  .array(
+    fc.tuple(
+      fc.nat(),
+      fc.constantFrom("delete", "insert", "duplicate"),
+      fc.constantFrom(
+        ":",
+        "-",
+        " ",
+        "\n",
+        "&a",
+        "*a",
+        "[",
+        "]",
+        "{",
+        "}",
+        "'",
+        '"',
+        "#",
+        "!!binary",
+        "<<: *a",
+        "__proto__: 1\n",
+        "\t",
+        "?",
+        "|",
+        ">",
+      ),
+    ),
+    { maxLength: 8 },
+  )
   .map((edits) => {
     let s = VALID;
     for (const [pos, op, text] of edits) {
@@ -62,10 +90,16 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
 
   it("YAML policy documents: arbitrary bytes and strings", async () => {
     await fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString("latin1"))), (text) => {
-        const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(text, "utf8"));
-        expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString("latin1")),
+        ),
+        (text) => {
+          const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(text, "utf8"));
+          expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
+        },
+      ),
       PARAMS,
     );
     await fc.assert(
@@ -79,27 +113,45 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
 
   it("inventory lines: arbitrary text and arbitrary JSON", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.json().map((j) => `{"host":"h1","scannedAt":"2026-12-10T00:00:00Z","os":${j},"installed":[]}`)), (line) => {
-        const r = parseLine(line);
-        expect(r.record !== undefined || typeof r.error === "string").toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.json({ maxDepth: 4 }),
+          fc.json().map((j) => `{"host":"h1","scannedAt":"2026-12-10T00:00:00Z","os":${j},"installed":[]}`),
+        ),
+        (line) => {
+          const r = parseLine(line);
+          expect(r.record !== undefined || typeof r.error === "string").toBe(true);
+        },
+      ),
       PARAMS,
     );
   });
 
   it("advisory feeds: arbitrary JSON and XML never crash the parsers", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json({ maxDepth: 5 }), fc.string({ maxLength: 300 }).map((t) => `<cvrf:cvrfdoc xmlns:cvrf="x"><cvrf:DocumentTitle>${t}</cvrf:DocumentTitle><vuln:Vulnerability>${t}</vuln:Vulnerability></cvrf:cvrfdoc>`)), (text) => {
-        let doc: unknown;
-        try {
-          doc = text.startsWith("<") ? cvrfXmlToJson(text) : JSON.parse(text);
-        } catch (err) {
-          expect(err).toBeInstanceOf(Error);
-          return;
-        }
-        expect(Array.isArray(parseMsrcCvrf(doc, "f"))).toBe(true);
-        expect(Array.isArray(parseCsaf(doc, "f"))).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json({ maxDepth: 5 }),
+          fc
+            .string({ maxLength: 300 })
+            .map(
+              (t) =>
+                `<cvrf:cvrfdoc xmlns:cvrf="x"><cvrf:DocumentTitle>${t}</cvrf:DocumentTitle><vuln:Vulnerability>${t}</vuln:Vulnerability></cvrf:cvrfdoc>`,
+            ),
+        ),
+        (text) => {
+          let doc: unknown;
+          try {
+            doc = text.startsWith("<") ? cvrfXmlToJson(text) : JSON.parse(text);
+          } catch (err) {
+            expect(err).toBeInstanceOf(Error);
+            return;
+          }
+          expect(Array.isArray(parseMsrcCvrf(doc, "f"))).toBe(true);
+          expect(Array.isArray(parseCsaf(doc, "f"))).toBe(true);
+        },
+      ),
       PARAMS,
     );
   });

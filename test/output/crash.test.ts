@@ -10,12 +10,35 @@ const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-function runPlan(repo: string, out: string, now: string, killWhen?: (out: string) => Promise<boolean>): Promise<{ code: number | null; signal: string | null }> {
+function runPlan(
+  repo: string,
+  out: string,
+  now: string,
+  killWhen?: (out: string) => Promise<boolean>,
+): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, "plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", out, "--now", now, "--no-verify-approvals"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CHILD,
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        join(repo, "inventory.jsonl"),
+        "--out",
+        out,
+        "--now",
+        now,
+        "--no-verify-approvals",
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     let timer: NodeJS.Timeout | undefined;
@@ -35,7 +58,12 @@ function runPlan(repo: string, out: string, now: string, killWhen?: (out: string
   });
 }
 
-const snapshot = async (out: string) => Object.fromEntries(await Promise.all(["plan.json", "hosts.ndjson", "jobs.ndjson"].map(async (f) => [f, await readFile(join(out, f), "utf8")] as const)));
+const snapshot = async (out: string) =>
+  Object.fromEntries(
+    await Promise.all(
+      ["plan.json", "hosts.ndjson", "jobs.ndjson"].map(async (f) => [f, await readFile(join(out, f), "utf8")] as const),
+    ),
+  );
 
 describe("crash safety", () => {
   it("a plan killed while writing leaves the previous output intact, and the next run cleans up", async () => {

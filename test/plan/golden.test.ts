@@ -10,7 +10,18 @@ describe("golden plan of test/fixtures/plan-basic", () => {
   it("matches expected/ byte for byte", async () => {
     const repo = await tempRepo("plan-basic");
     const out = join(repo, "out");
-    await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", out, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals");
+    await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--out",
+      out,
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    );
     const expected = join(FIXTURES, "plan-basic", "expected");
     for (const f of ["plan.json", "hosts.ndjson", "jobs.ndjson"]) {
       // The inventory's origin is a temp path; the golden file names it relative to the fixture.

@@ -29,10 +29,31 @@ async function run(files: Record<string, string>, now: string, inventoryEdit?: (
     await writeFile(inventory, inventoryEdit(lines).join("\n") + "\n");
   }
   const out = join(repo, "out");
-  const r = await cli("plan", "--repo", repo, "--inventory", inventory, "--out", out, "--now", now, "--no-verify-approvals");
+  const r = await cli(
+    "plan",
+    "--repo",
+    repo,
+    "--inventory",
+    inventory,
+    "--out",
+    out,
+    "--now",
+    now,
+    "--no-verify-approvals",
+  );
   const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8")) as Plan;
-  const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8")).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Job);
-  const hosts = new Map((await readFile(join(out, "hosts.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as HostResult).map((h) => [h.host, h]));
+  const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8"))
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Job);
+  const hosts = new Map(
+    (await readFile(join(out, "hosts.ndjson"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as HostResult)
+      .map((h) => [h.host, h]),
+  );
   return { r, plan, jobs, hosts };
 }
 
@@ -61,25 +82,43 @@ describe("reference collection and pilot holds", () => {
   });
 
   it("releases broad jobs once the pilot hosts report the update installed at the required ratio", async () => {
-    const p = await run({ "policies/updates/kb500.yaml": KB500 }, "2026-12-10T09:00:00Z", (l) => addInstalled("sql-1", "KB500")(addInstalled("host-a", "KB500")(l)));
+    const p = await run({ "policies/updates/kb500.yaml": KB500 }, "2026-12-10T09:00:00Z", (l) =>
+      addInstalled("sql-1", "KB500")(addInstalled("host-a", "KB500")(l)),
+    );
     expect(p.plan.summary.updates.KB500!.held).toBeNull();
     expect(p.hosts.get("host-c")!.held).toBeUndefined();
-    expect(p.jobs.find((j) => j.host === "host-c" && j.updates.includes("KB500"))).toMatchObject({ timeline: "standard", window: { start: "2026-12-11T12:00:00Z" } });
+    expect(p.jobs.find((j) => j.host === "host-c" && j.updates.includes("KB500"))).toMatchObject({
+      timeline: "standard",
+      window: { start: "2026-12-11T12:00:00Z" },
+    });
   });
 
   it("one pilot host out of two is not enough at 0.95", async () => {
-    const p = await run({ "policies/updates/kb500.yaml": KB500 }, "2026-12-10T09:00:00Z", addInstalled("host-a", "KB500"));
+    const p = await run(
+      { "policies/updates/kb500.yaml": KB500 },
+      "2026-12-10T09:00:00Z",
+      addInstalled("host-a", "KB500"),
+    );
     expect(p.plan.summary.updates.KB500!.held).toEqual({ pilotHosts: 2, installed: 1, ratio: 0.5, required: 0.95 });
   });
 });
 
 describe("cluster safety", () => {
   it("a plan that would patch two nodes of one cluster in one window is an error naming both (exit 1)", async () => {
-    const policy = "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata:\n  name: minimal\nspec:\n  pilot: { minSuccessRatio: 0.95, hosts: { role: sql } }\n";
-    const p = await run({ "policies/updates/kb500.yaml": KB500, "policies/policy.yaml": policy }, "2026-12-09T10:00:00Z", scannedEarlier);
+    const policy =
+      "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata:\n  name: minimal\nspec:\n  pilot: { minSuccessRatio: 0.95, hosts: { role: sql } }\n";
+    const p = await run(
+      { "policies/updates/kb500.yaml": KB500, "policies/policy.yaml": policy },
+      "2026-12-09T10:00:00Z",
+      scannedEarlier,
+    );
     expect(p.r.code).toBe(1);
     expect(p.plan.findings).toContainEqual(
-      expect.objectContaining({ code: "cluster-window", severity: "error", message: "cluster 'sqlc': sql-1 and sql-2 would both be patched in 2026-12-09T02:00:00Z – 2026-12-10T02:00:00Z" }),
+      expect.objectContaining({
+        code: "cluster-window",
+        severity: "error",
+        message: "cluster 'sqlc': sql-1 and sql-2 would both be patched in 2026-12-09T02:00:00Z – 2026-12-10T02:00:00Z",
+      }),
     );
   });
 });

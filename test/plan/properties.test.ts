@@ -13,29 +13,52 @@ const NOW = Date.parse("2026-12-10T09:00:00Z");
 const PERIODS = [1, 2, 3, 4].flatMap((d) => ["00", "04", "08", "12", "16", "20"].map((h) => `D${d}-${h}`));
 
 interface Fleet {
-  updates: { id: string; supersedes: number | null; requires: number | null; decision: "approved" | "rejected" | null; severity: "critical" | "important"; releasedDay: number; pilot: boolean }[];
+  updates: {
+    id: string;
+    supersedes: number | null;
+    requires: number | null;
+    decision: "approved" | "rejected" | null;
+    severity: "critical" | "important";
+    releasedDay: number;
+    pilot: boolean;
+  }[];
   hosts: { period: number; cluster: number | null; scanned: "fresh" | "stale" | "absent"; installed: boolean[] }[];
   rogue: boolean;
 }
 
 const fleetArb: fc.Arbitrary<Fleet> = fc.integer({ min: 1, max: 8 }).chain((nu) =>
   fc.record({
-    updates: fc.array(
-      fc.record({
-        supersedes: fc.option(fc.nat(), { nil: null }),
-        requires: fc.option(fc.nat(), { nil: null }),
-        decision: fc.constantFrom("approved" as const, "approved" as const, "rejected" as const, null),
-        severity: fc.constantFrom("critical" as const, "important" as const),
-        releasedDay: fc.integer({ min: 0, max: 60 }),
-        pilot: fc.boolean(),
-      }),
-      { minLength: nu, maxLength: nu },
-    ).map((us) => us.map((u, i) => ({ ...u, id: `KB${100 + i}`, supersedes: u.supersedes !== null && i > 0 ? u.supersedes % i : null, requires: u.requires !== null && i > 0 ? u.requires % i : null }))),
+    updates: fc
+      .array(
+        fc.record({
+          supersedes: fc.option(fc.nat(), { nil: null }),
+          requires: fc.option(fc.nat(), { nil: null }),
+          decision: fc.constantFrom("approved" as const, "approved" as const, "rejected" as const, null),
+          severity: fc.constantFrom("critical" as const, "important" as const),
+          releasedDay: fc.integer({ min: 0, max: 60 }),
+          pilot: fc.boolean(),
+        }),
+        { minLength: nu, maxLength: nu },
+      )
+      .map((us) =>
+        us.map((u, i) => ({
+          ...u,
+          id: `KB${100 + i}`,
+          supersedes: u.supersedes !== null && i > 0 ? u.supersedes % i : null,
+          requires: u.requires !== null && i > 0 ? u.requires % i : null,
+        })),
+      ),
     hosts: fc.array(
       fc.record({
         period: fc.integer({ min: 0, max: 23 }),
         cluster: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null, freq: 3 }),
-        scanned: fc.constantFrom("fresh" as const, "fresh" as const, "fresh" as const, "stale" as const, "absent" as const),
+        scanned: fc.constantFrom(
+          "fresh" as const,
+          "fresh" as const,
+          "fresh" as const,
+          "stale" as const,
+          "absent" as const,
+        ),
         installed: fc.array(fc.boolean(), { minLength: nu, maxLength: nu }),
       }),
       { minLength: 1, maxLength: 12 },
@@ -46,14 +69,17 @@ const fleetArb: fc.Arbitrary<Fleet> = fc.integer({ min: 1, max: 8 }).chain((nu) 
 
 function policyFiles(f: Fleet, extra: Record<string, string> = {}): Record<string, string> {
   const files: Record<string, string> = {
-    "policies/policy.yaml": "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata: { name: p }\nspec: { escalation: { afterHours: 24, action: isolate } }\n",
-    "policies/cab.yaml": "apiVersion: patchops/v1\nkind: ChangeAdvisoryBoard\nmetadata: { name: cab }\nspec: { members: [alice, bob] }\n",
+    "policies/policy.yaml":
+      "apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata: { name: p }\nspec: { escalation: { afterHours: 24, action: isolate } }\n",
+    "policies/cab.yaml":
+      "apiVersion: patchops/v1\nkind: ChangeAdvisoryBoard\nmetadata: { name: cab }\nspec: { members: [alice, bob] }\n",
     "windows/timetables/dc.yaml":
       "apiVersion: patchops/v1\nkind: Timetable\nmetadata: { name: dc }\nspec:\n  timeZone: Europe/Dublin\n  cycle: { anchor: { weekday: tuesday, nth: 2 }, offsetDays: 2 }\n  pilot: { offsetDays: 0, startTime: '18:00', hours: 24 }\n",
   };
   for (const u of f.updates) {
     const released = new Date(Date.UTC(2026, 9, 15) + u.releasedDay * 86_400_000).toISOString().slice(0, 10);
-    const rfc = "  rfc: { change: c, vulnerability: v, servicesImpacted: s, concurrentDeployment: n, countermeasures: n, testStrategy: t, impact: minor }\n";
+    const rfc =
+      "  rfc: { change: c, vulnerability: v, servicesImpacted: s, concurrentDeployment: n, countermeasures: n, testStrategy: t, impact: minor }\n";
     files[`policies/updates/${u.id.toLowerCase()}.yaml`] =
       `apiVersion: patchops/v1\nkind: Update\nmetadata: { name: ${u.id.toLowerCase()} }\nspec:\n  id: ${u.id}\n  title: t\n  classification: security\n  severity: ${u.severity}\n  released: ${released}\n` +
       (u.decision ? `  decision: ${u.decision}\n` : "") +
@@ -79,19 +105,30 @@ function policyFiles(f: Fleet, extra: Record<string, string> = {}): Record<strin
     }
     return `    - { name: h${i}, period: ${period}${cluster} }`;
   });
-  files["windows/assignments/team.yaml"] = `apiVersion: patchops/v1\nkind: Assignment\nmetadata: { name: team }\nspec:\n  owner: team\n  timetable: dc\n  hosts:\n${hostLines.join("\n")}\n`;
+  files["windows/assignments/team.yaml"] =
+    `apiVersion: patchops/v1\nkind: Assignment\nmetadata: { name: team }\nspec:\n  owner: team\n  timetable: dc\n  hosts:\n${hostLines.join("\n")}\n`;
   return { ...files, ...extra };
 }
 
 function inventoryOf(f: Fleet, installedOverride?: (host: number, u: number) => boolean): Inventory {
   const inv: Inventory = { records: new Map(), malformed: new Map() };
   const add = (name: string, installed: string[], scannedAt: string) => {
-    const rec: InventoryRecord = { host: name, scannedAt, os: { family: "windows", version: "10.0.20348.1" }, installed, pendingReboot: false, products: [], features: [] };
+    const rec: InventoryRecord = {
+      host: name,
+      scannedAt,
+      os: { family: "windows", version: "10.0.20348.1" },
+      installed,
+      pendingReboot: false,
+      products: [],
+      features: [],
+    };
     inv.records.set(name, fromNative(rec, "gen"));
   };
   f.hosts.forEach((h, i) => {
     if (h.scanned === "absent") return;
-    const installed = f.updates.filter((_, k) => (installedOverride ? installedOverride(i, k) : h.installed[k])).map((u) => u.id);
+    const installed = f.updates
+      .filter((_, k) => (installedOverride ? installedOverride(i, k) : h.installed[k]))
+      .map((u) => u.id);
     add(`h${i}`, installed, h.scanned === "fresh" ? "2026-12-10T04:00:00Z" : "2026-12-01T00:00:00Z");
   });
   if (f.rogue) add("rogue", [], "2026-12-10T04:00:00Z");
@@ -101,19 +138,35 @@ function inventoryOf(f: Fleet, installedOverride?: (host: number, u: number) => 
 async function plan(files: Record<string, string>, inv: Inventory): Promise<ReconcileResult> {
   const { set, diagnostics } = await validateSource(memorySource(files), NOW);
   const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length) throw new Error(`generated policy invalid: ${errors.map((e) => `${e.code} ${e.message}`).join("; ")}`);
-  return reconcile({ set, inventory: inv, now: NOW, approvals: new Map(), verification: "off", unverified: new Map(), revision: null });
+  if (errors.length)
+    throw new Error(`generated policy invalid: ${errors.map((e) => `${e.code} ${e.message}`).join("; ")}`);
+  return reconcile({
+    set,
+    inventory: inv,
+    now: NOW,
+    approvals: new Map(),
+    verification: "off",
+    unverified: new Map(),
+    revision: null,
+  });
 }
 
 const bytes = (r: ReconcileResult) => [...planFileTexts(r.plan, r.hosts, r.jobs).values()].join("\u0000");
-const forced = (jobs: Job[], host: string) => new Set(jobs.filter((j) => j.host === host && (j.enforcement.forceInstall || j.enforcement.forceRestart)).map((j) => j.updates.join(",")));
+const forced = (jobs: Job[], host: string) =>
+  new Set(
+    jobs
+      .filter((j) => j.host === host && (j.enforcement.forceInstall || j.enforcement.forceRestart))
+      .map((j) => j.updates.join(",")),
+  );
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) };
 
 describe("reconcile invariants (property tests)", () => {
   it("the same inputs give the same bytes", async () => {
     await fc.assert(
       fc.asyncProperty(fleetArb, async (f) => {
-        expect(bytes(await plan(policyFiles(f), inventoryOf(f)))).toBe(bytes(await plan(policyFiles(f), inventoryOf(f))));
+        expect(bytes(await plan(policyFiles(f), inventoryOf(f)))).toBe(
+          bytes(await plan(policyFiles(f), inventoryOf(f))),
+        );
       }),
       RUNS,
     );
@@ -137,10 +190,15 @@ describe("reconcile invariants (property tests)", () => {
         const host = hi % f.hosts.length;
         const u = ui % f.updates.length;
         const before = await plan(policyFiles(f), inventoryOf(f));
-        const after = await plan(policyFiles(f), inventoryOf(f, (i, k) => (i === host && k === u ? true : f.hosts[i]!.installed[k]!)));
+        const after = await plan(
+          policyFiles(f),
+          inventoryOf(f, (i, k) => (i === host && k === u ? true : f.hosts[i]!.installed[k]!)),
+        );
         const bad = (r: ReconcileResult) => {
           const h = r.hosts.find((x) => x.host === `h${host}`)!;
-          return Object.values(h.updates).filter((s) => !["installed", "superseded", "not-applicable", "deferred"].includes(s)).length;
+          return Object.values(h.updates).filter(
+            (s) => !["installed", "superseded", "not-applicable", "deferred"].includes(s),
+          ).length;
         };
         const rank = { compliant: 0, noncompliant: 1, stale: 2, unscanned: 2, unmanaged: 2 } as const;
         const hb = before.hosts.find((x) => x.host === `h${host}`)!;
@@ -163,15 +221,46 @@ describe("reconcile invariants (property tests)", () => {
         const before = await plan(policyFiles(f), inventoryOf(f));
         const after = await plan(policyFiles(f, { "policies/exemptions/ex.yaml": ex }), inventoryOf(f));
         const was = forced(before.jobs, host);
-        for (const j of forced(after.jobs, host)) expect(was.has(j) || [...was].some((w) => j.split(",").every((u) => w.split(",").includes(u)))).toBe(true);
+        for (const j of forced(after.jobs, host))
+          expect(was.has(j) || [...was].some((w) => j.split(",").every((u) => w.split(",").includes(u)))).toBe(true);
       }),
       RUNS,
     );
   });
 
   it("no window holds two nodes of one cluster, and every window lies in its cycle or emergency timeline", async () => {
-    const cycles = [cycleForMonth("Europe/Dublin", { timeZone: "Europe/Dublin", cycle: { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2, startTime: "00:00", days: 4, periodHours: 4 }, emergency: { periodHours: 1, followUpHours: 3 }, pilot: { offsetDays: 0, startTime: "18:00", hours: 24 }, windows: [] }, 2026, 12), cycleForMonth("Europe/Dublin", { timeZone: "Europe/Dublin", cycle: { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2, startTime: "00:00", days: 4, periodHours: 4 }, emergency: { periodHours: 1, followUpHours: 3 }, pilot: { offsetDays: 0, startTime: "18:00", hours: 24 }, windows: [] }, 2027, 1)];
-    const known = new Set(cycles.flatMap((c) => [...c.periods.map((p) => `${p.window.start}|${p.window.end}`), `${c.pilot!.start}|${c.pilot!.end}`]));
+    const cycles = [
+      cycleForMonth(
+        "Europe/Dublin",
+        {
+          timeZone: "Europe/Dublin",
+          cycle: { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2, startTime: "00:00", days: 4, periodHours: 4 },
+          emergency: { periodHours: 1, followUpHours: 3 },
+          pilot: { offsetDays: 0, startTime: "18:00", hours: 24 },
+          windows: [],
+        },
+        2026,
+        12,
+      ),
+      cycleForMonth(
+        "Europe/Dublin",
+        {
+          timeZone: "Europe/Dublin",
+          cycle: { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2, startTime: "00:00", days: 4, periodHours: 4 },
+          emergency: { periodHours: 1, followUpHours: 3 },
+          pilot: { offsetDays: 0, startTime: "18:00", hours: 24 },
+          windows: [],
+        },
+        2027,
+        1,
+      ),
+    ];
+    const known = new Set(
+      cycles.flatMap((c) => [
+        ...c.periods.map((p) => `${p.window.start}|${p.window.end}`),
+        `${c.pilot!.start}|${c.pilot!.end}`,
+      ]),
+    );
     await fc.assert(
       fc.asyncProperty(fleetArb, async (f) => {
         const r = await plan(policyFiles(f), inventoryOf(f));
@@ -179,8 +268,14 @@ describe("reconcile invariants (property tests)", () => {
         const installs = r.jobs.filter((j) => j.type === "install" || j.type === "synthetic");
         for (const a of installs) {
           for (const b of installs) {
-            if (a.host !== b.host && clusterOf.get(a.host) !== null && clusterOf.get(a.host) === clusterOf.get(b.host)) {
-              const overlap = Date.parse(a.window.start) < Date.parse(b.window.end) && Date.parse(b.window.start) < Date.parse(a.window.end);
+            if (
+              a.host !== b.host &&
+              clusterOf.get(a.host) !== null &&
+              clusterOf.get(a.host) === clusterOf.get(b.host)
+            ) {
+              const overlap =
+                Date.parse(a.window.start) < Date.parse(b.window.end) &&
+                Date.parse(b.window.start) < Date.parse(a.window.end);
               if (overlap) expect(r.plan.findings.some((x) => x.code === "cluster-window")).toBe(true);
             }
           }

@@ -8,11 +8,37 @@ const NOW = "2026-12-10T09:00:00Z";
 
 async function plan(repo: string, inventory: string, extra: string[] = []) {
   const out = join(repo, "out");
-  const r = await cli("plan", "--repo", repo, "--inventory", inventory, "--out", out, "--now", NOW, "--no-verify-approvals", ...extra);
+  const r = await cli(
+    "plan",
+    "--repo",
+    repo,
+    "--inventory",
+    inventory,
+    "--out",
+    out,
+    "--now",
+    NOW,
+    "--no-verify-approvals",
+    ...extra,
+  );
   const read = async (f: string) => readFile(join(out, f), "utf8");
-  const hosts = (await read("hosts.ndjson")).trim().split("\n").map((l) => JSON.parse(l) as HostResult);
-  const jobs = (await read("jobs.ndjson")).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Job);
-  return { r, plan: JSON.parse(await read("plan.json")) as Plan, hosts: new Map(hosts.map((h) => [h.host, h])), jobs, out, read };
+  const hosts = (await read("hosts.ndjson"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as HostResult);
+  const jobs = (await read("jobs.ndjson"))
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Job);
+  return {
+    r,
+    plan: JSON.parse(await read("plan.json")) as Plan,
+    hosts: new Map(hosts.map((h) => [h.host, h])),
+    jobs,
+    out,
+    read,
+  };
 }
 
 describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", async () => {
@@ -28,14 +54,21 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
   });
 
   it("installed everywhere is compliant, with no job", () => {
-    expect(p.hosts.get("host-a")).toMatchObject({ status: "compliant", updates: { KB100: "installed", KB400: "installed" } });
+    expect(p.hosts.get("host-a")).toMatchObject({
+      status: "compliant",
+      updates: { KB100: "installed", KB400: "installed" },
+    });
     // An approved update that does not concern the host is not listed at all.
     expect(p.hosts.get("host-a")!.updates.KB300).toBeUndefined();
     expect(jobsOf("host-a")).toEqual([]);
   });
 
   it("an installed superseding update satisfies the old one; an unapproved install is above baseline", () => {
-    expect(p.hosts.get("host-b")).toMatchObject({ status: "compliant", updates: { KB100: "superseded" }, aboveBaseline: ["KB101"] });
+    expect(p.hosts.get("host-b")).toMatchObject({
+      status: "compliant",
+      updates: { KB100: "superseded" },
+      aboveBaseline: ["KB101"],
+    });
   });
 
   it("missing gets a forced install job in the host's period of the cycle after approval", () => {
@@ -60,7 +93,9 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
     expect(jobsOf("host-d")).toEqual([]);
     expect(p.hosts.get("host-d")!.status).toBe("compliant");
     expect(state("host-e", "KB100")).toBe("exempt");
-    expect(jobsOf("host-e")).toEqual([expect.objectContaining({ enforcement: { forceInstall: false, forceRestart: false } })]);
+    expect(jobsOf("host-e")).toEqual([
+      expect.objectContaining({ enforcement: { forceInstall: false, forceRestart: false } }),
+    ]);
   });
 
   it("an expired exemption is ignored and reported; a rejected update found installed is flagged", () => {
@@ -75,13 +110,22 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
     expect(state("host-g", "KB100")).toBe("pending-reboot");
     expect(state("host-g", "KB400")).toBe("overdue");
     expect(jobsOf("host-g")).toEqual([
-      expect.objectContaining({ timeline: "emergency", priority: "high", updates: ["KB400"], window: { start: "2026-12-10T12:00:00Z", end: "2026-12-10T13:00:00Z" } }),
+      expect.objectContaining({
+        timeline: "emergency",
+        priority: "high",
+        updates: ["KB400"],
+        window: { start: "2026-12-10T12:00:00Z", end: "2026-12-10T13:00:00Z" },
+      }),
     ]);
   });
 
   it("a synthetic update gives a synthetic job; an unapproved prerequisite blocks, naming it", () => {
     expect(jobsOf("host-h").map((j) => [j.type, j.updates])).toEqual([["synthetic", ["SYN-1"]]]);
-    expect(p.hosts.get("host-h")).toMatchObject({ updates: { KB302: "blocked" }, blockedBy: { KB302: ["KB303"] }, aboveBaseline: ["KB9999"] });
+    expect(p.hosts.get("host-h")).toMatchObject({
+      updates: { KB302: "blocked" },
+      blockedBy: { KB302: ["KB303"] },
+      aboveBaseline: ["KB9999"],
+    });
   });
 
   it("an approved prerequisite goes first in the same job", () => {
@@ -92,7 +136,9 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
     expect(p.hosts.get("rogue")!.status).toBe("unmanaged");
     expect(jobsOf("rogue")).toEqual([]);
     expect(p.hosts.get("silent")!.status).toBe("unscanned");
-    expect(jobsOf("silent")).toEqual([expect.objectContaining({ type: "healthcheck", window: { start: NOW, end: "2026-12-10T13:00:00Z" } })]);
+    expect(jobsOf("silent")).toEqual([
+      expect.objectContaining({ type: "healthcheck", window: { start: NOW, end: "2026-12-10T13:00:00Z" } }),
+    ]);
     expect(p.plan.summary.hosts).toBe(12);
   });
 
@@ -111,7 +157,10 @@ describe("plan: a deferred prerequisite", () => {
         "apiVersion: patchops/v1\nkind: Exemption\nmetadata:\n  name: defer-sp\nspec:\n  hosts: [sql-1]\n  updates: [KB300]\n  type: defer\n  reason: vendor support needs SP2\n  ticket: RISK-9\n  expires: 2026-12-31\n",
     });
     const p = await plan(repo, join(repo, "inventory.jsonl"));
-    expect(p.hosts.get("sql-1")).toMatchObject({ updates: { KB300: "deferred", KB301: "blocked" }, blockedBy: { KB301: ["KB300"] } });
+    expect(p.hosts.get("sql-1")).toMatchObject({
+      updates: { KB300: "deferred", KB301: "blocked" },
+      blockedBy: { KB301: ["KB300"] },
+    });
     expect(p.jobs.filter((j) => j.host === "sql-1")).toEqual([]);
   });
 });
@@ -122,7 +171,9 @@ describe("plan: bad input", () => {
       "bad.jsonl": '{"host":"host-a","scannedAt":"2026-12-10T04:00:00Z","installed":[]}\n{not json\n',
     });
     const p = await plan(repo, join(repo, "bad.jsonl"));
-    expect(p.r.stderr).toContain("bad.jsonl:1:1: warning inventory-malformed: host host-a: the record is missing 'os'; the host is treated as stale");
+    expect(p.r.stderr).toContain(
+      "bad.jsonl:1:1: warning inventory-malformed: host host-a: the record is missing 'os'; the host is treated as stale",
+    );
     expect(p.r.stderr).toContain("bad.jsonl:2:1: warning inventory-malformed");
     expect(p.hosts.get("host-a")).toMatchObject({ status: "stale" });
     expect(p.jobs.find((j) => j.host === "host-a")?.type).toBe("healthcheck");
@@ -130,7 +181,13 @@ describe("plan: bad input", () => {
 
   it("a stale scan is never compliance", async () => {
     const repo = await tempRepo("plan-basic", {
-      "old.jsonl": JSON.stringify({ host: "host-a", scannedAt: "2026-12-01T00:00:00Z", os: { family: "windows", version: "10.0.20348.1" }, installed: ["KB100", "KB400"] }) + "\n",
+      "old.jsonl":
+        JSON.stringify({
+          host: "host-a",
+          scannedAt: "2026-12-01T00:00:00Z",
+          os: { family: "windows", version: "10.0.20348.1" },
+          installed: ["KB100", "KB400"],
+        }) + "\n",
     });
     const p = await plan(repo, join(repo, "old.jsonl"));
     expect(p.hosts.get("host-a")!.status).toBe("stale");
@@ -142,21 +199,55 @@ describe("plan: bad input", () => {
     const before = await first.read("jobs.ndjson");
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(repo, "policies/updates/kb100.yaml"), "apiVersion: patchops/v1\nkind: Update\n  broken: [\n");
-    const r = await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", first.out, "--now", NOW, "--no-verify-approvals");
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--out",
+      first.out,
+      "--now",
+      NOW,
+      "--no-verify-approvals",
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("no plan was written");
     expect(await first.read("jobs.ndjson")).toBe(before);
     const fresh = await tempRepo("plan-basic");
-    const missing = await cli("plan", "--repo", fresh, "--inventory", join(fresh, "nope.jsonl"), "--out", first.out, "--now", NOW);
+    const missing = await cli(
+      "plan",
+      "--repo",
+      fresh,
+      "--inventory",
+      join(fresh, "nope.jsonl"),
+      "--out",
+      first.out,
+      "--now",
+      NOW,
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read inventory .*nope.jsonl: ENOENT/);
   });
 
   it("fails closed: without verification every approved update is reported unverified and gets no jobs", async () => {
     const repo = await tempRepo("plan-basic");
-    const r = await cli("plan", "--repo", repo, "--inventory", join(repo, "inventory.jsonl"), "--out", join(repo, "o"), "--now", NOW);
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--out",
+      join(repo, "o"),
+      "--now",
+      NOW,
+    );
     expect(r.code).toBe(0);
-    const jobs = (await readFile(join(repo, "o", "jobs.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Job);
+    const jobs = (await readFile(join(repo, "o", "jobs.ndjson"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Job);
     expect(jobs.filter((j) => j.type === "install" || j.type === "synthetic")).toEqual([]);
     expect(r.stdout).toContain("Approved but unverified (no jobs)");
   });
@@ -171,7 +262,19 @@ describe("plan: the embedded example", () => {
     const statuses = new Set([...p.hosts.values()].map((h) => h.status));
     expect(statuses).toEqual(new Set(["compliant", "noncompliant", "stale", "unscanned", "unmanaged"]));
     const states = new Set([...p.hosts.values()].flatMap((h) => Object.values(h.updates)));
-    for (const s of ["installed", "superseded", "missing", "overdue", "not-applicable", "exempt", "deferred", "blocked", "pending-reboot", "rejected-installed"]) expect(states).toContain(s);
+    for (const s of [
+      "installed",
+      "superseded",
+      "missing",
+      "overdue",
+      "not-applicable",
+      "exempt",
+      "deferred",
+      "blocked",
+      "pending-reboot",
+      "rejected-installed",
+    ])
+      expect(states).toContain(s);
     expect(p.hosts.size).toBeGreaterThanOrEqual(40);
     expect(new Set(p.jobs.map((j) => j.type))).toEqual(new Set(["install", "synthetic", "healthcheck", "isolate"]));
   });

@@ -9,18 +9,47 @@ const FILES = ["plan.json", "hosts.ndjson", "jobs.ndjson"];
 
 async function shardAndMerge(repo: string, inventory: string, n: number) {
   const single = join(repo, "single");
-  expect((await cli("plan", "--repo", repo, "--inventory", inventory, "--out", single, "--now", NOW, "--no-verify-approvals")).code).toBeLessThan(2);
+  expect(
+    (
+      await cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        inventory,
+        "--out",
+        single,
+        "--now",
+        NOW,
+        "--no-verify-approvals",
+      )
+    ).code,
+  ).toBeLessThan(2);
   const dirs: string[] = [];
   for (let i = 1; i <= n; i++) {
     const d = join(repo, `shard-${i}`);
-    const r = await cli("plan", "--repo", repo, "--inventory", inventory, "--out", d, "--now", NOW, "--no-verify-approvals", "--shard", `${i}/${n}`);
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      inventory,
+      "--out",
+      d,
+      "--now",
+      NOW,
+      "--no-verify-approvals",
+      "--shard",
+      `${i}/${n}`,
+    );
     expect(r.code).toBeLessThan(2);
     dirs.push(d);
   }
   const merged = join(repo, "merged");
   const m = await cli("merge", ...dirs.reverse(), "--out", merged);
   expect(m.code).toBe(0);
-  for (const f of FILES) expect(await readFile(join(merged, f), "utf8"), f).toBe(await readFile(join(single, f), "utf8"));
+  for (const f of FILES)
+    expect(await readFile(join(merged, f), "utf8"), f).toBe(await readFile(join(single, f), "utf8"));
   return dirs;
 }
 
@@ -29,7 +58,9 @@ describe("plan --shard i/N and merge", () => {
     const repo = await tempRepo("example");
     commitAll(repo, "example", "2026-11-22T12:00:00Z");
     const dirs = await shardAndMerge(repo, join(repo, "examples/inventory.jsonl"), 3);
-    const sizes = await Promise.all(dirs.map(async (d) => (await readFile(join(d, "hosts.ndjson"), "utf8")).trim().split("\n").length));
+    const sizes = await Promise.all(
+      dirs.map(async (d) => (await readFile(join(d, "hosts.ndjson"), "utf8")).trim().split("\n").length),
+    );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
     expect(Math.min(...sizes)).toBeGreaterThan(0);
   });
@@ -43,7 +74,24 @@ describe("plan --shard i/N and merge", () => {
   it("refuses missing, repeated or mismatched shards", async () => {
     const repo = await tempRepo("plan-basic");
     const inv = join(repo, "inventory.jsonl");
-    for (const [i, now] of [[1, NOW], [2, "2026-12-11T09:00:00Z"]] as const) await cli("plan", "--repo", repo, "--inventory", inv, "--out", join(repo, `s${i}`), "--now", now, "--no-verify-approvals", "--shard", `${i}/2`);
+    for (const [i, now] of [
+      [1, NOW],
+      [2, "2026-12-11T09:00:00Z"],
+    ] as const)
+      await cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        inv,
+        "--out",
+        join(repo, `s${i}`),
+        "--now",
+        now,
+        "--no-verify-approvals",
+        "--shard",
+        `${i}/2`,
+      );
     const mismatch = await cli("merge", join(repo, "s1"), join(repo, "s2"), "--out", join(repo, "m"));
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toContain("was planned with other inputs");

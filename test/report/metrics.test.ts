@@ -13,8 +13,18 @@ function snap(now: string, kb1: [number, number], compliant: number): StatusSnap
     byStatus: { compliant, noncompliant: 100 - compliant, stale: 0, unscanned: 0, unmanaged: 0 },
     jobs: { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 },
     updates: {
-      KB1: { decision: "approved", timeline: "emergency", approvedAt: "2026-12-01T00:00:00Z", states: { installed: kb1[0], missing: kb1[1] } },
-      KB2: { decision: "approved", timeline: "standard", approvedAt: "2026-11-15T00:00:00Z", states: { installed: 10, superseded: 10, overdue: 80 } },
+      KB1: {
+        decision: "approved",
+        timeline: "emergency",
+        approvedAt: "2026-12-01T00:00:00Z",
+        states: { installed: kb1[0], missing: kb1[1] },
+      },
+      KB2: {
+        decision: "approved",
+        timeline: "standard",
+        approvedAt: "2026-11-15T00:00:00Z",
+        states: { installed: 10, superseded: 10, overdue: 80 },
+      },
       KB3: { decision: "approved", timeline: "standard", approvedAt: "2026-12-02T00:00:00Z", states: {} },
       KB4: { decision: "rejected", timeline: "standard", approvedAt: null, states: {} },
       KB5: { decision: "pending", timeline: "standard", approvedAt: null, states: {} },

@@ -13,7 +13,15 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -26,14 +34,28 @@ describe("the status site in a real browser", () => {
     commitAll(repo, "policy", "2026-11-22T12:00:00Z");
     const inv = join(repo, "examples/inventory.jsonl");
     for (const now of ["2026-12-10T05:00:00Z", "2026-12-10T09:00:00Z"]) {
-      await cli("plan", "--repo", repo, "--inventory", inv, "--out", join(repo, "plan"), "--now", now, "--no-verify-approvals");
+      await cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        inv,
+        "--out",
+        join(repo, "plan"),
+        "--now",
+        now,
+        "--no-verify-approvals",
+      );
       await cli("status", "record", "--repo", repo, "--plan", join(repo, "plan"));
     }
     const site = join(repo, "site");
     const r = await cli("report", "--repo", repo, "--plan", join(repo, "plan"), "--out", site);
     expect(r.code).toBe(0);
     const plan = JSON.parse(await readFile(join(repo, "plan/plan.json"), "utf8")) as Plan;
-    const hosts = (await readFile(join(repo, "plan/hosts.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as HostResult);
+    const hosts = (await readFile(join(repo, "plan/hosts.ndjson"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as HostResult);
 
     const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
     const errors: string[] = [];
@@ -45,13 +67,17 @@ describe("the status site in a real browser", () => {
     expect(await page.textContent("body")).toContain("2 snapshots");
 
     await page.fill("#q", "payments-dba");
-    expect(await page.textContent("#count")).toBe(`${hosts.filter((h) => h.owner === "payments-dba").length} hosts match`);
+    expect(await page.textContent("#count")).toBe(
+      `${hosts.filter((h) => h.owner === "payments-dba").length} hosts match`,
+    );
     await page.fill("#q", "pay-sql-04");
     expect(await page.textContent("#count")).toBe("1 hosts match");
     await page.click("a[href='host.html?h=pay-sql-04']");
     await page.waitForSelector("#open-count");
     const h = hosts.find((x) => x.host === "pay-sql-04")!;
-    expect(await page.textContent("#open-count")).toBe(String(Object.values(h.updates).filter((s) => OPEN.includes(s)).length));
+    expect(await page.textContent("#open-count")).toBe(
+      String(Object.values(h.updates).filter((s) => OPEN.includes(s)).length),
+    );
     expect(await page.textContent("#host")).toContain(`period ${h.period}`);
     const shot = join(repo, "status-site.png");
     await page.screenshot({ path: shot, fullPage: true });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { TimetableSpec } from "../../reconciler/model/timetable.js";
-import { cycleForMonth, cycleOpeningAfter, currentOrNextCycle, nextPeriodWindow } from "../../reconciler/schedule/cycle.js";
+import {
+  cycleForMonth,
+  cycleOpeningAfter,
+  currentOrNextCycle,
+  nextPeriodWindow,
+} from "../../reconciler/schedule/cycle.js";
 import { isoUtc } from "../../reconciler/schedule/wall-clock.js";
 
 function spec(timeZone: string, cycle: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -11,14 +16,26 @@ function periods(s: TimetableSpec, y: number, m: number) {
   return Object.fromEntries(c.periods.map((p) => [p.name, `${isoUtc(p.window.start)} ${isoUtc(p.window.end)}`]));
 }
 
-const DATACENTER = spec("America/Los_Angeles", { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2 }, { pilot: { offsetDays: 0, startTime: "18:00", hours: 24 } });
+const DATACENTER = spec(
+  "America/Los_Angeles",
+  { anchor: { weekday: "tuesday", nth: 2 }, offsetDays: 2 },
+  { pilot: { offsetDays: 0, startTime: "18:00", hours: 24 } },
+);
 
 describe("standard cycle", () => {
   it("the seeds' worked example: D3-04 is the cycle's Saturday at 04:00 local", () => {
     const c = cycleForMonth("America/Los_Angeles", DATACENTER, 2026, 12);
     expect(c.anchorDate).toBe("2026-12-08");
     expect(c.periods).toHaveLength(24);
-    expect(c.periods.map((p) => p.name).slice(0, 7)).toEqual(["D1-00", "D1-04", "D1-08", "D1-12", "D1-16", "D1-20", "D2-00"]);
+    expect(c.periods.map((p) => p.name).slice(0, 7)).toEqual([
+      "D1-00",
+      "D1-04",
+      "D1-08",
+      "D1-12",
+      "D1-16",
+      "D1-20",
+      "D2-00",
+    ]);
     const p = c.periods.find((x) => x.name === "D3-04")!;
     expect([isoUtc(p.window.start), isoUtc(p.window.end)]).toEqual(["2026-12-12T12:00:00Z", "2026-12-12T16:00:00Z"]);
     expect(new Date(p.window.start).getUTCDay()).toBe(6); // Saturday
@@ -31,7 +48,12 @@ describe("standard cycle", () => {
   });
 
   it("anchors on the last weekday, and crosses into the next month and year", () => {
-    const s = spec("Asia/Tokyo", { anchor: { weekday: "friday", nth: "last" }, offsetDays: 5, days: 2, periodHours: 12 });
+    const s = spec("Asia/Tokyo", {
+      anchor: { weekday: "friday", nth: "last" },
+      offsetDays: 5,
+      days: 2,
+      periodHours: 12,
+    });
     const c = cycleForMonth("Asia/Tokyo", s, 2026, 12);
     expect(c.anchorDate).toBe("2026-12-25");
     expect(periods(s, 2026, 12)).toEqual({
@@ -53,9 +75,13 @@ describe("standard cycle", () => {
   it("finds the current or next cycle, the cycle an approval lands in, and a host's next period", () => {
     const during = Date.parse("2026-12-11T00:00:00Z");
     expect(currentOrNextCycle("America/Los_Angeles", DATACENTER, during).id).toBe("2026-12");
-    expect(currentOrNextCycle("America/Los_Angeles", DATACENTER, Date.parse("2026-12-14T09:00:00Z")).id).toBe("2027-01");
+    expect(currentOrNextCycle("America/Los_Angeles", DATACENTER, Date.parse("2026-12-14T09:00:00Z")).id).toBe(
+      "2027-01",
+    );
     expect(cycleOpeningAfter("America/Los_Angeles", DATACENTER, Date.parse("2026-12-09T03:00:00Z")).id).toBe("2026-12");
-    expect(cycleOpeningAfter("America/Los_Angeles", DATACENTER, Date.parse("2026-12-09T03:00:00Z"), true).id).toBe("2027-01");
+    expect(cycleOpeningAfter("America/Los_Angeles", DATACENTER, Date.parse("2026-12-09T03:00:00Z"), true).id).toBe(
+      "2027-01",
+    );
     const next = nextPeriodWindow("America/Los_Angeles", DATACENTER, "D1-04", during)!;
     expect(next.cycle.id).toBe("2027-01");
     expect(isoUtc(next.period.window.start)).toBe("2027-01-14T12:00:00Z");
@@ -70,7 +96,9 @@ describe("daylight saving time: periods are wall-clock times", () => {
   };
 
   it("America/Los_Angeles, spring 2026: a period in the skipped hour starts at the transition", () => {
-    expect(pick(hourly("America/Los_Angeles", { weekday: "sunday", nth: 2 }), 2026, 3, ["D1-01", "D1-02", "D1-03"])).toEqual({
+    expect(
+      pick(hourly("America/Los_Angeles", { weekday: "sunday", nth: 2 }), 2026, 3, ["D1-01", "D1-02", "D1-03"]),
+    ).toEqual({
       "D1-01": "2026-03-08T09:00:00Z 2026-03-08T10:00:00Z",
       "D1-02": "2026-03-08T10:00:00Z 2026-03-08T11:00:00Z",
       "D1-03": "2026-03-08T10:00:00Z 2026-03-08T11:00:00Z",
@@ -78,7 +106,9 @@ describe("daylight saving time: periods are wall-clock times", () => {
   });
 
   it("America/Los_Angeles, autumn 2026: a period in the repeated hour starts at its first occurrence and lasts two hours", () => {
-    expect(pick(hourly("America/Los_Angeles", { weekday: "sunday", nth: 1 }), 2026, 11, ["D1-00", "D1-01", "D1-02"])).toEqual({
+    expect(
+      pick(hourly("America/Los_Angeles", { weekday: "sunday", nth: 1 }), 2026, 11, ["D1-00", "D1-01", "D1-02"]),
+    ).toEqual({
       "D1-00": "2026-11-01T07:00:00Z 2026-11-01T08:00:00Z",
       "D1-01": "2026-11-01T08:00:00Z 2026-11-01T10:00:00Z",
       "D1-02": "2026-11-01T10:00:00Z 2026-11-01T11:00:00Z",
@@ -132,8 +162,14 @@ describe("daylight saving time: periods are wall-clock times", () => {
 
   it("Asia/Kolkata (UTC+05:30, no DST) and Asia/Tokyo (no DST) are steady all year", () => {
     const k = spec("Asia/Kolkata", { anchor: { weekday: "tuesday", nth: 2 }, days: 1, periodHours: 12 });
-    expect(periods(k, 2026, 3)).toEqual({ "D1-00": "2026-03-09T18:30:00Z 2026-03-10T06:30:00Z", "D1-12": "2026-03-10T06:30:00Z 2026-03-10T18:30:00Z" });
-    expect(periods(k, 2027, 11)).toEqual({ "D1-00": "2027-11-08T18:30:00Z 2027-11-09T06:30:00Z", "D1-12": "2027-11-09T06:30:00Z 2027-11-09T18:30:00Z" });
+    expect(periods(k, 2026, 3)).toEqual({
+      "D1-00": "2026-03-09T18:30:00Z 2026-03-10T06:30:00Z",
+      "D1-12": "2026-03-10T06:30:00Z 2026-03-10T18:30:00Z",
+    });
+    expect(periods(k, 2027, 11)).toEqual({
+      "D1-00": "2027-11-08T18:30:00Z 2027-11-09T06:30:00Z",
+      "D1-12": "2027-11-09T06:30:00Z 2027-11-09T18:30:00Z",
+    });
     const t = spec("Asia/Tokyo", { anchor: { weekday: "sunday", nth: 2 }, days: 1, periodHours: 24 });
     expect(periods(t, 2026, 3)).toEqual({ "D1-00": "2026-03-07T15:00:00Z 2026-03-08T15:00:00Z" });
     expect(periods(t, 2027, 11)).toEqual({ "D1-00": "2027-11-13T15:00:00Z 2027-11-14T15:00:00Z" });

@@ -23,19 +23,31 @@ describe("emergency timeline", () => {
       "2026-12-15T20:00:00Z 2026-12-15T21:00:00Z",
       "2026-12-15T21:00:00Z 2026-12-15T22:00:00Z",
     ]);
-    expect([isoUtc(t.followUp.start), isoUtc(t.followUp.end)]).toEqual(["2026-12-15T22:00:00Z", "2026-12-16T01:00:00Z"]);
+    expect([isoUtc(t.followUp.start), isoUtc(t.followUp.end)]).toEqual([
+      "2026-12-15T22:00:00Z",
+      "2026-12-16T01:00:00Z",
+    ]);
     expect(t.end - t.start).toBe(7 * 3_600_000);
   });
 
   it("starts at the first full local hour: exactly on the hour, and in a half-hour zone", () => {
-    expect(isoUtc(firstFullHour("America/Los_Angeles", Date.parse("2026-12-15T17:00:00Z")))).toBe("2026-12-15T17:00:00Z");
-    expect(isoUtc(firstFullHour("America/Los_Angeles", Date.parse("2026-12-15T17:00:01Z")))).toBe("2026-12-15T18:00:00Z");
+    expect(isoUtc(firstFullHour("America/Los_Angeles", Date.parse("2026-12-15T17:00:00Z")))).toBe(
+      "2026-12-15T17:00:00Z",
+    );
+    expect(isoUtc(firstFullHour("America/Los_Angeles", Date.parse("2026-12-15T17:00:01Z")))).toBe(
+      "2026-12-15T18:00:00Z",
+    );
     expect(isoUtc(firstFullHour("Asia/Kolkata", Date.parse("2026-12-09T10:10:00Z")))).toBe("2026-12-09T10:30:00Z");
   });
 
   it("runs in real hours across a DST transition", () => {
     const t = emergencyTimeline("America/Los_Angeles", DATACENTER, Date.parse("2026-11-01T08:30:00Z")); // 01:30 PDT, first pass
-    expect(t.periods.map((w) => isoUtc(w.start))).toEqual(["2026-11-01T09:00:00Z", "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z", "2026-11-01T12:00:00Z"]);
+    expect(t.periods.map((w) => isoUtc(w.start))).toEqual([
+      "2026-11-01T09:00:00Z",
+      "2026-11-01T10:00:00Z",
+      "2026-11-01T11:00:00Z",
+      "2026-11-01T12:00:00Z",
+    ]);
   });
 
   it("a host's slots: standard, emergency and pilot", () => {
@@ -69,9 +81,10 @@ describe("recurring windows (RRULE and cron) in a zone", () => {
 
   it("a window in the spring gap of Los Angeles starts at the transition", () => {
     const w = { name: "nightly", cron: "30 2 * * *", duration: "PT1H", emergencyPeriod: 1 };
-    expect(nextOccurrences("America/Los_Angeles", w, Date.parse("2026-03-07T12:00:00Z"), 2).map((x) => `${isoUtc(x.start)} ${isoUtc(x.end)}`)).toEqual([
-      "2026-03-08T10:00:00Z 2026-03-08T10:30:00Z",
-      "2026-03-09T09:30:00Z 2026-03-09T10:30:00Z",
-    ]);
+    expect(
+      nextOccurrences("America/Los_Angeles", w, Date.parse("2026-03-07T12:00:00Z"), 2).map(
+        (x) => `${isoUtc(x.start)} ${isoUtc(x.end)}`,
+      ),
+    ).toEqual(["2026-03-08T10:00:00Z 2026-03-08T10:30:00Z", "2026-03-09T09:30:00Z 2026-03-09T10:30:00Z"]);
   });
 });

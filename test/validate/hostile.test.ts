@@ -32,7 +32,9 @@ describe("hostile input", () => {
     const started = Date.now();
     const d = await diagnosticsFor({ "policies/updates/bad.yaml": bomb });
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(d).toEqual([expect.objectContaining({ code: "alias-limit", file: "policies/updates/bad.yaml", line: 7, column: 10 })]);
+    expect(d).toEqual([
+      expect.objectContaining({ code: "alias-limit", file: "policies/updates/bad.yaml", line: 7, column: 10 }),
+    ]);
   });
 
   it("reports a duplicate key at the repeated key", async () => {
@@ -41,7 +43,9 @@ describe("hostile input", () => {
   });
 
   it.each(["__proto__", "constructor", "prototype"])("refuses the key %s without touching prototypes", async (key) => {
-    const d = await diagnosticsFor({ "policies/updates/bad.yaml": ENVELOPE + `spec:\n  ${key}:\n    polluted: true\n` });
+    const d = await diagnosticsFor({
+      "policies/updates/bad.yaml": ENVELOPE + `spec:\n  ${key}:\n    polluted: true\n`,
+    });
     expect(d).toEqual([expect.objectContaining({ code: "forbidden-key", line: 6, column: 3 })]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -52,7 +56,11 @@ describe("hostile input", () => {
   });
 
   it("reports a file that is not UTF-8 at the bad byte", async () => {
-    const bytes = Buffer.concat([Buffer.from(ENVELOPE + "spec:\n  title: caf"), Buffer.from([0xe9]), Buffer.from("\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from(ENVELOPE + "spec:\n  title: caf"),
+      Buffer.from([0xe9]),
+      Buffer.from("\n"),
+    ]);
     const d = await diagnosticsFor({ "policies/updates/latin1.yaml": bytes });
     expect(d).toEqual([expect.objectContaining({ code: "not-utf8", line: 6, column: 13 })]);
   });
@@ -67,11 +75,16 @@ describe("hostile input", () => {
       await writeFile(join(dir, "..", "outside-secret.yaml"), ENVELOPE);
       await symlink(join(dir, "..", "outside-secret.yaml"), join(dir, "policies/updates/escape.yaml"));
     });
-    expect(d).toEqual([expect.objectContaining({ code: "symlink-outside-repo", file: "policies/updates/escape.yaml" })]);
+    expect(d).toEqual([
+      expect.objectContaining({ code: "symlink-outside-repo", file: "policies/updates/escape.yaml" }),
+    ]);
   });
 
   it("reports an empty file and a comment-only file", async () => {
-    const d = await diagnosticsFor({ "policies/updates/empty.yaml": "", "policies/updates/comments.yaml": "# nothing here\n" });
+    const d = await diagnosticsFor({
+      "policies/updates/empty.yaml": "",
+      "policies/updates/comments.yaml": "# nothing here\n",
+    });
     expect(d.map((x) => [x.code, x.file])).toEqual([
       ["empty-file", "policies/updates/comments.yaml"],
       ["empty-file", "policies/updates/empty.yaml"],
@@ -79,13 +92,20 @@ describe("hostile input", () => {
   });
 
   it("refuses several documents in one file, at the second", async () => {
-    const d = await diagnosticsFor({ "policies/updates/two.yaml": ENVELOPE + "spec: {}\n---\n" + ENVELOPE + "spec: {}\n" });
+    const d = await diagnosticsFor({
+      "policies/updates/two.yaml": ENVELOPE + "spec: {}\n---\n" + ENVELOPE + "spec: {}\n",
+    });
     expect(d).toEqual([expect.objectContaining({ code: "multi-document", line: 6, column: 1 })]);
   });
 
   it("warns about stray files in policy folders and ignores them", async () => {
-    const d = await diagnosticsFor({ "policies/updates/notes.txt": "remember the milk", "policies/updates/.gitkeep": "" });
-    expect(d).toEqual([expect.objectContaining({ code: "stray-file", severity: "warning", file: "policies/updates/notes.txt" })]);
+    const d = await diagnosticsFor({
+      "policies/updates/notes.txt": "remember the milk",
+      "policies/updates/.gitkeep": "",
+    });
+    expect(d).toEqual([
+      expect.objectContaining({ code: "stray-file", severity: "warning", file: "policies/updates/notes.txt" }),
+    ]);
   });
 
   it("words wrong types for a person, at each offending node", async () => {
@@ -122,14 +142,22 @@ describe("hostile input", () => {
       "policies/updates/kb1.yaml":
         "apiVersion: patchops/v1\nkind: Update\nmetadata:\n  name: kb1\nspec:\n  id: KB1\n  title: t\n  classification: update\n  released: 2024-01-01\n  supercedes: [KB0]\n",
     });
-    expect(d).toEqual([expect.objectContaining({ code: "schema", line: 10, column: 3, message: "spec has an unknown field 'supercedes' (did you mean 'supersedes'?)" })]);
+    expect(d).toEqual([
+      expect.objectContaining({
+        code: "schema",
+        line: 10,
+        column: 3,
+        message: "spec has an unknown field 'supercedes' (did you mean 'supersedes'?)",
+      }),
+    ]);
   });
 
   it("reports wrong apiVersion, unknown kind and a kind in the wrong folder", async () => {
     const d = await diagnosticsFor({
       "policies/updates/a.yaml": "apiVersion: patchops/v2\nkind: Update\nmetadata: { name: a }\nspec: {}\n",
       "policies/updates/b.yaml": "apiVersion: patchops/v1\nkind: Patch\nmetadata: { name: b }\nspec: {}\n",
-      "baselines/c.yaml": "apiVersion: patchops/v1\nkind: Exemption\nmetadata: { name: c }\nspec: { updates: ['*'], type: defer, reason: r, ticket: t, expires: 2026-12-31, hosts: [host-01] }\n",
+      "baselines/c.yaml":
+        "apiVersion: patchops/v1\nkind: Exemption\nmetadata: { name: c }\nspec: { updates: ['*'], type: defer, reason: r, ticket: t, expires: 2026-12-31, hosts: [host-01] }\n",
     });
     expect(d.map((x) => `${x.file}:${x.line}:${x.column} ${x.code}`)).toEqual([
       "baselines/c.yaml:2:7 wrong-folder",
@@ -139,7 +167,10 @@ describe("hostile input", () => {
   });
 
   it("never crashes on a document that is not a mapping", async () => {
-    const d = await diagnosticsFor({ "policies/updates/list.yaml": "- 1\n- 2\n", "policies/updates/scalar.yaml": "hello\n" });
+    const d = await diagnosticsFor({
+      "policies/updates/list.yaml": "- 1\n- 2\n",
+      "policies/updates/scalar.yaml": "hello\n",
+    });
     expect(d.map((x) => x.code)).toEqual(["schema", "schema"]);
   });
 

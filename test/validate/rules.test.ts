@@ -8,7 +8,8 @@ const NOW = Date.parse("2026-12-01T00:00:00Z");
 function update(name: string, spec: string): string {
   return `apiVersion: patchops/v1\nkind: Update\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
 }
-const BASIC = (id: string, extra = "") => `  id: ${id}\n  title: t\n  classification: update\n  released: 2024-01-01\n${extra}`;
+const BASIC = (id: string, extra = "") =>
+  `  id: ${id}\n  title: t\n  classification: update\n  released: 2024-01-01\n${extra}`;
 
 async function codes(files: Record<string, string>, now = NOW) {
   const dir = await tempRepo("minimal", files);
@@ -54,7 +55,8 @@ describe("cross-file rules", () => {
         "    - { name: odd, period: D5-04 }",
         "",
       ].join("\n"),
-      "windows/assignments/team-c.yaml": "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-c\nspec:\n  owner: team-c\n  timetable: nowhere\n  hosts:\n    - { name: c-1, period: D1-00 }\n",
+      "windows/assignments/team-c.yaml":
+        "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-c\nspec:\n  owner: team-c\n  timetable: nowhere\n  hosts:\n    - { name: c-1, period: D1-00 }\n",
     });
     expect(out).toEqual([
       "error host-assigned-twice windows/assignments/team-b.yaml:9:15 host HOST-01 is already assigned in windows/assignments/team-a.yaml",
@@ -65,7 +67,9 @@ describe("cross-file rules", () => {
   });
 
   it("references: unknown requires is an error, unknown supersedes is information", async () => {
-    const out = await codes({ "policies/updates/kb1.yaml": update("kb1", BASIC("KB1", "  requires: [KB404]\n  supersedes: [KB0]\n")) });
+    const out = await codes({
+      "policies/updates/kb1.yaml": update("kb1", BASIC("KB1", "  requires: [KB404]\n  supersedes: [KB0]\n")),
+    });
     expect(out).toEqual([
       "error unknown-update policies/updates/kb1.yaml:10:14 KB1 requires KB404, which has no Update file",
       "info unknown-update policies/updates/kb1.yaml:11:16 KB1 supersedes KB0, which has no Update file",
@@ -81,7 +85,9 @@ describe("cross-file rules", () => {
   });
 
   it("an approved update superseded by an approved one warns", async () => {
-    const out = await codes({ "policies/updates/kb2.yaml": update("kb2", BASIC("KB2", "  decision: approved\n  supersedes: [KB5035857]\n")) });
+    const out = await codes({
+      "policies/updates/kb2.yaml": update("kb2", BASIC("KB2", "  decision: approved\n  supersedes: [KB5035857]\n")),
+    });
     expect(out).toEqual([
       "warning superseded-approved policies/updates/kb5035857.yaml:11:13 KB5035857 is approved but superseded by approved KB2; only KB2 is deployed",
     ]);
@@ -89,7 +95,10 @@ describe("cross-file rules", () => {
 
   it("security updates need a severity; emergency approvals need every RFC answer; TODO blocks a merge", async () => {
     const out = await codes({
-      "policies/updates/kb1.yaml": update("kb1", "  id: KB1\n  title: t\n  classification: security\n  released: 2024-01-01\n"),
+      "policies/updates/kb1.yaml": update(
+        "kb1",
+        "  id: KB1\n  title: t\n  classification: security\n  released: 2024-01-01\n",
+      ),
       "policies/updates/kb2.yaml": update(
         "kb2",
         "  id: KB2\n  title: t\n  classification: security\n  severity: critical\n  released: 2024-01-01\n  decision: approved\n  rfc:\n    change: patch it\n    testStrategy: TODO\n",
@@ -141,9 +150,12 @@ describe("cross-file rules", () => {
   it("a baseline may not require a rejected update; overlapping rules must agree", async () => {
     const out = await codes({
       "policies/updates/kb9.yaml": update("kb9", BASIC("KB9", "  decision: rejected\n")),
-      "baselines/b.yaml": "apiVersion: patchops/v1\nkind: Baseline\nmetadata:\n  name: b\nspec:\n  selector: { role: app }\n  requiredUpdates: [KB9]\n  revision: 2026-01-01\n",
-      "policies/rules/a.yaml": "apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: a\nspec:\n  classifications: [security]\n  approveAfterDays: 0\n",
-      "policies/rules/b.yaml": "apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: b\nspec:\n  severities: [important]\n  approveAfterDays: 7\n",
+      "baselines/b.yaml":
+        "apiVersion: patchops/v1\nkind: Baseline\nmetadata:\n  name: b\nspec:\n  selector: { role: app }\n  requiredUpdates: [KB9]\n  revision: 2026-01-01\n",
+      "policies/rules/a.yaml":
+        "apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: a\nspec:\n  classifications: [security]\n  approveAfterDays: 0\n",
+      "policies/rules/b.yaml":
+        "apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: b\nspec:\n  severities: [important]\n  approveAfterDays: 7\n",
     });
     expect(out).toEqual([
       "error rejected-required baselines/b.yaml:7:21 baseline 'b' requires KB9, which is rejected",
@@ -158,7 +170,11 @@ describe("validate output formats", () => {
     const r = await cli("validate", "--repo", dir, "--format", "json", "--now", "2026-12-01T00:00:00Z");
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ valid: false, errors: 1, diagnostics: [{ code: "name-mismatch", file: "policies/updates/kb1.yaml", line: 4, column: 9 }] });
+    expect(json).toMatchObject({
+      valid: false,
+      errors: 1,
+      diagnostics: [{ code: "name-mismatch", file: "policies/updates/kb1.yaml", line: 4, column: 9 }],
+    });
   });
 
   it("github prints workflow commands GitHub turns into inline annotations", async () => {

@@ -15,7 +15,13 @@ describe("workflows", () => {
     const lint = await createLinter();
     const dir = join(ROOT, ".github", "workflows");
     const files = (await readdir(dir)).filter((f) => f.endsWith(".yml"));
-    expect(files.sort()).toEqual(["ci.yml", "intake.yml", "pull-request.yml", "reconcile-sharded.yml", "reconcile.yml"]);
+    expect(files.sort()).toEqual([
+      "ci.yml",
+      "intake.yml",
+      "pull-request.yml",
+      "reconcile-sharded.yml",
+      "reconcile.yml",
+    ]);
     for (const f of files) {
       const results = lint(await readFile(join(dir, f), "utf8"), `.github/workflows/${f}`);
       expect(results.map((r) => `${r.file}:${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
@@ -23,11 +29,25 @@ describe("workflows", () => {
   });
 
   it("run only patchops commands and scripts that the tests exercise", async () => {
-    const text = (await Promise.all((await readdir(join(ROOT, ".github/workflows"))).map((f) => readFile(join(ROOT, ".github/workflows", f), "utf8")))).join("\n");
+    const text = (
+      await Promise.all(
+        (await readdir(join(ROOT, ".github/workflows"))).map((f) =>
+          readFile(join(ROOT, ".github/workflows", f), "utf8"),
+        ),
+      )
+    ).join("\n");
     const commands = [...text.matchAll(/npx --no-install patchops (\w+)/g)].map((m) => m[1]);
-    expect(new Set(commands)).toEqual(new Set(["validate", "diff", "comment", "approvals", "plan", "merge", "export", "status", "intake"]));
+    expect(new Set(commands)).toEqual(
+      new Set(["validate", "diff", "comment", "approvals", "plan", "merge", "export", "status", "intake"]),
+    );
     const script = await readFile(join(ROOT, "scripts/reconcile.sh"), "utf8");
-    for (const call of [/\$patchops plan /, /\$patchops export ansible /, /record=\(status record /, /\$patchops report /]) expect(script).toMatch(call);
+    for (const call of [
+      /\$patchops plan /,
+      /\$patchops export ansible /,
+      /record=\(status record /,
+      /\$patchops report /,
+    ])
+      expect(script).toMatch(call);
     expect(text).toContain("bash scripts/reconcile.sh");
   });
 });
@@ -36,11 +56,19 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 }
 
-function reconcileRun(repo: string, env: Record<string, string>, killAfterMs?: number): Promise<number | string | null> {
+function reconcileRun(
+  repo: string,
+  env: Record<string, string>,
+  killAfterMs?: number,
+): Promise<number | string | null> {
   return new Promise((resolve) => {
     const child = spawn("bash", [join(repo, "scripts/reconcile.sh")], {
       cwd: repo,
-      env: { ...process.env, PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`, ...env },
+      env: {
+        ...process.env,
+        PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -56,19 +84,36 @@ function reconcileRun(repo: string, env: Record<string, string>, killAfterMs?: n
 
 describe("the scheduled reconciliation (scripts/reconcile.sh, as reconcile.yml runs it)", () => {
   it("appends one snapshot per run to the status branch; a run killed midway loses nothing", async () => {
-    const repo = await tempRepo("example", { "scripts/reconcile.sh": await readFile(join(ROOT, "scripts/reconcile.sh"), "utf8") });
+    const repo = await tempRepo("example", {
+      "scripts/reconcile.sh": await readFile(join(ROOT, "scripts/reconcile.sh"), "utf8"),
+    });
     commitAll(repo, "policy", "2026-11-22T12:00:00Z");
     const remote = await mkdtemp(join(tmpdir(), "patchops-remote-"));
     dirs.push(remote);
     git(remote, "init", "-q", "--bare");
     git(repo, "remote", "add", "origin", remote);
     git(repo, "push", "-q", "origin", "main");
-    const env = { PATCHOPS_VERIFY: "off", PATCHOPS_STATUS_REMOTE: "origin", PATCHOPS_INVENTORY_PATH: "examples/inventory.jsonl", GITHUB_STEP_SUMMARY: join(repo, "step-summary.md") };
+    const env = {
+      PATCHOPS_VERIFY: "off",
+      PATCHOPS_STATUS_REMOTE: "origin",
+      PATCHOPS_INVENTORY_PATH: "examples/inventory.jsonl",
+      GITHUB_STEP_SUMMARY: join(repo, "step-summary.md"),
+    };
 
     expect(await reconcileRun(repo, { ...env, PATCHOPS_NOW: "2026-12-10T08:00:00Z" })).toBe(0);
     const first = git(remote, "rev-parse", "patchops-status");
     // The second run's inventory command hangs; the run is killed while it waits.
-    expect(await reconcileRun(repo, { ...env, PATCHOPS_NOW: "2026-12-10T12:00:00Z", PATCHOPS_INVENTORY_COMMAND: "cat examples/inventory.jsonl; sleep 30" }, 1500)).toBe("SIGKILL");
+    expect(
+      await reconcileRun(
+        repo,
+        {
+          ...env,
+          PATCHOPS_NOW: "2026-12-10T12:00:00Z",
+          PATCHOPS_INVENTORY_COMMAND: "cat examples/inventory.jsonl; sleep 30",
+        },
+        1500,
+      ),
+    ).toBe("SIGKILL");
     expect(git(remote, "rev-parse", "patchops-status")).toBe(first);
     expect(await reconcileRun(repo, { ...env, PATCHOPS_NOW: "2026-12-10T16:00:00Z" })).toBe(0);
 
@@ -80,8 +125,14 @@ describe("the scheduled reconciliation (scripts/reconcile.sh, as reconcile.yml r
     const latest = JSON.parse(git(remote, "show", "patchops-status:latest.json"));
     expect(latest).toMatchObject({ kind: "StatusSnapshot", now: "2026-12-10T16:00:00Z", hosts: 40 });
     expect(await readFile(join(repo, "step-summary.md"), "utf8")).toContain("## patchops plan at 2026-12-10T16:00:00Z");
-    expect((await readFile(join(repo, "out/ansible-inventory.yml"), "utf8")).startsWith("# Generated by patchops export ansible")).toBe(true);
+    expect(
+      (await readFile(join(repo, "out/ansible-inventory.yml"), "utf8")).startsWith(
+        "# Generated by patchops export ansible",
+      ),
+    ).toBe(true);
     expect(await readFile(join(repo, "out/site/index.html"), "utf8")).toContain("2 snapshots");
-    expect(await readFile(join(repo, "out/site/digests/payments-dba.md"), "utf8")).toContain("# Patch digest for payments-dba");
+    expect(await readFile(join(repo, "out/site/digests/payments-dba.md"), "utf8")).toContain(
+      "# Patch digest for payments-dba",
+    );
   }, 120_000);
 });

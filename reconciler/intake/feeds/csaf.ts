@@ -38,7 +38,8 @@ export function parseCsaf(doc: unknown, source: string): AdvisoryUpdate[] {
     // Severity: a CVSS v3 base severity, else Microsoft's threat of category "impact" text, else the document's.
     let severity: AdvisoryUpdate["severity"] = null;
     for (const s of arr(v.scores)) severity = severity ?? severityOf(str(obj(obj(s).cvss_v3).baseSeverity));
-    for (const t of arr(v.threats)) if (str(obj(t).category) === "severity") severity = severity ?? severityOf(str(obj(t).details));
+    for (const t of arr(v.threats))
+      if (str(obj(t).category) === "severity") severity = severity ?? severityOf(str(obj(t).details));
     severity = severity ?? docSeverity;
     for (const rr of arr(v.remediations)) {
       const r = obj(rr);
@@ -53,9 +54,16 @@ export function parseCsaf(doc: unknown, source: string): AdvisoryUpdate[] {
         released,
         severity,
         cves: cve ? [cve] : [],
-        products: arr(r.product_ids).map((p) => names.get(str(p)) ?? str(p)).filter(Boolean).sort(),
+        products: arr(r.product_ids)
+          .map((p) => names.get(str(p)) ?? str(p))
+          .filter(Boolean)
+          .sort(),
         supersedes: [],
-        restart: /restart|reboot/i.test(JSON.stringify(r.restart_required ?? "")) && !/none/i.test(JSON.stringify(r.restart_required ?? "")) ? "required" : "maybe",
+        restart:
+          /restart|reboot/i.test(JSON.stringify(r.restart_required ?? "")) &&
+          !/none/i.test(JSON.stringify(r.restart_required ?? ""))
+            ? "required"
+            : "maybe",
         url: str(r.url) || null,
         source,
       });

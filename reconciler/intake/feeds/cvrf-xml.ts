@@ -5,11 +5,26 @@ import { XMLParser } from "fast-xml-parser";
 type Obj = Record<string, unknown>;
 const arr = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : typeof obj(v)["#text"] === "string" ? String(obj(v)["#text"]) : typeof obj(v)["#text"] === "number" ? String(obj(v)["#text"]) : "");
+const text = (v: unknown): string =>
+  typeof v === "string"
+    ? v
+    : typeof v === "number"
+      ? String(v)
+      : typeof obj(v)["#text"] === "string"
+        ? String(obj(v)["#text"])
+        : typeof obj(v)["#text"] === "number"
+          ? String(obj(v)["#text"])
+          : "";
 
 /** CVRF XML names the threat and remediation types; the JSON API numbers them. */
 const THREAT_TYPES: Record<string, number> = { Impact: 0, "Exploit Status": 1, "Target Set": 2, Severity: 3 };
-const REMEDIATION_TYPES: Record<string, number> = { Workaround: 0, Mitigation: 1, "Vendor Fix": 2, "None Available": 3, "Will Not Fix": 4 };
+const REMEDIATION_TYPES: Record<string, number> = {
+  Workaround: 0,
+  Mitigation: 1,
+  "Vendor Fix": 2,
+  "None Available": 3,
+  "Will Not Fix": 4,
+};
 
 export function looksLikeCvrfXml(head: string): boolean {
   return /<(\w+:)?cvrfdoc\b/.test(head.slice(0, 4000));
@@ -29,17 +44,23 @@ export function cvrfXmlToJson(xml: string): unknown {
   const products: { ProductID: string; Value: string }[] = [];
   const visit = (branch: unknown) => {
     for (const b of arr(branch)) {
-      for (const p of arr(obj(b).FullProductName)) products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
+      for (const p of arr(obj(b).FullProductName))
+        products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
       visit(obj(b).Branch);
     }
   };
   const tree = obj(doc.ProductTree);
-  for (const p of arr(tree.FullProductName)) products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
+  for (const p of arr(tree.FullProductName))
+    products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
   visit(tree.Branch);
   const tracking = obj(doc.DocumentTracking);
   return {
     DocumentTitle: { Value: text(doc.DocumentTitle) },
-    DocumentTracking: { Identification: { ID: { Value: text(obj(tracking.Identification).ID) } }, InitialReleaseDate: text(tracking.InitialReleaseDate), CurrentReleaseDate: text(tracking.CurrentReleaseDate) },
+    DocumentTracking: {
+      Identification: { ID: { Value: text(obj(tracking.Identification).ID) } },
+      InitialReleaseDate: text(tracking.InitialReleaseDate),
+      CurrentReleaseDate: text(tracking.CurrentReleaseDate),
+    },
     ProductTree: { FullProductName: products },
     Vulnerability: arr(doc.Vulnerability).map((vv) => {
       const v = obj(vv);

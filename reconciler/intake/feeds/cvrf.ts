@@ -43,7 +43,13 @@ export function parseMsrcCvrf(doc: unknown, source: string): AdvisoryUpdate[] {
       let severity: AdvisoryUpdate["severity"] = null;
       for (const p of productIds) {
         const s = severityByProduct.get(p) ?? null;
-        if (s && (!severity || ["low", "moderate", "important", "critical"].indexOf(s) > ["low", "moderate", "important", "critical"].indexOf(severity))) severity = s;
+        if (
+          s &&
+          (!severity ||
+            ["low", "moderate", "important", "critical"].indexOf(s) >
+              ["low", "moderate", "important", "critical"].indexOf(severity))
+        )
+          severity = s;
       }
       const restart = value(r.RestartRequired).toLowerCase();
       out.push({

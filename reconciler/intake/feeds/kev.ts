@@ -2,7 +2,12 @@
 import type { KnownExploited } from "../advisory.js";
 
 export function isKev(doc: unknown): boolean {
-  return !!doc && typeof doc === "object" && "catalogVersion" in doc && Array.isArray((doc as { vulnerabilities?: unknown }).vulnerabilities);
+  return (
+    !!doc &&
+    typeof doc === "object" &&
+    "catalogVersion" in doc &&
+    Array.isArray((doc as { vulnerabilities?: unknown }).vulnerabilities)
+  );
 }
 
 export function parseKev(doc: unknown): Map<string, KnownExploited> {

@@ -44,14 +44,26 @@ function group(rows: { row: Row; line: number }[], file: string, scannedAt: stri
     const version = str(first.OSVersion);
     const at = scanTime(first, scannedAt);
     if (!version) {
-      out.problems.push({ line: g.line, host, reason: "Get-HotFix output carries no OSVersion column (see the README's collection script)" });
+      out.problems.push({
+        line: g.line,
+        host,
+        reason: "Get-HotFix output carries no OSVersion column (see the README's collection script)",
+      });
       continue;
     }
     if (!at) {
-      out.problems.push({ line: g.line, host, reason: "Get-HotFix output carries no ScannedAt column and no --scanned-at was given" });
+      out.problems.push({
+        line: g.line,
+        host,
+        reason: "Get-HotFix output carries no ScannedAt column and no --scanned-at was given",
+      });
       continue;
     }
-    const installed = [...new Set(g.rows.map((r) => str(r.HotFixID)).filter((x): x is string => !!x && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(x)))].sort();
+    const installed = [
+      ...new Set(
+        g.rows.map((r) => str(r.HotFixID)).filter((x): x is string => !!x && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(x)),
+      ),
+    ].sort();
     out.records.push({
       value: {
         host,
@@ -70,7 +82,8 @@ function group(rows: { row: Row; line: number }[], file: string, scannedAt: stri
 export function convertHotfixJson(text: string, file: string, scannedAt?: string): Converted {
   const rows: { row: Row; line: number }[] = [];
   for (const { value, line } of parseJsonValues(text.replace(/^\uFEFF/, ""))) {
-    for (const row of Array.isArray(value) ? value : [value]) if (row && typeof row === "object") rows.push({ row: row as Row, line });
+    for (const row of Array.isArray(value) ? value : [value])
+      if (row && typeof row === "object") rows.push({ row: row as Row, line });
   }
   return group(rows, file, scannedAt);
 }
@@ -83,12 +96,16 @@ function splitCsv(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') ((cur += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") (out.push(cur), (cur = ""));
-    else cur += ch;
+    else if (ch === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
   }
   out.push(cur);
   return out;

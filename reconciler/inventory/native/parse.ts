@@ -14,16 +14,21 @@ function describe(errors: { instancePath: string; message?: string; params?: Rec
   if (!e) return "invalid record";
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the record";
   if (e.params && "missingProperty" in e.params) return `${where} is missing '${String(e.params.missingProperty)}'`;
-  if (e.params && "additionalProperty" in e.params) return `${where} has an unknown field '${String(e.params.additionalProperty)}'`;
+  if (e.params && "additionalProperty" in e.params)
+    return `${where} has an unknown field '${String(e.params.additionalProperty)}'`;
   return `${where} ${e.message ?? "is invalid"}`;
 }
 
 /** Checks one parsed value against the InventoryRecord schema. */
 export function checkRecord(value: unknown): RecordResult {
   const validate = validatorFor(InventoryRecord);
-  const host = value && typeof value === "object" && typeof (value as { host?: unknown }).host === "string" ? (value as { host: string }).host : undefined;
+  const host =
+    value && typeof value === "object" && typeof (value as { host?: unknown }).host === "string"
+      ? (value as { host: string }).host
+      : undefined;
   if (!validate(value)) return { host, error: describe(validate.errors ?? []) };
-  if (Number.isNaN(Date.parse((value as InventoryRecord).scannedAt))) return { host, error: "scannedAt is not a valid instant" };
+  if (Number.isNaN(Date.parse((value as InventoryRecord).scannedAt)))
+    return { host, error: "scannedAt is not a valid instant" };
   return { record: value as InventoryRecord, host };
 }
 

@@ -2,6 +2,7 @@
 // of the patches, programs and os_version tables.
 import type { Converted } from "../converted.js";
 import { parseJsonValues } from "../converted.js";
+import { compareText } from "../../order.js";
 
 type Row = Record<string, unknown>;
 
@@ -18,7 +19,13 @@ function tableOf(name: string, row: Row): "patches" | "programs" | "os_version" 
   const n = name.toLowerCase();
   if (n.includes("patches") || "hotfix_id" in row) return "patches";
   if (n.includes("os_version") || ("platform" in row && "major" in row)) return "os_version";
-  if (n.includes("programs") || ("name" in row && "version" in row && ("publisher" in row || "install_location" in row || "identifying_number" in row))) return "programs";
+  if (
+    n.includes("programs") ||
+    ("name" in row &&
+      "version" in row &&
+      ("publisher" in row || "install_location" in row || "identifying_number" in row))
+  )
+    return "programs";
   return null;
 }
 
@@ -43,12 +50,14 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
   const addRow = (a: HostAcc, table: string | null, row: Row, removed: boolean) => {
     if (table === "patches") {
       const id = s(row.hotfix_id).trim();
-      if (id) removed ? a.patches.delete(id) : a.patches.add(id);
+      if (id && removed) a.patches.delete(id);
+      else if (id) a.patches.add(id);
     } else if (table === "os_version") {
       if (!removed) a.os = row;
     } else if (table === "programs") {
       const name = s(row.name).trim();
-      if (name && !removed) a.programs.push({ name, ...(/^\d+(\.\d+)*$/.test(s(row.version)) ? { version: s(row.version) } : {}) });
+      if (name && !removed)
+        a.programs.push({ name, ...(/^\d+(\.\d+)*$/.test(s(row.version)) ? { version: s(row.version) } : {}) });
     }
   };
   let values: { value: unknown; line: number }[];
@@ -65,11 +74,16 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
     }
     if (Array.isArray(value)) {
       // osqueryi --json: rows of one table from the machine it ran on; patches rows name it (csname).
-      for (const row of (value as unknown[]).filter((r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r))) {
+      for (const row of (value as unknown[]).filter(
+        (r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r),
+      )) {
         const host = s(row.csname) || s(row.hostIdentifier) || s(row.hostname) || s(row.computer_name);
         const target = host ? acc(host, line) : [...hosts.values()][0];
         if (!target) {
-          out.problems.push({ line, reason: "osqueryi rows name no host (select csname from patches, or hostname from system_info)" });
+          out.problems.push({
+            line,
+            reason: "osqueryi rows name no host (select csname from patches, or hostname from system_info)",
+          });
           break;
         }
         addRow(target, tableOf("", row), row, false);
@@ -86,9 +100,12 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
     const t = typeof entry.unixTime === "number" ? entry.unixTime : Number(entry.unixTime);
     if (Number.isFinite(t)) a.unixTime = Math.max(a.unixTime ?? 0, t);
     const name = s(entry.name);
-    const rows = (list: unknown): Row[] => (Array.isArray(list) ? list.filter((r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r)) : []);
-    if (Array.isArray(entry.snapshot)) for (const row of rows(entry.snapshot)) addRow(a, tableOf(name, row), row, false);
-    else if (entry.columns && typeof entry.columns === "object" && !Array.isArray(entry.columns)) addRow(a, tableOf(name, entry.columns as Row), entry.columns as Row, entry.action === "removed");
+    const rows = (list: unknown): Row[] =>
+      Array.isArray(list) ? list.filter((r): r is Row => r !== null && typeof r === "object" && !Array.isArray(r)) : [];
+    if (Array.isArray(entry.snapshot))
+      for (const row of rows(entry.snapshot)) addRow(a, tableOf(name, row), row, false);
+    else if (entry.columns && typeof entry.columns === "object" && !Array.isArray(entry.columns))
+      addRow(a, tableOf(name, entry.columns as Row), entry.columns as Row, entry.action === "removed");
     else if (entry.diffResults && typeof entry.diffResults === "object") {
       const d = entry.diffResults as { added?: Row[]; removed?: Row[] };
       for (const row of rows(d.removed)) addRow(a, tableOf(name, row), row, true);
@@ -102,7 +119,11 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
     }
     const at = a.unixTime !== null ? new Date(a.unixTime * 1000).toISOString() : scannedAt;
     if (!at) {
-      out.problems.push({ line: a.line, host: a.host, reason: "osqueryi output carries no scan time; pass --scanned-at" });
+      out.problems.push({
+        line: a.line,
+        host: a.host,
+        reason: "osqueryi output carries no scan time; pass --scanned-at",
+      });
       continue;
     }
     const version = s(a.os.version) || [a.os.major, a.os.minor, a.os.build].map(s).filter(Boolean).join(".");
@@ -110,9 +131,19 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
       value: {
         host: a.host,
         scannedAt: at,
-        os: { family: family(s(a.os.platform)), ...(s(a.os.name) ? { name: s(a.os.name).replace(/^Microsoft /, "").replace(/ (Datacenter|Standard|Enterprise)$/, "") } : {}), version },
+        os: {
+          family: family(s(a.os.platform)),
+          ...(s(a.os.name)
+            ? {
+                name: s(a.os.name)
+                  .replace(/^Microsoft /, "")
+                  .replace(/ (Datacenter|Standard|Enterprise)$/, ""),
+              }
+            : {}),
+          version,
+        },
         installed: [...a.patches].sort(),
-        products: a.programs.sort((x, y) => x.name.localeCompare(y.name)),
+        products: a.programs.sort((x, y) => compareText(x.name, y.name)),
       },
       origin: `${file}:${a.line}`,
       line: a.line,

@@ -5,6 +5,7 @@ import type { Compliance } from "../compliance.js";
 import type { Metrics } from "../metrics.js";
 import { lineChart } from "../svg.js";
 import { SCRIPT, STYLE } from "./assets.js";
+import { compareText } from "../../order.js";
 
 const BUCKET = 500;
 const OPEN: ReadonlySet<string> = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
@@ -31,30 +32,52 @@ ${scripts.map((s) => `<script src="${s}"></script>`).join("\n")}
 
 function groupTable(title: string, rows: Compliance["byOwner"]): string {
   return `<h2>${esc(title)}</h2><table><tr><th>${esc(title.replace(/^By /, ""))}</th><th class=num>hosts</th><th class=num>compliant</th><th class=num>noncompliant</th><th class=num>stale</th><th class=num>unscanned</th><th class=num>unmanaged</th><th class=num>%</th></tr>${rows
-    .map((g) => `<tr><td>${esc(g.name)}</td><td class=num>${g.hosts}</td><td class=num>${g.compliant}</td><td class=num>${g.noncompliant}</td><td class=num>${g.stale}</td><td class=num>${g.unscanned}</td><td class=num>${g.unmanaged}</td><td class=num>${g.percent ?? "—"}</td></tr>`)
+    .map(
+      (g) =>
+        `<tr><td>${esc(g.name)}</td><td class=num>${g.hosts}</td><td class=num>${g.compliant}</td><td class=num>${g.noncompliant}</td><td class=num>${g.stale}</td><td class=num>${g.unscanned}</td><td class=num>${g.unmanaged}</td><td class=num>${g.percent ?? "—"}</td></tr>`,
+    )
     .join("")}</table>`;
 }
 
-export function buildSite(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[], c: Compliance, m: Metrics, titles: ReadonlyMap<string, string>): Map<string, string> {
+export function buildSite(
+  plan: Plan,
+  hosts: readonly HostResult[],
+  jobs: readonly Job[],
+  c: Compliance,
+  m: Metrics,
+  titles: ReadonlyMap<string, string>,
+): Map<string, string> {
   const files = new Map<string, string>();
-  const sorted = [...hosts].sort((a, b) => a.host.localeCompare(b.host));
+  const sorted = [...hosts].sort((a, b) => compareText(a.host, b.host));
   const jobsByHost = new Map<string, Job[]>();
   for (const j of jobs) pushTo(jobsByHost, j.host, j);
-  const index = sorted.map((h, i) => [h.host, h.owner ?? "", h.status, h.period ?? "", Object.values(h.updates).filter((s) => OPEN.has(s)).length, Math.floor(i / BUCKET)]);
+  const index = sorted.map((h, i) => [
+    h.host,
+    h.owner ?? "",
+    h.status,
+    h.period ?? "",
+    Object.values(h.updates).filter((s) => OPEN.has(s)).length,
+    Math.floor(i / BUCKET),
+  ]);
   files.set("data/index.js", dataScript("window.patchopsIndex", index));
   for (let b = 0; b * BUCKET < sorted.length; b++) {
     const chunk = sorted.slice(b * BUCKET, (b + 1) * BUCKET);
     files.set(
       `data/hosts-${b}.js`,
-      dataScript("window.patchopsHosts", Object.fromEntries(chunk.map((h) => [h.host, h]))) + dataScript("window.patchopsJobs", Object.fromEntries(chunk.map((h) => [h.host, jobsByHost.get(h.host) ?? []]))),
+      dataScript("window.patchopsHosts", Object.fromEntries(chunk.map((h) => [h.host, h]))) +
+        dataScript("window.patchopsJobs", Object.fromEntries(chunk.map((h) => [h.host, jobsByHost.get(h.host) ?? []]))),
     );
   }
   const openHosts = new Map<string, string[]>();
-  for (const h of sorted) for (const [id, s] of Object.entries(h.updates)) if (OPEN.has(s)) pushTo(openHosts, id, h.host);
+  for (const h of sorted)
+    for (const [id, s] of Object.entries(h.updates)) if (OPEN.has(s)) pushTo(openHosts, id, h.host);
   const updates = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
       const open = openHosts.get(id) ?? [];
-      return [id, { ...u, title: titles.get(id) ?? "", open: open.slice(0, 200), moreOpen: Math.max(0, open.length - 200) }];
+      return [
+        id,
+        { ...u, title: titles.get(id) ?? "", open: open.slice(0, 200), moreOpen: Math.max(0, open.length - 200) },
+      ];
     }),
   );
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
@@ -73,14 +96,23 @@ export function buildSite(plan: Plan, hosts: readonly HostResult[], jobs: readon
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${f.percent ?? "—"}%</b>compliant</div></div>`;
   const byUpdate = `<h2>Compliance by update</h2><table><tr><th>update</th><th>timeline</th><th class=num>installed</th><th class=num>missing</th><th class=num>not applicable</th><th class=num>exempt</th><th class=num>%</th></tr>${c.byUpdate
-    .map((u) => `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${u.timeline}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.notApplicable}</td><td class=num>${u.exempt}</td><td class=num>${u.percent ?? "—"}</td></tr>`)
+    .map(
+      (u) =>
+        `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${u.timeline}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.notApplicable}</td><td class=num>${u.exempt}</td><td class=num>${u.percent ?? "—"}</td></tr>`,
+    )
     .join("")}</table>`;
   const windows = `<h2>Next windows</h2><table><tr><th>window (UTC)</th><th>timeline</th><th class=num>hosts</th><th>updates</th></tr>${c.byWindow
     .slice(0, 30)
-    .map((w) => `<tr><td>${esc(w.window)}</td><td>${w.timeline}</td><td class=num>${w.hosts}</td><td>${w.updates.map(esc).join(", ")}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td>${esc(w.window)}</td><td>${w.timeline}</td><td class=num>${w.hosts}</td><td>${w.updates.map(esc).join(", ")}</td></tr>`,
+    )
     .join("")}</table>`;
   const metricsRows = m.updates
-    .map((u) => `<tr><td>${esc(u.id)}</td><td>${u.timeline}</td><td class=num>${u.hoursTo60 ?? "—"}</td><td class=num>${u.hoursTo80 ?? "—"}</td><td class=num>${u.hoursTo90 ?? "—"}</td><td class=num>${u.successRatio === null ? "—" : Math.round(u.successRatio * 1000) / 10}</td></tr>`)
+    .map(
+      (u) =>
+        `<tr><td>${esc(u.id)}</td><td>${u.timeline}</td><td class=num>${u.hoursTo60 ?? "—"}</td><td class=num>${u.hoursTo80 ?? "—"}</td><td class=num>${u.hoursTo90 ?? "—"}</td><td class=num>${u.successRatio === null ? "—" : Math.round(u.successRatio * 1000) / 10}</td></tr>`,
+    )
     .join("");
   const trend = lineChart(
     "Compliance trend (compliant hosts / all hosts)",
@@ -95,7 +127,13 @@ export function buildSite(plan: Plan, hosts: readonly HostResult[], jobs: readon
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
 <section>${cards}</section>${groupTable("By owner", c.byOwner)}${byUpdate}${windows}${groupTable("By baseline", c.byBaseline)}${metricsHtml}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
-  files.set("host.html", page("Host status", `<div id=host>Loading…</div>`, ["app.js", "data/index.js"], "hostPage();", plan));
-  files.set("update.html", page("Update status", `<div id=update>Loading…</div>`, ["app.js", "data/updates.js"], "updatePage();", plan));
+  files.set(
+    "host.html",
+    page("Host status", `<div id=host>Loading…</div>`, ["app.js", "data/index.js"], "hostPage();", plan),
+  );
+  files.set(
+    "update.html",
+    page("Update status", `<div id=update>Loading…</div>`, ["app.js", "data/updates.js"], "updatePage();", plan),
+  );
   return files;
 }

@@ -11,26 +11,64 @@ export function updateReferences({ set, updatesById }: RuleContext): Diagnostic[
         if (known(id)) return;
         // A superseded update need not be described: an old one may never have been approved here.
         const severity = field === "requires" ? "error" : "info";
-        out.push(diagnostic("unknown-update", severity, `${u.spec.id} ${field} ${id}, which has no Update file`, u.at(["spec", field, i])));
+        out.push(
+          diagnostic(
+            "unknown-update",
+            severity,
+            `${u.spec.id} ${field} ${id}, which has no Update file`,
+            u.at(["spec", field, i]),
+          ),
+        );
       });
     }
   }
   for (const b of set.baselines) {
     b.spec.requiredUpdates.forEach((id, i) => {
-      if (!known(id)) out.push(diagnostic("unknown-update", "warning", `baseline '${b.name}' requires ${id}, which has no Update file; it is deployed to every matching host`, b.at(["spec", "requiredUpdates", i])));
+      if (!known(id))
+        out.push(
+          diagnostic(
+            "unknown-update",
+            "warning",
+            `baseline '${b.name}' requires ${id}, which has no Update file; it is deployed to every matching host`,
+            b.at(["spec", "requiredUpdates", i]),
+          ),
+        );
       else if (updatesById.get(id.toUpperCase())!.spec.decision === "rejected") {
-        out.push(diagnostic("rejected-required", "error", `baseline '${b.name}' requires ${id}, which is rejected`, b.at(["spec", "requiredUpdates", i])));
+        out.push(
+          diagnostic(
+            "rejected-required",
+            "error",
+            `baseline '${b.name}' requires ${id}, which is rejected`,
+            b.at(["spec", "requiredUpdates", i]),
+          ),
+        );
       }
     });
   }
   for (const e of set.exemptions) {
     e.spec.updates.forEach((id, i) => {
-      if (id !== "*" && !known(id)) out.push(diagnostic("unknown-update", "warning", `exemption '${e.name}' names ${id}, which has no Update file`, e.at(["spec", "updates", i])));
+      if (id !== "*" && !known(id))
+        out.push(
+          diagnostic(
+            "unknown-update",
+            "warning",
+            `exemption '${e.name}' names ${id}, which has no Update file`,
+            e.at(["spec", "updates", i]),
+          ),
+        );
     });
   }
   for (const r of set.rules) {
     r.spec.exclude.forEach((id, i) => {
-      if (!known(id)) out.push(diagnostic("unknown-update", "info", `rule '${r.name}' excludes ${id}, which has no Update file yet`, r.at(["spec", "exclude", i])));
+      if (!known(id))
+        out.push(
+          diagnostic(
+            "unknown-update",
+            "info",
+            `rule '${r.name}' excludes ${id}, which has no Update file yet`,
+            r.at(["spec", "exclude", i]),
+          ),
+        );
     });
   }
   return out;
@@ -51,13 +89,21 @@ export function noCycles({ set, updatesById }: RuleContext): Diagnostic[] {
         if (!reported.has(key)) {
           reported.add(key);
           const doc = updatesById.get(id)!;
-          out.push(diagnostic("cycle", "error", `${field} forms a cycle: ${[...loop, id].join(" → ")}`, doc.at(["spec", field])));
+          out.push(
+            diagnostic(
+              "cycle",
+              "error",
+              `${field} forms a cycle: ${[...loop, id].join(" → ")}`,
+              doc.at(["spec", field]),
+            ),
+          );
         }
         return;
       }
       state.set(id, 1);
       const doc = updatesById.get(id);
-      for (const next of doc?.spec[field] ?? []) if (updatesById.has(next.toUpperCase())) visit(next.toUpperCase(), [...path, id]);
+      for (const next of doc?.spec[field] ?? [])
+        if (updatesById.has(next.toUpperCase())) visit(next.toUpperCase(), [...path, id]);
       state.set(id, 2);
     };
     for (const u of set.updates) visit(u.spec.id.toUpperCase(), []);

@@ -16,7 +16,12 @@ export function approvalRuleAgreement({ set }: RuleContext): Diagnostic[] {
       if (reported.has(key)) continue;
       reported.add(key);
       out.push(
-        diagnostic("rules-disagree", "warning", `rules '${a.name}' and '${b.name}' both match ${u.spec.id} but imply different timelines or delays; the first by name wins`, b.at(["spec"])),
+        diagnostic(
+          "rules-disagree",
+          "warning",
+          `rules '${a.name}' and '${b.name}' both match ${u.spec.id} but imply different timelines or delays; the first by name wins`,
+          b.at(["spec"]),
+        ),
       );
     }
   }

@@ -21,7 +21,14 @@ export function updateContent({ set }: RuleContext): Diagnostic[] {
   for (const u of set.updates) {
     const s = u.spec;
     if (s.classification === "security" && !s.severity) {
-      out.push(diagnostic("missing-severity", "error", `${s.id} is a security update without a severity (critical, important, moderate or low)`, u.at(["spec", "classification"])));
+      out.push(
+        diagnostic(
+          "missing-severity",
+          "error",
+          `${s.id} is a security update without a severity (critical, important, moderate or low)`,
+          u.at(["spec", "classification"]),
+        ),
+      );
     }
     for (const f of RFC_FIELDS) {
       const v = s.rfc?.[f];
@@ -33,13 +40,25 @@ export function updateContent({ set }: RuleContext): Diagnostic[] {
       const missing = RFC_FIELDS.filter((f) => s.rfc?.[f] === undefined);
       if (missing.length > 0) {
         out.push(
-          diagnostic("rfc-incomplete", "error", `${s.id} is approved on the emergency timeline but its RFC lacks: ${missing.join(", ")}`, u.at(s.rfc ? ["spec", "rfc"] : ["spec"])),
+          diagnostic(
+            "rfc-incomplete",
+            "error",
+            `${s.id} is approved on the emergency timeline but its RFC lacks: ${missing.join(", ")}`,
+            u.at(s.rfc ? ["spec", "rfc"] : ["spec"]),
+          ),
         );
       }
     }
     if (s.decision === "approved") {
       for (const other of approvedSupersedersOf.get(s.id.toUpperCase()) ?? []) {
-        out.push(diagnostic("superseded-approved", "warning", `${s.id} is approved but superseded by approved ${other}; only ${other} is deployed`, u.at(["spec", "decision"])));
+        out.push(
+          diagnostic(
+            "superseded-approved",
+            "warning",
+            `${s.id} is approved but superseded by approved ${other}; only ${other} is deployed`,
+            u.at(["spec", "decision"]),
+          ),
+        );
       }
     }
   }
