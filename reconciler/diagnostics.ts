@@ -66,6 +66,12 @@ export const DIAGNOSTIC_CODES = {
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+  "os-name-unknown":
+    "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
+  "below-baseline":
+    "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
+  "advisory-not-drafted":
+    "An advisory's remediation could not be drafted as an Update (no KB and no dotted fixed version, or a Linux package); it is listed with vendor, product, CVE and reason, and logged to intake/irrelevant.jsonl.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,6 +1,7 @@
 // Whether an update is relevant to a scanned host: OS family and version, products, features.
 import type { HostRecord } from "../inventory/host-record.js";
 import type { UpdateSpec } from "../model/update.js";
+import { canonicalKey } from "../inventory/os-names.js";
 import { satisfies } from "./versions.js";
 
 export type Applicability = { applies: true } | { applies: false; why: string };
@@ -10,7 +11,7 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
     const ok = u.os.some(
       (o) =>
         o.family === host.os.family &&
-        (!o.names || (host.os.name !== null && o.names.some((n) => n.toLowerCase() === host.os.name!.toLowerCase()))) &&
+        (!o.names || (host.os.name !== null && o.names.some((n) => canonicalKey(n) === canonicalKey(host.os.name!)))) &&
         satisfies(host.os.version, o.versions),
     );
     if (!ok) return { applies: false, why: `the host runs ${host.os.name ?? host.os.family} ${host.os.version}` };

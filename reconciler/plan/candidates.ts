@@ -1,5 +1,6 @@
 // An index from what a host runs (OS name, OS family, products) to the approved updates that may apply to it.
 import type { HostRecord } from "../inventory/host-record.js";
+import { canonicalKey } from "../inventory/os-names.js";
 import type { CatalogEntry } from "./catalog.js";
 
 export class CandidateIndex {
@@ -22,7 +23,7 @@ export class CandidateIndex {
         for (const p of a.products) push(this.byProduct, p.name.toLowerCase(), e);
       else if (a.os && a.os.length > 0) {
         for (const o of a.os) {
-          if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, n.toLowerCase(), e);
+          if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, canonicalKey(n), e);
           else push(this.byFamily, o.family, e);
         }
       } else if (a.features && a.features.length > 0) push(this.byFeature, a.features[0]!.toLowerCase(), e);
@@ -36,7 +37,7 @@ export class CandidateIndex {
     const add = (list: CatalogEntry[] | undefined) => {
       if (list) for (const e of list) out.add(e);
     };
-    if (host.os.name) add(this.byOsName.get(host.os.name.toLowerCase()));
+    if (host.os.name) add(this.byOsName.get(canonicalKey(host.os.name)));
     add(this.byFamily.get(host.os.family));
     for (const p of host.products) add(this.byProduct.get(p.name.toLowerCase()));
     for (const f of host.features) add(this.byFeature.get(f));

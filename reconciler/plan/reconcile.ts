@@ -15,6 +15,7 @@ import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
+import { unrecognisedOsFindings, unrecognisedOsNote } from "./os-recognition.js";
 import { slotFor, type Slot } from "./timing.js";
 import { compareText } from "../order.js";
 
@@ -200,7 +201,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       ev.status = "stale";
       ev.notes.push("the scanning agent reports itself unhealthy");
     }
+    const osNote = unrecognisedOsNote(rec);
+    if (osNote) {
+      if (ev.status === "compliant") ev.status = "noncompliant";
+      ev.notes.push(osNote);
+    }
   }
+  findings.push(...unrecognisedOsFindings(inventory.records.values()));
 
   // The reference collection needs every host's status and facts, but only the pilot hosts' states.
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
