@@ -2,6 +2,7 @@
 import type { HostRecord } from "../inventory/host-record.js";
 import type { UpdateSpec } from "../model/update.js";
 import { canonicalKey } from "../inventory/os-names.js";
+import { productKey } from "./baseline-conformance.js";
 import { satisfies } from "./versions.js";
 
 export type Applicability = { applies: true } | { applies: false; why: string };
@@ -20,12 +21,12 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
     const ok = u.products.some((p) =>
       host.products.some(
         (hp) =>
-          hp.name.toLowerCase() === p.name.toLowerCase() &&
+          productKey(hp.name) === productKey(p.name) &&
           (p.versions === undefined || (hp.version !== null && satisfies(hp.version, p.versions))),
       ),
     );
     if (!ok) {
-      const near = host.products.find((hp) => u.products!.some((p) => p.name.toLowerCase() === hp.name.toLowerCase()));
+      const near = host.products.find((hp) => u.products!.some((p) => productKey(p.name) === productKey(hp.name)));
       const wanted = u.products.map((p) => `${p.name} ${p.versions ?? ""}`.trim()).join(", ");
       return {
         applies: false,

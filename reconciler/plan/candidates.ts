@@ -1,6 +1,7 @@
 // An index from what a host runs (OS name, OS family, products) to the approved updates that may apply to it.
 import type { HostRecord } from "../inventory/host-record.js";
 import { canonicalKey } from "../inventory/os-names.js";
+import { productKey } from "./baseline-conformance.js";
 import type { CatalogEntry } from "./catalog.js";
 
 export class CandidateIndex {
@@ -19,8 +20,7 @@ export class CandidateIndex {
     for (const e of entries) {
       const a = e.spec.appliesTo;
       // Index each update under its narrowest required attribute: every host it applies to has that attribute.
-      if (a.products && a.products.length > 0)
-        for (const p of a.products) push(this.byProduct, p.name.toLowerCase(), e);
+      if (a.products && a.products.length > 0) for (const p of a.products) push(this.byProduct, productKey(p.name), e);
       else if (a.os && a.os.length > 0) {
         for (const o of a.os) {
           if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, canonicalKey(n), e);
@@ -39,7 +39,7 @@ export class CandidateIndex {
     };
     if (host.os.name) add(this.byOsName.get(canonicalKey(host.os.name)));
     add(this.byFamily.get(host.os.family));
-    for (const p of host.products) add(this.byProduct.get(p.name.toLowerCase()));
+    for (const p of host.products) add(this.byProduct.get(productKey(p.name)));
     for (const f of host.features) add(this.byFeature.get(f));
     return out;
   }

@@ -16,6 +16,7 @@ import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { unrecognisedOsFindings, unrecognisedOsNote } from "./os-recognition.js";
+import { belowBaseline, belowBaselineFindings, type BaselineShortfall } from "./baseline-conformance.js";
 import { slotFor, type Slot } from "./timing.js";
 import { compareText } from "../order.js";
 
@@ -145,6 +146,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     missing: Map<string, { entry: CatalogEntry; noForce: boolean; files: string[] }>;
     blockedBy: Map<string, string[]>;
     aboveBaseline: string[];
+    below: BaselineShortfall[];
     exemptions: string[];
     notes: string[];
   }
@@ -174,6 +176,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       missing: new Map(),
       blockedBy: new Map(),
       aboveBaseline: [],
+      below: [],
       exemptions: [],
       notes: [],
     };
@@ -224,6 +227,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!rec || !(inShard(h) || pilotHosts.has(h.name))) continue;
     const hostExemptions = exemptionsFor(h, liveExemptions);
     ev.exemptions = hostExemptions.map((e) => e.name);
+    ev.below = belowBaseline(rec, h.baselines);
     const required = new Map<string, string>();
     for (const b of h.baselines)
       for (const id of b.spec.requiredUpdates)
@@ -397,6 +401,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
+  const shortfalls = new Map<string, BaselineShortfall[]>();
   const results: HostResult[] = [];
   const hooks = policy.hooks;
   const revision = input.revision;
@@ -566,6 +571,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) ev.status = "noncompliant";
     }
     if (held.length > 0 && ev.status === "compliant") ev.status = "noncompliant";
+    // Below its baseline (an older OS build, a product below the required version), a host is not compliant.
+    if (ev.below.length > 0) {
+      if (ev.status === "compliant") ev.status = "noncompliant";
+      shortfalls.set(h.name, ev.below);
+    }
     const result: HostResult = {
       host: h.name,
       status: ev.status,
@@ -578,6 +588,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       updates: Object.fromEntries([...ev.states].sort(([a], [b]) => compareText(a, b))),
       aboveBaseline: ev.aboveBaseline,
     };
+    if (ev.below.length > 0) result.belowBaseline = ev.below;
     if (ev.blockedBy.size > 0)
       result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => compareText(a, b)));
     if (held.length > 0) result.held = held.sort();
@@ -590,6 +601,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  findings.push(...belowBaselineFindings(shortfalls));
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
     findings.push(
       diagnostic(

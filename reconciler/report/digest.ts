@@ -67,6 +67,16 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
       lines.push(
         `- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`,
       );
+      for (const b of h.belowBaseline ?? [])
+        lines.push(
+          `  - below baseline ${b.baseline}: ${b.reason} (${b.file}${b.line ? `:${b.line}` : ""}); bring it up to the baseline`,
+        );
+    }
+    const above = list.filter((h) => h.aboveBaseline.length).sort((a, b) => compareText(a.host, b.host));
+    if (above.length) {
+      lines.push("", "## Above baseline: installed updates nobody approved", "");
+      for (const h of above)
+        lines.push(`- **${h.host}**: ${h.aboveBaseline.join(", ")} (check for unauthorised changes)`);
     }
     if (attention.length === 0) lines.push("None.");
     lines.push(

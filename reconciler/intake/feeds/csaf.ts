@@ -40,7 +40,7 @@ function productInfo(tree: Obj): Map<string, ProductInfo> {
     const here = category === "product_name" || category === "product_family" ? name : product;
     const p = obj(branch.product);
     if (str(p.product_id)) {
-      const below = category === "product_version_range" ? /<\s*=?\s*([^\s|<>=]+)\s*$/.exec(name)?.[1] ?? null : null;
+      const below = category === "product_version_range" ? (/<\s*=?\s*([^\s|<>=]+)\s*$/.exec(name)?.[1] ?? null) : null;
       out.set(str(p.product_id), {
         name: str(p.name),
         product: here || str(p.name),
@@ -52,7 +52,8 @@ function productInfo(tree: Obj): Map<string, ProductInfo> {
   }
   for (const p of arr(tree.full_product_names)) {
     const id = str(obj(p).product_id);
-    if (!out.has(id)) out.set(id, { name: str(obj(p).name), product: str(obj(p).name), rangeBelow: null, version: null });
+    if (!out.has(id))
+      out.set(id, { name: str(obj(p).name), product: str(obj(p).name), rangeBelow: null, version: null });
   }
   return out;
 }
@@ -78,7 +79,11 @@ function severityOfVulnerability(v: Obj, aggregate: AdvisoryUpdate["severity"]):
 const LINUX_VENDORS = /red ?hat|suse|debian|ubuntu|canonical|oracle linux|alma|rocky|fedora/i;
 
 /** The dotted version a remediation fixes a product at: the details text, the range's bound, or a fixed sibling. */
-function fixedVersionOf(details: string, info: ProductInfo | undefined, fixedByProduct: Map<string, string>): string | null {
+function fixedVersionOf(
+  details: string,
+  info: ProductInfo | undefined,
+  fixedByProduct: Map<string, string>,
+): string | null {
   return (
     dottedVersion(details) ??
     dottedVersion(/(?:version|build)\s+([\w.+-]+)\s*$/i.exec(details)?.[1]) ??
@@ -114,7 +119,9 @@ export function parseCsaf(doc: unknown, source: string, notDrafted: NotDrafted[]
       .filter((r) => str(r.category) === "vendor_fix");
     if (fixes.length === 0) {
       const affected = [...arr(status.known_affected), ...arr(status.first_affected), ...arr(status.last_affected)];
-      const others = arr(v.remediations).map((r) => str(obj(r).category)).filter(Boolean);
+      const others = arr(v.remediations)
+        .map((r) => str(obj(r).category))
+        .filter(Boolean);
       notDrafted.push({
         vendor,
         bulletin,

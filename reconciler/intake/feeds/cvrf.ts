@@ -84,7 +84,11 @@ export function parseMsrcCvrf(doc: unknown, source: string, notDrafted: NotDraft
           .split(/[;,\s]+/)
           .map((s) => kbOf(s))
           .filter((s): s is string => !!s),
-        restart: (restart.startsWith("yes") ? "required" : restart.startsWith("no") ? "never" : "maybe") as AdvisoryUpdate["restart"],
+        restart: (restart.startsWith("yes")
+          ? "required"
+          : restart.startsWith("no")
+            ? "never"
+            : "maybe") as AdvisoryUpdate["restart"],
         url: str(r.URL) || null,
         source,
       };
