@@ -70,8 +70,6 @@ export const DIAGNOSTIC_CODES = {
     "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
   "below-baseline":
     "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
-  "advisory-not-drafted":
-    "An advisory's remediation could not be drafted as an Update (no KB and no dotted fixed version, or a Linux package); it is listed with vendor, product, CVE and reason, and logged to intake/irrelevant.jsonl.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
