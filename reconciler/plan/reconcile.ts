@@ -204,6 +204,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       ev.status = "stale";
       ev.notes.push("the scanning agent reports itself unhealthy");
     }
+    ev.below = belowBaseline(rec, h.baselines);
     const osNote = unrecognisedOsNote(rec);
     if (osNote) {
       if (ev.status === "compliant") ev.status = "noncompliant";
@@ -216,7 +217,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
   const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
     const ev = evByHost.get(h.name)!;
-    return ev.status === "compliant" && !!h.assignment;
+    // A host below its baseline is no reference for the fleet: an update proven there proves nothing elsewhere.
+    return ev.status === "compliant" && !!h.assignment && ev.below.length === 0;
   });
   const shard = input.shard;
   const inShard = (h: HostContext) => !shard || shardOf(h.entry?.cluster ?? h.name, shard.count) === shard.index;
@@ -227,7 +229,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!rec || !(inShard(h) || pilotHosts.has(h.name))) continue;
     const hostExemptions = exemptionsFor(h, liveExemptions);
     ev.exemptions = hostExemptions.map((e) => e.name);
-    ev.below = belowBaseline(rec, h.baselines);
     const required = new Map<string, string>();
     for (const b of h.baselines)
       for (const id of b.spec.requiredUpdates)

@@ -216,6 +216,8 @@ describe("real inputs end to end", () => {
       "baselines/windows-server-2008-r2-legacy.yaml:9",
     ]);
     expect(summary).toContain("Below baseline (2 hosts, not compliant until brought up to it)");
+    // Nor is a host below its baseline a reference host for the pilot wave.
+    expect(plan.pilot.hosts).not.toContain("web-legacy-03");
     expect(summary).toContain("Above baseline (3 hosts with updates nobody approved");
     const ex = await cli(
       "explain",
@@ -255,6 +257,9 @@ describe("real inputs end to end", () => {
     const kb = c.byUpdate.find((u) => u.id === "KB3147461")!;
     // One host missing it, and jump-02, which has never been scanned: 0 of 2, not "no applicable host".
     expect(kb).toMatchObject({ installed: 0, missing: 1, unscanned: 1, percent: 0 });
+    const site = await readFile(join(repo, "out/site/index.html"), "utf8");
+    expect(site).toContain('<div class="card below-baseline" id="card-below-baseline"><b>2</b>below-baseline</div>');
+    expect(site).toContain('<div class="card above-baseline" id="card-above-baseline"><b>3</b>above-baseline</div>');
     const digest = await readFile(join(repo, "out/site/digests/payments-dba.md"), "utf8");
     expect(digest).toContain(
       "below baseline sql-server-2016: SQL Server 2016 13.0.5026.0 is outside >=13.0.6300 (baselines/sql-server-2016.yaml:12); bring it up to the baseline",
