@@ -13,6 +13,9 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
     `## Patch compliance at ${plan.now}`,
     plan.approvalVerification === "off" ? "\n> ⚠️ CAB approval verification was OFF for this plan.\n" : "",
     `**${f.percent ?? "—"}% compliant**: ${f.compliant} of ${f.hosts} hosts (${f.noncompliant} noncompliant, ${f.stale} stale, ${f.unscanned} unscanned, ${f.unmanaged} unmanaged).`,
+    f.belowBaseline || f.aboveBaseline
+      ? `Baselines: ${f.belowBaseline} host${f.belowBaseline === 1 ? "" : "s"} below (not compliant until brought up to it), ${f.aboveBaseline} with updates above it (nobody approved them).`
+      : "",
     "",
     "| owner | hosts | compliant | noncompliant | stale | unscanned | % |",
     "|---|---|---|---|---|---|---|",

@@ -264,6 +264,9 @@ describe("real inputs end to end", () => {
     expect(digest).toContain(
       "below baseline sql-server-2016: SQL Server 2016 13.0.5026.0 is outside >=13.0.6300 (baselines/sql-server-2016.yaml:12); bring it up to the baseline",
     );
+    expect(await readFile(join(repo, "out/site/summary.md"), "utf8")).toContain(
+      "Baselines: 2 hosts below (not compliant until brought up to it), 3 with updates above it (nobody approved them).",
+    );
     const web = await readFile(join(repo, "out/site/digests/web-platform.md"), "utf8");
     expect(web).toContain("## Above baseline: installed updates nobody approved");
     expect(web).toContain("- **web-03**: KB5034439");
