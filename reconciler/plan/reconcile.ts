@@ -217,8 +217,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
   const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
     const ev = evByHost.get(h.name)!;
-    // A host below its baseline is no reference for the fleet: an update proven there proves nothing elsewhere.
-    return ev.status === "compliant" && !!h.assignment && ev.below.length === 0;
+    return ev.status === "compliant" && !!h.assignment;
   });
   const shard = input.shard;
   const inShard = (h: HostContext) => !shard || shardOf(h.entry?.cluster ?? h.name, shard.count) === shard.index;
