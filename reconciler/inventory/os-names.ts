@@ -132,13 +132,23 @@ export function splitOnWindows(product: string): { product: string; os: string }
   return { product: m[1]!, os: m[2]! };
 }
 
-const updateNameMemo = new Map<string, string>();
-/** The canonical form of an OS name written in an Update file (lower-case, for comparing with a host's). */
-export function canonicalKey(name: string): string {
+const updateNameMemo = new Map<string, { key: string; builds: string | undefined }>();
+function parsed(name: string): { key: string; builds: string | undefined } {
   let hit = updateNameMemo.get(name);
   if (hit === undefined) {
-    hit = (windowsOsOf(name)?.name ?? name).toLowerCase();
+    const os = windowsOsOf(name);
+    hit = { key: (os?.name ?? name).toLowerCase(), builds: os?.builds };
     if (updateNameMemo.size < 10_000) updateNameMemo.set(name, hit);
   }
   return hit;
+}
+
+/** The canonical form of an OS name written in an Update file (lower-case, for comparing with a host's). */
+export function canonicalKey(name: string): string {
+  return parsed(name).key;
+}
+
+/** The builds an OS name in an Update file pins ("Windows 10 Version 1607 …" → ">=10.0.14393 <10.0.14394"), if any. */
+export function impliedBuilds(name: string): string | undefined {
+  return parsed(name).builds;
 }

@@ -1,7 +1,7 @@
 // Whether an update is relevant to a scanned host: OS family and version, products, features.
 import type { HostRecord } from "../inventory/host-record.js";
 import type { UpdateSpec } from "../model/update.js";
-import { canonicalKey } from "../inventory/os-names.js";
+import { canonicalKey, impliedBuilds } from "../inventory/os-names.js";
 import { productKey } from "./baseline-conformance.js";
 import { satisfies } from "./versions.js";
 
@@ -12,7 +12,11 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
     const ok = u.os.some(
       (o) =>
         o.family === host.os.family &&
-        (!o.names || (host.os.name !== null && o.names.some((n) => canonicalKey(n) === canonicalKey(host.os.name!)))) &&
+        (!o.names ||
+          (host.os.name !== null &&
+            o.names.some(
+              (n) => canonicalKey(n) === canonicalKey(host.os.name!) && satisfies(host.os.version, impliedBuilds(n)),
+            ))) &&
         satisfies(host.os.version, o.versions),
     );
     if (!ok) return { applies: false, why: `the host runs ${host.os.name ?? host.os.family} ${host.os.version}` };

@@ -103,3 +103,33 @@ describe("Windows OS names", () => {
     }
   });
 });
+
+describe("OS names in Update files", () => {
+  it("a vendor's versioned name in appliesTo matches only hosts of that release", async () => {
+    const { applicability } = await import("../../reconciler/plan/applicability.js");
+    const { fromNative } = await import("../../reconciler/inventory/host-record.js");
+    const host = (name: string, version: string) =>
+      fromNative(
+        {
+          host: "h",
+          scannedAt: "2026-12-10T04:00:00Z",
+          os: { family: "windows", name, version },
+          installed: [],
+          pendingReboot: false,
+          products: [],
+          features: [],
+        },
+        "t:1",
+      );
+    const appliesTo = {
+      os: [
+        { family: "windows" as const, names: ["Windows 10 Version 1607 for x64-based Systems", "Windows Server 2016"] },
+      ],
+    };
+    expect(applicability(appliesTo, host("Microsoft Windows 10 Enterprise", "10.0.14393.693")).applies).toBe(true);
+    expect(applicability(appliesTo, host("Microsoft Windows 10 Enterprise", "10.0.19045.3803")).applies).toBe(false);
+    expect(applicability(appliesTo, host("Microsoft Windows Server 2016 Standard", "10.0.14393.693")).applies).toBe(
+      true,
+    );
+  });
+});
