@@ -114,6 +114,10 @@ export function registerIntake(program: Command, io: Io): void {
         out.push(
           `  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`,
         );
+      if (result.unknownOs.length)
+        out.push(
+          `  ? ${result.unknownOs.length} scanned Windows host${result.unknownOs.length === 1 ? "" : "s"} with an OS name patchops does not recognise, not counted for any OS update: ${result.unknownOs.slice(0, 10).join(", ")}${result.unknownOs.length > 10 ? ", …" : ""}`,
+        );
       for (const n of result.notDrafted)
         out.push(`  ! not drafted: ${n.vendor} ${n.bulletin} ${n.cve || "(no CVE)"} ${n.product}: ${n.reason}`);
       if (result.notDrafted.length) out.push(`    (logged to ${IRRELEVANT_LOG} for problem management)`);

@@ -32,6 +32,8 @@ export interface IntakeResult {
   irrelevant: { id: string; title: string; products: string[]; reason: string }[];
   /** Remediations that could not become an Update, as the feeds reported them. */
   notDrafted: NotDrafted[];
+  /** Scanned Windows hosts whose OS name is not recognised: relevance cannot count them for any OS update. */
+  unknownOs: string[];
 }
 
 const TODO = "TODO: a person answers this before the CAB reviews";
@@ -118,7 +120,18 @@ export function draftUpdates(input: {
   const known = new Set(set.updates.map((u) => u.spec.id.toUpperCase()));
   const ownerOf = new Map<string, string>();
   for (const a of set.assignments) for (const h of a.spec.hosts) ownerOf.set(h.name.toLowerCase(), a.spec.owner);
-  const result: IntakeResult = { drafts: [], known: [], irrelevant: [], notDrafted: input.notDrafted ?? [] };
+  const result: IntakeResult = {
+    drafts: [],
+    known: [],
+    irrelevant: [],
+    notDrafted: input.notDrafted ?? [],
+    unknownOs: inventory
+      ? [...inventory.records.values()]
+          .filter((r) => !r.osKnown)
+          .map((r) => r.host)
+          .sort(compareText)
+      : [],
+  };
   for (const u of input.updates) {
     if (known.has(u.id)) {
       result.known.push(u.id);

@@ -138,6 +138,9 @@ describe("real inputs end to end", () => {
     // Relevance uses the plan's applicability: only the 1507 desktop, not the 1607 one.
     expect(intake.stdout).toMatch(/\+ KB3147461 +important standard +1 hosts \(web-platform 1\)/);
     expect(intake.stdout).toMatch(/\+ KB3135456 +important standard +2 hosts \(web-platform 2\)/);
+    expect(intake.stdout).toContain(
+      "? 1 scanned Windows host with an OS name patchops does not recognise, not counted for any OS update: odd-01",
+    );
   });
 
   it("a fix without a KB becomes a version-fixed update with a stable id, rated by the vendor, not by CVSS", async () => {
