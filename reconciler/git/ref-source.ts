@@ -2,7 +2,7 @@
 import { posix } from "node:path";
 import { simpleGit } from "simple-git";
 import { POLICY_ROOTS, type PolicySource, type SourceEntry } from "../load/source.js";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { compareText } from "../order.js";
 
 interface TreeEntry {
