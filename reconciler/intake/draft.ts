@@ -3,7 +3,7 @@ import type { Inventory } from "../inventory/host-record.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
 import { applicability } from "../plan/applicability.js";
-import { ruleMatches } from "../plan/decision.js";
+import { ruleMatches } from "../policy/decision.js";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "./advisory.js";
 import { targetsOf } from "./targets.js";
 import { compareText } from "../order.js";
