@@ -66,6 +66,14 @@ export const DIAGNOSTIC_CODES = {
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+  "policy-file-unverified":
+    "A policy file (policy, CAB, rule, exemption, baseline, timetable) changed in a commit no approved pull request covers. It does not take effect as described in the approval model; merge the change through a reviewed pull request.",
+  "baseline-requirement-unapproved":
+    "A baseline requires an update that has no approved Update file (pending, rejected or missing). It deploys nothing until an Update file approves it.",
+  "trust-local-approvals":
+    "The run accepted Approved-by: trailers (--trust-local-approvals). Anyone who can commit can forge them: for air-gapped demos only.",
+  "branch-protection":
+    "The branch's protection is missing a setting the approval model relies on (required reviews, dismiss stale reviews, no force pushes), or the token may not read it.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -2,9 +2,8 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
-import { join } from "node:path";
 import { EXIT, UsageError } from "./errors.js";
-import { githubFromEnvironment } from "./github-options.js";
+import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { addInventoryOptions, nowOption, repoDir } from "./options.js";
@@ -40,6 +39,7 @@ export function registerExplain(program: Command, io: Io): void {
         trustLocalApprovals?: boolean;
         githubRepo?: string;
         cacheDir?: string;
+        cabRoot?: string;
       }) => {
         const repo = repoDir(opts.repo);
         const loaded = await loadPlanInputs({
@@ -47,7 +47,9 @@ export function registerExplain(program: Command, io: Io): void {
           repo,
           now: nowOption(opts.now),
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
-          cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+          cacheDir: opts.cacheDir,
+          cabRoot: opts.verifyApprovals ? await cabRootOption(repo, opts) : null,
+          warn: (t) => io.err(t),
         });
         if (!loaded.input) {
           io.err(diagnosticsAsText(loaded.policyErrors, 0));

@@ -17,6 +17,7 @@ import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { compareText } from "../order.js";
+import { baselineRequirementFindings } from "./baseline-requirements.js";
 
 const HOUR = 3_600_000;
 
@@ -31,6 +32,8 @@ export interface ReconcileInput {
   unverified: ReadonlyMap<string, string>;
   /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
   unverifiedAssignments?: ReadonlyMap<string, string>;
+  /** Findings of approval verification (unverified files and what they mean), reported with the plan's own. */
+  approvalFindings?: readonly Diagnostic[];
   revision: string | null;
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
@@ -105,7 +108,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     unverified: input.verification === "off" ? new Map() : input.unverified,
   });
   const hosts = hostContexts(set, inventory);
-  const findings: Diagnostic[] = [];
+  const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
   const trail = new Map<string, Map<string, string[]>>();
   const explainHosts = input.explainHosts;
   // The trail is for explain only: lines are built lazily, and only for the hosts asked about.
@@ -230,8 +233,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const id of [...relevant].sort()) {
       const entry = catalog.get(id)!;
       const file = entry.doc?.file ?? entry.decisionFile ?? "";
-      const obligatory =
-        (entry.decision === "approved" && !entry.unverified) || (required.has(id) && entry.decision !== "rejected");
+      // A baseline's requirement is obligatory only through its own approved Update file.
+      const obligatory = entry.decision === "approved" && !entry.unverified;
       if (rec.installed.has(id)) {
         if (entry.decision === "rejected") {
           ev.states.set(id, "rejected-installed");
@@ -243,7 +246,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ) {
           ev.states.set(id, "pending-reboot");
           note(h.name, id, () => `installed and waiting for a restart (${rec.origin})`);
-        } else if (obligatory || entry.decision !== "pending") {
+        } else if (obligatory || entry.decision !== "pending" || required.has(id)) {
           ev.states.set(id, "installed");
           note(h.name, id, () => `installed according to the scan at ${rec.origin}`);
         }
@@ -277,10 +280,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         continue;
       }
       if (entry.unverified) {
+        // Unverified is not compliant: the update stays missing, and gets no job.
+        ev.states.set(id, "missing");
         note(
           h.name,
           id,
-          () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`,
+          () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): missing, no job`,
         );
         continue;
       }
@@ -402,7 +407,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
     if (assignmentProblem)
       ev.notes.push(
-        `no install jobs: the latest change to ${h.assignment!.file} was not approved by team ${h.assignment!.spec.owner} (${assignmentProblem})`,
+        `no install jobs: ${assignmentProblem}`,
       );
     const operational =
       (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
@@ -588,7 +593,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       diagnostic(
         "approval-unverified",
         "error",
-        `${file}: the owner team's approval could not be verified, so its hosts get no install jobs: ${reason}`,
+        `${file}: its hosts get no install jobs: ${reason}`,
         { file },
       ),
     );
