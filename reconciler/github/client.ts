@@ -76,7 +76,12 @@ export function parseRepo(text: string): GithubRepo {
 }
 
 function explain(err: unknown, what: string): GithubError {
-  const e = err as { status?: number; name?: string; message?: string; response?: { headers?: Record<string, string> } };
+  const e = err as {
+    status?: number;
+    name?: string;
+    message?: string;
+    response?: { headers?: Record<string, string> };
+  };
   const status = e.status;
   if (status === 401) return new GithubError(`GitHub refused the token (401) while ${what}: check GITHUB_TOKEN`);
   if (status === 403 && e.response?.headers?.["x-ratelimit-remaining"] === "0") {
@@ -141,8 +146,7 @@ export class GithubClient {
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       request: {
         // A server that accepts and never answers must not hang the run.
-        fetch: (url: string | URL, init?: RequestInit) =>
-          fetch(url, { ...init, signal: AbortSignal.timeout(timeout) }),
+        fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeout) }),
       },
       retry: {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],

@@ -285,7 +285,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         note(
           h.name,
           id,
-          () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): missing, no job`,
+          () =>
+            `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): missing, no job`,
         );
         continue;
       }
@@ -405,10 +406,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const needs: Need[] = [];
     const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
-    if (assignmentProblem)
-      ev.notes.push(
-        `no install jobs: ${assignmentProblem}`,
-      );
+    if (assignmentProblem) ev.notes.push(`no install jobs: ${assignmentProblem}`);
     const operational =
       (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
     if (operational) {
@@ -590,12 +588,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
     findings.push(
-      diagnostic(
-        "approval-unverified",
-        "error",
-        `${file}: its hosts get no install jobs: ${reason}`,
-        { file },
-      ),
+      diagnostic("approval-unverified", "error", `${file}: its hosts get no install jobs: ${reason}`, { file }),
     );
   }
 
