@@ -1,12 +1,13 @@
 // The red-team attacks on the trust boundary (issue 21), each built in a real git repository against the fake GitHub.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 const CAB = `apiVersion: patchops/v1
@@ -379,6 +380,30 @@ describe("7. the review cache", () => {
   });
 });
 
+describe("7. cached entries", () => {
+  it("an entry whose head is unknown is asked of GitHub again", async () => {
+    const { repo, kb100 } = await base();
+    const dir = join(repo, "..", `cache-${Math.random()}`);
+    await mkdir(join(dir, "acme/patch-policy"), { recursive: true });
+    const entry = {
+      number: 1,
+      title: "x",
+      author: "dave",
+      mergedAt: MERGED,
+      baseRef: "main",
+      url: "u",
+      reviews: [{ id: 1, login: "alice", state: "APPROVED", submittedAt: MERGED, commitId: kb100 }],
+    };
+    await writeFile(
+      join(dir, "acme/patch-policy/reviews.json"),
+      JSON.stringify({ version: 2, repository: "acme/patch-policy", commits: { [kb100]: [entry] } }),
+    );
+    const r = await cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", dir);
+    expect(gh.requests.some((q) => q.path.includes(`/commits/${kb100}/pulls`))).toBe(true);
+    expect(r.stdout).toMatch(/✓ update +KB100 +verified: PR #1 by dave: approved by alice, bob/);
+  });
+});
+
 describe("8. trailers", () => {
   it("never override GitHub, and self-approval never counts", async () => {
     const { repo } = await base();
@@ -494,6 +519,54 @@ describe("10–12. outages", () => {
     const b = await approvals(repo);
     expect(b.stdout).toMatch(/GitHub rate limit \(429\).*rate-limit budget/);
   });
+});
+
+describe("11. one unverified file does not stop the fleet", () => {
+  it("reconcile.sh exports, records and publishes everything verified, then fails with the findings", async () => {
+    const { repo } = await base();
+    await writeFile(join(repo, "scripts-reconcile.sh"), await readFile(join(ROOT, "scripts/reconcile.sh"), "utf8"));
+    // A second owner's assignment, pushed without review: only its host loses its jobs.
+    const tt = "windows/assignments/team-b.yaml";
+    await change(repo, {
+      [tt]: `apiVersion: patchops/v1
+kind: Assignment
+metadata:
+  name: team-b
+spec:
+  owner: team-a
+  timetable: dc
+  hosts:
+    - { name: host-03, period: D2-04, role: app }
+`,
+      "inv.jsonl": INVENTORY + INVENTORY.split("\n")[0]!.replace("host-01", "host-03") + "\n",
+    });
+    const out = join(repo, "run-out");
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn("bash", [join(repo, "scripts-reconcile.sh")], {
+        cwd: repo,
+        env: {
+          ...process.env,
+          PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+          PATCHOPS_INVENTORY_PATH: join(repo, "inv.jsonl"),
+          PATCHOPS_NOW: NOW,
+          PATCHOPS_OUT: out,
+          PATCHOPS_CACHE_DIR: join(repo, "..", `rc-${Math.random()}`),
+        },
+        stdio: "ignore",
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    expect(code).toBe(1);
+    const ansible = await readFile(join(out, "ansible-inventory.yml"), "utf8");
+    expect(ansible).toContain("host-01");
+    expect(ansible).not.toContain("host-03");
+    expect(await readFile(join(out, "summary.md"), "utf8")).toContain("approval-unverified");
+    expect(await readFile(join(out, "site/index.html"), "utf8")).toContain("<!doctype html>");
+    expect(execFileSync("grep", ["-rl", "host-03", join(out, "site")], { encoding: "utf8" })).not.toBe("");
+    expect(execFileSync("git", ["log", "--format=%s", "patchops-status"], { cwd: repo, encoding: "utf8" })).toMatch(
+      /^status 2026-12-10T09:00:00Z/,
+    );
+  }, 120_000);
 });
 
 describe("branch protection", () => {
