@@ -15,7 +15,20 @@ import { applyVerification } from "../approvals/effects.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
 import { diagnostic } from "../diagnostics.js";
 import { openReviewCache } from "./review-cache.js";
+import { protectionGaps } from "../approvals/protection.js";
+
+/** The branch-protection settings the approval model relies on, as warning findings. */
+async function protectionFindings(github: GithubClient, branch: string, set: PolicySet): Promise<Diagnostic[]> {
+  let gaps: string[];
+  try {
+    gaps = protectionGaps(branch, await github.branchProtection(branch), set.cab!.spec);
+  } catch (err) {
+    gaps = [`the protection of branch ${branch} could not be read (${(err as Error).message})`];
+  }
+  return gaps.map((g) => diagnostic("branch-protection", "warning", g));
+}
 import type { GithubClient } from "../github/client.js";
+import type { PolicySet } from "../load/policy-set.js";
 import { policySourceFor } from "./policy-source.js";
 
 export interface PlanInputOptions {
@@ -32,6 +45,8 @@ export interface PlanInputOptions {
   cacheDir?: string;
   /** The CAB trust root commit (default: the first commit of cab.yaml). */
   cabRoot?: string | null;
+  /** The branch whose protection settings are checked (default main). */
+  protectedBranch?: string;
   /** Warnings for stderr (a refused cache file). */
   warn?: (text: string) => void;
 }
@@ -92,6 +107,8 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     const applied = applyVerification(set, verification);
     ({ approvals, unverified, findings: approvalFindings, set: planned } = applied);
     unverifiedAssignments = applied.blockedAssignments;
+    if (o.github && set.cab)
+      approvalFindings.push(...(await protectionFindings(o.github, o.protectedBranch ?? "main", set)));
     if (mode === "trusted-local")
       approvalFindings.push(
         diagnostic(

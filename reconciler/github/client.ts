@@ -244,10 +244,13 @@ export class GithubClient {
             enforceAdmins: data.enforce_admins?.enabled ?? false,
           };
         },
-        [404],
+        // A token without the administration permission gets 403 here; that must not stop verification.
+        [401, 403, 404],
       );
     } catch (err) {
-      if ((err as { status?: number }).status === 404) return null;
+      const status = (err as { status?: number }).status;
+      if (status === 404) return null;
+      if (status === 401 || status === 403) throw explain(err, `reading the protection of branch ${branch}`);
       throw err;
     }
   }

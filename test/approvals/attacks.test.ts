@@ -574,6 +574,15 @@ describe("branch protection", () => {
     const { repo } = await base();
     const none = await approvals(repo);
     expect(none.stdout).toContain("! branch main is not protected");
+    const p = await plan(repo);
+    expect(p.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "branch-protection",
+        severity: "warning",
+        message: expect.stringMatching(/not protected/),
+      }),
+    );
+    expect(p.code).toBe(0);
     gh.protection.set("main", { reviews: 1, dismissStale: false, codeOwners: true, forcePushes: false, admins: true });
     const weak = await approvals(repo);
     expect(weak.stdout).toContain(
