@@ -51,7 +51,6 @@ export function registerApprovals(program: Command, io: Io): void {
       "--trust-local-approvals",
       "without GitHub, accept Approved-by: trailers (forgeable: for air-gapped demos only; never overrides GitHub)",
     )
-    .option("--protected-branch <name>", "the branch whose protection settings are checked", "main")
     .option(
       "--pr <number>",
       "judge an open pull request's reviews against what its changed files require (the PR check)",
@@ -68,7 +67,6 @@ export function registerApprovals(program: Command, io: Io): void {
         format?: string;
         pr?: string;
         base?: string;
-        protectedBranch: string;
       },
     ) => {
       const format = formatOption(opts.format, ["text", "json"] as const, "text");
@@ -151,7 +149,8 @@ export function registerApprovals(program: Command, io: Io): void {
       const all = [...result.files.values()].sort(
         (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
       );
-      const warnings = github && set.cab ? await protectionWarnings(github, opts.protectedBranch, set.cab.spec) : [];
+      const warnings =
+        github && set.cab ? await protectionWarnings(github, opts.protectedBranch ?? "main", set.cab.spec) : [];
       if (format === "json")
         io.out(
           JSON.stringify(

@@ -7,6 +7,7 @@ export interface GithubOptions {
   githubRepo?: string;
   cacheDir?: string;
   cabRoot?: string;
+  protectedBranch?: string;
 }
 
 export function addGithubOptions(cmd: Command): Command {
@@ -19,6 +20,7 @@ export function addGithubOptions(cmd: Command): Command {
       "--cache-dir <dir>",
       "where verified reviews are cached, per repository (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)",
     )
+    .option("--protected-branch <name>", "the branch whose protection settings are checked (default: main)")
     .option(
       "--cab-root <ref>",
       "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT, else the first commit of cab.yaml)",

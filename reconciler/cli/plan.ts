@@ -26,6 +26,7 @@ interface PlanOptions {
   githubRepo?: string;
   cacheDir?: string;
   cabRoot?: string;
+  protectedBranch?: string;
   shard?: string;
 }
 
@@ -83,6 +84,7 @@ export function registerPlan(program: Command, io: Io): void {
       trustLocalApprovals: opts.trustLocalApprovals,
       github,
       cacheDir: opts.cacheDir,
+      protectedBranch: opts.protectedBranch,
       cabRoot: opts.verifyApprovals ? await cabRootOption(repoDir(opts.repo), opts) : null,
       warn: (t) => io.err(t),
     });
