@@ -9,7 +9,7 @@ import {
   samePolicyTree,
   type PolicyHistory,
 } from "../git/history.js";
-import type { GithubClient, Review } from "../github/client.js";
+import type { GithubClient, PullCommit, Review } from "../github/client.js";
 import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
 import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { UpdateSpec } from "../model/update.js";
@@ -130,22 +130,27 @@ async function settleFreshness(ctx: KnownContext, p: CachedPull): Promise<void> 
 
 type KnownContext = Context & { known: Map<string, boolean> };
 
+/** The pull request's commits with their GitHub authors and committers (asked once, then cached with the pull). */
+async function commitsOf(ctx: KnownContext, sha: string, p: CachedPull): Promise<PullCommit[]> {
+  if (p.commits) return p.commits;
+  const commits = await ctx.input.github!.pullCommits(p.number);
+  p.commits = commits;
+  const all = ctx.input.cache.get(sha);
+  if (all)
+    ctx.input.cache.set(
+      sha,
+      all.map((x) => (x.number === p.number ? { ...x, commits } : x)),
+    );
+  return commits;
+}
+
 async function intakeCommitsOk(
   ctx: KnownContext,
   sha: string,
   p: CachedPull,
   identity: string,
 ): Promise<string | null> {
-  let commits = p.commits;
-  if (!commits) {
-    commits = await ctx.input.github!.pullCommits(p.number);
-    const all = ctx.input.cache.get(sha);
-    if (all)
-      ctx.input.cache.set(
-        sha,
-        all.map((x) => (x.number === p.number ? { ...x, commits } : x)),
-      );
-  }
+  const commits = await commitsOf(ctx, sha, p);
   const id = identity.toLowerCase();
   const foreign = commits.filter(
     (c) =>
@@ -188,10 +193,21 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
         }
         await settleFreshness(ctx, p);
         const fresh = freshness(ctx, p);
-        const approvers = approversOf(p.reviews, p.author, fresh);
+        // Whoever wrote or pushed a commit of the change is one of its authors: their approval is self-approval.
+        const authors = new Set(
+          (await commitsOf(ctx, sha, p))
+            .flatMap((c) => [c.author, c.committer])
+            .filter((l): l is string => !!l && l.toLowerCase() !== "web-flow")
+            .map((l) => l.toLowerCase()),
+        );
+        const selfApproved = approversOf(p.reviews, p.author, fresh).filter((a) => authors.has(a.toLowerCase()));
+        const approvers = approversOf(p.reviews, p.author, fresh).filter((a) => !authors.has(a.toLowerCase()));
         const stale = staleApprovals(p.reviews, p.author, fresh);
         const verdicts = needs.groups.map((g) => judge(approvers, g));
         const bad = verdicts.find((j) => !j.ok);
+        const selfNote = selfApproved.length
+          ? `; approvals by authors of its commits do not count (${selfApproved.join(", ")})`
+          : "";
         const staleNote = stale.length
           ? `; approvals of an older commit do not count (${stale.join(", ")}: policy files changed after their review)`
           : "";
@@ -207,7 +223,7 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
             mergedAt: p.mergedAt,
             detail: `PR #${p.number} by ${p.author}: ${verdicts.map((j) => j.detail).join("; and ")}`,
           };
-        failures.push(`PR #${p.number} by ${p.author}: ${bad.detail}${staleNote}`);
+        failures.push(`PR #${p.number} by ${p.author}: ${bad.detail}${staleNote}${selfNote}`);
       }
     } catch (err) {
       failures.push((err as Error).message);

@@ -436,6 +436,21 @@ describe("8. trailers", () => {
   });
 });
 
+describe("8. self-approval on GitHub", () => {
+  it("an approver who wrote or pushed a commit of the pull request does not count", async () => {
+    const { repo } = await base();
+    const c = await change(repo, { "policies/updates/kb110.yaml": updateDoc("KB110") });
+    gh.pulls.push({
+      ...pr(5, [c], [ok("alice"), ok("bob")]),
+      commitLogins: { [c]: { author: "alice", committer: "alice" } },
+    });
+    const a = await approvals(repo);
+    expect(a.stdout).toMatch(
+      /✗ update +KB110 +UNVERIFIED: PR #5 by dave: 1 of 2 needed .*approvals by authors of its commits do not count \(alice\)/,
+    );
+  });
+});
+
 describe("9. the intake identity", () => {
   it("passes only an intake-only pull request under an approved rule", async () => {
     const { repo } = await base();
