@@ -4,7 +4,7 @@ import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
-import { effectiveTimeline } from "../plan/decision.js";
+import { effectiveTimeline } from "../policy/decision.js";
 import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
 
 export interface PullRequestVerdict {

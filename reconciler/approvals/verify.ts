@@ -13,7 +13,7 @@ import type { GithubClient, PullCommit, Review } from "../github/client.js";
 import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
 import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { UpdateSpec } from "../model/update.js";
-import { effectiveDecision, effectiveTimeline } from "../plan/decision.js";
+import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
 

@@ -7,7 +7,7 @@ import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { fileAt } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { validPolicyAt } from "./valid-policy.js";
 import {
   addGithubOptions,

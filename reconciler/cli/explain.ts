@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";

@@ -5,7 +5,7 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
