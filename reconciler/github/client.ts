@@ -102,7 +102,9 @@ function explain(err: unknown, what: string): GithubError {
   if (e.name === "TimeoutError" || /aborted|timeout/i.test(e.message ?? ""))
     return new GithubError(`GitHub did not answer in time while ${what} (request timeout)`);
   if (!e.response) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    // fetch wraps the socket error (ECONNREFUSED, ECONNRESET, ENOTFOUND) in "fetch failed": name the innermost one.
+    let cause = (err as { cause?: unknown }).cause as { code?: string; message?: string; cause?: unknown } | undefined;
+    while (cause?.cause) cause = cause.cause as typeof cause;
     return new GithubError(
       `GitHub could not be reached while ${what}: ${cause?.code ?? cause?.message ?? e.message ?? String(err)}`,
     );
@@ -146,7 +148,12 @@ export class GithubClient {
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       request: {
         // A server that accepts and never answers must not hang the run.
-        fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeout) }),
+        // An abort (not a TimeoutError) is not retried by the retry plugin: a hung server costs one timeout, not three.
+        fetch: (url: string | URL, init?: RequestInit) => {
+          const controller = new AbortController();
+          setTimeout(() => controller.abort(), timeout).unref();
+          return fetch(url, { ...init, signal: controller.signal });
+        },
       },
       retry: {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
