@@ -93,9 +93,17 @@ interface Context {
   /** cab.yaml as trusted after each adopted change, oldest first. */
   cabs: { index: number; spec: ChangeAdvisoryBoardSpec }[];
   sameTree: Map<string, Promise<boolean>>;
+  asked: Map<string, Promise<CachedPull[]>>;
 }
 
-async function pullsFor(ctx: Context, sha: string): Promise<CachedPull[]> {
+/** Facts about a commit, asked once a run even when they are not cacheable (a commit in no pull request). */
+function pullsFor(ctx: Context, sha: string): Promise<CachedPull[]> {
+  let asked = ctx.asked.get(sha);
+  if (!asked) ctx.asked.set(sha, (asked = askPulls(ctx, sha)));
+  return asked;
+}
+
+async function askPulls(ctx: Context, sha: string): Promise<CachedPull[]> {
   const hit = ctx.input.cache.get(sha);
   if (hit) return hit;
   const gh = ctx.input.github!;
@@ -401,6 +409,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     rootIndex: -1,
     cabs: [],
     sameTree: new Map(),
+    asked: new Map(),
     known: new Map(),
   };
   const result: VerificationResult = {
