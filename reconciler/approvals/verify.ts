@@ -90,6 +90,8 @@ interface Context {
   /** First-parent position, oldest = 0. */
   index: Map<string, number>;
   rootIndex: number;
+  /** Files changed at or before this position need no review: the pinned root (-1 when the root is only trusted on first use). */
+  trustedIndex: number;
   /** cab.yaml as trusted after each adopted change, oldest first. */
   cabs: { index: number; spec: ChangeAdvisoryBoardSpec }[];
   sameTree: Map<string, Promise<boolean>>;
@@ -303,7 +305,7 @@ async function verifyFile(
   const commits: CommitEvidence[] = [];
   for (const sha of [...shas].reverse()) {
     const idx = ctx.index.get(sha) ?? -1;
-    if (idx <= ctx.rootIndex) {
+    if (idx <= ctx.trustedIndex) {
       const info = ctx.history.commits.get(sha);
       commits.push({
         sha,
@@ -407,6 +409,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     history,
     index: new Map(oldestFirst.map((sha, i) => [sha, i])),
     rootIndex: -1,
+    trustedIndex: -1,
     cabs: [],
     sameTree: new Map(),
     asked: new Map(),
@@ -431,6 +434,8 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
   let problem = rootProblem;
   if (!problem) {
     ctx.rootIndex = ctx.index.get(rootSha!)!;
+    // Only a pinned root vouches for the files it holds; a root trusted on first use only bootstraps the CAB.
+    if (input.cabRoot) ctx.trustedIndex = ctx.rootIndex;
     result.cabRoot = rootSha;
     try {
       cabEvidence = await cabTimeline(ctx, rootSha!);

@@ -241,7 +241,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           note(h.name, id, () => `installed, but rejected at ${entry.decisionAt ?? file}`);
         } else if (
           rec.pendingReboot &&
-          obligatory &&
+          (obligatory || entry.decision === "approved") &&
           (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")
         ) {
           ev.states.set(id, "pending-reboot");

@@ -91,6 +91,7 @@ async function base(): Promise<{ repo: string; root: string; kb100: string }> {
   const repo = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
   await rm(join(repo, "policies/updates/kb5035857.yaml"));
   const root = commitAll(repo, "Bootstrap", "2026-11-01T10:00:00Z");
+  gh.pulls.push(pr(100, [root], [ok("alice"), ok("bob"), ok("tina")]));
   const kb100 = await change(repo, { "policies/updates/kb100.yaml": updateDoc("KB100") });
   gh.pulls.push(pr(1, [kb100], [ok("alice"), ok("bob")]));
   return { repo, root, kb100 };
@@ -275,6 +276,10 @@ describe("3. the CAB is the trust root", () => {
     const a = await approvals(repo, "--cab-root", kb100);
     expect(a.stdout).toContain(`CAB trust root ${kb100.slice(0, 12)}`);
     expect(a.stdout).toMatch(/✓ update +KB100 +verified: part of the trusted root/);
+    // Unpinned, the first cab.yaml only bootstraps the CAB: the files of that commit still need their pull request.
+    const tofu = await approvals(repo);
+    expect(tofu.stdout).toMatch(/✓ cab +cab +verified: the trusted root/);
+    expect(tofu.stdout).toMatch(/✗ policy +minimal +UNVERIFIED: commit [0-9a-f]{12} is in no merged pull request/);
   });
 });
 

@@ -138,7 +138,9 @@ describe("CAB approval verification against GitHub reviews", () => {
     expect(of("KB104")).toContain("approvals by non-members do not count (mallory)");
     expect(of("KB105")).toContain("UNVERIFIED: PR #7 by dave: 1 of 2 needed");
     expect(of("KB106")).toMatch(/verified: PR #8 by dave: approved by carol \(the emergency committee \(1 needed\)\)/);
-    expect(of("team-a")).toMatch(/✓ assignment +team-a +verified: part of the trusted root [0-9a-f]{12}/);
+    expect(of("team-a")).toMatch(
+      /✓ assignment +team-a +verified: PR #1 by dave: approved by tina \(owner team team-a\)/,
+    );
     expect(gh.requests.every((q) => q.auth === "token ghs_testtoken123")).toBe(true);
     expect(r.stdout + r.stderr).not.toContain("ghs_testtoken123");
   });
