@@ -515,6 +515,38 @@ describe("10–12. outages", () => {
     }
   });
 
+  it("on the example fleet, unverified is never more compliant than verification off", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "example policy");
+    const run = async (...extra: string[]) => {
+      const out = join(repo, `o-${extra.length}`);
+      const r = await cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        join(repo, "examples/inventory.jsonl"),
+        "--out",
+        out,
+        "--now",
+        NOW,
+        ...extra,
+      );
+      return { r, plan: JSON.parse(await readFile(join(out, "plan.json"), "utf8")) };
+    };
+    const token = process.env.GITHUB_TOKEN;
+    delete process.env.GITHUB_TOKEN;
+    try {
+      const off = await run("--no-verify-approvals");
+      const unverified = await run();
+      expect(unverified.r.code).toBe(1);
+      expect(unverified.plan.summary.byStatus.compliant).toBe(off.plan.summary.byStatus.compliant);
+      expect(unverified.plan.summary.jobs.install).toBe(0);
+    } finally {
+      process.env.GITHUB_TOKEN = token;
+    }
+  }, 60_000);
+
   it("a server that never answers times out instead of hanging", async () => {
     const { repo } = await base();
     gh.hang = true;
