@@ -41,6 +41,8 @@ export async function verifyPullRequest(input: {
   pr: number;
   author: string;
   headSha: string;
+  /** Each changed assignment file's owner at the merge base. */
+  baseOwners?: ReadonlyMap<string, string>;
 }): Promise<PullRequestVerdict> {
   const { set, files, github, pr, author, cab, headSha } = input;
   const reviews = await github.reviews(pr);
@@ -78,6 +80,12 @@ export async function verifyPullRequest(input: {
     } else continue;
     const j = judge(approvers, reqs);
     lines.push({ subject: file, ok: j.ok, detail: j.detail });
+    // Moving an assignment away from its owner needs that owner team too.
+    const before = input.baseOwners?.get(file);
+    if (assignment && before && before !== assignment.spec.owner) {
+      const was = judge(approvers, [{ label: `owner team ${before}`, members: cab.teams[before] ?? [], required: 1 }]);
+      lines.push({ subject: `${file} (previous owner ${before})`, ok: was.ok, detail: was.detail });
+    }
   }
   return { ok: lines.every((l) => l.ok), author, approvers, lines, stale };
 }

@@ -94,7 +94,18 @@ export function registerApprovals(program: Command, io: Io): void {
           throw new UsageError(
             `no valid policies/cab.yaml at the merge base ${at.slice(0, 12)} to judge the pull request by`,
           );
+        const baseOwners = new Map<string, string>();
+        for (const f of files.filter((x) => x.startsWith("windows/assignments/"))) {
+          try {
+            const owner = (parseYaml((await fileAt(repo, at, f)) ?? "null") as { spec?: { owner?: unknown } } | null)
+              ?.spec?.owner;
+            if (typeof owner === "string") baseOwners.set(f, owner);
+          } catch {
+            // Unparsable at the base: the file's current owner team still has to approve.
+          }
+        }
         const v = await verifyPullRequest({
+          baseOwners,
           repo,
           set,
           cab: parsed.data,

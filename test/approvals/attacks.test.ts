@@ -17,7 +17,7 @@ metadata:
 spec:
   members: [alice, bob, carol]
   requiredApprovals: 2
-  teams: { team-a: [tina] }
+  teams: { team-a: [tina], team-b: [tom] }
   intakeIdentity: patchops-intake[bot]
 `;
 const INVENTORY =
@@ -280,6 +280,23 @@ describe("3. the CAB is the trust root", () => {
     const tofu = await approvals(repo);
     expect(tofu.stdout).toMatch(/✓ cab +cab +verified: the trusted root/);
     expect(tofu.stdout).toMatch(/✗ policy +minimal +UNVERIFIED: commit [0-9a-f]{12} is in no merged pull request/);
+  });
+});
+
+describe("2. assignments", () => {
+  it("moving an assignment to another owner team needs the previous owner team too", async () => {
+    const { repo, kb100 } = await base();
+    const file = "windows/assignments/team-a.yaml";
+    const moved = await change(repo, {
+      [file]: (await readFile(join(repo, file), "utf8")).replace("owner: team-a", "owner: team-b"),
+    });
+    gh.pulls.push({ ...pr(9, [moved], [ok("tom")]), baseSha: kb100 });
+    const check = await cli("approvals", "--repo", repo, "--pr", "9", "--now", NOW);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`✓ ${file}: approved by tom (owner team team-b)`);
+    expect(check.stdout).toContain(`✗ ${file} (previous owner team-a): 0 of 1 needed from owner team team-a`);
+    const a = await approvals(repo);
+    expect(a.stdout).toMatch(/✗ assignment +team-a +UNVERIFIED: PR #9 by dave: 0 of 1 needed from owner team team-a/);
   });
 });
 
