@@ -24,7 +24,11 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
     .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
     .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
-    .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
+    .option("--cache-dir <dir>", "review cache (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)")
+    .option(
+      "--cab-root <ref>",
+      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
+    )
     .action(
       async (opts: {
         host: string;
