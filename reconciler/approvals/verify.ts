@@ -66,6 +66,8 @@ export interface VerifyInput {
 }
 
 const CAB_FILE = "policies/cab.yaml";
+/** The first words of every Update file intake drafts (reconciler/intake/draft.ts). */
+const INTAKE_HEADER = "# Drafted by patchops intake from ";
 
 export function cabRequirements(cab: ChangeAdvisoryBoardSpec, emergency: boolean): Requirement[] {
   const reqs: Requirement[] = [
@@ -518,7 +520,11 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       if (at?.decision === "rejected" || !at) return cab(spec);
       return {
         groups: [[{ label: "one CAB member", members: spec.members, required: 1 }]],
-        intake: underRule ? (spec.intakeIdentity ?? null) : null,
+        // Intake drafts open with its header (after the schema line): a file shaped otherwise was not drafted by intake.
+        intake:
+          underRule && ((await fileAt(repo, sha, u.file)) ?? "").split("\n", 2).some((l) => l.startsWith(INTAKE_HEADER))
+            ? (spec.intakeIdentity ?? null)
+            : null,
       };
     });
     if (v.ok && rule) v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);

@@ -487,15 +487,22 @@ spec:
 `,
     });
     gh.pulls.push(pr(2, [rule], [ok("alice"), ok("bob")]));
-    const good = await change(repo, { "policies/updates/kb300.yaml": updateDoc("KB300", { decision: null }) });
+    const drafted = (id: string) =>
+      `# yaml-language-server: $schema=../../schemas/update.json\n# Drafted by patchops intake from csaf on 2026-11-20T00:00:00Z. Answer every TODO before asking the CAB to review.\n${updateDoc(id, { decision: null })}`;
+    const good = await change(repo, { "policies/updates/kb300.yaml": drafted("KB300") });
+    const handmade = await change(repo, { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
+    gh.pulls.push(pr(6, [handmade], [], "patchops-intake[bot]"));
     gh.pulls.push(pr(3, [good], [], "patchops-intake[bot]"));
-    const bad = await change(repo, { "policies/updates/kb666.yaml": updateDoc("KB666", { decision: null }) });
+    const bad = await change(repo, { "policies/updates/kb666.yaml": drafted("KB666") });
     gh.pulls.push({
       ...pr(4, [bad], [], "patchops-intake[bot]"),
       commitLogins: { [bad]: { author: "mallory", committer: "mallory" } },
     });
     const a = await approvals(repo);
     expect(a.stdout).toMatch(/✓ update +KB300 +verified: PR #3 opened and written only by patchops-intake\[bot\]/);
+    expect(a.stdout).toMatch(
+      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member/,
+    );
     expect(a.stdout).toMatch(
       /✗ update +KB666 +UNVERIFIED: PR #4 by patchops-intake\[bot\]: not an intake-only change \(commit [0-9a-f]{12} was written or pushed by mallory/,
     );
