@@ -51,7 +51,8 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
       window_end: job.window.end,
       deadline: job.deadline,
       accept_list: job.updates,
-      reboot: job.enforcement.forceRestart,
+      // A synthetic payload is inert: whatever an old plan says, it never restarts a host.
+      reboot: job.type !== "synthetic" && job.enforcement.forceRestart,
       force_install: job.enforcement.forceInstall,
       priority: job.priority,
       pre: job.pre.map((s) => s.run),

@@ -16,6 +16,17 @@ import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
+import { jobEnforcement } from "./enforcement.js";
+import {
+  pilotFindings,
+  pilotHoldNote,
+  pilotHolds,
+  pilotSummary,
+  pilotVerdicts,
+  pilotWindowEnd,
+  usesPilotWave,
+  type PilotVerdict,
+} from "./pilot.js";
 import { compareText } from "../order.js";
 
 const HOUR = 3_600_000;
@@ -34,6 +45,8 @@ export interface ReconcileInput {
   revision: string | null;
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
+  /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
+  pilotPassed?: ReadonlyMap<string, number>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
 }
@@ -365,28 +378,24 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort();
   }
 
-  // Pass 2: the pilot holds, from the reference hosts' states.
+  // Pass 2: the pilot's verdict per update, from the reference hosts' states and windows.
+  const verdicts = pilotVerdicts({
+    updates: approved,
+    referenceHosts: [...pilotHosts].sort(compareText),
+    stateOf: (host, id) => evByHost.get(host)!.states.get(id),
+    windowEndOf: (host, e) => {
+      const h = evByHost.get(host)!.h;
+      return h.timetable && h.entry ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now) : null;
+    },
+    passedBefore: input.pilotPassed ?? new Map(),
+    minSuccessRatio: policy.pilot.minSuccessRatio,
+    now,
+  });
+  findings.push(...pilotFindings(verdicts, catalog));
   const holds = new Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>();
-  for (const e of approved) {
-    if (e.timeline !== "standard" || !e.spec.pilot || e.spec.classification === "synthetic") continue;
-    let total = 0;
-    let ok = 0;
-    for (const name of pilotHosts) {
-      const s = evByHost.get(name)!.states.get(e.id);
-      if (!s || s === "not-applicable" || s === "deferred") continue;
-      total++;
-      if (s === "installed" || s === "superseded") ok++;
-    }
-    if (total === 0) continue;
-    const ratio = ok / total;
-    if (ratio < policy.pilot.minSuccessRatio)
-      holds.set(e.id, {
-        pilotHosts: total,
-        installed: ok,
-        ratio: Math.round(ratio * 1000) / 1000,
-        required: policy.pilot.minSuccessRatio,
-      });
-  }
+  for (const [id, v] of verdicts)
+    if (v.state === "running" || v.state === "failed")
+      holds.set(id, { pilotHosts: v.hosts, installed: v.installed, ratio: v.ratio, required: v.required });
 
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
@@ -410,16 +419,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       for (const [id, m] of ev.missing) {
         const e = m.entry;
         const isPilot = pilotHosts.has(h.name);
-        const usesPilot =
-          e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
-        if (holds.has(id) && !isPilot) {
+        const usesPilot = usesPilotWave(e) && pilotHosts.size > 0;
+        const verdict = verdicts.get(id);
+        if (pilotHolds(verdict, isPilot)) {
           held.push(id);
-          note(
-            h.name,
-            id,
-            () =>
-              `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`,
-          );
+          note(h.name, id, () => pilotHoldNote(verdict!));
           continue;
         }
         const slot = slotFor(
@@ -487,9 +491,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const period = h.entry?.period ?? null;
     for (const g of groups.values()) {
       const updates = installOrder(g.ids, catalog);
-      const enforcement = g.noForce
-        ? { forceInstall: false, forceRestart: false }
-        : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
+      const enforcement = jobEnforcement(g, policy.enforcement);
       const timeline = g.slot.timeline;
       jobs.push(
         makeJob(
@@ -624,7 +626,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   jobs.sort(compareJobs);
   return {
-    plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings),
+    plan: summarize(input, catalog, results, jobs, holds, verdicts, pilotHosts, findings),
     hosts: results,
     jobs,
     trail,
@@ -728,6 +730,7 @@ function summarize(
   hosts: HostResult[],
   jobs: Job[],
   holds: Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>,
+  verdicts: ReadonlyMap<string, PilotVerdict>,
   pilotHosts: Set<string>,
   findings: Diagnostic[],
 ): Plan {
@@ -741,6 +744,7 @@ function summarize(
       states: {},
       held: holds.get(e.id) ?? null,
       ...(e.unverified ? { unverified: e.unverified } : {}),
+      ...(verdicts.has(e.id) ? { pilot: pilotSummary(verdicts.get(e.id)!) } : {}),
     };
   }
   const pilotJob = jobs.find((j) => j.timeline === "pilot");
