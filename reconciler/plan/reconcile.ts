@@ -17,6 +17,7 @@ import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { jobEnforcement } from "./enforcement.js";
+import { installWindowsByHost, placeEscalations, type EscalationRequest } from "./escalation.js";
 import {
   pilotFindings,
   pilotHoldNote,
@@ -217,6 +218,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // The reference collection needs every host's status and facts, but only the pilot hosts' states.
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
+  const hostByName = new Map(hosts.map((h) => [h.name, h]));
   const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
     const ev = evByHost.get(h.name)!;
     return ev.status === "compliant" && !!h.assignment;
@@ -399,6 +401,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
+  const escalations: EscalationRequest[] = [];
   const results: HostResult[] = [];
   const hooks = policy.hooks;
   const revision = input.revision;
@@ -407,7 +410,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!inShard(h)) continue;
     const held: string[] = [];
     const needs: Need[] = [];
-    const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
+    const escalate: { ids: string[]; files: string[]; mild: string | null } = { ids: [], files: [], mild: null };
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
     if (assignmentProblem)
       ev.notes.push(
@@ -446,6 +449,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
             escalate.ids.push(id);
             escalate.files.push(...m.files);
+            // The wave waited for a failed pilot and a person's override: the owner hears of it, the host stays up.
+            if (verdict?.state === "overridden") escalate.mild ??= `the pilot of ${id} failed and was overridden`;
           }
         }
         note(
@@ -513,29 +518,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ),
       );
     }
-    if (escalate.ids.length > 0) {
-      const action = policy.escalation.action;
-      const w = { start: now, end: now + HOUR };
-      jobs.push(
-        makeJob(
-          action,
-          h.name,
-          owner,
-          sortIds(new Set(escalate.ids), catalog),
-          "immediate",
-          period,
-          w,
-          { forceInstall: false, forceRestart: false },
-          "high",
-          { pre: [], post: [] },
-          {
-            summary: `${action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})`,
-            files: [...new Set([...escalate.files, set.policy!.file])].sort(),
-            commit: revision,
-          },
-        ),
-      );
-    }
+    if (escalate.ids.length > 0)
+      escalations.push({
+        host: h.name,
+        cluster: h.entry?.cluster ?? null,
+        action: escalate.mild ? "notify" : policy.escalation.action,
+        ids: sortIds(new Set(escalate.ids), catalog),
+        files: [...new Set([...escalate.files, set.policy!.file])].sort(),
+        why: escalate.mild,
+      });
     if (h.assignment && (ev.status === "stale" || ev.status === "unscanned")) {
       jobs.push(
         makeJob(
@@ -583,6 +574,32 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.states.clear();
     ev.missing.clear();
     ev.blockedBy.clear();
+  }
+
+  const placed = placeEscalations(escalations, installWindowsByHost(jobs), now);
+  findings.push(...placed.findings);
+  for (const d of placed.decisions) {
+    const r = d.request;
+    const h = hostByName.get(r.host)!;
+    jobs.push(
+      makeJob(
+        d.action,
+        r.host,
+        h.assignment?.spec.owner ?? null,
+        r.ids,
+        "immediate",
+        h.entry?.period ?? null,
+        d.window,
+        { forceInstall: false, forceRestart: false },
+        "high",
+        { pre: [], post: [] },
+        {
+          summary: `${d.action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})${d.why ? `; ${d.why}` : ""}`,
+          files: r.files,
+          commit: revision,
+        },
+      ),
+    );
   }
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
