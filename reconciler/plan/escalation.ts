@@ -1,4 +1,4 @@
-// Escalation past the SLA that does no harm: never in an install window of the same host, never two cluster nodes at once.
+// Escalation past the SLA that does no harm: never in an install window of the same host, never two nodes of a cluster.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Job } from "../model/plan.js";
 import type { Window } from "../schedule/cycle.js";
@@ -27,7 +27,7 @@ const overlaps = (a: Window, b: { start: number; end: number }) => a.start < b.e
 
 /**
  * Places each escalation: an isolate waits until the host's install windows it would collide with have ended (the
- * install may still fix it), and a second node of a cluster whose isolation would overlap the first is notified instead.
+ * install may still fix it), and any further node of an already isolated cluster is notified instead.
  */
 export function placeEscalations(
   requests: readonly EscalationRequest[],
@@ -36,7 +36,8 @@ export function placeEscalations(
 ): { decisions: EscalationDecision[]; findings: Diagnostic[] } {
   const decisions: EscalationDecision[] = [];
   const findings: Diagnostic[] = [];
-  const isolatedByCluster = new Map<string, { host: string; window: Window }[]>();
+  // An isolated host stays cut off until it is patched, so one isolated node per cluster is all a cluster can spare.
+  const isolatedByCluster = new Map<string, string>();
   for (const r of [...requests].sort((a, b) => compareText(a.host, b.host))) {
     const window = { start: now, end: now + HOUR };
     if (r.action === "isolate") {
@@ -50,22 +51,18 @@ export function placeEscalations(
     let action = r.action;
     let why = r.why;
     if (action === "isolate" && r.cluster) {
-      const taken = isolatedByCluster.get(r.cluster) ?? [];
-      const other = taken.find((t) => overlaps(t.window, window));
+      const other = isolatedByCluster.get(r.cluster);
       if (other) {
         action = "notify";
-        why = `${other.host} of cluster '${r.cluster}' is isolated in this window`;
+        why = `${other} of cluster '${r.cluster}' is isolated first`;
         findings.push(
           diagnostic(
             "escalation-staggered",
             "warning",
-            `cluster '${r.cluster}': ${r.host} and ${other.host} are both past the SLA; only ${other.host} is isolated, the owner of ${r.host} is notified`,
+            `cluster '${r.cluster}': ${other} and ${r.host} are both past the SLA; only ${other} is isolated, the owner of ${r.host} is notified`,
           ),
         );
-      } else {
-        taken.push({ host: r.host, window });
-        isolatedByCluster.set(r.cluster, taken);
-      }
+      } else isolatedByCluster.set(r.cluster, r.host);
     }
     decisions.push({ request: r, action, window, why });
   }
