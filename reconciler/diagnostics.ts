@@ -78,6 +78,8 @@ export const DIAGNOSTIC_CODES = {
     "Some hosts' windows end after the standard SLA counted from approval (sla.standardDays). Approve earlier, add windows, or accept the risk.",
   "cluster-held":
     "At plan time, two nodes of one cluster would be patched in overlapping windows; the later node's job is held and everything else is planned. Move one node's period.",
+  "cluster-overlap":
+    "Two nodes of one cluster have standard, recurring or emergency windows that overlap in UTC over the coming cycles (for example in timetables of different time zones). Move one node's period.",
   "escalation-staggered":
     "Two nodes of one cluster are past the SLA at once: only one is isolated; the owner of the other is notified instead.",
 } as const;

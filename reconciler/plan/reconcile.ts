@@ -17,6 +17,7 @@ import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { jobEnforcement } from "./enforcement.js";
+import { clusterHoldFindings, holdClusterOverlaps } from "./cluster-safety.js";
 import { installWindowsByHost, placeEscalations, type EscalationRequest } from "./escalation.js";
 import {
   pilotFindings,
@@ -576,6 +577,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  // Cluster safety: no two nodes of one cluster in overlapping windows; the later node waits, the fleet goes on.
+  const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
+  const safe = holdClusterOverlaps(jobs, clusterOf);
+  jobs.splice(0, jobs.length, ...safe.kept);
+  findings.push(...clusterHoldFindings(safe.held, results, (host) => hostByName.get(host)?.assignment?.file ?? null));
+
   const placed = placeEscalations(escalations, installWindowsByHost(jobs), now);
   findings.push(...placed.findings);
   for (const d of placed.decisions) {
@@ -611,34 +618,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         { file },
       ),
     );
-  }
-
-  // Cluster safety: no two nodes of one cluster in overlapping windows.
-  const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
-  const byCluster = new Map<string, Job[]>();
-  for (const j of jobs) {
-    const c = clusterOf.get(j.host);
-    if (c && (j.type === "install" || j.type === "synthetic")) pushTo(byCluster, c, j);
-  }
-  for (const [cluster, list] of byCluster) {
-    for (let i = 0; i < list.length; i++) {
-      for (let k = i + 1; k < list.length; k++) {
-        const a = list[i]!;
-        const b = list[k]!;
-        if (a.host !== b.host && a.window.start < b.window.end && b.window.start < a.window.end) {
-          findings.push(
-            diagnostic(
-              "cluster-window",
-              "error",
-              `cluster '${cluster}': ${a.host} and ${b.host} would both be patched in ${a.window.start} – ${a.window.end}`,
-              {
-                file: hosts.find((h) => h.name === b.host)?.assignment?.file ?? null,
-              },
-            ),
-          );
-        }
-      }
-    }
   }
 
   jobs.sort(compareJobs);
