@@ -109,9 +109,14 @@ export const Plan = z
             .optional()
             .meta({ description: "The reference collection's verdict on a standard update that uses a pilot wave." }),
           slaAtRisk: z
-            .array(z.string())
+            .strictObject({
+              hosts: z.number().int(),
+              slaBy: Instant,
+              latestWindowEnd: Instant,
+              examples: z.array(z.string()),
+            })
             .optional()
-            .meta({ description: "Hosts whose window ends after the SLA counted from approval (standardDays)." }),
+            .meta({ description: "Hosts whose next window ends after the SLA counted from approval (standardDays)." }),
         }),
       ),
     }),

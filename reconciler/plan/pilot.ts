@@ -2,9 +2,9 @@
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { UpdateState } from "../model/plan.js";
 import type { TimetableSpec } from "../model/timetable.js";
-import { cycleOpeningAfter } from "../schedule/cycle.js";
 import { isoUtc } from "../schedule/wall-clock.js";
 import type { CatalogEntry } from "./catalog.js";
+import { deploymentCycle } from "./timing.js";
 import { compareText } from "../order.js";
 
 export type PilotState = "running" | "passed" | "failed" | "overridden";
@@ -31,10 +31,26 @@ export function pilotOverride(e: CatalogEntry): { reason: string } | null {
 }
 
 /** The end of the window in which a reference host takes an update approved at `approvedAt`. */
-export function pilotWindowEnd(tt: TimetableSpec, period: string, approvedAt: number): number | null {
+export function pilotWindowEnd(
+  tt: TimetableSpec,
+  period: string,
+  approvedAt: number,
+  standardDays: number,
+): number | null {
   if (!tt.cycle) return null;
-  const cycle = cycleOpeningAfter(tt.timeZone, tt, approvedAt, true);
-  return cycle.pilot?.end ?? cycle.periods.find((p) => p.name === period)?.window.end ?? null;
+  const dc = deploymentCycle(tt, approvedAt, true, standardDays);
+  return dc.pilot?.end ?? dc.cycle.periods.find((p) => p.name === period)?.window.end ?? null;
+}
+
+/** An update approved too late for any reference host's pilot window deploys without a pilot wave. */
+export function pilotSkipped(timetables: Iterable<TimetableSpec>, approvedAt: number, standardDays: number): boolean {
+  let any = false;
+  for (const tt of timetables) {
+    if (!tt.cycle) continue;
+    any = true;
+    if (deploymentCycle(tt, approvedAt, true, standardDays).late !== "skipped") return false;
+  }
+  return any;
 }
 
 /** A reference host counts as a success once the update is on it, even while it waits for its own period to restart. */

@@ -17,6 +17,7 @@ import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { jobEnforcement } from "./enforcement.js";
+import { SlaWatch } from "./late-approval.js";
 import { clusterHoldFindings, holdClusterOverlaps } from "./cluster-safety.js";
 import { installWindowsByHost, placeEscalations, type EscalationRequest } from "./escalation.js";
 import {
@@ -25,6 +26,7 @@ import {
   pilotHolds,
   pilotSummary,
   pilotVerdicts,
+  pilotSkipped,
   pilotWindowEnd,
   usesPilotWave,
   type PilotVerdict,
@@ -382,13 +384,22 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   // Pass 2: the pilot's verdict per update, from the reference hosts' states and windows.
+  const standardDays = policy.sla.standardDays;
+  const pilotTimetables = new Set([...pilotHosts].flatMap((n) => evByHost.get(n)!.h.timetable?.spec ?? []));
+  const skipped = new Set(
+    approved
+      .filter((e) => usesPilotWave(e) && pilotSkipped(pilotTimetables, e.approvedAt ?? now, standardDays))
+      .map((e) => e.id),
+  );
   const verdicts = pilotVerdicts({
-    updates: approved,
+    updates: approved.filter((e) => !skipped.has(e.id)),
     referenceHosts: [...pilotHosts].sort(compareText),
     stateOf: (host, id) => evByHost.get(host)!.states.get(id),
     windowEndOf: (host, e) => {
       const h = evByHost.get(host)!.h;
-      return h.timetable && h.entry ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now) : null;
+      return h.timetable && h.entry
+        ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now, standardDays)
+        : null;
     },
     passedBefore: input.pilotPassed ?? new Map(),
     minSuccessRatio: policy.pilot.minSuccessRatio,
@@ -403,6 +414,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
   const escalations: EscalationRequest[] = [];
+  const slaWatch = new SlaWatch();
   const results: HostResult[] = [];
   const hooks = policy.hooks;
   const revision = input.revision;
@@ -423,7 +435,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       for (const [id, m] of ev.missing) {
         const e = m.entry;
         const isPilot = pilotHosts.has(h.name);
-        const usesPilot = usesPilotWave(e) && pilotHosts.size > 0;
+        const usesPilot = usesPilotWave(e) && pilotHosts.size > 0 && !skipped.has(id);
         const verdict = verdicts.get(id);
         if (pilotHolds(verdict, isPilot)) {
           held.push(id);
@@ -443,6 +455,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           now,
         );
         if (!slot) continue;
+        slaWatch.record(e, h.name, slot);
         if (slot.overdue) {
           ev.states.set(id, "overdue");
           note(h.name, id, () => `overdue: it was due by ${isoUtc(slot.dueBy)}`);
@@ -577,6 +590,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  findings.push(...slaWatch.findings(standardDays));
+
   // Cluster safety: no two nodes of one cluster in overlapping windows; the later node waits, the fleet goes on.
   const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
   const safe = holdClusterOverlaps(jobs, clusterOf);
@@ -622,7 +637,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   jobs.sort(compareJobs);
   return {
-    plan: summarize(input, catalog, results, jobs, holds, verdicts, pilotHosts, findings),
+    plan: summarize(input, catalog, results, jobs, holds, verdicts, slaWatch.summaries(), pilotHosts, findings),
     hosts: results,
     jobs,
     trail,
@@ -727,6 +742,7 @@ function summarize(
   jobs: Job[],
   holds: Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>,
   verdicts: ReadonlyMap<string, PilotVerdict>,
+  slaAtRisk: ReadonlyMap<string, NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>>,
   pilotHosts: Set<string>,
   findings: Diagnostic[],
 ): Plan {
@@ -741,6 +757,7 @@ function summarize(
       held: holds.get(e.id) ?? null,
       ...(e.unverified ? { unverified: e.unverified } : {}),
       ...(verdicts.has(e.id) ? { pilot: pilotSummary(verdicts.get(e.id)!) } : {}),
+      ...(slaAtRisk.has(e.id) ? { slaAtRisk: slaAtRisk.get(e.id)! } : {}),
     };
   }
   const pilotJob = jobs.find((j) => j.timeline === "pilot");
