@@ -47,17 +47,19 @@ export class SlaWatch {
     return out;
   }
 
-  findings(standardDays: number): Diagnostic[] {
+  /** `pilotSkipped`: updates that use a pilot wave but came too late for every reference host's window. */
+  findings(standardDays: number, pilotSkipped: ReadonlySet<string>): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const [id, u] of [...this.byUpdate].sort(([a], [b]) => compareText(a, b))) {
       const where = u.entry.doc ? u.entry.doc.at(["spec", "decision"]) : { file: u.entry.decisionFile };
       const approved = u.entry.approvedAt === null ? "?" : isoUtc(u.entry.approvedAt);
-      if (u.late.has("skipped") || u.late.has("shortened"))
+      const skipped = pilotSkipped.has(id) || u.late.has("skipped");
+      if (skipped || u.late.has("shortened"))
         out.push(
           diagnostic(
             "pilot-skipped",
             "warning",
-            `${id}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA it deploys in this cycle's remaining periods, ${u.late.has("skipped") ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
+            `${id}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA it deploys in this cycle's remaining periods, ${skipped ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
             where,
           ),
         );

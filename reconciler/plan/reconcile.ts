@@ -590,7 +590,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
-  findings.push(...slaWatch.findings(standardDays));
+  findings.push(...slaWatch.findings(standardDays, skipped));
 
   // Cluster safety: no two nodes of one cluster in overlapping windows; the later node waits, the fleet goes on.
   const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
