@@ -13,7 +13,9 @@ import {
 // 12:00Z, D3-04 12 Dec 12:00Z; the cycle ends 14 Dec 08:00Z. January's D1-00 is 14 Jan 08:00Z.
 const HOSTS = ["app-0", "ref-1", "app-2", "app-3"];
 const FILES = {
-  "policies/policy.yaml": policyDoc("  sla: { standardDays: 7 }\n  pilot: { minSuccessRatio: 1, hosts: { role: ref } }\n"),
+  "policies/policy.yaml": policyDoc(
+    "  sla: { standardDays: 7 }\n  pilot: { minSuccessRatio: 1, hosts: { role: ref } }\n",
+  ),
   "windows/timetables/dc.yaml": LA_TIMETABLE,
   "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", [
     "{ name: app-0, period: D1-00, role: app }",
