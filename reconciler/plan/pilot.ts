@@ -55,7 +55,8 @@ export function pilotSkipped(timetables: Iterable<TimetableSpec>, approvedAt: nu
 
 /** A reference host counts as a success once the update is on it, even while it waits for its own period to restart. */
 const SUCCESS = new Set<UpdateState | undefined>(["installed", "superseded", "pending-reboot"]);
-const NOT_CONCERNED = new Set<UpdateState | undefined>([undefined, "not-applicable", "deferred"]);
+/** Not a test of the update: it does not apply, its owner deferred it or is never forced, or a prerequisite is missing. */
+const NOT_CONCERNED = new Set<UpdateState | undefined>([undefined, "not-applicable", "deferred", "exempt", "blocked"]);
 
 export interface PilotInput {
   updates: readonly CatalogEntry[];
