@@ -61,7 +61,8 @@ export const DIAGNOSTIC_CODES = {
     "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
   "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
-  "cluster-window": "A plan would put two nodes of one cluster in the same window.",
+  "cluster-window":
+    "A written plan puts two nodes of one cluster in overlapping windows; export ansible refuses it. Plan again with this version.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
