@@ -56,6 +56,7 @@ describe("pilot failure (issue 14.1)", () => {
     expect(finding).toMatchObject({ severity: "warning", file: "policies/updates/kb900.yaml" });
     expect(finding.message).toContain("ref-1 did not report it installed after the pilot window");
     expect(p.r.stdout).toContain("pilot-failed");
+    expect(p.r.stdout).toContain("KB900        3 hosts (PILOT FAILED on ref-1: held until a pull request decides)");
     expect(p.jobs.filter((j) => j.updates.includes("KB900"))).toEqual([]);
     for (const h of HOSTS) expect(p.hosts.get(h)!.held, h).toEqual(["KB900"]);
 
