@@ -1,7 +1,7 @@
 // `patchops export ansible`: a reader of a written plan; it never re-plans.
 import type { Command } from "commander";
 import { ansibleInventory, clusterOverlapProblems } from "../export/ansible.js";
-import { EXIT } from "./errors.js";
+import { EXIT } from "../errors.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
