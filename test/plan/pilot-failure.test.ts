@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/repo.js";
 import {
@@ -59,6 +61,12 @@ describe("pilot failure (issue 14.1)", () => {
     expect(p.r.stdout).toContain("KB900        3 hosts (PILOT FAILED on ref-1: held until a pull request decides)");
     expect(p.jobs.filter((j) => j.updates.includes("KB900"))).toEqual([]);
     for (const h of HOSTS) expect(p.hosts.get(h)!.held, h).toEqual(["KB900"]);
+    // The workflow's step summary says it too.
+    const site = join(repo, "site");
+    expect((await cli("report", "--plan", p.out, "--out", site, "--repo", repo)).code).toBe(0);
+    expect(await readFile(join(site, "summary.md"), "utf8")).toContain(
+      "**Pilot failed — the broad wave is held until a pull request decides:**\n- KB900: not installed on ref-1 after the pilot window",
+    );
 
     // Ten days later, far past the SLA and escalation.afterHours: still held, still missing, nothing isolated.
     const late = "2026-12-20T09:00:00Z";
