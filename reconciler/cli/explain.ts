@@ -54,6 +54,8 @@ export function registerExplain(program: Command, io: Io): void {
           cacheDir: opts.cacheDir,
           cabRoot: opts.verifyApprovals ? await cabRootOption(repo, opts) : null,
           warn: (t) => io.err(t),
+          // The same pilot history as plan's default, so explain tells the plan's story.
+          statusHistory: "patchops-status",
         });
         if (!loaded.input) {
           io.err(diagnosticsAsText(loaded.policyErrors, 0));

@@ -30,6 +30,7 @@ async function protectionFindings(github: GithubClient, branch: string, set: Pol
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { policySourceFor } from "./policy-source.js";
+import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -49,6 +50,8 @@ export interface PlanInputOptions {
   protectedBranch?: string;
   /** Warnings for stderr (a refused cache file). */
   warn?: (text: string) => void;
+  /** The status branch whose snapshots record earlier pilot successes; null reads none. */
+  statusHistory?: string | null;
 }
 
 export interface LoadedPlanInputs {
@@ -152,6 +155,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       unverifiedAssignments,
       approvalFindings,
       revision: source.revision,
+      pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },
     policyErrors: [],
     inventoryDiagnostics: inv.diagnostics,

@@ -28,6 +28,7 @@ interface PlanOptions {
   cabRoot?: string;
   protectedBranch?: string;
   shard?: string;
+  statusHistory: string;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -60,6 +61,11 @@ export function registerPlan(program: Command, io: Io): void {
       "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)",
     )
     .option(
+      "--status-history <branch>",
+      "the status branch whose snapshots record earlier pilot successes (a recorded success is not withdrawn)",
+      "patchops-status",
+    )
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
@@ -87,6 +93,7 @@ export function registerPlan(program: Command, io: Io): void {
       protectedBranch: opts.protectedBranch,
       cabRoot: opts.verifyApprovals ? await cabRootOption(repoDir(opts.repo), opts) : null,
       warn: (t) => io.err(t),
+      statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {
       io.err(diagnosticsAsText(loaded.policyErrors, 0));
