@@ -25,6 +25,8 @@ export const DIAGNOSTIC_CODES = {
   "multi-document": "The file holds more than one YAML document. Put one document per file.",
   "symlink-outside-repo":
     "A symbolic link points outside the repository, so its content is not under review. Replace it with the file.",
+  "symlink-refused":
+    "A symbolic link points into .git, elsewhere in the repository outside the policy folders, or in a loop. It is not read. Replace it with the file.",
   "unreadable-file": "The file could not be read.",
   "stray-file": "A file that is not YAML sits in a policy folder and is ignored. Move or rename it.",
   "unknown-kind": "`kind` is not one of the patchops kinds.",
