@@ -204,7 +204,9 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
       };
     }
     return {
-      diagnostics: [diagnostic("yaml-syntax", "error", withoutSource((err as Error).message), { file, line: 1, column: 1 })],
+      diagnostics: [
+        diagnostic("yaml-syntax", "error", withoutSource((err as Error).message), { file, line: 1, column: 1 }),
+      ],
     };
   }
   return { parsed: { file, doc, lines, value }, diagnostics: [] };
