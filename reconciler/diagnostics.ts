@@ -62,6 +62,8 @@ export const DIAGNOSTIC_CODES = {
   "inventory-malformed":
     "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
   "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
+  "inventory-unusable":
+    "No record of an inventory file could be used (every line malformed): the plan is written, its hosts are unscanned, and the run exits 1. Check the scanner's output and its encoding.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
   "cluster-window": "A plan would put two nodes of one cluster in the same window.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
