@@ -2,7 +2,7 @@
 // under a lock on --out. A reader sees the old set or the new one, never plan.json of one run with the ndjson of
 // another; a crash at worst leaves no directory (readers refuse it clearly), and concurrent runs take turns.
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { OperationalError } from "../operational.js";
 import { processAlive, writeContent, type FileContent } from "./atomic.js";
@@ -47,7 +47,7 @@ async function checkTarget(target: string, out: string, names: ReadonlySet<strin
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw err;
   }
-  if (!st.isDirectory()) throw new OperationalError(`--out ${out} is a file, not a directory`);
+  if (!st.isDirectory()) throw new OperationalError(`--out ${out} is not a directory (a file is in the way)`);
   const others = (await readdir(target)).filter((e) => !names.has(e) && !/^\.(.+)\.tmp-\d+(-[0-9a-f]+)?$/.test(e));
   if (others.length)
     throw new OperationalError(
@@ -63,7 +63,8 @@ export async function writePlanDir(
   files: ReadonlyMap<string, FileContent>,
   options: { lockWaitMs?: number } = {},
 ): Promise<void> {
-  const target = resolve(out);
+  // An --out that is a symbolic link to a directory: the directory it names is replaced, the link stays.
+  const target = await realpath(resolve(out)).catch(() => resolve(out));
   const parent = dirname(target);
   const name = basename(target);
   await mkdir(parent, { recursive: true });

@@ -153,3 +153,28 @@ describe("export ansible --out never overwrites policy or foreign files", () => 
     expect((await exp(join(repo, "ansible.yml"))).code).toBe(0);
   }, 60_000);
 });
+
+describe("an --out that is a symbolic link to a directory", () => {
+  it("replaces the directory it names and keeps the link", async () => {
+    const { symlink, lstat } = await import("node:fs/promises");
+    const { repo, plan } = await setup();
+    const real = join(repo, "real-out");
+    const run1 = await run([
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inv.jsonl"),
+      "--out",
+      real,
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    ]);
+    expect(run1.code).toBe(0);
+    await symlink(real, join(repo, "out"));
+    expect((await plan("2026-12-11T09:00:00Z")).code).toBe(0);
+    expect((await lstat(join(repo, "out"))).isSymbolicLink()).toBe(true);
+    expect(JSON.parse((await set(real))["plan.json"]!).now).toBe("2026-12-11T09:00:00Z");
+  }, 60_000);
+});
