@@ -13,7 +13,7 @@ import { pullRequestPlans } from "../intake/pull-requests.js";
 import { oneLine } from "../log-safe.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { isoUtc } from "../schedule/wall-clock.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";

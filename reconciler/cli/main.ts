@@ -2,8 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { GithubError } from "../github/client.js";
 import { oneLine } from "../log-safe.js";
-import { OperationalError, systemErrorLine } from "../operational.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, OperationalError, systemErrorLine, UsageError } from "../errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
 import { registerAudit } from "./audit.js";

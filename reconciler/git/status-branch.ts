@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
+import { OperationalError } from "../errors.js";
 
 export interface SnapshotCommit {
   commit: string;
@@ -17,7 +18,7 @@ export interface SnapshotCommit {
 }
 
 /** A git operation on the status branch failed for an operational reason (network, permissions, a lost race). */
-export class StatusBranchError extends Error {
+export class StatusBranchError extends OperationalError {
   override name = "StatusBranchError";
 }
 

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { OperationalError } from "../operational.js";
+import { OperationalError } from "../errors.js";
 import { processAlive, writeContent, type FileContent } from "./atomic.js";
 
 /** How long a run waits for another run writing the same --out before giving up. */

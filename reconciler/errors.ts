@@ -1,6 +1,24 @@
-// Failures of the surroundings, not of patchops (a full or read-only disk, a path that is a file, a lost lock, a
-// remote that refuses): the CLI reports them in one line with exit 2, never as an internal error.
+// The exit codes of the CLI and the errors that map to them.
 
+export const EXIT = {
+  ok: 0,
+  /** The policy or an input is invalid (findings printed). */
+  invalid: 1,
+  /** Usage error or unreadable file. */
+  usage: 2,
+  /** A bug in patchops: please report it. */
+  internal: 3,
+} as const;
+
+/** A mistake in how patchops was called, or a file it could not read: exit 2, one line, no stack. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * A failure of the surroundings, not of patchops (a full or read-only disk, a path that is a file, a lost lock, a
+ * remote that refuses): the CLI reports it in one line with exit 2, never as an internal error.
+ */
 export class OperationalError extends Error {
   override name = "OperationalError";
 }
