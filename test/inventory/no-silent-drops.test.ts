@@ -163,3 +163,17 @@ describe("bounded lines and streamed standard input", () => {
     expect(fromStdin.stdout).toBe(fromFile.stdout);
   }, 180_000);
 });
+
+describe("a broken line is attributed only to its own host", () => {
+  it("a nested host key does not make another host stale", async () => {
+    const { topLevelHost } = await import("../../reconciler/inventory/native/parse.js");
+    expect(topLevelHost('{"products":[{"host":"dc-02"}],')).toBeUndefined();
+    expect(topLevelHost('{"tags":{"host":"dc-02"}, "host": "web-01", "scannedAt": 1')).toBe("web-01");
+    expect(topLevelHost('{"note":"a \\"host\\": \\"x\\"", "host":"pay-sql-03", "os": {')).toBe("pay-sql-03");
+    const lines = (await readFile(EXAMPLE, "utf8")).trimEnd().split("\n");
+    const repo = await tempRepo("minimal", { "inv.jsonl": [...lines, '{"products":[{"host":"dc-02"}],'].join("\n") });
+    const r = await readInventory([join(repo, "inv.jsonl")]);
+    expect(r.inventory.malformed.has("dc-02")).toBe(false);
+    expect(r.diagnostics.at(-1)!.message).toContain("the record names no host");
+  });
+});
