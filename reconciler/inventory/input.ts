@@ -60,6 +60,11 @@ function headText(head: Buffer, encoding: TextEncoding): string {
 /** A file, read twice: once for its head, then streamed. */
 export async function openInventoryFile(path: string): Promise<InventoryInput> {
   const fh = await open(path, "r");
+  if (!(await fh.stat()).isFile()) {
+    // A pipe (/dev/stdin, <(command)) cannot be read twice: it is streamed like `-`.
+    await fh.close();
+    return openInventoryStream(createReadStream(path));
+  }
   let head: Buffer;
   try {
     const buf = Buffer.alloc(HEAD_BYTES);

@@ -132,8 +132,9 @@ export async function readInventory(
     try {
       input = isStdin ? await openInventoryStream(options.stdin ?? process.stdin) : await openInventoryFile(file);
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
       throw new InventoryReadError(
-        `cannot read inventory ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `cannot read inventory ${label}: ${code ?? (err as Error).message}${code === "ENXIO" || code === "ESPIPE" ? " (pass - to read standard input)" : ""}`,
       );
     }
     const head = input.head;

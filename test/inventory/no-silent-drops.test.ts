@@ -161,6 +161,34 @@ describe("bounded lines and streamed standard input", () => {
     const fromStdin = run("-", text);
     expect(fromStdin.status).toBe(0);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
+    // A pipe named by path cannot be read twice (it was ESPIPE): it is streamed too.
+    const fromDevStdin = spawnSync(
+      "sh",
+      [
+        "-c",
+        'cat "$0" | "$@"',
+        EXAMPLE,
+        process.execPath,
+        "--import",
+        "tsx",
+        CHILD,
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        "/dev/stdin",
+        "--out",
+        join(repo, "out"),
+        "--now",
+        "2026-12-10T09:00:00Z",
+        "--no-verify-approvals",
+        "--format",
+        "json",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(fromDevStdin.stderr).not.toContain("ESPIPE");
+    expect(fromDevStdin.stdout).toBe(fromFile.stdout);
   }, 180_000);
 });
 
