@@ -68,6 +68,22 @@ export function locate(
 }
 
 function decode(file: string, bytes: Buffer): { text: string } | { diagnostic: Diagnostic } {
+  // Windows editors and PowerShell save UTF-16 with a byte-order mark: say so, rather than "binary".
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const which = bytes[0] === 0xff ? "UTF-16LE" : "UTF-16BE";
+    return {
+      diagnostic: diagnostic(
+        "not-utf8",
+        "error",
+        `${file} is ${which} (it starts with a byte-order mark); re-save it as UTF-8`,
+        {
+          file,
+          line: 1,
+          column: 1,
+        },
+      ),
+    };
+  }
   if (bytes.includes(0)) {
     return {
       diagnostic: diagnostic("binary-file", "error", `${file} is a binary file (it holds NUL bytes), not YAML`, {

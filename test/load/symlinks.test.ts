@@ -84,3 +84,17 @@ describe("symbolic links in the working tree", () => {
     expect(withoutSource("x".repeat(500)).length).toBeLessThanOrEqual(161);
   });
 });
+
+describe("encodings of policy files", () => {
+  it("a UTF-16 file with a byte-order mark is named as such, not as binary", async () => {
+    const text = "apiVersion: patchops/v1\nkind: Update\n";
+    const repo = await tempRepo("minimal", {
+      "policies/updates/u16.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+    });
+    const r = await cli("validate", "--repo", repo, "--format", "json");
+    const d = JSON.parse(r.stdout) as { diagnostics: { code: string; message: string }[] };
+    expect(d.diagnostics).toEqual([
+      expect.objectContaining({ code: "not-utf8", message: expect.stringContaining("is UTF-16LE") }),
+    ]);
+  });
+});
