@@ -38,7 +38,7 @@ async function setup() {
 fsp.rename = async (...a) => { const r = await orig(...a); if (++n === 1) process.kill(process.pid, "SIGKILL"); return r; };
 require("module").syncBuiltinESMExports();\n`,
     "slow-rename.cjs": `const fsp = require("fs").promises; const orig = fsp.rename;
-fsp.rename = async (...a) => { await new Promise((r) => setTimeout(r, 2000)); return orig(...a); };
+fsp.rename = async (...a) => { await new Promise((r) => setTimeout(r, 3000)); return orig(...a); };
 require("module").syncBuiltinESMExports();\n`,
   });
   const out = join(repo, "out");
@@ -92,9 +92,11 @@ describe("the plan as a set (spawned CLI)", () => {
   it("two runs on one --out take turns: neither deletes the other's files, both succeed, the set is whole", async () => {
     const { repo, out, plan } = await setup();
     const a = plan("2026-12-10T09:00:00Z", "slow-rename.cjs");
-    // Start B while A holds the lock.
-    for (let i = 0; i < 600 && !(await readdir(repo)).includes(".out.lock"); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    // Start B while A is writing: A holds the lock (or, without one, A's temporary files exist).
+    const writing = async () =>
+      (await readdir(repo)).includes(".out.lock") ||
+      (await readdir(out).catch(() => [] as string[])).some((f) => f.includes(".tmp-"));
+    for (let i = 0; i < 600 && !(await writing()); i++) await new Promise((r) => setTimeout(r, 50));
     const b = plan("2026-12-11T09:00:00Z");
     const [ra, rb] = await Promise.all([a, b]);
     expect(ra.stderr).toBe("");
