@@ -10,9 +10,10 @@ import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
 import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
 import { pullRequestPlans } from "../intake/pull-requests.js";
+import { oneLine } from "../log-safe.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { isoUtc } from "../schedule/wall-clock.js";
-import { UsageError } from "../errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";
@@ -40,8 +41,9 @@ async function readFeeds(
       throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
-    else if (isMsrcCvrf(doc)) updates.push(...parseMsrcCvrf(doc, file, notDrafted));
-    else if (isCsaf(doc)) updates.push(...parseCsaf(doc, file, notDrafted));
+    // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
+    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, file, notDrafted)) updates.push(u);
+    else if (isCsaf(doc)) for (const u of parseCsaf(doc, file, notDrafted)) updates.push(u);
     else throw new UsageError(`${file}: not a CISA KEV catalog, an MSRC CVRF document or a CSAF 2.0 advisory`);
   }
   return { updates: mergeById(updates), kev, notDrafted };
@@ -109,6 +111,9 @@ export function registerIntake(program: Command, io: Io): void {
           `  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.rule ? `; rule ${d.rule}` : ""}`,
         );
       }
+      for (const r of result.refused ?? [])
+        io.err(`patchops: intake refused ${oneLine(r.id)}: ${oneLine(r.reason)}; the other advisories are drafted\n`);
+      if (result.refused?.length) io.exitCode(EXIT.usage);
       if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
       if (result.irrelevant.length)
         out.push(
@@ -150,10 +155,16 @@ export function registerIntake(program: Command, io: Io): void {
             // The first irrelevant update starts the log.
           }
           const seen = new Set(
-            existing
-              .split("\n")
-              .filter(Boolean)
-              .map((l) => (JSON.parse(l) as { id: string }).id),
+            existing.split("\n").flatMap((l, i) => {
+              if (!l.trim()) return [];
+              try {
+                return [(JSON.parse(l) as { id: string }).id];
+              } catch {
+                throw new UsageError(
+                  `${IRRELEVANT_LOG}:${i + 1} is damaged (not a JSON line); fix or remove that line`,
+                );
+              }
+            }),
           );
           const lines = logged
             .filter((i) => !seen.has(i.id))

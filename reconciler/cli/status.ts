@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { appendSnapshot } from "../git/status-branch.js";
+import { appendSnapshot, StatusBranchError } from "../git/status-branch.js";
 import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "../errors.js";
@@ -41,6 +41,8 @@ export function registerStatus(program: Command, io: Io): void {
         name,
         content: JSON.stringify(snapshot, null, 1) + "\n",
         message: `status ${plan.now}: ${plan.summary.byStatus.compliant}/${plan.summary.hosts} compliant (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
+      }).catch((err: unknown) => {
+        throw err instanceof StatusBranchError ? new UsageError(err.message) : err;
       });
       io.out(
         `Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`,

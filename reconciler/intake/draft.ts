@@ -34,6 +34,8 @@ export interface IntakeResult {
   notDrafted: NotDrafted[];
   /** Scanned Windows hosts whose OS name is not recognised: relevance cannot count them for any OS update. */
   unknownOs: string[];
+  /** Advisories whose fields no Update may carry (a malformed CVE or date): refused one by one, never drafted. */
+  refused?: { id: string; reason: string }[];
 }
 
 const TODO = "TODO: a person answers this before the CAB reviews";
@@ -165,7 +167,7 @@ export function draftUpdates(input: {
     const bySeverity = u.severity && policy ? policy.timelines[u.severity] : "standard";
     const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
     const text = render(u, timeline, kev, appliesTo, hosts, input.now);
-    const spec = UpdateSpec.parse({
+    const parsed = UpdateSpec.safeParse({
       id: u.id,
       title: u.title,
       vendor: u.vendor,
@@ -175,6 +177,13 @@ export function draftUpdates(input: {
       released: u.released,
       appliesTo,
     });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.length ? issue.path.join(".") : "the advisory";
+      (result.refused ??= []).push({ id: u.id, reason: `${field}: ${issue?.message ?? "invalid"}`.slice(0, 200) });
+      continue;
+    }
+    const spec = parsed.data;
     const rule = [...set.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
     result.drafts.push({
       update: u,

@@ -1,5 +1,6 @@
 // A plan for people: counts by status, the next windows, the most-missing updates (text or markdown).
 import type { HostResult, Job, Plan } from "../model/plan.js";
+import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
 
 export function planSummary(
@@ -121,5 +122,6 @@ export function planSummary(
     for (const f of plan.findings) lines.push(`${md ? "- " : "  "}${f.severity} ${f.code}: ${f.message}`);
   }
   if (outDir) lines.push("", `Wrote ${outDir}/plan.json, ${outDir}/hosts.ndjson, ${outDir}/jobs.ndjson`);
-  return lines.join("\n") + "\n";
+  // Host names and notes come from inventory: one value must never become a line of its own in a CI log.
+  return lines.map(oneLine).join("\n") + "\n";
 }
