@@ -61,6 +61,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   const approvals = new Map<string, ApprovalEvidence>();
   const unverified = new Map<string, string>();
   const unverifiedAssignments = new Map<string, string>();
+  const verifiedRules = new Map<string, number>();
   let verification: VerificationResult | undefined;
   let mode: ReconcileInput["verification"] = "off";
   if (o.verifyApprovals && !source.revision) {
@@ -91,6 +92,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       else unverified.set(id, v.reason);
     }
     for (const [file, v] of verification.assignments) if (!v.ok) unverifiedAssignments.set(file, v.reason);
+    for (const [name, v] of verification.rules) if (v.ok) verifiedRules.set(name, v.effectiveAt ?? 0);
   } else if (source.revision) {
     const times = await decisionCommits(o.repo, ref ?? source.revision);
     const history = set.rules.length > 0 ? await policyHistory(o.repo, ref ?? source.revision) : null;
@@ -124,6 +126,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       verification: mode,
       unverified,
       unverifiedAssignments,
+      verifiedRules,
       revision: source.revision,
     },
     policyErrors: [],

@@ -11,6 +11,7 @@ import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerIntake } from "./intake.js";
+import { registerInventory } from "./inventory-convert.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
@@ -41,6 +42,7 @@ export function buildProgram(io: Io): Command {
   registerComment(program, io);
   registerCodeowners(program, io);
   registerAudit(program, io);
+  registerInventory(program, io);
   return program;
 }
 
