@@ -6,6 +6,8 @@ import type { AdvisoryUpdate, KnownExploited } from "../intake/advisory.js";
 import { mergeById } from "../intake/advisory.js";
 import { draftUpdates } from "../intake/draft.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
+import { parseCsafPackages } from "../intake/feeds/csaf-rpm.js";
+import { isOsv, parseOsv } from "../intake/feeds/osv.js";
 import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
 import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
@@ -38,8 +40,12 @@ async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; 
     }
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
     else if (isMsrcCvrf(doc)) updates.push(...parseMsrcCvrf(doc, file));
-    else if (isCsaf(doc)) updates.push(...parseCsaf(doc, file));
-    else throw new UsageError(`${file}: not a CISA KEV catalog, an MSRC CVRF document or a CSAF 2.0 advisory`);
+    else if (isCsaf(doc)) updates.push(...parseCsaf(doc, file), ...parseCsafPackages(doc, file));
+    else if (isOsv(doc)) updates.push(...parseOsv(doc, file));
+    else
+      throw new UsageError(
+        `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,
+      );
   }
   return { updates: mergeById(updates), kev };
 }
@@ -75,7 +81,7 @@ export function registerIntake(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
-      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete"]);
+      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete", "missing-severity"]);
       if (!valid) return;
       const { updates, kev } = await readFeeds(opts.feed);
       let inventory = null;

@@ -17,6 +17,8 @@ interface JobVars {
   deadline: string;
   /** For win_updates' accept_list: the KB ids in install order. */
   accept_list: string[];
+  /** Linux hosts: name=version in install order, for deploy/ansible/tasks/linux.yml (apt, or dnf as name-version). */
+  packages?: string[];
   reboot: boolean;
   force_install: boolean;
   priority: string;
@@ -51,6 +53,7 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
       window_end: job.window.end,
       deadline: job.deadline,
       accept_list: job.updates,
+      ...(job.packages ? { packages: job.packages } : {}),
       reboot: job.enforcement.forceRestart,
       force_install: job.enforcement.forceInstall,
       priority: job.priority,

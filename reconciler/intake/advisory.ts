@@ -16,8 +16,18 @@ export interface AdvisoryUpdate {
   supersedes: string[];
   restart: "required" | "maybe" | "never";
   url: string | null;
+  /** Linux advisories: the affected packages with the first fixed version, per release (the OS name hosts report). */
+  packages?: AdvisoryPackage[];
   /** The feed file it came from. */
   source: string;
+}
+
+export interface AdvisoryPackage {
+  os: string;
+  name: string;
+  fixed: string;
+  /** true: a binary package (rpm); false: a source package standing for its binaries (Debian, Ubuntu). */
+  binary: boolean;
 }
 
 export interface KnownExploited {
@@ -67,6 +77,7 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
     prev.cves = [...new Set([...prev.cves, ...u.cves])].sort();
     prev.products = [...new Set([...prev.products, ...u.products])].sort();
     prev.supersedes = [...new Set([...prev.supersedes, ...u.supersedes])].sort();
+    if (u.packages) prev.packages = [...(prev.packages ?? []), ...u.packages];
     prev.severity = worse(prev.severity, u.severity);
     if (u.restart === "required") prev.restart = "required";
   }

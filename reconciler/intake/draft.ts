@@ -4,6 +4,7 @@ import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
 import { ruleMatches } from "../plan/decision.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
+import { linuxDraft } from "./linux-draft.js";
 import { compareText } from "../order.js";
 
 export interface Relevance {
@@ -113,6 +114,13 @@ export function draftUpdates(input: {
   for (const u of input.updates) {
     if (known.has(u.id)) {
       result.known.push(u.id);
+      continue;
+    }
+    if (u.packages) {
+      const timelines = policy?.timelines ?? null;
+      const d = linuxDraft(u, { inventory, ownerOf, kev: input.kev, timelines, rules: set.rules, now: input.now });
+      if ("irrelevant" in d) result.irrelevant.push(d.irrelevant);
+      else result.drafts.push({ update: u, ...d });
       continue;
     }
     const osNames = [...new Set(u.products.map(osNameOf).filter((n): n is string => !!n))].sort();

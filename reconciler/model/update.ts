@@ -72,6 +72,11 @@ export const UpdateSpec = z.strictObject({
               .string()
               .min(1)
               .meta({ description: "The first version that carries the fix (dpkg or rpm order)." }),
+            os: z
+              .string()
+              .min(1)
+              .optional()
+              .meta({ description: "Only on hosts reporting this OS name (fixed versions differ per release)." }),
             binary: z.boolean().optional().meta({
               description:
                 "true: name is one binary package; otherwise a source package also stands for the binaries built from it.",

@@ -179,6 +179,7 @@ type PackageRef = NonNullable<UpdateSpec["appliesTo"]["packages"]>[number];
 
 /** A binary package stands for itself; a source package (advisories name those) also for the binaries built from it. */
 function installedFor(p: PackageRef, host: LinuxPackages): string[] {
+  if (p.os && p.os.toLowerCase() !== host.osName) return [];
   if (p.binary) return host.installed.has(p.name) ? [p.name] : [];
   return binariesOf(host, p.name);
 }

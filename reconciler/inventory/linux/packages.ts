@@ -13,6 +13,8 @@ export interface AvailableUpgrade {
 
 export interface LinuxPackages {
   format: PackageFormat;
+  /** The host's OS name, lower-case: an advisory's fixed versions are per release. */
+  osName: string | null;
   /** Package name → installed version; with several architectures, the oldest (it is the one still exposed). */
   installed: Map<string, string>;
   /** Source package name → its installed binary packages (advisories name source packages). */
@@ -50,7 +52,7 @@ export function linuxPackages(r: InventoryRecord, intern: (s: string) => string 
       firstSeen: u.firstSeen ? Date.parse(u.firstSeen) : scanned,
     });
   }
-  return { format, installed, bySource, available };
+  return { format, osName: r.os.name ? intern(r.os.name.toLowerCase()) : null, installed, bySource, available };
 }
 
 function guessFormat(osName: string): PackageFormat {
