@@ -185,4 +185,35 @@ spec:
     const { jobs } = await plan(repo);
     expect(jobs.filter((j) => j.type === "install")).toEqual([]);
   });
+
+  it("exemptions apply unchanged: no-force on the host, defer of one package version", async () => {
+    const exemption = (name: string, type: string, updates: string) => `apiVersion: patchops/v1
+kind: Exemption
+metadata:
+  name: ${name}
+spec:
+  hosts: [deb12-node]
+  updates: ${updates}
+  type: ${type}
+  reason: restart by the owner
+  ticket: CHG-1
+  expires: 2026-12-31
+`;
+    const repo = await debianRepo({
+      "policies/rules/debian-security.yaml": rule(
+        "debian-security",
+        "  classifications: [security]\n  approveAfterDays: 0\n",
+      ),
+      "policies/exemptions/owner-restarts.yaml": exemption("owner-restarts", "no-force", '["*"]'),
+      "policies/exemptions/hold-openssl.yaml": exemption("hold-openssl", "defer", '["openssl=3.0.22-1~deb12u2"]'),
+    });
+    const { jobs } = await plan(repo);
+    const install = jobs.filter((j) => j.type === "install");
+    expect(install.length).toBeGreaterThan(0);
+    for (const j of install) expect(j.enforcement).toEqual({ forceInstall: false, forceRestart: false });
+    const packages = install.flatMap((j) => j.packages ?? []);
+    expect(packages).not.toContain("openssl=3.0.22-1~deb12u2");
+    expect(packages).toContain("libssl3=3.0.22-1~deb12u2");
+    expect(packages.length).toBe((await aptSecurityUpgrades()).length - 1);
+  });
 });
