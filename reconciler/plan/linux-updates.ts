@@ -9,6 +9,7 @@ import { compareText } from "../order.js";
 import { comparePackageVersions } from "../versions/scheme.js";
 import type { CatalogEntry } from "./catalog.js";
 import { effectiveDecision, effectiveTimeline } from "./decision.js";
+import { jobId } from "./job-id.js";
 
 /** `name=version` (apt and dnf syntax); null for a KB or advisory id. */
 export function packageVersionOf(id: string): { name: string; version: string } | null {
@@ -230,6 +231,9 @@ export function addPackageLists(jobs: Job[], catalog: Map<string, CatalogEntry>,
           chosen.set(t.name, t.version);
       }
     }
-    if (chosen.size > 0) job.packages = [...chosen].map(([name, version]) => `${name}=${version}`);
+    if (chosen.size === 0) continue;
+    job.packages = [...chosen].map(([name, version]) => `${name}=${version}`);
+    // The versions come from the scan too: a different candidate is a different job.
+    job.id = jobId([job.id, job.packages]);
   }
 }
