@@ -67,6 +67,27 @@ describe("patchops inventory convert", () => {
     expect((JSON.parse(r.stdout) as { packages: { name: string }[] }).packages.map((p) => p.name)).toEqual(["openssl"]);
   });
 
+  it("a host with nothing to upgrade: apt's 'Listing...' alone gives an empty list", async () => {
+    const repo = await tempRepo("minimal", {
+      "d.tsv": "openssl\t3.0.22-1~deb12u2\tamd64\tii \topenssl\t3.0.22-1~deb12u2\n",
+      "apt.txt": "\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\nListing...\n",
+    });
+    const r = await cli(
+      ...base,
+      "--from",
+      "dpkg",
+      "--host",
+      "h",
+      "--os-name",
+      "Debian 12",
+      join(repo, "d.tsv"),
+      "--upgradable",
+      join(repo, "apt.txt"),
+    );
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { availableUpdates: unknown[] }).availableUpdates).toEqual([]);
+  });
+
   it("refuses lines it does not understand with file:line:column, exit 1 and no record", async () => {
     const repo = await tempRepo("minimal", {
       "d.tsv": "openssl\t3.0.19-1~deb12u2\tamd64\tii \topenssl\t3.0.19-1~deb12u2\nthis is not dpkg output\n",

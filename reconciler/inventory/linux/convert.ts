@@ -3,7 +3,13 @@ import type { InventoryRecord } from "../../model/inventory.js";
 import { compareText } from "../../order.js";
 import { comparePackageVersions } from "../../versions/scheme.js";
 import { parseDpkgQuery, parseRpmQa, type LineProblem } from "./installed.js";
-import { detectUpgradable, parseUpgradable, type OfferedUpgrade, type UpgradableFormat } from "./upgradable.js";
+import {
+  detectUpgradable,
+  listsNothing,
+  parseUpgradable,
+  type OfferedUpgrade,
+  type UpgradableFormat,
+} from "./upgradable.js";
 
 export interface ConvertInput {
   from: "dpkg" | "rpm";
@@ -26,6 +32,8 @@ export function convertLinux(input: ConvertInput): { record: InventoryRecord | n
   problems.push(...installed.problems.map((p) => ({ file: input.installed.file, ...p })));
   const offered = new Map<string, OfferedUpgrade>();
   for (const u of input.upgradable) {
+    // A host with nothing to upgrade: apt prints "Listing..." alone.
+    if (listsNothing(u.text)) continue;
     const kind = u.format ?? detectUpgradable(u.text);
     if (!kind) {
       problems.push({

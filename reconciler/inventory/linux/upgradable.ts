@@ -140,3 +140,8 @@ export function parseUpgradable(format: UpgradableFormat, text: string): Parsed<
       ? parseDnfUpdateinfo(text)
       : parseDnfCheckUpdate(text);
 }
+
+/** Output that lists no upgrade at all: apt's "Listing..." alone, dnf's metadata line alone, or nothing. */
+export function listsNothing(text: string): boolean {
+  return text.split(/\r?\n/).every((l) => APT_NOISE.test(l) || DNF_NOISE.test(l));
+}
