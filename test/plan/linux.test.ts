@@ -109,6 +109,35 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
     expect(summary.summary.updates["SYSTEMD=252.39-1~DEB12U2"]).toMatchObject({ decision: "pending" });
   });
 
+  it("same inputs, same bytes: planning twice writes identical jobs and hosts", async () => {
+    const repo = await debianRepo({
+      "policies/rules/debian-security.yaml": rule(
+        "debian-security",
+        "  classifications: [security]\n  approveAfterDays: 0\n",
+      ),
+    });
+    const outs = ["a", "b"].map((x) => join(repo, `out-${x}`));
+    for (const out of outs)
+      expect(
+        (
+          await cli(
+            "plan",
+            "--repo",
+            repo,
+            "--inventory",
+            join(repo, "inv.jsonl"),
+            "--out",
+            out,
+            "--now",
+            NOW,
+            "--no-verify-approvals",
+          )
+        ).code,
+      ).toBe(0);
+    for (const f of ["jobs.ndjson", "hosts.ndjson", "plan.json"])
+      expect(await readFile(join(outs[0]!, f), "utf8")).toBe(await readFile(join(outs[1]!, f), "utf8"));
+  });
+
   it("counts approveAfterDays from when the scan first offered the upgrade", async () => {
     const repo = await debianRepo({
       "policies/rules/debian-security.yaml": rule(
@@ -161,6 +190,27 @@ spec:
       decision: "rejected",
       decidedBy: "file",
     });
+  });
+
+  it("an Update file approves one package version without any rule", async () => {
+    const repo = await debianRepo({
+      "policies/updates/openssl-3.0.22.yaml": `apiVersion: patchops/v1
+kind: Update
+metadata:
+  name: openssl-3.0.22
+spec:
+  id: openssl=3.0.22-1~deb12u2
+  title: OpenSSL 3.0.22 for Debian 12
+  vendor: Debian
+  classification: security
+  severity: important
+  released: 2026-11-20
+  decision: approved
+`,
+    });
+    const { jobs, summary } = await plan(repo);
+    expect(jobs.filter((j) => j.type === "install").map((j) => j.packages)).toEqual([["openssl=3.0.22-1~deb12u2"]]);
+    expect(summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
   });
 
   it("fails closed: with verification on, an unverified rule approves no scanned upgrade", async () => {
