@@ -15,6 +15,7 @@ interface ConvertOptions {
   osVersion: string;
   upgradable: string[];
   upgradableFormat?: string;
+  rebootRequired?: boolean;
 }
 
 async function readText(file: string): Promise<string> {
@@ -43,6 +44,10 @@ export function registerInventory(program: Command, io: Io): void {
       [] as string[],
     )
     .option("--upgradable-format <format>", "apt, dnf-updateinfo or dnf-check-update (default: detected)")
+    .option(
+      "--reboot-required",
+      "the host waits for a restart (/var/run/reboot-required, or needs-restarting -r exit 1)",
+    )
     .action(async (installedFile: string, opts: ConvertOptions) => {
       if (opts.from !== "dpkg" && opts.from !== "rpm")
         throw new UsageError(`--from must be dpkg or rpm, not '${opts.from}'`);
@@ -57,6 +62,7 @@ export function registerInventory(program: Command, io: Io): void {
         scannedAt: opts.scannedAt,
         osName: opts.osName,
         osVersion: opts.osVersion,
+        pendingReboot: opts.rebootRequired === true,
         installed: { file: installedFile, text: await readText(installedFile) },
         upgradable: await Promise.all(
           opts.upgradable.map(async (file) => ({

@@ -64,7 +64,21 @@ describe("patchops inventory convert", () => {
         "openssl\t3.0.19-1~deb12u2\tamd64\tii \topenssl\t3.0.19-1~deb12u2\nold-tool\t1.0-1\tamd64\trc \told-tool\t1.0-1\n",
     });
     const r = await cli(...base, "--from", "dpkg", "--host", "h", "--os-name", "Debian 12", join(repo, "d.tsv"));
-    expect((JSON.parse(r.stdout) as { packages: { name: string }[] }).packages.map((p) => p.name)).toEqual(["openssl"]);
+    const rec = JSON.parse(r.stdout) as { packages: { name: string }[]; pendingReboot: boolean };
+    expect(rec.packages.map((p) => p.name)).toEqual(["openssl"]);
+    expect(rec.pendingReboot).toBe(false);
+    const reboot = await cli(
+      ...base,
+      "--from",
+      "dpkg",
+      "--host",
+      "h",
+      "--os-name",
+      "Debian 12",
+      "--reboot-required",
+      join(repo, "d.tsv"),
+    );
+    expect((JSON.parse(reboot.stdout) as { pendingReboot: boolean }).pendingReboot).toBe(true);
   });
 
   it("a host with nothing to upgrade: apt's 'Listing...' alone gives an empty list", async () => {

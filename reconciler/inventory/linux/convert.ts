@@ -19,6 +19,8 @@ export interface ConvertInput {
   osVersion: string;
   installed: { file: string; text: string };
   upgradable: { file: string; text: string; format?: UpgradableFormat }[];
+  /** /var/run/reboot-required exists, or needs-restarting -r exited 1. */
+  pendingReboot?: boolean;
 }
 
 export interface FileProblem extends LineProblem {
@@ -67,7 +69,7 @@ export function convertLinux(input: ConvertInput): { record: InventoryRecord | n
     scannedAt: input.scannedAt,
     os: { family: "linux", name: input.osName, version: input.osVersion },
     installed: [],
-    pendingReboot: false,
+    pendingReboot: input.pendingReboot ?? false,
     products: [],
     features: [],
     packageFormat: format,
