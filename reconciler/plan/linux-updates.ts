@@ -7,7 +7,7 @@ import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
 import { compareText } from "../order.js";
 import { comparePackageVersions } from "../versions/scheme.js";
-import type { CatalogEntry } from "./catalog.js";
+import { lineOf, type CatalogEntry } from "./catalog.js";
 import { effectiveDecision, effectiveTimeline } from "./decision.js";
 import { jobId } from "./job-id.js";
 
@@ -120,7 +120,7 @@ export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: Scann
       decision: d.decision,
       decidedBy: d.decidedBy,
       decisionFile: d.rule?.file ?? null,
-      decisionAt: d.rule ? `${d.rule.file}${d.rule.at(["spec"]).line ? `:${d.rule.at(["spec"]).line}` : ""}` : null,
+      decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
       pendingNote: d.note,
       timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
       approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0) : null,
