@@ -213,5 +213,29 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     const tasks = await readFile(join(ROOT, "deploy/ansible/tasks/linux.yml"), "utf8");
     expect(tasks).toContain("/var/run/reboot-required");
     expect(tasks).toContain("needs-restarting -r");
+    expect(tasks).toContain("patchops_outcomes");
+  });
+
+  it("tasks/linux.yml runs for real on this Debian machine: the pkg_mgr fact, the outcome per update, no restart", async () => {
+    const repo = await tempRepo("minimal");
+    await writeFile(
+      join(repo, "play.yml"),
+      `- hosts: all\n  gather_facts: false\n  vars:\n    patchops_job: "{{ patchops_jobs[window] }}"\n  tasks:\n    - ansible.builtin.include_tasks: ${join(ROOT, "deploy/ansible/tasks/linux.yml")}\n    - ansible.builtin.debug:\n        msg: "OUTCOMES={{ patchops_outcomes | to_json }} MGR={{ ansible_facts['pkg_mgr'] }}"\n`,
+    );
+    await writeFile(
+      join(repo, "inv.yml"),
+      `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: /usr/bin/python3\n      patchops_jobs:\n        w1: { job_id: j1, type: install, updates: ["DSA-1"], packages: [], reboot: true, pre: [], post: [] }\n`,
+    );
+    const out = execFileSync(
+      "ansible-playbook",
+      ["-i", join(repo, "inv.yml"), join(repo, "play.yml"), "-e", "window=w1"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ANSIBLE_HOME: join(repo, ".ansible"), ANSIBLE_LOCAL_TEMP: join(repo, ".ansible-tmp") },
+      },
+    );
+    expect(out).toContain('OUTCOMES={\\"DSA-1\\": {\\"status\\": \\"succeeded\\"}} MGR=apt');
+    expect(out).toMatch(/restart because the distribution asks for it\] \*+\nskipping/);
+    expect(out).toMatch(/failed=0/);
   });
 });
