@@ -19,6 +19,8 @@ interface JobVars {
   accept_list: string[];
   /** Linux hosts: name=version in install order, for deploy/ansible/tasks/linux.yml (apt, or dnf as name-version). */
   packages?: string[];
+  /** "linux" when the job installs packages: which tasks/<platform>.yml the playbook includes. */
+  platform?: string;
   reboot: boolean;
   force_install: boolean;
   priority: string;
@@ -53,7 +55,7 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
       window_end: job.window.end,
       deadline: job.deadline,
       accept_list: job.updates,
-      ...(job.packages ? { packages: job.packages } : {}),
+      ...(job.packages ? { packages: job.packages, platform: "linux" } : {}),
       reboot: job.enforcement.forceRestart,
       force_install: job.enforcement.forceInstall,
       priority: job.priority,

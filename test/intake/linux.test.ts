@@ -132,10 +132,11 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     expect(job.updates).toEqual(["RHSA-2022:0011"]);
     expect(job.packages).toEqual(["telnet=1:0.17-65.el7_6", "telnet-server=1:0.17-65.el7_6"]);
     const listed = ansibleList(repo, inventoryFile) as {
-      _meta: { hostvars: Record<string, { patchops_jobs: Record<string, { packages: string[] }> }> };
+      _meta: { hostvars: Record<string, { patchops_jobs: Record<string, { packages: string[]; platform: string }> }> };
     };
     const vars = Object.values(listed._meta.hostvars["rhel7-app"]!.patchops_jobs)[0]!;
     expect(vars.packages).toEqual(["telnet=1:0.17-65.el7_6", "telnet-server=1:0.17-65.el7_6"]);
+    expect(vars.platform).toBe("linux");
   });
 
   it("an OSV advisory (Debian's DSA-135) reaches the one host with the affected source package on Debian 3.0", async () => {
