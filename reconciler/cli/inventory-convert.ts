@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { checkRecord } from "../inventory/native/parse.js";
 import { convertLinux } from "../inventory/linux/convert.js";
 import type { UpgradableFormat } from "../inventory/linux/upgradable.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 
 interface ConvertOptions {

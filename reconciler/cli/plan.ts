@@ -5,9 +5,8 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
-import { join } from "node:path";
-import { EXIT, UsageError } from "./errors.js";
-import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
+import { EXIT, UsageError } from "../errors.js";
+import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
@@ -26,7 +25,10 @@ interface PlanOptions {
   trustLocalApprovals?: boolean;
   githubRepo?: string;
   cacheDir?: string;
+  cabRoot?: string;
+  protectedBranch?: string;
   shard?: string;
+  statusHistory: string;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -59,6 +61,11 @@ export function registerPlan(program: Command, io: Io): void {
       "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)",
     )
     .option(
+      "--status-history <branch>",
+      "the status branch whose snapshots record earlier pilot successes (a recorded success is not withdrawn)",
+      "patchops-status",
+    )
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
@@ -66,6 +73,12 @@ export function registerPlan(program: Command, io: Io): void {
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
+    const github = opts.verifyApprovals ? githubFromEnvironment(opts) : null;
+    if (opts.verifyApprovals && opts.trustLocalApprovals) io.err(TRUSTED_LOCAL_WARNING);
+    else if (opts.verifyApprovals && !github)
+      io.err(
+        "patchops: GitHub is not configured, so no approval is verified and approved updates get no jobs: set GITHUB_TOKEN and GITHUB_REPOSITORY (or --github-repo), or pass --no-verify-approvals for a demo\n",
+      );
     const loaded = await loadPlanInputs({
       repo: repoDir(opts.repo),
       ref: opts.ref,
@@ -75,8 +88,12 @@ export function registerPlan(program: Command, io: Io): void {
       now,
       verifyApprovals: opts.verifyApprovals,
       trustLocalApprovals: opts.trustLocalApprovals,
-      github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
-      cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
+      github,
+      cacheDir: opts.cacheDir,
+      protectedBranch: opts.protectedBranch,
+      cabRoot: opts.verifyApprovals ? await cabRootOption(repoDir(opts.repo), opts) : null,
+      warn: (t) => io.err(t),
+      statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {
       io.err(diagnosticsAsText(loaded.policyErrors, 0));

@@ -3,7 +3,7 @@ import type { Inventory } from "../inventory/host-record.js";
 import type { LoadedDoc } from "../load/policy-set.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import { UpdateSpec } from "../model/update.js";
-import { ruleMatches } from "../plan/decision.js";
+import { ruleMatches } from "../policy/decision.js";
 import { concerns } from "../plan/linux-updates.js";
 import { compareText } from "../order.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";

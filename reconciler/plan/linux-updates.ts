@@ -8,7 +8,7 @@ import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update
 import { compareText } from "../order.js";
 import { comparePackageVersions } from "../versions/scheme.js";
 import { lineOf, type CatalogEntry } from "./catalog.js";
-import { effectiveDecision, effectiveTimeline } from "./decision.js";
+import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import { jobId } from "./job-id.js";
 
 /** `name=version` (apt and dnf syntax); null for a KB or advisory id. */
