@@ -6,8 +6,9 @@ import { FIXTURES, cli, tempRepo } from "../helpers/repo.js";
 
 const DPKG = join(FIXTURES, "linux", "dpkg-query-W-debian12-node-image.tsv");
 const APT = join(FIXTURES, "linux", "apt-list-upgradable-debian12-node-image.txt");
-const NOW = "2026-12-10T09:00:00Z";
-const SCANNED = "2026-12-10T08:00:00Z";
+// Before the December cycle opens, so the pilot wave is still ahead.
+const NOW = "2026-12-01T09:00:00Z";
+const SCANNED = "2026-12-01T08:00:00Z";
 
 const rule = (name: string, extra: string) => `apiVersion: patchops/v1
 kind: ApprovalRule
@@ -145,20 +146,20 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
         "  classifications: [security]\n  approveAfterDays: 3\n",
       ),
     });
-    const before = await plan(repo, "2026-12-12T23:00:00Z", ["--no-verify-approvals", "--inventory-format", "native"]);
+    const before = await plan(repo, "2026-12-03T23:00:00Z", ["--no-verify-approvals", "--inventory-format", "native"]);
     expect(before.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
     // The scan is old by then: firstSeen in the record carries the first sighting forward.
     const rec = JSON.parse(await readFile(join(repo, "inv.jsonl"), "utf8")) as {
       scannedAt: string;
       availableUpdates: { firstSeen?: string }[];
     };
-    rec.scannedAt = "2026-12-13T08:00:00Z";
+    rec.scannedAt = "2026-12-04T08:00:00Z";
     for (const u of rec.availableUpdates) u.firstSeen = SCANNED;
     await writeFile(join(repo, "inv.jsonl"), `${JSON.stringify(rec)}\n`);
-    const after = await plan(repo, "2026-12-13T09:00:00Z");
+    const after = await plan(repo, "2026-12-04T09:00:00Z");
     expect(after.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({
       decision: "approved",
-      approvedAt: "2026-12-13T00:00:00Z",
+      approvedAt: "2026-12-04T00:00:00Z",
     });
   });
 
