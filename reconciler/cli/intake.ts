@@ -6,6 +6,8 @@ import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "../intake/advis
 import { mergeById } from "../intake/advisory.js";
 import { draftUpdates } from "../intake/draft.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
+import { parseCsafPackages } from "../intake/feeds/csaf-rpm.js";
+import { isOsv, parseOsv } from "../intake/feeds/osv.js";
 import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
 import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
@@ -43,8 +45,19 @@ async function readFeeds(
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
     // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
     else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, file, notDrafted)) updates.push(u);
-    else if (isCsaf(doc)) for (const u of parseCsaf(doc, file, notDrafted)) updates.push(u);
-    else throw new UsageError(`${file}: not a CISA KEV catalog, an MSRC CVRF document or a CSAF 2.0 advisory`);
+    else if (isCsaf(doc)) {
+      const packages = parseCsafPackages(doc, file);
+      const reported: NotDrafted[] = [];
+      for (const u of parseCsaf(doc, file, reported)) updates.push(u);
+      for (const u of packages) updates.push(u);
+      // Red Hat's rpm fixes are drafted by the package reader; only what it could not draft stays reported.
+      for (const n of reported)
+        if (!(packages.length > 0 && n.reason.startsWith("a Linux package fix"))) notDrafted.push(n);
+    } else if (isOsv(doc)) for (const u of parseOsv(doc, file)) updates.push(u);
+    else
+      throw new UsageError(
+        `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,
+      );
   }
   return { updates: mergeById(updates), kev, notDrafted };
 }
@@ -80,7 +93,7 @@ export function registerIntake(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
-      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete"]);
+      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete", "missing-severity"]);
       if (!valid) return;
       const { updates, kev, notDrafted } = await readFeeds(opts.feed);
       let inventory = null;

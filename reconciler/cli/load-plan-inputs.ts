@@ -88,6 +88,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   let unverifiedAssignments = new Map<string, string>();
   let approvalFindings: Diagnostic[] = [];
   let planned = set;
+  const verifiedRules = new Map<string, number>();
   let verification: VerificationResult | undefined;
   let mode: ReconcileInput["verification"] = "off";
   if (o.verifyApprovals && !source.revision) {
@@ -120,6 +121,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
           "approvals were accepted from Approved-by: trailers, which anyone who can commit can forge: for air-gapped demos only",
         ),
       );
+    for (const [name, v] of verification.rules) if (v.ok) verifiedRules.set(name, v.effectiveAt ?? 0);
   } else if (source.revision) {
     const times = await decisionCommits(o.repo, ref ?? source.revision);
     const history = set.rules.length > 0 ? await policyHistory(o.repo, ref ?? source.revision) : null;
@@ -153,6 +155,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       verification: mode,
       unverified,
       unverifiedAssignments,
+      verifiedRules,
       approvalFindings,
       revision: source.revision,
       pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),

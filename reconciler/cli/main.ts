@@ -12,6 +12,7 @@ import { registerDiff } from "./diff.js";
 import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerIntake } from "./intake.js";
+import { registerInventory } from "./inventory-convert.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
@@ -42,6 +43,7 @@ export function buildProgram(io: Io): Command {
   registerComment(program, io);
   registerCodeowners(program, io);
   registerAudit(program, io);
+  registerInventory(program, io);
   return program;
 }
 

@@ -18,6 +18,10 @@ interface JobVars {
   deadline: string;
   /** For win_updates' accept_list: the KB ids in install order. */
   accept_list: string[];
+  /** Linux hosts: name=version in install order, for deploy/ansible/tasks/linux.yml (apt, or dnf as name-version). */
+  packages?: string[];
+  /** "linux" when the job installs packages: which tasks/<platform>.yml the playbook includes. */
+  platform?: string;
   reboot: boolean;
   force_install: boolean;
   priority: string;
@@ -52,6 +56,7 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
       window_end: job.window.end,
       deadline: job.deadline,
       accept_list: job.updates,
+      ...(job.packages ? { packages: job.packages, platform: "linux" } : {}),
       // A synthetic payload is inert: whatever an old plan says, it never restarts a host.
       reboot: job.type !== "synthetic" && job.enforcement.forceRestart,
       force_install: job.enforcement.forceInstall,

@@ -21,6 +21,8 @@ export interface AdvisoryUpdate {
   supersedes: string[];
   restart: "required" | "maybe" | "never";
   url: string | null;
+  /** Linux advisories: the affected packages with the first fixed version, per release (the OS name hosts report). */
+  packages?: AdvisoryPackage[];
   /** The feed file it came from. */
   source: string;
 }
@@ -34,6 +36,14 @@ export interface NotDrafted {
   product: string;
   reason: string;
   source: string;
+}
+
+export interface AdvisoryPackage {
+  os: string;
+  name: string;
+  fixed: string;
+  /** true: a binary package (rpm); false: a source package standing for its binaries (Debian, Ubuntu). */
+  binary: boolean;
 }
 
 export interface KnownExploited {
@@ -93,6 +103,7 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
       const seen = new Set((prev.fixed ?? []).map((f) => `${f.product}\u0000${f.version}`));
       prev.fixed = [...(prev.fixed ?? []), ...u.fixed.filter((f) => !seen.has(`${f.product}\u0000${f.version}`))];
     }
+    if (u.packages) prev.packages = [...(prev.packages ?? []), ...u.packages];
     prev.severity = worse(prev.severity, u.severity);
     if (u.restart === "required") prev.restart = "required";
   }

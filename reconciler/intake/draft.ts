@@ -5,6 +5,7 @@ import { UpdateSpec } from "../model/update.js";
 import { applicability } from "../plan/applicability.js";
 import { ruleMatches } from "../policy/decision.js";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "./advisory.js";
+import { linuxDraft } from "./linux-draft.js";
 import { targetsOf } from "./targets.js";
 import { compareText } from "../order.js";
 
@@ -137,6 +138,13 @@ export function draftUpdates(input: {
   for (const u of input.updates) {
     if (known.has(u.id)) {
       result.known.push(u.id);
+      continue;
+    }
+    if (u.packages) {
+      const timelines = policy?.timelines ?? null;
+      const d = linuxDraft(u, { inventory, ownerOf, kev: input.kev, timelines, rules: set.rules, now: input.now });
+      if ("irrelevant" in d) result.irrelevant.push(d.irrelevant);
+      else result.drafts.push({ update: u, ...d });
       continue;
     }
     const appliesTo = targetsOf(u);

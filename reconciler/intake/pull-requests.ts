@@ -47,7 +47,7 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
       ...(d.timeline === "emergency" ? ["emergency"] : []),
     ];
     plans.push({
-      branch: `patchops/rfc-${d.update.id.toLowerCase()}`,
+      branch: `patchops/rfc-${d.update.id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`,
       title: `RFC: ${d.update.id} ${d.update.title}${d.timeline === "emergency" ? " (EMERGENCY)" : ""}`,
       body: `${INTAKE_MARKER}\nDrafted by \`patchops intake\` from ${d.update.source}. Answer every TODO in the Update file, then ask the CAB to review.\n\n${relevanceTable([d])}\n\n${links([d])}\n`,
       labels: label,

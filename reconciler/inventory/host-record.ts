@@ -1,6 +1,7 @@
 // The normalized scan of one host, whatever scanner produced it.
 import type { InventoryRecord } from "../model/inventory.js";
 import { canonicalOsName } from "./os-names.js";
+import { linuxPackages, type LinuxPackages } from "./linux/packages.js";
 
 export interface HostRecord {
   host: string;
@@ -18,6 +19,8 @@ export interface HostRecord {
   products: { name: string; version: string | null }[];
   features: Set<string>;
   agentHealthy: boolean;
+  /** Installed Linux packages and the upgrades on offer; null for a host without package data. */
+  linux: LinuxPackages | null;
   /** Where the record came from, for messages: file:line. */
   origin: string;
 }
@@ -63,6 +66,7 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     products: (r.products ?? []).map((p) => ({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
     features: new Set((r.features ?? []).map((f) => intern(f.toLowerCase()))),
     agentHealthy: r.agent?.healthy !== false,
+    linux: linuxPackages(r, intern),
     origin,
   };
 }

@@ -10,8 +10,11 @@ export const Name = z
 
 export const UpdateId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
-  .meta({ description: "Vendor id of an update, e.g. KB5034441." });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}(=[A-Za-z0-9.+~:^_-]{1,127})?$/)
+  .meta({
+    description:
+      "Vendor id of an update: a KB number (KB5034441), an advisory (DSA-5514-1, RHSA-2022:0011) or a package version as apt and dnf name it (openssl=3.0.11-1~deb12u2).",
+  });
 
 export const IsoDate = z
   .string()

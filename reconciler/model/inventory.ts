@@ -29,6 +29,41 @@ export const InventoryRecord = z
       )
       .default([]),
     features: z.array(z.string().min(1)).default([]),
+    packageFormat: z
+      .enum(["deb", "rpm"])
+      .optional()
+      .meta({ description: "How the host's package versions are ordered: dpkg (deb) or rpm rules." }),
+    packages: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          version: z.string().min(1).meta({ description: "[epoch:]version[-revision], as dpkg or rpm print it." }),
+          arch: z.string().min(1).optional(),
+          source: z.string().min(1).optional().meta({ description: "The source package, when it differs." }),
+        }),
+      )
+      .optional()
+      .meta({ description: "Installed Linux packages (patchops inventory convert)." }),
+    availableUpdates: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          version: z.string().min(1),
+          arch: z.string().min(1).optional(),
+          origin: z
+            .string()
+            .min(1)
+            .meta({ description: "The suite (oldstable-security) or advisory (RHSA-2024:0001)." }),
+          security: z.boolean(),
+          severity: z.enum(["critical", "important", "moderate", "low"]).optional(),
+          firstSeen: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .meta({ description: "When a scan first saw this candidate; default: this record's scannedAt." }),
+        }),
+      )
+      .optional()
+      .meta({ description: "Upgrades the package manager offers (apt list --upgradable, dnf updateinfo)." }),
     agent: z
       .strictObject({ name: z.string().optional(), version: z.string().optional(), healthy: z.boolean().optional() })
       .optional()

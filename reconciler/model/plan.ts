@@ -27,6 +27,9 @@ export const Job = z
     host: z.string(),
     owner: z.string().nullable(),
     updates: z.array(z.string()).meta({ description: "In install order." }),
+    packages: z.array(z.string()).optional().meta({
+      description: "Linux hosts: the packages to install as name=version (apt and dnf syntax), in install order.",
+    }),
     timeline: JobTimeline,
     period: z.string().nullable(),
     window: z.strictObject({ start: Instant, end: Instant }),

@@ -64,6 +64,30 @@ export const UpdateSpec = z.strictObject({
         .array(z.string().min(1))
         .optional()
         .meta({ description: "Every feature must be present, e.g. iis-asp." }),
+      packages: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            fixed: z
+              .string()
+              .min(1)
+              .meta({ description: "The first version that carries the fix (dpkg or rpm order)." }),
+            os: z
+              .string()
+              .min(1)
+              .optional()
+              .meta({ description: "Only on hosts reporting this OS name (fixed versions differ per release)." }),
+            binary: z.boolean().optional().meta({
+              description:
+                "true: name is one binary package; otherwise a source package also stands for the binaries built from it.",
+            }),
+          }),
+        )
+        .optional()
+        .meta({
+          description:
+            "Linux packages: the update concerns a host with one of them installed, and is installed once every listed package present is at its fixed version or later.",
+        }),
     })
     .default({}),
   supersedes: z.array(UpdateId).default([]),

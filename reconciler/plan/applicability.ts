@@ -3,6 +3,7 @@ import type { HostRecord } from "../inventory/host-record.js";
 import type { UpdateSpec } from "../model/update.js";
 import { canonicalKey, impliedBuilds } from "../inventory/os-names.js";
 import { productKey } from "./baseline-conformance.js";
+import { concerns } from "./linux-updates.js";
 import { satisfies } from "./versions.js";
 
 export type Applicability = { applies: true } | { applies: false; why: string };
@@ -40,6 +41,8 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
       };
     }
   }
+  if (u.packages && u.packages.length > 0 && !(host.linux && concerns(u.packages, host.linux)))
+    return { applies: false, why: `none of ${u.packages.map((p) => p.name).join(", ")} is installed` };
   for (const f of u.features ?? [])
     if (!host.features.has(f.toLowerCase())) return { applies: false, why: `feature ${f} is not enabled` };
   return { applies: true };

@@ -13,6 +13,7 @@ import { CandidateIndex } from "./candidates.js";
 import { buildCatalog, lineOf, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
 import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId, shardOf } from "./job-id.js";
+import { addLinuxUpdates, addPackageLists, PackageIndex, withSatisfiedPackages } from "./linux-updates.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "../policy/selector.js";
 import { unrecognisedOsFindings, unrecognisedOsNote } from "./os-recognition.js";
@@ -47,6 +48,8 @@ export interface ReconcileInput {
   /** "off" deploys what the files say (demos); otherwise ids in `unverified` get no jobs. */
   verification: Plan["approvalVerification"];
   unverified: ReadonlyMap<string, string>;
+  /** Verification on: rules whose own CAB approval was verified (name → when it took effect); others approve no scanned update. */
+  verifiedRules?: ReadonlyMap<string, number>;
   /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
   unverifiedAssignments?: ReadonlyMap<string, string>;
   /** Findings of approval verification (unverified files and what they mean), reported with the plan's own. */
@@ -126,6 +129,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     approvals: input.approvals,
     unverified: input.verification === "off" ? new Map() : input.unverified,
   });
+  addLinuxUpdates(catalog, {
+    set,
+    inventory,
+    now,
+    verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+  });
+  const packageIndex = new PackageIndex(catalog);
   const hosts = hostContexts(set, inventory);
   const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
   const trail = new Map<string, Map<string, string[]>>();
@@ -245,7 +255,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   for (const ev of evaluated) {
     const { h } = ev;
-    const rec = h.record;
+    const rec = withSatisfiedPackages(h.record, packageIndex);
     if (!rec || !(inShard(h) || pilotHosts.has(h.name))) continue;
     const hostExemptions = exemptionsFor(h, liveExemptions);
     ev.exemptions = hostExemptions.map((e) => e.name);
@@ -652,6 +662,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     );
   }
 
+  addPackageLists(jobs, catalog, inventory);
   jobs.sort(compareJobs);
   return {
     plan: summarize(input, catalog, results, jobs, holds, verdicts, slaWatch.summaries(), pilotHosts, findings),

@@ -3,6 +3,7 @@
 import type { Converted } from "../converted.js";
 import { scanJsonValues } from "../converted.js";
 import { compareText } from "../../order.js";
+import { linuxPackageRow, linuxTableOf, type LinuxPackageRows } from "../linux/osquery-tables.js";
 
 type Row = Record<string, unknown>;
 
@@ -13,10 +14,17 @@ interface HostAcc {
   os: Row | null;
   patches: Set<string>;
   programs: { name: string; version?: string }[];
+  /** deb_packages or rpm_packages rows, when the host is Linux. */
+  packages: LinuxPackageRows | null;
 }
 
-function tableOf(name: string, row: Row): "patches" | "programs" | "os_version" | null {
+function tableOf(
+  name: string,
+  row: Row,
+): "patches" | "programs" | "os_version" | "deb_packages" | "rpm_packages" | null {
   const n = name.toLowerCase();
+  const linux = linuxTableOf(n, row);
+  if (linux) return linux;
   if (n.includes("patches") || "hotfix_id" in row) return "patches";
   if (n.includes("os_version") || ("platform" in row && "major" in row)) return "os_version";
   if (
@@ -44,7 +52,8 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
   const out: Converted = { records: [], problems: [] };
   const acc = (host: string, line: number): HostAcc => {
     let a = hosts.get(host);
-    if (!a) hosts.set(host, (a = { host, line, unixTime: null, os: null, patches: new Set(), programs: [] }));
+    if (!a)
+      hosts.set(host, (a = { host, line, unixTime: null, os: null, patches: new Set(), programs: [], packages: null }));
     return a;
   };
   const addRow = (a: HostAcc, table: string | null, row: Row, removed: boolean) => {
@@ -54,6 +63,8 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
       else if (id) a.patches.add(id);
     } else if (table === "os_version") {
       if (!removed) a.os = row;
+    } else if (table === "deb_packages" || table === "rpm_packages") {
+      a.packages = linuxPackageRow(a.packages, table, row, removed);
     } else if (table === "programs") {
       const name = s(row.name).trim();
       if (name && !removed)
@@ -140,6 +151,14 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
         },
         installed: [...a.patches].sort(),
         products: a.programs.sort((x, y) => compareText(x.name, y.name)),
+        ...(a.packages
+          ? {
+              packageFormat: a.packages.format,
+              packages: [...a.packages.rows.values()].sort(
+                (x, y) => compareText(x.name, y.name) || compareText(x.arch ?? "", y.arch ?? ""),
+              ),
+            }
+          : {}),
       },
       origin: `${file}:${a.line}`,
       line: a.line,

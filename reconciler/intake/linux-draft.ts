@@ -1,0 +1,160 @@
+// Draft Update files for Linux advisories (OSV, Red Hat CSAF): affected packages with fixed versions per release.
+import type { Inventory } from "../inventory/host-record.js";
+import type { LoadedDoc } from "../load/policy-set.js";
+import type { ApprovalRuleSpec } from "../model/rule.js";
+import { UpdateSpec } from "../model/update.js";
+import { ruleMatches } from "../policy/decision.js";
+import { concerns } from "../plan/linux-updates.js";
+import { compareText } from "../order.js";
+import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
+
+const TODO = "TODO: a person answers this before the CAB reviews";
+
+/** A file and metadata name for an advisory id: "RHSA-2022:0011" → "rhsa-2022-0011". */
+export function draftNameOf(id: string): string {
+  return id
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+export function linuxAppliesTo(u: AdvisoryUpdate) {
+  const names = [...new Set((u.packages ?? []).map((p) => p.os))].sort(compareText);
+  return {
+    os: [{ family: "linux" as const, names }],
+    packages: (u.packages ?? []).map((p) => ({ os: p.os, name: p.name, fixed: p.fixed, binary: p.binary })),
+  };
+}
+
+/** Hosts that run an affected release with an affected package installed, by owner. */
+export function linuxRelevance(
+  u: AdvisoryUpdate,
+  inventory: Inventory,
+  ownerOf: ReadonlyMap<string, string>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  const packages = linuxAppliesTo(u).packages;
+  for (const rec of inventory.records.values()) {
+    if (!rec.linux || !concerns(packages, rec.linux)) continue;
+    const owner = ownerOf.get(rec.host.toLowerCase()) ?? "(unassigned)";
+    counts.set(owner, (counts.get(owner) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function renderLinuxDraft(
+  u: AdvisoryUpdate,
+  timeline: "emergency" | "standard",
+  kev: KnownExploited[],
+  hosts: number | null,
+  now: string,
+): string {
+  const q = (s: string) => JSON.stringify(s);
+  const applies = linuxAppliesTo(u);
+  return (
+    [
+      "# yaml-language-server: $schema=../../schemas/update.json",
+      `# Drafted by patchops intake from ${u.source} on ${now}. Answer every TODO before asking the CAB to review.`,
+      "apiVersion: patchops/v1",
+      "kind: Update",
+      "metadata:",
+      `  name: ${draftNameOf(u.id)}`,
+      "spec:",
+      `  id: ${q(u.id)}`,
+      `  title: ${q(u.title)}`,
+      `  vendor: ${q(u.vendor)}`,
+      ...(u.bulletin ? [`  bulletin: ${q(u.bulletin)}`] : []),
+      `  cves: [${u.cves.join(", ")}]`,
+      "  classification: security",
+      ...(u.severity
+        ? [`  severity: ${u.severity}`]
+        : [
+            "  # severity: TODO: the advisory rates none; set critical, important, moderate or low (validate requires it)",
+          ]),
+      `  released: ${u.released}`,
+      `  timeline: ${timeline}`,
+      "  appliesTo:",
+      "    os:",
+      "      - family: linux",
+      `        names: [${applies.os[0]!.names.map(q).join(", ")}]`,
+      "    packages:",
+      ...applies.packages.map(
+        (p) => `      - { os: ${q(p.os)}, name: ${q(p.name)}, fixed: ${q(p.fixed)}, binary: ${p.binary} }`,
+      ),
+      `  restart: ${u.restart}`,
+      ...(u.url ? ["  source:", `    url: ${q(u.url)}`] : []),
+      "  rfc:",
+      `    change: ${q(`Upgrade ${[...new Set(applies.packages.map((p) => p.name))].join(", ")} to the fixed versions of ${u.id} on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} running ${applies.os[0]!.names.join(", ")}.`)}`,
+      `    vulnerability: ${q(`${u.cves.join(", ") || "no CVE listed"}${u.severity ? ` (${u.severity})` : ""}${kev.length ? `; known exploited: ${kev.map((k) => `${k.cve} (${k.name}, CISA due ${k.dueDate})`).join("; ")}` : ""}`)}`,
+      `    servicesImpacted: ${q(TODO)}`,
+      `    concurrentDeployment: ${q(TODO)}`,
+      `    countermeasures: ${q(TODO)}`,
+      `    testStrategy: ${q(TODO)}`,
+    ].join("\n") + "\n"
+  );
+}
+
+export interface LinuxDraftContext {
+  inventory: Inventory | null;
+  ownerOf: ReadonlyMap<string, string>;
+  kev: ReadonlyMap<string, KnownExploited>;
+  timelines: Record<"critical" | "important" | "moderate" | "low", "emergency" | "standard"> | null;
+  rules: readonly LoadedDoc<ApprovalRuleSpec>[];
+  now: string;
+}
+
+export type LinuxDraft =
+  | {
+      file: string;
+      text: string;
+      timeline: "emergency" | "standard";
+      kev: KnownExploited[];
+      relevance: { owner: string; hosts: number }[] | null;
+      hosts: number | null;
+      rule: string | null;
+    }
+  | { irrelevant: { id: string; title: string; products: string[]; reason: string } };
+
+/** The draft of one Linux advisory, or why it is irrelevant (no scanned host has an affected package on an affected release). */
+export function linuxDraft(u: AdvisoryUpdate, ctx: LinuxDraftContext): LinuxDraft {
+  let relevance: { owner: string; hosts: number }[] | null = null;
+  let hosts: number | null = null;
+  if (ctx.inventory) {
+    relevance = [...linuxRelevance(u, ctx.inventory, ctx.ownerOf)]
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([owner, n]) => ({ owner, hosts: n }));
+    hosts = relevance.reduce((a, r) => a + r.hosts, 0);
+    if (hosts === 0)
+      return {
+        irrelevant: {
+          id: u.id,
+          title: u.title,
+          products: u.products,
+          reason: "no scanned host has an affected package on an affected release",
+        },
+      };
+  }
+  const kev = u.cves.map((c) => ctx.kev.get(c)).filter((k): k is KnownExploited => !!k);
+  const bySeverity = u.severity && ctx.timelines ? ctx.timelines[u.severity] : "standard";
+  const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
+  const spec = UpdateSpec.parse({
+    id: u.id,
+    title: u.title,
+    vendor: u.vendor,
+    cves: u.cves,
+    classification: "security",
+    ...(u.severity ? { severity: u.severity } : {}),
+    released: u.released,
+    appliesTo: linuxAppliesTo(u),
+  });
+  const rule = [...ctx.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
+  return {
+    file: `policies/updates/${draftNameOf(u.id)}.yaml`,
+    text: renderLinuxDraft(u, timeline, kev, hosts, ctx.now),
+    timeline,
+    kev,
+    relevance,
+    hosts,
+    rule: rule?.name ?? null,
+  };
+}

@@ -1,0 +1,59 @@
+// osquery's deb_packages and rpm_packages tables as the native record's installed packages.
+import type { InstalledPackage } from "./installed.js";
+
+type Row = Record<string, unknown>;
+
+export interface LinuxPackageRows {
+  format: "deb" | "rpm";
+  /** name/arch → package; differential results add and remove rows. */
+  rows: Map<string, InstalledPackage>;
+}
+
+const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+
+/** Which Linux package table a query or row belongs to; null for other tables. */
+export function linuxTableOf(queryName: string, row: Row): "deb_packages" | "rpm_packages" | null {
+  if (queryName.includes("deb_packages") || ("maintainer" in row && "revision" in row && "status" in row))
+    return "deb_packages";
+  if (queryName.includes("rpm_packages") || ("release" in row && "epoch" in row && "name" in row))
+    return "rpm_packages";
+  return null;
+}
+
+/** Adds (or removes) one row; a deb row counts only when dpkg says "install ok installed" (or carries no status). */
+export function linuxPackageRow(
+  acc: LinuxPackageRows | null,
+  table: "deb_packages" | "rpm_packages",
+  row: Row,
+  removed: boolean,
+): LinuxPackageRows {
+  const out = acc ?? { format: table === "deb_packages" ? "deb" : "rpm", rows: new Map() };
+  const name = text(row.name).trim();
+  if (!name) return out;
+  const arch = text(row.arch) || undefined;
+  const key = `${name}/${arch ?? ""}`;
+  if (removed) {
+    out.rows.delete(key);
+    return out;
+  }
+  if (table === "deb_packages") {
+    const status = text(row.status);
+    if (status && !/ installed$/.test(status)) return out;
+    const source = text(row.source).replace(/\s*\(.*\)$/, "");
+    out.rows.set(key, {
+      name,
+      version: text(row.version),
+      ...(arch ? { arch } : {}),
+      ...(source && source !== name ? { source } : {}),
+    });
+  } else {
+    const epoch = text(row.epoch);
+    const release = text(row.release);
+    out.rows.set(key, {
+      name,
+      version: `${epoch && epoch !== "0" ? `${epoch}:` : ""}${text(row.version)}${release ? `-${release}` : ""}`,
+      ...(arch ? { arch } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+// A Linux host's installed packages and offered upgrades, indexed by package name for the reconcile.
+import type { InventoryRecord } from "../../model/inventory.js";
+import { comparePackageVersions, type PackageFormat } from "../../versions/scheme.js";
+
+export interface AvailableUpgrade {
+  version: string;
+  origin: string;
+  security: boolean;
+  severity: "critical" | "important" | "moderate" | "low" | null;
+  /** Epoch milliseconds. */
+  firstSeen: number;
+}
+
+export interface LinuxPackages {
+  format: PackageFormat;
+  /** The host's OS name, lower-case: an advisory's fixed versions are per release. */
+  osName: string | null;
+  /** Package name → installed version; with several architectures, the oldest (it is the one still exposed). */
+  installed: Map<string, string>;
+  /** Source package name → its installed binary packages (advisories name source packages). */
+  bySource: Map<string, string[]>;
+  /** Package name → the candidate the package manager would install. */
+  available: Map<string, AvailableUpgrade>;
+}
+
+/** The record's package data, or null when it has none. A record without `packageFormat` is read as deb or rpm from its OS name. */
+export function linuxPackages(r: InventoryRecord, intern: (s: string) => string = (s) => s): LinuxPackages | null {
+  if (!r.packages && !r.availableUpdates) return null;
+  const format = r.packageFormat ?? guessFormat(r.os.name ?? "");
+  const installed = new Map<string, string>();
+  const bySource = new Map<string, string[]>();
+  for (const p of r.packages ?? []) {
+    if (p.source && p.source !== p.name) {
+      const list = bySource.get(p.source);
+      if (!list) bySource.set(intern(p.source), [p.name]);
+      else if (!list.includes(p.name)) list.push(p.name);
+    }
+    const prev = installed.get(p.name);
+    if (prev === undefined || comparePackageVersions(format, p.version, prev) < 0)
+      installed.set(intern(p.name), intern(p.version));
+  }
+  const available = new Map<string, AvailableUpgrade>();
+  const scanned = Date.parse(r.scannedAt);
+  for (const u of r.availableUpdates ?? []) {
+    const prev = available.get(u.name);
+    if (prev && comparePackageVersions(format, u.version, prev.version) <= 0) continue;
+    available.set(intern(u.name), {
+      version: intern(u.version),
+      origin: intern(u.origin),
+      security: u.security,
+      severity: u.severity ?? null,
+      firstSeen: u.firstSeen ? Date.parse(u.firstSeen) : scanned,
+    });
+  }
+  return { format, osName: r.os.name ? intern(r.os.name.toLowerCase()) : null, installed, bySource, available };
+}
+
+function guessFormat(osName: string): PackageFormat {
+  return /debian|ubuntu|mint|raspbian|kali/i.test(osName) ? "deb" : "rpm";
+}
+
+/** The installed binary packages a package name in an advisory stands for: itself, or the binaries built from it. */
+export function binariesOf(host: LinuxPackages, name: string): string[] {
+  const own = host.installed.has(name) ? [name] : [];
+  const built = (host.bySource.get(name) ?? []).filter((b) => b !== name);
+  return built.length ? [...own, ...built] : own;
+}

@@ -1,0 +1,239 @@
+// Linux updates in the catalog: upgrades the scan offers become `name=version` entries that rules approve, and
+// package-version and advisory Update files learn which packages they concern.
+import type { HostRecord, Inventory } from "../inventory/host-record.js";
+import type { Job } from "../model/plan.js";
+import { binariesOf, type LinuxPackages } from "../inventory/linux/packages.js";
+import type { PolicySet } from "../load/policy-set.js";
+import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
+import { compareText } from "../order.js";
+import { comparePackageVersions } from "../versions/scheme.js";
+import { lineOf, type CatalogEntry } from "./catalog.js";
+import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
+import { jobId } from "./job-id.js";
+
+/** `name=version` (apt and dnf syntax); null for a KB or advisory id. */
+export function packageVersionOf(id: string): { name: string; version: string } | null {
+  const eq = id.indexOf("=");
+  return eq > 0 ? { name: id.slice(0, eq), version: id.slice(eq + 1) } : null;
+}
+
+/** The distribution's name for vendor matching: "Debian 12" → "Debian". */
+function distribution(osName: string): string {
+  return osName.replace(/\s+[\d.]+.*$/, "") || osName;
+}
+
+interface Offer {
+  spec: Omit<UpdateSpec, "released"> & { released?: string };
+  firstSeen: number;
+  osNames: Set<string>;
+}
+
+/**
+ * One catalog update per upgrade the scan offers, named `name=version`. It counts as released when a scan first saw it
+ * (the earliest `firstSeen`, else `scannedAt`, of the records offering it), so approveAfterDays counts from there.
+ */
+export function scannedUpdates(inventory: Inventory): UpdateSpec[] {
+  const offers = new Map<string, Offer>();
+  for (const rec of inventory.records.values()) {
+    if (!rec.linux || !rec.os.name) continue;
+    for (const [name, up] of rec.linux.available) {
+      const id = `${name}=${up.version}`;
+      let o = offers.get(id);
+      if (!o) {
+        o = {
+          spec: {
+            id,
+            title: `${name} ${up.version} (${up.origin})`,
+            vendor: distribution(rec.os.name),
+            cves: [],
+            classification: up.security ? "security" : "update",
+            ...(up.severity ? { severity: up.severity } : {}),
+            appliesTo: { os: [], packages: [{ name, fixed: up.version, binary: true }] },
+            supersedes: [],
+            requires: [],
+            restart: "maybe",
+            uninstallable: false,
+            pilot: true,
+          },
+          firstSeen: up.firstSeen,
+          osNames: new Set(),
+        };
+        offers.set(id, o);
+      }
+      o.osNames.add(rec.os.name);
+      o.firstSeen = Math.min(o.firstSeen, up.firstSeen);
+      // A candidate any host gets from a security suite or advisory is a security update.
+      if (up.security) o.spec.classification = "security";
+      if (up.severity && !o.spec.severity) o.spec.severity = up.severity;
+    }
+  }
+  return [...offers.values()]
+    .map((o) =>
+      UpdateSpecSchema.parse({
+        ...o.spec,
+        released: new Date(o.firstSeen).toISOString().slice(0, 10),
+        appliesTo: {
+          os: [{ family: "linux", names: [...o.osNames].sort(compareText) }],
+          packages: o.spec.appliesTo.packages,
+        },
+      }),
+    )
+    .sort((a, b) => compareText(a.id, b.id));
+}
+
+export interface ScannedUpdatesInput {
+  set: PolicySet;
+  inventory: Inventory;
+  now: number;
+  /** Verification on: a rule approves only when its own approval was verified (rule name → when it took effect). */
+  verifiedRules: ReadonlyMap<string, number> | null;
+}
+
+/** Adds the scan's upgrades to the catalog (an Update file with the same id decides instead) and completes package ids. */
+export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: ScannedUpdatesInput): void {
+  const policy = input.set.policy!.spec;
+  for (const e of catalog.values()) {
+    const pv = packageVersionOf(e.spec.id);
+    if (pv && !e.spec.appliesTo.packages)
+      e.spec = {
+        ...e.spec,
+        appliesTo: {
+          ...e.spec.appliesTo,
+          os: e.spec.appliesTo.os ?? [{ family: "linux" }],
+          packages: [{ name: pv.name, fixed: pv.version, binary: true }],
+        },
+      };
+  }
+  for (const spec of scannedUpdates(input.inventory)) {
+    const id = spec.id.toUpperCase();
+    if (catalog.has(id)) continue;
+    const d = effectiveDecision(spec, input.set.rules, input.now);
+    const ruleAt = d.rule && input.verifiedRules ? input.verifiedRules.get(d.rule.name) : undefined;
+    const unverified =
+      d.decision === "approved" && input.verifiedRules && ruleAt === undefined
+        ? `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB`
+        : null;
+    catalog.set(id, {
+      id,
+      spec,
+      doc: null,
+      decision: d.decision,
+      decidedBy: d.decidedBy,
+      decisionFile: d.rule?.file ?? null,
+      decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
+      pendingNote: d.note,
+      timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
+      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0) : null,
+      approvedEvidence: d.rule
+        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after the scan first offered it on ${spec.released}`
+        : null,
+      unverified,
+      supersededBy: new Set(),
+      supersedesAll: new Set(),
+      supersededByApproved: false,
+      requires: [],
+    });
+  }
+}
+
+/** Package update entries by package name, for the per-host installed view. */
+export class PackageIndex {
+  private readonly byName = new Map<string, CatalogEntry[]>();
+  constructor(catalog: Map<string, CatalogEntry>) {
+    for (const e of catalog.values()) {
+      if (e.decision === "pending") continue;
+      for (const p of e.spec.appliesTo.packages ?? []) {
+        const list = this.byName.get(p.name);
+        if (list) list.push(e);
+        else this.byName.set(p.name, [e]);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** Ids of decided package updates the host already satisfies: every listed package it has is at the fixed version or later. */
+  satisfied(host: LinuxPackages): Set<string> {
+    const out = new Set<string>();
+    const seen = new Set<CatalogEntry>();
+    const visit = (name: string) => {
+      for (const e of this.byName.get(name) ?? []) {
+        if (seen.has(e)) continue;
+        seen.add(e);
+        if (packageTargets(e.spec, host).length === 0 && concerns(e.spec.appliesTo.packages, host)) out.add(e.id);
+      }
+    };
+    for (const name of host.installed.keys()) visit(name);
+    for (const source of host.bySource.keys()) visit(source);
+    return out;
+  }
+}
+
+/** Whether any package of the update is installed on the host. */
+export function concerns(packages: UpdateSpec["appliesTo"]["packages"], host: LinuxPackages): boolean {
+  return (packages ?? []).some((p) => installedFor(p, host).length > 0);
+}
+
+type PackageRef = NonNullable<UpdateSpec["appliesTo"]["packages"]>[number];
+
+/** A binary package stands for itself; a source package (advisories name those) also for the binaries built from it. */
+function installedFor(p: PackageRef, host: LinuxPackages): string[] {
+  if (p.os && p.os.toLowerCase() !== host.osName) return [];
+  if (p.binary) return host.installed.has(p.name) ? [p.name] : [];
+  return binariesOf(host, p.name);
+}
+
+/**
+ * What the host must install for this update, as `name=version`: each installed binary below the fixed version, at the
+ * candidate its package manager offers when that is at least the fixed version (the one apt or dnf can fetch), else at the fixed version.
+ */
+export function packageTargets(spec: UpdateSpec, host: LinuxPackages): { name: string; version: string }[] {
+  const out: { name: string; version: string }[] = [];
+  for (const p of spec.appliesTo.packages ?? []) {
+    for (const bin of installedFor(p, host)) {
+      const have = host.installed.get(bin)!;
+      if (comparePackageVersions(host.format, have, p.fixed) >= 0) continue;
+      const offered = host.available.get(bin);
+      const version =
+        offered && comparePackageVersions(host.format, offered.version, p.fixed) >= 0 ? offered.version : p.fixed;
+      out.push({ name: bin, version });
+    }
+  }
+  return out;
+}
+
+/** The record as the reconcile measures it: a Linux host also "has installed" every decided package update it satisfies. */
+export function withSatisfiedPackages(rec: HostRecord | null, index: PackageIndex): HostRecord | null {
+  if (!rec?.linux || index.size === 0) return rec;
+  const satisfied = index.satisfied(rec.linux);
+  if (satisfied.size === 0) return rec;
+  return { ...rec, installed: new Set([...rec.installed, ...satisfied]) };
+}
+
+/**
+ * Gives each install job of a Linux host its `packages`: `name=version` for apt or dnf, in the job's install order, one
+ * version per package (the highest any of its updates needs).
+ */
+export function addPackageLists(jobs: Job[], catalog: Map<string, CatalogEntry>, inventory: Inventory): void {
+  for (const job of jobs) {
+    if (job.type !== "install") continue;
+    const host = inventory.records.get(job.host.toLowerCase())?.linux;
+    if (!host) continue;
+    const chosen = new Map<string, string>();
+    for (const id of job.updates) {
+      const spec = catalog.get(id)?.spec;
+      if (!spec) continue;
+      for (const t of packageTargets(spec, host)) {
+        const prev = chosen.get(t.name);
+        if (prev === undefined || comparePackageVersions(host.format, t.version, prev) > 0)
+          chosen.set(t.name, t.version);
+      }
+    }
+    if (chosen.size === 0) continue;
+    job.packages = [...chosen].map(([name, version]) => `${name}=${version}`);
+    // The versions come from the scan too: a different candidate is a different job.
+    job.id = jobId([job.id, job.packages]);
+  }
+}
