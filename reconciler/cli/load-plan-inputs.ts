@@ -15,6 +15,7 @@ import { ReviewCache } from "../approvals/cache.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
 import type { GithubClient } from "../github/client.js";
 import { policySourceFor } from "./policy-source.js";
+import { readResults, ResultsReadError } from "../results/read.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -27,6 +28,8 @@ export interface PlanInputOptions {
   trustLocalApprovals?: boolean;
   github?: GithubClient | null;
   cacheDir?: string | null;
+  /** Job results files (--results). */
+  results?: string[];
 }
 
 export interface LoadedPlanInputs {
@@ -56,6 +59,13 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
+    throw err;
+  }
+  let results;
+  try {
+    results = await readResults(o.results ?? []);
+  } catch (err) {
+    if (err instanceof ResultsReadError) throw new UsageError(err.message);
     throw err;
   }
   const approvals = new Map<string, ApprovalEvidence>();
@@ -125,9 +135,10 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       unverified,
       unverifiedAssignments,
       revision: source.revision,
+      results: results.results,
     },
     policyErrors: [],
-    inventoryDiagnostics: inv.diagnostics,
+    inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],
     verification,
   };
 }

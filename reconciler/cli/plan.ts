@@ -10,7 +10,7 @@ import { EXIT, UsageError } from "./errors.js";
 import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 interface PlanOptions {
@@ -27,6 +27,7 @@ interface PlanOptions {
   githubRepo?: string;
   cacheDir?: string;
   shard?: string;
+  results?: string[];
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -62,7 +63,7 @@ export function registerPlan(program: Command, io: Io): void {
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
-  addGithubOptions(cmd).action(async (opts: PlanOptions) => {
+  addGithubOptions(addResultsOption(cmd)).action(async (opts: PlanOptions) => {
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
@@ -77,6 +78,7 @@ export function registerPlan(program: Command, io: Io): void {
       trustLocalApprovals: opts.trustLocalApprovals,
       github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
       cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
+      results: opts.results,
     });
     if (!loaded.input) {
       io.err(diagnosticsAsText(loaded.policyErrors, 0));

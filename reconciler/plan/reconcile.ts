@@ -17,6 +17,12 @@ import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "./selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { compareText } from "../order.js";
+import type { JobResult } from "../model/job-result.js";
+import { installDetails } from "./install-details.js";
+import { backoffMs, indexResults, type Failure } from "./job-results.js";
+import { windowStartingFrom } from "./next-window.js";
+import { overlayResults } from "./overlay-results.js";
+import { removalSlot, removalsOf } from "./uninstall.js";
 
 const HOUR = 3_600_000;
 
@@ -36,6 +42,8 @@ export interface ReconcileInput {
   explainHosts?: ReadonlySet<string>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
+  /** Job results read with --results: failures, successes awaiting a scan, removals. */
+  results?: readonly JobResult[];
 }
 
 export interface ReconcileResult {
@@ -52,6 +60,7 @@ interface Need {
   slot: Slot;
   noForce: boolean;
   files: string[];
+  retry?: Failure;
 }
 
 const COMPLIANT_STATES = new Set<UpdateState>(["installed", "superseded", "not-applicable", "deferred"]);
@@ -119,6 +128,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const productNames = new Set<string>();
   for (const e of catalog.values())
     for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
+  const resultIndex = indexResults(input.results ?? []);
+  const cannotRemove = new Map<string, string[]>();
+  const known = new Set(hosts.map((h) => h.name.toLowerCase()));
+  for (const host of [...resultIndex.keys()].sort())
+    if (!known.has(host))
+      findings.push(
+        diagnostic(
+          "results-unknown-host",
+          "warning",
+          `job results name host '${host}', which is neither assigned nor scanned`,
+        ),
+      );
   const expiredSeen = new Set<string>();
   const liveExemptions = set.exemptions.filter((e) => {
     if (exemptionEnd(e.spec.expires) > now) return true;
@@ -146,6 +167,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     aboveBaseline: string[];
     exemptions: string[];
     notes: string[];
+    failures: Map<string, Failure>;
+    removals: string[];
   }
   const evaluated: Evaluated[] = [];
   const approved = [...catalog.values()].filter((e) => e.decision === "approved");
@@ -175,6 +198,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       aboveBaseline: [],
       exemptions: [],
       notes: [],
+      failures: new Map(),
+      removals: [],
     };
     evaluated.push(ev);
     const rec = h.record;
@@ -358,6 +383,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         note(h.name, id, () => `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
       }
     }
+    overlayResults({
+      host: h.name,
+      owner: h.assignment?.spec.owner ?? null,
+      rec,
+      states: ev.states,
+      missing: ev.missing,
+      outcomes: resultIndex.get(h.name.toLowerCase()),
+      maxFailures: policy.retry.maxFailures,
+      note: (id, line) => note(h.name, id, line),
+      findings,
+      failures: ev.failures,
+    });
+    const removals = removalsOf(ev.states, catalog);
+    ev.removals = removals.remove;
+    for (const id of removals.cannot) pushTo(cannotRemove, id, h.name);
     const allowed = (id: string) => {
       const e = catalog.get(id);
       return (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) || required.has(id);
@@ -371,15 +411,27 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (e.timeline !== "standard" || !e.spec.pilot || e.spec.classification === "synthetic") continue;
     let total = 0;
     let ok = 0;
+    const failedOn: string[] = [];
     for (const name of pilotHosts) {
       const s = evByHost.get(name)!.states.get(e.id);
       if (!s || s === "not-applicable" || s === "deferred") continue;
       total++;
       if (s === "installed" || s === "superseded") ok++;
+      if (s === "failed") failedOn.push(name);
     }
     if (total === 0) continue;
     const ratio = ok / total;
-    if (ratio < policy.pilot.minSuccessRatio)
+    // A failed pilot job fails the pilot at once: no waiting for the ratio.
+    if (failedOn.length > 0)
+      findings.push(
+        diagnostic(
+          "pilot-job-failed",
+          "error",
+          `${e.id}: the pilot job failed on ${failedOn.sort().join(", ")}; broad jobs are held`,
+          { file: e.doc?.file ?? null },
+        ),
+      );
+    if (ratio < policy.pilot.minSuccessRatio || failedOn.length > 0)
       holds.set(e.id, {
         pilotHosts: total,
         installed: ok,
@@ -422,7 +474,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           );
           continue;
         }
-        const slot = slotFor(
+        let slot = slotFor(
           {
             tt: h.timetable!.spec,
             period: h.entry!.period,
@@ -435,8 +487,19 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           now,
         );
         if (!slot) continue;
+        const failure = ev.failures.get(id);
+        if (failure) {
+          // A failed update is retried in the host's first window after the backoff, never again in the same one.
+          const notBefore = failure.at + backoffMs(policy.retry.backoffHours, failure.attempts);
+          if (slot.window.start < notBefore) {
+            const later = windowStartingFrom(h.timetable!.spec, h.entry!.period, slot.timeline, notBefore);
+            if (!later) continue;
+            slot = { ...slot, timeline: later.timeline, window: later.window };
+          }
+          note(h.name, id, () => `retry ${failure.attempts + 1} after the failure at ${failure.atText}`);
+        }
         if (slot.overdue) {
-          ev.states.set(id, "overdue");
+          if (ev.states.get(id) !== "failed") ev.states.set(id, "overdue");
           note(h.name, id, () => `overdue: it was due by ${isoUtc(slot.dueBy)}`);
           // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
           if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
@@ -450,7 +513,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           () =>
             `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
         );
-        needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
+        needs.push({
+          entry: e,
+          slot,
+          noForce: m.noForce,
+          files: [...m.files, h.assignment!.file],
+          ...(failure ? { retry: failure } : {}),
+        });
       }
       // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
       for (const n of needs) {
@@ -464,7 +533,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     // owner controls that window's restart, so nothing in it is forced.
     const groups = new Map<
       string,
-      { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }
+      {
+        type: JobType;
+        slot: Slot;
+        noForce: boolean;
+        ids: string[];
+        files: Set<string>;
+        overdue: boolean;
+        retry?: Failure;
+      }
     >();
     for (const n of needs) {
       const type: JobType = n.entry.spec.classification === "synthetic" ? "synthetic" : "install";
@@ -481,6 +558,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       n.files.forEach((f) => g.files.add(f));
       g.overdue ||= n.slot.overdue;
       g.noForce ||= n.noForce;
+      if (n.retry && (!g.retry || n.retry.attempts > g.retry.attempts)) g.retry = n.retry;
       groups.set(key, g);
     }
     const owner = h.assignment?.spec.owner ?? null;
@@ -491,25 +569,57 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ? { forceInstall: false, forceRestart: false }
         : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
       const timeline = g.slot.timeline;
-      jobs.push(
-        makeJob(
-          g.type,
+      const job = makeJob(
+        g.type,
+        h.name,
+        owner,
+        updates,
+        timeline,
+        period,
+        g.slot.window,
+        enforcement,
+        timeline === "emergency" || g.overdue ? "high" : "normal",
+        g.type === "install" ? hooks : { pre: [], post: [] },
+        {
+          summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
+          files: [...g.files].sort(),
+          commit: revision,
+        },
+      );
+      if (g.type === "install") Object.assign(job, installDetails(updates, catalog));
+      if (g.retry) job.retry = { attempt: g.retry.attempts + 1, after: g.retry.atText };
+      jobs.push(job);
+    }
+    if (operational && ev.removals.length > 0) {
+      const slot = removalSlot(
+        h.timetable!.spec,
+        h.entry!.period,
+        ev.removals,
+        ev.failures,
+        policy.retry.backoffHours,
+        now,
+      );
+      if (slot) {
+        const job = makeJob(
+          "uninstall",
           h.name,
           owner,
-          updates,
-          timeline,
+          ev.removals,
+          slot.timeline,
           period,
-          g.slot.window,
-          enforcement,
-          timeline === "emergency" || g.overdue ? "high" : "normal",
-          g.type === "install" ? hooks : { pre: [], post: [] },
+          slot.window,
+          { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart },
+          "normal",
+          hooks,
           {
-            summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
-            files: [...g.files].sort(),
+            summary: `${ev.removals.length} rejected update${ev.removals.length === 1 ? "" : "s"} to remove (remove: true)`,
+            files: [...new Set(ev.removals.map((id) => catalog.get(id)?.doc?.file ?? ""))].filter(Boolean).sort(),
             commit: revision,
           },
-        ),
-      );
+        );
+        if (slot.retry) job.retry = { attempt: slot.retry.attempts + 1, after: slot.retry.atText };
+        jobs.push(job);
+      }
     }
     if (escalate.ids.length > 0) {
       const action = policy.escalation.action;
@@ -533,6 +643,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           },
         ),
       );
+      if (hooks[action].length > 0) jobs[jobs.length - 1]!.commands = hooks[action];
     }
     if (h.assignment && (ev.status === "stale" || ev.status === "unscanned")) {
       jobs.push(
@@ -554,6 +665,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           },
         ),
       );
+      if (hooks.healthcheck.length > 0) jobs[jobs.length - 1]!.commands = hooks.healthcheck;
     }
     if (ev.status === "compliant") {
       for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) ev.status = "noncompliant";
@@ -576,6 +688,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (held.length > 0) result.held = held.sort();
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
+    if (ev.failures.size > 0)
+      result.failures = Object.fromEntries(
+        [...ev.failures]
+          .sort(([a], [b]) => compareText(a, b))
+          .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
+      );
     results.push(result);
     // The result now carries what the host needs; free the working state (it is the bulk of memory at fleet scale).
     ev.states.clear();
@@ -583,6 +701,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  for (const [id, names] of [...cannotRemove].sort(([a], [b]) => compareText(a, b))) {
+    const e = catalog.get(id);
+    findings.push(
+      diagnostic(
+        "rejected-not-uninstallable",
+        "warning",
+        `${id} is rejected with remove: true but cannot be uninstalled (uninstallable: false); installed on ${names.length} host${names.length === 1 ? "" : "s"}: ${names.sort().slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}`,
+        e?.doc ? e.doc.at(["spec", "uninstallable"]) : {},
+      ),
+    );
+  }
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
     findings.push(
       diagnostic(
@@ -670,7 +799,10 @@ export function tally(
     number
   >;
   for (const h of hosts) byStatus[h.status]++;
-  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
+  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0 } as Record<
+    JobType,
+    number
+  >;
   for (const j of jobs) jobCounts[j.type]++;
   const stateCounts = new Map<string, Record<string, number>>();
   for (const h of hosts) {
