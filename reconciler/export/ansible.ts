@@ -29,6 +29,10 @@ interface JobVars {
   downloads: { id: string; url: string; sha256: string; file: string }[];
   /** The whole job in install order (consecutive Windows Update ids batched into one win_updates call). */
   install_steps: InstallStep[];
+  /** Every update of the job, in install order (what the job result reports on). */
+  updates: string[];
+  /** Synthetic payloads: the playbook writes an inert marker for each. */
+  markers: string[];
   /** What an uninstall job removes (win_hotfix state=absent). */
   remove: string[];
   reboot: boolean;
@@ -78,6 +82,8 @@ function varsOf(job: Job): JobVars {
     category_names: job.categories ?? [],
     downloads,
     install_steps: job.type === "install" ? stepsOf(job, downloads) : [],
+    updates: job.updates,
+    markers: job.type === "synthetic" ? job.updates : [],
     remove: job.type === "uninstall" ? job.updates : [],
     reboot: job.enforcement.forceRestart,
     force_install: job.enforcement.forceInstall,
