@@ -426,7 +426,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       findings.push(
         diagnostic(
           "pilot-job-failed",
-          "error",
+          "warning",
           `${e.id}: the pilot job failed on ${failedOn.sort().join(", ")}; broad jobs are held`,
           { file: e.doc?.file ?? null },
         ),

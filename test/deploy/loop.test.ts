@@ -24,10 +24,11 @@ async function playbook(dir: string, inventory: string, window: string, extra: R
   const env = {
     ...process.env,
     ANSIBLE_COLLECTIONS_PATH: STANDIN,
-    ANSIBLE_HOME: join(dir, ".ansible"),
-    ANSIBLE_LOCAL_TEMP: join(dir, ".ansible-tmp"),
+    // One home and temp folder per run: parallel runs must not share Ansible's module cache.
+    ANSIBLE_HOME: join(dir, `.ansible-${window}`),
+    ANSIBLE_LOCAL_TEMP: join(dir, `.ansible-tmp-${window}`),
     ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_STDOUT_CALLBACK: "json",
+    ANSIBLE_STDOUT_CALLBACK: "ansible.posix.json",
     PATCHOPS_STANDIN_LOG: log,
     LOOP_LOG: join(dir, "commands.log"),
     ...extra,
@@ -43,7 +44,11 @@ async function playbook(dir: string, inventory: string, window: string, extra: R
   ];
   args.push("-e", "ansible_connection=local", "-e", "ansible_python_interpreter=/usr/bin/python3");
   if (extra.PATCHOPS_NOW) args.push("-e", `patchops_now=${extra.PATCHOPS_NOW}`);
-  const r = await run("ansible-playbook", args, { env, cwd: dir, maxBuffer: 64 << 20 });
+  const r = await run("ansible-playbook", args, { env, cwd: dir, maxBuffer: 64 << 20 }).catch(
+    (err: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`${err.message}\n${err.stderr}\n${err.stdout?.slice(-4000)}`);
+    },
+  );
   const calls = (await readFile(log, "utf8").catch(() => ""))
     .split("\n")
     .filter(Boolean)
@@ -77,7 +82,7 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
       kb5003,
       (await readFile(kb5003, "utf8")).replace(/url: .*/, `url: file://${join(repo, "pkg", "windows-kb5003-x64.msu")}`),
     );
-    commitAll(repo, "policy");
+    commitAll(repo, "policy", "2026-10-01T12:00:00Z");
     const inv = join(repo, "inventory.jsonl");
     const plan = (out: string, now: string, ...extra: string[]) =>
       cli("plan", "--repo", repo, "--inventory", inv, "--out", out, "--now", now, "--no-verify-approvals", ...extra);
