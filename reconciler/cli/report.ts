@@ -6,6 +6,7 @@ import { loadPolicySet } from "../load/policy-set.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { compliance } from "../report/compliance.js";
 import { ownerDigests, summaryMarkdown } from "../report/digest.js";
+import { jobSuccessMarkdown } from "../report/job-metrics.js";
 import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
 import type { Io } from "./io.js";
@@ -43,7 +44,7 @@ export function registerReport(program: Command, io: Io): void {
     const files = buildSite(plan, hosts, jobs, c, m, titles);
     files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
     files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
-    files.set("summary.md", summaryMarkdown(plan, c, m));
+    files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));
     for (const [owner, text] of ownerDigests(plan, hosts, jobs))
       files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
     await writeTreeAtomically(opts.out, files);

@@ -69,3 +69,28 @@ export function jobMetrics(all: Iterable<JobResult>): JobMetrics {
       .map(([host, h]) => ({ host, failures: h.failures, updates: [...h.updates].sort() })),
   };
 }
+
+/** The job-success section of the step summary (empty until results are recorded). */
+export function jobSuccessMarkdown(m: JobMetrics): string {
+  if (m.results === 0) return "";
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const worst = [...m.updates].sort((a, b) => a.successRatio - b.successRatio || compareText(a.id, b.id)).slice(0, 10);
+  return [
+    "",
+    `### Job success (${m.results} job result${m.results === 1 ? "" : "s"})`,
+    "",
+    "| update | attempts | succeeded | failed | success ratio |",
+    "|---|---|---|---|---|",
+    ...worst.map((u) => `| ${u.id} | ${u.attempts} | ${u.succeeded} | ${u.failed} | ${pct(u.successRatio)} |`),
+    "",
+    m.failuresByCode.length
+      ? `Failures by code: ${m.failuresByCode.map((f) => `\`${f.code}\` ${f.failures}`).join(" · ")}`
+      : "No failures.",
+    m.topFailingHosts.length
+      ? `Top failing hosts: ${m.topFailingHosts.map((h) => `${h.host} (${h.failures})`).join(", ")}`
+      : "",
+    "",
+  ]
+    .filter((l, i, all) => l !== "" || all[i - 1] !== "")
+    .join("\n");
+}

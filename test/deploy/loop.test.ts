@@ -229,5 +229,6 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
     expect(m.jobs.updates).toContainEqual({ id: "KB5001", attempts: 1, succeeded: 1, failed: 0, successRatio: 1 });
     expect(m.jobs.failuresByCode).toEqual([{ code: "0x80240022", failures: 1 }]);
     expect(m.jobs.topFailingHosts).toEqual([{ host: "web-1", failures: 1, updates: ["KB5004"] }]);
+    expect(await readFile(join(repo, "site", "summary.md"), "utf8")).toContain("| KB5004 | 1 | 0 | 1 | 0% |");
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobResult } from "../../reconciler/model/job-result.js";
-import { jobMetrics } from "../../reconciler/report/job-metrics.js";
+import { jobMetrics, jobSuccessMarkdown } from "../../reconciler/report/job-metrics.js";
 import { metrics } from "../../reconciler/report/metrics.js";
 import type { StatusSnapshot } from "../../reconciler/report/snapshot.js";
 
@@ -60,5 +60,24 @@ describe("job-success metrics", () => {
       results,
     );
     expect(m.jobs).toEqual(jobMetrics(results));
+  });
+
+  it("renders a job-success section for the step summary, worst updates first", () => {
+    expect(jobSuccessMarkdown(jobMetrics(results))).toBe(
+      [
+        "",
+        "### Job success (4 job results)",
+        "",
+        "| update | attempts | succeeded | failed | success ratio |",
+        "|---|---|---|---|---|",
+        "| KB2 | 1 | 0 | 1 | 0% |",
+        "| KB1 | 4 | 2 | 2 | 50% |",
+        "",
+        "Failures by code: `0x80070643` 2 · `0x80240022` 1",
+        "Top failing hosts: b (2), a (1)",
+        "",
+      ].join("\n"),
+    );
+    expect(jobSuccessMarkdown(jobMetrics([]))).toBe("");
   });
 });
