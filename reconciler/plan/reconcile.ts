@@ -493,7 +493,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           const notBefore = failure.at + backoffMs(policy.retry.backoffHours, failure.attempts);
           if (slot.window.start < notBefore) {
             const later = windowStartingFrom(h.timetable!.spec, h.entry!.period, slot.timeline, notBefore);
-            if (!later) continue;
+            if (!later) {
+              note(h.name, id, () => `no window of period ${h.entry!.period} after the retry backoff: no job`);
+              continue;
+            }
             slot = { ...slot, timeline: later.timeline, window: later.window };
           }
           note(h.name, id, () => `retry ${failure.attempts + 1} after the failure at ${failure.atText}`);
