@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { appendSnapshot } from "../git/status-branch.js";
+import { recordedResults } from "../git/recorded-results.js";
+import { resultKey } from "../report/job-metrics.js";
 import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "./errors.js";
@@ -39,8 +41,19 @@ export function registerStatus(program: Command, io: Io): void {
         `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       );
     }
-    const snapshot = snapshotOf(plan, hosts, results);
+    // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
+    const planAt = Date.parse(plan.now);
+    const since = Number.isNaN(planAt) ? "" : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
     const name = `${plan.now.replace(/:/g, "")}.json`;
+    const seen = new Set<string>();
+    if (results.length > 0)
+      for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
+        for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
+    const snapshot = snapshotOf(
+      plan,
+      hosts,
+      results.filter((r) => !seen.has(resultKey(r))),
+    );
     const r = await appendSnapshot({
       repo: repoDir(opts.repo),
       branch: opts.branch,

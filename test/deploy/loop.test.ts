@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -221,6 +221,16 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
       ...resultFiles,
     );
     expect(rec.code).toBe(0);
+    // Recording again (another plan, or the same one once more) keeps each result once on the branch.
+    const again = ["--repo", repo, "--results", ...resultFiles];
+    expect((await cli("status", "record", "--plan", join(repo, "plan1"), ...again)).code).toBe(0);
+    expect((await cli("status", "record", "--plan", join(repo, "plan2"), ...again)).code).toBe(0);
+    const kept = (name: string) =>
+      JSON.parse(
+        execFileSync("git", ["show", `patchops-status:snapshots/${name}`], { cwd: repo, encoding: "utf8" }),
+      ) as { jobResults?: unknown[] };
+    expect(kept("2026-12-10T090000Z.json").jobResults).toBeUndefined();
+    expect(kept("2026-12-10T180000Z.json").jobResults).toHaveLength(3);
     const rep = await cli("report", "--repo", repo, "--plan", join(repo, "plan2"), "--out", join(repo, "site"));
     expect(rep.code).toBe(0);
     const m = JSON.parse(await readFile(join(repo, "site", "metrics.json"), "utf8"));
