@@ -1,8 +1,8 @@
 # Regenerates the README's table of diagnostic codes from reconciler/diagnostics.ts (python3 scripts/readme-codes.py).
 import re
 src = open("reconciler/diagnostics.ts").read()
-# An entry is `"code": "text",` on one line, or split by Prettier after the colon; unquoted keys (e.g. `schema:`) too.
-codes = re.findall(r'^  "?([a-z0-9-]+)"?:\s*"(.*)",$', src, re.M)
+# Prettier writes long entries over two lines and leaves simple keys unquoted; both count.
+codes = re.findall(r'^  "?([a-z0-9-]+)"?:\s+"((?:[^"\\\n]|\\.)*)",$', src, re.M)
 rows = "\n".join("| `%s` | %s |" % (c, m.replace("|", "\\|")) for c, m in codes)
 table = "| code | meaning and fix |\n|---|---|\n" + rows + "\n"
 readme = open("README.md").read()

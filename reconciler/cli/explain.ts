@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
 import { join } from "node:path";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
@@ -51,6 +51,8 @@ export function registerExplain(program: Command, io: Io): void {
           now: nowOption(opts.now),
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
           cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+          // The same pilot history as plan's default, so explain tells the plan's story.
+          statusHistory: "patchops-status",
         });
         if (!loaded.input) {
           io.err(diagnosticsAsText(loaded.policyErrors, 0));

@@ -3,19 +3,20 @@ import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { decisionCommits } from "../git/decision-times.js";
 import { headRevision } from "../git/ref-source.js";
 import { policyHistory } from "../git/history.js";
-import { effectiveDecision } from "../plan/decision.js";
+import { effectiveDecision } from "../policy/decision.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { INVENTORY_FORMATS, type InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
 import { validateSource } from "../validate/validate.js";
 import { parseInstant } from "../schedule/wall-clock.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { ReviewCache } from "../approvals/cache.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
 import type { GithubClient } from "../github/client.js";
 import { policySourceFor } from "./policy-source.js";
 import { readResults, ResultsReadError } from "../results/read.js";
+import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -30,6 +31,8 @@ export interface PlanInputOptions {
   cacheDir?: string | null;
   /** Job results files (--results). */
   results?: string[];
+  /** The status branch whose snapshots record earlier pilot successes; null reads none. */
+  statusHistory?: string | null;
 }
 
 export interface LoadedPlanInputs {
@@ -136,6 +139,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       unverifiedAssignments,
       revision: source.revision,
       results: results.results,
+      pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },
     policyErrors: [],
     inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],

@@ -6,7 +6,7 @@ import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
 import { join } from "node:path";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
@@ -28,6 +28,7 @@ interface PlanOptions {
   cacheDir?: string;
   shard?: string;
   results?: string[];
+  statusHistory: string;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -60,6 +61,11 @@ export function registerPlan(program: Command, io: Io): void {
       "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)",
     )
     .option(
+      "--status-history <branch>",
+      "the status branch whose snapshots record earlier pilot successes (a recorded success is not withdrawn)",
+      "patchops-status",
+    )
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
@@ -79,6 +85,7 @@ export function registerPlan(program: Command, io: Io): void {
       github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
       cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
       results: opts.results,
+      statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {
       io.err(diagnosticsAsText(loaded.policyErrors, 0));

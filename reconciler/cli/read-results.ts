@@ -1,7 +1,7 @@
 // --results for the readers of a written plan (report, status record): results, or exit 1 with the diagnostics.
 import type { JobResult } from "../model/job-result.js";
 import { readResults, ResultsReadError } from "../results/read.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 

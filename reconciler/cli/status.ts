@@ -7,7 +7,7 @@ import { recordedResults } from "../git/recorded-results.js";
 import { resultKey } from "../report/job-metrics.js";
 import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { addResultsOption, repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";

@@ -14,7 +14,14 @@ export interface StatusSnapshot {
   jobs: Plan["summary"]["jobs"];
   updates: Record<
     string,
-    { decision: string; timeline: string; approvedAt: string | null; states: Record<string, number> }
+    {
+      decision: string;
+      timeline: string;
+      approvedAt: string | null;
+      states: Record<string, number>;
+      /** The pilot's verdict in that run (absent in older snapshots and for updates without a pilot wave). */
+      pilot?: { state: string; passedAt: string | null };
+    }
   >;
   byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
   /** The job results recorded with this run (status record --results), for job-success metrics. */
@@ -33,7 +40,13 @@ export function snapshotOf(
   }
   const updates: StatusSnapshot["updates"] = {};
   for (const [id, u] of Object.entries(plan.summary.updates))
-    updates[id] = { decision: u.decision, timeline: u.timeline, approvedAt: u.approvedAt, states: u.states };
+    updates[id] = {
+      decision: u.decision,
+      timeline: u.timeline,
+      approvedAt: u.approvedAt,
+      states: u.states,
+      ...(u.pilot ? { pilot: { state: u.pilot.state, passedAt: u.pilot.passedAt } } : {}),
+    };
   return {
     apiVersion: "patchops/v1",
     kind: "StatusSnapshot",

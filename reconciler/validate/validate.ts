@@ -1,11 +1,12 @@
 // Runs every cross-file rule over a loaded policy set and returns sorted diagnostics.
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import { CODEOWNERS_PATH, codeowners } from "../report/codeowners.js";
+import { CODEOWNERS_PATH, codeowners } from "../policy/codeowners.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { ruleContext, type RuleContext } from "./context.js";
 import { assignmentsResolve } from "./rules/assignments.js";
+import { clusterWindows } from "./rules/cluster-windows.js";
 import { requiredDocuments, uniqueNames } from "./rules/documents.js";
 import { exemptionRules } from "./rules/exemptions.js";
 import { noCycles, updateReferences } from "./rules/references.js";
@@ -17,6 +18,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   requiredDocuments,
   uniqueNames,
   assignmentsResolve,
+  clusterWindows,
   updateReferences,
   noCycles,
   updateContent,

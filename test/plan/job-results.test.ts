@@ -157,7 +157,7 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
 });
 
 describe("a failed pilot job fails the pilot at once", () => {
-  it("holds the broad jobs and reports pilot-job-failed", async () => {
+  it("holds the broad jobs and reports pilot-failed before the pilot window ends", async () => {
     const repo = await tempRepo("loop", {
       "policies/updates/kb7000.yaml": [
         "apiVersion: patchops/v1",
@@ -174,7 +174,7 @@ describe("a failed pilot job fails the pilot at once", () => {
     });
     const before = await planWith(repo, []);
     const pilotHost = before.plan!.pilot.hosts[0]!;
-    expect(before.plan!.findings.map((f) => f.code)).not.toContain("pilot-job-failed");
+    expect(before.plan!.findings.map((f) => f.code)).not.toContain("pilot-failed");
     await writeFile(
       join(repo, "r.ndjson"),
       line({
@@ -189,8 +189,9 @@ describe("a failed pilot job fails the pilot at once", () => {
     expect(p.r.code).toBe(0);
     expect(p.hosts!.get(pilotHost)!.updates.KB7000).toBe("failed");
     expect(p.plan!.summary.updates.KB7000!.held).not.toBeNull();
-    expect(p.plan!.findings.find((f) => f.code === "pilot-job-failed")!.message).toBe(
-      `KB7000: the pilot job failed on ${pilotHost}; broad jobs are held`,
+    // Before its pilot window ends, the failed job alone fails the pilot.
+    expect(p.plan!.findings.find((f) => f.code === "pilot-failed")!.message).toContain(
+      `KB7000: the pilot failed: ${pilotHost}`,
     );
   });
 });
