@@ -7,7 +7,7 @@ import { cli, tempRepo } from "../helpers/repo.js";
 const NOW = "2026-12-10T18:00:00Z";
 const line = (o: object) => JSON.stringify(o) + "\n";
 
-async function planWith(repo: string, results: string[], extra: string[] = []) {
+async function planWith(repo: string, results: string[], extra: string[] = [], now = NOW) {
   const out = join(repo, "out");
   const r = await cli(
     "plan",
@@ -18,7 +18,7 @@ async function planWith(repo: string, results: string[], extra: string[] = []) {
     "--out",
     out,
     "--now",
-    NOW,
+    now,
     "--no-verify-approvals",
     ...(results.length ? ["--results", ...results] : []),
     ...extra,
@@ -172,7 +172,14 @@ describe("a failed pilot job fails the pilot at once", () => {
         "",
       ].join("\n"),
     });
-    const before = await planWith(repo, []);
+    // Inside the reference hosts' pilot window (2026-12-09T02:00Z – 2026-12-10T02:00Z), scanned that morning.
+    const inventory = join(repo, "inventory.jsonl");
+    await writeFile(
+      inventory,
+      (await readFile(inventory, "utf8")).replaceAll("2026-12-10T04:00:00Z", "2026-12-09T08:00:00Z"),
+    );
+    const PILOT_NOW = "2026-12-09T12:00:00Z";
+    const before = await planWith(repo, [], [], PILOT_NOW);
     const pilotHost = before.plan!.pilot.hosts[0]!;
     expect(before.plan!.findings.map((f) => f.code)).not.toContain("pilot-failed");
     await writeFile(
@@ -182,10 +189,10 @@ describe("a failed pilot job fails the pilot at once", () => {
         host: pilotHost,
         status: "failed",
         updates: { KB7000: { status: "failed", code: "0x80070643" } },
-        finishedAt: "2026-12-10T17:30:00Z",
+        finishedAt: "2026-12-09T11:30:00Z",
       }),
     );
-    const p = await planWith(repo, [join(repo, "r.ndjson")]);
+    const p = await planWith(repo, [join(repo, "r.ndjson")], [], PILOT_NOW);
     expect(p.r.code).toBe(0);
     expect(p.hosts!.get(pilotHost)!.updates.KB7000).toBe("failed");
     expect(p.plan!.summary.updates.KB7000!.held).not.toBeNull();
