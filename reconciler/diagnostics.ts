@@ -25,6 +25,8 @@ export const DIAGNOSTIC_CODES = {
   "multi-document": "The file holds more than one YAML document. Put one document per file.",
   "symlink-outside-repo":
     "A symbolic link points outside the repository, so its content is not under review. Replace it with the file.",
+  "symlink-refused":
+    "A symbolic link points into .git, elsewhere in the repository outside the policy folders, or in a loop. It is not read. Replace it with the file.",
   "unreadable-file": "The file could not be read.",
   "stray-file": "A file that is not YAML sits in a policy folder and is ignored. Move or rename it.",
   "unknown-kind": "`kind` is not one of the patchops kinds.",
@@ -60,6 +62,8 @@ export const DIAGNOSTIC_CODES = {
   "inventory-malformed":
     "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
   "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
+  "inventory-unusable":
+    "No record of an inventory file could be used (every line malformed): the plan is written, its hosts are unscanned, and the run exits 1. Check the scanner's output and its encoding.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
   "cluster-window":
     "A written plan puts two nodes of one cluster in overlapping windows; export ansible refuses it. Plan again with this version.",
@@ -97,6 +101,10 @@ export const DIAGNOSTIC_CODES = {
     "The run accepted Approved-by: trailers (--trust-local-approvals). Anyone who can commit can forge them: for air-gapped demos only.",
   "branch-protection":
     "The branch's protection is missing a setting the approval model relies on (required reviews, dismiss stale reviews, no force pushes), or the token may not read it.",
+  "os-name-unknown":
+    "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
+  "below-baseline":
+    "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -14,3 +14,41 @@ export const EXIT = {
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+/**
+ * A failure of the surroundings, not of patchops (a full or read-only disk, a path that is a file, a lost lock, a
+ * remote that refuses): the CLI reports it in one line with exit 2, never as an internal error.
+ */
+export class OperationalError extends Error {
+  override name = "OperationalError";
+}
+
+/** What Node's file-system error codes mean, in words for the one-line message. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EEXIST: "a file is in the way",
+  ENOTDIR: "a path component is a file, not a directory",
+  EISDIR: "is a directory",
+  ENOENT: "no such file or directory",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files in the system",
+  EIO: "input/output error",
+  EBUSY: "resource busy",
+  ENAMETOOLONG: "file name too long",
+  ELOOP: "too many symbolic links",
+  EXDEV: "cross-device link",
+  ENOTEMPTY: "directory not empty",
+  ESPIPE: "not a seekable file (use - for standard input)",
+};
+
+/** A Node system error (from fs, child processes, sockets) as one line, or null when the error is not one. */
+export function systemErrorLine(err: unknown): string | null {
+  const e = err as (NodeJS.ErrnoException & { dest?: string }) | null;
+  if (!e || typeof e !== "object" || typeof e.code !== "string" || !(e.code in ERRNO_WORDS)) return null;
+  const what = e.syscall ? `${e.syscall}${e.path ? ` ${e.path}` : ""}${e.dest ? ` -> ${e.dest}` : ""}` : "";
+  return `${what ? `cannot ${what}: ` : ""}${e.code} (${ERRNO_WORDS[e.code]})`;
+}

@@ -6,6 +6,8 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
 import { dirname, basename } from "node:path";
+import { checkExportTarget } from "./export-target.js";
+import { repoDir } from "./options.js";
 
 export function registerExport(program: Command, io: Io): void {
   const exp = program.command("export").description("turn a written plan into inputs for deployment tools");
@@ -13,14 +15,24 @@ export function registerExport(program: Command, io: Io): void {
     .command("ansible")
     .description("jobs as an Ansible inventory, one group per window, host variables for ansible.windows.win_updates")
     .requiredOption("--plan <dir>", "directory holding plan.json and jobs.ndjson")
-    .requiredOption("--out <file>", "inventory file to write (YAML)")
-    .action(async (opts: { plan: string; out: string }) => {
+    .requiredOption("--out <file>", "inventory file to write (YAML); never inside policy folders or over other files")
+    .option("--repo <dir>", "the policy repository whose folders are never written (default: current directory)")
+    .action(async (opts: { plan: string; out: string; repo?: string }) => {
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+      await checkExportTarget(opts.out, repoDir(opts.repo));
       // Fail closed: a plan that would take two nodes of a cluster down together is never handed to a runner.
       const overlaps = clusterOverlapProblems(jobs, hosts);
       if (overlaps.length > 0) {
-        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
-        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
+        io.err(
+          overlaps
+            .map(
+              (o) => `${opts.plan}: cluster-window: ${o}
+`,
+            )
+            .join(""),
+        );
+        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported
+`);
         io.exitCode(EXIT.invalid);
         return;
       }

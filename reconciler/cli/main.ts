@@ -1,7 +1,8 @@
 // The patchops command line: builds the program, runs one command, maps failures to exit codes.
 import { Command, CommanderError } from "commander";
 import { GithubError } from "../github/client.js";
-import { EXIT, UsageError } from "../errors.js";
+import { oneLine } from "../log-safe.js";
+import { EXIT, OperationalError, systemErrorLine, UsageError } from "../errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
 import { registerAudit } from "./audit.js";
@@ -57,11 +58,19 @@ export async function main(argv: readonly string[], io: Io & { code: number } = 
         return EXIT.ok;
       return EXIT.usage;
     }
-    if (err instanceof UsageError || err instanceof GithubError) {
-      io.err(`patchops: ${err.message}\n`);
+    if (err instanceof UsageError || err instanceof GithubError || err instanceof OperationalError) {
+      io.err(`patchops: ${oneLine(err.message)}\n`);
+      if (debug) io.err(`${err.stack ?? ""}\n`);
       return EXIT.usage;
     }
-    io.err(`patchops: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    // The disk, the file system or the operating system said no (full, read-only, a file in the way): exit 2.
+    const system = systemErrorLine(err);
+    if (system) {
+      io.err(`patchops: ${oneLine(system)}\n`);
+      if (debug) io.err(`${(err as Error)?.stack ?? ""}\n`);
+      return EXIT.usage;
+    }
+    io.err(`patchops: internal error: ${oneLine((err as Error)?.message ?? String(err))}\n`);
     if (debug) io.err(`${(err as Error)?.stack ?? ""}\n`);
     else io.err("(run again with --debug for details, and please report it)\n");
     return EXIT.internal;

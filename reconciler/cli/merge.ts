@@ -1,6 +1,6 @@
 // `patchops merge`: combine shard outputs into exactly the files a single plan run writes.
 import type { Command } from "commander";
-import { writeFilesAtomically } from "../output/atomic.js";
+import { writePlanDir } from "../output/plan-dir.js";
 import { planFiles } from "../output/plan-files.js";
 import { MergeError, mergeShards, type PlanParts } from "../plan/merge.js";
 import { UsageError } from "../errors.js";
@@ -22,7 +22,7 @@ export function registerMerge(program: Command, io: Io): void {
         if (err instanceof MergeError) throw new UsageError(err.message);
         throw err;
       }
-      await writeFilesAtomically(opts.out, planFiles(merged.plan, merged.hosts, merged.jobs));
+      await writePlanDir(opts.out, planFiles(merged.plan, merged.hosts, merged.jobs));
       io.out(
         `Merged ${parts.length} shards: ${merged.hosts.length} hosts, ${merged.jobs.length} jobs into ${opts.out}\n`,
       );

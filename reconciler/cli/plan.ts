@@ -1,7 +1,7 @@
 // `patchops plan`: reconcile the policy with the scanned inventory and write the plan artifact.
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostics.js";
-import { writeFilesAtomically } from "../output/atomic.js";
+import { writePlanDir } from "../output/plan-dir.js";
 import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
@@ -106,7 +106,7 @@ export function registerPlan(program: Command, io: Io): void {
     if (loaded.inventoryDiagnostics.length)
       io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
     const result = reconcile({ ...loaded.input, shard });
-    await writeFilesAtomically(opts.out, planFiles(result.plan, result.hosts, result.jobs));
+    await writePlanDir(opts.out, planFiles(result.plan, result.hosts, result.jobs));
     if (format === "json") io.out(JSON.stringify(result.plan, null, 2) + "\n");
     else io.out(planSummary(result.plan, result.hosts, result.jobs, format, opts.out));
     const planErrors = result.plan.findings.some((f) => f.severity === "error");

@@ -1,13 +1,15 @@
 // Diagnostics for people (text), machines (json) and GitHub's inline annotations (workflow commands).
 import type { Diagnostic } from "../diagnostics.js";
+import { oneLine } from "../log-safe.js";
 
 function where(d: Diagnostic): string {
   if (!d.file) return "";
-  return d.line ? `${d.file}:${d.line}:${d.column ?? 1}: ` : `${d.file}: `;
+  const file = oneLine(d.file);
+  return d.line ? `${file}:${d.line}:${d.column ?? 1}: ` : `${file}: `;
 }
 
 export function diagnosticsAsText(diagnostics: readonly Diagnostic[], documents: number): string {
-  const lines = diagnostics.map((d) => `${where(d)}${d.severity} ${d.code}: ${d.message}`);
+  const lines = diagnostics.map((d) => `${where(d)}${d.severity} ${d.code}: ${oneLine(d.message)}`);
   lines.push(summaryLine(diagnostics, documents));
   return lines.join("\n") + "\n";
 }
@@ -38,11 +40,13 @@ export function diagnosticsAsJson(diagnostics: readonly Diagnostic[], documents:
   );
 }
 
-function escapeData(s: string): string {
+/** The escaping GitHub's runner undoes in a workflow command's message. */
+export function escapeData(s: string): string {
   return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
-function escapeProperty(s: string): string {
+/** The escaping GitHub's runner undoes in a workflow command's properties (file=…,title=…). */
+export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
@@ -53,8 +57,8 @@ export function diagnosticsAsGithub(diagnostics: readonly Diagnostic[]): string 
     .map((d) => {
       const props: string[] = [];
       if (d.file) props.push(`file=${escapeProperty(d.file)}`);
-      if (d.line) props.push(`line=${d.line}`);
-      if (d.column) props.push(`col=${d.column}`);
+      if (Number.isInteger(d.line) && d.line) props.push(`line=${d.line}`);
+      if (Number.isInteger(d.column) && d.column) props.push(`col=${d.column}`);
       props.push(`title=${escapeProperty(`patchops ${d.code}`)}`);
       return `::${level[d.severity]} ${props.join(",")}::${escapeData(d.message)}\n`;
     })

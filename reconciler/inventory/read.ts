@@ -1,14 +1,21 @@
 // Reads inventory files (or stdin) line by line into host records; bad records become diagnostics, never drops.
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { fromNative, type HostRecord, type Inventory } from "./host-record.js";
 import { checkRecord, parseLine } from "./native/parse.js";
+import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
 import { convertHotfixCsv, convertHotfixJson } from "./hotfix/convert.js";
 import { convertOsquery } from "./osquery/convert.js";
+import { screenTableRefusal } from "./screen-tables.js";
+import {
+  boundedLines,
+  openInventoryFile,
+  openInventoryStream,
+  wholeText,
+  WholeInputTooLarge,
+  type InventoryInput,
+} from "./input.js";
 
 export class InventoryReadError extends Error {}
 
@@ -49,16 +56,29 @@ function bad(c: Collector, file: string, line: number, host: string | undefined,
   }
 }
 
-async function readNativeLines(c: Collector, file: string, stream: Readable): Promise<void> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  for await (const raw of lines) {
-    n++;
-    const line = raw.trim();
+async function readNativeLines(
+  c: Collector,
+  file: string,
+  chunks: AsyncIterable<Buffer>,
+  maxLineBytes?: number,
+): Promise<void> {
+  for await (const l of boundedLines(chunks, maxLineBytes)) {
+    if ("tooLong" in l) {
+      const host = /"host"\s*:\s*"([^"\\]{1,253})"/.exec(l.head)?.[1];
+      bad(
+        c,
+        file,
+        l.n,
+        host,
+        `the line is ${l.tooLong} bytes, longer than patchops reads (${maxLineBytes ?? MAX_LINE_BYTES} bytes); it is skipped`,
+      );
+      continue;
+    }
+    const line = l.text.trim();
     if (line === "") continue;
     const r = parseLine(line);
-    if (r.record) keep(c, fromNative(r.record, `${file}:${n}`));
-    else bad(c, file, n, r.host, r.error ?? "invalid record");
+    if (r.record) keep(c, fromNative(r.record, `${file}:${l.n}`));
+    else bad(c, file, l.n, r.host, r.error ?? "invalid record");
   }
 }
 
@@ -78,21 +98,23 @@ function readNativeArray(c: Collector, file: string, text: string): void {
   });
 }
 
-async function sniff(path: string): Promise<string> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).toString("utf8");
-  } finally {
-    await fh.close();
-  }
-}
-
-async function readWhole(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString("utf8");
+/** A file in which no record was usable is an error, not a run of unscanned hosts that exits 0. */
+function unusable(
+  c: Collector,
+  file: string,
+  input: InventoryInput,
+  before: { records: number; diagnostics: number },
+): void {
+  const problems = c.diagnostics.slice(before.diagnostics).filter((d) => d.code === "inventory-malformed").length;
+  if (c.inventory.records.size > before.records || problems === 0) return;
+  c.diagnostics.push(
+    diagnostic(
+      "inventory-unusable",
+      "error",
+      `no record in ${file} could be used (${problems} malformed${input.encoding === "utf-8" ? "" : `, read as ${input.encoding.toUpperCase()}`}); check the scanner's output`,
+      { file, line: 1, column: 1 },
+    ),
+  );
 }
 
 /**
@@ -101,39 +123,61 @@ async function readWhole(stream: Readable): Promise<string> {
  */
 export async function readInventory(
   files: readonly string[],
-  options: { format?: InventoryFormat | "auto"; stdin?: Readable; scannedAt?: string } = {},
+  options: { format?: InventoryFormat | "auto"; stdin?: Readable; scannedAt?: string; maxLineBytes?: number } = {},
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
   const c: Collector = { inventory: { records: new Map(), malformed: new Map() }, diagnostics: [] };
   for (const file of files) {
     const isStdin = file === "-";
     const label = isStdin ? "<stdin>" : file;
-    let head: string;
-    let stream: () => Readable;
-    if (isStdin) {
-      const whole = await readWhole(options.stdin ?? process.stdin);
-      head = whole.slice(0, 4096);
-      stream = () => Readable.from([whole]);
-    } else {
+    let input: InventoryInput;
+    try {
+      input = isStdin ? await openInventoryStream(options.stdin ?? process.stdin) : await openInventoryFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InventoryReadError(
+        `cannot read inventory ${label}: ${code ?? (err as Error).message}${code === "ENXIO" || code === "ESPIPE" ? " (pass - to read standard input)" : ""}`,
+      );
+    }
+    const head = input.head;
+    const whole = async () => {
       try {
-        head = await sniff(file);
+        return await wholeText(input.chunks(), label);
       } catch (err) {
+        if (err instanceof WholeInputTooLarge) throw new InventoryReadError(err.message);
         throw new InventoryReadError(
-          `cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          `cannot read inventory ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
         );
       }
-      stream = () => createReadStream(file);
-    }
+    };
+    const before = { records: c.inventory.records.size, diagnostics: c.diagnostics.length };
+    const refusal = screenTableRefusal(head, label);
+    if (refusal) throw new InventoryReadError(refusal);
     const format = options.format && options.format !== "auto" ? options.format : detectFormat(head);
     if (!format)
       throw new InventoryReadError(
         `${label}: cannot tell the inventory format; pass --inventory-format (${INVENTORY_FORMATS.join(", ")})`,
       );
     if (format === "native") {
-      if (head.trimStart().startsWith("[")) readNativeArray(c, label, await readWhole(stream()));
-      else await readNativeLines(c, label, stream());
+      if (
+        head
+          .replace(/^\uFEFF/, "")
+          .trimStart()
+          .startsWith("[")
+      )
+        readNativeArray(c, label, await whole());
+      else {
+        try {
+          await readNativeLines(c, label, input.chunks(), options.maxLineBytes);
+        } catch (err) {
+          throw new InventoryReadError(
+            `cannot read inventory ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          );
+        }
+      }
+      unusable(c, label, input, before);
       continue;
     }
-    const text = await readWhole(stream());
+    const text = await whole();
     let converted;
     try {
       converted =
@@ -151,6 +195,7 @@ export async function readInventory(
       else bad(c, label, r.line, checked.host, checked.error ?? "invalid record");
     }
     for (const p of converted.problems) bad(c, label, p.line, p.host, p.reason);
+    unusable(c, label, input, before);
   }
   return c;
 }

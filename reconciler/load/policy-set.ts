@@ -88,6 +88,15 @@ async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>
       ],
     };
   }
+  if (entry.type === "symlink-refused") {
+    return {
+      diagnostics: [
+        diagnostic("symlink-refused", "error", `${file} is a symbolic link patchops does not follow: ${entry.reason}`, {
+          file,
+        }),
+      ],
+    };
+  }
   if (entry.type === "unreadable") {
     return {
       diagnostics: [diagnostic("unreadable-file", "error", `${file} could not be read: ${entry.reason}`, { file })],

@@ -68,6 +68,22 @@ export function locate(
 }
 
 function decode(file: string, bytes: Buffer): { text: string } | { diagnostic: Diagnostic } {
+  // Windows editors and PowerShell save UTF-16 with a byte-order mark: say so, rather than "binary".
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const which = bytes[0] === 0xff ? "UTF-16LE" : "UTF-16BE";
+    return {
+      diagnostic: diagnostic(
+        "not-utf8",
+        "error",
+        `${file} is ${which} (it starts with a byte-order mark); re-save it as UTF-8`,
+        {
+          file,
+          line: 1,
+          column: 1,
+        },
+      ),
+    };
+  }
   if (bytes.includes(0)) {
     return {
       diagnostic: diagnostic("binary-file", "error", `${file} is a binary file (it holds NUL bytes), not YAML`, {
@@ -155,7 +171,7 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
     for (const e of d.errors) {
       const pos = positionOf(lines, e.pos[0]);
       const code = e.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-      const msg = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      const msg = withoutSource(e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""));
       diagnostics.push(diagnostic(code, "error", msg, { file, ...pos }));
     }
   }
@@ -203,7 +219,11 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
         ],
       };
     }
-    return { diagnostics: [diagnostic("yaml-syntax", "error", (err as Error).message, { file, line: 1, column: 1 })] };
+    return {
+      diagnostics: [
+        diagnostic("yaml-syntax", "error", withoutSource((err as Error).message), { file, line: 1, column: 1 }),
+      ],
+    };
   }
   return { parsed: { file, doc, lines, value }, diagnostics: [] };
 }
@@ -232,4 +252,16 @@ function firstAliasPosition(doc: Document.Parsed, lines: LineCounter): Position 
     else if (isSeq(node)) stack.push(...node.items);
   }
   return { line: 1, column: 1 };
+}
+
+/**
+ * The parser quotes the offending text in some messages. A file that is not YAML at all (a stray .env, a git
+ * config behind a link) must never have its content echoed into a CI log, so the quoted text is cut: the
+ * position already says where to look.
+ */
+export function withoutSource(message: string): string {
+  const cut = message
+    .replace(/^(Unexpected \S+ token in YAML (?:stream|document)):[\s\S]*$/, "$1")
+    .replace(/^(Block scalar header includes extra characters|Not a YAML token|Unresolved tag):[\s\S]*$/, "$1");
+  return cut.length > 160 ? `${cut.slice(0, 160)}…` : cut;
 }

@@ -1,4 +1,5 @@
 // Writes output files so a failed or killed run leaves the previous ones intact: temp files, fsync, then rename.
+import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,7 +7,7 @@ import { join } from "node:path";
 /** A file's content: text, or chunks of it (large outputs never become one string: V8 caps strings near 512 MiB). */
 export type FileContent = string | Iterable<string>;
 
-async function writeContent(fh: FileHandle, content: FileContent): Promise<void> {
+export async function writeContent(fh: FileHandle, content: FileContent): Promise<void> {
   if (typeof content === "string") {
     await fh.writeFile(content);
     return;
@@ -25,18 +26,33 @@ async function writeContent(fh: FileHandle, content: FileContent): Promise<void>
   if (buffer.length) await fh.write(buffer.join(""));
 }
 
+/** Whether a process with this id is running (a temp file or lock of a live run is never taken away). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
   await mkdir(dir, { recursive: true });
-  // A run killed mid-write leaves its temp files behind; they are never read, and the next run clears them.
+  // A run killed mid-write leaves its temp files behind; they are never read, and a later run clears them,
+  // but only those of a process that is gone: a concurrent run's temp files are its own.
   const names = new Set(files.keys());
   for (const entry of await readdir(dir)) {
-    const m = /^\.(.+)\.tmp-\d+$/.exec(entry);
-    if (m && names.has(m[1]!)) await rm(join(dir, entry), { force: true });
+    const m = /^\.(.+)\.tmp-(\d+)(?:-[0-9a-f]+)?$/.exec(entry);
+    if (m && names.has(m[1]!) && !processAlive(Number(m[2]))) await rm(join(dir, entry), { force: true });
   }
+  const run = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const temps: [string, string][] = [];
   try {
     for (const [name, text] of files) {
-      const tmp = join(dir, `.${name}.tmp-${process.pid}`);
+      const tmp = join(dir, `.${name}.tmp-${run}`);
+      // Registered before writing, so a failed write (a full disk) removes its partial file too.
+      temps.push([tmp, join(dir, name)]);
       const fh = await open(tmp, "w");
       try {
         await writeContent(fh, text);
@@ -44,7 +60,6 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
       } finally {
         await fh.close();
       }
-      temps.push([tmp, join(dir, name)]);
     }
     for (const [tmp, final] of temps) await rename(tmp, final);
   } catch (err) {

@@ -11,7 +11,9 @@ export interface UpdateCompliance {
   missing: number;
   notApplicable: number;
   exempt: number;
-  /** Installed (or superseded) among the hosts it applies to, in percent with one decimal. */
+  /** Assigned hosts with no scan: whether the update applies is unknown, so they count as not compliant. */
+  unscanned: number;
+  /** Installed (or superseded) among the hosts it applies to and the unscanned ones, in percent with one decimal. */
   percent: number | null;
 }
 
@@ -23,6 +25,10 @@ export interface GroupCompliance {
   stale: number;
   unscanned: number;
   unmanaged: number;
+  /** Hosts below their baseline (os.minVersion, products[].versions); they are counted noncompliant too. */
+  belowBaseline: number;
+  /** Hosts with installed updates above their baseline (nobody approved them). */
+  aboveBaseline: number;
   percent: number | null;
 }
 
@@ -50,9 +56,15 @@ function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
     stale: 0,
     unscanned: 0,
     unmanaged: 0,
+    belowBaseline: 0,
+    aboveBaseline: 0,
     percent: null,
   };
-  for (const h of hosts) g[h.status]++;
+  for (const h of hosts) {
+    g[h.status]++;
+    if (h.belowBaseline?.length) g.belowBaseline++;
+    if (h.aboveBaseline.length) g.aboveBaseline++;
+  }
   // Stale, unscanned and unmanaged hosts count against compliance: no evidence is not compliance.
   g.percent = pct(g.compliant, g.hosts);
   return g;
@@ -61,6 +73,8 @@ function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
 export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Compliance {
   // A scanned host that does not list an approved update is one it does not concern (hosts list only what applies).
   const scanned = hosts.filter((h) => h.scannedAt !== null).length;
+  // An unscanned host may need any approved update: no evidence is not compliance, per update as for the fleet.
+  const unscanned = hosts.filter((h) => h.status === "unscanned").length;
   const byUpdate: UpdateCompliance[] = [];
   for (const [id, u] of Object.entries(plan.summary.updates)) {
     if (u.decision !== "approved") continue;
@@ -77,7 +91,8 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
       missing,
       notApplicable: Math.max(0, scanned - listed),
       exempt,
-      percent: pct(installed, installed + missing + exempt),
+      unscanned,
+      percent: pct(installed, installed + missing + exempt + unscanned),
     });
   }
   const groupBy = (key: (h: HostResult) => string[]) => {

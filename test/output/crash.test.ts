@@ -74,9 +74,12 @@ describe("crash safety", () => {
     await runPlan(repo, out, "2026-12-10T09:00:00Z");
     const before = await snapshot(out);
     expect(before["hosts.ndjson"]!.split("\n").length).toBeGreaterThan(20_000);
-    const killed = await runPlan(repo, out, "2026-12-11T09:00:00Z", async (dir) => {
+    // Killed while the new set is being written beside out/ (plan-dir.ts: .out.new-<run>/).
+    const killed = await runPlan(repo, out, "2026-12-11T09:00:00Z", async () => {
       try {
-        return (await readdir(dir)).some((f) => f.includes(".tmp-"));
+        for (const e of await readdir(repo))
+          if (e.startsWith(".out.new-") && (await readdir(join(repo, e))).includes("hosts.ndjson")) return true;
+        return false;
       } catch {
         return false;
       }
@@ -87,5 +90,6 @@ describe("crash safety", () => {
     const after = await snapshot(out);
     expect(JSON.parse(after["plan.json"]!).now).toBe("2026-12-11T09:00:00Z");
     expect((await readdir(out)).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    expect((await readdir(repo)).filter((f) => f.startsWith(".out."))).toEqual([]);
   }, 180_000);
 });

@@ -37,8 +37,38 @@ export function parseLine(line: string): RecordResult {
   try {
     value = JSON.parse(line);
   } catch (err) {
-    const m = /"host"\s*:\s*"([^"\\]{1,253})"/.exec(line);
-    return { host: m?.[1], error: `not valid JSON (${(err as Error).message})` };
+    return { host: topLevelHost(line), error: `not valid JSON (${(err as Error).message})` };
   }
   return checkRecord(value);
+}
+
+/**
+ * The host a broken line names in its own top-level "host" key; a "host" nested inside (a product, a tag) is not
+ * the record's host, and attributing the broken line to it would make that other host stale.
+ */
+export function topLevelHost(line: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < line.length && i < 1 << 20; i++) {
+    const ch = line[i];
+    if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") depth--;
+    else if (ch === '"') {
+      const end = stringEnd(line, i);
+      if (end < 0) return undefined;
+      if (depth === 1 && line.slice(i, end + 1) === '"host"') {
+        const m = /^\s*:\s*"([^"\\]{1,253})"/.exec(line.slice(end + 1, end + 300));
+        if (m) return m[1];
+      }
+      i = end;
+    }
+  }
+  return undefined;
+}
+
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
 }

@@ -1,7 +1,7 @@
 // osquery to native records: scheduled-query result logs (differential or snapshot) and `osqueryi --json` arrays
 // of the patches, programs and os_version tables.
 import type { Converted } from "../converted.js";
-import { parseJsonValues } from "../converted.js";
+import { scanJsonValues } from "../converted.js";
 import { compareText } from "../../order.js";
 
 type Row = Record<string, unknown>;
@@ -60,13 +60,9 @@ export function convertOsquery(text: string, file: string, scannedAt?: string): 
         a.programs.push({ name, ...(/^\d+(\.\d+)*$/.test(s(row.version)) ? { version: s(row.version) } : {}) });
     }
   };
-  let values: { value: unknown; line: number }[];
-  try {
-    values = parseJsonValues(text);
-  } catch (err) {
-    out.problems.push({ line: 1, reason: `not valid JSON (${(err as Error).message})` });
-    return out;
-  }
+  // A broken line is reported at its line (with its host when it names one); the other lines still count.
+  const { values, problems } = scanJsonValues(text);
+  out.problems.push(...problems);
   for (const { value, line } of values) {
     if (value === null || typeof value !== "object") {
       out.problems.push({ line, reason: "expected an osquery result object or an osqueryi array of rows" });

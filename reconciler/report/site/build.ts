@@ -92,6 +92,8 @@ export function buildSite(
     ["stale", f.stale],
     ["unscanned", f.unscanned],
     ["unmanaged", f.unmanaged],
+    ["below-baseline", f.belowBaseline],
+    ["above-baseline", f.aboveBaseline],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${f.percent ?? "—"}%</b>compliant</div></div>`;
