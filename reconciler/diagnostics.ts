@@ -71,6 +71,12 @@ export const DIAGNOSTIC_CODES = {
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+  "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",
+  "results-unknown-host": "A job result names a host neither assigned nor scanned; it was not applied.",
+  "result-contradicted": "A job reported an update installed, but a later scan lists it missing. Check the host.",
+  "update-failing": "An update failed on a host retry.maxFailures times or more; the owner must look at it.",
+  "rejected-not-uninstallable": "A rejected update with remove: true is installed but cannot be uninstalled.",
+  "catalog-only-source": "A catalog-only update needs source.url and source.sha256 (downloaded and checked).",
   "pilot-failed":
     "A reference host's pilot window passed without the update installed and the pilot can no longer reach minSuccessRatio: every host is held until a pull request sets `pilot: {override: proceed, reason: …}` on the Update file or rejects it.",
   "pilot-overridden":

@@ -6,15 +6,17 @@ import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, addResultsOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
-  addInventoryOptions(
-    program
-      .command("explain")
-      .description("explain why a host gets (or does not get) an update, when, and which file decided it"),
-    "the inventory the plan is made from",
+  addResultsOption(
+    addInventoryOptions(
+      program
+        .command("explain")
+        .description("explain why a host gets (or does not get) an update, when, and which file decided it"),
+      "the inventory the plan is made from",
+    ),
   )
     .requiredOption("--host <name>", "the host")
     .option("--update <id>", "one update (default: every update the host is measured against)")
@@ -43,6 +45,7 @@ export function registerExplain(program: Command, io: Io): void {
         trustLocalApprovals?: boolean;
         githubRepo?: string;
         cacheDir?: string;
+        results?: string[];
         cabRoot?: string;
       }) => {
         const repo = repoDir(opts.repo);

@@ -30,6 +30,7 @@ async function protectionFindings(github: GithubClient, branch: string, set: Pol
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { policySourceFor } from "./policy-source.js";
+import { readResults, ResultsReadError } from "../results/read.js";
 import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
 export interface PlanInputOptions {
@@ -50,6 +51,8 @@ export interface PlanInputOptions {
   protectedBranch?: string;
   /** Warnings for stderr (a refused cache file). */
   warn?: (text: string) => void;
+  /** Job results files (--results). */
+  results?: string[];
   /** The status branch whose snapshots record earlier pilot successes; null reads none. */
   statusHistory?: string | null;
 }
@@ -81,6 +84,13 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
+    throw err;
+  }
+  let results;
+  try {
+    results = await readResults(o.results ?? []);
+  } catch (err) {
+    if (err instanceof ResultsReadError) throw new UsageError(err.message);
     throw err;
   }
   let approvals = new Map<string, ApprovalEvidence>();
@@ -158,10 +168,11 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       verifiedRules,
       approvalFindings,
       revision: source.revision,
+      results: results.results,
       pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },
     policyErrors: [],
-    inventoryDiagnostics: inv.diagnostics,
+    inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],
     verification,
   };
 }

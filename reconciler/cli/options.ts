@@ -30,3 +30,11 @@ export function addInventoryOptions(cmd: Command, inventoryHelp: string): Comman
     .option("--inventory-format <format>", `auto, ${INVENTORY_FORMATS.join(", ")}`, "auto")
     .option("--scanned-at <iso>", "scan time for inputs that carry none (osqueryi, Get-HotFix)");
 }
+
+/** `--results FILE...`: job results (the playbook's NDJSON, or Ansible JSON callback output) for plan, explain, report. */
+export function addResultsOption(cmd: Command): Command {
+  return cmd.option(
+    "--results <file...>",
+    "job results: the playbook's NDJSON files or ansible-playbook output with ANSIBLE_STDOUT_CALLBACK=json",
+  );
+}

@@ -9,7 +9,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 interface PlanOptions {
@@ -28,6 +28,7 @@ interface PlanOptions {
   cabRoot?: string;
   protectedBranch?: string;
   shard?: string;
+  results?: string[];
   statusHistory: string;
 }
 
@@ -69,7 +70,7 @@ export function registerPlan(program: Command, io: Io): void {
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
-  addGithubOptions(cmd).action(async (opts: PlanOptions) => {
+  addGithubOptions(addResultsOption(cmd)).action(async (opts: PlanOptions) => {
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
@@ -93,6 +94,7 @@ export function registerPlan(program: Command, io: Io): void {
       protectedBranch: opts.protectedBranch,
       cabRoot: opts.verifyApprovals ? await cabRootOption(repoDir(opts.repo), opts) : null,
       warn: (t) => io.err(t),
+      results: opts.results,
       statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {

@@ -6,45 +6,50 @@ import { loadPolicySet } from "../load/policy-set.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { compliance } from "../report/compliance.js";
 import { ownerDigests, summaryMarkdown } from "../report/digest.js";
+import { jobSuccessMarkdown } from "../report/job-metrics.js";
 import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
 import type { Io } from "./io.js";
 import { readPlanDir } from "./read-plan.js";
-import { repoDir } from "./options.js";
+import { addResultsOption, repoDir } from "./options.js";
+import { readResultsOrExit } from "./read-results.js";
 import { policySourceFor } from "./policy-source.js";
 
 export function registerReport(program: Command, io: Io): void {
-  program
-    .command("report")
-    .description(
-      "compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan",
-    )
-    .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
-    .requiredOption("--out <dir>", "where to write the site and reports")
-    .option("--history <ref>", "the status branch holding compliance snapshots (metrics)", "patchops-status")
-    .option("--repo <dir>", "policy repository, for update titles (default: current directory)")
-    .action(async (opts: { plan: string; out: string; history: string; repo?: string }) => {
-      const { plan, hosts, jobs } = await readPlanDir(opts.plan);
-      const repo = repoDir(opts.repo);
-      const titles = new Map<string, string>();
-      try {
-        const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
-        for (const u of set.updates) titles.set(u.spec.id.toUpperCase(), u.spec.title);
-      } catch {
-        // Titles are a nicety; a report without the policy repository still has every figure.
-      }
-      const snapshots = await readSnapshots(repo, opts.history);
-      const c = compliance(plan, hosts, jobs);
-      const m = metrics(snapshots);
-      const files = buildSite(plan, hosts, jobs, c, m, titles);
-      files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
-      files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
-      files.set("summary.md", summaryMarkdown(plan, c, m));
-      for (const [owner, text] of ownerDigests(plan, hosts, jobs))
-        files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
-      await writeTreeAtomically(opts.out, files);
-      io.out(
-        `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
-      );
-    });
+  addResultsOption(
+    program
+      .command("report")
+      .description(
+        "compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan",
+      )
+      .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
+      .requiredOption("--out <dir>", "where to write the site and reports")
+      .option("--history <ref>", "the status branch holding compliance snapshots (metrics)", "patchops-status")
+      .option("--repo <dir>", "policy repository, for update titles (default: current directory)"),
+  ).action(async (opts: { plan: string; out: string; history: string; repo?: string; results?: string[] }) => {
+    const results = await readResultsOrExit(opts.results, io);
+    if (!results) return;
+    const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+    const repo = repoDir(opts.repo);
+    const titles = new Map<string, string>();
+    try {
+      const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
+      for (const u of set.updates) titles.set(u.spec.id.toUpperCase(), u.spec.title);
+    } catch {
+      // Titles are a nicety; a report without the policy repository still has every figure.
+    }
+    const snapshots = await readSnapshots(repo, opts.history);
+    const c = compliance(plan, hosts, jobs);
+    const m = metrics(snapshots, results);
+    const files = buildSite(plan, hosts, jobs, c, m, titles);
+    files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
+    files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
+    files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));
+    for (const [owner, text] of ownerDigests(plan, hosts, jobs))
+      files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
+    await writeTreeAtomically(opts.out, files);
+    io.out(
+      `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
+    );
+  });
 }

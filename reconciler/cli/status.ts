@@ -8,6 +8,9 @@ import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { repoDir } from "./options.js";
+import { readResultsOrExit } from "./read-results.js";
+import { recordedResults } from "../git/recorded-results.js";
+import { resultKey } from "../report/job-metrics.js";
 
 export function registerStatus(program: Command, io: Io): void {
   const status = program.command("status").description("the compliance history kept on a status branch");
@@ -18,7 +21,13 @@ export function registerStatus(program: Command, io: Io): void {
     .option("--repo <dir>", "the git repository (default: current directory)")
     .option("--branch <name>", "the status branch", "patchops-status")
     .option("--remote <name>", "push the commit to this remote (e.g. origin); without it only the local branch moves")
-    .action(async (opts: { plan: string; repo?: string; branch: string; remote?: string }) => {
+    .option(
+      "--results <file...>",
+      "job results: the playbook's NDJSON files or ansible-playbook output with ANSIBLE_STDOUT_CALLBACK=json",
+    )
+    .action(async (opts: { plan: string; repo?: string; branch: string; remote?: string; results?: string[] }) => {
+      const results = await readResultsOrExit(opts.results, io);
+      if (!results) return;
       let plan: Plan;
       let hosts: HostResult[];
       try {
@@ -32,8 +41,21 @@ export function registerStatus(program: Command, io: Io): void {
           `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
         );
       }
-      const snapshot = snapshotOf(plan, hosts);
+      // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
+      const planAt = Date.parse(plan.now);
+      const since = Number.isNaN(planAt)
+        ? ""
+        : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
       const name = `${plan.now.replace(/:/g, "")}.json`;
+      const seen = new Set<string>();
+      if (results.length > 0)
+        for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
+          for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
+      const snapshot = snapshotOf(
+        plan,
+        hosts,
+        results.filter((r) => !seen.has(resultKey(r))),
+      );
       const r = await appendSnapshot({
         repo: repoDir(opts.repo),
         branch: opts.branch,

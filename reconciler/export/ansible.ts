@@ -1,13 +1,19 @@
-// Jobs as an Ansible inventory: one group per window; host variables ready for ansible.windows.win_updates.
+// Jobs as an Ansible inventory: one group per window; host variables for deploy/ansible/patchops.yml.
 import { stringify } from "yaml";
 import type { HostResult, Job } from "../model/plan.js";
 import { clusterOverlaps } from "../plan/cluster-safety.js";
 
 /** A group name Ansible accepts: letters, digits and underscores. */
-export function windowGroup(job: Pick<Job, "window" | "timeline">): string {
+export function windowGroup(job: Pick<Job, "window" | "timeline"> & { type?: Job["type"] }): string {
   const stamp = job.window.start.replace(/[-:]/g, "").replace(/Z$/, "z").toLowerCase();
-  return `patchops_${stamp}_${job.timeline}`;
+  // An uninstall job has a group of its own, so a host can hold an install and an uninstall job in one window.
+  return `patchops_${stamp}_${job.type === "uninstall" ? "uninstall" : job.timeline}`;
 }
+
+/** One step of a job on the host, in install order: a win_updates search-and-install, or one catalog download. */
+type InstallStep =
+  | { kind: "win_updates"; accept_list: string[]; category_names: string[] }
+  | { kind: "catalog"; id: string; url: string; sha256: string; file: string };
 
 interface JobVars {
   job_id: string;
@@ -16,8 +22,20 @@ interface JobVars {
   window_start: string;
   window_end: string;
   deadline: string;
-  /** For win_updates' accept_list: the KB ids in install order. */
+  /** For win_updates' accept_list: the KB ids Windows Update offers, in install order. */
   accept_list: string[];
+  /** win_updates category_names covering every classification in accept_list. */
+  category_names: string[];
+  /** Catalog-only updates: downloaded from url, checked against sha256, installed with win_hotfix or win_package. */
+  downloads: { id: string; url: string; sha256: string; file: string }[];
+  /** The whole job in install order (consecutive Windows Update ids batched into one win_updates call). */
+  install_steps: InstallStep[];
+  /** Every update of the job, in install order (what the job result reports on). */
+  updates: string[];
+  /** Synthetic payloads: the playbook writes an inert marker for each. */
+  markers: string[];
+  /** What an uninstall job removes (win_hotfix state=absent). */
+  remove: string[];
   /** Linux hosts: name=version in install order, for deploy/ansible/tasks/linux.yml (apt, or dnf as name-version). */
   packages?: string[];
   /** "linux" when the job installs packages: which tasks/<platform>.yml the playbook includes. */
@@ -27,6 +45,63 @@ interface JobVars {
   priority: string;
   pre: string[];
   post: string[];
+  /** What an isolate, notify or healthcheck job runs on the control node. */
+  commands: string[];
+  retry_attempt: number;
+}
+
+/** The file name the download is saved as: the URL's last path segment when it names a package, else the id. */
+function fileOf(d: { id: string; url: string }): string {
+  const last = decodeURIComponent(new URL(d.url).pathname.split("/").pop() ?? "");
+  return /^[A-Za-z0-9._-]+\.(msu|cab|msi|exe)$/i.test(last) ? last : `${d.id}.msu`;
+}
+
+function stepsOf(job: Job, downloads: JobVars["downloads"]): InstallStep[] {
+  const byId = new Map(downloads.map((d) => [d.id, d]));
+  const steps: InstallStep[] = [];
+  for (const id of job.updates) {
+    const d = byId.get(id);
+    if (d) {
+      steps.push({ kind: "catalog", ...d });
+      continue;
+    }
+    const last = steps[steps.length - 1];
+    if (last?.kind === "win_updates") last.accept_list.push(id);
+    else steps.push({ kind: "win_updates", accept_list: [id], category_names: job.categories ?? [] });
+  }
+  return steps;
+}
+
+function varsOf(job: Job): JobVars {
+  const installs = job.type === "install" || job.type === "synthetic";
+  const downloads = (job.downloads ?? []).map((d) => ({ ...d, file: fileOf(d) }));
+  const fromCatalog = new Set(downloads.map((d) => d.id));
+  const linux = job.packages !== undefined;
+  return {
+    job_id: job.id,
+    type: job.type,
+    timeline: job.timeline,
+    window_start: job.window.start,
+    window_end: job.window.end,
+    deadline: job.deadline,
+    // Linux jobs install packages (tasks/linux.yml); Windows Update's accept list and steps stay empty for them.
+    accept_list: job.type === "install" && !linux ? job.updates.filter((id) => !fromCatalog.has(id)) : [],
+    category_names: linux ? [] : (job.categories ?? []),
+    downloads,
+    install_steps: job.type === "install" && !linux ? stepsOf(job, downloads) : [],
+    ...(linux ? { packages: job.packages, platform: "linux" } : {}),
+    updates: job.updates,
+    markers: job.type === "synthetic" ? job.updates : [],
+    remove: job.type === "uninstall" ? job.updates : [],
+    // A synthetic payload is inert: whatever an old plan says, it never restarts a host.
+    reboot: job.type !== "synthetic" && job.enforcement.forceRestart,
+    force_install: job.enforcement.forceInstall,
+    priority: job.priority,
+    pre: installs || job.type === "uninstall" ? job.pre.map((s) => s.run) : [],
+    post: installs || job.type === "uninstall" ? job.post.map((s) => s.run) : [],
+    commands: (job.commands ?? []).map((s) => s.run),
+    retry_attempt: job.retry?.attempt ?? 1,
+  };
 }
 
 /**
@@ -43,27 +118,14 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
     groups.set(group, g);
   };
   for (const job of jobs) {
-    const group = job.type === "install" || job.type === "synthetic" ? windowGroup(job) : `patchops_${job.type}`;
+    const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
+    const group = windowed ? windowGroup(job) : `patchops_${job.type}`;
     add(group, job.host);
     if (job.type === "install" || job.type === "synthetic")
       add(job.timeline === "emergency" ? "patchops_emergency" : "patchops_install", job.host);
+    if (job.type === "uninstall") add("patchops_uninstall", job.host);
     const vars = hostJobs.get(job.host) ?? {};
-    vars[group] = {
-      job_id: job.id,
-      type: job.type,
-      timeline: job.timeline,
-      window_start: job.window.start,
-      window_end: job.window.end,
-      deadline: job.deadline,
-      accept_list: job.updates,
-      ...(job.packages ? { packages: job.packages, platform: "linux" } : {}),
-      // A synthetic payload is inert: whatever an old plan says, it never restarts a host.
-      reboot: job.type !== "synthetic" && job.enforcement.forceRestart,
-      force_install: job.enforcement.forceInstall,
-      priority: job.priority,
-      pre: job.pre.map((s) => s.run),
-      post: job.post.map((s) => s.run),
-    };
+    vars[group] = varsOf(job);
     hostJobs.set(job.host, vars);
   }
   const hosts: Record<string, { patchops_jobs: Record<string, JobVars> }> = {};

@@ -1,6 +1,7 @@
 // The JSON Schema files under schemas/, generated from the zod models (one source of truth per shape).
 import { jsonSchemaOf } from "./json-schema-of.js";
 import { InventoryRecord } from "./inventory.js";
+import { JobResult } from "./job-result.js";
 import { KINDS } from "./kinds.js";
 import { HostResult, Job, Plan } from "./plan.js";
 
@@ -18,5 +19,6 @@ export function schemaFiles(): Map<string, string> {
   add("plan.json", Plan);
   add("job.json", Job);
   add("host.json", HostResult);
+  add("job-result.json", JobResult);
   return out;
 }

@@ -13,8 +13,9 @@ export const UpdateState = z.enum([
   "blocked",
   "pending-reboot",
   "rejected-installed",
+  "failed",
 ]);
-export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify"]);
+export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify", "uninstall"]);
 export const JobTimeline = z.enum(["emergency", "standard", "pilot", "recurring", "immediate"]);
 
 const Instant = z.iso.datetime();
@@ -38,6 +39,24 @@ export const Job = z
     priority: z.enum(["high", "normal"]),
     pre: z.array(Step),
     post: z.array(Step),
+    categories: z.array(z.string()).optional().meta({
+      description:
+        "win_updates category_names covering every classification of the job's Windows Update updates (install jobs).",
+    }),
+    downloads: z
+      .array(z.strictObject({ id: z.string(), url: z.string(), sha256: z.string() }))
+      .optional()
+      .meta({
+        description: "Catalog-only updates of the job: downloaded from url, checked against sha256, installed.",
+      }),
+    commands: z
+      .array(Step)
+      .optional()
+      .meta({ description: "What an isolate, notify or healthcheck job runs (PatchPolicy hooks)." }),
+    retry: z
+      .strictObject({ attempt: z.number().int(), after: Instant })
+      .optional()
+      .meta({ description: "A retry of failed updates: the attempt number and the failure it follows." }),
     reason: z.strictObject({
       summary: z.string(),
       files: z.array(z.string()),
@@ -78,6 +97,12 @@ export const HostResult = z
     held: z.array(z.string()).optional().meta({ description: "Updates whose broad jobs wait for the pilot wave." }),
     exemptions: z.array(z.string()).optional(),
     notes: z.array(z.string()).optional(),
+    failures: z
+      .record(z.string(), z.strictObject({ code: z.string().nullable(), at: Instant, attempts: z.number().int() }))
+      .optional()
+      .meta({
+        description: "Updates whose last job failed: the installer's code, when, and how many attempts failed.",
+      }),
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 

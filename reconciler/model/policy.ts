@@ -40,8 +40,28 @@ export const PatchPolicySpec = z.strictObject({
     })
     .default({ minSuccessRatio: 0.95, hosts: "auto" }),
   hooks: z
-    .strictObject({ pre: z.array(Step).default([]), post: z.array(Step).default([]) })
-    .default({ pre: [], post: [] }),
+    .strictObject({
+      pre: z.array(Step).default([]),
+      post: z.array(Step).default([]),
+      isolate: z.array(Step).default([]).meta({ description: "What an isolate job runs (on the control node)." }),
+      notify: z.array(Step).default([]).meta({ description: "What a notify job runs (on the control node)." }),
+      healthcheck: z
+        .array(Step)
+        .default([])
+        .meta({ description: "What a healthcheck job runs (on the control node)." }),
+    })
+    .default({ pre: [], post: [], isolate: [], notify: [], healthcheck: [] }),
+  retry: z
+    .strictObject({
+      backoffHours: z.number().min(0).default(4).meta({
+        description:
+          "A failed update is retried in the host's first window starting backoffHours × 2^(failures−1) after the failure.",
+      }),
+      maxFailures: z.number().int().min(1).default(3).meta({
+        description: "After this many failed attempts the owner gets a finding (update-failing).",
+      }),
+    })
+    .default({ backoffHours: 4, maxFailures: 3 }),
 });
 
 export const PatchPolicyDoc = envelope(

@@ -94,6 +94,14 @@ export const UpdateSpec = z.strictObject({
   requires: z.array(UpdateId).default([]),
   restart: z.enum(["required", "maybe", "never"]).default("maybe"),
   uninstallable: z.boolean().default(true),
+  remove: z.boolean().default(false).meta({
+    description:
+      "With decision: rejected, uninstall it where installed (WSUS's approve for removal); needs uninstallable.",
+  }),
+  catalogOnly: z.boolean().default(false).meta({
+    description:
+      "Published in the Microsoft Update Catalog only (Windows Update never offers it): installed from source.url, checked against source.sha256.",
+  }),
   source: z
     .strictObject({
       url: z.url(),

@@ -53,6 +53,8 @@ export function scannedUpdates(inventory: Inventory): UpdateSpec[] {
             requires: [],
             restart: "maybe",
             uninstallable: false,
+            remove: false,
+            catalogOnly: false,
             pilot: true,
           },
           firstSeen: up.firstSeen,

@@ -87,7 +87,8 @@ export function pilotVerdicts(input: PilotInput): Map<string, PilotVerdict> {
         continue;
       }
       const end = input.windowEndOf(host, e);
-      if (end !== null && input.now >= end) failedHosts.push(host);
+      // A failed job (from --results) fails the host at once; otherwise its pilot window must have passed.
+      if (s === "failed" || (end !== null && input.now >= end)) failedHosts.push(host);
     }
     const ratio = total === 0 ? 1 : Math.round((ok / total) * 1000) / 1000;
     const earlier = input.passedBefore.get(e.id);

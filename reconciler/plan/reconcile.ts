@@ -35,6 +35,12 @@ import {
   type PilotVerdict,
 } from "./pilot.js";
 import { compareText } from "../order.js";
+import type { JobResult } from "../model/job-result.js";
+import { installDetails } from "./install-details.js";
+import { backoffMs, indexResults, type Failure } from "./job-results.js";
+import { windowStartingFrom } from "./next-window.js";
+import { overlayResults } from "./overlay-results.js";
+import { removalSlot, removalsOf } from "./uninstall.js";
 import { baselineRequirementFindings } from "./baseline-requirements.js";
 
 const HOUR = 3_600_000;
@@ -61,6 +67,8 @@ export interface ReconcileInput {
   pilotPassed?: ReadonlyMap<string, number>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
+  /** Job results read with --results: failures, successes awaiting a scan, removals. */
+  results?: readonly JobResult[];
 }
 
 export interface ReconcileResult {
@@ -77,6 +85,7 @@ interface Need {
   slot: Slot;
   noForce: boolean;
   files: string[];
+  retry?: Failure;
 }
 
 const COMPLIANT_STATES = new Set<UpdateState>(["installed", "superseded", "not-applicable", "deferred"]);
@@ -151,6 +160,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const productNames = new Set<string>();
   for (const e of catalog.values())
     for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
+  const resultIndex = indexResults(input.results ?? []);
+  const cannotRemove = new Map<string, string[]>();
+  const known = new Set(hosts.map((h) => h.name.toLowerCase()));
+  for (const host of [...resultIndex.keys()].sort())
+    if (!known.has(host))
+      findings.push(
+        diagnostic(
+          "results-unknown-host",
+          "warning",
+          `job results name host '${host}', which is neither assigned nor scanned`,
+        ),
+      );
   const expiredSeen = new Set<string>();
   const liveExemptions = set.exemptions.filter((e) => {
     if (exemptionEnd(e.spec.expires) > now) return true;
@@ -179,6 +200,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     below: BaselineShortfall[];
     exemptions: string[];
     notes: string[];
+    failures: Map<string, Failure>;
+    removals: string[];
   }
   const evaluated: Evaluated[] = [];
   const approved = [...catalog.values()].filter((e) => e.decision === "approved");
@@ -209,6 +232,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       below: [],
       exemptions: [],
       notes: [],
+      failures: new Map(),
+      removals: [],
     };
     evaluated.push(ev);
     const rec = h.record;
@@ -403,6 +428,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         note(h.name, id, () => `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
       }
     }
+    overlayResults({
+      host: h.name,
+      owner: h.assignment?.spec.owner ?? null,
+      rec,
+      states: ev.states,
+      missing: ev.missing,
+      outcomes: resultIndex.get(h.name.toLowerCase()),
+      maxFailures: policy.retry.maxFailures,
+      note: (id, line) => note(h.name, id, line),
+      findings,
+      failures: ev.failures,
+    });
+    const removals = removalsOf(ev.states, catalog);
+    ev.removals = removals.remove;
+    for (const id of removals.cannot) pushTo(cannotRemove, id, h.name);
     const allowed = (id: string) => {
       const e = catalog.get(id);
       return (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) || required.has(id);
@@ -467,7 +507,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           note(h.name, id, () => pilotHoldNote(verdict!));
           continue;
         }
-        const slot = slotFor(
+        let slot = slotFor(
           {
             tt: h.timetable!.spec,
             period: h.entry!.period,
@@ -480,9 +520,23 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           now,
         );
         if (!slot) continue;
+        const failure = ev.failures.get(id);
+        if (failure) {
+          // A failed update is retried in the host's first window after the backoff, never again in the same one.
+          const notBefore = failure.at + backoffMs(policy.retry.backoffHours, failure.attempts);
+          if (slot.window.start < notBefore) {
+            const later = windowStartingFrom(h.timetable!.spec, h.entry!.period, slot.timeline, notBefore);
+            if (!later) {
+              note(h.name, id, () => `no window of period ${h.entry!.period} after the retry backoff: no job`);
+              continue;
+            }
+            slot = { ...slot, timeline: later.timeline, window: later.window };
+          }
+          note(h.name, id, () => `retry ${failure.attempts + 1} after the failure at ${failure.atText}`);
+        }
         slaWatch.record(e, h.name, slot);
         if (slot.overdue) {
-          ev.states.set(id, "overdue");
+          if (ev.states.get(id) !== "failed") ev.states.set(id, "overdue");
           note(h.name, id, () => `overdue: it was due by ${isoUtc(slot.dueBy)}`);
           // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
           if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
@@ -498,7 +552,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           () =>
             `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
         );
-        needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
+        needs.push({
+          entry: e,
+          slot,
+          noForce: m.noForce,
+          files: [...m.files, h.assignment!.file],
+          ...(failure ? { retry: failure } : {}),
+        });
       }
       // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
       for (const n of needs) {
@@ -512,7 +572,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     // owner controls that window's restart, so nothing in it is forced.
     const groups = new Map<
       string,
-      { type: JobType; slot: Slot; noForce: boolean; ids: string[]; files: Set<string>; overdue: boolean }
+      {
+        type: JobType;
+        slot: Slot;
+        noForce: boolean;
+        ids: string[];
+        files: Set<string>;
+        overdue: boolean;
+        retry?: Failure;
+      }
     >();
     for (const n of needs) {
       const type: JobType = n.entry.spec.classification === "synthetic" ? "synthetic" : "install";
@@ -529,6 +597,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       n.files.forEach((f) => g.files.add(f));
       g.overdue ||= n.slot.overdue;
       g.noForce ||= n.noForce;
+      if (n.retry && (!g.retry || n.retry.attempts > g.retry.attempts)) g.retry = n.retry;
       groups.set(key, g);
     }
     const owner = h.assignment?.spec.owner ?? null;
@@ -537,25 +606,57 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       const updates = installOrder(g.ids, catalog);
       const enforcement = jobEnforcement(g, policy.enforcement);
       const timeline = g.slot.timeline;
-      jobs.push(
-        makeJob(
-          g.type,
+      const job = makeJob(
+        g.type,
+        h.name,
+        owner,
+        updates,
+        timeline,
+        period,
+        g.slot.window,
+        enforcement,
+        timeline === "emergency" || g.overdue ? "high" : "normal",
+        g.type === "install" ? hooks : { pre: [], post: [] },
+        {
+          summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
+          files: [...g.files].sort(),
+          commit: revision,
+        },
+      );
+      if (g.type === "install") Object.assign(job, installDetails(updates, catalog));
+      if (g.retry) job.retry = { attempt: g.retry.attempts + 1, after: g.retry.atText };
+      jobs.push(job);
+    }
+    if (operational && ev.removals.length > 0) {
+      const slot = removalSlot(
+        h.timetable!.spec,
+        h.entry!.period,
+        ev.removals,
+        ev.failures,
+        policy.retry.backoffHours,
+        now,
+      );
+      if (slot) {
+        const job = makeJob(
+          "uninstall",
           h.name,
           owner,
-          updates,
-          timeline,
+          ev.removals,
+          slot.timeline,
           period,
-          g.slot.window,
-          enforcement,
-          timeline === "emergency" || g.overdue ? "high" : "normal",
-          g.type === "install" ? hooks : { pre: [], post: [] },
+          slot.window,
+          { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart },
+          "normal",
+          hooks,
           {
-            summary: `${updates.length} ${g.type === "synthetic" ? "synthetic" : "approved"} update${updates.length === 1 ? "" : "s"} missing${g.overdue ? " (overdue)" : ""}${g.noForce ? "; exemption: not forced" : ""}`,
-            files: [...g.files].sort(),
+            summary: `${ev.removals.length} rejected update${ev.removals.length === 1 ? "" : "s"} to remove (remove: true)`,
+            files: [...new Set(ev.removals.map((id) => catalog.get(id)?.doc?.file ?? ""))].filter(Boolean).sort(),
             commit: revision,
           },
-        ),
-      );
+        );
+        if (slot.retry) job.retry = { attempt: slot.retry.attempts + 1, after: slot.retry.atText };
+        jobs.push(job);
+      }
     }
     if (escalate.ids.length > 0)
       escalations.push({
@@ -586,6 +687,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           },
         ),
       );
+      if (hooks.healthcheck.length > 0) jobs[jobs.length - 1]!.commands = hooks.healthcheck;
     }
     if (ev.status === "compliant") {
       for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) ev.status = "noncompliant";
@@ -614,6 +716,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (held.length > 0) result.held = held.sort();
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
+    if (ev.failures.size > 0)
+      result.failures = Object.fromEntries(
+        [...ev.failures]
+          .sort(([a], [b]) => compareText(a, b))
+          .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
+      );
     results.push(result);
     // The result now carries what the host needs; free the working state (it is the bulk of memory at fleet scale).
     ev.states.clear();
@@ -621,6 +729,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  for (const [id, names] of [...cannotRemove].sort(([a], [b]) => compareText(a, b))) {
+    const e = catalog.get(id);
+    findings.push(
+      diagnostic(
+        "rejected-not-uninstallable",
+        "warning",
+        `${id} is rejected with remove: true but cannot be uninstalled (uninstallable: false); installed on ${names.length} host${names.length === 1 ? "" : "s"}: ${names.sort().slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}`,
+        e?.doc ? e.doc.at(["spec", "uninstallable"]) : {},
+      ),
+    );
+  }
   findings.push(...belowBaselineFindings(shortfalls));
   findings.push(...slaWatch.findings(standardDays, skipped));
 
@@ -654,6 +773,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         },
       ),
     );
+    if (policy.hooks[d.action].length > 0) jobs[jobs.length - 1]!.commands = policy.hooks[d.action];
   }
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
@@ -711,7 +831,10 @@ export function tally(
     number
   >;
   for (const h of hosts) byStatus[h.status]++;
-  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0 } as Record<JobType, number>;
+  const jobCounts = { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0 } as Record<
+    JobType,
+    number
+  >;
   for (const j of jobs) jobCounts[j.type]++;
   const stateCounts = new Map<string, Record<string, number>>();
   for (const h of hosts) {

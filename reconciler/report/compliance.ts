@@ -41,7 +41,7 @@ export interface Compliance {
   byWindow: { window: string; timeline: string; hosts: number; updates: string[] }[];
 }
 
-const NOT_DONE: ReadonlySet<UpdateState> = new Set(["missing", "overdue", "blocked", "pending-reboot"]);
+const NOT_DONE: ReadonlySet<UpdateState> = new Set(["missing", "overdue", "blocked", "pending-reboot", "failed"]);
 
 function pct(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;

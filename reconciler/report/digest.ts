@@ -5,7 +5,7 @@ import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
 
-const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
+const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt", "failed"]);
 
 export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
   const f = c.fleet;

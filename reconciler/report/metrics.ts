@@ -1,6 +1,8 @@
 // The seeds' patch-management metrics, computed from the compliance snapshots of the status branch.
 import type { StatusSnapshot } from "./snapshot.js";
 import { compareText } from "../order.js";
+import type { JobResult } from "../model/job-result.js";
+import { jobMetrics, type JobMetrics } from "./job-metrics.js";
 
 export interface UpdateMetrics {
   id: string;
@@ -29,6 +31,8 @@ export interface Metrics {
   /** Updates approved per month (by approval instant). */
   approvedPerMonth: Record<string, number>;
   trend: { at: string; compliant: number; hosts: number }[];
+  /** Job success from the job results kept on the status branch (and any given to report with --results). */
+  jobs: JobMetrics;
 }
 
 function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
@@ -40,7 +44,8 @@ function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
     (st.blocked ?? 0) +
     (st["pending-reboot"] ?? 0) +
     (st.exempt ?? 0) +
-    (st.deferred ?? 0);
+    (st.deferred ?? 0) +
+    (st.failed ?? 0);
   return done + open === 0 ? null : done / (done + open);
 }
 
@@ -78,7 +83,7 @@ function table4(
   };
 }
 
-export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
+export function metrics(snapshots: readonly StatusSnapshot[], extraResults: readonly JobResult[] = []): Metrics {
   const sorted = [...snapshots].sort((a, b) => compareText(a.now, b.now));
   const latest = sorted[sorted.length - 1];
   const updates: UpdateMetrics[] = [];
@@ -127,5 +132,6 @@ export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
       : null,
     approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => compareText(a, b))),
     trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant, hosts: s.hosts })),
+    jobs: jobMetrics([...sorted.flatMap((s) => s.jobResults ?? []), ...extraResults]),
   };
 }

@@ -57,7 +57,12 @@ export function planSummary(
   const missing = Object.entries(plan.summary.updates)
     .map(([id, u]) => ({
       id,
-      n: (u.states.missing ?? 0) + (u.states.overdue ?? 0) + (u.states.exempt ?? 0) + (u.states.blocked ?? 0),
+      n:
+        (u.states.missing ?? 0) +
+        (u.states.overdue ?? 0) +
+        (u.states.exempt ?? 0) +
+        (u.states.blocked ?? 0) +
+        (u.states.failed ?? 0),
       u,
     }))
     .filter((x) => x.n > 0)
@@ -69,6 +74,7 @@ export function planSummary(
       const extra = [
         m.u.timeline === "emergency" ? "EMERGENCY" : "",
         m.u.states.overdue ? `${m.u.states.overdue} overdue` : "",
+        m.u.states.failed ? `${m.u.states.failed} failed` : "",
         m.u.pilot?.state === "failed"
           ? `PILOT FAILED on ${m.u.pilot.failedHosts.join(", ")}: held until a pull request decides`
           : m.u.held

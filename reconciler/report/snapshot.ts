@@ -1,6 +1,7 @@
 // A compliance snapshot: the small, durable record of one reconcile kept on the status branch for metrics.
 import type { HostResult, Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
+import type { JobResult } from "../model/job-result.js";
 
 export interface StatusSnapshot {
   apiVersion: "patchops/v1";
@@ -23,9 +24,15 @@ export interface StatusSnapshot {
     }
   >;
   byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
+  /** The job results recorded with this run (status record --results), for job-success metrics. */
+  jobResults?: JobResult[];
 }
 
-export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnapshot {
+export function snapshotOf(
+  plan: Plan,
+  hosts: readonly HostResult[],
+  results: readonly JobResult[] = [],
+): StatusSnapshot {
   const byOwner: StatusSnapshot["byOwner"] = {};
   for (const h of hosts) {
     const o = (byOwner[h.owner ?? "(unassigned)"] ??= {});
@@ -51,5 +58,6 @@ export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnap
     jobs: plan.summary.jobs,
     updates,
     byOwner: Object.fromEntries(Object.entries(byOwner).sort(([a], [b]) => compareText(a, b))),
+    ...(results.length > 0 ? { jobResults: [...results] } : {}),
   };
 }

@@ -63,11 +63,22 @@ describe("export ansible", () => {
       window_end: "2026-12-11T00:00:00Z",
       deadline: "2026-12-11T00:00:00Z",
       accept_list: ["KB300", "KB301"],
+      // win_updates validates accept_list only within category_names: the service pack needs ServicePacks.
+      category_names: ["SecurityUpdates", "ServicePacks"],
+      downloads: [],
+      install_steps: [
+        { kind: "win_updates", accept_list: ["KB300", "KB301"], category_names: ["SecurityUpdates", "ServicePacks"] },
+      ],
+      updates: ["KB300", "KB301"],
+      markers: [],
+      remove: [],
       reboot: true,
       force_install: true,
       priority: "normal",
       pre: [],
       post: [],
+      commands: [],
+      retry_attempt: 1,
     });
     expect(listed._meta.hostvars["host-e"].patchops_jobs["patchops_20261212t120000z_standard"]).toMatchObject({
       reboot: false,

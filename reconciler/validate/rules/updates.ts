@@ -49,6 +49,16 @@ export function updateContent({ set }: RuleContext): Diagnostic[] {
         );
       }
     }
+    if (s.catalogOnly && !s.source?.sha256) {
+      out.push(
+        diagnostic(
+          "catalog-only-source",
+          "error",
+          `${s.id} is catalog-only but has no ${s.source ? "source.sha256" : "source (url and sha256)"}: nothing could check the download`,
+          u.at(s.source ? ["spec", "source"] : ["spec", "catalogOnly"]),
+        ),
+      );
+    }
     if (s.decision === "approved") {
       for (const other of approvedSupersedersOf.get(s.id.toUpperCase()) ?? []) {
         out.push(

@@ -1,0 +1,244 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { HostResult, Job } from "../../reconciler/model/plan.js";
+import { parseResults } from "../../reconciler/results/parse.js";
+import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+
+const run = promisify(execFile);
+const PLAYBOOK = join(ROOT, "deploy", "ansible", "patchops.yml");
+const STANDIN = join(FIXTURES, "ansible-standin");
+const NOW1 = "2026-12-10T09:00:00Z";
+const NOW2 = "2026-12-10T18:00:00Z";
+
+interface Call {
+  module: string;
+  args: Record<string, unknown>;
+}
+
+/** The real ansible-playbook on the control node (connection local), the stand-in ansible.windows modules recording. */
+async function playbook(dir: string, inventory: string, window: string, extra: Record<string, string> = {}) {
+  const log = join(dir, `${window}.calls.ndjson`);
+  const env = {
+    ...process.env,
+    ANSIBLE_COLLECTIONS_PATH: STANDIN,
+    // One home and temp folder per run: parallel runs must not share Ansible's module cache.
+    ANSIBLE_HOME: join(dir, `.ansible-${window}`),
+    ANSIBLE_LOCAL_TEMP: join(dir, `.ansible-tmp-${window}`),
+    ANSIBLE_NOCOLOR: "1",
+    ANSIBLE_STDOUT_CALLBACK: "ansible.posix.json",
+    PATCHOPS_STANDIN_LOG: log,
+    LOOP_LOG: join(dir, "commands.log"),
+    ...extra,
+  };
+  const args = [
+    "-i",
+    inventory,
+    PLAYBOOK,
+    "-e",
+    `window=${window}`,
+    "-e",
+    `patchops_results_dir=${join(dir, "results")}`,
+  ];
+  args.push("-e", "ansible_connection=local", "-e", "ansible_python_interpreter=/usr/bin/python3");
+  if (extra.PATCHOPS_NOW) args.push("-e", `patchops_now=${extra.PATCHOPS_NOW}`);
+  const r = await run("ansible-playbook", args, { env, cwd: dir, maxBuffer: 64 << 20 }).catch(
+    (err: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`${err.message}\n${err.stderr}\n${err.stdout?.slice(-4000)}`);
+    },
+  );
+  const calls = (await readFile(log, "utf8").catch(() => ""))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Call);
+  return { stdout: r.stdout, calls };
+}
+
+const lines = <T>(text: string) =>
+  text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+
+describe("the loop: plan → export → playbook → results → plan (test/fixtures/loop)", () => {
+  it("passes ansible-playbook --syntax-check", async () => {
+    const dir = await tempRepo("loop");
+    const env = { ...process.env, ANSIBLE_HOME: join(dir, ".ansible"), ANSIBLE_LOCAL_TEMP: join(dir, ".ansible-tmp") };
+    const r = await run("ansible-playbook", ["--syntax-check", "-i", "localhost,", PLAYBOOK, "-e", "window=all"], {
+      env: { ...env, ANSIBLE_COLLECTIONS_PATH: STANDIN },
+    });
+    expect(r.stdout).toContain("playbook: ");
+  }, 120_000);
+
+  it("runs end to end: failed and installed states, a retry after the backoff, removal, escalation plays, metrics", async () => {
+    const repo = await tempRepo("loop");
+    // The catalog-only package is served from a file, so the stand-in win_get_url checks the real SHA-256.
+    await mkdir(join(repo, "pkg"));
+    await writeFile(join(repo, "pkg", "windows-kb5003-x64.msu"), "stand-in KB5003 package\n");
+    const kb5003 = join(repo, "policies", "updates", "kb5003.yaml");
+    await writeFile(
+      kb5003,
+      (await readFile(kb5003, "utf8")).replace(/url: .*/, `url: file://${join(repo, "pkg", "windows-kb5003-x64.msu")}`),
+    );
+    commitAll(repo, "policy", "2026-10-01T12:00:00Z");
+    const inv = join(repo, "inventory.jsonl");
+    const plan = (out: string, now: string, ...extra: string[]) =>
+      cli("plan", "--repo", repo, "--inventory", inv, "--out", out, "--now", now, "--no-verify-approvals", ...extra);
+
+    expect((await plan(join(repo, "plan1"), NOW1)).code).toBe(0);
+    const jobs1 = lines<Job>(await readFile(join(repo, "plan1", "jobs.ndjson"), "utf8"));
+    const install = jobs1.find((j) => j.host === "web-1" && j.type === "install")!;
+    const uninstall = jobs1.find((j) => j.host === "web-1" && j.type === "uninstall")!;
+    expect(install.updates).toEqual(["KB5002", "KB5003", "KB5001", "KB5004"]);
+    expect(uninstall.updates).toEqual(["KB6000"]);
+    expect((await cli("export", "ansible", "--plan", join(repo, "plan1"), "--out", join(repo, "inv.yml"))).code).toBe(
+      0,
+    );
+
+    const inventory = join(repo, "inv.yml");
+    const [web1, removal, isolate, health, synthetic] = await Promise.all([
+      playbook(repo, inventory, "patchops_20261210t120000z_standard", {
+        PATCHOPS_STANDIN_FAIL: "KB5004=-2145124318",
+        PATCHOPS_NOW: "2026-12-10T15:00:00Z",
+      }),
+      playbook(repo, inventory, "patchops_20261210t120000z_uninstall", { PATCHOPS_NOW: "2026-12-10T15:30:00Z" }),
+      playbook(repo, inventory, "patchops_isolate"),
+      playbook(repo, inventory, "patchops_healthcheck"),
+      playbook(repo, inventory, "patchops_20261211t120000z_standard", { PATCHOPS_NOW: "2026-12-11T13:00:00Z" }),
+    ]);
+
+    // Hook order, categories, accept lists in install order, the catalog download with its checksum, reboot.
+    const sha = (await readFile(kb5003, "utf8")).match(/sha256: "([0-9a-f]{64})"/)![1];
+    expect(web1.calls.map((c) => c.module)).toEqual([
+      "win_shell",
+      "win_updates",
+      "win_file",
+      "win_get_url",
+      "win_hotfix",
+      "win_updates",
+      "win_reboot",
+      "win_shell",
+    ]);
+    expect(web1.calls[0]!.args._raw_params).toBe("Suspend-Monitoring -Minutes 240");
+    expect(web1.calls[7]!.args._raw_params).toBe("Resume-Monitoring");
+    const categories = ["SecurityUpdates", "ServicePacks", "Updates"];
+    expect(web1.calls[1]!.args).toMatchObject({ accept_list: ["KB5002"], category_names: categories, reboot: true });
+    expect(web1.calls[3]!.args).toMatchObject({ checksum: sha, checksum_algorithm: "sha256" });
+    expect(web1.calls[4]!.args).toMatchObject({ hotfix_kb: "KB5003", state: "present" });
+    expect(web1.calls[5]!.args).toMatchObject({ accept_list: ["KB5001", "KB5004"], category_names: categories });
+    // Uninstall: win_hotfix state=absent between the hooks.
+    expect(removal.calls.map((c) => [c.module, c.args.hotfix_kb ?? c.args._raw_params ?? null])).toEqual([
+      ["win_shell", "Suspend-Monitoring -Minutes 240"],
+      ["win_hotfix", "KB6000"],
+      ["win_reboot", null],
+      ["win_shell", "Resume-Monitoring"],
+    ]);
+    expect(removal.calls[1]!.args.state).toBe("absent");
+    // The synthetic marker names the job.
+    const synJob = jobs1.find((j) => j.type === "synthetic")!;
+    expect(synthetic.calls).toEqual([
+      {
+        module: "win_regedit",
+        args: expect.objectContaining({ name: "SYN-1", data: synJob.id, path: "HKLM:\\SOFTWARE\\patchops\\synthetic" }),
+      },
+    ]);
+    // isolate and healthcheck run PatchPolicy's commands on the control node, with the job in the environment.
+    expect(isolate.calls).toEqual([]);
+    expect(health.calls).toEqual([]);
+    expect((await readFile(join(repo, "commands.log"), "utf8")).split("\n").sort()).toEqual([
+      "",
+      "healthcheck old-1 healthcheck",
+      "isolate app-2 KB4000",
+      "isolate web-1 KB5002",
+    ]);
+
+    // The playbook's results: NDJSON files, and the same results in the JSON callback's output.
+    const resultFiles = (await readdir(join(repo, "results"))).sort().map((f) => join(repo, "results", f));
+    expect(resultFiles).toHaveLength(3);
+    const written = lines<Record<string, unknown>>(
+      (await Promise.all(resultFiles.map((f) => readFile(f, "utf8")))).join(""),
+    );
+    expect(written).toContainEqual({
+      jobId: install.id,
+      host: "web-1",
+      type: "install",
+      status: "failed",
+      updates: {
+        KB5002: { status: "succeeded" },
+        KB5003: { status: "succeeded" },
+        KB5001: { status: "succeeded" },
+        KB5004: { status: "failed", code: "0x80240022" },
+      },
+      finishedAt: "2026-12-10T15:00:00Z",
+    });
+    const fromCallback = parseResults(web1.stdout, "stdout");
+    expect(fromCallback.format).toBe("ansible-json");
+    expect(fromCallback.diagnostics).toEqual([]);
+    expect(fromCallback.results).toEqual([written.find((w) => w.jobId === install.id)]);
+    await writeFile(join(repo, "web1.json"), web1.stdout);
+
+    // Back into the plan: from the NDJSON files, and from the JSON callback output alike.
+    const p2 = await plan(join(repo, "plan2"), NOW2, "--results", ...resultFiles);
+    expect(p2.code).toBe(0);
+    const hosts2 = new Map(
+      lines<HostResult>(await readFile(join(repo, "plan2", "hosts.ndjson"), "utf8")).map((h) => [h.host, h]),
+    );
+    expect(hosts2.get("web-1")!.updates).toMatchObject({
+      KB5001: "installed",
+      KB5002: "installed",
+      KB5003: "installed",
+      KB5004: "failed",
+    });
+    expect(hosts2.get("web-1")!.updates.KB6000).toBeUndefined();
+    expect(hosts2.get("web-1")!.failures).toEqual({
+      KB5004: { code: "0x80240022", at: "2026-12-10T15:00:00Z", attempts: 1 },
+    });
+    expect(hosts2.get("web-2")!.updates["SYN-1"]).toBe("installed");
+    const jobs2 = lines<Job>(await readFile(join(repo, "plan2", "jobs.ndjson"), "utf8"));
+    const retry = jobs2.filter((j) => j.host === "web-1");
+    expect(retry.map((j) => [j.type, j.updates])).toEqual([["install", ["KB5004"]]]);
+    // Retried in the host's first period starting 4 hours (backoffHours × 2^0) after the failure: next month's D1-04.
+    expect(retry[0]!.retry).toEqual({ attempt: 2, after: "2026-12-10T15:00:00Z" });
+    expect(Date.parse(retry[0]!.window.start)).toBeGreaterThanOrEqual(Date.parse("2026-12-10T19:00:00Z"));
+    expect(retry[0]!.period).toBe("D1-04");
+    const p2b = await plan(join(repo, "plan2b"), NOW2, "--results", join(repo, "web1.json"), ...resultFiles.slice(1));
+    expect(p2b.code).toBe(0);
+    expect(await readFile(join(repo, "plan2b", "hosts.ndjson"), "utf8")).toBe(
+      await readFile(join(repo, "plan2", "hosts.ndjson"), "utf8"),
+    );
+
+    // The status branch keeps the results; report's metrics count job success.
+    const rec = await cli(
+      "status",
+      "record",
+      "--repo",
+      repo,
+      "--plan",
+      join(repo, "plan2"),
+      "--results",
+      ...resultFiles,
+    );
+    expect(rec.code).toBe(0);
+    // Recording again (another plan, or the same one once more) keeps each result once on the branch.
+    const again = ["--repo", repo, "--results", ...resultFiles];
+    expect((await cli("status", "record", "--plan", join(repo, "plan1"), ...again)).code).toBe(0);
+    expect((await cli("status", "record", "--plan", join(repo, "plan2"), ...again)).code).toBe(0);
+    const kept = (name: string) =>
+      JSON.parse(
+        execFileSync("git", ["show", `patchops-status:snapshots/${name}`], { cwd: repo, encoding: "utf8" }),
+      ) as { jobResults?: unknown[] };
+    expect(kept("2026-12-10T090000Z.json").jobResults).toBeUndefined();
+    expect(kept("2026-12-10T180000Z.json").jobResults).toHaveLength(3);
+    const rep = await cli("report", "--repo", repo, "--plan", join(repo, "plan2"), "--out", join(repo, "site"));
+    expect(rep.code).toBe(0);
+    const m = JSON.parse(await readFile(join(repo, "site", "metrics.json"), "utf8"));
+    expect(m.jobs.results).toBe(3);
+    expect(m.jobs.updates).toContainEqual({ id: "KB5004", attempts: 1, succeeded: 0, failed: 1, successRatio: 0 });
+    expect(m.jobs.updates).toContainEqual({ id: "KB5001", attempts: 1, succeeded: 1, failed: 0, successRatio: 1 });
+    expect(m.jobs.failuresByCode).toEqual([{ code: "0x80240022", failures: 1 }]);
+    expect(m.jobs.topFailingHosts).toEqual([{ host: "web-1", failures: 1, updates: ["KB5004"] }]);
+    expect(await readFile(join(repo, "site", "summary.md"), "utf8")).toContain("| KB5004 | 1 | 0 | 1 | 0% |");
+  }, 300_000);
+});

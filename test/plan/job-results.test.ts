@@ -1,0 +1,226 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
+import { cli, tempRepo } from "../helpers/repo.js";
+
+const NOW = "2026-12-10T18:00:00Z";
+const line = (o: object) => JSON.stringify(o) + "\n";
+
+async function planWith(repo: string, results: string[], extra: string[] = [], now = NOW) {
+  const out = join(repo, "out");
+  const r = await cli(
+    "plan",
+    "--repo",
+    repo,
+    "--inventory",
+    join(repo, "inventory.jsonl"),
+    "--out",
+    out,
+    "--now",
+    now,
+    "--no-verify-approvals",
+    ...(results.length ? ["--results", ...results] : []),
+    ...extra,
+  );
+  if (r.code === 2) return { r };
+  const read = (f: string) => readFile(join(out, f), "utf8");
+  const hosts = new Map(
+    (await read("hosts.ndjson"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as HostResult)
+      .map((h) => [h.host, h]),
+  );
+  const jobs = (await read("jobs.ndjson"))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Job);
+  return { r, hosts, jobs, plan: JSON.parse(await read("plan.json")) as Plan };
+}
+
+describe("job results in the plan (test/fixtures/loop)", async () => {
+  const repo = await tempRepo("loop", {
+    "results/a.ndjson":
+      line({
+        jobId: "aaaa",
+        host: "app-1",
+        status: "failed",
+        updates: { KB5004: { status: "failed", code: "0x80240022" } },
+        finishedAt: "2026-12-10T13:00:00Z",
+      }) +
+      line({
+        jobId: "bbbb",
+        host: "app-1",
+        status: "failed",
+        updates: { KB5004: { status: "failed", code: "0x8024200B" } },
+        finishedAt: "2026-12-10T17:00:00Z",
+      }) +
+      line({
+        jobId: "cccc",
+        host: "web-2",
+        type: "synthetic",
+        status: "succeeded",
+        updates: { "SYN-1": { status: "succeeded" } },
+        finishedAt: "2026-12-09T20:00:00Z",
+      }) +
+      line({
+        jobId: "dddd",
+        host: "web-1",
+        type: "uninstall",
+        status: "failed",
+        updates: { KB6000: { status: "failed", code: "win-hotfix-absent" } },
+        finishedAt: "2026-12-10T15:00:00Z",
+      }) +
+      line({ jobId: "eeee", host: "ghost-9", status: "succeeded", updates: {}, finishedAt: "2026-12-10T15:00:00Z" }),
+  });
+  const p = await planWith(repo, [join(repo, "results", "a.ndjson")]);
+  const codes = () => p.plan!.findings.map((f) => f.code);
+
+  it("a failed update is `failed` with the installer's code, the time and the attempts", () => {
+    expect(p.r.code).toBe(0);
+    expect(p.hosts!.get("app-1")).toMatchObject({
+      status: "noncompliant",
+      updates: { KB5004: "failed" },
+      failures: { KB5004: { code: "0x8024200B", at: "2026-12-10T17:00:00Z", attempts: 2 } },
+    });
+    expect(p.plan!.summary.updates.KB5004!.states.failed).toBe(1);
+  });
+
+  it("retries in the host's first window after the backoff (backoffHours × 2^(attempts−1))", () => {
+    const job = p.jobs!.find((j) => j.host === "app-1" && j.type === "install")!;
+    expect(job.updates).toEqual(["KB5004"]);
+    expect(job.retry).toEqual({ attempt: 3, after: "2026-12-10T17:00:00Z" });
+    // 17:00 + 4 h × 2 = 01:00 the next day: this cycle's D1-08 window has passed, so next month's.
+    expect(job.window.start >= "2026-12-11T01:00:00Z").toBe(true);
+    expect(job.period).toBe("D1-08");
+  });
+
+  it("after maxFailures failures the owner gets a finding", () => {
+    const f = p.plan!.findings.find((x) => x.code === "update-failing")!;
+    expect(f.message).toBe("app-1 (owner team-a): KB5004 failed 2 times, last at 2026-12-10T17:00:00Z with 0x8024200B");
+  });
+
+  it("a success the newer scan contradicts is a finding, and the scan wins", () => {
+    expect(p.hosts!.get("web-2")!.updates["SYN-1"]).toBe("missing");
+    expect(p.plan!.findings.find((x) => x.code === "result-contradicted")!.message).toContain(
+      "web-2: job cccc reported SYN-1 installed at 2026-12-09T20:00:00Z, but the scan at 2026-12-10T04:00:00Z",
+    );
+  });
+
+  it("a failed removal is retried after the backoff; a rejected update that cannot be uninstalled is a finding", () => {
+    const web1 = p.hosts!.get("web-1")!;
+    expect(web1.updates.KB6000).toBe("rejected-installed");
+    expect(web1.failures!.KB6000).toEqual({ code: "win-hotfix-absent", at: "2026-12-10T15:00:00Z", attempts: 1 });
+    const job = p.jobs!.find((j) => j.host === "web-1" && j.type === "uninstall")!;
+    expect(job.updates).toEqual(["KB6000"]);
+    expect(job.retry).toEqual({ attempt: 2, after: "2026-12-10T15:00:00Z" });
+    expect(job.window.start >= "2026-12-10T19:00:00Z").toBe(true);
+    expect(p.jobs!.some((j) => j.type === "uninstall" && j.updates.includes("KB6001"))).toBe(false);
+    expect(codes()).toContain("rejected-not-uninstallable");
+  });
+
+  it("a result for a host nobody knows is reported, not applied silently", () => {
+    expect(p.plan!.findings.find((x) => x.code === "results-unknown-host")!.message).toContain("ghost-9");
+  });
+
+  it("explain names the failed job, its code and the retry", async () => {
+    const r = await cli(
+      "explain",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--now",
+      NOW,
+      "--no-verify-approvals",
+      "--host",
+      "app-1",
+      "--update",
+      "KB5004",
+      "--results",
+      join(repo, "results", "a.ndjson"),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("KB5004");
+    expect(r.stdout).toContain("failed in job bbbb at 2026-12-10T17:00:00Z with 0x8024200B (attempt 2)");
+    expect(r.stdout).toContain("retry 3 after the failure at 2026-12-10T17:00:00Z");
+  });
+
+  it("the same inputs give the same bytes", async () => {
+    const again = await tempRepo("loop");
+    await writeFile(join(again, "r.ndjson"), await readFile(join(repo, "results", "a.ndjson")));
+    const q = await planWith(again, [join(again, "r.ndjson")]);
+    expect(q.jobs).toEqual(p.jobs);
+    expect([...q.hosts!.values()]).toEqual([...p.hosts!.values()]);
+  });
+});
+
+describe("a failed pilot job fails the pilot at once", () => {
+  it("holds the broad jobs and reports pilot-failed before the pilot window ends", async () => {
+    const repo = await tempRepo("loop", {
+      "policies/updates/kb7000.yaml": [
+        "apiVersion: patchops/v1",
+        "kind: Update",
+        "metadata: { name: kb7000 }",
+        "spec:",
+        "  id: KB7000",
+        "  title: Update with a pilot wave",
+        "  classification: update",
+        "  released: 2026-12-05",
+        "  decision: approved",
+        "",
+      ].join("\n"),
+    });
+    // Inside the reference hosts' pilot window (2026-12-09T02:00Z – 2026-12-10T02:00Z), scanned that morning.
+    const inventory = join(repo, "inventory.jsonl");
+    await writeFile(
+      inventory,
+      (await readFile(inventory, "utf8")).replaceAll("2026-12-10T04:00:00Z", "2026-12-09T08:00:00Z"),
+    );
+    const PILOT_NOW = "2026-12-09T12:00:00Z";
+    const before = await planWith(repo, [], [], PILOT_NOW);
+    const pilotHost = before.plan!.pilot.hosts[0]!;
+    expect(before.plan!.findings.map((f) => f.code)).not.toContain("pilot-failed");
+    await writeFile(
+      join(repo, "r.ndjson"),
+      line({
+        jobId: "ffff",
+        host: pilotHost,
+        status: "failed",
+        updates: { KB7000: { status: "failed", code: "0x80070643" } },
+        finishedAt: "2026-12-09T11:30:00Z",
+      }),
+    );
+    const p = await planWith(repo, [join(repo, "r.ndjson")], [], PILOT_NOW);
+    expect(p.r.code).toBe(0);
+    expect(p.hosts!.get(pilotHost)!.updates.KB7000).toBe("failed");
+    expect(p.plan!.summary.updates.KB7000!.held).not.toBeNull();
+    // Before its pilot window ends, the failed job alone fails the pilot.
+    expect(p.plan!.findings.find((f) => f.code === "pilot-failed")!.message).toContain(
+      `KB7000: the pilot failed: ${pilotHost}`,
+    );
+  });
+});
+
+describe("bad results files", () => {
+  it("a malformed line is reported with file:line and exits 1; the plan is still written", async () => {
+    const repo = await tempRepo("loop", {
+      "bad.ndjson":
+        '{"jobId":"x","host":"web-1","status":"maybe","updates":{},"finishedAt":"2026-12-10T15:00:00Z"}\nnot json\n',
+    });
+    const p = await planWith(repo, [join(repo, "bad.ndjson")]);
+    expect(p.r.code).toBe(1);
+    expect(p.r.stderr).toContain("bad.ndjson:1:1");
+    expect(p.r.stderr).toContain("results-malformed");
+    expect(p.r.stderr).toContain("bad.ndjson:2:1");
+    expect(p.r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("an unreadable results file is a usage error (exit 2)", async () => {
+    const repo = await tempRepo("loop");
+    const p = await planWith(repo, [join(repo, "missing.ndjson")]);
+    expect(p.r.code).toBe(2);
+    expect(p.r.stderr).toContain("cannot read the results file");
+  });
+});
