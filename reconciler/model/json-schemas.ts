@@ -3,6 +3,7 @@ import { jsonSchemaOf } from "../load/schema-check.js";
 import { InventoryRecord } from "./inventory.js";
 import { KINDS } from "./kinds.js";
 import { HostResult, Job, Plan } from "./plan.js";
+import { StatusSnapshot } from "./snapshot.js";
 
 const BASE = "https://patchops.dev/schemas/";
 
@@ -18,5 +19,6 @@ export function schemaFiles(): Map<string, string> {
   add("plan.json", Plan);
   add("job.json", Job);
   add("host.json", HostResult);
+  add("status-snapshot.json", StatusSnapshot);
   return out;
 }

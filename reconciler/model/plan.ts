@@ -61,6 +61,10 @@ export const HostResult = z
     held: z.array(z.string()).optional().meta({ description: "Updates whose broad jobs wait for the pilot wave." }),
     exemptions: z.array(z.string()).optional(),
     notes: z.array(z.string()).optional(),
+    os: z
+      .strictObject({ family: z.string(), name: z.string().nullable(), version: z.string() })
+      .optional()
+      .meta({ description: "Operating system and build from the host's last scan (absent when never scanned)." }),
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 

@@ -576,6 +576,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (held.length > 0) result.held = held.sort();
     if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
     if (ev.notes.length > 0) result.notes = ev.notes;
+    if (h.record) result.os = h.record.os;
     results.push(result);
     // The result now carries what the host needs; free the working state (it is the bulk of memory at fleet scale).
     ev.states.clear();

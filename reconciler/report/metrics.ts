@@ -87,6 +87,6 @@ export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
       ? round(decided.filter((u) => u.decision === "rejected").length / decided.length)
       : null,
     approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => compareText(a, b))),
-    trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant, hosts: s.hosts })),
+    trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant ?? 0, hosts: s.hosts })),
   };
 }

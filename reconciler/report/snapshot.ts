@@ -1,22 +1,9 @@
 // A compliance snapshot: the small, durable record of one reconcile kept on the status branch for metrics.
 import type { HostResult, Plan } from "../model/plan.js";
+import type { StatusSnapshot } from "../model/snapshot.js";
 import { compareText } from "../order.js";
 
-export interface StatusSnapshot {
-  apiVersion: "patchops/v1";
-  kind: "StatusSnapshot";
-  now: string;
-  policyRevision: string | null;
-  approvalVerification: Plan["approvalVerification"];
-  hosts: number;
-  byStatus: Plan["summary"]["byStatus"];
-  jobs: Plan["summary"]["jobs"];
-  updates: Record<
-    string,
-    { decision: string; timeline: string; approvedAt: string | null; states: Record<string, number> }
-  >;
-  byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
-}
+export type { StatusSnapshot };
 
 export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnapshot {
   const byOwner: StatusSnapshot["byOwner"] = {};

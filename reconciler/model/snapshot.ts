@@ -1,0 +1,38 @@
+// The compliance snapshot kept on the status branch: anyone who can push there writes it, so it is parsed, never trusted.
+import { z } from "zod";
+import { UpdateId } from "./common.js";
+import { HostStatus, JobType, UpdateState } from "./plan.js";
+
+const Instant = z.iso.datetime();
+const Count = z.number().int().nonnegative();
+
+export const SnapshotUpdate = z.strictObject({
+  decision: z.enum(["approved", "rejected", "pending"]),
+  timeline: z.enum(["emergency", "standard"]),
+  approvedAt: Instant.nullable(),
+  states: z.partialRecord(UpdateState, Count),
+});
+
+export const StatusSnapshot = z
+  .strictObject({
+    apiVersion: z.literal("patchops/v1"),
+    kind: z.literal("StatusSnapshot"),
+    now: Instant,
+    policyRevision: z
+      .string()
+      .regex(/^[0-9a-f]{7,64}$/)
+      .nullable(),
+    approvalVerification: z.enum(["verified", "trusted-local", "off"]),
+    hosts: Count,
+    byStatus: z.partialRecord(HostStatus, Count),
+    jobs: z.partialRecord(JobType, Count),
+    updates: z.record(UpdateId, SnapshotUpdate),
+    byOwner: z.record(z.string().min(1).max(253), z.partialRecord(HostStatus, Count)),
+  })
+  .meta({
+    title: "StatusSnapshot",
+    description: "snapshots/<now>.json on the status branch: the compliance figures of one reconcile.",
+  });
+
+export type StatusSnapshot = z.infer<typeof StatusSnapshot>;
+export type SnapshotUpdate = z.infer<typeof SnapshotUpdate>;
