@@ -9,7 +9,7 @@ import { metrics } from "../../reconciler/report/metrics.js";
 import { buildSite } from "../../reconciler/report/site/build.js";
 import { writeTreeAtomically } from "../../reconciler/output/atomic.js";
 import { launchChromium } from "../helpers/browser.js";
-import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -165,6 +165,8 @@ describe("the status site treats the status branch as untrusted (issue 21, point
       expect(injected, url).toBe(0);
       // The text is shown as text, so the owner sees what was written.
       expect(await page.textContent("body"), url).toContain("onerror=");
+      if (process.env.UPDATE_GOLDEN === "1" && url.includes("host.html"))
+        await page.screenshot({ path: join(ROOT, "docs/img/site-host-hostile.png"), fullPage: true });
       await page.close();
     }
   });
