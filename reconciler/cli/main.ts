@@ -12,6 +12,7 @@ import { registerExplain } from "./explain.js";
 import { registerExport } from "./export.js";
 import { registerIntake } from "./intake.js";
 import { registerMerge } from "./merge.js";
+import { registerNotify } from "./notify.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
 import { registerStatus } from "./status.js";
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   registerMerge(program, io);
   registerStatus(program, io);
   registerReport(program, io);
+  registerNotify(program, io);
   registerIntake(program, io);
   registerVerifySource(program, io);
   registerExplain(program, io);

@@ -4,6 +4,7 @@ import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
+import { escapeMarkdown as md } from "./markdown.js";
 
 const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
 
@@ -18,7 +19,7 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
     "|---|---|---|---|---|---|---|",
     ...c.byOwner.map(
       (g) =>
-        `| ${g.name} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`,
+        `| ${md(g.name)} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`,
     ),
     "",
     "| update | timeline | installed | missing | exempt | % |",
@@ -42,7 +43,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
   for (const [owner, list] of [...byOwner].sort(([a], [b]) => compareText(a, b))) {
     const attention = list.filter((h) => h.status !== "compliant");
     const lines = [
-      `# Patch digest for ${owner} — ${plan.now}`,
+      `# Patch digest for ${md(owner)} — ${plan.now}`,
       "",
       `${list.length} hosts: ${list.filter((h) => h.status === "compliant").length} compliant, ${attention.length} need something.`,
       "",
@@ -55,7 +56,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
       for (const j of jobsByHost.get(h.host) ?? []) {
         const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
         lines.push(
-          `| ${h.host} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${what} | ${j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced"} |`,
+          `| ${md(h.host)} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${md(what)} | ${j.type === "install" || j.type === "synthetic" ? (j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced") : "—"} |`,
         );
       }
     }
@@ -65,7 +66,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
         .filter(([, s]) => OPEN.has(s))
         .map(([id, s]) => `${id} (${s})`);
       lines.push(
-        `- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`,
+        `- **${md(h.host)}** (${h.status}, period ${md(h.period ?? "none")})${open.length ? `: ${md(open.join(", "))}` : ""}${h.notes?.length ? ` — ${md(h.notes.join("; "))}` : ""}`,
       );
     }
     if (attention.length === 0) lines.push("None.");
