@@ -6,7 +6,7 @@ import { reconcile } from "../plan/reconcile.js";
 import { renderDiff, type DiffContext } from "../report/diff.js";
 import { inventoryFacts } from "../report/plan-diff.js";
 import { validateSource } from "../validate/validate.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";

@@ -1,7 +1,7 @@
 // The patchops command line: builds the program, runs one command, maps failures to exit codes.
 import { Command, CommanderError } from "commander";
 import { GithubError } from "../github/client.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { processIo, type Io } from "./io.js";
 import { registerApprovals } from "./approvals.js";
 import { registerAudit } from "./audit.js";

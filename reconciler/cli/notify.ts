@@ -8,7 +8,7 @@ import { changedFor, readLedger, recordSent, writeLedger, type Ledger } from "..
 import { sendMail, smtpTransport } from "../notify/mail.js";
 import { teamNotices, type TeamNotice } from "../notify/notices.js";
 import { postWebhook, type WebhookFormat } from "../notify/webhook.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { repoDir } from "./options.js";
