@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import { reconcile } from "../plan/reconcile.js";
+import { selectorCounts } from "../plan/targeting.js";
 import { renderDiff, type DiffContext } from "../report/diff.js";
 import { inventoryFacts } from "../report/plan-diff.js";
 import { validateSource } from "../validate/validate.js";
@@ -75,6 +76,7 @@ export function registerDiff(program: Command, io: Io): void {
           files: opts.inventory,
           facts: inventoryFacts(base.input.inventory.records.values(), base.input.inventory.malformed.size, now),
         },
+        selectorMatches: head.input ? selectorMatchRows(base.input.set, head.input.set, base.input.inventory) : [],
         approvals: head.input && pr !== null ? await judgePullRequest(repo, opts, pr, head.input.set) : null,
       };
       const markdown = renderDiff(baseSide, headSide, now, headCheck.diagnostics, context);
@@ -101,4 +103,18 @@ async function judgePullRequest(
   } catch (err) {
     return { error: (err as Error).message.split("\n")[0]! };
   }
+}
+
+/** Hosts each head selector matches in the inventory, beside what the same selector matched at the base. */
+function selectorMatchRows(
+  baseSet: Parameters<typeof selectorCounts>[0],
+  headSet: Parameters<typeof selectorCounts>[0],
+  inventory: Parameters<typeof selectorCounts>[1],
+): NonNullable<DiffContext["selectorMatches"]> {
+  const before = new Map(selectorCounts(baseSet, inventory).map((c) => [`${c.file}#${c.selector}`, c.hosts]));
+  return selectorCounts(headSet, inventory).map((c) => ({
+    subject: `${c.file} selector ${c.selector + 1}`,
+    hosts: c.hosts,
+    before: before.get(`${c.file}#${c.selector}`) ?? null,
+  }));
 }

@@ -13,6 +13,10 @@ export interface HostRecord {
   products: { name: string; version: string | null }[];
   features: Set<string>;
   agentHealthy: boolean;
+  /** Facts a selector can use: labels, role and cluster as the inventory reports them. */
+  labels: Record<string, string>;
+  role: string | null;
+  cluster: string | null;
   /** Where the record came from, for messages: file:line. */
   origin: string;
 }
@@ -32,6 +36,9 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     scannedAt: Date.parse(r.scannedAt),
     scannedAtText: intern(new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z")),
     os: { family: intern(r.os.family), name: r.os.name ? intern(r.os.name) : null, version: intern(r.os.version) },
+    labels: r.labels ?? {},
+    role: r.role ?? null,
+    cluster: r.cluster ?? null,
     installed: new Set(r.installed.map((id) => intern(id.toUpperCase()))),
     pendingReboot: r.pendingReboot ?? false,
     pendingRebootUpdates: r.pendingRebootUpdates

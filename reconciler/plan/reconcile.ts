@@ -448,7 +448,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           h.name,
           id,
           () =>
-            `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
+            `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(h.periodAt))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
         );
         needs.push({ entry: e, slot, noForce: m.noForce, files: [...m.files, h.assignment!.file] });
       }
