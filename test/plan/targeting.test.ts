@@ -120,6 +120,12 @@ describe("dynamic targeting: assignment selectors over inventory facts", () => {
     expect(r.stdout).toContain("windows/assignments/team-b.yaml selector 1: 3 hosts");
     expect(r.stdout).toContain("windows/assignments/team-b.yaml selector 2: 0 hosts");
 
+    const counted = await cli("validate", "--repo", repo, "--now", NOW, "--inventory", join(repo, "inv.jsonl"));
+    expect(counted.code, counted.stdout + counted.stderr).toBe(0);
+    expect(counted.stdout).toMatch(
+      /team-b\.yaml:\d+:\d+.*selector-matches.*selector 1 matches 3 hosts in the inventory/,
+    );
+    expect(counted.stdout).toMatch(/selector 2 matches 0 hosts/);
     await writeFile(join(repo, "windows/assignments/team-b.yaml"), TEAM_B().replace("D4-04]", "D9-04]"));
     const v = await cli("validate", "--repo", repo, "--now", NOW);
     expect(v.code).toBe(1);
