@@ -115,7 +115,7 @@ export function renderDiff(
     )
       emergency.push(id);
     updateRows.push(
-      `| ${md(id)}${h?.timeline === "emergency" && h.decision === "approved" ? " 🚨" : ""} | ${md(titleOf(id))} | ${from} | ${to} | ${md(h?.decidedBy ?? "—")} |`,
+      `| ${md(id)}${h?.timeline === "emergency" && h.decision === "approved" ? " 🚨" : ""} | ${md(titleOf(id))} | ${from} | ${to} | ${h?.decidedBy ?? "—"} |`,
     );
   }
 
