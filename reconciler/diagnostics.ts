@@ -64,11 +64,28 @@ export const DIAGNOSTIC_CODES = {
     "An inventory record is not valid JSON or misses required fields; its host is treated as stale.",
   "inventory-duplicate": "A host appears in the inventory more than once; the latest scan wins.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
-  "cluster-window": "A plan would put two nodes of one cluster in the same window.",
+  "cluster-window":
+    "A written plan puts two nodes of one cluster in overlapping windows; export ansible refuses it. Plan again with this version.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+  "pilot-failed":
+    "A reference host's pilot window passed without the update installed and the pilot can no longer reach minSuccessRatio: every host is held until a pull request sets `pilot: {override: proceed, reason: …}` on the Update file or rejects it.",
+  "pilot-overridden":
+    "A failed pilot was overridden by `pilot: {override: proceed}` on the Update file; the broad wave proceeds.",
+  "pilot-host-failed":
+    "A reference host's pilot window passed without the update installed, but the pilot still met minSuccessRatio. Investigate that host.",
+  "pilot-skipped":
+    "A standard update approved after its cycle's pilot window keeps the SLA by deploying in the remaining periods of that cycle without a pilot wave.",
+  "sla-at-risk":
+    "Some hosts' windows end after the standard SLA counted from approval (sla.standardDays). Approve earlier, add windows, or accept the risk.",
+  "cluster-held":
+    "At plan time, two nodes of one cluster would be patched in overlapping windows; the later node's job is held and everything else is planned. Move one node's period.",
+  "cluster-overlap":
+    "Two nodes of one cluster have standard, recurring or emergency windows that overlap in UTC over the coming cycles (for example in timetables of different time zones). Move one node's period.",
+  "escalation-staggered":
+    "Two nodes of one cluster are past the SLA at once: only one is isolated; the owner of the other is notified instead.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

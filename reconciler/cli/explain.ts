@@ -48,6 +48,8 @@ export function registerExplain(program: Command, io: Io): void {
           now: nowOption(opts.now),
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
           cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+          // The same pilot history as plan's default, so explain tells the plan's story.
+          statusHistory: "patchops-status",
         });
         if (!loaded.input) {
           io.err(diagnosticsAsText(loaded.policyErrors, 0));

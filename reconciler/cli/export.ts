@@ -1,6 +1,7 @@
 // `patchops export ansible`: a reader of a written plan; it never re-plans.
 import type { Command } from "commander";
-import { ansibleInventory } from "../export/ansible.js";
+import { ansibleInventory, clusterOverlapProblems } from "../export/ansible.js";
+import { EXIT } from "../errors.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
@@ -14,7 +15,15 @@ export function registerExport(program: Command, io: Io): void {
     .requiredOption("--plan <dir>", "directory holding plan.json and jobs.ndjson")
     .requiredOption("--out <file>", "inventory file to write (YAML)")
     .action(async (opts: { plan: string; out: string }) => {
-      const { plan, jobs } = await readPlanDir(opts.plan);
+      const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+      // Fail closed: a plan that would take two nodes of a cluster down together is never handed to a runner.
+      const overlaps = clusterOverlapProblems(jobs, hosts);
+      if (overlaps.length > 0) {
+        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
+        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
+        io.exitCode(EXIT.invalid);
+        return;
+      }
       await writeFilesAtomically(
         dirname(opts.out),
         new Map([[basename(opts.out), ansibleInventory(jobs, { now: plan.now, policyRevision: plan.policyRevision })]]),

@@ -15,6 +15,7 @@ import { ReviewCache } from "../approvals/cache.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
 import type { GithubClient } from "../github/client.js";
 import { policySourceFor } from "./policy-source.js";
+import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -27,6 +28,8 @@ export interface PlanInputOptions {
   trustLocalApprovals?: boolean;
   github?: GithubClient | null;
   cacheDir?: string | null;
+  /** The status branch whose snapshots record earlier pilot successes; null reads none. */
+  statusHistory?: string | null;
 }
 
 export interface LoadedPlanInputs {
@@ -125,6 +128,7 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       unverified,
       unverifiedAssignments,
       revision: source.revision,
+      pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },
     policyErrors: [],
     inventoryDiagnostics: inv.diagnostics,

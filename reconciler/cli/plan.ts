@@ -27,6 +27,7 @@ interface PlanOptions {
   githubRepo?: string;
   cacheDir?: string;
   shard?: string;
+  statusHistory: string;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -59,6 +60,11 @@ export function registerPlan(program: Command, io: Io): void {
       "accept Approved-by: trailers on merge commits where no review can be checked (weaker evidence)",
     )
     .option(
+      "--status-history <branch>",
+      "the status branch whose snapshots record earlier pilot successes (a recorded success is not withdrawn)",
+      "patchops-status",
+    )
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
@@ -77,6 +83,7 @@ export function registerPlan(program: Command, io: Io): void {
       trustLocalApprovals: opts.trustLocalApprovals,
       github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
       cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
+      statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {
       io.err(diagnosticsAsText(loaded.policyErrors, 0));

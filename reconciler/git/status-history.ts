@@ -55,3 +55,18 @@ export function firstDeployed(snapshots: readonly StatusSnapshot[], id: string):
   }
   return null;
 }
+
+/** When each update's pilot first passed, as recorded in snapshots taken at or before `now` (id → instant). */
+export function pilotPasses(snapshots: readonly StatusSnapshot[], now: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of snapshots) {
+    if (Date.parse(s.now) > now) continue;
+    for (const [id, u] of Object.entries(s.updates)) {
+      if (u.pilot?.state !== "passed") continue;
+      const at = Date.parse(u.pilot.passedAt ?? s.now);
+      const known = out.get(id);
+      if (!Number.isNaN(at) && at <= now && (known === undefined || at < known)) out.set(id, at);
+    }
+  }
+  return out;
+}

@@ -97,6 +97,30 @@ export const Plan = z
             })
             .nullable(),
           unverified: z.string().nullable().optional(),
+          pilot: z
+            .strictObject({
+              state: z.enum(["running", "passed", "failed", "overridden"]),
+              hosts: z.number().int(),
+              installed: z.number().int(),
+              failedHosts: z.array(z.string()).meta({
+                description: "Reference hosts whose pilot window has passed without the update installed.",
+              }),
+              passedAt: Instant.nullable().meta({
+                description: "When the pilot passed (from the status history when recorded there earlier).",
+              }),
+            })
+            .nullable()
+            .optional()
+            .meta({ description: "The reference collection's verdict on a standard update that uses a pilot wave." }),
+          slaAtRisk: z
+            .strictObject({
+              hosts: z.number().int(),
+              slaBy: Instant,
+              latestWindowEnd: Instant,
+              examples: z.array(z.string()),
+            })
+            .optional()
+            .meta({ description: "Hosts whose next window ends after the SLA counted from approval (standardDays)." }),
         }),
       ),
     }),

@@ -11,6 +11,13 @@ export const SnapshotUpdate = z.strictObject({
   timeline: z.enum(["emergency", "standard"]),
   approvedAt: Instant.nullable(),
   states: z.partialRecord(UpdateState, Count),
+  /** The pilot's verdict in that run (absent in older snapshots and for updates without a pilot wave). */
+  pilot: z
+    .strictObject({
+      state: z.string().regex(/^[a-z][a-z-]{0,39}$/),
+      passedAt: Instant.nullable(),
+    })
+    .optional(),
 });
 
 export const StatusSnapshot = z

@@ -80,7 +80,22 @@ export const UpdateSpec = z.strictObject({
       size: z.number().int().positive().optional(),
     })
     .optional(),
-  pilot: z.boolean().default(true).meta({ description: "Deploy to the reference collection first." }),
+  pilot: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        override: z.literal("proceed").meta({
+          description:
+            "A person's decision, reviewed in a pull request, to release the broad wave after a failed pilot.",
+        }),
+        reason: z.string().min(1).meta({ description: "What was investigated and why it is safe to proceed." }),
+      }),
+    ])
+    .default(true)
+    .meta({
+      description:
+        "Deploy to the reference collection first (true), skip it (false), or {override: proceed, reason} after a pilot failure.",
+    }),
   rfc: RfcAnswers.optional(),
 });
 

@@ -1,6 +1,7 @@
 // Combines the outputs of `plan --shard i/N` into exactly the plan a single run writes.
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareFindings, compareHosts, compareJobs, tally } from "./reconcile.js";
+import { mergeSlaAtRisk } from "./late-approval.js";
 
 export interface PlanParts {
   plan: Plan;
@@ -35,8 +36,8 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   const hosts = parts.flatMap((p) => p.hosts).sort(compareHosts);
   const jobs = parts.flatMap((p) => p.jobs).sort(compareJobs);
   const seen = new Set<string>();
-  const findings = parts
-    .flatMap((p) => p.plan.findings)
+  const sla = mergeSlaAtRisk(parts.map((p) => p.plan));
+  const findings = [...parts.flatMap((p) => p.plan.findings).filter((f) => f.code !== "sla-at-risk"), ...sla.findings]
     .filter((f) => {
       const k = JSON.stringify(f);
       if (seen.has(k)) return false;
@@ -48,9 +49,22 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   const plan: Plan = {
     ...first,
     shard: null,
-    summary: tally(hosts, jobs, first.summary.updates),
+    summary: tally(hosts, jobs, withSlaAtRisk(first.summary.updates, sla.byUpdate)),
     pilot: { hosts: first.pilot.hosts, window: pilotJob ? pilotJob.window : null },
     findings,
   };
   return { plan, hosts, jobs };
+}
+
+function withSlaAtRisk(
+  updates: Plan["summary"]["updates"],
+  atRisk: ReadonlyMap<string, NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>>,
+): Plan["summary"]["updates"] {
+  const out: Plan["summary"]["updates"] = {};
+  for (const [id, u] of Object.entries(updates)) {
+    const { slaAtRisk: _shard, ...rest } = u;
+    void _shard;
+    out[id] = atRisk.has(id) ? { ...rest, slaAtRisk: atRisk.get(id)! } : rest;
+  }
+  return out;
 }

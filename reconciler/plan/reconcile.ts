@@ -16,6 +16,21 @@ import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "../policy/selector.js";
 import { slotFor, type Slot } from "./timing.js";
+import { jobEnforcement } from "./enforcement.js";
+import { SlaWatch } from "./late-approval.js";
+import { clusterHoldFindings, holdClusterOverlaps } from "./cluster-safety.js";
+import { installWindowsByHost, placeEscalations, type EscalationRequest } from "./escalation.js";
+import {
+  pilotFindings,
+  pilotHoldNote,
+  pilotHolds,
+  pilotSummary,
+  pilotVerdicts,
+  pilotSkipped,
+  pilotWindowEnd,
+  usesPilotWave,
+  type PilotVerdict,
+} from "./pilot.js";
 import { compareText } from "../order.js";
 
 const HOUR = 3_600_000;
@@ -34,6 +49,8 @@ export interface ReconcileInput {
   revision: string | null;
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
+  /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
+  pilotPassed?: ReadonlyMap<string, number>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
 }
@@ -204,6 +221,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // The reference collection needs every host's status and facts, but only the pilot hosts' states.
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
+  const hostByName = new Map(hosts.map((h) => [h.name, h]));
   const pilotHosts = referenceCollection(hosts, policy, productNames, (h) => {
     const ev = evByHost.get(h.name)!;
     return ev.status === "compliant" && !!h.assignment;
@@ -365,31 +383,38 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort();
   }
 
-  // Pass 2: the pilot holds, from the reference hosts' states.
+  // Pass 2: the pilot's verdict per update, from the reference hosts' states and windows.
+  const standardDays = policy.sla.standardDays;
+  const pilotTimetables = new Set([...pilotHosts].flatMap((n) => evByHost.get(n)!.h.timetable?.spec ?? []));
+  const skipped = new Set(
+    approved
+      .filter((e) => usesPilotWave(e) && pilotSkipped(pilotTimetables, e.approvedAt ?? now, standardDays))
+      .map((e) => e.id),
+  );
+  const verdicts = pilotVerdicts({
+    updates: approved.filter((e) => !skipped.has(e.id)),
+    referenceHosts: [...pilotHosts].sort(compareText),
+    stateOf: (host, id) => evByHost.get(host)!.states.get(id),
+    windowEndOf: (host, e) => {
+      const h = evByHost.get(host)!.h;
+      return h.timetable && h.entry
+        ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now, standardDays)
+        : null;
+    },
+    passedBefore: input.pilotPassed ?? new Map(),
+    minSuccessRatio: policy.pilot.minSuccessRatio,
+    now,
+  });
+  findings.push(...pilotFindings(verdicts, catalog));
   const holds = new Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>();
-  for (const e of approved) {
-    if (e.timeline !== "standard" || !e.spec.pilot || e.spec.classification === "synthetic") continue;
-    let total = 0;
-    let ok = 0;
-    for (const name of pilotHosts) {
-      const s = evByHost.get(name)!.states.get(e.id);
-      if (!s || s === "not-applicable" || s === "deferred") continue;
-      total++;
-      if (s === "installed" || s === "superseded") ok++;
-    }
-    if (total === 0) continue;
-    const ratio = ok / total;
-    if (ratio < policy.pilot.minSuccessRatio)
-      holds.set(e.id, {
-        pilotHosts: total,
-        installed: ok,
-        ratio: Math.round(ratio * 1000) / 1000,
-        required: policy.pilot.minSuccessRatio,
-      });
-  }
+  for (const [id, v] of verdicts)
+    if (v.state === "running" || v.state === "failed")
+      holds.set(id, { pilotHosts: v.hosts, installed: v.installed, ratio: v.ratio, required: v.required });
 
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
+  const escalations: EscalationRequest[] = [];
+  const slaWatch = new SlaWatch();
   const results: HostResult[] = [];
   const hooks = policy.hooks;
   const revision = input.revision;
@@ -398,7 +423,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!inShard(h)) continue;
     const held: string[] = [];
     const needs: Need[] = [];
-    const escalate: { ids: string[]; files: string[] } = { ids: [], files: [] };
+    const escalate: { ids: string[]; files: string[]; mild: string | null } = { ids: [], files: [], mild: null };
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
     if (assignmentProblem)
       ev.notes.push(
@@ -410,16 +435,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       for (const [id, m] of ev.missing) {
         const e = m.entry;
         const isPilot = pilotHosts.has(h.name);
-        const usesPilot =
-          e.timeline === "standard" && e.spec.pilot && e.spec.classification !== "synthetic" && pilotHosts.size > 0;
-        if (holds.has(id) && !isPilot) {
+        const usesPilot = usesPilotWave(e) && pilotHosts.size > 0 && !skipped.has(id);
+        const verdict = verdicts.get(id);
+        if (pilotHolds(verdict, isPilot)) {
           held.push(id);
-          note(
-            h.name,
-            id,
-            () =>
-              `held: the pilot wave has ${holds.get(id)!.installed} of ${holds.get(id)!.pilotHosts} reference hosts patched (${holds.get(id)!.ratio}), below ${policy.pilot.minSuccessRatio}`,
-          );
+          note(h.name, id, () => pilotHoldNote(verdict!));
           continue;
         }
         const slot = slotFor(
@@ -435,6 +455,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           now,
         );
         if (!slot) continue;
+        slaWatch.record(e, h.name, slot);
         if (slot.overdue) {
           ev.states.set(id, "overdue");
           note(h.name, id, () => `overdue: it was due by ${isoUtc(slot.dueBy)}`);
@@ -442,6 +463,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           if (e.spec.classification !== "synthetic" && now > slot.slaBy + policy.escalation.afterHours * HOUR) {
             escalate.ids.push(id);
             escalate.files.push(...m.files);
+            // The wave waited for a failed pilot and a person's override: the owner hears of it, the host stays up.
+            if (verdict?.state === "overridden") escalate.mild ??= `the pilot of ${id} failed and was overridden`;
           }
         }
         note(
@@ -487,9 +510,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const period = h.entry?.period ?? null;
     for (const g of groups.values()) {
       const updates = installOrder(g.ids, catalog);
-      const enforcement = g.noForce
-        ? { forceInstall: false, forceRestart: false }
-        : { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart };
+      const enforcement = jobEnforcement(g, policy.enforcement);
       const timeline = g.slot.timeline;
       jobs.push(
         makeJob(
@@ -511,29 +532,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ),
       );
     }
-    if (escalate.ids.length > 0) {
-      const action = policy.escalation.action;
-      const w = { start: now, end: now + HOUR };
-      jobs.push(
-        makeJob(
-          action,
-          h.name,
-          owner,
-          sortIds(new Set(escalate.ids), catalog),
-          "immediate",
-          period,
-          w,
-          { forceInstall: false, forceRestart: false },
-          "high",
-          { pre: [], post: [] },
-          {
-            summary: `${action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})`,
-            files: [...new Set([...escalate.files, set.policy!.file])].sort(),
-            commit: revision,
-          },
-        ),
-      );
-    }
+    if (escalate.ids.length > 0)
+      escalations.push({
+        host: h.name,
+        cluster: h.entry?.cluster ?? null,
+        action: escalate.mild ? "notify" : policy.escalation.action,
+        ids: sortIds(new Set(escalate.ids), catalog),
+        files: [...new Set([...escalate.files, set.policy!.file])].sort(),
+        why: escalate.mild,
+      });
     if (h.assignment && (ev.status === "stale" || ev.status === "unscanned")) {
       jobs.push(
         makeJob(
@@ -584,6 +591,40 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  findings.push(...slaWatch.findings(standardDays, skipped));
+
+  // Cluster safety: no two nodes of one cluster in overlapping windows; the later node waits, the fleet goes on.
+  const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
+  const safe = holdClusterOverlaps(jobs, clusterOf);
+  jobs.splice(0, jobs.length, ...safe.kept);
+  findings.push(...clusterHoldFindings(safe.held, results, (host) => hostByName.get(host)?.assignment?.file ?? null));
+
+  const placed = placeEscalations(escalations, installWindowsByHost(jobs), now);
+  findings.push(...placed.findings);
+  for (const d of placed.decisions) {
+    const r = d.request;
+    const h = hostByName.get(r.host)!;
+    jobs.push(
+      makeJob(
+        d.action,
+        r.host,
+        h.assignment?.spec.owner ?? null,
+        r.ids,
+        "immediate",
+        h.entry?.period ?? null,
+        d.window,
+        { forceInstall: false, forceRestart: false },
+        "high",
+        { pre: [], post: [] },
+        {
+          summary: `${d.action === "isolate" ? "isolate until patched" : "notify the owner"}: past the SLA by more than escalation.afterHours (${policy.escalation.afterHours})${d.why ? `; ${d.why}` : ""}`,
+          files: r.files,
+          commit: revision,
+        },
+      ),
+    );
+  }
+
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
     findings.push(
       diagnostic(
@@ -595,37 +636,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     );
   }
 
-  // Cluster safety: no two nodes of one cluster in overlapping windows.
-  const clusterOf = new Map(hosts.filter((h) => h.entry?.cluster).map((h) => [h.name, h.entry!.cluster!]));
-  const byCluster = new Map<string, Job[]>();
-  for (const j of jobs) {
-    const c = clusterOf.get(j.host);
-    if (c && (j.type === "install" || j.type === "synthetic")) pushTo(byCluster, c, j);
-  }
-  for (const [cluster, list] of byCluster) {
-    for (let i = 0; i < list.length; i++) {
-      for (let k = i + 1; k < list.length; k++) {
-        const a = list[i]!;
-        const b = list[k]!;
-        if (a.host !== b.host && a.window.start < b.window.end && b.window.start < a.window.end) {
-          findings.push(
-            diagnostic(
-              "cluster-window",
-              "error",
-              `cluster '${cluster}': ${a.host} and ${b.host} would both be patched in ${a.window.start} – ${a.window.end}`,
-              {
-                file: hosts.find((h) => h.name === b.host)?.assignment?.file ?? null,
-              },
-            ),
-          );
-        }
-      }
-    }
-  }
-
   jobs.sort(compareJobs);
   return {
-    plan: summarize(input, catalog, results, jobs, holds, pilotHosts, findings),
+    plan: summarize(input, catalog, results, jobs, holds, verdicts, slaWatch.summaries(), pilotHosts, findings),
     hosts: results,
     jobs,
     trail,
@@ -729,6 +742,8 @@ function summarize(
   hosts: HostResult[],
   jobs: Job[],
   holds: Map<string, { pilotHosts: number; installed: number; ratio: number; required: number }>,
+  verdicts: ReadonlyMap<string, PilotVerdict>,
+  slaAtRisk: ReadonlyMap<string, NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>>,
   pilotHosts: Set<string>,
   findings: Diagnostic[],
 ): Plan {
@@ -742,6 +757,8 @@ function summarize(
       states: {},
       held: holds.get(e.id) ?? null,
       ...(e.unverified ? { unverified: e.unverified } : {}),
+      ...(verdicts.has(e.id) ? { pilot: pilotSummary(verdicts.get(e.id)!) } : {}),
+      ...(slaAtRisk.has(e.id) ? { slaAtRisk: slaAtRisk.get(e.id)! } : {}),
     };
   }
   const pilotJob = jobs.find((j) => j.timeline === "pilot");

@@ -22,7 +22,15 @@ export function referenceCollection(
   );
   if (policy.pilot.hosts !== "auto") {
     const selector = policy.pilot.hosts;
-    for (const h of pool) if (matchesSelector(selector, h.facts)) chosen.add(h.name);
+    // The pilot window is one window for the whole collection: two nodes of one cluster in it would go down together.
+    const clustersTaken = new Set<string>();
+    for (const h of pool) {
+      if (!matchesSelector(selector, h.facts)) continue;
+      const cluster = h.entry!.cluster;
+      if (cluster && clustersTaken.has(cluster)) continue;
+      if (cluster) clustersTaken.add(cluster);
+      chosen.add(h.name);
+    }
     return chosen;
   }
   const byKey = new Map<string, HostContext[]>();

@@ -1,7 +1,7 @@
 // When one host gets one update: its window and deadline on the update's timeline, and its SLA.
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { TimetableSpec } from "../model/timetable.js";
-import { cycleOpeningAfter, nextPeriodWindow, type Window } from "../schedule/cycle.js";
+import { currentOrNextCycle, cycleOpeningAfter, nextPeriodWindow, type Cycle, type Window } from "../schedule/cycle.js";
 import { emergencyTimeline, firstFullHour } from "../schedule/emergency.js";
 import { emergencyPeriodOf, periodDay } from "../schedule/periods.js";
 import { nextOccurrences, occurrenceStartingAfter } from "../schedule/recurring.js";
@@ -17,6 +17,8 @@ export interface Slot {
   /** The SLA deadline; past it plus escalation.afterHours the host is escalated. */
   slaBy: number;
   overdue: boolean;
+  /** Approved after its cycle opened, deployed in that cycle's remaining periods: the pilot was shortened or skipped. */
+  late: "shortened" | "skipped" | "no-pilot" | null;
 }
 
 export interface SlotRequest {
@@ -28,6 +30,35 @@ export interface SlotRequest {
   pilot: boolean;
   /** The update uses a pilot wave at all (which moves its cycle to one with a pilot window after approval). */
   usesPilot: boolean;
+}
+
+export interface DeploymentCycle {
+  cycle: Cycle;
+  /** The pilot window reference hosts use (null: none, or skipped because the approval came too late for it). */
+  pilot: Window | null;
+  late: Slot["late"];
+}
+
+/**
+ * The cycle a standard update approved at `approvedAt` is deployed in. Normally the first cycle that opens after the
+ * approval; but when that one cannot finish within sla.standardDays of the approval and the cycle in progress still
+ * has periods ahead, the update joins the cycle in progress, with what is left of its pilot window (or none).
+ */
+export function deploymentCycle(
+  tt: TimetableSpec,
+  approvedAt: number,
+  usesPilot: boolean,
+  standardDays: number,
+): DeploymentCycle {
+  const zone = tt.timeZone;
+  const normal = cycleOpeningAfter(zone, tt, approvedAt, usesPilot);
+  const current = currentOrNextCycle(zone, tt, approvedAt);
+  const onTime = { cycle: normal, pilot: usesPilot ? normal.pilot : null, late: null };
+  if (current.id === normal.id || normal.end <= approvedAt + standardDays * DAY) return onTime;
+  if (!current.periods.some((p) => p.window.start >= approvedAt)) return onTime;
+  if (!usesPilot) return { cycle: current, pilot: null, late: "no-pilot" };
+  const open = current.pilot && current.pilot.end > approvedAt ? current.pilot : null;
+  return { cycle: current, pilot: open, late: open ? "shortened" : "skipped" };
 }
 
 const cache = new Map<string, Slot | null>();
@@ -60,30 +91,42 @@ function compute(
     const k = emergencyPeriodOf(tt, period);
     const w = et.periods[k - 1] ?? et.periods[et.periods.length - 1]!;
     const slaBy = approvedAt + policy.sla.emergencyHours * HOUR;
-    if (now < w.end) return { timeline: "emergency", window: w, dueBy: w.end, slaBy, overdue: false };
+    if (now < w.end) return { timeline: "emergency", window: w, dueBy: w.end, slaBy, overdue: false, late: null };
     // Missed: the next full hour, staggered by emergency period so cluster nodes stay apart.
     const len = tt.emergency.periodHours * HOUR;
     const start = firstFullHour(zone, now) + (k - 1) * len;
-    return { timeline: "emergency", window: { start, end: start + len }, dueBy: w.end, slaBy, overdue: true };
+    return {
+      timeline: "emergency",
+      window: { start, end: start + len },
+      dueBy: w.end,
+      slaBy,
+      overdue: true,
+      late: null,
+    };
   }
   const recurring = tt.windows.find((w) => w.name === period);
   if (recurring) {
     const occ = occurrenceStartingAfter(zone, recurring, approvedAt);
     if (!occ) return null;
     const slaBy = approvedAt + policy.sla.standardDays * DAY;
-    if (now < occ.end) return { timeline: "recurring", window: occ, dueBy: occ.end, slaBy, overdue: false };
+    if (now < occ.end) return { timeline: "recurring", window: occ, dueBy: occ.end, slaBy, overdue: false, late: null };
     const next = nextOccurrences(zone, recurring, now, 1)[0];
-    return next ? { timeline: "recurring", window: next, dueBy: occ.end, slaBy, overdue: true } : null;
+    return next ? { timeline: "recurring", window: next, dueBy: occ.end, slaBy, overdue: true, late: null } : null;
   }
   if (!tt.cycle || periodDay(tt, period) === null) return null;
-  const cycle = cycleOpeningAfter(zone, tt, approvedAt, usesPilot);
-  const p = cycle.periods.find((x) => x.name === period);
+  const dc = deploymentCycle(tt, approvedAt, usesPilot, policy.sla.standardDays);
+  const late = dc.late;
+  const p = dc.cycle.periods.find((x) => x.name === period);
   if (!p) return null;
-  const slaBy = cycle.start + policy.sla.standardDays * DAY;
-  if (pilot && cycle.pilot && now < cycle.pilot.end) {
-    return { timeline: "pilot", window: cycle.pilot, dueBy: cycle.pilot.end, slaBy, overdue: false };
+  // The standard SLA counts from approval, not from the cycle: a late approval cannot hide a month's slip.
+  const slaBy = approvedAt + policy.sla.standardDays * DAY;
+  if (pilot && dc.pilot && now < dc.pilot.end) {
+    return { timeline: "pilot", window: dc.pilot, dueBy: dc.pilot.end, slaBy, overdue: false, late };
   }
-  if (now < p.window.end) return { timeline: "standard", window: p.window, dueBy: p.window.end, slaBy, overdue: false };
+  // Joining a cycle in progress: a period that had already begun at approval comes round next cycle.
+  const own = p.window.start >= approvedAt ? p.window : nextPeriodWindow(zone, tt, period, approvedAt)?.period.window;
+  if (!own) return null;
+  if (now < own.end) return { timeline: "standard", window: own, dueBy: own.end, slaBy, overdue: false, late };
   const next = nextPeriodWindow(zone, tt, period, now);
-  return next ? { timeline: "standard", window: next.period.window, dueBy: p.window.end, slaBy, overdue: true } : null;
+  return next ? { timeline: "standard", window: next.period.window, dueBy: own.end, slaBy, overdue: true, late } : null;
 }

@@ -29,6 +29,7 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
       .map((u) => `| ${u.id} | ${u.timeline} | ${u.installed} | ${u.missing} | ${u.exempt} | ${u.percent ?? "—"} |`),
     "",
     `Emergency updates: ${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"} · rejected RFCs: ${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"} · snapshots: ${m.snapshots}`,
+    ...pilotAndSaturationLines(plan, m),
   ];
   return lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n") + "\n";
 }
@@ -79,4 +80,31 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
     out.set(owner, lines.join("\n") + "\n");
   }
   return out;
+}
+
+/** Failed pilots the CAB must decide on, and the seed's Table 4 saturation intervals (hours). */
+function pilotAndSaturationLines(plan: Plan, m: Metrics): string[] {
+  const lines: string[] = [];
+  const failed = Object.entries(plan.summary.updates).filter(([, u]) => u.pilot?.state === "failed");
+  if (failed.length > 0) {
+    lines.push("", "**Pilot failed — the broad wave is held until a pull request decides:**");
+    for (const [id, u] of failed)
+      lines.push(`- ${id}: not installed on ${u.pilot!.failedHosts.join(", ")} after the pilot window`);
+  }
+  const rows = m.updates.filter((u) => u.table4.testTo60 !== null || u.hoursTo60 !== null);
+  if (rows.length > 0) {
+    const h = (x: number | null) => (x === null ? "—" : String(x));
+    lines.push(
+      "",
+      "| update | test success → 60 % (h) | 60 → 80 % (h) | 80 → 90 % (h) | approval → 60 % (h) |",
+      "|---|---|---|---|---|",
+      ...rows
+        .slice(0, 15)
+        .map(
+          (u) =>
+            `| ${u.id} | ${h(u.table4.testTo60)} | ${h(u.table4.from60To80)} | ${h(u.table4.from80To90)} | ${h(u.hoursTo60)} |`,
+        ),
+    );
+  }
+  return lines;
 }

@@ -6,10 +6,14 @@ export interface UpdateMetrics {
   id: string;
   timeline: string;
   approvedAt: string | null;
-  /** Hours from approval to the first snapshot at or above 60, 80 and 90 % saturation (null: not reached yet). */
+  /** Second figure, labelled "from approval": hours from approval to the first snapshot at or above 60, 80, 90 %. */
   hoursTo60: number | null;
   hoursTo80: number | null;
   hoursTo90: number | null;
+  /** When the pilot passed (the seed's "test success"), as first recorded on the status branch; null without a pilot. */
+  testPassedAt: string | null;
+  /** The seed's Table 4: hours from test success to 60 % saturation, then 60 → 80 % and 80 → 90 %. */
+  table4: { testTo60: number | null; from60To80: number | null; from80To90: number | null };
   /** Installed among the hosts the update applies to, in the latest snapshot. */
   successRatio: number | null;
   saturation: { at: string; ratio: number }[];
@@ -41,6 +45,38 @@ function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+const hours = (from: number, to: number) => Math.round(((to - from) / 3_600_000) * 10) / 10;
+
+/** The first pilot success any snapshot recorded for the update. */
+function testSuccess(sorted: readonly StatusSnapshot[], id: string): string | null {
+  for (const s of sorted) {
+    const p = s.updates[id]?.pilot;
+    if (p?.state === "passed") return p.passedAt ?? s.now;
+  }
+  return null;
+}
+
+/**
+ * Time from test success to the first snapshot at or above 60 %, then between the first snapshots at or above 60, 80
+ * and 90 % (all after test success). Without a recorded test success there is no Table 4 row.
+ */
+function table4(
+  saturation: readonly { at: string; ratio: number }[],
+  testPassedAt: string | null,
+): UpdateMetrics["table4"] {
+  if (testPassedAt === null) return { testTo60: null, from60To80: null, from80To90: null };
+  const start = Date.parse(testPassedAt);
+  const reached = (level: number) => {
+    const hit = saturation.find((p) => p.ratio >= level && Date.parse(p.at) >= start);
+    return hit ? Date.parse(hit.at) : null;
+  };
+  const [t60, t80, t90] = [reached(0.6), reached(0.8), reached(0.9)];
+  return {
+    testTo60: t60 === null ? null : hours(start, t60),
+    from60To80: t60 === null || t80 === null ? null : hours(t60, t80),
+    from80To90: t80 === null || t90 === null ? null : hours(t80, t90),
+  };
+}
 
 export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
   const sorted = [...snapshots].sort((a, b) => compareText(a.now, b.now));
@@ -59,6 +95,7 @@ export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
       const hit = saturation.find((p) => p.ratio >= level && Date.parse(p.at) >= approved);
       return hit ? Math.round(((Date.parse(hit.at) - approved) / 3_600_000) * 10) / 10 : null;
     };
+    const testPassedAt = testSuccess(sorted, id);
     const last = latest!.updates[id] ? saturationOf(latest!.updates[id]!) : null;
     updates.push({
       id,
@@ -67,6 +104,8 @@ export function metrics(snapshots: readonly StatusSnapshot[]): Metrics {
       hoursTo60: hoursTo(0.6),
       hoursTo80: hoursTo(0.8),
       hoursTo90: hoursTo(0.9),
+      testPassedAt,
+      table4: table4(saturation, testPassedAt),
       successRatio: last === null ? null : round(last),
       saturation,
     });

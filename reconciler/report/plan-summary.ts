@@ -68,7 +68,11 @@ export function planSummary(
       const extra = [
         m.u.timeline === "emergency" ? "EMERGENCY" : "",
         m.u.states.overdue ? `${m.u.states.overdue} overdue` : "",
-        m.u.held ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})` : "",
+        m.u.pilot?.state === "failed"
+          ? `PILOT FAILED on ${m.u.pilot.failedHosts.join(", ")}: held until a pull request decides`
+          : m.u.held
+            ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})`
+            : "",
       ]
         .filter(Boolean)
         .join(", ");

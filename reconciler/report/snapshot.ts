@@ -13,7 +13,13 @@ export function snapshotOf(plan: Plan, hosts: readonly HostResult[]): StatusSnap
   }
   const updates: StatusSnapshot["updates"] = {};
   for (const [id, u] of Object.entries(plan.summary.updates))
-    updates[id] = { decision: u.decision, timeline: u.timeline, approvedAt: u.approvedAt, states: u.states };
+    updates[id] = {
+      decision: u.decision,
+      timeline: u.timeline,
+      approvedAt: u.approvedAt,
+      states: u.states,
+      ...(u.pilot ? { pilot: { state: u.pilot.state, passedAt: u.pilot.passedAt } } : {}),
+    };
   return {
     apiVersion: "patchops/v1",
     kind: "StatusSnapshot",

@@ -6,6 +6,7 @@ import { loadPolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { ruleContext, type RuleContext } from "./context.js";
 import { assignmentsResolve } from "./rules/assignments.js";
+import { clusterWindows } from "./rules/cluster-windows.js";
 import { requiredDocuments, uniqueNames } from "./rules/documents.js";
 import { exemptionRules } from "./rules/exemptions.js";
 import { noCycles, updateReferences } from "./rules/references.js";
@@ -19,6 +20,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   uniqueNames,
   assignmentsResolve,
   assignmentSelectors,
+  clusterWindows,
   updateReferences,
   noCycles,
   updateContent,

@@ -125,6 +125,8 @@ describe("the status site treats the status branch as untrusted (issue 21, point
       hoursTo60: null,
       hoursTo80: null,
       hoursTo90: null,
+      testPassedAt: null,
+      table4: { testTo60: null, from60To80: null, from80To90: null },
       successRatio: 0.5,
       saturation: [
         { at: "2026-12-01T00:00:00Z", ratio: 0.1 },

@@ -64,6 +64,8 @@ function metric(id: string, timeline: string, successRatio: number): UpdateMetri
     hoursTo60: null,
     hoursTo80: null,
     hoursTo90: null,
+    testPassedAt: null,
+    table4: { testTo60: null, from60To80: null, from80To90: null },
     successRatio,
     saturation: [
       { at: "2026-12-01T00:00:00Z", ratio: successRatio / 2 },

@@ -131,7 +131,7 @@ describe("hostile input", () => {
       "10:13 spec.released must be a calendar date, YYYY-MM-DD (found the string '12/03/2024')",
       "11:9 spec.cves must be a list (found the string 'CVE-2024-1')",
       "12:12 spec.restart must be one of required, maybe, never (found the string 'yes')",
-      "13:10 spec.pilot must be true or false (found the string 'maybe')",
+      "13:10 spec.pilot must be true or false or a mapping (found the string 'maybe')",
       "14:3 spec has an unknown field 'colour'; allowed: id, title, vendor, bulletin, cves, classification, severity, released, decision, timeline, appliesTo, supersedes, requires, restart, uninstallable, source, pilot, rfc",
     ]);
     expect(new Set(d.map((x) => x.code))).toEqual(new Set(["schema"]));

@@ -1,0 +1,128 @@
+// Scenario repositories for the seed's process under stress: committed approvals, a small fleet, plans at chosen instants.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
+import { cli, commitAll, tempRepo } from "./repo.js";
+
+export const LA_TIMETABLE = `apiVersion: patchops/v1
+kind: Timetable
+metadata:
+  name: dc
+spec:
+  timeZone: America/Los_Angeles
+  cycle:
+    anchor: { weekday: tuesday, nth: 2 }
+    offsetDays: 2
+  pilot: { offsetDays: 0, startTime: "18:00", hours: 24 }
+`;
+
+export function policyDoc(spec: string): string {
+  return `apiVersion: patchops/v1\nkind: PatchPolicy\nmetadata:\n  name: minimal\nspec:\n${spec}`;
+}
+
+export function assignmentDoc(name: string, timetable: string, hosts: string[]): string {
+  return `apiVersion: patchops/v1
+kind: Assignment
+metadata:
+  name: ${name}
+spec:
+  owner: ${name}
+  timetable: ${timetable}
+  hosts:
+${hosts.map((h) => `    - ${h}\n`).join("")}`;
+}
+
+export function standardUpdate(id: string, extra = ""): string {
+  return `apiVersion: patchops/v1
+kind: Update
+metadata:
+  name: ${id.toLowerCase()}
+spec:
+  id: ${id}
+  title: Standard update ${id}
+  classification: security
+  severity: important
+  released: 2026-12-08
+  decision: approved
+  appliesTo: { os: [{ family: windows }] }
+  restart: required
+${extra}`;
+}
+
+/** A policy repository from test/fixtures/minimal with `files` written over it, committed at `at`. */
+export async function scenarioRepo(files: Record<string, string | null>, at: string): Promise<string> {
+  const repo = await tempRepo("minimal", {});
+  await commitStep(repo, { "policies/updates/kb5035857.yaml": null, ...files }, at);
+  return repo;
+}
+
+/** Writes (or with null deletes) files and commits them at `at`, the instant the change was merged. */
+export async function commitStep(repo: string, files: Record<string, string | null>, at: string): Promise<string> {
+  const { rm } = await import("node:fs/promises");
+  for (const [path, content] of Object.entries(files)) {
+    if (content === null) await rm(join(repo, path), { force: true });
+    else {
+      const { mkdir } = await import("node:fs/promises");
+      const { dirname } = await import("node:path");
+      await mkdir(dirname(join(repo, path)), { recursive: true });
+      await writeFile(join(repo, path), content);
+    }
+  }
+  return commitAll(repo, `change at ${at}`, at);
+}
+
+export interface ScanLine {
+  host: string;
+  installed?: string[];
+  scannedAt: string;
+  pendingReboot?: boolean;
+}
+
+export async function planAt(repo: string, now: string, scans: ScanLine[], extra: string[] = []) {
+  const inventory = join(repo, `inventory-${now.replace(/:/g, "")}.jsonl`);
+  await writeFile(
+    inventory,
+    scans
+      .map((s) =>
+        JSON.stringify({
+          host: s.host,
+          scannedAt: s.scannedAt,
+          os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" },
+          installed: s.installed ?? [],
+          pendingReboot: s.pendingReboot ?? false,
+        }),
+      )
+      .join("\n") + "\n",
+  );
+  const out = join(repo, `out-${now.replace(/:/g, "")}`);
+  const r = await cli(
+    "plan",
+    "--repo",
+    repo,
+    "--inventory",
+    inventory,
+    "--out",
+    out,
+    "--now",
+    now,
+    "--no-verify-approvals",
+    ...extra,
+  );
+  if (r.code > 1) throw new Error(`plan failed (${r.code}): ${r.stderr}`);
+  const read = (f: string) => readFile(join(out, f), "utf8");
+  const lines = (text: string) => text.split("\n").filter(Boolean);
+  const plan = JSON.parse(await read("plan.json")) as Plan;
+  const jobs = lines(await read("jobs.ndjson")).map((l) => JSON.parse(l) as Job);
+  const hosts = new Map(
+    lines(await read("hosts.ndjson"))
+      .map((l) => JSON.parse(l) as HostResult)
+      .map((h) => [h.host, h]),
+  );
+  return { r, plan, jobs, hosts, out };
+}
+
+/** Every host scanned two hours before `now`. */
+export function scans(now: string, hosts: string[], installed: Record<string, string[]> = {}): ScanLine[] {
+  const at = new Date(Date.parse(now) - 2 * 3_600_000).toISOString().replace(".000Z", "Z");
+  return hosts.map((host) => ({ host, scannedAt: at, installed: installed[host] ?? [] }));
+}
