@@ -86,6 +86,14 @@ export const DIAGNOSTIC_CODES = {
     "Two nodes of one cluster have standard, recurring or emergency windows that overlap in UTC over the coming cycles (for example in timetables of different time zones). Move one node's period.",
   "escalation-staggered":
     "Two nodes of one cluster are past the SLA at once: only one is isolated; the owner of the other is notified instead.",
+  "policy-file-unverified":
+    "A policy file (policy, CAB, rule, exemption, baseline, timetable) changed in a commit no approved pull request covers. It does not take effect as described in the approval model; merge the change through a reviewed pull request.",
+  "baseline-requirement-unapproved":
+    "A baseline requires an update that has no approved Update file (pending, rejected or missing). It deploys nothing until an Update file approves it.",
+  "trust-local-approvals":
+    "The run accepted Approved-by: trailers (--trust-local-approvals). Anyone who can commit can forge them: for air-gapped demos only.",
+  "branch-protection":
+    "The branch's protection is missing a setting the approval model relies on (required reviews, dismiss stale reviews, no force pushes), or the token may not read it.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,54 +1,97 @@
-// A cache of GitHub facts about merged pull requests, by commit: scheduled runs do not ask GitHub again.
+// A cache of GitHub facts about merged pull requests, by commit and keyed by repository: scheduled runs do not ask GitHub again.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PullSummary, Review } from "../github/client.js";
+import type { PullCommit, PullSummary, Review } from "../github/client.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { compareText } from "../order.js";
 
 export interface CachedPull extends PullSummary {
   reviews: Review[];
+  /** Authors and committers of the pull request's commits; fetched only for intake-identity pull requests. */
+  commits?: PullCommit[];
+}
+
+const VERSION = 2;
+
+/** Entries lacking what a verdict needs (the pull request number or its final head) are asked again. */
+function complete(pulls: unknown): pulls is CachedPull[] {
+  return (
+    Array.isArray(pulls) &&
+    pulls.length > 0 &&
+    pulls.every(
+      (p: Partial<CachedPull>) =>
+        typeof p?.number === "number" &&
+        typeof p.headSha === "string" &&
+        /^[0-9a-f]{40}$/.test(p.headSha) &&
+        typeof p.mergedAt === "string" &&
+        Array.isArray(p.reviews),
+    )
+  );
 }
 
 export class ReviewCache {
   private entries: Record<string, CachedPull[]> = {};
   private dirty = false;
 
-  private constructor(private readonly dir: string | null) {}
+  /** `file` is null for no cache; `repository` is the owner/name the facts are about. */
+  private constructor(
+    private readonly file: string | null,
+    readonly repository: string,
+  ) {}
 
-  static async open(dir: string | null): Promise<ReviewCache> {
-    const c = new ReviewCache(dir);
-    if (dir) {
-      try {
-        const parsed = JSON.parse(await readFile(join(dir, "reviews.json"), "utf8")) as {
-          version: number;
-          commits: Record<string, CachedPull[]>;
-        };
-        if (parsed.version === 1 && parsed.commits && typeof parsed.commits === "object") c.entries = parsed.commits;
-      } catch {
-        // A missing or damaged cache is only a slower run.
-      }
+  /** The cache file of one repository under a cache directory. */
+  static fileFor(dir: string, repository: string): string {
+    return join(dir, ...repository.split("/").map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "_")), "reviews.json");
+  }
+
+  static async open(dir: string | null, repository: string): Promise<ReviewCache> {
+    const c = new ReviewCache(dir ? ReviewCache.fileFor(dir, repository) : null, repository);
+    if (!c.file) return c;
+    try {
+      const parsed = JSON.parse(await readFile(c.file, "utf8")) as {
+        version: number;
+        repository: string;
+        commits: Record<string, unknown>;
+      };
+      if (parsed.version !== VERSION || parsed.repository !== repository || typeof parsed.commits !== "object")
+        return c;
+      for (const [sha, pulls] of Object.entries(parsed.commits ?? {}))
+        if (/^[0-9a-f]{40}$/.test(sha) && complete(pulls)) c.entries[sha] = pulls;
+    } catch {
+      // A missing or damaged cache is only a slower run.
     }
     return c;
+  }
+
+  /** A cache that remembers nothing (no GitHub, or a refused cache file). */
+  static none(repository = ""): ReviewCache {
+    return new ReviewCache(null, repository);
   }
 
   get(sha: string): CachedPull[] | undefined {
     return Object.prototype.hasOwnProperty.call(this.entries, sha) ? this.entries[sha] : undefined;
   }
 
-  /** Only merged pull requests are stable enough to keep. */
+  /** Only merged pull requests with a known head are stable enough to keep. */
   set(sha: string, pulls: CachedPull[]): void {
-    if (pulls.length === 0 || pulls.some((p) => !p.mergedAt)) return;
+    if (!complete(pulls)) return;
     this.entries[sha] = pulls;
     this.dirty = true;
   }
 
   async save(): Promise<void> {
-    if (!this.dir || !this.dirty) return;
-    await mkdir(this.dir, { recursive: true });
+    if (!this.file || !this.dirty) return;
+    const dir = this.file.slice(0, this.file.lastIndexOf("/"));
+    await mkdir(dir, { recursive: true });
     const sorted = Object.fromEntries(Object.entries(this.entries).sort(([a], [b]) => compareText(a, b)));
     await writeFilesAtomically(
-      this.dir,
-      new Map([["reviews.json", JSON.stringify({ version: 1, commits: sorted }, null, 1) + "\n"]]),
+      dir,
+      new Map([
+        [
+          "reviews.json",
+          JSON.stringify({ version: VERSION, repository: this.repository, commits: sorted }, null, 1) + "\n",
+        ],
+      ]),
     );
   }
 }

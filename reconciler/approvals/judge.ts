@@ -9,8 +9,15 @@ export interface Requirement {
   required: number;
 }
 
-/** Logins whose latest deciding review is APPROVED; the change's author never counts. */
-export function approversOf(reviews: readonly Review[], author: string): string[] {
+/**
+ * Logins whose latest deciding review is APPROVED and current (`fresh`: made on the final head, or on a commit whose
+ * policy files equal it); the change's author never counts.
+ */
+export function approversOf(
+  reviews: readonly Review[],
+  author: string,
+  fresh: (r: Review) => boolean = () => true,
+): string[] {
   const latest = new Map<string, Review>();
   const ordered = [...reviews].sort((a, b) => compareText(a.submittedAt ?? "", b.submittedAt ?? "") || a.id - b.id);
   for (const r of ordered) {
@@ -18,7 +25,7 @@ export function approversOf(reviews: readonly Review[], author: string): string[
     latest.set(r.login.toLowerCase(), r);
   }
   return [...latest.entries()]
-    .filter(([login, r]) => r.state === "APPROVED" && login !== author.toLowerCase())
+    .filter(([login, r]) => r.state === "APPROVED" && login !== author.toLowerCase() && fresh(r))
     .map(([, r]) => r.login)
     .sort();
 }
@@ -50,4 +57,11 @@ export function judge(approvers: readonly string[], requirements: readonly Requi
     detail: `${reasons.join("; or ")}${outsiders.length ? `; approvals by non-members do not count (${outsiders.join(", ")})` : ""}`,
     counted: [],
   };
+}
+
+/** Reviews approving an older commit than the final head whose policy files differ from it. */
+export function staleApprovals(reviews: readonly Review[], author: string, fresh: (r: Review) => boolean): string[] {
+  const all = approversOf(reviews, author);
+  const current = new Set(approversOf(reviews, author, fresh));
+  return all.filter((a) => !current.has(a));
 }

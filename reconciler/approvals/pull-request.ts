@@ -1,15 +1,19 @@
 // Judges an open pull request: what its changed files require (CAB, emergency committee, owner teams) against its reviews.
 import { simpleGit } from "simple-git";
+import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
+import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { effectiveTimeline } from "../policy/decision.js";
-import { approversOf, judge, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
 
 export interface PullRequestVerdict {
   ok: boolean;
   author: string;
   approvers: string[];
   lines: { subject: string; ok: boolean; detail: string }[];
+  /** Approvals of an older commit whose policy files differ from the head: they do not count. */
+  stale: string[];
 }
 
 /** Files changed between the merge base of `base` and `head`. */
@@ -18,17 +22,38 @@ export async function changedFiles(repo: string, base: string, head: string): Pr
   return out.split("\n").filter(Boolean).sort();
 }
 
+/** The merge base of two commits, or null. */
+export async function mergeBase(repo: string, base: string, head: string): Promise<string | null> {
+  try {
+    return (await simpleGit(repo).raw(["merge-base", base, head])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 export async function verifyPullRequest(input: {
+  repo: string;
   set: PolicySet;
+  /** The CAB as it stands at the pull request's merge base: a pull request cannot change who judges it. */
+  cab: ChangeAdvisoryBoardSpec;
   files: string[];
   github: GithubClient;
   pr: number;
   author: string;
+  headSha: string;
+  /** Each changed assignment file's owner at the merge base. */
+  baseOwners?: ReadonlyMap<string, string>;
 }): Promise<PullRequestVerdict> {
-  const { set, files, github, pr, author } = input;
+  const { set, files, github, pr, author, cab, headSha } = input;
   const reviews = await github.reviews(pr);
-  const approvers = approversOf(reviews, author);
-  const cab = set.cab!.spec;
+  const same = new Map<string, boolean>();
+  for (const r of reviews)
+    if (r.commitId && r.commitId !== headSha && !same.has(r.commitId))
+      same.set(r.commitId, await samePolicyTree(input.repo, r.commitId, headSha));
+  const fresh = (r: { commitId: string | null }) =>
+    !!r.commitId && (r.commitId === headSha || same.get(r.commitId) === true);
+  const approvers = approversOf(reviews, author, fresh);
+  const stale = staleApprovals(reviews, author, fresh);
   const board: Requirement = {
     label: `the CAB (${cab.requiredApprovals} needed)`,
     members: cab.members,
@@ -55,6 +80,12 @@ export async function verifyPullRequest(input: {
     } else continue;
     const j = judge(approvers, reqs);
     lines.push({ subject: file, ok: j.ok, detail: j.detail });
+    // Moving an assignment away from its owner needs that owner team too.
+    const before = input.baseOwners?.get(file);
+    if (assignment && before && before !== assignment.spec.owner) {
+      const was = judge(approvers, [{ label: `owner team ${before}`, members: cab.teams[before] ?? [], required: 1 }]);
+      lines.push({ subject: `${file} (previous owner ${before})`, ok: was.ok, detail: was.detail });
+    }
   }
-  return { ok: lines.every((l) => l.ok), author, approvers, lines };
+  return { ok: lines.every((l) => l.ok), author, approvers, lines, stale };
 }

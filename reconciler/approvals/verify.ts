@@ -1,16 +1,28 @@
-// Verifies that every approved change was approved by the CAB (or the owner team): git history plus pull-request reviews.
-import { decisionCommits } from "../git/decision-times.js";
-import { approvedByTrailers, landingCommit, policyHistory, type PolicyHistory } from "../git/history.js";
-import type { GithubClient } from "../github/client.js";
-import type { PolicySet } from "../load/policy-set.js";
+// Verifies that every policy file that changes what runs was approved: each first-parent commit that changed it is a reviewed pull request.
+import { parse as parseYaml } from "yaml";
+import {
+  approvedByTrailers,
+  authorAliases,
+  fileAt,
+  firstParentOf,
+  policyHistory,
+  samePolicyTree,
+  type PolicyHistory,
+} from "../git/history.js";
+import type { GithubClient, PullCommit, Review } from "../github/client.js";
+import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
+import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
-import { approversOf, judge, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+
+export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
 export interface CommitEvidence {
   sha: string;
   ok: boolean;
-  strength: "github" | "trailer" | null;
+  strength: "github" | "trailer" | "root" | null;
   pull: number | null;
   url: string | null;
   author: string | null;
@@ -20,7 +32,7 @@ export interface CommitEvidence {
 }
 
 export interface SubjectVerdict {
-  kind: "update" | "rule" | "assignment";
+  kind: SubjectKind;
   name: string;
   file: string;
   ok: boolean;
@@ -35,6 +47,10 @@ export interface VerificationResult {
   updates: Map<string, SubjectVerdict>;
   rules: Map<string, SubjectVerdict>;
   assignments: Map<string, SubjectVerdict>;
+  /** Every verified file of every kind, by path (updates only when approved). */
+  files: Map<string, SubjectVerdict>;
+  /** The commit whose cab.yaml is the trust root. */
+  cabRoot: string | null;
 }
 
 export interface VerifyInput {
@@ -45,10 +61,15 @@ export interface VerifyInput {
   github: GithubClient | null;
   trustLocal: boolean;
   cache: ReviewCache;
+  /** The pinned commit whose cab.yaml (and tree) is trusted without review; default: the first commit of cab.yaml. */
+  cabRoot?: string | null;
 }
 
-function cabRequirements(set: PolicySet, emergency: boolean): Requirement[] {
-  const cab = set.cab!.spec;
+const CAB_FILE = "policies/cab.yaml";
+/** The first words of every Update file intake drafts (reconciler/intake/draft.ts). */
+const INTAKE_HEADER = "# Drafted by patchops intake from ";
+
+export function cabRequirements(cab: ChangeAdvisoryBoardSpec, emergency: boolean): Requirement[] {
   const reqs: Requirement[] = [
     { label: `the CAB (${cab.requiredApprovals} needed)`, members: cab.members, required: cab.requiredApprovals },
   ];
@@ -62,118 +83,194 @@ function cabRequirements(set: PolicySet, emergency: boolean): Requirement[] {
   return reqs;
 }
 
-async function pullsFor(input: VerifyInput, sha: string): Promise<CachedPull[]> {
-  const hit = input.cache.get(sha);
+/** A change needs every group met; within a group any one requirement will do. */
+type Needs = { groups: Requirement[][]; intake: string | null };
+
+interface Context {
+  input: VerifyInput;
+  history: PolicyHistory;
+  /** First-parent position, oldest = 0. */
+  index: Map<string, number>;
+  rootIndex: number;
+  /** Files changed at or before this position need no review: the pinned root (-1 when the root is only trusted on first use). */
+  trustedIndex: number;
+  /** cab.yaml as trusted after each adopted change, oldest first. */
+  cabs: { index: number; spec: ChangeAdvisoryBoardSpec }[];
+  sameTree: Map<string, Promise<boolean>>;
+  asked: Map<string, Promise<CachedPull[]>>;
+}
+
+/** Facts about a commit, asked once a run even when they are not cacheable (a commit in no pull request). */
+function pullsFor(ctx: Context, sha: string): Promise<CachedPull[]> {
+  let asked = ctx.asked.get(sha);
+  if (!asked) ctx.asked.set(sha, (asked = askPulls(ctx, sha)));
+  return asked;
+}
+
+async function askPulls(ctx: Context, sha: string): Promise<CachedPull[]> {
+  const hit = ctx.input.cache.get(sha);
   if (hit) return hit;
-  const gh = input.github!;
+  const gh = ctx.input.github!;
   const pulls = (await gh.pullsForCommit(sha)).filter((p) => p.mergedAt);
   const full: CachedPull[] = [];
   for (const p of pulls) full.push({ ...p, reviews: await gh.reviews(p.number) });
-  input.cache.set(sha, full);
+  ctx.input.cache.set(sha, full);
   return full;
 }
 
-/** Checks one commit against the requirements: GitHub reviews first, then (if trusted) trailers. */
-async function checkCommit(
-  input: VerifyInput,
-  history: PolicyHistory,
+/** The CAB in force just before the first-parent commit at `index`: the last cab.yaml whose own change was approved. */
+function cabBefore(ctx: Context, index: number): ChangeAdvisoryBoardSpec {
+  let spec = ctx.cabs[0]!.spec;
+  for (const c of ctx.cabs) if (c.index < index) spec = c.spec;
+  return spec;
+}
+
+function freshness(ctx: KnownContext, p: CachedPull): (r: Review) => boolean {
+  const head = p.headSha;
+  return (r) => !!head && !!r.commitId && (r.commitId === head || ctx.known.get(`${r.commitId}..${head}`) === true);
+}
+
+/** Resolves every review freshness question of a pull request up front (git is asynchronous, judging is not). */
+async function settleFreshness(ctx: KnownContext, p: CachedPull): Promise<void> {
+  for (const r of p.reviews) {
+    if (!p.headSha || !r.commitId || r.commitId === p.headSha) continue;
+    const key = `${r.commitId}..${p.headSha}`;
+    if (!ctx.sameTree.has(key)) ctx.sameTree.set(key, samePolicyTree(ctx.input.repo, r.commitId, p.headSha));
+    ctx.known.set(key, await ctx.sameTree.get(key)!);
+  }
+}
+
+type KnownContext = Context & { known: Map<string, boolean> };
+
+/** The pull request's commits with their GitHub authors and committers (asked once, then cached with the pull). */
+async function commitsOf(ctx: KnownContext, sha: string, p: CachedPull): Promise<PullCommit[]> {
+  if (p.commits) return p.commits;
+  const commits = await ctx.input.github!.pullCommits(p.number);
+  p.commits = commits;
+  const all = ctx.input.cache.get(sha);
+  if (all)
+    ctx.input.cache.set(
+      sha,
+      all.map((x) => (x.number === p.number ? { ...x, commits } : x)),
+    );
+  return commits;
+}
+
+async function intakeCommitsOk(
+  ctx: KnownContext,
   sha: string,
-  reqs: Requirement[],
-  authorMayBe?: string,
-): Promise<CommitEvidence> {
+  p: CachedPull,
+  identity: string,
+): Promise<string | null> {
+  const commits = await commitsOf(ctx, sha, p);
+  const id = identity.toLowerCase();
+  const foreign = commits.filter(
+    (c) =>
+      c.author?.toLowerCase() !== id ||
+      (c.committer?.toLowerCase() !== id && c.committer?.toLowerCase() !== "web-flow"),
+  );
+  if (commits.length === 0) return "GitHub lists no commits for it";
+  return foreign.length
+    ? `commit ${foreign[0]!.sha.slice(0, 12)} was written or pushed by ${foreign[0]!.author ?? "an unknown account"}${foreign[0]!.committer && foreign[0]!.committer !== foreign[0]!.author ? ` / ${foreign[0]!.committer}` : ""}, not ${identity}`
+    : null;
+}
+
+/** Checks one first-parent commit: GitHub reviews when GitHub is configured, else (if trusted) its trailers. */
+async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promise<CommitEvidence> {
+  const { input, history } = ctx;
   const info = history.commits.get(sha);
   const failures: string[] = [];
+  const base = { sha, pull: null, url: null, approvers: [] as string[] };
   if (input.github) {
     try {
-      const pulls = await pullsFor(input, sha);
+      const pulls = await pullsFor(ctx, sha);
       if (pulls.length === 0)
         failures.push(`commit ${sha.slice(0, 12)} is in no merged pull request (pushed without review?)`);
       for (const p of pulls) {
-        if (authorMayBe && p.author.toLowerCase() === authorMayBe.toLowerCase()) {
-          return {
-            sha,
-            ok: true,
-            strength: "github",
-            pull: p.number,
-            url: p.url,
-            author: p.author,
-            approvers: [],
-            mergedAt: p.mergedAt,
-            detail: `opened by ${p.author} (the intake identity)`,
-          };
+        if (needs.intake && p.author.toLowerCase() === needs.intake.toLowerCase()) {
+          const problem = await intakeCommitsOk(ctx, sha, p, needs.intake);
+          if (!problem)
+            return {
+              ...base,
+              ok: true,
+              strength: "github",
+              pull: p.number,
+              url: p.url,
+              author: p.author,
+              mergedAt: p.mergedAt,
+              detail: `PR #${p.number} opened and written only by ${p.author} (the intake identity)`,
+            };
+          failures.push(`PR #${p.number} by ${p.author}: not an intake-only change (${problem})`);
+          continue;
         }
-        const approvers = approversOf(p.reviews, p.author);
-        const j = judge(approvers, reqs);
-        if (j.ok)
+        await settleFreshness(ctx, p);
+        const fresh = freshness(ctx, p);
+        // Whoever wrote or pushed a commit of the change is one of its authors: their approval is self-approval.
+        const authors = new Set(
+          (await commitsOf(ctx, sha, p))
+            .flatMap((c) => [c.author, c.committer])
+            .filter((l): l is string => !!l && l.toLowerCase() !== "web-flow")
+            .map((l) => l.toLowerCase()),
+        );
+        const selfApproved = approversOf(p.reviews, p.author, fresh).filter((a) => authors.has(a.toLowerCase()));
+        const approvers = approversOf(p.reviews, p.author, fresh).filter((a) => !authors.has(a.toLowerCase()));
+        const stale = staleApprovals(p.reviews, p.author, fresh);
+        const verdicts = needs.groups.map((g) => judge(approvers, g));
+        const bad = verdicts.find((j) => !j.ok);
+        const selfNote = selfApproved.length
+          ? `; approvals by authors of its commits do not count (${selfApproved.join(", ")})`
+          : "";
+        const staleNote = stale.length
+          ? `; approvals of an older commit do not count (${stale.join(", ")}: policy files changed after their review)`
+          : "";
+        if (!bad)
           return {
-            sha,
+            ...base,
             ok: true,
             strength: "github",
             pull: p.number,
             url: p.url,
             author: p.author,
-            approvers: j.counted,
+            approvers: [...new Set(verdicts.flatMap((j) => j.counted))].sort(),
             mergedAt: p.mergedAt,
-            detail: `PR #${p.number} by ${p.author}: ${j.detail}`,
+            detail: `PR #${p.number} by ${p.author}: ${verdicts.map((j) => j.detail).join("; and ")}`,
           };
-        failures.push(`PR #${p.number} by ${p.author}: ${j.detail}`);
+        failures.push(`PR #${p.number} by ${p.author}: ${bad.detail}${staleNote}${selfNote}`);
       }
     } catch (err) {
       failures.push((err as Error).message);
     }
   } else if (!input.trustLocal) {
     failures.push("GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY), so no review can be checked");
-  }
-  if (input.trustLocal && info) {
-    const landing = await landingCommit(input.repo, history, sha, input.ref);
-    const message = `${info.body}\n${history.commits.get(landing)?.body ?? (landing === sha ? "" : await bodyOf(input.repo, landing))}`;
-    const author = info.author;
-    const local = info.email.split("@")[0] ?? "";
-    const approvers = approvedByTrailers(message).filter(
-      (a) => a.toLowerCase() !== author.toLowerCase() && a.toLowerCase() !== local.toLowerCase(),
-    );
-    const j = judge(approvers, reqs);
-    if (j.ok) {
+  } else if (info) {
+    // Trailers are evidence only where GitHub cannot be asked at all; anyone who commits can write them.
+    const self = authorAliases(info.author, info.email);
+    const approvers = approvedByTrailers(info.body).filter((a) => !self.has(a.toLowerCase()));
+    const verdicts = needs.groups.map((g) => judge(approvers, g));
+    const bad = verdicts.find((j) => !j.ok);
+    if (!bad)
       return {
-        sha,
+        ...base,
         ok: true,
         strength: "trailer",
-        pull: null,
-        url: null,
-        author,
-        approvers: j.counted,
-        mergedAt: new Date(history.commits.get(landing)?.time ?? info.time).toISOString(),
-        detail: `Approved-by trailers on ${landing.slice(0, 12)}: ${j.detail} (weaker evidence: trailers are not reviews)`,
+        author: info.author,
+        approvers: [...new Set(verdicts.flatMap((j) => j.counted))].sort(),
+        mergedAt: new Date(info.time).toISOString(),
+        detail: `Approved-by trailers on ${sha.slice(0, 12)}: ${verdicts.map((j) => j.detail).join("; and ")} (trusted-local: forgeable, for air-gapped demos only)`,
       };
-    }
-    failures.push(`Approved-by trailers on ${landing.slice(0, 12)}: ${j.detail}`);
+    failures.push(`Approved-by trailers on ${sha.slice(0, 12)}: ${bad.detail}`);
   }
   return {
-    sha,
+    ...base,
     ok: false,
     strength: null,
-    pull: null,
-    url: null,
     author: info?.author ?? null,
-    approvers: [],
     mergedAt: null,
     detail: failures.join("; "),
   };
 }
 
-async function bodyOf(repo: string, sha: string): Promise<string> {
-  const { simpleGit } = await import("simple-git");
-  return simpleGit(repo).raw(["show", "-s", "--format=%B", sha]);
-}
-
-function verdict(
-  kind: SubjectVerdict["kind"],
-  name: string,
-  file: string,
-  commits: CommitEvidence[],
-  missing?: string,
-): SubjectVerdict {
-  if (missing) return { kind, name, file, ok: false, strength: null, reason: missing, commits, effectiveAt: null };
+function summarize(kind: SubjectKind, name: string, file: string, commits: CommitEvidence[]): SubjectVerdict {
   const bad = commits.find((c) => !c.ok);
   const ok = !bad && commits.length > 0;
   const strength = ok ? (commits.some((c) => c.strength === "trailer") ? "trailer" : "github") : null;
@@ -190,83 +287,300 @@ function verdict(
   };
 }
 
+function failed(kind: SubjectKind, name: string, file: string, reason: string): SubjectVerdict {
+  return { kind, name, file, ok: false, strength: null, reason, commits: [], effectiveAt: null };
+}
+
+/** What one commit's version of a file needs; null when the file cannot be judged at that commit. */
+type NeedsAt = (sha: string, cab: ChangeAdvisoryBoardSpec) => Promise<Needs | string>;
+
+/** Every first-parent commit after the root that changed the file must meet what that commit's change needs. */
+async function verifyFile(
+  ctx: KnownContext,
+  kind: SubjectKind,
+  name: string,
+  file: string,
+  needsAt: NeedsAt,
+): Promise<SubjectVerdict> {
+  const shas = ctx.history.byFile.get(file);
+  if (!shas || shas.length === 0) return failed(kind, name, file, `${file} is not committed`);
+  const commits: CommitEvidence[] = [];
+  for (const sha of [...shas].reverse()) {
+    const idx = ctx.index.get(sha) ?? -1;
+    if (idx <= ctx.trustedIndex) {
+      const info = ctx.history.commits.get(sha);
+      commits.push({
+        sha,
+        ok: true,
+        strength: "root",
+        pull: null,
+        url: null,
+        author: info?.author ?? null,
+        approvers: [],
+        mergedAt: info ? new Date(info.time).toISOString() : null,
+        detail: `part of the trusted root ${sha.slice(0, 12)}`,
+      });
+      continue;
+    }
+    const needs = await needsAt(sha, cabBefore(ctx, idx));
+    if (typeof needs === "string") {
+      commits.push({
+        sha,
+        ok: false,
+        strength: null,
+        pull: null,
+        url: null,
+        author: null,
+        approvers: [],
+        mergedAt: null,
+        detail: needs,
+      });
+      continue;
+    }
+    commits.push(await checkCommit(ctx, sha, needs));
+  }
+  // Show the newest evidence first, as before; bootstrap entries only when nothing else exists.
+  const shown = commits.filter((c) => c.strength !== "root");
+  const verdict = summarize(kind, name, file, commits);
+  if (verdict.ok && shown.length) verdict.reason = shown.map((c) => c.detail).join("; ");
+  return verdict;
+}
+
+function cabAt(text: string | null): ChangeAdvisoryBoardSpec | null {
+  if (text === null) return null;
+  try {
+    const doc = parseYaml(text) as { kind?: string; spec?: unknown } | null;
+    if (doc?.kind !== "ChangeAdvisoryBoard") return null;
+    const r = ChangeAdvisoryBoardSpec.safeParse(doc.spec);
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function updateAt(repo: string, sha: string, file: string): Promise<UpdateSpec | null> {
+  const text = await fileAt(repo, sha, file);
+  if (text === null) return null;
+  try {
+    const doc = parseYaml(text) as { spec?: unknown } | null;
+    const r = UpdateSpec.safeParse(doc?.spec);
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function ownerAt(repo: string, sha: string | null, file: string): Promise<string | null> {
+  if (!sha) return null;
+  const text = await fileAt(repo, sha, file);
+  try {
+    const owner = (parseYaml(text ?? "") as { spec?: { owner?: unknown } } | null)?.spec?.owner;
+    return typeof owner === "string" ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The CAB timeline: from the trusted root, each change to cab.yaml counts only if the CAB before it approved it. */
+async function cabTimeline(ctx: KnownContext, rootSha: string): Promise<CommitEvidence[]> {
+  const rootSpec = cabAt(await fileAt(ctx.input.repo, rootSha, CAB_FILE));
+  if (!rootSpec) throw new Error(`no valid ${CAB_FILE} at the trusted root ${rootSha.slice(0, 12)}`);
+  ctx.cabs = [{ index: ctx.rootIndex, spec: rootSpec }];
+  const evidence: CommitEvidence[] = [];
+  for (const sha of [...(ctx.history.byFile.get(CAB_FILE) ?? [])].reverse()) {
+    const idx = ctx.index.get(sha) ?? -1;
+    if (idx <= ctx.rootIndex) continue;
+    const e = await checkCommit(ctx, sha, { groups: [cabRequirements(cabBefore(ctx, idx), false)], intake: null });
+    const next = cabAt(await fileAt(ctx.input.repo, sha, CAB_FILE));
+    if (e.ok && next) ctx.cabs.push({ index: idx, spec: next });
+    else if (e.ok) {
+      e.ok = false;
+      e.detail = `${e.detail}; but ${CAB_FILE} at ${sha.slice(0, 12)} is not a valid ChangeAdvisoryBoard`;
+    } else e.detail = `a change to the CAB needs the CAB as it stood before: ${e.detail}`;
+    evidence.push(e);
+  }
+  return evidence;
+}
+
 export async function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
   const { set, repo, ref, now } = input;
   const history = await policyHistory(repo, ref);
-  const decisions = await decisionCommits(repo, ref);
-  const result: VerificationResult = { updates: new Map(), rules: new Map(), assignments: new Map() };
-  const newest = (file: string) => history.byFile.get(file)?.[0];
+  const oldestFirst = [...history.firstParent].reverse();
+  const ctx: KnownContext = {
+    input,
+    history,
+    index: new Map(oldestFirst.map((sha, i) => [sha, i])),
+    rootIndex: -1,
+    trustedIndex: -1,
+    cabs: [],
+    sameTree: new Map(),
+    asked: new Map(),
+    known: new Map(),
+  };
+  const result: VerificationResult = {
+    updates: new Map(),
+    rules: new Map(),
+    assignments: new Map(),
+    files: new Map(),
+    cabRoot: null,
+  };
+  const record = (v: SubjectVerdict) => result.files.set(v.file, v);
+  const cabCommits = history.byFile.get(CAB_FILE) ?? [];
+  const rootSha = input.cabRoot ?? cabCommits[cabCommits.length - 1] ?? null;
+  const rootProblem = !rootSha
+    ? `${CAB_FILE} is not committed, so there is no CAB to judge approvals by`
+    : !ctx.index.has(rootSha)
+      ? `the CAB trust root ${rootSha.slice(0, 12)} is not on the first-parent history of ${ref.slice(0, 12)}`
+      : null;
+  let cabEvidence: CommitEvidence[] = [];
+  let problem = rootProblem;
+  if (!problem) {
+    ctx.rootIndex = ctx.index.get(rootSha!)!;
+    // Only a pinned root vouches for the files it holds; a root trusted on first use only bootstraps the CAB.
+    if (input.cabRoot) ctx.trustedIndex = ctx.rootIndex;
+    result.cabRoot = rootSha;
+    try {
+      cabEvidence = await cabTimeline(ctx, rootSha!);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+  }
+  const everyDoc: LoadedDoc<unknown>[] = [
+    ...(set.policy ? [set.policy] : []),
+    ...(set.cab ? [set.cab] : []),
+    ...set.rules,
+    ...set.updates,
+    ...set.exemptions,
+    ...set.baselines,
+    ...set.timetables,
+    ...set.assignments,
+  ];
+  if (problem) {
+    for (const d of everyDoc) {
+      const v = failed(kindOf(d.kind), d.name, d.file, problem);
+      record(v);
+      if (d.kind === "Update")
+        result.updates.set((d.spec as UpdateSpec).id.toUpperCase(), {
+          ...v,
+          name: (d.spec as UpdateSpec).id.toUpperCase(),
+        });
+      if (d.kind === "ApprovalRule") result.rules.set(d.name, v);
+      if (d.kind === "Assignment") result.assignments.set(d.file, v);
+    }
+    await input.cache.save();
+    return result;
+  }
 
+  const cab = (spec: ChangeAdvisoryBoardSpec): Needs => ({ groups: [cabRequirements(spec, false)], intake: null });
+  const plain: NeedsAt = async (_sha, spec) => cab(spec);
+
+  if (set.cab) {
+    const v = summarize("cab", set.cab.name, set.cab.file, [
+      ...(cabEvidence.length ? [] : [rootEvidence(ctx, rootSha!)]),
+      ...cabEvidence,
+    ]);
+    // The CAB in force is the last approved cab.yaml; a later unapproved edit is reported and not applied.
+    if (v.ok && cabEvidence.length === 0) v.reason = `the trusted root ${rootSha!.slice(0, 12)}`;
+    record(v);
+  }
+  if (set.policy) record(await verifyFile(ctx, "policy", set.policy.name, set.policy.file, plain));
+  for (const doc of set.exemptions) record(await verifyFile(ctx, "exemption", doc.name, doc.file, plain));
+  for (const doc of set.baselines) record(await verifyFile(ctx, "baseline", doc.name, doc.file, plain));
+  for (const doc of set.timetables) record(await verifyFile(ctx, "timetable", doc.name, doc.file, plain));
   for (const r of set.rules) {
-    const sha = newest(r.file);
-    const commits = sha ? [await checkCommit(input, history, sha, cabRequirements(set, false))] : [];
-    result.rules.set(r.name, verdict("rule", r.name, r.file, commits, sha ? undefined : `${r.file} is not committed`));
+    const v = await verifyFile(ctx, "rule", r.name, r.file, plain);
+    result.rules.set(r.name, v);
+    record(v);
   }
   for (const u of set.updates) {
     const d = effectiveDecision(u.spec, set.rules, now);
     if (d.decision !== "approved") continue;
     const id = u.spec.id.toUpperCase();
-    const head = newest(u.file);
-    if (!head) {
-      result.updates.set(id, verdict("update", id, u.file, [], `${u.file} is not committed`));
+    const rule = d.rule ? result.rules.get(d.rule.name) : undefined;
+    if (d.decidedBy !== "file" && rule && !rule.ok) {
+      const v = failed(
+        "update",
+        id,
+        u.file,
+        `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB: ${rule.reason}`,
+      );
+      result.updates.set(id, v);
+      record(v);
       continue;
     }
-    if (d.decidedBy === "file") {
-      const emergency = effectiveTimeline(u.spec, set.policy!.spec, null) === "emergency";
-      const reqs = cabRequirements(set, emergency);
-      const shas = [...new Set([decisions.get(u.file)?.commit, head].filter((x): x is string => !!x))];
-      const commits: CommitEvidence[] = [];
-      for (const sha of shas) commits.push(await checkCommit(input, history, sha, reqs));
-      result.updates.set(id, verdict("update", id, u.file, commits));
-    } else {
-      const rule = result.rules.get(d.rule!.name)!;
-      if (!rule.ok) {
-        result.updates.set(
-          id,
-          verdict(
-            "update",
-            id,
-            u.file,
-            [],
-            `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB: ${rule.reason}`,
-          ),
-        );
-        continue;
+    const underRule = d.decidedBy !== "file";
+    // Each commit is judged by what its version of the file says: a decision needs the CAB (or the emergency
+    // committee); a catalog entry under an approved rule needs one CAB member, or an intake-only pull request.
+    const v = await verifyFile(ctx, "update", id, u.file, async (sha, spec) => {
+      const at = await updateAt(repo, sha, u.file);
+      if (at?.decision === "approved") {
+        const emergency = effectiveTimeline(at, set.policy!.spec, null) === "emergency";
+        return { groups: [cabRequirements(spec, emergency)], intake: null };
       }
-      // Under a rule, the catalog entry itself still needs one CAB member, or the intake bot as its author.
-      const reqs: Requirement[] = [{ label: "one CAB member", members: set.cab!.spec.members, required: 1 }];
-      const commits = [await checkCommit(input, history, head, reqs, set.cab!.spec.intakeIdentity)];
-      const v = verdict("update", id, u.file, commits);
-      // The approval takes effect when both the rule and the catalog entry are merged.
-      if (v.ok) v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
-      result.updates.set(id, v);
-    }
+      if (at?.decision === "rejected" || !at) return cab(spec);
+      return {
+        groups: [[{ label: "one CAB member", members: spec.members, required: 1 }]],
+        // Intake drafts open with its header (after the schema line): a file shaped otherwise was not drafted by intake.
+        intake:
+          underRule && ((await fileAt(repo, sha, u.file)) ?? "").split("\n", 2).some((l) => l.startsWith(INTAKE_HEADER))
+            ? (spec.intakeIdentity ?? null)
+            : null,
+      };
+    });
+    if (v.ok && rule) v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
+    result.updates.set(id, v);
+    record(v);
   }
   for (const a of set.assignments) {
-    const sha = newest(a.file);
-    const team = set.cab!.spec.teams[a.spec.owner];
-    if (!sha) {
-      result.assignments.set(a.file, verdict("assignment", a.name, a.file, [], `${a.file} is not committed`));
-      continue;
-    }
-    if (!team || team.length === 0) {
-      result.assignments.set(
-        a.file,
-        verdict(
-          "assignment",
-          a.name,
-          a.file,
-          [],
-          `owner team '${a.spec.owner}' has no members in cab.yaml teams, so its approval cannot be checked`,
-        ),
-      );
-      continue;
-    }
-    const commits = [
-      await checkCommit(input, history, sha, [{ label: `owner team ${a.spec.owner}`, members: team, required: 1 }]),
-    ];
-    result.assignments.set(a.file, verdict("assignment", a.name, a.file, commits));
+    const v = await verifyFile(ctx, "assignment", a.name, a.file, async (sha, spec) => {
+      // Moving an assignment to another owner needs both the old and the new owner team.
+      const owners = [
+        ...new Set([await ownerAt(repo, sha, a.file), await ownerAt(repo, await firstParentOf(repo, sha), a.file)]),
+      ]
+        .filter((o): o is string => o !== null)
+        .sort();
+      if (owners.length === 0) return `${a.file} at ${sha.slice(0, 12)} names no owner team`;
+      const groups: Requirement[][] = [];
+      for (const owner of owners) {
+        const team = spec.teams[owner];
+        if (!team || team.length === 0)
+          return `owner team '${owner}' has no members in cab.yaml teams, so its approval cannot be checked`;
+        groups.push([{ label: `owner team ${owner}`, members: team, required: 1 }]);
+      }
+      return { groups, intake: null };
+    });
+    result.assignments.set(a.file, v);
+    record(v);
   }
   await input.cache.save();
   return result;
+}
+
+function rootEvidence(ctx: Context, sha: string): CommitEvidence {
+  const info = ctx.history.commits.get(sha);
+  return {
+    sha,
+    ok: true,
+    strength: "root",
+    pull: null,
+    url: null,
+    author: info?.author ?? null,
+    approvers: [],
+    mergedAt: info ? new Date(info.time).toISOString() : null,
+    detail: `the trusted root ${sha.slice(0, 12)}`,
+  };
+}
+
+function kindOf(kind: string): SubjectKind {
+  const map: Record<string, SubjectKind> = {
+    Update: "update",
+    ApprovalRule: "rule",
+    Assignment: "assignment",
+    Baseline: "baseline",
+    Exemption: "exemption",
+    Timetable: "timetable",
+    PatchPolicy: "policy",
+    ChangeAdvisoryBoard: "cab",
+  };
+  return map[kind] ?? "policy";
 }

@@ -1,14 +1,39 @@
 // `patchops approvals`: is every approved change backed by CAB (or owner-team) review? Unverified ones get no jobs.
-import { join } from "node:path";
 import type { Command } from "commander";
-import { ReviewCache } from "../approvals/cache.js";
-import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
+import { parse as parseYaml } from "yaml";
+import { changedFiles, mergeBase, verifyPullRequest } from "../approvals/pull-request.js";
+import { protectionGaps } from "../approvals/protection.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
+import { fileAt } from "../git/history.js";
+import type { GithubClient } from "../github/client.js";
+import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { EXIT, UsageError } from "../errors.js";
 import { validPolicyAt } from "./valid-policy.js";
-import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
+import {
+  addGithubOptions,
+  cabRootOption,
+  githubFromEnvironment,
+  TRUSTED_LOCAL_WARNING,
+  type GithubOptions,
+} from "./github-options.js";
+import { openReviewCache } from "./review-cache.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
+
+/** The branch-protection check: one warning line per missing setting, or why it could not be read. */
+async function protectionWarnings(
+  github: GithubClient,
+  branch: string,
+  cab: ChangeAdvisoryBoardSpec,
+): Promise<string[]> {
+  try {
+    return protectionGaps(branch, await github.branchProtection(branch), cab).map((g) => `! ${g}`);
+  } catch (err) {
+    return [
+      `! branch protection of ${branch} could not be read (${(err as Error).message}); check required reviews, dismiss stale approvals and no force pushes by hand`,
+    ];
+  }
+}
 
 function line(v: SubjectVerdict): string {
   const mark = v.ok ? (v.strength === "trailer" ? "~" : "✓") : "✗";
@@ -22,7 +47,10 @@ export function registerApprovals(program: Command, io: Io): void {
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--ref <ref>", "the commit to check (default: HEAD)", "HEAD")
     .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
-    .option("--trust-local-approvals", "accept Approved-by: trailers on merge commits (weaker evidence)")
+    .option(
+      "--trust-local-approvals",
+      "without GitHub, accept Approved-by: trailers (forgeable: for air-gapped demos only; never overrides GitHub)",
+    )
     .option(
       "--pr <number>",
       "judge an open pull request's reviews against what its changed files require (the PR check)",
@@ -55,13 +83,47 @@ export function registerApprovals(program: Command, io: Io): void {
         if (!valid) return;
         const { source, set } = valid;
         const pr = await github.pull(number);
-        const files = await changedFiles(repo, opts.base ?? pr.baseSha, source.revision!);
-        const v = await verifyPullRequest({ set, files, github, pr: number, author: pr.author });
+        const baseRef = opts.base ?? pr.baseSha;
+        const files = await changedFiles(repo, baseRef, source.revision!);
+        // The CAB that judges a pull request is the one at its merge base: the pull request cannot change it.
+        const at = (await mergeBase(repo, baseRef, source.revision!)) ?? baseRef;
+        const parsed = ChangeAdvisoryBoardSpec.safeParse(
+          (parseYaml((await fileAt(repo, at, "policies/cab.yaml")) ?? "null") as { spec?: unknown } | null)?.spec,
+        );
+        if (!parsed.success)
+          throw new UsageError(
+            `no valid policies/cab.yaml at the merge base ${at.slice(0, 12)} to judge the pull request by`,
+          );
+        const baseOwners = new Map<string, string>();
+        for (const f of files.filter((x) => x.startsWith("windows/assignments/"))) {
+          try {
+            const owner = (parseYaml((await fileAt(repo, at, f)) ?? "null") as { spec?: { owner?: unknown } } | null)
+              ?.spec?.owner;
+            if (typeof owner === "string") baseOwners.set(f, owner);
+          } catch {
+            // Unparsable at the base: the file's current owner team still has to approve.
+          }
+        }
+        const v = await verifyPullRequest({
+          baseOwners,
+          repo,
+          set,
+          cab: parsed.data,
+          files,
+          github,
+          pr: number,
+          author: pr.author,
+          headSha: pr.headSha,
+        });
         if (format === "json") io.out(JSON.stringify(v, null, 2) + "\n");
         else {
           io.out(
             `pull request #${number} by ${v.author}; approved by ${v.approvers.join(", ") || "nobody yet"} (the author never counts)\n`,
           );
+          if (v.stale.length)
+            io.out(
+              `! approvals of an older commit do not count (${v.stale.join(", ")}): the policy files changed after their review\n`,
+            );
           for (const l of v.lines) io.out(`${l.ok ? "✓" : "✗"} ${l.subject}: ${l.detail}\n`);
           io.out(
             v.lines.length === 0
@@ -78,6 +140,7 @@ export function registerApprovals(program: Command, io: Io): void {
       if (!valid) return;
       const { source, set } = valid;
       const github = githubFromEnvironment(opts);
+      if (opts.trustLocalApprovals) io.err(TRUSTED_LOCAL_WARNING);
       if (!github && !opts.trustLocalApprovals) {
         throw new UsageError(
           "nothing to verify against: set GITHUB_TOKEN and GITHUB_REPOSITORY (or --github-repo), or pass --trust-local-approvals",
@@ -90,14 +153,38 @@ export function registerApprovals(program: Command, io: Io): void {
         now,
         github,
         trustLocal: opts.trustLocalApprovals ?? false,
-        cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")),
+        cache: await openReviewCache(repo, opts.cacheDir, github, (t) => io.err(t)),
+        cabRoot: await cabRootOption(repo, opts),
       });
-      const all = [...result.rules.values(), ...result.updates.values(), ...result.assignments.values()];
-      if (format === "json") io.out(JSON.stringify({ ref: source.revision, subjects: all }, null, 2) + "\n");
+      const order = ["cab", "policy", "rule", "update", "baseline", "exemption", "timetable", "assignment"];
+      const all = [...result.files.values()].sort(
+        (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+      );
+      const warnings =
+        github && set.cab ? await protectionWarnings(github, opts.protectedBranch ?? "main", set.cab.spec) : [];
+      if (format === "json")
+        io.out(
+          JSON.stringify(
+            {
+              ref: source.revision,
+              cabRoot: result.cabRoot,
+              trustedLocal: opts.trustLocalApprovals ?? false,
+              subjects: all,
+              warnings: warnings.map((w) => w.slice(2)),
+            },
+            null,
+            2,
+          ) + "\n",
+        );
       else {
         io.out(
-          `approvals at ${source.revision?.slice(0, 12)}${github ? ` (GitHub ${github.target.owner}/${github.target.repo})` : ""}${opts.trustLocalApprovals ? ", trusting Approved-by trailers as weaker evidence" : ""}\n`,
+          `approvals at ${source.revision?.slice(0, 12)}${github ? ` (GitHub ${github.target.owner}/${github.target.repo})` : ""}; CAB trust root ${result.cabRoot?.slice(0, 12) ?? "none"}\n`,
         );
+        if (opts.trustLocalApprovals)
+          io.out(
+            "!! trusted-local: Approved-by trailers are forgeable by anyone who can commit; for air-gapped demos only\n",
+          );
+        for (const w of warnings) io.out(w + "\n");
         for (const v of all) io.out(line(v) + "\n");
         const bad = all.filter((v) => !v.ok).length;
         io.out(

@@ -1,14 +1,13 @@
 // `patchops audit`: for each approved update, who proposed it, who approved it, when it merged — from git and reviews.
-import { join } from "node:path";
 import type { Command } from "commander";
-import { ReviewCache } from "../approvals/cache.js";
+import { openReviewCache } from "./review-cache.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { policyHistory } from "../git/history.js";
 import { firstDeployed, readSnapshots } from "../git/status-history.js";
 import { effectiveDecision } from "../policy/decision.js";
 import { EXIT, UsageError } from "../errors.js";
 import { validPolicyAt } from "./valid-policy.js";
-import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
+import { addGithubOptions, cabRootOption, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 
@@ -66,7 +65,8 @@ export function registerAudit(program: Command, io: Io): void {
         now,
         github,
         trustLocal: opts.trustLocalApprovals ?? false,
-        cache: await ReviewCache.open(opts.cacheDir ?? join(repo, ".patchops-cache")),
+        cache: await openReviewCache(repo, opts.cacheDir, github, (t) => io.err(t)),
+        cabRoot: await cabRootOption(repo, opts),
       });
       const history = await policyHistory(repo, source.revision!);
       const snapshots = await readSnapshots(repo, opts.statusBranch);

@@ -2,9 +2,8 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
-import { join } from "node:path";
 import { EXIT, UsageError } from "../errors.js";
-import { githubFromEnvironment } from "./github-options.js";
+import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { addInventoryOptions, nowOption, repoDir } from "./options.js";
@@ -25,7 +24,11 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
     .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
     .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
-    .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
+    .option("--cache-dir <dir>", "review cache (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)")
+    .option(
+      "--cab-root <ref>",
+      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
+    )
     .action(
       async (opts: {
         host: string;
@@ -40,6 +43,7 @@ export function registerExplain(program: Command, io: Io): void {
         trustLocalApprovals?: boolean;
         githubRepo?: string;
         cacheDir?: string;
+        cabRoot?: string;
       }) => {
         const repo = repoDir(opts.repo);
         const loaded = await loadPlanInputs({
@@ -47,7 +51,9 @@ export function registerExplain(program: Command, io: Io): void {
           repo,
           now: nowOption(opts.now),
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
-          cacheDir: opts.cacheDir ?? join(repo, ".patchops-cache"),
+          cacheDir: opts.cacheDir,
+          cabRoot: opts.verifyApprovals ? await cabRootOption(repo, opts) : null,
+          warn: (t) => io.err(t),
           // The same pilot history as plan's default, so explain tells the plan's story.
           statusHistory: "patchops-status",
         });

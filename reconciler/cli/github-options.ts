@@ -6,6 +6,8 @@ import { UsageError } from "../errors.js";
 export interface GithubOptions {
   githubRepo?: string;
   cacheDir?: string;
+  cabRoot?: string;
+  protectedBranch?: string;
 }
 
 export function addGithubOptions(cmd: Command): Command {
@@ -14,7 +16,15 @@ export function addGithubOptions(cmd: Command): Command {
       "--github-repo <owner/name>",
       "the GitHub repository holding the pull requests (default: $GITHUB_REPOSITORY)",
     )
-    .option("--cache-dir <dir>", "where verified reviews are cached by commit (default: <repo>/.patchops-cache)");
+    .option(
+      "--cache-dir <dir>",
+      "where verified reviews are cached, per repository (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)",
+    )
+    .option("--protected-branch <name>", "the branch whose protection settings are checked (default: main)")
+    .option(
+      "--cab-root <ref>",
+      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT, else the first commit of cab.yaml)",
+    );
 }
 
 /** A client when a token and a repository are known; null otherwise (verification then fails closed). */
@@ -27,6 +37,8 @@ export function githubFromEnvironment(opts: GithubOptions, env: NodeJS.ProcessEn
       token,
       baseUrl: env.GITHUB_API_URL || undefined,
       retryAfterScale: env.PATCHOPS_RETRY_SCALE ? Number(env.PATCHOPS_RETRY_SCALE) : 1,
+      ...(env.PATCHOPS_GITHUB_TIMEOUT ? { requestTimeoutMs: Number(env.PATCHOPS_GITHUB_TIMEOUT) * 1000 } : {}),
+      ...(env.PATCHOPS_GITHUB_MAX_WAIT ? { maxRateLimitWaitSeconds: Number(env.PATCHOPS_GITHUB_MAX_WAIT) } : {}),
     });
   } catch (err) {
     if (err instanceof GithubError) throw new UsageError(`--github-repo: ${err.message}`);
@@ -40,3 +52,19 @@ export function requireGithub(opts: GithubOptions, env: NodeJS.ProcessEnv = proc
     throw new UsageError("this command needs GITHUB_TOKEN and a repository (--github-repo or GITHUB_REPOSITORY)");
   return gh;
 }
+
+/** The CAB trust root as a commit, from --cab-root or $PATCHOPS_CAB_ROOT; null for the default (first commit of cab.yaml). */
+export async function cabRootOption(
+  repo: string,
+  opts: GithubOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | null> {
+  const ref = opts.cabRoot ?? env.PATCHOPS_CAB_ROOT;
+  if (!ref) return null;
+  const { resolveRef } = await import("../git/ref-source.js");
+  return resolveRef(repo, ref);
+}
+
+/** Said in every output of a run that accepts Approved-by trailers. */
+export const TRUSTED_LOCAL_WARNING =
+  "patchops: --trust-local-approvals accepts Approved-by: trailers that anyone who can commit can forge; it is for air-gapped demos only, never a security control\n";

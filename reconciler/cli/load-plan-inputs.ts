@@ -11,9 +11,24 @@ import type { ReconcileInput } from "../plan/reconcile.js";
 import { validateSource } from "../validate/validate.js";
 import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "../errors.js";
-import { ReviewCache } from "../approvals/cache.js";
+import { applyVerification } from "../approvals/effects.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
+import { diagnostic } from "../diagnostics.js";
+import { openReviewCache } from "./review-cache.js";
+import { protectionGaps } from "../approvals/protection.js";
+
+/** The branch-protection settings the approval model relies on, as warning findings. */
+async function protectionFindings(github: GithubClient, branch: string, set: PolicySet): Promise<Diagnostic[]> {
+  let gaps: string[];
+  try {
+    gaps = protectionGaps(branch, await github.branchProtection(branch), set.cab!.spec);
+  } catch (err) {
+    gaps = [`the protection of branch ${branch} could not be read (${(err as Error).message})`];
+  }
+  return gaps.map((g) => diagnostic("branch-protection", "warning", g));
+}
 import type { GithubClient } from "../github/client.js";
+import type { PolicySet } from "../load/policy-set.js";
 import { policySourceFor } from "./policy-source.js";
 import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
@@ -27,7 +42,14 @@ export interface PlanInputOptions {
   verifyApprovals: boolean;
   trustLocalApprovals?: boolean;
   github?: GithubClient | null;
-  cacheDir?: string | null;
+  /** Where reviews are cached (default: outside the checkout, see review-cache.ts). */
+  cacheDir?: string;
+  /** The CAB trust root commit (default: the first commit of cab.yaml). */
+  cabRoot?: string | null;
+  /** The branch whose protection settings are checked (default main). */
+  protectedBranch?: string;
+  /** Warnings for stderr (a refused cache file). */
+  warn?: (text: string) => void;
   /** The status branch whose snapshots record earlier pilot successes; null reads none. */
   statusHistory?: string | null;
 }
@@ -61,18 +83,18 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
     throw err;
   }
-  const approvals = new Map<string, ApprovalEvidence>();
-  const unverified = new Map<string, string>();
-  const unverifiedAssignments = new Map<string, string>();
+  let approvals = new Map<string, ApprovalEvidence>();
+  let unverified = new Map<string, string>();
+  let unverifiedAssignments = new Map<string, string>();
+  let approvalFindings: Diagnostic[] = [];
+  let planned = set;
   let verification: VerificationResult | undefined;
   let mode: ReconcileInput["verification"] = "off";
   if (o.verifyApprovals && !source.revision) {
     mode = "verified";
-    for (const u of set.updates)
-      unverified.set(
-        u.spec.id.toUpperCase(),
-        `${o.repo} is not a git repository with commits, so no approval can be verified`,
-      );
+    const why = `${o.repo} is not a git repository with commits, so no approval can be verified`;
+    for (const u of set.updates) unverified.set(u.spec.id.toUpperCase(), why);
+    approvalFindings.push(diagnostic("approval-unverified", "error", why));
   } else if (o.verifyApprovals && source.revision) {
     verification = await verifyApprovals({
       repo: o.repo,
@@ -81,19 +103,23 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       now: o.now,
       github: o.github ?? null,
       trustLocal: o.trustLocalApprovals ?? false,
-      cache: await ReviewCache.open(o.cacheDir ?? null),
+      cache: await openReviewCache(o.repo, o.cacheDir, o.github ?? null, o.warn ?? (() => {})),
+      cabRoot: o.cabRoot ?? null,
     });
-    mode = [...verification.updates.values(), ...verification.rules.values()].some((v) => v.strength === "trailer")
-      ? "trusted-local"
-      : "verified";
-    for (const u of set.updates) {
-      const id = u.spec.id.toUpperCase();
-      const v = verification.updates.get(id);
-      if (!v) continue;
-      if (v.ok) approvals.set(id, { at: v.effectiveAt ?? 0, evidence: v.reason });
-      else unverified.set(id, v.reason);
-    }
-    for (const [file, v] of verification.assignments) if (!v.ok) unverifiedAssignments.set(file, v.reason);
+    mode = [...verification.files.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
+    const applied = applyVerification(set, verification);
+    ({ approvals, unverified, findings: approvalFindings, set: planned } = applied);
+    unverifiedAssignments = applied.blockedAssignments;
+    if (o.github && set.cab)
+      approvalFindings.push(...(await protectionFindings(o.github, o.protectedBranch ?? "main", set)));
+    if (mode === "trusted-local")
+      approvalFindings.push(
+        diagnostic(
+          "trust-local-approvals",
+          "warning",
+          "approvals were accepted from Approved-by: trailers, which anyone who can commit can forge: for air-gapped demos only",
+        ),
+      );
   } else if (source.revision) {
     const times = await decisionCommits(o.repo, ref ?? source.revision);
     const history = set.rules.length > 0 ? await policyHistory(o.repo, ref ?? source.revision) : null;
@@ -120,13 +146,14 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
   }
   return {
     input: {
-      set,
+      set: planned,
       inventory: inv.inventory,
       now: o.now,
       approvals,
       verification: mode,
       unverified,
       unverifiedAssignments,
+      approvalFindings,
       revision: source.revision,
       pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },

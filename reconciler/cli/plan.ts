@@ -5,9 +5,8 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
-import { join } from "node:path";
 import { EXIT, UsageError } from "../errors.js";
-import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
+import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
@@ -26,6 +25,8 @@ interface PlanOptions {
   trustLocalApprovals?: boolean;
   githubRepo?: string;
   cacheDir?: string;
+  cabRoot?: string;
+  protectedBranch?: string;
   shard?: string;
   statusHistory: string;
 }
@@ -72,6 +73,12 @@ export function registerPlan(program: Command, io: Io): void {
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
+    const github = opts.verifyApprovals ? githubFromEnvironment(opts) : null;
+    if (opts.verifyApprovals && opts.trustLocalApprovals) io.err(TRUSTED_LOCAL_WARNING);
+    else if (opts.verifyApprovals && !github)
+      io.err(
+        "patchops: GitHub is not configured, so no approval is verified and approved updates get no jobs: set GITHUB_TOKEN and GITHUB_REPOSITORY (or --github-repo), or pass --no-verify-approvals for a demo\n",
+      );
     const loaded = await loadPlanInputs({
       repo: repoDir(opts.repo),
       ref: opts.ref,
@@ -81,8 +88,11 @@ export function registerPlan(program: Command, io: Io): void {
       now,
       verifyApprovals: opts.verifyApprovals,
       trustLocalApprovals: opts.trustLocalApprovals,
-      github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
-      cacheDir: opts.cacheDir ?? join(repoDir(opts.repo), ".patchops-cache"),
+      github,
+      cacheDir: opts.cacheDir,
+      protectedBranch: opts.protectedBranch,
+      cabRoot: opts.verifyApprovals ? await cabRootOption(repoDir(opts.repo), opts) : null,
+      warn: (t) => io.err(t),
       statusHistory: opts.statusHistory,
     });
     if (!loaded.input) {

@@ -1,4 +1,4 @@
-// Git history of the policy files: which commits touched each file, who wrote them, and their trailers.
+// Git history of the policy files along the first-parent chain: which commits (merges included) changed each file.
 import { pushTo } from "../multimap.js";
 import { simpleGit } from "simple-git";
 
@@ -12,7 +12,7 @@ export interface CommitInfo {
 }
 
 export interface PolicyHistory {
-  /** File → commits that touched it, newest first. */
+  /** File → first-parent commits that changed it (a merge counts with its diff to the first parent), newest first. */
   byFile: Map<string, string[]>;
   commits: Map<string, CommitInfo>;
   /** First-parent chain of the ref, newest first. */
@@ -23,6 +23,9 @@ export async function policyHistory(repo: string, ref: string): Promise<PolicyHi
   const git = simpleGit(repo);
   const raw = await git.raw([
     "log",
+    // A merge is judged by what it changed on the branch: without these, an edit inside a merge is invisible.
+    "--first-parent",
+    "--diff-merges=first-parent",
     "--no-renames",
     "--format=%x01%H%x00%an%x00%ae%x00%ct%x00%s%x00%B%x02",
     "--name-only",
@@ -85,4 +88,40 @@ export function approvedByTrailers(message: string): string[] {
   const out: string[] = [];
   for (const m of message.matchAll(/^Approved-by:\s*@?([A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?)\b.*$/gim)) out.push(m[1]!);
   return [...new Set(out)];
+}
+
+/** The file's text at a commit, or null where it does not exist. */
+export async function fileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  try {
+    return await simpleGit(repo).show([`${sha}:${file}`]);
+  } catch {
+    return null;
+  }
+}
+
+/** The first parent of a commit, or null for a root commit. */
+export async function firstParentOf(repo: string, sha: string): Promise<string | null> {
+  try {
+    return (await simpleGit(repo).revparse(["--verify", "--quiet", `${sha}^1`])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the policy folders are identical at both commits (false when either is unknown locally). */
+export async function samePolicyTree(repo: string, a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  try {
+    const out = await simpleGit(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
+    return out.trim() === "";
+  } catch {
+    return false;
+  }
+}
+
+/** Words a commit's author may go by (name parts, e-mail local part and its parts), lower-case. */
+export function authorAliases(author: string, email: string): Set<string> {
+  const local = (email.split("@")[0] ?? "").toLowerCase();
+  const words = [author.toLowerCase(), ...author.toLowerCase().split(/[\s._-]+/), local, ...local.split(/[._+-]+/)];
+  return new Set(words.filter((w) => w.length > 0));
 }

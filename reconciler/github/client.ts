@@ -15,6 +15,24 @@ export interface PullSummary {
   mergedAt: string | null;
   baseRef: string;
   url: string;
+  /** The pull request's final head commit (null when GitHub did not say). */
+  headSha: string | null;
+}
+
+/** Who wrote and who committed one commit of a pull request, as GitHub logins (null when unlinked). */
+export interface PullCommit {
+  sha: string;
+  author: string | null;
+  committer: string | null;
+}
+
+/** The branch-protection settings the approval model relies on (GET /repos/{owner}/{repo}/branches/{branch}/protection). */
+export interface BranchProtection {
+  requiredApprovingReviews: number | null;
+  dismissStaleReviews: boolean;
+  requireCodeOwnerReviews: boolean;
+  allowForcePushes: boolean;
+  enforceAdmins: boolean;
 }
 
 export interface Review {
@@ -51,6 +69,12 @@ export interface GithubClientOptions {
   maxRateLimitRetries?: number;
   /** Tests shorten the waits the server asks for. */
   retryAfterScale?: number;
+  /** One request's time limit, in ms (default 30 s). */
+  requestTimeoutMs?: number;
+  /** The most time spent waiting out rate limits in one run, in s (default 300 s). */
+  maxRateLimitWaitSeconds?: number;
+  /** Retries of a failed (5xx or network) request before the circuit opens (default 2). */
+  maxErrorRetries?: number;
 }
 
 export function parseRepo(text: string): GithubRepo {
@@ -60,7 +84,12 @@ export function parseRepo(text: string): GithubRepo {
 }
 
 function explain(err: unknown, what: string): GithubError {
-  const e = err as { status?: number; message?: string; response?: { headers?: Record<string, string> } };
+  const e = err as {
+    status?: number;
+    name?: string;
+    message?: string;
+    response?: { headers?: Record<string, string> };
+  };
   const status = e.status;
   if (status === 401) return new GithubError(`GitHub refused the token (401) while ${what}: check GITHUB_TOKEN`);
   if (status === 403 && e.response?.headers?.["x-ratelimit-remaining"] === "0") {
@@ -78,13 +107,32 @@ function explain(err: unknown, what: string): GithubError {
       `GitHub answered 404 while ${what}: the repository or object does not exist, or the token cannot see it`,
     );
   if (status === 429) return new GithubError(`GitHub rate limit (429) while ${what}`);
+  if (e.name === "TimeoutError" || /aborted|timeout/i.test(e.message ?? ""))
+    return new GithubError(`GitHub did not answer in time while ${what} (request timeout)`);
+  if (!e.response) {
+    // fetch wraps the socket error (ECONNREFUSED, ECONNRESET, ENOTFOUND) in "fetch failed": name the innermost one.
+    let cause = (err as { cause?: unknown }).cause as { code?: string; message?: string; cause?: unknown } | undefined;
+    while (cause?.cause) cause = cause.cause as typeof cause;
+    return new GithubError(
+      `GitHub could not be reached while ${what}: ${cause?.code ?? cause?.message ?? e.message ?? String(err)}`,
+    );
+  }
   return new GithubError(
     `GitHub request failed while ${what}: ${status ? `HTTP ${status}` : (e.message ?? String(err))}`,
   );
 }
 
+/** Thrown without asking GitHub again once the client gave up in this run (the circuit breaker is open). */
+export class GithubUnavailableError extends GithubError {}
+
 export class GithubClient {
   private readonly octokit: InstanceType<typeof ThrottledOctokit>;
+  /** Seconds already spent (or promised) waiting out rate limits in this run. */
+  private waited = 0;
+  private readonly maxWait: number;
+  private readonly scale: number;
+  /** Why the client stopped asking GitHub; every later call fails at once with it. */
+  private broken: string | null = null;
 
   constructor(
     readonly target: GithubRepo,
@@ -92,25 +140,80 @@ export class GithubClient {
   ) {
     const maxRetries = options.maxRateLimitRetries ?? 3;
     const scale = options.retryAfterScale ?? 1;
+    this.scale = scale;
+    this.maxWait = options.maxRateLimitWaitSeconds ?? 300;
+    const timeout = options.requestTimeoutMs ?? 30_000;
+    // Waits the server asks for count against one budget; past it, the request fails instead of blocking the run.
+    const budget = (after: number, retryCount: number) => {
+      if (retryCount >= maxRetries || this.waited + after > this.maxWait) return false;
+      this.waited += after;
+      return true;
+    };
     this.octokit = new ThrottledOctokit({
       auth: options.token,
       baseUrl: options.baseUrl ?? "https://api.github.com",
       userAgent: "patchops",
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-      retry: { doNotRetry: [400, 401, 403, 404, 422, 429] },
+      request: {
+        // A server that accepts and never answers must not hang the run.
+        // An abort (not a TimeoutError) is not retried by the retry plugin: a hung server costs one timeout, not three.
+        fetch: (url: string | URL, init?: RequestInit) => {
+          const controller = new AbortController();
+          setTimeout(() => controller.abort(), timeout).unref();
+          return fetch(url, { ...init, signal: controller.signal });
+        },
+      },
+      retry: {
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        retries: options.maxErrorRetries ?? 2,
+        ...(scale !== 1 ? { retryAfterBaseValue: Math.max(1, Math.round(1000 * scale)) } : {}),
+      },
       throttle: {
-        onRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) => retryCount < maxRetries,
-        onSecondaryRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) =>
-          retryCount < maxRetries,
+        onRateLimit: (after: number, _opts: unknown, _o: unknown, retryCount: number) => budget(after, retryCount),
+        onSecondaryRateLimit: (after: number, _opts: unknown, _o: unknown, retryCount: number) =>
+          budget(after, retryCount),
         fallbackSecondaryRateRetryAfter: 1,
         ...(scale !== 1 ? { retryAfterBaseValue: Math.max(1, Math.round(1000 * scale)) } : {}),
       },
     });
   }
 
+  /** Why GitHub is no longer asked in this run, or null. */
+  get unavailable(): string | null {
+    return this.broken;
+  }
+
+  /**
+   * Runs one API call with the run's bounds: a 429 is waited out within the budget, and a failure that is not about
+   * one object (5xx, network, timeout, exhausted rate limit, refused token) opens the circuit for the rest of the run.
+   */
+  private async call<T>(what: string, fn: () => Promise<T>, passThrough: readonly number[] = []): Promise<T> {
+    if (this.broken) throw new GithubUnavailableError(`GitHub not asked while ${what}: ${this.broken}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== undefined && passThrough.includes(status)) throw err;
+        const headers = (err as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+        const after = Number(headers["retry-after"]);
+        if (status === 429 && attempt < 3 && Number.isFinite(after) && this.waited + after <= this.maxWait) {
+          this.waited += after;
+          await new Promise((r) => setTimeout(r, after * 1000 * this.scale));
+          continue;
+        }
+        const e = explain(err, what);
+        if (status !== 404 && status !== 422) this.broken = `an earlier request failed (${e.message})`;
+        if (status === 429 && Number.isFinite(after) && this.waited + after > this.maxWait)
+          e.message += ` (waiting ${after} s more would pass the ${this.maxWait} s rate-limit budget)`;
+        throw e;
+      }
+    }
+  }
+
   /** Merged pull requests whose merge brought this commit in. */
   async pullsForCommit(sha: string): Promise<PullSummary[]> {
-    try {
+    return this.call(`listing the pull requests of commit ${sha.slice(0, 12)}`, async () => {
       const items = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
         ...this.target,
         commit_sha: sha,
@@ -123,14 +226,52 @@ export class GithubClient {
         mergedAt: p.merged_at ?? null,
         baseRef: p.base.ref,
         url: p.html_url,
+        headSha: p.head?.sha ?? null,
       }));
+    });
+  }
+
+  /** The commits of a pull request with their GitHub author and committer logins. */
+  async pullCommits(number: number): Promise<PullCommit[]> {
+    return this.call(`listing the commits of pull request #${number}`, async () => {
+      const items = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
+        ...this.target,
+        pull_number: number,
+        per_page: 100,
+      });
+      return items.map((c) => ({ sha: c.sha, author: c.author?.login ?? null, committer: c.committer?.login ?? null }));
+    });
+  }
+
+  /** The branch's protection, or null when it has none; throws when the token may not read it. */
+  async branchProtection(branch: string): Promise<BranchProtection | null> {
+    try {
+      return await this.call(
+        `reading the protection of branch ${branch}`,
+        async () => {
+          const { data } = await this.octokit.rest.repos.getBranchProtection({ ...this.target, branch });
+          const reviews = data.required_pull_request_reviews;
+          return {
+            requiredApprovingReviews: reviews ? (reviews.required_approving_review_count ?? 0) : null,
+            dismissStaleReviews: reviews?.dismiss_stale_reviews ?? false,
+            requireCodeOwnerReviews: reviews?.require_code_owner_reviews ?? false,
+            allowForcePushes: data.allow_force_pushes?.enabled ?? false,
+            enforceAdmins: data.enforce_admins?.enabled ?? false,
+          };
+        },
+        // A token without the administration permission gets 403 here; that must not stop verification.
+        [401, 403, 404],
+      );
     } catch (err) {
-      throw explain(err, `listing the pull requests of commit ${sha.slice(0, 12)}`);
+      const status = (err as { status?: number }).status;
+      if (status === 404) return null;
+      if (status === 401 || status === 403) throw explain(err, `reading the protection of branch ${branch}`);
+      throw err;
     }
   }
 
   async pull(number: number): Promise<PullSummary & { baseSha: string; headSha: string }> {
-    try {
+    return this.call(`reading pull request #${number}`, async () => {
       const { data: p } = await this.octokit.rest.pulls.get({ ...this.target, pull_number: number });
       return {
         number: p.number,
@@ -142,57 +283,59 @@ export class GithubClient {
         baseSha: p.base.sha,
         headSha: p.head.sha,
       };
-    } catch (err) {
-      throw explain(err, `reading pull request #${number}`);
-    }
+    });
   }
 
   /** Creates the branch from `base` when it does not exist yet. */
   async ensureBranch(branch: string, base: string): Promise<void> {
     try {
-      await this.octokit.rest.git.getRef({ ...this.target, ref: `heads/${branch}` });
+      await this.call(
+        `reading branch ${branch}`,
+        () => this.octokit.rest.git.getRef({ ...this.target, ref: `heads/${branch}` }),
+        [404],
+      );
       return;
     } catch (err) {
-      if ((err as { status?: number }).status !== 404) throw explain(err, `reading branch ${branch}`);
+      if ((err as { status?: number }).status !== 404) throw err;
     }
-    try {
+    await this.call(`creating branch ${branch} from ${base}`, async () => {
       const { data } = await this.octokit.rest.git.getRef({ ...this.target, ref: `heads/${base}` });
       await this.octokit.rest.git.createRef({ ...this.target, ref: `refs/heads/${branch}`, sha: data.object.sha });
-    } catch (err) {
-      throw explain(err, `creating branch ${branch} from ${base}`);
-    }
+    });
   }
 
   /** Writes a file on a branch (creating or replacing it); a no-op when the content is already there. */
   async putFile(branch: string, path: string, text: string, message: string): Promise<boolean> {
     let sha: string | undefined;
     try {
-      const { data } = await this.octokit.rest.repos.getContent({ ...this.target, path, ref: branch });
+      const { data } = await this.call(
+        `reading ${path} on ${branch}`,
+        () => this.octokit.rest.repos.getContent({ ...this.target, path, ref: branch }),
+        [404],
+      );
       if (!Array.isArray(data) && data.type === "file") {
         sha = data.sha;
         if ("content" in data && Buffer.from(data.content, "base64").toString("utf8") === text) return false;
       }
     } catch (err) {
-      if ((err as { status?: number }).status !== 404) throw explain(err, `reading ${path} on ${branch}`);
+      if ((err as { status?: number }).status !== 404) throw err;
     }
-    try {
-      await this.octokit.rest.repos.createOrUpdateFileContents({
+    await this.call(`writing ${path} on ${branch}`, () =>
+      this.octokit.rest.repos.createOrUpdateFileContents({
         ...this.target,
         path,
         branch,
         message,
         content: Buffer.from(text).toString("base64"),
         ...(sha ? { sha } : {}),
-      });
-      return true;
-    } catch (err) {
-      throw explain(err, `writing ${path} on ${branch}`);
-    }
+      }),
+    );
+    return true;
   }
 
   /** The open pull request from `branch`, if any. */
   async openPullFrom(branch: string): Promise<{ number: number; url: string } | null> {
-    try {
+    return this.call(`looking for the pull request of ${branch}`, async () => {
       const { data } = await this.octokit.rest.pulls.list({
         ...this.target,
         state: "open",
@@ -201,9 +344,7 @@ export class GithubClient {
       });
       const p = data[0];
       return p ? { number: p.number, url: p.html_url } : null;
-    } catch (err) {
-      throw explain(err, `looking for the pull request of ${branch}`);
-    }
+    });
   }
 
   async createPull(
@@ -212,32 +353,26 @@ export class GithubClient {
     title: string,
     body: string,
   ): Promise<{ number: number; url: string }> {
-    try {
+    return this.call(`opening a pull request from ${branch}`, async () => {
       const { data } = await this.octokit.rest.pulls.create({ ...this.target, head: branch, base, title, body });
       return { number: data.number, url: data.html_url };
-    } catch (err) {
-      throw explain(err, `opening a pull request from ${branch}`);
-    }
+    });
   }
 
   async updatePull(number: number, title: string, body: string): Promise<void> {
-    try {
-      await this.octokit.rest.pulls.update({ ...this.target, pull_number: number, title, body });
-    } catch (err) {
-      throw explain(err, `updating pull request #${number}`);
-    }
+    await this.call(`updating pull request #${number}`, () =>
+      this.octokit.rest.pulls.update({ ...this.target, pull_number: number, title, body }),
+    );
   }
 
   async addLabels(issue: number, labels: string[]): Promise<void> {
-    try {
-      await this.octokit.rest.issues.addLabels({ ...this.target, issue_number: issue, labels });
-    } catch (err) {
-      throw explain(err, `labelling #${issue}`);
-    }
+    await this.call(`labelling #${issue}`, () =>
+      this.octokit.rest.issues.addLabels({ ...this.target, issue_number: issue, labels }),
+    );
   }
 
   async reviews(pull: number): Promise<Review[]> {
-    try {
+    return this.call(`listing the reviews of pull request #${pull}`, async () => {
       const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
         ...this.target,
         pull_number: pull,
@@ -250,40 +385,32 @@ export class GithubClient {
         submittedAt: r.submitted_at ?? null,
         commitId: r.commit_id ?? null,
       }));
-    } catch (err) {
-      throw explain(err, `listing the reviews of pull request #${pull}`);
-    }
+    });
   }
 
   async comments(issue: number): Promise<IssueComment[]> {
-    try {
+    return this.call(`listing the comments of #${issue}`, async () => {
       const items = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
         ...this.target,
         issue_number: issue,
         per_page: 100,
       });
       return items.map((c) => ({ id: c.id, body: c.body ?? "", author: c.user?.login ?? "", url: c.html_url }));
-    } catch (err) {
-      throw explain(err, `listing the comments of #${issue}`);
-    }
+    });
   }
 
   async createComment(issue: number, body: string): Promise<IssueComment> {
-    try {
+    return this.call(`commenting on #${issue}`, async () => {
       const { data } = await this.octokit.rest.issues.createComment({ ...this.target, issue_number: issue, body });
       return { id: data.id, body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
-    } catch (err) {
-      throw explain(err, `commenting on #${issue}`);
-    }
+    });
   }
 
   async updateComment(id: number, body: string): Promise<IssueComment> {
-    try {
+    return this.call(`updating comment ${id}`, async () => {
       const { data } = await this.octokit.rest.issues.updateComment({ ...this.target, comment_id: id, body });
       return { id: data.id, body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
-    } catch (err) {
-      throw explain(err, `updating comment ${id}`);
-    }
+    });
   }
 
   /** Issues (never pull requests) carrying every one of `labels`, open and closed. */

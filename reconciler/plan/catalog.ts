@@ -84,7 +84,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       requires: doc.spec.requires.map((r) => r.toUpperCase()),
     });
   }
-  // An id a baseline requires without an Update file is approved by that baseline.
+  // An id a baseline requires without an Update file is known but pending: only an approved Update file deploys it.
   for (const b of set.baselines) {
     for (const raw of b.spec.requiredUpdates) {
       const id = raw.toUpperCase();
@@ -100,14 +100,14 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
         id,
         spec,
         doc: null,
-        decision: "approved",
-        decidedBy: `baseline:${b.name}`,
+        decision: "pending",
+        decidedBy: null,
         decisionFile: b.file,
         decisionAt: lineOf(b.at(["spec", "requiredUpdates", b.spec.requiredUpdates.indexOf(raw)])),
-        pendingNote: null,
+        pendingNote: `required by baseline ${b.name}, but no Update file approves it`,
         timeline: "standard",
-        approvedAt: Date.parse(`${b.spec.revision}T00:00:00Z`),
-        approvedEvidence: `baseline ${b.name} (${b.file})`,
+        approvedAt: null,
+        approvedEvidence: null,
         unverified: null,
         supersededBy: new Set(),
         supersedesAll: new Set(),

@@ -32,6 +32,7 @@ import {
   type PilotVerdict,
 } from "./pilot.js";
 import { compareText } from "../order.js";
+import { baselineRequirementFindings } from "./baseline-requirements.js";
 
 const HOUR = 3_600_000;
 
@@ -46,6 +47,8 @@ export interface ReconcileInput {
   unverified: ReadonlyMap<string, string>;
   /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
   unverifiedAssignments?: ReadonlyMap<string, string>;
+  /** Findings of approval verification (unverified files and what they mean), reported with the plan's own. */
+  approvalFindings?: readonly Diagnostic[];
   revision: string | null;
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
@@ -122,7 +125,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     unverified: input.verification === "off" ? new Map() : input.unverified,
   });
   const hosts = hostContexts(set, inventory);
-  const findings: Diagnostic[] = [];
+  const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
   const trail = new Map<string, Map<string, string[]>>();
   const explainHosts = input.explainHosts;
   // The trail is for explain only: lines are built lazily, and only for the hosts asked about.
@@ -248,20 +251,20 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const id of [...relevant].sort()) {
       const entry = catalog.get(id)!;
       const file = entry.doc?.file ?? entry.decisionFile ?? "";
-      const obligatory =
-        (entry.decision === "approved" && !entry.unverified) || (required.has(id) && entry.decision !== "rejected");
+      // A baseline's requirement is obligatory only through its own approved Update file.
+      const obligatory = entry.decision === "approved" && !entry.unverified;
       if (rec.installed.has(id)) {
         if (entry.decision === "rejected") {
           ev.states.set(id, "rejected-installed");
           note(h.name, id, () => `installed, but rejected at ${entry.decisionAt ?? file}`);
         } else if (
           rec.pendingReboot &&
-          obligatory &&
+          (obligatory || entry.decision === "approved") &&
           (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")
         ) {
           ev.states.set(id, "pending-reboot");
           note(h.name, id, () => `installed and waiting for a restart (${rec.origin})`);
-        } else if (obligatory || entry.decision !== "pending") {
+        } else if (obligatory || entry.decision !== "pending" || required.has(id)) {
           ev.states.set(id, "installed");
           note(h.name, id, () => `installed according to the scan at ${rec.origin}`);
         }
@@ -295,10 +298,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         continue;
       }
       if (entry.unverified) {
+        // Unverified is not compliant: the update stays missing, and gets no job.
+        ev.states.set(id, "missing");
         note(
           h.name,
           id,
-          () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): no job`,
+          () =>
+            `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): missing, no job`,
         );
         continue;
       }
@@ -425,10 +431,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const needs: Need[] = [];
     const escalate: { ids: string[]; files: string[]; mild: string | null } = { ids: [], files: [], mild: null };
     const assignmentProblem = h.assignment ? input.unverifiedAssignments?.get(h.assignment.file) : undefined;
-    if (assignmentProblem)
-      ev.notes.push(
-        `no install jobs: the latest change to ${h.assignment!.file} was not approved by team ${h.assignment!.spec.owner} (${assignmentProblem})`,
-      );
+    if (assignmentProblem) ev.notes.push(`no install jobs: ${assignmentProblem}`);
     const operational =
       (ev.status === "compliant" || ev.status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
     if (operational) {
@@ -627,12 +630,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   for (const [file, reason] of input.unverifiedAssignments ?? []) {
     findings.push(
-      diagnostic(
-        "approval-unverified",
-        "error",
-        `${file}: the owner team's approval could not be verified, so its hosts get no install jobs: ${reason}`,
-        { file },
-      ),
+      diagnostic("approval-unverified", "error", `${file}: its hosts get no install jobs: ${reason}`, { file }),
     );
   }
 

@@ -22,8 +22,16 @@ export interface FakePull {
   title?: string;
   mergedAt: string | null;
   commits: string[];
-  reviews: { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[];
+  /** `commit` is the commit reviewed (default: the pull request's final head, its last commit). */
+  reviews: {
+    login: string;
+    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+    at: string;
+    commit?: string;
+  }[];
   baseSha?: string;
+  /** GitHub logins of each commit's author and committer (default: the pull request's author for both). */
+  commitLogins?: Record<string, { author: string; committer: string }>;
 }
 
 export interface FakeGithub {
@@ -35,6 +43,15 @@ export interface FakeGithub {
   rateLimitNext: number;
   /** Answer every request with this status (e.g. 401). */
   failWith: number | null;
+  /** Accept requests and never answer them (a hung server). */
+  hang: boolean;
+  /** Answer the next N requests with 429 and this retry-after (seconds). */
+  tooManyNext: { count: number; retryAfter: number };
+  /** Branch → protection settings, answered in GitHub's shape (absent: 404 "Branch not protected"). */
+  protection: Map<
+    string,
+    { reviews: number | null; dismissStale: boolean; codeOwners: boolean; forcePushes: boolean; admins: boolean }
+  >;
   pageSize: number;
   /** Branches (name → sha) and files on them (branch → path → text), for intake's pull requests. */
   branches: Map<string, string>;
@@ -66,6 +83,9 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     comments: new Map(),
     rateLimitNext: 0,
     failWith: null,
+    hang: false,
+    tooManyNext: { count: 0, retryAfter: 0 },
+    protection: new Map(),
     pageSize: 30,
     branches: new Map([["main", "1".repeat(40)]]),
     files: new Map(),
@@ -119,7 +139,11 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     merged_at: p.mergedAt,
     merge_commit_sha: p.commits[p.commits.length - 1] ?? null,
     draft: false,
-    head: { label: `${owner}:change-${p.number}`, ref: `change-${p.number}`, sha: p.commits[0] ?? "" },
+    head: {
+      label: `${owner}:change-${p.number}`,
+      ref: `change-${p.number}`,
+      sha: p.commits[p.commits.length - 1] ?? "",
+    },
     base: { label: `${owner}:main`, ref: "main", sha: "0".repeat(40) },
     author_association: "MEMBER",
     auto_merge: null,
@@ -131,6 +155,16 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     req.on("end", () => {
       const path = new URL(req.url!, "http://x").pathname;
       state.requests.push({ method: req.method!, path, auth: req.headers.authorization });
+      if (state.hang) return;
+      if (state.tooManyNext.count > 0) {
+        state.tooManyNext.count--;
+        return json(
+          res,
+          429,
+          { message: "Too Many Requests", documentation_url: "https://docs.github.com/rest" },
+          { "retry-after": String(state.tooManyNext.retryAfter) },
+        );
+      }
       if (state.failWith)
         return json(res, state.failWith, {
           message: state.failWith === 401 ? "Bad credentials" : "Forbidden",
@@ -279,6 +313,78 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           head: { ...shape.head, sha: p.commits[p.commits.length - 1] ?? "" },
         });
       }
+      if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/commits$/.exec(rest))) {
+        const p = state.pulls.find((x) => x.number === Number(r![1]));
+        if (!p) return json(res, 404, { message: "Not Found" });
+        return paged(
+          req,
+          res,
+          p.commits.map((sha) => {
+            const who = p.commitLogins?.[sha] ?? { author: p.author, committer: p.author };
+            return {
+              sha,
+              node_id: `C_${sha.slice(0, 8)}`,
+              commit: {
+                author: {
+                  name: who.author,
+                  email: `${who.author}@users.noreply.github.com`,
+                  date: "2026-11-20T00:00:00Z",
+                },
+                committer: {
+                  name: who.committer,
+                  email: `${who.committer}@users.noreply.github.com`,
+                  date: "2026-11-20T00:00:00Z",
+                },
+                message: "change",
+                tree: { sha: "0".repeat(40), url: "" },
+                url: "",
+                comment_count: 0,
+              },
+              url: "",
+              html_url: "",
+              comments_url: "",
+              author: ghUser(who.author),
+              committer: ghUser(who.committer),
+              parents: [],
+            };
+          }),
+        );
+      }
+      if (req.method === "GET" && (r = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
+        const branch = decodeURIComponent(r[1]!);
+        const p = state.protection.get(branch);
+        const base = `https://api.github.com/repos/${owner}/${repo}/branches/${branch}/protection`;
+        if (!p)
+          return json(res, 404, {
+            message: "Branch not protected",
+            documentation_url: "https://docs.github.com/rest/branches/branch-protection#get-branch-protection",
+            status: "404",
+          });
+        return json(res, 200, {
+          url: base,
+          required_status_checks: null,
+          ...(p.reviews === null
+            ? {}
+            : {
+                required_pull_request_reviews: {
+                  url: `${base}/required_pull_request_reviews`,
+                  dismiss_stale_reviews: p.dismissStale,
+                  require_code_owner_reviews: p.codeOwners,
+                  required_approving_review_count: p.reviews,
+                  require_last_push_approval: false,
+                },
+              }),
+          required_signatures: { url: `${base}/required_signatures`, enabled: false },
+          enforce_admins: { url: `${base}/enforce_admins`, enabled: p.admins },
+          required_linear_history: { enabled: false },
+          allow_force_pushes: { enabled: p.forcePushes },
+          allow_deletions: { enabled: false },
+          block_creations: { enabled: false },
+          required_conversation_resolution: { enabled: false },
+          lock_branch: { enabled: false },
+          allow_fork_syncing: { enabled: false },
+        });
+      }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));
         if (!p) return json(res, 404, { message: "Not Found" });
@@ -296,7 +402,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
             author_association: "MEMBER",
             _links: { html: { href: "" }, pull_request: { href: "" } },
             submitted_at: rv.at,
-            commit_id: p.commits[0] ?? null,
+            commit_id: rv.commit ?? p.commits[p.commits.length - 1] ?? null,
           })),
         );
       }

@@ -172,7 +172,11 @@ describe("approval rules: verification fails closed", () => {
     await mkdir(join(repo, "policies/rules"), { recursive: true });
     await writeFile(join(repo, "policies/rules/server-security.yaml"), RULE);
     const ruleSha = commitAll(repo, "add rule", "2026-11-02T00:00:00Z");
-    await writeFile(join(repo, "policies/updates/kb800.yaml"), update("KB800", "2026-11-10"));
+    // Drafted by intake (its header): the intake shortcut applies only to files of that shape.
+    await writeFile(
+      join(repo, "policies/updates/kb800.yaml"),
+      `# Drafted by patchops intake from msrc on 2026-11-11T00:00:00Z. Answer every TODO before asking the CAB to review.\n${update("KB800", "2026-11-10")}`,
+    );
     const introSha = commitAll(repo, "intake KB800", "2026-11-11T00:00:00Z");
     await writeFile(join(repo, "policies/updates/kb801.yaml"), update("KB801", "2026-11-10"));
     const sneakSha = commitAll(repo, "someone adds KB801", "2026-11-11T01:00:00Z");

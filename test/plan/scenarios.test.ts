@@ -243,7 +243,9 @@ describe("plan: bad input", () => {
       "--now",
       NOW,
     );
-    expect(r.code).toBe(0);
+    // The plan is written, and the unverified approvals are error findings: exit 1.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/GitHub is not configured/);
     const jobs = (await readFile(join(repo, "o", "jobs.ndjson"), "utf8"))
       .trim()
       .split("\n")
