@@ -1,6 +1,7 @@
 // `patchops diff`: plan the base and head of a change against one inventory and render the impact for the CAB.
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
+import { simpleGit } from "simple-git";
 import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import { reconcile } from "../plan/reconcile.js";
 import { selectorCounts } from "../plan/targeting.js";
@@ -77,7 +78,8 @@ export function registerDiff(program: Command, io: Io): void {
           facts: inventoryFacts(base.input.inventory.records.values(), base.input.inventory.malformed.size, now),
         },
         selectorMatches: head.input ? selectorMatchRows(base.input.set, head.input.set, base.input.inventory) : [],
-        approvals: head.input && pr !== null ? await judgePullRequest(repo, opts, pr, head.input.set) : null,
+        approvals:
+          head.input && pr !== null ? await judgePullRequest(repo, opts, pr, base.input.set, head.input.set) : null,
       };
       const markdown = renderDiff(baseSide, headSide, now, headCheck.diagnostics, context);
       if (opts.out) await writeFile(opts.out, markdown);
@@ -87,19 +89,36 @@ export function registerDiff(program: Command, io: Io): void {
   );
 }
 
-/** The same judgement `approvals --pr` makes; an unreachable GitHub costs the comment its approval line, not the comment. */
+/**
+ * The same judgement `approvals --pr` makes (verifyPullRequest), judged by the CAB and owner teams of the base policy
+ * (the pull request cannot change who judges it); an unreachable GitHub costs the comment its approval line only.
+ */
 async function judgePullRequest(
   repo: string,
   opts: GithubOptions & { base: string; head: string },
   number: number,
+  baseSet: Parameters<typeof verifyPullRequest>[0]["set"],
   set: Parameters<typeof verifyPullRequest>[0]["set"],
 ): Promise<DiffContext["approvals"]> {
   const github = githubFromEnvironment(opts);
   if (!github) return { error: "no GITHUB_TOKEN or repository to read the reviews from" };
+  if (!baseSet.cab) return { error: `no CAB file at ${opts.base} to judge the pull request by` };
   try {
     const pull = await github.pull(number);
     const files = await changedFiles(repo, opts.base, opts.head);
-    return await verifyPullRequest({ set, files, github, pr: number, author: pull.author });
+    const headSha = (await simpleGit(repo).revparse([`${opts.head}^{commit}`])).trim();
+    const baseOwners = new Map(baseSet.assignments.map((a) => [a.file, a.spec.owner] as const));
+    return await verifyPullRequest({
+      repo,
+      set,
+      cab: baseSet.cab.spec,
+      files,
+      github,
+      pr: number,
+      author: pull.author,
+      headSha,
+      baseOwners,
+    });
   } catch (err) {
     return { error: (err as Error).message.split("\n")[0]! };
   }
