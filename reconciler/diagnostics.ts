@@ -94,6 +94,10 @@ export const DIAGNOSTIC_CODES = {
     "The run accepted Approved-by: trailers (--trust-local-approvals). Anyone who can commit can forge them: for air-gapped demos only.",
   "branch-protection":
     "The branch's protection is missing a setting the approval model relies on (required reviews, dismiss stale reviews, no force pushes), or the token may not read it.",
+  "os-name-unknown":
+    "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
+  "below-baseline":
+    "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

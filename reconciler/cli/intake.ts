@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import type { AdvisoryUpdate, KnownExploited } from "../intake/advisory.js";
+import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "../intake/advisory.js";
 import { mergeById } from "../intake/advisory.js";
 import { draftUpdates } from "../intake/draft.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
@@ -20,8 +20,11 @@ import { validPolicyAt } from "./valid-policy.js";
 
 export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
 
-async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; kev: Map<string, KnownExploited> }> {
+async function readFeeds(
+  files: string[],
+): Promise<{ updates: AdvisoryUpdate[]; kev: Map<string, KnownExploited>; notDrafted: NotDrafted[] }> {
   const updates: AdvisoryUpdate[] = [];
+  const notDrafted: NotDrafted[] = [];
   const kev = new Map<string, KnownExploited>();
   for (const file of files) {
     let raw: string;
@@ -37,11 +40,11 @@ async function readFeeds(files: string[]): Promise<{ updates: AdvisoryUpdate[]; 
       throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
-    else if (isMsrcCvrf(doc)) updates.push(...parseMsrcCvrf(doc, file));
-    else if (isCsaf(doc)) updates.push(...parseCsaf(doc, file));
+    else if (isMsrcCvrf(doc)) updates.push(...parseMsrcCvrf(doc, file, notDrafted));
+    else if (isCsaf(doc)) updates.push(...parseCsaf(doc, file, notDrafted));
     else throw new UsageError(`${file}: not a CISA KEV catalog, an MSRC CVRF document or a CSAF 2.0 advisory`);
   }
-  return { updates: mergeById(updates), kev };
+  return { updates: mergeById(updates), kev, notDrafted };
 }
 
 export function registerIntake(program: Command, io: Io): void {
@@ -77,7 +80,7 @@ export function registerIntake(program: Command, io: Io): void {
       // Drafts waiting for their RFC answers do not stop the next intake.
       const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete"]);
       if (!valid) return;
-      const { updates, kev } = await readFeeds(opts.feed);
+      const { updates, kev, notDrafted } = await readFeeds(opts.feed);
       let inventory = null;
       if (opts.inventory) {
         try {
@@ -87,9 +90,16 @@ export function registerIntake(program: Command, io: Io): void {
           throw err;
         }
       }
-      const result = draftUpdates({ updates, kev, set: valid.set, inventory, now: isoUtc(now).slice(0, 10) });
+      const result = draftUpdates({
+        updates,
+        notDrafted,
+        kev,
+        set: valid.set,
+        inventory,
+        now: isoUtc(now).slice(0, 10),
+      });
       const out: string[] = [
-        `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs`,
+        `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs, ${notDrafted.length} remediation${notDrafted.length === 1 ? "" : "s"} not drafted`,
       ];
       for (const d of result.drafts) {
         const who = d.relevance
@@ -104,6 +114,13 @@ export function registerIntake(program: Command, io: Io): void {
         out.push(
           `  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`,
         );
+      if (result.unknownOs.length)
+        out.push(
+          `  ? ${result.unknownOs.length} scanned Windows host${result.unknownOs.length === 1 ? "" : "s"} with an OS name patchops does not recognise, not counted for any OS update: ${result.unknownOs.slice(0, 10).join(", ")}${result.unknownOs.length > 10 ? ", …" : ""}`,
+        );
+      for (const n of result.notDrafted)
+        out.push(`  ! not drafted: ${n.vendor} ${n.bulletin} ${n.cve || "(no CVE)"} ${n.product}: ${n.reason}`);
+      if (result.notDrafted.length) out.push(`    (logged to ${IRRELEVANT_LOG} for problem management)`);
       if (!opts.dryRun) {
         // With --open-prs the drafts go to their branches only; the working tree keeps the log.
         for (const d of opts.openPrs ? [] : result.drafts) {
@@ -112,7 +129,19 @@ export function registerIntake(program: Command, io: Io): void {
             if (err.code !== "EEXIST") throw err;
           });
         }
-        if (result.irrelevant.length) {
+        const logged = [
+          ...result.irrelevant,
+          ...result.notDrafted.map((n) => ({
+            id: `${n.bulletin}:${n.cve}:${n.product}`,
+            title: `${n.vendor} ${n.bulletin} ${n.cve}`,
+            products: [n.product],
+            reason: `not drafted: ${n.reason}`,
+            vendor: n.vendor,
+            cve: n.cve,
+            source: n.source,
+          })),
+        ];
+        if (logged.length) {
           const log = join(repo, IRRELEVANT_LOG);
           let existing = "";
           try {
@@ -126,7 +155,7 @@ export function registerIntake(program: Command, io: Io): void {
               .filter(Boolean)
               .map((l) => (JSON.parse(l) as { id: string }).id),
           );
-          const lines = result.irrelevant
+          const lines = logged
             .filter((i) => !seen.has(i.id))
             .map((i) => JSON.stringify({ date: isoUtc(now).slice(0, 10), ...i }) + "\n");
           if (lines.length) {

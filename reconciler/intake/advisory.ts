@@ -13,10 +13,26 @@ export interface AdvisoryUpdate {
   cves: string[];
   /** Affected product names as the vendor writes them. */
   products: string[];
+  /**
+   * Fixed builds by product (CVRF FixedBuild, CSAF product_version_range or fixed versions): a host at or above the
+   * build is not given the update. Only dotted numbers are kept; they become version conditions on the draft.
+   */
+  fixed?: { product: string; version: string }[];
   supersedes: string[];
   restart: "required" | "maybe" | "never";
   url: string | null;
   /** The feed file it came from. */
+  source: string;
+}
+
+/** A remediation that could not become an Update: reported with vendor, product, CVE and reason, never dropped. */
+export interface NotDrafted {
+  vendor: string;
+  bulletin: string;
+  cve: string;
+  /** The affected products as the vendor writes them (the first few, with the count of the rest). */
+  product: string;
+  reason: string;
   source: string;
 }
 
@@ -61,14 +77,47 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
   for (const u of list) {
     const prev = by.get(u.id);
     if (!prev) {
-      by.set(u.id, { ...u, cves: [...u.cves], products: [...u.products], supersedes: [...u.supersedes] });
+      by.set(u.id, {
+        ...u,
+        cves: [...u.cves],
+        products: [...u.products],
+        supersedes: [...u.supersedes],
+        ...(u.fixed ? { fixed: [...u.fixed] } : {}),
+      });
       continue;
     }
     prev.cves = [...new Set([...prev.cves, ...u.cves])].sort();
     prev.products = [...new Set([...prev.products, ...u.products])].sort();
     prev.supersedes = [...new Set([...prev.supersedes, ...u.supersedes])].sort();
+    if (u.fixed?.length) {
+      const seen = new Set((prev.fixed ?? []).map((f) => `${f.product}\u0000${f.version}`));
+      prev.fixed = [...(prev.fixed ?? []), ...u.fixed.filter((f) => !seen.has(`${f.product}\u0000${f.version}`))];
+    }
     prev.severity = worse(prev.severity, u.severity);
     if (u.restart === "required") prev.restart = "required";
   }
   return [...by.values()].sort((a, b) => compareText(a.id, b.id));
+}
+
+/** A dotted fixed version ("120.0.2210.61", "10.0.22000.258"), or null for anything else ("1.0.0-rc2", RPM EVRs). */
+export function dottedVersion(text: string | null | undefined): string | null {
+  const t = (text ?? "").trim().replace(/^v(?=\d)/i, "");
+  return /^\d+(\.\d+)+$/.test(t) ? t : null;
+}
+
+/** The stable id of a version-fixed update without a KB: the product and the fixed build ("edge-chromium-based-120.0.2210.61"). */
+export function versionFixedId(product: string, version: string): string {
+  const slug = product
+    .replace(/^Microsoft\s+/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+  return `${slug || "product"}-${version}`;
+}
+
+/** The first few product names and how many more, for a report line. */
+export function productList(names: string[]): string {
+  const uniq = [...new Set(names.filter(Boolean))];
+  return uniq.length <= 3 ? uniq.join(", ") : `${uniq.slice(0, 3).join(", ")} and ${uniq.length - 3} more`;
 }

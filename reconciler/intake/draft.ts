@@ -2,8 +2,10 @@
 import type { Inventory } from "../inventory/host-record.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
+import { applicability } from "../plan/applicability.js";
 import { ruleMatches } from "../policy/decision.js";
-import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
+import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "./advisory.js";
+import { targetsOf } from "./targets.js";
 import { compareText } from "../order.js";
 
 export interface Relevance {
@@ -28,25 +30,13 @@ export interface IntakeResult {
   drafts: Draft[];
   known: string[];
   irrelevant: { id: string; title: string; products: string[]; reason: string }[];
+  /** Remediations that could not become an Update, as the feeds reported them. */
+  notDrafted: NotDrafted[];
+  /** Scanned Windows hosts whose OS name is not recognised: relevance cannot count them for any OS update. */
+  unknownOs: string[];
 }
 
 const TODO = "TODO: a person answers this before the CAB reviews";
-
-/** Windows Server product names as the inventory reports them (MSRC writes editions and install types). */
-export function osNameOf(product: string): string | null {
-  const m = /^(?:Microsoft )?(Windows Server (?:\d{4}(?: R2)?|version \d+\w*))/i.exec(product);
-  return m ? m[1]!.replace(/^windows server/i, "Windows Server") : null;
-}
-
-export function productNameOf(product: string): string {
-  return product
-    .replace(/^Microsoft /, "")
-    .replace(/\s*\(.*?\)\s*/g, " ")
-    .replace(/ for (x64|x86|ARM64|32-bit|64-bit)[-\w ]*?Systems?/i, "")
-    .replace(/ (Service Pack|SP) ?\d+\b.*$/i, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
 
 function yamlString(s: string): string {
   return JSON.stringify(s);
@@ -56,14 +46,19 @@ function render(
   u: AdvisoryUpdate,
   timeline: "emergency" | "standard",
   kev: KnownExploited[],
-  osNames: string[],
-  products: string[],
+  appliesTo: UpdateSpec["appliesTo"],
   hosts: number | null,
   now: string,
 ): string {
+  const osEntries = appliesTo.os ?? [];
+  const products = appliesTo.products ?? [];
+  const targets = [...new Set([...osEntries.flatMap((o) => o.names ?? []), ...products.map((p) => p.name)])];
   const lines = [
     "# yaml-language-server: $schema=../../schemas/update.json",
     `# Drafted by patchops intake from ${u.source} on ${now}. Answer every TODO before asking the CAB to review.`,
+    ...(u.fixed?.length && !/^KB\d/i.test(u.id)
+      ? ["# A version-fixed update without a KB: hosts at or above the fixed version do not need it."]
+      : []),
     "apiVersion: patchops/v1",
     "kind: Update",
     "metadata:",
@@ -79,15 +74,30 @@ function render(
     `  released: ${u.released}`,
     `  timeline: ${timeline}`,
     "  appliesTo:",
-    ...(osNames.length
-      ? ["    os:", "      - family: windows", `        names: [${osNames.map(yamlString).join(", ")}]`]
+    ...(osEntries.length
+      ? [
+          "    os:",
+          ...osEntries.flatMap((o) => [
+            "      - family: windows",
+            `        names: [${(o.names ?? []).map(yamlString).join(", ")}]`,
+            ...(o.versions ? [`        versions: ${yamlString(o.versions)}`] : []),
+          ]),
+        ]
       : []),
-    ...(products.length ? ["    products:", ...products.map((p) => `      - name: ${yamlString(p)}`)] : []),
+    ...(products.length
+      ? [
+          "    products:",
+          ...products.flatMap((p) => [
+            `      - name: ${yamlString(p.name)}`,
+            ...(p.versions ? [`        versions: ${yamlString(p.versions)}`] : []),
+          ]),
+        ]
+      : []),
     ...(u.supersedes.length ? [`  supersedes: [${u.supersedes.join(", ")}]`] : []),
     `  restart: ${u.restart}`,
     ...(u.url ? ["  source:", `    url: ${yamlString(u.url)}`] : []),
     "  rfc:",
-    `    change: ${yamlString(`Install ${u.id} (${u.title}) on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} that run ${[...osNames, ...products].join(", ") || "the affected products"}.`)}`,
+    `    change: ${yamlString(`Install ${u.id} (${u.title}) on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} that run ${targets.join(", ") || "the affected products"}.`)}`,
     `    vulnerability: ${yamlString(`${u.cves.join(", ") || "no CVE listed"}${u.severity ? ` (${u.severity})` : ""}${kev.length ? `; known exploited: ${kev.map((k) => `${k.cve} (${k.name}, CISA due ${k.dueDate})`).join("; ")}` : ""}`)}`,
     `    servicesImpacted: ${yamlString(TODO)}`,
     `    concurrentDeployment: ${yamlString(u.supersedes.length ? `Supersedes ${u.supersedes.join(", ")}, which is no longer deployed once this is approved.` : TODO)}`,
@@ -99,6 +109,7 @@ function render(
 
 export function draftUpdates(input: {
   updates: AdvisoryUpdate[];
+  notDrafted?: NotDrafted[];
   kev: ReadonlyMap<string, KnownExploited>;
   set: PolicySet;
   inventory: Inventory | null;
@@ -109,25 +120,32 @@ export function draftUpdates(input: {
   const known = new Set(set.updates.map((u) => u.spec.id.toUpperCase()));
   const ownerOf = new Map<string, string>();
   for (const a of set.assignments) for (const h of a.spec.hosts) ownerOf.set(h.name.toLowerCase(), a.spec.owner);
-  const result: IntakeResult = { drafts: [], known: [], irrelevant: [] };
+  const result: IntakeResult = {
+    drafts: [],
+    known: [],
+    irrelevant: [],
+    notDrafted: input.notDrafted ?? [],
+    unknownOs: inventory
+      ? [...inventory.records.values()]
+          .filter((r) => !r.osKnown)
+          .map((r) => r.host)
+          .sort(compareText)
+      : [],
+  };
   for (const u of input.updates) {
     if (known.has(u.id)) {
       result.known.push(u.id);
       continue;
     }
-    const osNames = [...new Set(u.products.map(osNameOf).filter((n): n is string => !!n))].sort();
-    const products = osNames.length ? [] : [...new Set(u.products.map(productNameOf))].sort();
+    const appliesTo = targetsOf(u);
     let relevance: Relevance[] | null = null;
     let hosts: number | null = null;
     if (inventory) {
+      // The same applicability the plan uses, on the same canonical OS names: relevance and plan cannot disagree.
       const counts = new Map<string, number>();
-      const os = new Set(osNames.map((n) => n.toLowerCase()));
-      const prods = new Set(products.map((n) => n.toLowerCase()));
+      const hasTarget = (appliesTo.os?.length ?? 0) + (appliesTo.products?.length ?? 0) > 0;
       for (const rec of inventory.records.values()) {
-        const hit =
-          (rec.os.name !== null && os.has(rec.os.name.toLowerCase())) ||
-          rec.products.some((p) => prods.has(p.name.toLowerCase()));
-        if (!hit) continue;
+        if (!hasTarget || !applicability(appliesTo, rec).applies) continue;
         const owner = ownerOf.get(rec.host.toLowerCase()) ?? "(unassigned)";
         counts.set(owner, (counts.get(owner) ?? 0) + 1);
       }
@@ -146,7 +164,7 @@ export function draftUpdates(input: {
     const kev = u.cves.map((c) => input.kev.get(c)).filter((k): k is KnownExploited => !!k);
     const bySeverity = u.severity && policy ? policy.timelines[u.severity] : "standard";
     const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
-    const text = render(u, timeline, kev, osNames, products, hosts, input.now);
+    const text = render(u, timeline, kev, appliesTo, hosts, input.now);
     const spec = UpdateSpec.parse({
       id: u.id,
       title: u.title,
@@ -155,10 +173,7 @@ export function draftUpdates(input: {
       classification: "security",
       ...(u.severity ? { severity: u.severity } : {}),
       released: u.released,
-      appliesTo: {
-        ...(osNames.length ? { os: [{ family: "windows", names: osNames }] } : {}),
-        ...(products.length ? { products: products.map((name) => ({ name })) } : {}),
-      },
+      appliesTo,
     });
     const rule = [...set.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
     result.drafts.push({

@@ -1,11 +1,16 @@
 // The normalized scan of one host, whatever scanner produced it.
 import type { InventoryRecord } from "../model/inventory.js";
+import { canonicalOsName } from "./os-names.js";
 
 export interface HostRecord {
   host: string;
   scannedAt: number;
   scannedAtText: string;
+  /** `name` is the canonical name (inventory/os-names.ts), whatever caption the scanner reported. */
   os: { family: string; name: string | null; version: string };
+  /** The OS name as the scanner reported it, and whether it is a Windows release patchops recognises. */
+  osReported: string | null;
+  osKnown: boolean;
   /** Installed update ids, upper-case. */
   installed: Set<string>;
   pendingReboot: boolean;
@@ -30,12 +35,30 @@ function intern(s: string): string {
   return s;
 }
 
+// Normalising is a handful of regular expressions; a fleet repeats a few dozen captions, so remember each answer.
+const osMemo = new Map<string, { name: string | null; known: boolean }>();
+function osOf(os: InventoryRecord["os"]): Pick<HostRecord, "os" | "osReported" | "osKnown"> {
+  const reported = os.name ? intern(os.name) : null;
+  const key = `${os.family}\u0000${reported ?? ""}\u0000${os.version.split(".").slice(0, 3).join(".")}`;
+  let hit = osMemo.get(key);
+  if (!hit) {
+    const c = canonicalOsName(os.family, reported, os.version);
+    hit = { name: c.name === null ? null : intern(c.name), known: c.known };
+    if (osMemo.size < 100_000) osMemo.set(key, hit);
+  }
+  return {
+    os: { family: intern(os.family), name: hit.name, version: intern(os.version) },
+    osReported: reported,
+    osKnown: hit.known,
+  };
+}
+
 export function fromNative(r: InventoryRecord, origin: string): HostRecord {
   return {
     host: r.host,
     scannedAt: Date.parse(r.scannedAt),
     scannedAtText: intern(new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z")),
-    os: { family: intern(r.os.family), name: r.os.name ? intern(r.os.name) : null, version: intern(r.os.version) },
+    ...osOf(r.os),
     labels: r.labels ?? {},
     role: r.role ?? null,
     cluster: r.cluster ?? null,

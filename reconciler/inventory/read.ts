@@ -9,6 +9,7 @@ import { checkRecord, parseLine } from "./native/parse.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
 import { convertHotfixCsv, convertHotfixJson } from "./hotfix/convert.js";
 import { convertOsquery } from "./osquery/convert.js";
+import { screenTableRefusal } from "./screen-tables.js";
 
 export class InventoryReadError extends Error {}
 
@@ -123,6 +124,8 @@ export async function readInventory(
       }
       stream = () => createReadStream(file);
     }
+    const refusal = screenTableRefusal(head, label);
+    if (refusal) throw new InventoryReadError(refusal);
     const format = options.format && options.format !== "auto" ? options.format : detectFormat(head);
     if (!format)
       throw new InventoryReadError(

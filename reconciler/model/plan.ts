@@ -57,6 +57,20 @@ export const HostResult = z
     aboveBaseline: z.array(z.string()).meta({
       description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one.",
     }),
+    belowBaseline: z
+      .array(
+        z.strictObject({
+          baseline: z.string(),
+          file: z.string(),
+          line: z.number().int().nullable(),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          "How the host falls short of its baselines (os.minVersion, products[].versions), each with the baseline's file and line; such a host is noncompliant.",
+      }),
     blockedBy: z.record(z.string(), z.array(z.string())).optional(),
     held: z.array(z.string()).optional().meta({ description: "Updates whose broad jobs wait for the pilot wave." }),
     exemptions: z.array(z.string()).optional(),

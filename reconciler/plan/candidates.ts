@@ -1,5 +1,7 @@
 // An index from what a host runs (OS name, OS family, products) to the approved updates that may apply to it.
 import type { HostRecord } from "../inventory/host-record.js";
+import { canonicalKey } from "../inventory/os-names.js";
+import { productKey } from "./baseline-conformance.js";
 import type { CatalogEntry } from "./catalog.js";
 
 export class CandidateIndex {
@@ -18,11 +20,10 @@ export class CandidateIndex {
     for (const e of entries) {
       const a = e.spec.appliesTo;
       // Index each update under its narrowest required attribute: every host it applies to has that attribute.
-      if (a.products && a.products.length > 0)
-        for (const p of a.products) push(this.byProduct, p.name.toLowerCase(), e);
+      if (a.products && a.products.length > 0) for (const p of a.products) push(this.byProduct, productKey(p.name), e);
       else if (a.os && a.os.length > 0) {
         for (const o of a.os) {
-          if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, n.toLowerCase(), e);
+          if (o.names && o.names.length > 0) for (const n of o.names) push(this.byOsName, canonicalKey(n), e);
           else push(this.byFamily, o.family, e);
         }
       } else if (a.features && a.features.length > 0) push(this.byFeature, a.features[0]!.toLowerCase(), e);
@@ -36,9 +37,9 @@ export class CandidateIndex {
     const add = (list: CatalogEntry[] | undefined) => {
       if (list) for (const e of list) out.add(e);
     };
-    if (host.os.name) add(this.byOsName.get(host.os.name.toLowerCase()));
+    if (host.os.name) add(this.byOsName.get(canonicalKey(host.os.name)));
     add(this.byFamily.get(host.os.family));
-    for (const p of host.products) add(this.byProduct.get(p.name.toLowerCase()));
+    for (const p of host.products) add(this.byProduct.get(productKey(p.name)));
     for (const f of host.features) add(this.byFeature.get(f));
     return out;
   }

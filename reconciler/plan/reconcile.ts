@@ -15,6 +15,8 @@ import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
 import { matchesSelector } from "../policy/selector.js";
+import { unrecognisedOsFindings, unrecognisedOsNote } from "./os-recognition.js";
+import { belowBaseline, belowBaselineFindings, type BaselineShortfall } from "./baseline-conformance.js";
 import { slotFor, type Slot } from "./timing.js";
 import { jobEnforcement } from "./enforcement.js";
 import { SlaWatch } from "./late-approval.js";
@@ -164,6 +166,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     missing: Map<string, { entry: CatalogEntry; noForce: boolean; files: string[] }>;
     blockedBy: Map<string, string[]>;
     aboveBaseline: string[];
+    below: BaselineShortfall[];
     exemptions: string[];
     notes: string[];
   }
@@ -193,6 +196,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       missing: new Map(),
       blockedBy: new Map(),
       aboveBaseline: [],
+      below: [],
       exemptions: [],
       notes: [],
     };
@@ -220,7 +224,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       ev.status = "stale";
       ev.notes.push("the scanning agent reports itself unhealthy");
     }
+    ev.below = belowBaseline(rec, h.baselines);
+    const osNote = unrecognisedOsNote(rec);
+    if (osNote) {
+      if (ev.status === "compliant") ev.status = "noncompliant";
+      ev.notes.push(osNote);
+    }
   }
+  findings.push(...unrecognisedOsFindings(inventory.records.values()));
 
   // The reference collection needs every host's status and facts, but only the pilot hosts' states.
   const evByHost = new Map(evaluated.map((e) => [e.h.name, e]));
@@ -419,6 +430,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // Pass 3: windows, deadlines, overdue states and jobs.
   const jobs: Job[] = [];
+  const shortfalls = new Map<string, BaselineShortfall[]>();
   const escalations: EscalationRequest[] = [];
   const slaWatch = new SlaWatch();
   const results: HostResult[] = [];
@@ -569,6 +581,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) ev.status = "noncompliant";
     }
     if (held.length > 0 && ev.status === "compliant") ev.status = "noncompliant";
+    // Below its baseline (an older OS build, a product below the required version), a host is not compliant.
+    if (ev.below.length > 0) {
+      if (ev.status === "compliant") ev.status = "noncompliant";
+      shortfalls.set(h.name, ev.below);
+    }
     const result: HostResult = {
       host: h.name,
       status: ev.status,
@@ -581,6 +598,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       updates: Object.fromEntries([...ev.states].sort(([a], [b]) => compareText(a, b))),
       aboveBaseline: ev.aboveBaseline,
     };
+    if (ev.below.length > 0) result.belowBaseline = ev.below;
     if (ev.blockedBy.size > 0)
       result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => compareText(a, b)));
     if (held.length > 0) result.held = held.sort();
@@ -594,6 +612,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ev.blockedBy.clear();
   }
 
+  findings.push(...belowBaselineFindings(shortfalls));
   findings.push(...slaWatch.findings(standardDays, skipped));
 
   // Cluster safety: no two nodes of one cluster in overlapping windows; the later node waits, the fleet goes on.

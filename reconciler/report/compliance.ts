@@ -14,7 +14,9 @@ export interface UpdateCompliance {
   exempt: number;
   /** Hosts where a defer exemption (risk accepted) holds the update back; outside the percentage. */
   deferred: number;
-  /** Installed (or superseded) among the hosts it applies to and not deferred, in percent with one decimal. */
+  /** Assigned hosts with no scan: whether the update applies is unknown, so they count as not compliant. */
+  unscanned: number;
+  /** Installed (or superseded) among the hosts it applies to and the unscanned ones, in percent with one decimal. */
   percent: number | null;
   /** True when every host it applies to has it deferred: shown as deferred, never as 0 %. */
   fullyDeferred: boolean;
@@ -28,6 +30,10 @@ export interface GroupCompliance {
   stale: number;
   unscanned: number;
   unmanaged: number;
+  /** Hosts below their baseline (os.minVersion, products[].versions); they are counted noncompliant too. */
+  belowBaseline: number;
+  /** Hosts with installed updates above their baseline (nobody approved them). */
+  aboveBaseline: number;
   percent: number | null;
 }
 
@@ -57,9 +63,15 @@ function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
     stale: 0,
     unscanned: 0,
     unmanaged: 0,
+    belowBaseline: 0,
+    aboveBaseline: 0,
     percent: null,
   };
-  for (const h of hosts) g[h.status]++;
+  for (const h of hosts) {
+    g[h.status]++;
+    if (h.belowBaseline?.length) g.belowBaseline++;
+    if (h.aboveBaseline.length) g.aboveBaseline++;
+  }
   // Stale, unscanned and unmanaged hosts count against compliance: no evidence is not compliance.
   g.percent = pct(g.compliant, g.hosts);
   return g;
@@ -68,6 +80,8 @@ function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
 export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Compliance {
   // A scanned host that does not list an approved update is one it does not concern (hosts list only what applies).
   const scanned = hosts.filter((h) => h.scannedAt !== null).length;
+  // An unscanned host may need any approved update: no evidence is not compliance, per update as for the fleet.
+  const unscanned = hosts.filter((h) => h.status === "unscanned").length;
   const byUpdate: UpdateCompliance[] = [];
   for (const [id, u] of Object.entries(plan.summary.updates)) {
     if (u.decision !== "approved") continue;
@@ -86,8 +100,9 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
       notApplicable: Math.max(0, scanned - listed),
       exempt,
       deferred,
-      percent: pct(installed, installed + missing + exempt),
-      fullyDeferred: deferred > 0 && installed + missing + exempt === 0,
+      unscanned,
+      percent: pct(installed, installed + missing + exempt + unscanned),
+      fullyDeferred: deferred > 0 && installed + missing + exempt + unscanned === 0,
     });
   }
   const groupBy = (key: (h: HostResult) => string[]) => {

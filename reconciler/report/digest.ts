@@ -14,6 +14,9 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
     `## Patch compliance at ${plan.now}`,
     plan.approvalVerification === "off" ? "\n> ⚠️ CAB approval verification was OFF for this plan.\n" : "",
     `**${f.percent ?? "—"}% compliant**: ${f.compliant} of ${f.hosts} hosts (${f.noncompliant} noncompliant, ${f.stale} stale, ${f.unscanned} unscanned, ${f.unmanaged} unmanaged).`,
+    f.belowBaseline || f.aboveBaseline
+      ? `Baselines: ${f.belowBaseline} host${f.belowBaseline === 1 ? "" : "s"} below (not compliant until brought up to it), ${f.aboveBaseline} with updates above it (nobody approved them).`
+      : "",
     "",
     "| owner | hosts | compliant | noncompliant | stale | unscanned | % |",
     "|---|---|---|---|---|---|---|",
@@ -69,6 +72,16 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
       lines.push(
         `- **${md(h.host)}** (${h.status}, period ${md(h.period ?? "none")})${open.length ? `: ${md(open.join(", "))}` : ""}${h.notes?.length ? ` — ${md(h.notes.join("; "))}` : ""}`,
       );
+      for (const b of h.belowBaseline ?? [])
+        lines.push(
+          `  - below baseline ${b.baseline}: ${b.reason} (${b.file}${b.line ? `:${b.line}` : ""}); bring it up to the baseline`,
+        );
+    }
+    const above = list.filter((h) => h.aboveBaseline.length).sort((a, b) => compareText(a.host, b.host));
+    if (above.length) {
+      lines.push("", "## Above baseline: installed updates nobody approved", "");
+      for (const h of above)
+        lines.push(`- **${h.host}**: ${h.aboveBaseline.join(", ")} (check for unauthorised changes)`);
     }
     if (attention.length === 0) lines.push("None.");
     lines.push(

@@ -12,6 +12,12 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
   if (host.baselines.length) lines.push(`  baselines: ${host.baselines.join(", ")}`);
   if (host.exemptions?.length) lines.push(`  exemptions: ${host.exemptions.join(", ")}`);
   for (const n of host.notes ?? []) lines.push(`  ${n}`);
+  for (const b of host.belowBaseline ?? [])
+    lines.push(`  below baseline ${b.baseline}: ${b.reason} (${b.file}${b.line ? `:${b.line}` : ""})`);
+  if (host.aboveBaseline.length)
+    lines.push(
+      `  above baseline: ${host.aboveBaseline.join(", ")} installed but neither approved, required nor superseded by an approved update`,
+    );
   if (result.plan.approvalVerification === "off") lines.push("  (CAB approval verification is OFF for this run)");
   const trail = result.trail.get(host.host) ?? new Map<string, string[]>();
   const ids = updateId

@@ -95,6 +95,26 @@ export function planSummary(
       lines.push(`${md ? "- " : "  "}${x.host} (${x.status}): ${(x.notes ?? []).join("; ")}`);
     if (attention.length > 10) lines.push(`${md ? "- " : "  "}… and ${attention.length - 10} more`);
   }
+  // The baseline's floor and its ceiling: hosts below it need an upgrade, updates above it may be unauthorised changes.
+  const below = hosts.filter((x) => x.belowBaseline?.length);
+  if (below.length) {
+    lines.push("");
+    h(`Below baseline (${below.length} host${below.length === 1 ? "" : "s"}, not compliant until brought up to it)`);
+    for (const x of below.slice(0, 10))
+      lines.push(
+        `${md ? "- " : "  "}${x.host}: ${x.belowBaseline!.map((b) => `${b.reason} (${b.file}${b.line ? `:${b.line}` : ""})`).join("; ")}`,
+      );
+    if (below.length > 10) lines.push(`${md ? "- " : "  "}… and ${below.length - 10} more`);
+  }
+  const above = hosts.filter((x) => x.aboveBaseline.length);
+  if (above.length) {
+    lines.push("");
+    h(
+      `Above baseline (${above.length} host${above.length === 1 ? "" : "s"} with updates nobody approved: check for unauthorised changes)`,
+    );
+    for (const x of above.slice(0, 10)) lines.push(`${md ? "- " : "  "}${x.host}: ${x.aboveBaseline.join(", ")}`);
+    if (above.length > 10) lines.push(`${md ? "- " : "  "}… and ${above.length - 10} more`);
+  }
   if (plan.findings.length) {
     lines.push("");
     h("Findings");

@@ -80,6 +80,7 @@ export function cvrfXmlToJson(xml: string): unknown {
           ProductID: arr(obj(r).ProductID).map(text),
           RestartRequired: { Value: text(obj(r).RestartRequired) },
           SubType: text(obj(r).SubType),
+          FixedBuild: text(obj(r).FixedBuild),
         })),
       };
     }),

@@ -1,5 +1,14 @@
 // Microsoft's monthly CVRF documents as the MSRC API serves them in JSON (api.msrc.microsoft.com/cvrf/v3.0/cvrf/2024-Mar).
-import { kbOf, mergeById, severityOf, type AdvisoryUpdate } from "../advisory.js";
+import {
+  dottedVersion,
+  kbOf,
+  mergeById,
+  productList,
+  severityOf,
+  versionFixedId,
+  type AdvisoryUpdate,
+  type NotDrafted,
+} from "../advisory.js";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -17,7 +26,8 @@ export function isMsrcCvrf(doc: unknown): boolean {
   return "DocumentTitle" in d && Array.isArray(d.Vulnerability);
 }
 
-export function parseMsrcCvrf(doc: unknown, source: string): AdvisoryUpdate[] {
+/** Vendor fixes become updates; one without a KB becomes a version-fixed update when it names a fixed build, else a report in `notDrafted`. */
+export function parseMsrcCvrf(doc: unknown, source: string, notDrafted: NotDrafted[] = []): AdvisoryUpdate[] {
   const d = obj(doc);
   const tracking = obj(d.DocumentTracking);
   const id = value(obj(tracking.Identification).ID);
@@ -38,7 +48,7 @@ export function parseMsrcCvrf(doc: unknown, source: string): AdvisoryUpdate[] {
       const r = obj(rr);
       if (Number(r.Type) !== VENDOR_FIX) continue;
       const kb = kbOf(value(r.Description), str(r.URL));
-      if (!kb) continue;
+      const fixedBuild = dottedVersion(str(r.FixedBuild));
       const productIds = arr(r.ProductID).map(str);
       let severity: AdvisoryUpdate["severity"] = null;
       for (const p of productIds) {
@@ -52,23 +62,56 @@ export function parseMsrcCvrf(doc: unknown, source: string): AdvisoryUpdate[] {
           severity = s;
       }
       const restart = value(r.RestartRequired).toLowerCase();
-      out.push({
-        id: kb,
-        title: `${value(d.DocumentTitle) || id}: ${str(r.SubType) || "Security Update"} ${kb}`,
+      const productNames = productIds.map((p) => names.get(p) ?? p);
+      if (!kb && !fixedBuild) {
+        notDrafted.push({
+          vendor: "Microsoft",
+          bulletin: id,
+          cve,
+          product: productList(productNames),
+          reason: `vendor fix "${value(r.Description) || str(r.SubType) || "(no description)"}" names no KB and no fixed build`,
+          source,
+        });
+        continue;
+      }
+      const base = {
         vendor: "Microsoft",
         bulletin: id,
         released,
         severity,
         cves: cve ? [cve] : [],
-        products: productIds.map((p) => names.get(p) ?? p).sort(),
         supersedes: str(r.Supercedence)
           .split(/[;,\s]+/)
           .map((s) => kbOf(s))
           .filter((s): s is string => !!s),
-        restart: restart.startsWith("yes") ? "required" : restart.startsWith("no") ? "never" : "maybe",
+        restart: (restart.startsWith("yes")
+          ? "required"
+          : restart.startsWith("no")
+            ? "never"
+            : "maybe") as AdvisoryUpdate["restart"],
         url: str(r.URL) || null,
         source,
-      });
+      };
+      if (kb) {
+        out.push({
+          ...base,
+          id: kb,
+          title: `${value(d.DocumentTitle) || id}: ${str(r.SubType) || "Security Update"} ${kb}`,
+          products: [...productNames].sort(),
+          ...(fixedBuild ? { fixed: productNames.map((product) => ({ product, version: fixedBuild })) } : {}),
+        });
+        continue;
+      }
+      // No KB (Visual Studio, Edge, Office Click-to-Run): one version-fixed update per product and fixed build.
+      for (const product of new Set(productNames))
+        out.push({
+          ...base,
+          id: versionFixedId(product, fixedBuild!),
+          title: `${product} ${fixedBuild} (${value(d.DocumentTitle) || id}, ${value(r.Description) || str(r.SubType) || "vendor fix"})`,
+          products: [product],
+          fixed: [{ product, version: fixedBuild! }],
+          supersedes: [],
+        });
     }
   }
   return mergeById(out);

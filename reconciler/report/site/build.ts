@@ -186,6 +186,8 @@ export function buildSite(input: SiteInput): Map<string, string> {
     ["stale", f.stale],
     ["unscanned", f.unscanned],
     ["unmanaged", f.unmanaged],
+    ["below-baseline", f.belowBaseline],
+    ["above-baseline", f.aboveBaseline],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${esc(f.percent ?? "—")}%</b>compliant</div></div>`;

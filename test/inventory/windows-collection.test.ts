@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InventoryReadError, readInventory } from "../../reconciler/inventory/read.js";
+import { InventoryRecord } from "../../reconciler/model/inventory.js";
+import { cli, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+
+const dir = join(FIXTURES, "inventory");
+
+describe("Windows collection", () => {
+  it("refuses the real PSWindowsUpdate Get-WindowsUpdate -IsInstalled table, naming the collector to use", async () => {
+    const file = join(dir, "pswindowsupdate-get-windowsupdate-isinstalled-win11-24h2-2025-03.txt");
+    const err = await readInventory([file]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InventoryReadError);
+    expect((err as Error).message).toMatch(/PSWindowsUpdate's Get-WindowsUpdate table, formatted for the screen/);
+    expect((err as Error).message).toContain("deploy/collect/windows.ps1");
+    // Forcing a format does not make it readable: it is still refused, never read as zero records.
+    const forced = await readInventory([file], { format: "hotfix-csv" }).catch((e: unknown) => e);
+    expect(forced).toBeInstanceOf(InventoryReadError);
+  });
+
+  it("refuses Get-HotFix's default screen table from Microsoft's documentation", async () => {
+    const err = await readInventory([join(dir, "get-hotfix-docs-example.txt")]).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/Get-HotFix's default table/);
+  });
+
+  it("plan exits 2 with the reason and no stack trace", async () => {
+    const repo = await tempRepo("example");
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(dir, "pswindowsupdate-get-windowsupdate-isinstalled-win11-24h2-2025-03.txt"),
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("deploy/collect/windows.ps1");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("the shipped collector emits exactly the native record's fields, from QFE, the WUA and its history", async () => {
+    const script = await readFile(join(ROOT, "deploy/collect/windows.ps1"), "utf8");
+    const block = /\$record = \[ordered\]@\{\n([\s\S]*?)\n\}/.exec(script)![1]!;
+    const keys = block.split("\n").map((l) => /^\s*(\w+)\s*=/.exec(l)![1]);
+    // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart).
+    expect(keys.sort()).toEqual(
+      Object.keys(InventoryRecord.shape)
+        .filter((k) => k !== "pendingRebootUpdates")
+        .sort(),
+    );
+    expect(script).toContain("Win32_QuickFixEngineering");
+    expect(script).toContain("New-Object -ComObject Microsoft.Update.Session");
+    expect(script).toContain("$searcher.QueryHistory(0, $count)");
+    expect(script).toContain("Uninstall");
+  });
+});
