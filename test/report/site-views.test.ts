@@ -112,7 +112,7 @@ describe("what owners and auditors see on the status site", () => {
       }),
       host("pay-sql-01", { updates: { KB5035857: "installed", KB3042553: "deferred" } }),
       host("pay-sql-02", { updates: { KB3042553: "deferred" } }),
-      host("new-01", { status: "unscanned", scannedAt: null, os: undefined }),
+      host("new-01", { status: "stale", owner: null, os: undefined }),
     ];
     const jobs = [
       job("pay-app-05", {
