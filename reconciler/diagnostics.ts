@@ -40,9 +40,12 @@ export const DIAGNOSTIC_CODES = {
   "missing-document": "A required document (policies/policy.yaml or policies/cab.yaml) is missing.",
   "unknown-timetable": "An assignment names a timetable that does not exist.",
   "unknown-period":
-    "A host's period is neither a period of its timetable's standard cycle nor one of its recurring windows.",
+    "A host's period (or a period a selector may give) is neither a period of its timetable's standard cycle nor one of its recurring windows.",
   "unknown-update": "An id in requires, supersedes, a baseline, an exemption or a rule names no Update file.",
   "host-assigned-twice": "A host appears in more than one assignment (or twice in one). A host has exactly one period.",
+  "selector-matches":
+    "Information from `validate --inventory`: how many hosts an assignment selector matches in that inventory.",
+  "assignment-empty": "An assignment names no host and has no selector, so it assigns nothing.",
   "cluster-same-day":
     "Two nodes of one cluster are on the same day (or the same recurring window), so an emergency or standard run could take both down.",
   "exemption-expired":

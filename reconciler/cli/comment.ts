@@ -29,8 +29,9 @@ export function registerComment(program: Command, io: Io): void {
       throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
     const gh = requireGithub(opts);
     let body = await readBody(opts.file);
-    if (!body.includes(DIFF_MARKER)) body = `${DIFF_MARKER}\n${body}`;
-    const existing = (await gh.comments(pr)).find((c) => c.body.includes(DIFF_MARKER));
+    if (!body.startsWith(DIFF_MARKER)) body = `${DIFF_MARKER}\n${body}`;
+    // Ours starts with the marker; anyone can quote the marker inside their own comment, and that one is not ours.
+    const existing = (await gh.comments(pr)).find((c) => c.body.startsWith(DIFF_MARKER));
     const c = existing ? await gh.updateComment(existing.id, body) : await gh.createComment(pr, body);
     io.out(`${existing ? "Updated" : "Created"} ${c.url}\n`);
   });

@@ -14,6 +14,7 @@ import { registerExport } from "./export.js";
 import { registerIntake } from "./intake.js";
 import { registerInventory } from "./inventory-convert.js";
 import { registerMerge } from "./merge.js";
+import { registerNotify } from "./notify.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
 import { registerStatus } from "./status.js";
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   registerMerge(program, io);
   registerStatus(program, io);
   registerReport(program, io);
+  registerNotify(program, io);
   registerIntake(program, io);
   registerVerifySource(program, io);
   registerExplain(program, io);

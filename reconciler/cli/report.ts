@@ -1,7 +1,7 @@
 // `patchops report`: compliance, metrics, the status site, the step summary and owner digests, from a written plan.
 import { join } from "node:path";
 import type { Command } from "commander";
-import { readSnapshots } from "../git/status-history.js";
+import { readSnapshotHistory } from "../git/status-history.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { compliance } from "../report/compliance.js";
@@ -9,6 +9,7 @@ import { ownerDigests, summaryMarkdown } from "../report/digest.js";
 import { jobSuccessMarkdown } from "../report/job-metrics.js";
 import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
+import { updateInfoOf, type UpdateInfo } from "../report/update-info.js";
 import type { Io } from "./io.js";
 import { readPlanDir } from "./read-plan.js";
 import { addResultsOption, repoDir } from "./options.js";
@@ -31,17 +32,18 @@ export function registerReport(program: Command, io: Io): void {
     if (!results) return;
     const { plan, hosts, jobs } = await readPlanDir(opts.plan);
     const repo = repoDir(opts.repo);
-    const titles = new Map<string, string>();
+    let info = new Map<string, UpdateInfo>();
     try {
       const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
-      for (const u of set.updates) titles.set(u.spec.id.toUpperCase(), u.spec.title);
+      info = updateInfoOf(set);
     } catch {
-      // Titles are a nicety; a report without the policy repository still has every figure.
+      // Titles and severities are a nicety; a report without the policy repository still has every figure.
     }
-    const snapshots = await readSnapshots(repo, opts.history);
+    const { snapshots, rejected } = await readSnapshotHistory(repo, opts.history);
+    for (const r of rejected) io.err(`patchops: warning: ${opts.history}:${r.file} was skipped: ${r.reason}\n`);
     const c = compliance(plan, hosts, jobs);
     const m = metrics(snapshots, results);
-    const files = buildSite(plan, hosts, jobs, c, m, titles);
+    const files = buildSite({ plan, hosts, jobs, compliance: c, metrics: m, info, refusedSnapshots: rejected.length });
     files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
     files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
     files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));

@@ -1,10 +1,16 @@
-// Reads the compliance snapshots on the status branch, oldest first (for audit and, later, metrics).
+// Reads the compliance snapshots on the status branch, oldest first (for audit and metrics); each is checked by schema.
 import { simpleGit } from "simple-git";
-import type { StatusSnapshot } from "../report/snapshot.js";
+import { StatusSnapshot } from "../model/snapshot.js";
 import { compareText } from "../order.js";
 
-/** Every snapshot on the branch, in time order; an empty list when the branch does not exist. */
-export async function readSnapshots(repo: string, branch: string): Promise<StatusSnapshot[]> {
+export interface SnapshotHistory {
+  snapshots: StatusSnapshot[];
+  /** Files on the branch that are not valid snapshots: reported, never rendered. */
+  rejected: { file: string; reason: string }[];
+}
+
+/** Every valid snapshot on the branch in time order, and the files refused; empty when the branch does not exist. */
+export async function readSnapshotHistory(repo: string, branch: string): Promise<SnapshotHistory> {
   const git = simpleGit(repo);
   let names: string[];
   try {
@@ -12,17 +18,33 @@ export async function readSnapshots(repo: string, branch: string): Promise<Statu
       .split("\n")
       .filter((n) => n.endsWith(".json"));
   } catch {
-    return [];
+    return { snapshots: [], rejected: [] };
   }
-  const out: StatusSnapshot[] = [];
-  for (const name of names.sort()) {
+  const snapshots: StatusSnapshot[] = [];
+  const rejected: SnapshotHistory["rejected"] = [];
+  for (const name of names.sort(compareText)) {
+    const file = `snapshots/${name}`;
+    let value: unknown;
     try {
-      out.push(JSON.parse(await git.show([`${branch}:snapshots/${name}`])) as StatusSnapshot);
-    } catch {
-      // A damaged snapshot is skipped; the others still tell the story.
+      value = JSON.parse(await git.show([`${branch}:${file}`]));
+    } catch (err) {
+      rejected.push({ file, reason: `not JSON (${(err as Error).message.split("\n")[0]})` });
+      continue;
+    }
+    // The branch is writable by anyone with push access: its strings reach HTML, so only the known shape passes.
+    const parsed = StatusSnapshot.safeParse(value);
+    if (parsed.success) snapshots.push(parsed.data);
+    else {
+      const issue = parsed.error.issues[0]!;
+      rejected.push({ file, reason: `not a StatusSnapshot: ${issue.path.join(".") || "(root)"}: ${issue.message}` });
     }
   }
-  return out.sort((a, b) => compareText(a.now, b.now));
+  return { snapshots: snapshots.sort((a, b) => compareText(a.now, b.now)), rejected };
+}
+
+/** Every valid snapshot on the branch, in time order; an empty list when the branch does not exist. */
+export async function readSnapshots(repo: string, branch: string): Promise<StatusSnapshot[]> {
+  return (await readSnapshotHistory(repo, branch)).snapshots;
 }
 
 /** The first snapshot in which an update is reported installed on at least one host. */

@@ -43,6 +43,14 @@ export interface Review {
   commitId: string | null;
 }
 
+export interface IssueSummary {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  url: string;
+}
+
 export interface IssueComment {
   id: number;
   body: string;
@@ -403,5 +411,43 @@ export class GithubClient {
       const { data } = await this.octokit.rest.issues.updateComment({ ...this.target, comment_id: id, body });
       return { id: data.id, body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
     });
+  }
+
+  /** Issues (never pull requests) carrying every one of `labels`, open and closed. */
+  async issuesWithLabels(labels: string[]): Promise<IssueSummary[]> {
+    try {
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+        ...this.target,
+        state: "all",
+        labels: labels.join(","),
+        per_page: 100,
+      });
+      return items
+        .filter((i) => !i.pull_request)
+        .map((i) => ({ number: i.number, title: i.title, body: i.body ?? "", state: i.state, url: i.html_url }));
+    } catch (err) {
+      throw explain(err, `listing issues labelled ${labels.join(", ")}`);
+    }
+  }
+
+  async createIssue(title: string, body: string, labels: string[]): Promise<IssueSummary> {
+    try {
+      const { data } = await this.octokit.rest.issues.create({ ...this.target, title, body, labels });
+      return { number: data.number, title: data.title, body: data.body ?? "", state: data.state, url: data.html_url };
+    } catch (err) {
+      throw explain(err, `creating issue '${title}'`);
+    }
+  }
+
+  async updateIssue(
+    number: number,
+    change: { title?: string; body?: string; state?: "open" | "closed" },
+  ): Promise<IssueSummary> {
+    try {
+      const { data } = await this.octokit.rest.issues.update({ ...this.target, issue_number: number, ...change });
+      return { number: data.number, title: data.title, body: data.body ?? "", state: data.state, url: data.html_url };
+    } catch (err) {
+      throw explain(err, `updating issue #${number}`);
+    }
   }
 }

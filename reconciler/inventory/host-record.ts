@@ -21,6 +21,10 @@ export interface HostRecord {
   agentHealthy: boolean;
   /** Installed Linux packages and the upgrades on offer; null for a host without package data. */
   linux: LinuxPackages | null;
+  /** Facts a selector can use: labels, role and cluster as the inventory reports them. */
+  labels: Record<string, string>;
+  role: string | null;
+  cluster: string | null;
   /** Where the record came from, for messages: file:line. */
   origin: string;
 }
@@ -58,6 +62,9 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     scannedAt: Date.parse(r.scannedAt),
     scannedAtText: intern(new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z")),
     ...osOf(r.os),
+    labels: r.labels ?? {},
+    role: r.role ?? null,
+    cluster: r.cluster ?? null,
     installed: new Set(r.installed.map((id) => intern(id.toUpperCase()))),
     pendingReboot: r.pendingReboot ?? false,
     pendingRebootUpdates: r.pendingRebootUpdates

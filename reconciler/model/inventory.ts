@@ -1,6 +1,6 @@
 // The native scanned-inventory record: one host as a scanner last saw it.
 import { z } from "zod";
-import { OsFamily, UpdateId } from "./common.js";
+import { Labels, OsFamily, UpdateId } from "./common.js";
 
 export const InventoryRecord = z
   .strictObject({
@@ -64,6 +64,15 @@ export const InventoryRecord = z
       )
       .optional()
       .meta({ description: "Upgrades the package manager offers (apt list --upgradable, dnf updateinfo)." }),
+    labels: Labels.optional().meta({
+      description: "Facts from a CMDB or the scanner's tags; assignment selectors and baselines can select on them.",
+    }),
+    role: z.string().min(1).optional().meta({ description: "The host's role as the inventory knows it." }),
+    cluster: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The cluster the host belongs to; selected nodes of one cluster get different days." }),
     agent: z
       .strictObject({ name: z.string().optional(), version: z.string().optional(), healthy: z.boolean().optional() })
       .optional()

@@ -4,6 +4,7 @@ import { InventoryRecord } from "./inventory.js";
 import { JobResult } from "./job-result.js";
 import { KINDS } from "./kinds.js";
 import { HostResult, Job, Plan } from "./plan.js";
+import { StatusSnapshot } from "./snapshot.js";
 
 const BASE = "https://patchops.dev/schemas/";
 
@@ -20,5 +21,6 @@ export function schemaFiles(): Map<string, string> {
   add("job.json", Job);
   add("host.json", HostResult);
   add("job-result.json", JobResult);
+  add("status-snapshot.json", StatusSnapshot);
   return out;
 }

@@ -103,6 +103,10 @@ export const HostResult = z
       .meta({
         description: "Updates whose last job failed: the installer's code, when, and how many attempts failed.",
       }),
+    os: z
+      .strictObject({ family: z.string(), name: z.string().nullable(), version: z.string() })
+      .optional()
+      .meta({ description: "Operating system and build from the host's last scan (absent when never scanned)." }),
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 

@@ -6,12 +6,15 @@ import type { BaselineSpec } from "../model/baseline.js";
 import type { TimetableSpec } from "../model/timetable.js";
 import { matchesSelector, type HostFacts } from "../policy/selector.js";
 import { compareText } from "../order.js";
+import { selectHosts } from "./targeting.js";
 
 export interface HostContext {
   name: string;
   assignment: LoadedDoc<AssignmentSpec> | null;
   entry: AssignedHost | null;
   entryIndex: number;
+  /** Where the host's period is written: its entry, or the selector that picked it. */
+  periodAt: (string | number)[];
   timetable: LoadedDoc<TimetableSpec> | null;
   record: HostRecord | null;
   malformed: string | null;
@@ -31,6 +34,7 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
         assignment: null,
         entry: null,
         entryIndex: -1,
+        periodAt: [],
         timetable: null,
         record: null,
         malformed: null,
@@ -49,6 +53,7 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
       h.assignment = a;
       h.entry = entry;
       h.entryIndex = i;
+      h.periodAt = ["spec", "hosts", i, "period"];
       h.timetable = timetables.get(a.spec.timetable) ?? null;
       h.facts = {
         name: entry.name,
@@ -59,6 +64,23 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
         labels: entry.labels ?? {},
       };
     });
+  }
+  // Explicit entries win; a selector picks only hosts no assignment names.
+  for (const sel of selectHosts(set, inventory).values()) {
+    const h = ensure(sel.entry.name);
+    if (h.assignment) continue;
+    h.assignment = sel.assignment;
+    h.entry = sel.entry;
+    h.periodAt = ["spec", "selectors", sel.selectorIndex, "periods"];
+    h.timetable = timetables.get(sel.assignment.spec.timetable) ?? null;
+    h.facts = {
+      name: sel.entry.name,
+      os: null,
+      role: sel.entry.role ?? null,
+      owner: sel.assignment.spec.owner,
+      cluster: sel.entry.cluster ?? null,
+      labels: sel.entry.labels ?? {},
+    };
   }
   for (const [key, rec] of inventory.records) {
     const h = ensure(rec.host);

@@ -550,7 +550,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           h.name,
           id,
           () =>
-            `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(["spec", "hosts", h.entryIndex, "period"]))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
+            `scheduled on the ${slot.timeline} timeline in ${isoUtc(slot.window.start)} – ${isoUtc(slot.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(h.periodAt))}, timetable ${h.timetable!.file})${isPilot && slot.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
         );
         needs.push({
           entry: e,
@@ -722,6 +722,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           .sort(([a], [b]) => compareText(a, b))
           .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
       );
+    if (h.record) result.os = h.record.os;
     results.push(result);
     // The result now carries what the host needs; free the working state (it is the bulk of memory at fleet scale).
     ev.states.clear();

@@ -10,11 +10,16 @@ export interface UpdateCompliance {
   installed: number;
   missing: number;
   notApplicable: number;
+  /** Hosts exempt from forcing (no-force): still obligated, so they count as not yet done. */
   exempt: number;
+  /** Hosts where a defer exemption (risk accepted) holds the update back; outside the percentage. */
+  deferred: number;
   /** Assigned hosts with no scan: whether the update applies is unknown, so they count as not compliant. */
   unscanned: number;
   /** Installed (or superseded) among the hosts it applies to and the unscanned ones, in percent with one decimal. */
   percent: number | null;
+  /** True when every host it applies to has it deferred: shown as deferred, never as 0 %. */
+  fullyDeferred: boolean;
 }
 
 export interface GroupCompliance {
@@ -38,6 +43,8 @@ export interface Compliance {
   byUpdate: UpdateCompliance[];
   byOwner: GroupCompliance[];
   byBaseline: GroupCompliance[];
+  /** By the operating system of each host's last scan ("(not scanned)" when there is none). */
+  byOs: GroupCompliance[];
   byWindow: { window: string; timeline: string; hosts: number; updates: string[] }[];
 }
 
@@ -81,7 +88,8 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
     const s = u.states;
     const installed = (s.installed ?? 0) + (s.superseded ?? 0);
     const missing = [...NOT_DONE].reduce((a, k) => a + (s[k] ?? 0), 0);
-    const exempt = (s.exempt ?? 0) + (s.deferred ?? 0);
+    const exempt = s.exempt ?? 0;
+    const deferred = s.deferred ?? 0;
     const listed = Object.values(s).reduce((a, n) => a + (n ?? 0), 0) - (s["not-applicable"] ?? 0);
     byUpdate.push({
       id,
@@ -91,8 +99,10 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
       missing,
       notApplicable: Math.max(0, scanned - listed),
       exempt,
+      deferred,
       unscanned,
       percent: pct(installed, installed + missing + exempt + unscanned),
+      fullyDeferred: deferred > 0 && installed + missing + exempt + unscanned === 0,
     });
   }
   const groupBy = (key: (h: HostResult) => string[]) => {
@@ -120,6 +130,7 @@ export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: reado
     byUpdate: byUpdate.sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101) || compareText(a.id, b.id)),
     byOwner: groupBy((h) => [h.owner ?? "(unassigned)"]),
     byBaseline: groupBy((h) => (h.baselines.length ? h.baselines : ["(no baseline)"])),
+    byOs: groupBy((h) => [h.os ? (h.os.name ?? h.os.family) : "(not scanned)"]),
     byWindow: [...windows.values()]
       .sort((a, b) => compareText(a.window, b.window))
       .map((w) => ({ window: w.window, timeline: w.timeline, hosts: w.hosts.size, updates: [...w.updates].sort() })),

@@ -4,6 +4,7 @@ import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
+import { escapeMarkdown as md } from "./markdown.js";
 
 const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt", "failed"]);
 
@@ -21,7 +22,7 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
     "|---|---|---|---|---|---|---|",
     ...c.byOwner.map(
       (g) =>
-        `| ${g.name} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`,
+        `| ${md(g.name)} | ${g.hosts} | ${g.compliant} | ${g.noncompliant} | ${g.stale} | ${g.unscanned} | ${g.percent ?? "—"} |`,
     ),
     "",
     "| update | timeline | installed | missing | exempt | % |",
@@ -46,7 +47,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
   for (const [owner, list] of [...byOwner].sort(([a], [b]) => compareText(a, b))) {
     const attention = list.filter((h) => h.status !== "compliant");
     const lines = [
-      `# Patch digest for ${owner} — ${plan.now}`,
+      `# Patch digest for ${md(owner)} — ${plan.now}`,
       "",
       `${list.length} hosts: ${list.filter((h) => h.status === "compliant").length} compliant, ${attention.length} need something.`,
       "",
@@ -59,7 +60,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
       for (const j of jobsByHost.get(h.host) ?? []) {
         const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
         lines.push(
-          `| ${h.host} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${what} | ${j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced"} |`,
+          `| ${md(h.host)} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${md(what)} | ${j.type === "install" || j.type === "synthetic" ? (j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced") : "—"} |`,
         );
       }
     }
@@ -69,7 +70,7 @@ export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: rea
         .filter(([, s]) => OPEN.has(s))
         .map(([id, s]) => `${id} (${s})`);
       lines.push(
-        `- **${h.host}** (${h.status}, period ${h.period ?? "none"})${open.length ? `: ${open.join(", ")}` : ""}${h.notes?.length ? ` — ${h.notes.join("; ")}` : ""}`,
+        `- **${md(h.host)}** (${h.status}, period ${md(h.period ?? "none")})${open.length ? `: ${md(open.join(", "))}` : ""}${h.notes?.length ? ` — ${md(h.notes.join("; "))}` : ""}`,
       );
       for (const b of h.belowBaseline ?? [])
         lines.push(

@@ -131,7 +131,7 @@ export function metrics(snapshots: readonly StatusSnapshot[], extraResults: read
       ? round(decided.filter((u) => u.decision === "rejected").length / decided.length)
       : null,
     approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => compareText(a, b))),
-    trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant, hosts: s.hosts })),
+    trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant ?? 0, hosts: s.hosts })),
     jobs: jobMetrics([...sorted.flatMap((s) => s.jobResults ?? []), ...extraResults]),
   };
 }

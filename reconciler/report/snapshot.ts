@@ -1,32 +1,10 @@
 // A compliance snapshot: the small, durable record of one reconcile kept on the status branch for metrics.
 import type { HostResult, Plan } from "../model/plan.js";
+import type { StatusSnapshot } from "../model/snapshot.js";
 import { compareText } from "../order.js";
 import type { JobResult } from "../model/job-result.js";
 
-export interface StatusSnapshot {
-  apiVersion: "patchops/v1";
-  kind: "StatusSnapshot";
-  now: string;
-  policyRevision: string | null;
-  approvalVerification: Plan["approvalVerification"];
-  hosts: number;
-  byStatus: Plan["summary"]["byStatus"];
-  jobs: Plan["summary"]["jobs"];
-  updates: Record<
-    string,
-    {
-      decision: string;
-      timeline: string;
-      approvedAt: string | null;
-      states: Record<string, number>;
-      /** The pilot's verdict in that run (absent in older snapshots and for updates without a pilot wave). */
-      pilot?: { state: string; passedAt: string | null };
-    }
-  >;
-  byOwner: Record<string, Partial<Record<HostResult["status"], number>>>;
-  /** The job results recorded with this run (status record --results), for job-success metrics. */
-  jobResults?: JobResult[];
-}
+export type { StatusSnapshot };
 
 export function snapshotOf(
   plan: Plan,

@@ -1,8 +1,5 @@
 // Small inline SVG line charts (saturation over time, compliance trend): no chart library, no scripts, printable.
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
+import { escapeHtml as esc } from "./html.js";
 
 /** A line chart of ratios (0..1) over time; `marks` draws dashed horizontal lines, e.g. 0.6, 0.8, 0.9. */
 export function lineChart(

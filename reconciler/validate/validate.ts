@@ -11,6 +11,7 @@ import { requiredDocuments, uniqueNames } from "./rules/documents.js";
 import { exemptionRules } from "./rules/exemptions.js";
 import { noCycles, updateReferences } from "./rules/references.js";
 import { approvalRuleAgreement } from "./rules/rules.js";
+import { assignmentSelectors } from "./rules/selectors.js";
 import { timetableRules } from "./rules/timetables.js";
 import { updateContent } from "./rules/updates.js";
 
@@ -18,6 +19,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   requiredDocuments,
   uniqueNames,
   assignmentsResolve,
+  assignmentSelectors,
   clusterWindows,
   updateReferences,
   noCycles,

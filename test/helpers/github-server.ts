@@ -58,7 +58,18 @@ export interface FakeGithub {
   files: Map<string, Map<string, string>>;
   labels: Map<number, string[]>;
   openPulls: { number: number; head: string; base: string; title: string; body: string }[];
+  /** Issues (not pull requests), as created by owner notifications. */
+  issues: FakeIssue[];
   close(): Promise<void>;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  labels: string[];
+  user: string;
 }
 
 const OWNER_REPO = /^\/repos\/([^/]+)\/([^/]+)/;
@@ -80,6 +91,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     files: new Map(),
     labels: new Map(),
     openPulls: [],
+    issues: [],
     close: async () => {},
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -411,6 +423,47 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           return json(res, 201, commentShape(c, owner, repo, n));
         }
       }
+      if (rest === "/issues" && req.method === "GET") {
+        // GitHub lists pull requests among issues; these fakes hold issues only. Filters: state, labels (all of them).
+        const q = new URL(req.url!, "http://x").searchParams;
+        const st = q.get("state") ?? "open";
+        const want = (q.get("labels") ?? "").split(",").filter(Boolean);
+        return paged(
+          req,
+          res,
+          state.issues
+            .filter((i) => st === "all" || i.state === st)
+            .filter((i) => want.every((l) => i.labels.includes(l)))
+            .sort((a, b) => b.number - a.number)
+            .map((i) => issueShape(i, owner, repo)),
+        );
+      }
+      if (rest === "/issues" && req.method === "POST") {
+        const b = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          title: string;
+          body?: string;
+          labels?: string[];
+        };
+        const issue: FakeIssue = {
+          number: 500 + state.issues.length,
+          title: b.title,
+          body: b.body ?? "",
+          state: "open",
+          labels: b.labels ?? [],
+          user: "patchops[bot]",
+        };
+        state.issues.push(issue);
+        return json(res, 201, issueShape(issue, owner, repo));
+      }
+      if (req.method === "PATCH" && (r = /^\/issues\/(\d+)$/.exec(rest))) {
+        const issue = state.issues.find((i) => i.number === Number(r![1]));
+        if (!issue) return json(res, 404, { message: "Not Found" });
+        const b = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Partial<FakeIssue>;
+        if (b.title !== undefined) issue.title = b.title;
+        if (b.body !== undefined) issue.body = b.body;
+        if (b.state !== undefined) issue.state = b.state;
+        return json(res, 200, issueShape(issue, owner, repo));
+      }
       if (req.method === "PATCH" && (r = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
         const id = Number(r[1]);
         for (const [n, list] of state.comments) {
@@ -444,5 +497,30 @@ function commentShape(c: { id: number; body: string; user: string }, owner: stri
     author_association: "NONE",
     body: c.body,
     performed_via_github_app: null,
+  };
+}
+
+function issueShape(i: FakeIssue, owner: string, repo: string) {
+  return {
+    url: `https://api.github.com/repos/${owner}/${repo}/issues/${i.number}`,
+    repository_url: `https://api.github.com/repos/${owner}/${repo}`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
+    id: 70_000 + i.number,
+    node_id: `I_kwDO${i.number}`,
+    number: i.number,
+    title: i.title,
+    user: ghUser(i.user),
+    labels: i.labels.map((name, n) => ({ id: n, name, color: "ededed", default: false, description: null })),
+    state: i.state,
+    state_reason: i.state === "closed" ? "completed" : null,
+    locked: false,
+    assignee: null,
+    assignees: [],
+    comments: 0,
+    created_at: "2026-11-22T12:00:00Z",
+    updated_at: "2026-11-22T12:00:00Z",
+    closed_at: i.state === "closed" ? "2026-11-22T12:00:00Z" : null,
+    author_association: "NONE",
+    body: i.body,
   };
 }

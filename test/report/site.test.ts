@@ -71,7 +71,7 @@ describe("the status site in a real browser", () => {
       `${hosts.filter((h) => h.owner === "payments-dba").length} hosts match`,
     );
     await page.fill("#q", "pay-sql-04");
-    expect(await page.textContent("#count")).toBe("1 hosts match");
+    expect(await page.textContent("#count")).toBe("1 host matches");
     await page.click("a[href='host.html?h=pay-sql-04']");
     await page.waitForSelector("#open-count");
     const h = hosts.find((x) => x.host === "pay-sql-04")!;
@@ -101,7 +101,14 @@ describe("the status site in a real browser", () => {
       updates: i % 10 === 0 ? { KB100: "missing" } : { KB100: "installed" },
       aboveBaseline: [],
     }));
-    const files = buildSite(plan, hosts, [], compliance(plan, hosts, []), metrics([]), new Map());
+    const files = buildSite({
+      plan,
+      hosts,
+      jobs: [],
+      compliance: compliance(plan, hosts, []),
+      metrics: metrics([]),
+      info: new Map(),
+    });
     expect([...files.keys()].filter((f) => f.startsWith("data/hosts-")).length).toBe(100);
     const site = join(repo, "big");
     await writeTreeAtomically(site, files);

@@ -1,52 +1,131 @@
 // The self-serve status site: static files, an index with search and paging, a page per host and per update.
 import { pushTo } from "../../multimap.js";
 import type { HostResult, Job, Plan } from "../../model/plan.js";
-import type { Compliance } from "../compliance.js";
-import type { Metrics } from "../metrics.js";
+import type { Compliance, UpdateCompliance } from "../compliance.js";
+import { hostsCsv, updatesCsv } from "../csv.js";
+import { escapeHtml as esc } from "../html.js";
+import type { Metrics, UpdateMetrics } from "../metrics.js";
+import { isOpenState, OPEN_STATES } from "../states.js";
 import { lineChart } from "../svg.js";
+import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { compareText } from "../../order.js";
 
 const BUCKET = 500;
-const OPEN: ReadonlySet<string> = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt"]);
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
+const CHARTS = 6;
 
 /** Data as a script assigning a global: loadable from file:// where fetch() is refused. */
 function dataScript(assign: string, value: unknown): string {
-  return `${assign} = ${JSON.stringify(value).replace(/</g, "\\u003c")};\n`;
+  return `${assign} = ${JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029")};\n`;
 }
 
 function page(title: string, body: string, scripts: string[], onload: string, plan: Plan): string {
+  const banner =
+    plan.approvalVerification === "verified"
+      ? ""
+      : `<p class=banner id=verification-banner>CAB approval verification was ${plan.approvalVerification === "off" ? "OFF" : "trusted-local (commit trailers, not GitHub reviews)"} for this plan: approvals shown here are not verified.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><link rel="stylesheet" href="style.css"></head>
-<body><header><h1><a href="index.html">patchops status</a></h1><span class="muted">plan of ${esc(plan.now)}${plan.approvalVerification === "off" ? " · CAB verification OFF" : ""} · refreshed by every reconcile</span></header>
-${body}
+<body data-now="${esc(plan.now)}"><header><h1><a href="index.html">patchops status</a></h1><span class="muted">plan of ${esc(plan.now)} · refreshed by every reconcile</span></header>
+${banner}${body}
 ${scripts.map((s) => `<script src="${s}"></script>`).join("\n")}
 <script>${onload}</script></body></html>
 `;
 }
 
-function groupTable(title: string, rows: Compliance["byOwner"]): string {
-  return `<h2>${esc(title)}</h2><table><tr><th>${esc(title.replace(/^By /, ""))}</th><th class=num>hosts</th><th class=num>compliant</th><th class=num>noncompliant</th><th class=num>stale</th><th class=num>unscanned</th><th class=num>unmanaged</th><th class=num>%</th></tr>${rows
+function groupTable(title: string, id: string, rows: Compliance["byOwner"]): string {
+  return `<h2>${esc(title)}</h2><table id=${id}><tr><th>${esc(title.replace(/^By /, ""))}</th><th class=num>hosts</th><th class=num>compliant</th><th class=num>noncompliant</th><th class=num>stale</th><th class=num>unscanned</th><th class=num>unmanaged</th><th class=num>%</th></tr>${rows
     .map(
       (g) =>
-        `<tr><td>${esc(g.name)}</td><td class=num>${g.hosts}</td><td class=num>${g.compliant}</td><td class=num>${g.noncompliant}</td><td class=num>${g.stale}</td><td class=num>${g.unscanned}</td><td class=num>${g.unmanaged}</td><td class=num>${g.percent ?? "—"}</td></tr>`,
+        `<tr><td>${esc(g.name)}</td><td class=num>${g.hosts}</td><td class=num>${g.compliant}</td><td class=num>${g.noncompliant}</td><td class=num>${g.stale}</td><td class=num>${g.unscanned}</td><td class=num>${g.unmanaged}</td><td class=num>${esc(g.percent ?? "—")}</td></tr>`,
     )
     .join("")}</table>`;
 }
 
-export function buildSite(
-  plan: Plan,
-  hosts: readonly HostResult[],
-  jobs: readonly Job[],
-  c: Compliance,
-  m: Metrics,
-  titles: ReadonlyMap<string, string>,
-): Map<string, string> {
+/** A deferred update is risk accepted, not 0 % done. */
+function percentCell(u: UpdateCompliance): string {
+  return u.fullyDeferred ? "<span class=deferred>deferred</span>" : esc(u.percent ?? "—");
+}
+
+function updateTable(c: Compliance, info: ReadonlyMap<string, UpdateInfo>): string {
+  return `<h2>Compliance by update</h2><table id=by-update><tr><th>update</th><th>title</th><th>severity</th><th>classification</th><th>released</th><th>timeline</th><th class=num>installed</th><th class=num>missing</th><th class=num>exempt</th><th class=num>deferred</th><th class=num>%</th></tr>${c.byUpdate
+    .map((u) => {
+      const i = info.get(u.id);
+      return `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${esc(i?.title ?? "")}</td><td class="sev ${esc(i?.severity ?? "")}">${esc(i?.severity ?? "—")}</td><td>${esc(i?.classification ?? "—")}</td><td>${esc(i?.released ?? "—")}</td><td>${esc(u.timeline)}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.exempt}</td><td class=num>${u.deferred}</td><td class=num>${percentCell(u)}</td></tr>`;
+    })
+    .join("")}</table>`;
+}
+
+function severityTable(c: Compliance, info: ReadonlyMap<string, UpdateInfo>): string {
+  return `<h2>By severity</h2><table id=by-severity><tr><th>severity</th><th class=num>approved updates</th><th class=num>installed</th><th class=num>open (host × update)</th><th class=num>deferred</th><th class=num>%</th></tr>${bySeverity(
+    c.byUpdate,
+    info,
+  )
+    .map(
+      (g) =>
+        `<tr><td class="sev ${esc(g.severity)}">${esc(g.severity)}</td><td class=num>${g.updates}</td><td class=num>${g.installed}</td><td class=num>${g.open}</td><td class=num>${g.deferred}</td><td class=num>${esc(g.percent ?? "—")}</td></tr>`,
+    )
+    .join("")}</table>`;
+}
+
+/** Charts for what matters: open emergency updates first, then the lowest saturation; never the alphabet's first few. */
+export function chartedUpdates(updates: readonly UpdateMetrics[], limit = CHARTS): UpdateMetrics[] {
+  const open = (u: UpdateMetrics) => (u.successRatio ?? 1) < 1;
+  return updates
+    .filter((u) => u.saturation.length > 1)
+    .sort(
+      (a, b) =>
+        Number(b.timeline === "emergency" && open(b)) - Number(a.timeline === "emergency" && open(a)) ||
+        (a.successRatio ?? 1) - (b.successRatio ?? 1) ||
+        compareText(a.id, b.id),
+    )
+    .slice(0, limit);
+}
+
+function metricsSection(m: Metrics, refusedSnapshots: number): string {
+  const metricsRows = m.updates
+    .map(
+      (u) =>
+        `<tr><td>${esc(u.id)}</td><td>${esc(u.timeline)}</td><td class=num>${esc(u.hoursTo60 ?? "—")}</td><td class=num>${esc(u.hoursTo80 ?? "—")}</td><td class=num>${esc(u.hoursTo90 ?? "—")}</td><td class=num>${u.successRatio === null ? "—" : Math.round(u.successRatio * 1000) / 10}</td></tr>`,
+    )
+    .join("");
+  const trend = lineChart(
+    "Compliance trend (compliant hosts / all hosts)",
+    m.trend.map((t) => ({ at: t.at, ratio: t.hosts ? t.compliant / t.hosts : 0 })),
+  );
+  const saturation = chartedUpdates(m.updates)
+    .map((u) =>
+      lineChart(
+        `Saturation of ${u.id}${u.timeline === "emergency" ? " (emergency)" : ""}`,
+        u.saturation,
+        [0.6, 0.8, 0.9],
+      ),
+    )
+    .join("");
+  const lastMonth = Object.entries(m.approvedPerMonth).slice(-1)[0];
+  const refused = refusedSnapshots
+    ? ` <span class=bad id=refused-snapshots>${refusedSnapshots} refused: not valid snapshots</span>`
+    : "";
+  return `<h2>Metrics <span class=muted>(${m.snapshots} snapshots)</span>${refused}</h2><div class=cards><div class=card><b>${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"}</b>emergency updates</div><div class=card><b>${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"}</b>rejected RFCs</div><div class=card><b>${lastMonth?.[1] ?? 0}</b>approved in ${esc(lastMonth?.[0] ?? "—")}</div></div>${trend}${saturation}<table><tr><th>update</th><th>timeline</th><th class=num>hours to 60%</th><th class=num>to 80%</th><th class=num>to 90%</th><th class=num>success %</th></tr>${metricsRows}</table>`;
+}
+
+export interface SiteInput {
+  plan: Plan;
+  hosts: readonly HostResult[];
+  jobs: readonly Job[];
+  compliance: Compliance;
+  metrics: Metrics;
+  info: ReadonlyMap<string, UpdateInfo>;
+  /** Files on the status branch that failed the snapshot schema (shown as a count, never rendered). */
+  refusedSnapshots?: number;
+}
+
+export function buildSite(input: SiteInput): Map<string, string> {
+  const { plan, hosts, jobs, compliance: c, metrics: m, info } = input;
   const files = new Map<string, string>();
   const sorted = [...hosts].sort((a, b) => compareText(a.host, b.host));
   const jobsByHost = new Map<string, Job[]>();
@@ -56,7 +135,7 @@ export function buildSite(
     h.owner ?? "",
     h.status,
     h.period ?? "",
-    Object.values(h.updates).filter((s) => OPEN.has(s)).length,
+    Object.values(h.updates).filter(isOpenState).length,
     Math.floor(i / BUCKET),
   ]);
   files.set("data/index.js", dataScript("window.patchopsIndex", index));
@@ -70,19 +149,34 @@ export function buildSite(
   }
   const openHosts = new Map<string, string[]>();
   for (const h of sorted)
-    for (const [id, s] of Object.entries(h.updates)) if (OPEN.has(s)) pushTo(openHosts, id, h.host);
+    for (const [id, s] of Object.entries(h.updates)) if (isOpenState(s)) pushTo(openHosts, id, h.host);
+  const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
   const updates = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
       const open = openHosts.get(id) ?? [];
+      const i = info.get(id);
       return [
         id,
-        { ...u, title: titles.get(id) ?? "", open: open.slice(0, 200), moreOpen: Math.max(0, open.length - 200) },
+        {
+          ...u,
+          title: i?.title ?? "",
+          severity: i?.severity ?? null,
+          classification: i?.classification ?? null,
+          released: i?.released ?? null,
+          cves: i?.cves ?? [],
+          fullyDeferred: byId.get(id)?.fullyDeferred ?? false,
+          open: open.slice(0, 200),
+          moreOpen: Math.max(0, open.length - 200),
+        },
       ];
     }),
   );
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
+  files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
   files.set("style.css", STYLE);
   files.set("app.js", SCRIPT);
+  files.set("hosts.csv", hostsCsv(sorted));
+  files.set("updates.csv", updatesCsv(c.byUpdate, info));
 
   const f = c.fleet;
   const cards = `<div class=cards>${[
@@ -96,42 +190,27 @@ export function buildSite(
     ["above-baseline", f.aboveBaseline],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
-    .join("")}<div class=card id=card-percent><b>${f.percent ?? "—"}%</b>compliant</div></div>`;
-  const byUpdate = `<h2>Compliance by update</h2><table><tr><th>update</th><th>timeline</th><th class=num>installed</th><th class=num>missing</th><th class=num>not applicable</th><th class=num>exempt</th><th class=num>%</th></tr>${c.byUpdate
-    .map(
-      (u) =>
-        `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${u.timeline}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.notApplicable}</td><td class=num>${u.exempt}</td><td class=num>${u.percent ?? "—"}</td></tr>`,
-    )
-    .join("")}</table>`;
+    .join("")}<div class=card id=card-percent><b>${esc(f.percent ?? "—")}%</b>compliant</div></div>`;
+  const downloads = `<p class=downloads>Download: <a href="hosts.csv" download id=csv-hosts>compliance by host (CSV)</a> · <a href="updates.csv" download id=csv-updates>compliance by update (CSV)</a> · <a href="compliance.json">compliance.json</a></p>`;
   const windows = `<h2>Next windows</h2><table><tr><th>window (UTC)</th><th>timeline</th><th class=num>hosts</th><th>updates</th></tr>${c.byWindow
     .slice(0, 30)
     .map(
       (w) =>
-        `<tr><td>${esc(w.window)}</td><td>${w.timeline}</td><td class=num>${w.hosts}</td><td>${w.updates.map(esc).join(", ")}</td></tr>`,
+        `<tr><td>${esc(w.window)}</td><td>${esc(w.timeline)}</td><td class=num>${w.hosts}</td><td>${w.updates.map(esc).join(", ")}</td></tr>`,
     )
     .join("")}</table>`;
-  const metricsRows = m.updates
-    .map(
-      (u) =>
-        `<tr><td>${esc(u.id)}</td><td>${u.timeline}</td><td class=num>${u.hoursTo60 ?? "—"}</td><td class=num>${u.hoursTo80 ?? "—"}</td><td class=num>${u.hoursTo90 ?? "—"}</td><td class=num>${u.successRatio === null ? "—" : Math.round(u.successRatio * 1000) / 10}</td></tr>`,
-    )
-    .join("");
-  const trend = lineChart(
-    "Compliance trend (compliant hosts / all hosts)",
-    m.trend.map((t) => ({ at: t.at, ratio: t.hosts ? t.compliant / t.hosts : 0 })),
-  );
-  const saturation = m.updates
-    .filter((u) => u.saturation.length > 1)
-    .slice(0, 6)
-    .map((u) => lineChart(`Saturation of ${u.id}`, u.saturation, [0.6, 0.8, 0.9]))
-    .join("");
-  const metricsHtml = `<h2>Metrics <span class=muted>(${m.snapshots} snapshots)</span></h2><div class=cards><div class=card><b>${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"}</b>emergency updates</div><div class=card><b>${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"}</b>rejected RFCs</div><div class=card><b>${Object.entries(m.approvedPerMonth).slice(-1)[0]?.[1] ?? 0}</b>approved in ${esc(Object.keys(m.approvedPerMonth).slice(-1)[0] ?? "—")}</div></div>${trend}${saturation}<table><tr><th>update</th><th>timeline</th><th class=num>hours to 60%</th><th class=num>to 80%</th><th class=num>to 90%</th><th class=num>success %</th></tr>${metricsRows}</table>`;
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
-<section>${cards}</section>${groupTable("By owner", c.byOwner)}${byUpdate}${windows}${groupTable("By baseline", c.byBaseline)}${metricsHtml}`;
+<section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
   files.set(
     "host.html",
-    page("Host status", `<div id=host>Loading…</div>`, ["app.js", "data/index.js"], "hostPage();", plan),
+    page(
+      "Host status",
+      `<div id=host>Loading…</div>`,
+      ["app.js", "data/index.js", "data/states.js"],
+      "hostPage();",
+      plan,
+    ),
   );
   files.set(
     "update.html",

@@ -1,0 +1,135 @@
+// `patchops notify`: send each owner team what changed since the last run (GitHub issue, webhook, mail), rate-bounded.
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Command } from "commander";
+import { loadPolicySet } from "../load/policy-set.js";
+import { syncTeamIssues } from "../notify/github-issues.js";
+import { changedFor, readLedger, recordSent, writeLedger, type Ledger } from "../notify/ledger.js";
+import { sendMail, smtpTransport } from "../notify/mail.js";
+import { teamNotices, type TeamNotice } from "../notify/notices.js";
+import { postWebhook, type WebhookFormat } from "../notify/webhook.js";
+import { UsageError } from "../errors.js";
+import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
+import type { Io } from "./io.js";
+import { repoDir } from "./options.js";
+import { policySourceFor } from "./policy-source.js";
+import { readPlanDir } from "./read-plan.js";
+
+interface NotifyOptions extends GithubOptions {
+  plan: string;
+  repo?: string;
+  githubIssues?: boolean;
+  webhook?: string;
+  webhookFormat: string;
+  smtp?: string;
+  mailFrom?: string;
+  state?: string;
+  max: string;
+  intervalMs: string;
+}
+
+export function registerNotify(program: Command, io: Io): void {
+  const cmd = program
+    .command("notify")
+    .description("tell each owner team what changed since the last run: a GitHub issue per team, a webhook, mail")
+    .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
+    .option("--repo <dir>", "policy repository, for the teams' mail contacts (default: current directory)")
+    .option("--github-issues", "keep one issue per owner team (label patchops-digest); close it when compliant")
+    .option("--webhook <url>", "post a message per changed team to this chat webhook")
+    .option("--webhook-format <format>", "slack or teams", "slack")
+    .option("--smtp <url>", "send mail through this SMTP server, e.g. smtp://mail.example.com:587")
+    .option("--mail-from <address>", "the sender of mail (required with --smtp)")
+    .option("--state <file>", "what was sent last time (default: <repo>/.patchops-cache/notifications.json)")
+    .option("--max <n>", "at most this many messages per channel and run; the rest wait for the next run", "50")
+    .option("--interval-ms <ms>", "pause between two webhook or mail messages", "1000");
+  addGithubOptions(cmd).action(async (opts: NotifyOptions) => {
+    const max = Number(opts.max);
+    const interval = Number(opts.intervalMs);
+    if (!Number.isInteger(max) || max < 1)
+      throw new UsageError(`--max must be a positive integer (found '${opts.max}')`);
+    if (!Number.isInteger(interval) || interval < 0)
+      throw new UsageError(`--interval-ms must be a whole number of milliseconds (found '${opts.intervalMs}')`);
+    if (opts.webhookFormat !== "slack" && opts.webhookFormat !== "teams")
+      throw new UsageError(`--webhook-format must be slack or teams (found '${opts.webhookFormat}')`);
+    if (opts.smtp && !opts.mailFrom) throw new UsageError("--smtp needs --mail-from");
+    if (!opts.githubIssues && !opts.webhook && !opts.smtp)
+      throw new UsageError("nothing to send to: give --github-issues, --webhook or --smtp");
+    const repo = repoDir(opts.repo);
+    const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+    const notices = teamNotices(plan, hosts, jobs);
+
+    if (opts.githubIssues) {
+      const { actions, deferred } = await syncTeamIssues(requireGithub(opts), notices, max);
+      for (const a of actions) io.out(`issue ${a.action} for ${a.team}: ${a.url}\n`);
+      if (deferred) io.out(`${deferred} issue changes wait for the next run (--max ${max})\n`);
+    }
+    if (!opts.webhook && !opts.smtp) return;
+
+    const stateFile = opts.state ?? join(repo, ".patchops-cache", "notifications.json");
+    let ledger: Ledger;
+    try {
+      ledger = await readLedger(stateFile);
+    } catch (err) {
+      throw new UsageError(`cannot read ${stateFile}: ${(err as Error).message}`);
+    }
+    const send = async (channel: string, deliver: (n: TeamNotice) => Promise<boolean>) => {
+      const due = changedFor(ledger, channel, notices);
+      let sent = 0;
+      for (const n of due.slice(0, max)) {
+        if (sent > 0 && interval > 0) await sleep(interval);
+        try {
+          if (await deliver(n)) {
+            recordSent(ledger, channel, n);
+            sent++;
+          }
+        } finally {
+          // What went out is recorded even when a later message fails, so it is not sent twice.
+          await writeLedger(stateFile, ledger);
+        }
+      }
+      io.out(
+        `${channel}: ${sent} sent, ${notices.length - due.length} unchanged${due.length > max ? `, ${due.length - max} wait for the next run` : ""}\n`,
+      );
+    };
+    try {
+      if (opts.webhook) {
+        const url = opts.webhook;
+        await send("webhook", async (n) => {
+          await postWebhook(url, opts.webhookFormat as WebhookFormat, n);
+          return true;
+        });
+      }
+      if (opts.smtp) {
+        const contacts = await teamContacts(repo);
+        const transport = smtpTransport(opts.smtp);
+        try {
+          await send("mail", async (n) => {
+            const to = contacts.get(n.team) ?? [];
+            if (to.length === 0) {
+              io.err(`patchops: warning: no mail contact for team ${n.team} in its Assignment files; not mailed\n`);
+              return false;
+            }
+            await sendMail(transport, opts.mailFrom!, to, n);
+            return true;
+          });
+        } finally {
+          transport.close();
+        }
+      }
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`sending notifications failed: ${(err as Error).message}`);
+    }
+  });
+}
+
+/** Team → the mail addresses among the contacts of its Assignment files. */
+async function teamContacts(repo: string): Promise<Map<string, string[]>> {
+  const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
+  const out = new Map<string, string[]>();
+  for (const a of set.assignments) {
+    const mails = a.spec.contacts.filter((c) => /^[^\s@<>]+@[^\s@<>]+$/.test(c));
+    out.set(a.spec.owner, [...new Set([...(out.get(a.spec.owner) ?? []), ...mails])].sort());
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+// Compliance as CSV for auditors (RFC 4180): quoted when needed, and cells that a spreadsheet would run as a formula neutralised.
+import type { HostResult } from "../model/plan.js";
+import type { UpdateCompliance } from "./compliance.js";
+import { isOpenState } from "./states.js";
+import type { UpdateInfo } from "./update-info.js";
+
+/** One cell: a leading =, +, -, @, tab or CR would make Excel or LibreOffice evaluate it, so it gets a quote mark. */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/** One row per host, in the site's order. */
+export function hostsCsv(hosts: readonly HostResult[]): string {
+  return csv(
+    ["host", "status", "owner", "period", "cluster", "role", "os", "os_version", "scanned_at", "open_updates", "open"],
+    hosts.map((h) => {
+      const open = Object.entries(h.updates)
+        .filter(([, s]) => isOpenState(s))
+        .map(([id, s]) => `${id}:${s}`);
+      return [
+        h.host,
+        h.status,
+        h.owner,
+        h.period,
+        h.cluster,
+        h.role,
+        h.os ? (h.os.name ?? h.os.family) : null,
+        h.os?.version ?? null,
+        h.scannedAt,
+        open.length,
+        open.join(" "),
+      ];
+    }),
+  );
+}
+
+/** One row per approved update, with what people read about it. */
+export function updatesCsv(byUpdate: readonly UpdateCompliance[], info: ReadonlyMap<string, UpdateInfo>): string {
+  return csv(
+    [
+      "update",
+      "title",
+      "severity",
+      "classification",
+      "released",
+      "decision",
+      "timeline",
+      "installed",
+      "missing",
+      "exempt",
+      "deferred",
+      "not_applicable",
+      "percent",
+    ],
+    byUpdate.map((u) => {
+      const i = info.get(u.id);
+      return [
+        u.id,
+        i?.title ?? null,
+        i?.severity ?? null,
+        i?.classification ?? null,
+        i?.released ?? null,
+        u.decision,
+        u.timeline,
+        u.installed,
+        u.missing,
+        u.exempt,
+        u.deferred,
+        u.notApplicable,
+        u.fullyDeferred ? "deferred" : u.percent,
+      ];
+    }),
+  );
+}

@@ -1,0 +1,257 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { cli, tempRepo } from "../helpers/repo.js";
+
+const NOW = "2026-12-10T09:00:00Z";
+
+function record(host: string, installed: string[]) {
+  return JSON.stringify({
+    host,
+    scannedAt: "2026-12-10T04:00:00Z",
+    os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2113" },
+    installed,
+  });
+}
+
+/** Two teams: team-a (host-01, host-02) with a mail contact, team-b (host-03); `installed` says who has KB5035857. */
+async function fleet(): Promise<{ repo: string; plan: (installed: string[]) => Promise<string> }> {
+  const repo = await tempRepo("minimal", {
+    "windows/assignments/team-a.yaml":
+      "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-a\nspec:\n  owner: team-a\n  contacts: [team-a@example.com, '#team-a-chat']\n  timetable: dc\n  hosts:\n    - { name: host-01, period: D1-04 }\n    - { name: host-02, period: D3-04 }\n",
+    "windows/assignments/team-b.yaml":
+      "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-b\nspec:\n  owner: team-b\n  timetable: dc\n  hosts:\n    - { name: host-03, period: D2-04 }\n",
+  });
+  let run = 0;
+  const plan = async (installed: string[]) => {
+    const inv = join(repo, `inv-${run}.jsonl`);
+    const out = join(repo, `plan-${run++}`);
+    await writeFile(
+      inv,
+      ["host-01", "host-02", "host-03"].map((h) => record(h, installed.includes(h) ? ["KB5035857"] : [])).join("\n"),
+    );
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      inv,
+      "--out",
+      out,
+      "--now",
+      NOW,
+      "--no-verify-approvals",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    return out;
+  };
+  return { repo, plan };
+}
+
+describe("owner notifications: one GitHub issue per team", () => {
+  let gh: FakeGithub;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    gh = await startFakeGithub();
+    Object.assign(process.env, {
+      GITHUB_TOKEN: "t0ken",
+      GITHUB_REPOSITORY: "acme/patch-policy",
+      GITHUB_API_URL: gh.url,
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await gh.close();
+  });
+
+  it("creates an issue per noncompliant team, leaves it alone when nothing changed, edits it, then closes it", async () => {
+    const { repo, plan } = await fleet();
+    const first = await cli("notify", "--repo", repo, "--plan", await plan([]), "--github-issues");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("issue created for team-a");
+    expect(first.stdout).toContain("issue created for team-b");
+    expect(gh.issues).toHaveLength(2);
+    const a = gh.issues.find((i) => i.body.includes("team=team-a"))!;
+    expect(a.labels).toEqual(["patchops-digest"]);
+    expect(a.title).toBe("patchops: team-a has 2 of 2 hosts needing updates");
+    expect(a.body).toMatch(
+      /^<!-- patchops:owner-digest team=team-a fingerprint=[0-9a-f]{16} -->\n# Patch digest for team-a/,
+    );
+
+    const again = await cli("notify", "--repo", repo, "--plan", await plan([]), "--github-issues");
+    expect(again.stdout).toBe("");
+    const writes = gh.requests.filter((r) => r.method !== "GET" && r.path.includes("/issues")).length;
+    expect(writes).toBe(2);
+
+    const partly = await cli("notify", "--repo", repo, "--plan", await plan(["host-01", "host-03"]), "--github-issues");
+    expect(partly.stdout).toContain("issue updated for team-a");
+    expect(partly.stdout).toContain("issue closed for team-b");
+    expect(gh.issues.find((i) => i.body.includes("team=team-b"))!.state).toBe("closed");
+    expect(a.title).toBe("patchops: team-a has 1 of 2 hosts needing updates");
+
+    const regress = await cli("notify", "--repo", repo, "--plan", await plan(["host-01"]), "--github-issues");
+    expect(regress.stdout).toContain("issue reopened for team-b");
+    expect(gh.issues).toHaveLength(2);
+
+    const done = await cli(
+      "notify",
+      "--repo",
+      repo,
+      "--plan",
+      await plan(["host-01", "host-02", "host-03"]),
+      "--github-issues",
+    );
+    expect(done.stdout).toContain("issue closed for team-a");
+    expect(gh.issues.every((i) => i.state === "closed")).toBe(true);
+  });
+
+  it("bounds the writes per run; the rest wait for the next run", async () => {
+    gh.issues.length = 0;
+    const { repo, plan } = await fleet();
+    const dir = await plan([]);
+    const r = await cli("notify", "--repo", repo, "--plan", dir, "--github-issues", "--max", "1");
+    expect(r.stdout).toContain("1 issue changes wait for the next run (--max 1)");
+    expect(gh.issues).toHaveLength(1);
+    const next = await cli("notify", "--repo", repo, "--plan", dir, "--github-issues", "--max", "1");
+    expect(next.stdout).toContain("issue created for team-b");
+    expect(gh.issues).toHaveLength(2);
+  });
+});
+
+describe("owner notifications: webhook and mail, only what changed", () => {
+  let hook: Server;
+  let hookUrl = "";
+  const posts: { path: string; body: unknown }[] = [];
+  let smtp: SMTPServer;
+  let smtpPort = 0;
+  const mails: { from: string; to: string[]; data: string }[] = [];
+  beforeAll(async () => {
+    hook = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        posts.push({ path: req.url!, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        res.writeHead(req.url === "/fail" ? 500 : 200, { "content-type": "text/plain" }).end("ok");
+      });
+    });
+    await new Promise<void>((ok) => hook.listen(0, "127.0.0.1", ok));
+    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, session, done) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            data: Buffer.concat(chunks).toString("utf8"),
+          });
+          done();
+        });
+      },
+    });
+    await new Promise<void>((ok) => smtp.listen(0, "127.0.0.1", ok));
+    smtpPort = (smtp.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((ok) => hook.close(() => ok()));
+    await new Promise<void>((ok) => smtp.close(() => ok()));
+  });
+
+  it("posts a Slack message per changed team, and nothing when nothing changed", async () => {
+    const { repo, plan } = await fleet();
+    const state = join(repo, "notified.json");
+    const args = ["--repo", repo, "--webhook", `${hookUrl}/slack`, "--state", state, "--interval-ms", "0"];
+    const r = await cli("notify", "--plan", await plan([]), ...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("webhook: 2 sent, 0 unchanged");
+    expect(posts.map((p) => (p.body as { text: string }).text.split("\n")[0])).toEqual([
+      "patchops: team-a has 2 of 2 hosts needing updates",
+      "patchops: team-b has 1 of 1 hosts needing updates",
+    ]);
+    const again = await cli("notify", "--plan", await plan([]), ...args);
+    expect(again.stdout).toContain("webhook: 0 sent, 2 unchanged");
+    expect(posts).toHaveLength(2);
+    const fixed = await cli("notify", "--plan", await plan(["host-03"]), ...args);
+    expect(fixed.stdout).toContain("webhook: 1 sent, 1 unchanged");
+    expect((posts[2]!.body as { text: string }).text).toContain("patchops: team-b is compliant");
+    expect(JSON.parse(await readFile(state, "utf8")).kind).toBe("NotificationLedger");
+  });
+
+  it("speaks the Teams Adaptive Card format, and a failing webhook exits 2 with a message", async () => {
+    const { repo, plan } = await fleet();
+    posts.length = 0;
+    const dir = await plan([]);
+    const state = join(repo, "teams.json");
+    const r = await cli(
+      "notify",
+      "--repo",
+      repo,
+      "--plan",
+      dir,
+      "--webhook",
+      `${hookUrl}/teams`,
+      "--webhook-format",
+      "teams",
+      "--state",
+      state,
+      "--interval-ms",
+      "0",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const card = posts[0]!.body as { type: string; attachments: { contentType: string; content: { type: string } }[] };
+    expect(card.type).toBe("message");
+    expect(card.attachments[0]!.contentType).toBe("application/vnd.microsoft.card.adaptive");
+    expect(card.attachments[0]!.content.type).toBe("AdaptiveCard");
+    const bad = await cli(
+      "notify",
+      "--repo",
+      repo,
+      "--plan",
+      dir,
+      "--webhook",
+      `${hookUrl}/fail`,
+      "--state",
+      join(repo, "x.json"),
+      "--interval-ms",
+      "0",
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("the webhook answered HTTP 500 for team team-a");
+  });
+
+  it("mails the digest to the team's mail contacts over SMTP, once per change", async () => {
+    const { repo, plan } = await fleet();
+    const state = join(repo, "mail.json");
+    const args = [
+      "--repo",
+      repo,
+      "--smtp",
+      `smtp://127.0.0.1:${smtpPort}`,
+      "--mail-from",
+      "patchops@example.com",
+      "--state",
+      state,
+      "--interval-ms",
+      "0",
+    ];
+    const r = await cli("notify", "--plan", await plan([]), ...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("no mail contact for team team-b");
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["team-a@example.com"]);
+    expect(mails[0]!.from).toBe("patchops@example.com");
+    expect(mails[0]!.data).toContain("Subject: patchops: team-a has 2 of 2 hosts needing updates");
+    expect(mails[0]!.data).toContain("# Patch digest for team-a");
+    const again = await cli("notify", "--plan", await plan([]), ...args);
+    expect(again.stdout).toContain("mail: 0 sent, 1 unchanged");
+    expect(mails).toHaveLength(1);
+  });
+});
