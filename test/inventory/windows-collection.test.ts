@@ -48,8 +48,20 @@ describe("Windows collection", () => {
     // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart).
     expect(keys.sort()).toEqual(
       Object.keys(InventoryRecord.shape)
-        // labels, role and cluster come from a CMDB for assignment selectors, not from the host.
-        .filter((k) => !["pendingRebootUpdates", "labels", "role", "cluster"].includes(k))
+        // labels, role and cluster come from a CMDB for assignment selectors, not from the host; the package
+        // fields are Linux's (patchops inventory convert).
+        .filter(
+          (k) =>
+            ![
+              "pendingRebootUpdates",
+              "labels",
+              "role",
+              "cluster",
+              "packageFormat",
+              "packages",
+              "availableUpdates",
+            ].includes(k),
+        )
         .sort(),
     );
     expect(script).toContain("Win32_QuickFixEngineering");
