@@ -7,7 +7,7 @@ import { validateSource } from "../validate/validate.js";
 import { EXIT } from "./errors.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
@@ -19,10 +19,11 @@ export function registerDiff(program: Command, io: Io): void {
     "the inventory both sides are planned against",
   )
     .requiredOption("--base <ref>", "the branch or commit the change goes into")
-    .option("--head <ref>", "the change (default: HEAD)", "HEAD")
+    .option("--head <ref>", "the change", "HEAD")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--now <iso>", "plan as of this instant (default: the clock)")
     .option("--out <file>", "also write the markdown to this file")
+    .option("--format <format>", "markdown (the only format so far)", "markdown")
     .action(
       async (opts: {
         base: string;
@@ -33,7 +34,9 @@ export function registerDiff(program: Command, io: Io): void {
         repo?: string;
         now?: string;
         out?: string;
+        format?: string;
       }) => {
+        formatOption(opts.format, ["markdown"] as const, "markdown");
         const repo = repoDir(opts.repo);
         const now = nowOption(opts.now);
         const common = {

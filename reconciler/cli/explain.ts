@@ -7,7 +7,7 @@ import { EXIT, UsageError } from "./errors.js";
 import { githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
@@ -26,6 +26,7 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
     .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
     .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
+    .option("--format <format>", "text (the only format so far)", "text")
     .action(
       async (opts: {
         host: string;
@@ -40,7 +41,9 @@ export function registerExplain(program: Command, io: Io): void {
         trustLocalApprovals?: boolean;
         githubRepo?: string;
         cacheDir?: string;
+        format?: string;
       }) => {
+        formatOption(opts.format, ["text"] as const, "text");
         const repo = repoDir(opts.repo);
         const loaded = await loadPlanInputs({
           ...opts,

@@ -43,7 +43,9 @@ export function registerInit(program: Command, io: Io): void {
         );
       await writeTreeAtomically(target, files);
       if (format === "json") {
-        io.out(JSON.stringify({ dir: target, written: [...files.keys()], kept, overwritten: existing }, null, 2) + "\n");
+        io.out(
+          JSON.stringify({ dir: target, written: [...files.keys()], kept, overwritten: existing }, null, 2) + "\n",
+        );
         return;
       }
       io.out(`Scaffolded a patchops policy repository in ${target}: ${files.size} files written`);

@@ -9,6 +9,7 @@ import { ownerDigests, summaryMarkdown } from "../report/digest.js";
 import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { readPlanDir } from "./read-plan.js";
 import { repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
@@ -19,11 +20,13 @@ export function registerReport(program: Command, io: Io): void {
     .description(
       "compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan",
     )
-    .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
-    .requiredOption("--out <dir>", "where to write the site and reports")
+    .option("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson", "out/plan")
+    .option("--out <dir>", "where to write the site and reports", "out/site")
     .option("--history <ref>", "the status branch holding compliance snapshots (metrics)", "patchops-status")
     .option("--repo <dir>", "policy repository, for update titles (default: current directory)")
-    .action(async (opts: { plan: string; out: string; history: string; repo?: string }) => {
+    .option("--format <format>", "what to print: text or json", "text")
+    .action(async (opts: { plan: string; out: string; history: string; repo?: string; format?: string }) => {
+      const format = outputFormat(opts.format);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
       const repo = repoDir(opts.repo);
       const titles = new Map<string, string>();
@@ -43,8 +46,11 @@ export function registerReport(program: Command, io: Io): void {
       for (const [owner, text] of ownerDigests(plan, hosts, jobs))
         files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
       await writeTreeAtomically(opts.out, files);
-      io.out(
+      printResult(
+        io,
+        format,
         `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
+        { out: opts.out, index: join(opts.out, "index.html"), hosts: hosts.length, snapshots: snapshots.length },
       );
     });
 }

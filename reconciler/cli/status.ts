@@ -7,6 +7,7 @@ import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { repoDir } from "./options.js";
 
 export function registerStatus(program: Command, io: Io): void {
@@ -14,11 +15,13 @@ export function registerStatus(program: Command, io: Io): void {
   status
     .command("record")
     .description("append the plan's compliance snapshot to the status branch (default patchops-status) as one commit")
-    .requiredOption("--plan <dir>", "directory holding plan.json and hosts.ndjson")
+    .option("--plan <dir>", "directory holding plan.json and hosts.ndjson", "out/plan")
     .option("--repo <dir>", "the git repository (default: current directory)")
     .option("--branch <name>", "the status branch", "patchops-status")
     .option("--remote <name>", "push the commit to this remote (e.g. origin); without it only the local branch moves")
-    .action(async (opts: { plan: string; repo?: string; branch: string; remote?: string }) => {
+    .option("--format <format>", "what to print: text or json", "text")
+    .action(async (opts: { plan: string; repo?: string; branch: string; remote?: string; format?: string }) => {
+      const format = outputFormat(opts.format);
       let plan: Plan;
       let hosts: HostResult[];
       try {
@@ -42,8 +45,11 @@ export function registerStatus(program: Command, io: Io): void {
         content: JSON.stringify(snapshot, null, 1) + "\n",
         message: `status ${plan.now}: ${plan.summary.byStatus.compliant}/${plan.summary.hosts} compliant (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
       });
-      io.out(
+      printResult(
+        io,
+        format,
         `Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`,
+        { path: r.path, branch: opts.branch, commit: r.commit, pushed: r.pushed },
       );
     });
 }

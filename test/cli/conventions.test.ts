@@ -1,0 +1,87 @@
+// The CLI as people expect it: --version, --format everywhere, plan readers defaulting to out/plan, clean help.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+
+const COMMANDS = [
+  ["init"],
+  ["validate"],
+  ["windows"],
+  ["plan"],
+  ["merge"],
+  ["status", "record"],
+  ["report"],
+  ["intake"],
+  ["verify-source"],
+  ["explain"],
+  ["export", "ansible"],
+  ["approvals"],
+  ["diff"],
+  ["comment"],
+  ["codeowners"],
+  ["audit"],
+];
+
+const cwd = process.cwd();
+afterEach(() => process.chdir(cwd));
+
+describe("the command line", () => {
+  it("prints its version", async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(await cli("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("lists every command in the top-level help", async () => {
+    const r = await cli("--help");
+    expect(r.code).toBe(0);
+    for (const [name] of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+  });
+
+  it("gives every command --format, and never states a default twice", async () => {
+    for (const command of COMMANDS) {
+      const r = await cli(...command, "--help");
+      expect(r.code, command.join(" ")).toBe(0);
+      expect(r.stdout, command.join(" ")).toMatch(/--format <format>/);
+      expect(r.stdout, command.join(" ")).not.toMatch(/\(default: [^)]*\)\s*\(default: /);
+    }
+  });
+
+  it("refuses a format a command does not write, in one line with exit 2", async () => {
+    const r = await cli("export", "ansible", "--format", "yaml");
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "patchops: --format must be one of text, json (found 'yaml')\n",
+    });
+  });
+
+  it("reads the plan from out/plan by default in report, export ansible and status record", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "policy");
+    process.chdir(repo);
+    const plan = await cli(
+      "plan",
+      "--inventory",
+      "examples/inventory.jsonl",
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+      "--format",
+      "json",
+    );
+    expect(plan.code).toBe(0);
+    const exported = await cli("export", "ansible", "--format", "json");
+    expect(exported.stderr).toBe("");
+    expect(JSON.parse(exported.stdout)).toMatchObject({ out: "out/ansible-inventory.yml" });
+    expect(existsSync(join(repo, "out/ansible-inventory.yml"))).toBe(true);
+    const recorded = await cli("status", "record", "--format", "json");
+    expect(recorded.stderr).toBe("");
+    expect(JSON.parse(recorded.stdout)).toMatchObject({ branch: "patchops-status", pushed: false });
+    const report = await cli("report");
+    expect(report.stderr).toBe("");
+    expect(report.stdout).toMatch(/^Wrote the status site and reports to out\/site \(40 hosts, 1 snapshots\)/);
+    expect(existsSync(join(repo, "out/site/index.html"))).toBe(true);
+  });
+});
