@@ -1,9 +1,11 @@
 // The workflows' supply-chain and trigger conventions: pinned actions, current Node, checks that always report.
-import { readdir, readFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/repo.js";
+import { commitAll, ROOT, tempRepo } from "../helpers/repo.js";
 
 const FOLDERS = [".github/workflows", "templates/policy-repo/.github/workflows"];
 
@@ -71,3 +73,73 @@ describe("workflow conventions", () => {
     );
   });
 });
+
+describe("the policy-change gate inside the RFC checks", () => {
+  type Step = { id?: string; run?: string; env?: Record<string, string> };
+  async function scopeScripts(): Promise<[string, Step][]> {
+    const wf = parse(await readFile(join(ROOT, ".github/workflows/pull-request.yml"), "utf8")) as {
+      env: Record<string, string>;
+      jobs: Record<string, { steps: Step[] }>;
+    };
+    const action = parse(await readFile(join(ROOT, "action.yml"), "utf8")) as {
+      inputs: Record<string, { default: string }>;
+      runs: { steps: Step[] };
+    };
+    const scripts: [string, Step][] = Object.entries(wf.jobs).map(([job, j]) => [
+      `pull-request.yml ${job}`,
+      { ...j.steps.find((s) => s.id === "scope")!, env: { POLICY_PATHS: wf.env.PATCHOPS_POLICY_PATHS! } },
+    ]);
+    scripts.push([
+      "action.yml",
+      {
+        ...action.runs.steps.find((s) => s.id === "scope")!,
+        env: { POLICY_PATHS: action.inputs["policy-paths"]!.default },
+      },
+    ]);
+    return scripts;
+  }
+
+  it("passes a pull request that changes no policy file and checks one that does", async () => {
+    const repo = await tempRepo("minimal", { "README.md": "# policy\n" });
+    const base = commitAll(repo, "base");
+    await writeFile(join(repo, "README.md"), "# policy, reworded\n");
+    commitAll(repo, "docs only", "2026-11-22T13:00:00Z");
+    const docsOnly = await Promise.all((await scopeScripts()).map(([name, step]) => gate(repo, base, name, step)));
+    await writeFile(
+      join(repo, "policies/policy.yaml"),
+      (await readFile(join(repo, "policies/policy.yaml"), "utf8")) + "\n",
+    );
+    commitAll(repo, "policy", "2026-11-22T14:00:00Z");
+    const policy = await Promise.all((await scopeScripts()).map(([name, step]) => gate(repo, base, name, step)));
+    for (const r of docsOnly) {
+      expect(r.output, r.name).toBe("changed=false\n");
+      expect(r.summary, r.name).toMatch(/No (policy file|file under .*) changed/);
+    }
+    for (const r of policy) expect(r.output, r.name).toBe("changed=true\n");
+  });
+});
+
+async function gate(repo: string, base: string, name: string, step: { run?: string; env?: Record<string, string> }) {
+  const dir = await mkdtemp(join(tmpdir(), "patchops-gate-"));
+  const output = join(dir, "output");
+  const summary = join(dir, "summary");
+  await writeFile(output, "");
+  await writeFile(summary, "");
+  const policyPaths = step.env!.POLICY_PATHS!;
+  const r = spawnSync("bash", ["-e", "-c", step.run!], {
+    cwd: repo,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      BASE_SHA: base,
+      POLICY_PATHS: policyPaths,
+      PATCHOPS_POLICY_PATHS: policyPaths,
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: summary,
+    },
+  });
+  expect(r.stderr, name).toBe("");
+  const result = { name, output: await readFile(output, "utf8"), summary: await readFile(summary, "utf8") };
+  await rm(dir, { recursive: true, force: true });
+  return result;
+}
