@@ -45,7 +45,8 @@ export async function buildProgram(io: Io, argv: readonly string[] = []): Promis
     .addHelpText("after", "\nEach command has --help. Documentation: README.md of the patchops package.");
   const name = commandName(argv);
   const chosen = COMMANDS.filter(([n]) => n === name);
-  for (const [, load] of chosen.length ? chosen : COMMANDS) (await load())(program, io);
+  const versionOnly = name === undefined && (argv.includes("--version") || argv.includes("-V"));
+  if (!versionOnly) for (const [, load] of chosen.length ? chosen : COMMANDS) (await load())(program, io);
   return program;
 }
 
