@@ -1,6 +1,8 @@
 // The CLI as people expect it: --version, --format everywhere, plan readers defaulting to out/plan, clean help.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
@@ -31,6 +33,19 @@ describe("the command line", () => {
   it("prints its version", async () => {
     const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(await cli("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("says to build first when started from a checkout without dist/", async () => {
+    const checkout = await mkdtemp(join(tmpdir(), "patchops-unbuilt-"));
+    try {
+      await mkdir(join(checkout, "bin"));
+      await copyFile(join(ROOT, "bin/patchops.js"), join(checkout, "bin/patchops.js"));
+      const r = spawnSync(process.execPath, [join(checkout, "bin/patchops.js"), "validate"], { encoding: "utf8" });
+      expect(r.stderr).toBe("patchops: the CLI is not built yet: run `npm run build` in the patchops folder first\n");
+      expect(r.status).toBe(2);
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
   });
 
   it("lists every command in the top-level help", async () => {

@@ -67,6 +67,10 @@ describe("the npm package", () => {
   it("runs from node_modules/.bin in an empty folder: --version, init, validate, plan, diff", async () => {
     const bin = join(project, "node_modules", ".bin", "patchops");
     expect(run(project, bin, ["--version"]).out.trim()).toBe(pkg.version);
+    // Help loads every command module: all of them import from the packed build.
+    const help = run(project, bin, ["--help"]);
+    expect(help.err).toBe("");
+    expect(help.code).toBe(0);
 
     const init = run(project, bin, ["init"]);
     expect(init.err).toBe("");
@@ -138,6 +142,27 @@ describe("the npm package", () => {
     expect(diff.code).toBe(0);
     expect(diff.out).toContain("app-03");
     expect(diff.out).toContain("D3-04");
+
+    // The action's reconcile runs the packaged script with the packaged CLI: plan, export, summary, status, site.
+    execFileSync("git", ["checkout", "-q", "main"], { cwd: project });
+    const reconcile = spawnSync("bash", [join(project, "node_modules/patchops/scripts/reconcile.sh")], {
+      cwd: project,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        GITHUB_TOKEN: "",
+        PATCHOPS_CMD: `node ${join(project, "node_modules/patchops/bin/patchops.js")}`,
+        PATCHOPS_INVENTORY_PATH: "examples/inventory.jsonl",
+        PATCHOPS_VERIFY: "off",
+        PATCHOPS_NOW: "2026-12-10T09:00:00Z",
+      },
+    });
+    expect(reconcile.stderr).toBe("");
+    expect(reconcile.status).toBe(0);
+    expect(existsSync(join(project, "out/site/index.html"))).toBe(true);
+    expect(execFileSync("git", ["log", "--format=%s", "patchops-status"], { cwd: project, encoding: "utf8" })).toMatch(
+      /^status 2026-12-10T09:00:00Z: 1\/3 compliant/,
+    );
   });
 
   it("scaffolds workflows that pass actionlint and call the installed action", async () => {
