@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { KEPT_IF_PRESENT, packageNameFor, scaffold } from "../init/scaffold.js";
+import { KEPT_IF_PRESENT, packageNameFor, scaffold } from "../app/scaffold.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
