@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
+import { explainHostData } from "../report/explain-data.js";
 import { join } from "node:path";
 import { EXIT, UsageError } from "./errors.js";
 import { githubFromEnvironment } from "./github-options.js";
@@ -26,7 +27,7 @@ export function registerExplain(program: Command, io: Io): void {
     .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
     .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
     .option("--cache-dir <dir>", "review cache (default: <repo>/.patchops-cache)")
-    .option("--format <format>", "text (the only format so far)", "text")
+    .option("--format <format>", "text or json", "text")
     .action(
       async (opts: {
         host: string;
@@ -43,7 +44,7 @@ export function registerExplain(program: Command, io: Io): void {
         cacheDir?: string;
         format?: string;
       }) => {
-        formatOption(opts.format, ["text"] as const, "text");
+        const format = formatOption(opts.format, ["text", "json"] as const, "text");
         const repo = repoDir(opts.repo);
         const loaded = await loadPlanInputs({
           ...opts,
@@ -57,12 +58,16 @@ export function registerExplain(program: Command, io: Io): void {
           io.exitCode(EXIT.invalid);
           return;
         }
-        const text = explainHost(
-          reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) }),
-          opts.host,
-          opts.update ?? null,
-        );
-        if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+        const result = reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) });
+        const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+        if (format === "json") {
+          const data = explainHostData(result, opts.host, opts.update ?? null);
+          if (data === null) throw unknownHost();
+          io.out(JSON.stringify(data, null, 2) + "\n");
+          return;
+        }
+        const text = explainHost(result, opts.host, opts.update ?? null);
+        if (text === null) throw unknownHost();
         io.out(text);
       },
     );

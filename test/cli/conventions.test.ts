@@ -63,6 +63,38 @@ describe("the command line", () => {
     }
   });
 
+  it("explains a host as JSON with the same trail the text gives", async () => {
+    const repo = await tempRepo("plan-basic");
+    const args = [
+      "explain",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+      "--host",
+      "host-e",
+      "--update",
+      "KB100",
+    ];
+    const text = await cli(...args);
+    const json = await cli(...args, "--format", "json");
+    expect(json.code).toBe(0);
+    const data = JSON.parse(json.stdout) as {
+      host: { host: string; status: string };
+      approvalVerification: string;
+      updates: { id: string; state: string; steps: string[]; jobs: { id: string }[] }[];
+    };
+    expect(data.host).toMatchObject({ host: "host-e", status: "noncompliant" });
+    expect(data.approvalVerification).toBe("off");
+    expect(data.updates.map((u) => [u.id, u.state])).toEqual([["KB100", "exempt"]]);
+    for (const step of data.updates[0]!.steps) expect(text.stdout).toContain(`  - ${step}\n`);
+    expect(data.updates[0]!.steps.length).toBeGreaterThan(0);
+    for (const job of data.updates[0]!.jobs) expect(text.stdout).toContain(`→ job ${job.id}:`);
+  });
+
   it("refuses a format a command does not write, in one line with exit 2", async () => {
     const r = await cli("export", "ansible", "--format", "yaml");
     expect(r).toEqual({
