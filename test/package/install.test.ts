@@ -59,6 +59,11 @@ describe("the npm package", () => {
     const allowed =
       /^(bin\/|dist\/reconciler\/|schemas\/|templates\/|deploy\/|scripts\/reconcile\.sh$|action\.yml$|package\.json$|README\.md$|LICENSE)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    // prepack starts from an empty dist/: no stale module of a deleted or moved source ships.
+    const stale = files
+      .filter((f) => f.startsWith("dist/reconciler/"))
+      .filter((f) => !existsSync(join(ROOT, f.slice("dist/".length).replace(/\.js$/, ".ts"))));
+    expect(stale).toEqual([]);
     expect(files.some((f) => f.startsWith("test/") || f.startsWith("policies/") || f.startsWith("dist/bench"))).toBe(
       false,
     );
