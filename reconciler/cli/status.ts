@@ -8,6 +8,7 @@ import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
+import { noPlanHint } from "./read-plan.js";
 import { repoDir } from "./options.js";
 
 export function registerStatus(program: Command, io: Io): void {
@@ -32,7 +33,7 @@ export function registerStatus(program: Command, io: Io): void {
           .map((l) => JSON.parse(l) as HostResult);
       } catch (err) {
         throw new UsageError(
-          `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
         );
       }
       const snapshot = snapshotOf(plan, hosts);

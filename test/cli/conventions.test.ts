@@ -104,6 +104,18 @@ describe("the command line", () => {
     });
   });
 
+  it("says how to make a plan when a reader finds none at out/plan", async () => {
+    const repo = await tempRepo("minimal");
+    process.chdir(repo);
+    for (const command of [["report"], ["export", "ansible"], ["status", "record"]])
+      expect(await cli(...command), command.join(" ")).toEqual({
+        code: 2,
+        stdout: "",
+        stderr:
+          "patchops: cannot read the plan in out/plan: ENOENT (run `patchops plan --inventory FILE` first, or pass --plan DIR)\n",
+      });
+  });
+
   it("reads the plan from out/plan by default in report, export ansible and status record", async () => {
     const repo = await tempRepo("example");
     commitAll(repo, "policy");
