@@ -2,7 +2,7 @@
 import { simpleGit } from "simple-git";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
-import { effectiveTimeline } from "../plan/decision.js";
+import { effectiveTimeline } from "../policy/decision.js";
 import { approversOf, judge, type Requirement } from "./judge.js";
 
 export interface PullRequestVerdict {

@@ -3,7 +3,7 @@ import { decisionCommits } from "../git/decision-times.js";
 import { approvedByTrailers, landingCommit, policyHistory, type PolicyHistory } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
-import { effectiveDecision, effectiveTimeline } from "../plan/decision.js";
+import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, type Requirement } from "./judge.js";
 

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { ReviewCache } from "../approvals/cache.js";
 import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { validPolicyAt } from "./valid-policy.js";
 import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { DIFF_MARKER } from "../report/diff.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { addFormatOption, outputFormat, printResult } from "./output-format.js";

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { reconcile } from "../plan/reconcile.js";
 import { renderDiff } from "../report/diff.js";
 import { validateSource } from "../validate/validate.js";
-import { EXIT } from "./errors.js";
+import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
 import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";

@@ -4,7 +4,7 @@ import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
 import { explainHostData } from "../report/explain-data.js";
 import { join } from "node:path";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";

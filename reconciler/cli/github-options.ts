@@ -1,7 +1,7 @@
 // GitHub settings from options and the environment, read here at the edge: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL.
 import type { Command } from "commander";
 import { GithubClient, GithubError, parseRepo } from "../github/client.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 export interface GithubOptions {
   githubRepo?: string;

@@ -5,7 +5,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { KEPT_IF_PRESENT, packageNameFor, scaffold } from "../app/scaffold.js";
 import { writeTreeAtomically } from "../output/atomic.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { formatOption } from "./options.js";
 import { packageRoot, packageVersion } from "./package-root.js";

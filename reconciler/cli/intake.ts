@@ -12,7 +12,7 @@ import { isKev, parseKev } from "../intake/feeds/kev.js";
 import { pullRequestPlans } from "../intake/pull-requests.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { isoUtc } from "../schedule/wall-clock.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";

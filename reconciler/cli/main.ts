@@ -1,6 +1,6 @@
 // The patchops command line: builds the program, runs one command, maps failures to exit codes.
 import { Command, CommanderError } from "commander";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { processIo, type Io } from "./io.js";
 import { packageVersion } from "./package-root.js";
 

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { planFiles } from "../output/plan-files.js";
 import { MergeError, mergeShards, type PlanParts } from "../plan/merge.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { addFormatOption, outputFormat, printResult } from "./output-format.js";
 import { readPlanDir } from "./read-plan.js";

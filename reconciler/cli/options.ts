@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { INVENTORY_FORMATS } from "../inventory/formats.js";
 import { parseInstant } from "../schedule/wall-clock.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 export function repoDir(repo: string | undefined): string {
   return resolve(repo ?? process.cwd());

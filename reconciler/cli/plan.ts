@@ -6,7 +6,7 @@ import { planFiles } from "../output/plan-files.js";
 import { reconcile } from "../plan/reconcile.js";
 import { planSummary } from "../report/plan-summary.js";
 import { join } from "node:path";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import type { PolicySource } from "../load/source.js";
 import { workingTreeSource } from "../load/source.js";
 import { gitRefSource, headRevision } from "../git/ref-source.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 export async function policySourceFor(repo: string, ref: string | undefined): Promise<PolicySource> {
   try {

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HostResult, Job, Plan } from "../model/plan.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 export interface WrittenPlan {
   plan: Plan;

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { appendSnapshot } from "../git/status-branch.js";
 import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { noPlanHint } from "./read-plan.js";

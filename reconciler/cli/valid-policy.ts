@@ -3,7 +3,7 @@ import { hasErrors, type DiagnosticCode } from "../diagnostics.js";
 import type { PolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { validateSource } from "../validate/validate.js";
-import { EXIT } from "./errors.js";
+import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
 import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";

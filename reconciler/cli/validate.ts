@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostics.js";
 import { validateSource } from "../validate/validate.js";
-import { EXIT } from "./errors.js";
+import { EXIT } from "../errors.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsGithub, diagnosticsAsJson, diagnosticsAsText, summaryLine } from "./render-diagnostics.js";
 import type { Io } from "./io.js";

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { nowOption, repoDir } from "./options.js";

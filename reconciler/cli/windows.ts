@@ -5,7 +5,7 @@ import type { Window } from "../schedule/cycle.js";
 import { hostSlots, upcomingWindows } from "../schedule/slots.js";
 import { isoLocal, isoUtc } from "../schedule/wall-clock.js";
 import { validateSource } from "../validate/validate.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";

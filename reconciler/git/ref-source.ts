@@ -1,8 +1,9 @@
 // Reads the policy folders at any git ref without a checkout (git ls-tree and cat-file through simple-git).
 import { posix } from "node:path";
 import { simpleGit } from "simple-git";
+import { BlobReader } from "./cat-file.js";
 import { POLICY_ROOTS, type PolicySource, type SourceEntry } from "../load/source.js";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { compareText } from "../order.js";
 
 interface TreeEntry {
@@ -58,24 +59,24 @@ export async function gitRefSource(repo: string, ref: string): Promise<PolicySou
       }
     },
     async list() {
-      const git = simpleGit(repo);
+      const blobs = new BlobReader(repo);
       const entries = await lsTree(repo, commit);
       const byPath = new Map(entries.map((e) => [e.path, e]));
       const out: SourceEntry[] = [];
       for (const e of entries) {
         if (e.mode === "120000") {
-          const target = (await git.binaryCatFile(["blob", e.sha])).toString("utf8");
+          const target = (await blobs.read(e.sha)).toString("utf8");
           const resolved = posix.normalize(posix.join(posix.dirname(e.path), target));
           const hit = byPath.get(resolved);
           if (resolved.startsWith("../") || posix.isAbsolute(target) || !hit || hit.mode === "120000") {
             out.push({ path: e.path, type: "symlink-outside", target });
           } else {
-            out.push({ path: e.path, type: "file", size: hit.size, read: () => git.binaryCatFile(["blob", hit.sha]) });
+            out.push({ path: e.path, type: "file", size: hit.size, read: () => blobs.read(hit.sha) });
           }
           continue;
         }
         if (e.type !== "blob") continue;
-        out.push({ path: e.path, type: "file", size: e.size, read: () => git.binaryCatFile(["blob", e.sha]) });
+        out.push({ path: e.path, type: "file", size: e.size, read: () => blobs.read(e.sha) });
       }
       return out.sort((a, b) => compareText(a.path, b.path));
     },

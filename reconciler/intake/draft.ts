@@ -2,7 +2,7 @@
 import type { Inventory } from "../inventory/host-record.js";
 import type { PolicySet } from "../load/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
-import { ruleMatches } from "../plan/decision.js";
+import { ruleMatches } from "../policy/decision.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 import { compareText } from "../order.js";
 

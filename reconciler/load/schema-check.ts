@@ -1,20 +1,14 @@
 // Checks a parsed document against its kind's JSON Schema and words each error for a person.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { z } from "zod";
+import type { z } from "zod";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
+import { jsonSchemaOf } from "../model/json-schema-of.js";
 import { locate, type ParsedYaml } from "./yaml-file.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** The JSON Schema (draft 2020-12) of a zod schema, as written to schemas/. */
-export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
-}
-
 let ajv: Ajv2020 | null = null;
 const compiled = new WeakMap<z.ZodType, ValidateFunction>();
 

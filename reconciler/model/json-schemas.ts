@@ -1,5 +1,5 @@
 // The JSON Schema files under schemas/, generated from the zod models (one source of truth per shape).
-import { jsonSchemaOf } from "../load/schema-check.js";
+import { jsonSchemaOf } from "./json-schema-of.js";
 import { InventoryRecord } from "./inventory.js";
 import { KINDS } from "./kinds.js";
 import { HostResult, Job, Plan } from "./plan.js";

@@ -3,7 +3,7 @@ import { pushTo } from "../multimap.js";
 import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
 import type { UpdateSpec } from "../model/update.js";
 import { UpdateSpec as UpdateSpecSchema } from "../model/update.js";
-import { effectiveDecision, effectiveTimeline, releasedAt } from "./decision.js";
+import { effectiveDecision, effectiveTimeline, releasedAt } from "../policy/decision.js";
 
 export interface ApprovalEvidence {
   /** When the approval took effect (the merge of the change that set the decision). */

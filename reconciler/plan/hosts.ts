@@ -4,7 +4,7 @@ import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
 import type { AssignedHost, AssignmentSpec } from "../model/assignment.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import type { TimetableSpec } from "../model/timetable.js";
-import { matchesSelector, type HostFacts } from "./selector.js";
+import { matchesSelector, type HostFacts } from "../policy/selector.js";
 import { compareText } from "../order.js";
 
 export interface HostContext {

@@ -7,14 +7,14 @@ import type { ExemptionSpec } from "../model/exemption.js";
 import type { HostResult, HostStatus, Job, JobType, Plan, UpdateState } from "../model/plan.js";
 import type { Window } from "../schedule/cycle.js";
 import { isoUtc } from "../schedule/wall-clock.js";
-import { exemptionEnd } from "../validate/rules/exemptions.js";
+import { exemptionEnd } from "../policy/exemptions.js";
 import { applicability } from "./applicability.js";
 import { CandidateIndex } from "./candidates.js";
 import { buildCatalog, lineOf, type ApprovalEvidence, type CatalogEntry } from "./catalog.js";
 import { hostContexts, type HostContext } from "./hosts.js";
 import { jobId, shardOf } from "./job-id.js";
 import { referenceCollection } from "./reference-collection.js";
-import { matchesSelector } from "./selector.js";
+import { matchesSelector } from "../policy/selector.js";
 import { slotFor, type Slot } from "./timing.js";
 import { compareText } from "../order.js";
 

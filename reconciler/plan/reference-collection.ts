@@ -2,7 +2,7 @@
 import { pushTo } from "../multimap.js";
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { HostContext } from "./hosts.js";
-import { matchesSelector } from "./selector.js";
+import { matchesSelector } from "../policy/selector.js";
 
 /** Distinct (OS build, role, baselines, products) combinations: one host each, never two nodes of one cluster. */
 export function referenceCollection(

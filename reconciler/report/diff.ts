@@ -5,7 +5,7 @@ import type { PolicySet } from "../load/policy-set.js";
 import type { Job } from "../model/plan.js";
 import type { ReconcileResult } from "../plan/reconcile.js";
 import { isoLocal } from "../schedule/wall-clock.js";
-import { exemptionEnd } from "../validate/rules/exemptions.js";
+import { exemptionEnd } from "../policy/exemptions.js";
 import { compareText } from "../order.js";
 
 export const DIFF_MARKER = "<!-- patchops:plan-diff -->";

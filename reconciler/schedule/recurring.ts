@@ -35,22 +35,45 @@ export function recurrenceProblem(w: RecurringWindow): string | null {
   return null;
 }
 
+const EPOCH = Date.UTC(2000, 0, 1);
+const UNIT_MS: Partial<Record<number, number>> = {
+  [RRule.WEEKLY]: 7 * 86_400_000,
+  [RRule.DAILY]: 86_400_000,
+  [RRule.HOURLY]: 3_600_000,
+  [RRule.MINUTELY]: 60_000,
+};
+
+/**
+ * The rule's DTSTART: 2000-01-01 (the phase every rule is defined against), moved forward by whole multiples of
+ * its interval to one interval before the query, so iteration does not walk 26 years of occurrences on every
+ * call. The occurrences are the same as from 2000; a rule with COUNT keeps 2000, since COUNT counts from DTSTART.
+ */
+function anchorNear(options: Partial<rrulePkg.Options>, fromFloatingMs: number): number {
+  if (options.count != null || options.freq == null || fromFloatingMs <= EPOCH) return EPOCH;
+  const interval = Math.max(1, options.interval ?? 1);
+  const unit = UNIT_MS[options.freq];
+  if (unit !== undefined) {
+    const step = unit * interval;
+    return Math.max(EPOCH, EPOCH + (Math.floor((fromFloatingMs - EPOCH) / step) - 1) * step);
+  }
+  const months = options.freq === RRule.YEARLY ? 12 * interval : options.freq === RRule.MONTHLY ? interval : 0;
+  if (months === 0) return EPOCH;
+  const t = new Date(fromFloatingMs);
+  const elapsed = (t.getUTCFullYear() - 2000) * 12 + t.getUTCMonth();
+  return Date.UTC(2000, Math.max(0, (Math.floor(elapsed / months) - 1) * months), 1);
+}
+
 /** Floating (wall-clock-as-UTC) start times of occurrences at or after a floating instant. */
 function nextFloatingStarts(w: RecurringWindow, fromFloatingMs: number, count: number): number[] {
   const out: number[] = [];
   if (w.rrule) {
     const options = RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
-    const dtstart = new Date(Date.UTC(2000, 0, 1));
-    const rule = new RRule({ ...options, dtstart });
-    let cursor = new Date(fromFloatingMs);
-    let inclusive = true;
-    while (out.length < count) {
-      const d = rule.after(cursor, inclusive);
-      if (!d) break;
-      out.push(d.getTime());
-      cursor = d;
-      inclusive = false;
-    }
+    const rule = new RRule({ ...options, dtstart: new Date(anchorNear(options, fromFloatingMs)) });
+    // One pass from the anchor: occurrences before the query are skipped, iteration stops at `count`.
+    rule.all((d) => {
+      if (d.getTime() >= fromFloatingMs) out.push(d.getTime());
+      return out.length < count;
+    });
   } else if (w.cron) {
     const it = CronExpressionParser.parse(w.cron, { tz: "UTC", currentDate: new Date(fromFloatingMs - 1) });
     while (out.length < count) out.push(it.next().getTime());

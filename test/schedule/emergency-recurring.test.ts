@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { DateTime } from "luxon";
+import rrulePkg from "rrule";
 import { TimetableSpec } from "../../reconciler/model/timetable.js";
 import { emergencyTimeline, firstFullHour } from "../../reconciler/schedule/emergency.js";
 import { emergencyPeriodOf } from "../../reconciler/schedule/periods.js";
 import { nextOccurrences } from "../../reconciler/schedule/recurring.js";
 import { hostSlots } from "../../reconciler/schedule/slots.js";
 import { isoUtc } from "../../reconciler/schedule/wall-clock.js";
+
+const { RRule } = rrulePkg;
 
 const DATACENTER = TimetableSpec.parse({
   timeZone: "America/Los_Angeles",
@@ -86,5 +90,34 @@ describe("recurring windows (RRULE and cron) in a zone", () => {
         (x) => `${isoUtc(x.start)} ${isoUtc(x.end)}`,
       ),
     ).toEqual(["2026-03-08T10:00:00Z 2026-03-08T10:30:00Z", "2026-03-09T09:30:00Z 2026-03-09T10:30:00Z"]);
+  });
+});
+
+describe("recurring windows iterate from near the query, with the occurrences of a rule anchored at 2000", () => {
+  const zone = "Europe/Dublin";
+  const from = Date.parse("2026-11-23T00:00:00Z");
+  const rules = [
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU;BYHOUR=1;BYMINUTE=0",
+    "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,TH;BYHOUR=22;BYMINUTE=30",
+    "FREQ=DAILY;INTERVAL=5;BYHOUR=3;BYMINUTE=0",
+    "FREQ=HOURLY;INTERVAL=7;BYMINUTE=15",
+    "FREQ=MONTHLY;INTERVAL=2;BYDAY=SA;BYSETPOS=-1;BYHOUR=4;BYMINUTE=0",
+    "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;BYHOUR=20;BYMINUTE=0",
+    "FREQ=YEARLY;INTERVAL=3;BYMONTH=7;BYMONTHDAY=1;BYHOUR=0;BYMINUTE=0",
+  ];
+  it.each(rules)("%s gives the same windows as the rule started at 2000-01-01", (rrule) => {
+    const got = nextOccurrences(zone, { name: "w", rrule, duration: "PT2H", emergencyPeriod: 1 }, from, 6);
+    // The independent reading: the rrule library itself, from DTSTART 2000-01-01, in floating time.
+    const rule = new RRule({ ...RRule.parseString(rrule), dtstart: new Date(Date.UTC(2000, 0, 1)) });
+    const fromFloating = from + 2 * 3_600_000 - 26 * 3_600_000 - 3_600_000;
+    const expected = rule
+      .between(new Date(fromFloating - 86_400_000 * 2), new Date(from + 30 * 366 * 86_400_000), true)
+      .map((d) => DateTime.fromISO(d.toISOString().slice(0, 19), { zone }).toMillis())
+      .map((start) => ({ start, end: DateTime.fromMillis(start, { zone }).plus({ hours: 2 }).toMillis() }))
+      .filter((w) => w.end > from)
+      .slice(0, 6);
+    expect(got.map((w) => new Date(w.start).toISOString())).toEqual(
+      expected.map((w) => new Date(w.start).toISOString()),
+    );
   });
 });

@@ -1,13 +1,9 @@
 // Rules on exemptions: a target, and an expiry that is neither past nor too far ahead.
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import type { RuleContext } from "../context.js";
+import { exemptionEnd } from "../../policy/exemptions.js";
 
 const DAY = 86_400_000;
-
-/** The instant an exemption stops applying: the end of its expiry day, UTC. */
-export function exemptionEnd(expires: string): number {
-  return Date.parse(`${expires}T00:00:00Z`) + DAY;
-}
 
 export function exemptionRules({ set, now }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -1,6 +1,6 @@
 // Rules on approval rules: overlapping rules must agree on what they imply.
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
-import { ruleMatches } from "../../plan/decision.js";
+import { ruleMatches } from "../../policy/decision.js";
 import type { RuleContext } from "../context.js";
 
 export function approvalRuleAgreement({ set }: RuleContext): Diagnostic[] {

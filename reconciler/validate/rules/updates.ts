@@ -2,7 +2,7 @@
 import { pushTo } from "../../multimap.js";
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import { RfcAnswers } from "../../model/update.js";
-import { effectiveTimeline } from "../../plan/decision.js";
+import { effectiveTimeline } from "../../policy/decision.js";
 import type { RuleContext } from "../context.js";
 
 const RFC_FIELDS = Object.keys(RfcAnswers.shape) as (keyof typeof RfcAnswers.shape)[];

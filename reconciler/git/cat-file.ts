@@ -1,0 +1,87 @@
+// Reads git blobs through one long-lived `git cat-file --batch` process instead of one process per blob.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+interface Pending {
+  sha: string;
+  resolve: (b: Buffer) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * A blob reader for one repository. Requests are answered in order; the process ends when no request is left
+ * (checked after the current turn of the event loop, so a batch of reads that follows another reuses it).
+ */
+export class BlobReader {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private readonly queue: Pending[] = [];
+  private buffer: Buffer = Buffer.alloc(0);
+  private idleCheck = false;
+
+  constructor(private readonly repo: string) {}
+
+  read(sha: string): Promise<Buffer> {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) return Promise.reject(new Error(`not an object id: ${sha}`));
+    return new Promise((resolve, reject) => {
+      const child = this.child ?? this.start();
+      this.queue.push({ sha, resolve, reject });
+      child.stdin.write(`${sha}\n`);
+    });
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.repo, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    this.buffer = Buffer.alloc(0);
+    child.stdout.on("data", (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.drain();
+    });
+    const fail = (err: Error) => {
+      if (this.child === child) this.child = null;
+      for (const p of this.queue.splice(0)) p.reject(err);
+    };
+    child.on("error", fail);
+    child.on("close", (code) => fail(new Error(`git cat-file ended (exit ${code})`)));
+    return child;
+  }
+
+  /** Parses every complete answer in the buffer: `<sha> blob <size>\n<bytes>\n`, or `<name> missing\n`. */
+  private drain(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) break;
+      const nl = this.buffer.indexOf(0x0a);
+      if (nl < 0) return;
+      const header = this.buffer.subarray(0, nl).toString("utf8");
+      const parts = header.split(" ");
+      if (parts[1] === "missing" || parts.length !== 3) {
+        this.buffer = this.buffer.subarray(nl + 1);
+        this.queue.shift();
+        head.reject(
+          new Error(`git object ${head.sha} is ${parts[1] === "missing" ? "missing" : `unreadable (${header})`}`),
+        );
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (this.buffer.length < nl + 1 + size + 1) return;
+      const body = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
+      this.buffer = this.buffer.subarray(nl + 1 + size + 1);
+      this.queue.shift();
+      head.resolve(body);
+    }
+    this.scheduleIdleCheck();
+  }
+
+  private scheduleIdleCheck(): void {
+    if (this.idleCheck) return;
+    this.idleCheck = true;
+    setImmediate(() => {
+      this.idleCheck = false;
+      if (this.queue.length === 0 && this.child) {
+        const child = this.child;
+        this.child = null;
+        child.stdin.end();
+      }
+    });
+  }
+}
