@@ -45,7 +45,7 @@ export function registerApprovals(program: Command, io: Io): void {
     .command("approvals")
     .description("verify each approved update, rule and assignment change was approved by the CAB (or its owner team)")
     .option("--repo <dir>", "policy repository (default: current directory)")
-    .option("--ref <ref>", "the commit to check (default: HEAD)", "HEAD")
+    .option("--ref <ref>", "the commit to check", "HEAD")
     .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
     .option(
       "--trust-local-approvals",

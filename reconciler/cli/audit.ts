@@ -34,7 +34,7 @@ export function registerAudit(program: Command, io: Io): void {
     .description("who proposed each approved update, who approved it, and when it merged")
     .option("--update <id>", "one update")
     .option("--repo <dir>", "policy repository (default: current directory)")
-    .option("--ref <ref>", "the commit to audit (default: HEAD)", "HEAD")
+    .option("--ref <ref>", "the commit to audit", "HEAD")
     .option("--now <iso>", "judge rules' delays at this instant (default: the clock)")
     .option("--trust-local-approvals", "accept Approved-by: trailers (weaker evidence)")
     .option("--status-branch <ref>", "where the compliance snapshots are (patchops status record)", "patchops-status")

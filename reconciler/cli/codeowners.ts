@@ -7,6 +7,7 @@ import { writeFilesAtomically } from "../output/atomic.js";
 import { CODEOWNERS_PATH, codeowners } from "../policy/codeowners.js";
 import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
+import { outputFormat } from "./output-format.js";
 import { repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
@@ -17,7 +18,9 @@ export function registerCodeowners(program: Command, io: Io): void {
     .description("generate .github/CODEOWNERS: policy paths to the CAB, each assignment file to its owner team")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--write", "write .github/CODEOWNERS instead of printing it")
-    .action(async (opts: { repo?: string; write?: boolean }) => {
+    .option("--format <format>", "text (the file) or json ({path, content, written})", "text")
+    .action(async (opts: { repo?: string; write?: boolean; format?: string }) => {
+      const format = outputFormat(opts.format);
       const repo = repoDir(opts.repo);
       const { set, diagnostics } = await loadPolicySet(await policySourceFor(repo, undefined));
       if (hasErrors(diagnostics) || !set.cab) {
@@ -31,9 +34,9 @@ export function registerCodeowners(program: Command, io: Io): void {
         return;
       }
       const text = codeowners(set);
-      if (opts.write) {
-        await writeFilesAtomically(join(repo, ".github"), new Map([["CODEOWNERS", text]]));
-        io.out(`Wrote ${CODEOWNERS_PATH}\n`);
-      } else io.out(text);
+      if (opts.write) await writeFilesAtomically(join(repo, ".github"), new Map([["CODEOWNERS", text]]));
+      if (format === "json")
+        io.out(JSON.stringify({ path: CODEOWNERS_PATH, content: text, written: opts.write === true }, null, 2) + "\n");
+      else io.out(opts.write ? `Wrote ${CODEOWNERS_PATH}\n` : text);
     });
 }

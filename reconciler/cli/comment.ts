@@ -5,6 +5,7 @@ import { DIFF_MARKER } from "../report/diff.js";
 import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
+import { addFormatOption, outputFormat, printResult } from "./output-format.js";
 
 async function readBody(file: string | undefined): Promise<string> {
   try {
@@ -18,12 +19,15 @@ async function readBody(file: string | undefined): Promise<string> {
 }
 
 export function registerComment(program: Command, io: Io): void {
-  const cmd = program
-    .command("comment")
-    .description("create or update the single patchops comment on a pull request (found by a hidden marker)")
-    .requiredOption("--pr <number>", "pull request number")
-    .option("--file <file>", "markdown to post (default: standard input), e.g. the output of patchops diff");
-  addGithubOptions(cmd).action(async (opts: GithubOptions & { pr: string; file?: string }) => {
+  const cmd = addFormatOption(
+    program
+      .command("comment")
+      .description("create or update the single patchops comment on a pull request (found by a hidden marker)")
+      .requiredOption("--pr <number>", "pull request number")
+      .option("--file <file>", "markdown to post (default: standard input), e.g. the output of patchops diff"),
+  );
+  addGithubOptions(cmd).action(async (opts: GithubOptions & { pr: string; file?: string; format?: string }) => {
+    const format = outputFormat(opts.format);
     const pr = Number(opts.pr);
     if (!Number.isInteger(pr) || pr <= 0)
       throw new UsageError(`--pr must be a pull request number (found '${opts.pr}')`);
@@ -33,6 +37,9 @@ export function registerComment(program: Command, io: Io): void {
     // Ours starts with the marker; anyone can quote the marker inside their own comment, and that one is not ours.
     const existing = (await gh.comments(pr)).find((c) => c.body.startsWith(DIFF_MARKER));
     const c = existing ? await gh.updateComment(existing.id, body) : await gh.createComment(pr, body);
-    io.out(`${existing ? "Updated" : "Created"} ${c.url}\n`);
+    printResult(io, format, `${existing ? "Updated" : "Created"} ${c.url}\n`, {
+      action: existing ? "updated" : "created",
+      url: c.url,
+    });
   });
 }

@@ -12,7 +12,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
 import { policySourceFor } from "./policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
@@ -24,10 +24,11 @@ export function registerDiff(program: Command, io: Io): void {
     "the inventory both sides are planned against",
   )
     .requiredOption("--base <ref>", "the branch or commit the change goes into")
-    .option("--head <ref>", "the change (default: HEAD)", "HEAD")
+    .option("--head <ref>", "the change", "HEAD")
     .option("--repo <dir>", "policy repository (default: current directory)")
     .option("--now <iso>", "plan as of this instant (default: the clock)")
     .option("--out <file>", "also write the markdown to this file")
+    .option("--format <format>", "markdown (the only format so far)", "markdown")
     .option(
       "--pr <number>",
       "the pull request: the comment then says who must still approve (the judgement of approvals --pr; needs GITHUB_TOKEN)",
@@ -44,8 +45,10 @@ export function registerDiff(program: Command, io: Io): void {
         repo?: string;
         now?: string;
         out?: string;
+        format?: string;
       },
     ) => {
+      formatOption(opts.format, ["markdown"] as const, "markdown");
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       const pr = opts.pr === undefined ? null : Number(opts.pr);

@@ -2,11 +2,12 @@
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../report/explain.js";
+import { explainHostData } from "../report/explain-data.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "./load-plan-inputs.js";
-import { addInventoryOptions, addResultsOption, nowOption, repoDir } from "./options.js";
+import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
@@ -31,6 +32,7 @@ export function registerExplain(program: Command, io: Io): void {
       "--cab-root <ref>",
       "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
     )
+    .option("--format <format>", "text or json", "text")
     .action(
       async (opts: {
         host: string;
@@ -47,7 +49,9 @@ export function registerExplain(program: Command, io: Io): void {
         cacheDir?: string;
         results?: string[];
         cabRoot?: string;
+        format?: string;
       }) => {
+        const format = formatOption(opts.format, ["text", "json"] as const, "text");
         const repo = repoDir(opts.repo);
         const loaded = await loadPlanInputs({
           ...opts,
@@ -65,12 +69,16 @@ export function registerExplain(program: Command, io: Io): void {
           io.exitCode(EXIT.invalid);
           return;
         }
-        const text = explainHost(
-          reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) }),
-          opts.host,
-          opts.update ?? null,
-        );
-        if (text === null) throw new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+        const result = reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) });
+        const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+        if (format === "json") {
+          const data = explainHostData(result, opts.host, opts.update ?? null);
+          if (data === null) throw unknownHost();
+          io.out(JSON.stringify(data, null, 2) + "\n");
+          return;
+        }
+        const text = explainHost(result, opts.host, opts.update ?? null);
+        if (text === null) throw unknownHost();
         io.out(text);
       },
     );

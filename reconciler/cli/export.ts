@@ -5,6 +5,7 @@ import { EXIT } from "../errors.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { dirname, basename } from "node:path";
 import { checkExportTarget } from "./export-target.js";
 import { repoDir } from "./options.js";
@@ -14,25 +15,23 @@ export function registerExport(program: Command, io: Io): void {
   exp
     .command("ansible")
     .description("jobs as an Ansible inventory, one group per window, host variables for ansible.windows.win_updates")
-    .requiredOption("--plan <dir>", "directory holding plan.json and jobs.ndjson")
-    .requiredOption("--out <file>", "inventory file to write (YAML); never inside policy folders or over other files")
+    .option("--plan <dir>", "directory holding plan.json and jobs.ndjson", "out/plan")
+    .option(
+      "--out <file>",
+      "inventory file to write (YAML); never inside policy folders or over other files",
+      "out/ansible-inventory.yml",
+    )
     .option("--repo <dir>", "the policy repository whose folders are never written (default: current directory)")
-    .action(async (opts: { plan: string; out: string; repo?: string }) => {
+    .option("--format <format>", "what to print: text or json", "text")
+    .action(async (opts: { plan: string; out: string; repo?: string; format?: string }) => {
+      const format = outputFormat(opts.format);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
       await checkExportTarget(opts.out, repoDir(opts.repo));
       // Fail closed: a plan that would take two nodes of a cluster down together is never handed to a runner.
       const overlaps = clusterOverlapProblems(jobs, hosts);
       if (overlaps.length > 0) {
-        io.err(
-          overlaps
-            .map(
-              (o) => `${opts.plan}: cluster-window: ${o}
-`,
-            )
-            .join(""),
-        );
-        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported
-`);
+        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
+        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
         io.exitCode(EXIT.invalid);
         return;
       }
@@ -40,6 +39,6 @@ export function registerExport(program: Command, io: Io): void {
         dirname(opts.out),
         new Map([[basename(opts.out), ansibleInventory(jobs, { now: plan.now, policyRevision: plan.policyRevision })]]),
       );
-      io.out(`Wrote ${opts.out}: ${jobs.length} jobs\n`);
+      printResult(io, format, `Wrote ${opts.out}: ${jobs.length} jobs\n`, { out: opts.out, jobs: jobs.length });
     });
 }

@@ -19,6 +19,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { validPolicyAt } from "./valid-policy.js";
 
 export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
@@ -77,7 +78,8 @@ export function registerIntake(program: Command, io: Io): void {
       "--open-prs",
       "open (or update) one pull request per update, or one monthly bundle for rule-covered updates",
     )
-    .option("--base <branch>", "the branch pull requests target", "main");
+    .option("--base <branch>", "the branch pull requests target", "main")
+    .option("--format <format>", "text or json", "text");
   addGithubOptions(cmd).action(
     async (
       opts: GithubOptions & {
@@ -88,8 +90,10 @@ export function registerIntake(program: Command, io: Io): void {
         dryRun?: boolean;
         openPrs?: boolean;
         base: string;
+        format?: string;
       },
     ) => {
+      const format = outputFormat(opts.format);
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
@@ -188,6 +192,7 @@ export function registerIntake(program: Command, io: Io): void {
           }
         }
       }
+      const pullRequests: { url: string; action: "opened" | "updated"; files: number }[] = [];
       if (opts.openPrs && !opts.dryRun) {
         const gh = requireGithub(opts);
         for (const plan of pullRequestPlans(result.drafts)) {
@@ -197,12 +202,31 @@ export function registerIntake(program: Command, io: Io): void {
           const pr = existing ?? (await gh.createPull(plan.branch, opts.base, plan.title, plan.body));
           if (existing) await gh.updatePull(existing.number, plan.title, plan.body);
           await gh.addLabels(pr.number, plan.labels);
+          pullRequests.push({ url: pr.url, action: existing ? "updated" : "opened", files: plan.files.length });
           out.push(
             `  ${existing ? "updated" : "opened"} ${pr.url} (${plan.files.length} file${plan.files.length === 1 ? "" : "s"})`,
           );
         }
       }
-      io.out(out.join("\n") + "\n");
+      printResult(io, format, out.join("\n") + "\n", {
+        updates: updates.length,
+        feeds: opts.feed.length,
+        knownExploitedCves: kev.size,
+        drafts: result.drafts.map((d) => ({
+          id: d.update.id,
+          file: d.file,
+          severity: d.update.severity ?? null,
+          timeline: d.timeline,
+          hosts: d.relevance ? d.hosts : null,
+          relevance: d.relevance ?? null,
+          knownExploitedDue: d.kev.map((k) => k.dueDate),
+          rule: d.rule ?? null,
+        })),
+        known: result.known,
+        irrelevant: result.irrelevant.map((i) => i.id),
+        pullRequests,
+        dryRun: opts.dryRun === true,
+      });
     },
   );
 }

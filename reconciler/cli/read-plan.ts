@@ -29,7 +29,14 @@ export async function readPlanDir(dir: string): Promise<WrittenPlan> {
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(
-      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
     );
   }
+}
+
+/** Where a reader of a plan finds none: say how to make one. */
+export function noPlanHint(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code === "ENOENT"
+    ? " (run `patchops plan --inventory FILE` first, or pass --plan DIR)"
+    : "";
 }

@@ -11,6 +11,7 @@ import { metrics } from "../report/metrics.js";
 import { buildSite } from "../report/site/build.js";
 import { updateInfoOf, type UpdateInfo } from "../report/update-info.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { readPlanDir } from "./read-plan.js";
 import { addResultsOption, repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
@@ -23,35 +24,57 @@ export function registerReport(program: Command, io: Io): void {
       .description(
         "compliance, metrics, the self-serve status site, the step summary and owner digests, from a written plan",
       )
-      .requiredOption("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson")
-      .requiredOption("--out <dir>", "where to write the site and reports")
+      .option("--plan <dir>", "directory holding plan.json, hosts.ndjson and jobs.ndjson", "out/plan")
+      .option("--out <dir>", "where to write the site and reports", "out/site")
       .option("--history <ref>", "the status branch holding compliance snapshots (metrics)", "patchops-status")
-      .option("--repo <dir>", "policy repository, for update titles (default: current directory)"),
-  ).action(async (opts: { plan: string; out: string; history: string; repo?: string; results?: string[] }) => {
-    const results = await readResultsOrExit(opts.results, io);
-    if (!results) return;
-    const { plan, hosts, jobs } = await readPlanDir(opts.plan);
-    const repo = repoDir(opts.repo);
-    let info = new Map<string, UpdateInfo>();
-    try {
-      const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
-      info = updateInfoOf(set);
-    } catch {
-      // Titles and severities are a nicety; a report without the policy repository still has every figure.
-    }
-    const { snapshots, rejected } = await readSnapshotHistory(repo, opts.history);
-    for (const r of rejected) io.err(`patchops: warning: ${opts.history}:${r.file} was skipped: ${r.reason}\n`);
-    const c = compliance(plan, hosts, jobs);
-    const m = metrics(snapshots, results);
-    const files = buildSite({ plan, hosts, jobs, compliance: c, metrics: m, info, refusedSnapshots: rejected.length });
-    files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
-    files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
-    files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));
-    for (const [owner, text] of ownerDigests(plan, hosts, jobs))
-      files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
-    await writeTreeAtomically(opts.out, files);
-    io.out(
-      `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
-    );
-  });
+      .option("--repo <dir>", "policy repository, for update titles (default: current directory)")
+      .option("--format <format>", "what to print: text or json", "text"),
+  ).action(
+    async (opts: {
+      plan: string;
+      out: string;
+      history: string;
+      repo?: string;
+      results?: string[];
+      format?: string;
+    }) => {
+      const format = outputFormat(opts.format);
+      const results = await readResultsOrExit(opts.results, io);
+      if (!results) return;
+      const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+      const repo = repoDir(opts.repo);
+      let info = new Map<string, UpdateInfo>();
+      try {
+        const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
+        info = updateInfoOf(set);
+      } catch {
+        // Titles and severities are a nicety; a report without the policy repository still has every figure.
+      }
+      const { snapshots, rejected } = await readSnapshotHistory(repo, opts.history);
+      for (const r of rejected) io.err(`patchops: warning: ${opts.history}:${r.file} was skipped: ${r.reason}\n`);
+      const c = compliance(plan, hosts, jobs);
+      const m = metrics(snapshots, results);
+      const files = buildSite({
+        plan,
+        hosts,
+        jobs,
+        compliance: c,
+        metrics: m,
+        info,
+        refusedSnapshots: rejected.length,
+      });
+      files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
+      files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
+      files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));
+      for (const [owner, text] of ownerDigests(plan, hosts, jobs))
+        files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
+      await writeTreeAtomically(opts.out, files);
+      printResult(
+        io,
+        format,
+        `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
+        { out: opts.out, index: join(opts.out, "index.html"), hosts: hosts.length, snapshots: snapshots.length },
+      );
+    },
+  );
 }

@@ -7,6 +7,8 @@ import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
+import { noPlanHint } from "./read-plan.js";
 import { repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
 import { recordedResults } from "../git/recorded-results.js";
@@ -17,7 +19,7 @@ export function registerStatus(program: Command, io: Io): void {
   status
     .command("record")
     .description("append the plan's compliance snapshot to the status branch (default patchops-status) as one commit")
-    .requiredOption("--plan <dir>", "directory holding plan.json and hosts.ndjson")
+    .option("--plan <dir>", "directory holding plan.json and hosts.ndjson", "out/plan")
     .option("--repo <dir>", "the git repository (default: current directory)")
     .option("--branch <name>", "the status branch", "patchops-status")
     .option("--remote <name>", "push the commit to this remote (e.g. origin); without it only the local branch moves")
@@ -25,49 +27,63 @@ export function registerStatus(program: Command, io: Io): void {
       "--results <file...>",
       "job results: the playbook's NDJSON files or ansible-playbook output with ANSIBLE_STDOUT_CALLBACK=json",
     )
-    .action(async (opts: { plan: string; repo?: string; branch: string; remote?: string; results?: string[] }) => {
-      const results = await readResultsOrExit(opts.results, io);
-      if (!results) return;
-      let plan: Plan;
-      let hosts: HostResult[];
-      try {
-        plan = JSON.parse(await readFile(join(opts.plan, "plan.json"), "utf8")) as Plan;
-        hosts = (await readFile(join(opts.plan, "hosts.ndjson"), "utf8"))
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as HostResult);
-      } catch (err) {
-        throw new UsageError(
-          `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    .option("--format <format>", "what to print: text or json", "text")
+    .action(
+      async (opts: {
+        plan: string;
+        repo?: string;
+        branch: string;
+        remote?: string;
+        results?: string[];
+        format?: string;
+      }) => {
+        const format = outputFormat(opts.format);
+        const results = await readResultsOrExit(opts.results, io);
+        if (!results) return;
+        let plan: Plan;
+        let hosts: HostResult[];
+        try {
+          plan = JSON.parse(await readFile(join(opts.plan, "plan.json"), "utf8")) as Plan;
+          hosts = (await readFile(join(opts.plan, "hosts.ndjson"), "utf8"))
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as HostResult);
+        } catch (err) {
+          throw new UsageError(
+            `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
+          );
+        }
+        // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
+        const planAt = Date.parse(plan.now);
+        const since = Number.isNaN(planAt)
+          ? ""
+          : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+        const name = `${plan.now.replace(/:/g, "")}.json`;
+        const seen = new Set<string>();
+        if (results.length > 0)
+          for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
+            for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
+        const snapshot = snapshotOf(
+          plan,
+          hosts,
+          results.filter((r) => !seen.has(resultKey(r))),
         );
-      }
-      // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
-      const planAt = Date.parse(plan.now);
-      const since = Number.isNaN(planAt)
-        ? ""
-        : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
-      const name = `${plan.now.replace(/:/g, "")}.json`;
-      const seen = new Set<string>();
-      if (results.length > 0)
-        for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
-          for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
-      const snapshot = snapshotOf(
-        plan,
-        hosts,
-        results.filter((r) => !seen.has(resultKey(r))),
-      );
-      const r = await appendSnapshot({
-        repo: repoDir(opts.repo),
-        branch: opts.branch,
-        remote: opts.remote ?? null,
-        name,
-        content: JSON.stringify(snapshot, null, 1) + "\n",
-        message: `status ${plan.now}: ${plan.summary.byStatus.compliant}/${plan.summary.hosts} compliant (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
-      }).catch((err: unknown) => {
-        throw err instanceof StatusBranchError ? new UsageError(err.message) : err;
-      });
-      io.out(
-        `Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`,
-      );
-    });
+        const r = await appendSnapshot({
+          repo: repoDir(opts.repo),
+          branch: opts.branch,
+          remote: opts.remote ?? null,
+          name,
+          content: JSON.stringify(snapshot, null, 1) + "\n",
+          message: `status ${plan.now}: ${plan.summary.byStatus.compliant}/${plan.summary.hosts} compliant (policy ${plan.policyRevision?.slice(0, 12) ?? "working tree"})`,
+        }).catch((err: unknown) => {
+          throw err instanceof StatusBranchError ? new UsageError(err.message) : err;
+        });
+        printResult(
+          io,
+          format,
+          `Recorded ${r.path} on ${opts.branch} as ${r.commit.slice(0, 12)}${r.pushed ? ` and pushed to ${opts.remote}` : ""}\n`,
+          { path: r.path, branch: opts.branch, commit: r.commit, pushed: r.pushed },
+        );
+      },
+    );
 }

@@ -5,6 +5,7 @@ import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
+import { outputFormat, printResult } from "./output-format.js";
 import { nowOption, repoDir } from "./options.js";
 import { validPolicyAt } from "./valid-policy.js";
 
@@ -21,7 +22,9 @@ export function registerVerifySource(program: Command, io: Io): void {
     .argument("<file>", "the downloaded package (.msu, .cab, .exe)")
     .requiredOption("--update <id>", "the update, e.g. KB5035857")
     .option("--repo <dir>", "policy repository (default: current directory)")
-    .action(async (file: string, opts: { update: string; repo?: string }) => {
+    .option("--format <format>", "text or json", "text")
+    .action(async (file: string, opts: { update: string; repo?: string; format?: string }) => {
+      const format = outputFormat(opts.format);
       const valid = await validPolicyAt(repoDir(opts.repo), undefined, nowOption(undefined), io);
       if (!valid) return;
       const u = valid.set.updates.find((x) => x.spec.id.toUpperCase() === opts.update.toUpperCase());
@@ -52,6 +55,12 @@ export function registerVerifySource(program: Command, io: Io): void {
         io.exitCode(EXIT.invalid);
         return;
       }
-      io.out(`✓ ${file} matches ${u.spec.id} (${size} bytes, sha256 ${actual})\n`);
+      printResult(io, format, `✓ ${file} matches ${u.spec.id} (${size} bytes, sha256 ${actual})\n`, {
+        file,
+        update: u.spec.id,
+        verified: true,
+        size,
+        sha256: actual,
+      });
     });
 }

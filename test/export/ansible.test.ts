@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Job } from "../../reconciler/model/plan.js";
 import { cli, tempRepo } from "../helpers/repo.js";
+import { requireTool } from "../helpers/system-tools.js";
 
 describe("export ansible", () => {
   it("writes an inventory the real ansible-inventory reads: a group per window, win_updates variables per job", async () => {
@@ -32,6 +33,7 @@ describe("export ansible", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Job);
+    requireTool("ansible-inventory", "ansible-core");
     const listed = JSON.parse(
       execFileSync("ansible-inventory", ["-i", file, "--list"], {
         encoding: "utf8",

@@ -8,11 +8,12 @@ import { metrics } from "../../reconciler/report/metrics.js";
 import { buildSite } from "../../reconciler/report/site/build.js";
 import { writeTreeAtomically } from "../../reconciler/output/atomic.js";
 import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
+import { chromiumPath } from "../helpers/system-tools.js";
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     args: [
       "--no-sandbox",
       "--disable-gpu",
