@@ -109,6 +109,7 @@ describe("what owners and auditors see on the status site", () => {
         status: "noncompliant",
         updates: { KB5035857: "overdue", KB3042553: "deferred" },
         os: { family: "windows", name: "Windows Server 2019", version: "10.0.17763.5458" },
+        failures: { KB5035857: { code: "0x80240022", at: "2026-12-09T14:10:00Z", attempts: 2 } },
       }),
       host("pay-sql-01", { updates: { KB5035857: "installed", KB3042553: "deferred" } }),
       host("pay-sql-02", { updates: { KB3042553: "deferred" } }),
@@ -186,6 +187,10 @@ describe("what owners and auditors see on the status site", () => {
     expect(await first.textContent()).toContain("isolate: network port disabled until patched");
     expect(await first.textContent()).not.toContain("not forced");
     expect(await page.textContent("#os-build")).toBe("10.0.17763.5458");
+    // The last job result (patchops plan --results): the failed update, the installer's code, when, and attempts.
+    expect(await page.textContent("#failures")).toBe(
+      "Last job failed: KB5035857 (0x80240022 at 2026-12-09T14:10:00Z, 2 attempts)",
+    );
     expect(await page.textContent("#explain")).toContain("patchops explain --host pay-app-05");
     if (UPDATE) await page.screenshot({ path: join(ROOT, "docs/img/site-host-isolate.png"), fullPage: true });
 
