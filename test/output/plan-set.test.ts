@@ -82,7 +82,9 @@ describe("the plan as a set (spawned CLI)", () => {
     } else {
       const exp = await run(["export", "ansible", "--plan", out, "--out", join(repo, "a.yml")]);
       expect(exp.code).toBe(2);
-      expect(exp.stderr).toMatch(/^patchops: cannot read the plan in .*ENOENT\n$/);
+      expect(exp.stderr).toMatch(
+        /^patchops: cannot read the plan in .*ENOENT \(run `patchops plan --inventory FILE` first, or pass --plan DIR\)\n$/,
+      );
     }
     expect((await plan("2026-12-20T09:00:00Z")).code).toBe(0);
     expect(JSON.parse((await set(out))["plan.json"]!).now).toBe("2026-12-20T09:00:00Z");
