@@ -5,13 +5,13 @@ set -euo pipefail
 
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
-command -v ansible-inventory >/dev/null 2>&1 || need+=(ansible-core)
-# The playbook test reads ansible-playbook's JSON stdout callback, which ships in ansible.posix (Debian's ansible).
+# Debian's ansible brings ansible-core (ansible-inventory, ansible-playbook) and ansible.posix, whose JSON stdout
+# callback the playbook test reads.
 ansible-doc -t callback ansible.posix.json >/dev/null 2>&1 || need+=(ansible)
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: git, ansible-inventory and Chromium are installed; run npm test"
+  echo "setup: git, Ansible (with ansible.posix) and Chromium are installed; run npm test"
   exit 0
 fi
 

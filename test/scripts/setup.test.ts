@@ -22,8 +22,8 @@ describe("npm run setup", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
       [
-        "setup: missing git ansible-core chromium. Install them, then run npm test:",
-        "  (no apt-get here) install the equivalents of the Debian packages: git ansible-core chromium;",
+        "setup: missing git ansible chromium. Install them, then run npm test:",
+        "  (no apt-get here) install the equivalents of the Debian packages: git ansible chromium;",
         "  or point CHROMIUM_PATH at an installed Chrome or Chromium",
         "",
       ].join("\n"),
