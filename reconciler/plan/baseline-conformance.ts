@@ -78,12 +78,15 @@ export function belowBaselineFindings(byHost: ReadonlyMap<string, readonly Basel
       g.hosts.push(host);
       groups.set(key, g);
     }
-  return [...groups.values()].map(({ s, hosts }) =>
-    diagnostic(
-      "below-baseline",
-      "warning",
-      `${hosts.length} host${hosts.length === 1 ? "" : "s"} below baseline '${s.baseline}' (${hosts.slice(0, 5).join(", ")}${hosts.length > 5 ? ", …" : ""}): ${hosts.length === 1 ? s.reason : `e.g. ${s.reason}`}`,
-      { file: s.file, line: s.line },
-    ),
+  return [...groups.values()].map(({ s, hosts }) => belowBaselineFinding(s, hosts.length, hosts.slice(0, 5)));
+}
+
+/** One finding per baseline line: how many hosts fall short, the first few (`examples`), and the first one's reason. */
+export function belowBaselineFinding(s: BaselineShortfall, count: number, examples: readonly string[]): Diagnostic {
+  return diagnostic(
+    "below-baseline",
+    "warning",
+    `${count} host${count === 1 ? "" : "s"} below baseline '${s.baseline}' (${examples.join(", ")}${count > 5 ? ", …" : ""}): ${count === 1 ? s.reason : `e.g. ${s.reason}`}`,
+    { file: s.file, line: s.line },
   );
 }

@@ -5,6 +5,7 @@ import type { CatalogEntry } from "./catalog.js";
 import type { Slot } from "./timing.js";
 import type { Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
+import { NameSample } from "./passes/sample.js";
 
 const EXAMPLES = 10;
 
@@ -12,7 +13,8 @@ interface UpdateLateness {
   entry: CatalogEntry;
   late: Set<NonNullable<Slot["late"]>>;
   slaBy: number;
-  atRisk: string[];
+  /** Hosts still on schedule whose window ends past the SLA: a count and the first names, never every name. */
+  atRisk: NameSample;
   latestEnd: number;
 }
 
@@ -24,11 +26,15 @@ export class SlaWatch {
     // The emergency SLA is the emergency timeline's own; a synthetic payload has none.
     if (slot.timeline === "emergency" || entry.spec.classification === "synthetic") return;
     let u = this.byUpdate.get(entry.id);
-    if (!u) this.byUpdate.set(entry.id, (u = { entry, late: new Set(), slaBy: slot.slaBy, atRisk: [], latestEnd: 0 }));
+    if (!u)
+      this.byUpdate.set(
+        entry.id,
+        (u = { entry, late: new Set(), slaBy: slot.slaBy, atRisk: new NameSample(EXAMPLES), latestEnd: 0 }),
+      );
     if (slot.late) u.late.add(slot.late);
     // An overdue host is already reported as overdue (and escalated); at risk are the ones still on schedule.
     if (!slot.overdue && slot.window.end > slot.slaBy) {
-      u.atRisk.push(host);
+      u.atRisk.add(host, undefined);
       u.latestEnd = Math.max(u.latestEnd, slot.window.end);
     }
   }
@@ -37,12 +43,12 @@ export class SlaWatch {
   summaries(): Map<string, { hosts: number; slaBy: string; latestWindowEnd: string; examples: string[] }> {
     const out = new Map<string, { hosts: number; slaBy: string; latestWindowEnd: string; examples: string[] }>();
     for (const [id, u] of this.byUpdate)
-      if (u.atRisk.length > 0)
+      if (u.atRisk.count > 0)
         out.set(id, {
-          hosts: u.atRisk.length,
+          hosts: u.atRisk.count,
           slaBy: isoUtc(u.slaBy),
           latestWindowEnd: isoUtc(u.latestEnd),
-          examples: [...u.atRisk].sort(compareText).slice(0, EXAMPLES),
+          examples: u.atRisk.names(),
         });
     return out;
   }

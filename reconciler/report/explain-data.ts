@@ -27,7 +27,7 @@ export function explainHostData(
 ): HostExplanation | null {
   const host = result.hosts.find((h) => h.host.toLowerCase() === hostName.toLowerCase());
   if (!host) return null;
-  const trail = result.trail.get(host.host) ?? new Map<string, string[]>();
+  const trail = result.trail.of(host.host);
   const jobs = result.jobs.filter((j) => j.host === host.host);
   const ids = updateId
     ? [updateId.toUpperCase()]

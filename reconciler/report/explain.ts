@@ -19,7 +19,7 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
       `  above baseline: ${host.aboveBaseline.join(", ")} installed but neither approved, required nor superseded by an approved update`,
     );
   if (result.plan.approvalVerification === "off") lines.push("  (CAB approval verification is OFF for this run)");
-  const trail = result.trail.get(host.host) ?? new Map<string, string[]>();
+  const trail = result.trail.of(host.host);
   const ids = updateId
     ? [updateId.toUpperCase()]
     : [...new Set([...Object.keys(host.updates), ...trail.keys()])].sort();

@@ -1,0 +1,162 @@
+// The fleet-wide context, built once per reconcile: catalog, indexes, live exemptions and the hosts the plan speaks of.
+import { diagnostic, type Diagnostic } from "../../diagnostics.js";
+import type { Inventory } from "../../inventory/host-record.js";
+import type { LoadedDoc, PolicySet } from "../../load/policy-set.js";
+import type { ExemptionSpec } from "../../model/exemption.js";
+import type { JobResult } from "../../model/job-result.js";
+import type { Plan } from "../../model/plan.js";
+import type { PatchPolicySpec } from "../../model/policy.js";
+import { exemptionEnd } from "../../policy/exemptions.js";
+import { compareText } from "../../order.js";
+import { baselineRequirementFindings } from "../baseline-requirements.js";
+import { CandidateIndex } from "../candidates.js";
+import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "../catalog.js";
+import { hostContexts, type HostContext } from "../hosts.js";
+import { shardOf } from "../job-id.js";
+import { indexResults, type ResultIndex } from "../job-results.js";
+import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
+import { unrecognisedOsFindings } from "../os-recognition.js";
+
+export interface ReconcileInput {
+  set: PolicySet;
+  inventory: Inventory;
+  now: number;
+  /** Approval evidence per update id (upper-case). */
+  approvals: ReadonlyMap<string, ApprovalEvidence>;
+  /** "off" deploys what the files say (demos); otherwise ids in `unverified` get no jobs. */
+  verification: Plan["approvalVerification"];
+  unverified: ReadonlyMap<string, string>;
+  /** Verification on: rules whose own CAB approval was verified (name → when it took effect); others approve no scanned update. */
+  verifiedRules?: ReadonlyMap<string, number>;
+  /** Assignment files whose latest change the owner team did not approve: their hosts get no install jobs. */
+  unverifiedAssignments?: ReadonlyMap<string, string>;
+  /** Findings of approval verification (unverified files and what they mean), reported with the plan's own. */
+  approvalFindings?: readonly Diagnostic[];
+  revision: string | null;
+  /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
+  explainHosts?: ReadonlySet<string>;
+  /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
+  pilotPassed?: ReadonlyMap<string, number>;
+  /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
+  shard?: { index: number; count: number };
+  /** Job results read with --results: failures, successes awaiting a scan, removals. */
+  results?: readonly JobResult[];
+}
+
+export interface PlanContext {
+  input: ReconcileInput;
+  set: PolicySet;
+  policy: PatchPolicySpec;
+  inventory: Inventory;
+  now: number;
+  catalog: Map<string, CatalogEntry>;
+  packageIndex: PackageIndex;
+  /** Every host the plan speaks of, in hosts.ndjson order. */
+  hosts: HostContext[];
+  hostByName: Map<string, HostContext>;
+  /** Approved updates, and the index of those hosts are measured against (the newest of each supersedence chain). */
+  approved: CatalogEntry[];
+  candidates: CandidateIndex;
+  /** What an installed set supersedes, computed once per distinct set. */
+  coveredBy: (installed: ReadonlySet<string>) => Set<string>;
+  productNames: Set<string>;
+  resultIndex: ResultIndex;
+  liveExemptions: LoadedDoc<ExemptionSpec>[];
+  inShard: (h: HostContext) => boolean;
+  /** Findings of the whole run; passes append, the summary sorts. */
+  findings: Diagnostic[];
+}
+
+export function buildContext(input: ReconcileInput): PlanContext {
+  const { set, inventory, now } = input;
+  const policy = set.policy!.spec;
+  const catalog = buildCatalog({
+    set,
+    now,
+    approvals: input.approvals,
+    unverified: input.verification === "off" ? new Map() : input.unverified,
+  });
+  addLinuxUpdates(catalog, {
+    set,
+    inventory,
+    now,
+    verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+  });
+  const hosts = hostContexts(set, inventory);
+  const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
+  const productNames = new Set<string>();
+  for (const e of catalog.values())
+    for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
+  const resultIndex = indexResults(input.results ?? []);
+  const known = new Set(hosts.map((h) => h.name.toLowerCase()));
+  for (const host of [...resultIndex.keys()].sort(compareText))
+    if (!known.has(host))
+      findings.push(
+        diagnostic(
+          "results-unknown-host",
+          "warning",
+          `job results name host '${host}', which is neither assigned nor scanned`,
+        ),
+      );
+  const approved = [...catalog.values()].filter((e) => e.decision === "approved");
+  const shard = input.shard;
+  const ctx: PlanContext = {
+    input,
+    set,
+    policy,
+    inventory,
+    now,
+    catalog,
+    packageIndex: new PackageIndex(catalog),
+    hosts,
+    hostByName: new Map(hosts.map((h) => [h.name, h])),
+    approved,
+    // An approved update superseded by another approved one is represented by the newer one: hosts are measured
+    // against the newest approved member of each chain (the older ones still show as installed where they are).
+    candidates: new CandidateIndex(approved.filter((e) => !e.supersededByApproved)),
+    coveredBy: supersededMemo(catalog),
+    productNames,
+    resultIndex,
+    liveExemptions: liveExemptions(set, now, findings),
+    inShard: (h) => !shard || shardOf(h.entry?.cluster ?? h.name, shard.count) === shard.index,
+    findings,
+  };
+  findings.push(...unrecognisedOsFindings(inventory.records.values()));
+  return ctx;
+}
+
+/** Exemptions still in force; each expired one is reported once and ignored. */
+function liveExemptions(set: PolicySet, now: number, findings: Diagnostic[]): LoadedDoc<ExemptionSpec>[] {
+  const expiredSeen = new Set<string>();
+  return set.exemptions.filter((e) => {
+    if (exemptionEnd(e.spec.expires) > now) return true;
+    if (!expiredSeen.has(e.name)) {
+      expiredSeen.add(e.name);
+      findings.push(
+        diagnostic(
+          "exemption-expired-ignored",
+          "warning",
+          `exemption '${e.name}' expired on ${e.spec.expires} and was ignored`,
+          e.at(["spec", "expires"]),
+        ),
+      );
+    }
+    return false;
+  });
+}
+
+/** Many hosts share an installed set (same build, same month): what it supersedes is computed once per set. */
+function supersededMemo(catalog: Map<string, CatalogEntry>): (installed: ReadonlySet<string>) => Set<string> {
+  const memo = new Map<string, Set<string>>();
+  return (installed) => {
+    const key = [...installed].sort().join(",");
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = new Set<string>();
+      for (const i of installed) for (const old of catalog.get(i)?.supersedesAll ?? []) hit.add(old);
+      if (memo.size > 50_000) memo.clear();
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+}

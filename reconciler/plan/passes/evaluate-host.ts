@@ -1,0 +1,249 @@
+// Per-host evaluation: the state of each update (installed, superseded, missing, exempt, ...), prerequisites, job
+// results overlaid, removals and above-baseline installs. Reads the context, writes the trail; holds nothing.
+import type { LoadedDoc } from "../../load/policy-set.js";
+import type { ExemptionSpec } from "../../model/exemption.js";
+import type { UpdateState } from "../../model/plan.js";
+import { compareText } from "../../order.js";
+import { matchesSelector } from "../../policy/selector.js";
+import { applicability } from "../applicability.js";
+import { lineOf, type CatalogEntry } from "../catalog.js";
+import type { HostContext } from "../hosts.js";
+import type { Failure } from "../job-results.js";
+import { withSatisfiedPackages } from "../linux-updates.js";
+import { overlayResults } from "../overlay-results.js";
+import { removalsOf } from "../uninstall.js";
+import type { PlanContext } from "./context.js";
+import type { Trail } from "./trail.js";
+
+export interface MissingUpdate {
+  entry: CatalogEntry;
+  noForce: boolean;
+  files: string[];
+}
+
+export interface Evaluation {
+  states: Map<string, UpdateState>;
+  missing: Map<string, MissingUpdate>;
+  blockedBy: Map<string, string[]>;
+  aboveBaseline: string[];
+  exemptions: string[];
+  failures: Map<string, Failure>;
+  removals: string[];
+  /** Rejected updates marked for removal that cannot be uninstalled here. */
+  cannotRemove: string[];
+}
+
+export function emptyEvaluation(): Evaluation {
+  return {
+    states: new Map(),
+    missing: new Map(),
+    blockedBy: new Map(),
+    aboveBaseline: [],
+    exemptions: [],
+    failures: new Map(),
+    removals: [],
+    cannotRemove: [],
+  };
+}
+
+function exemptionsFor(h: HostContext, exemptions: readonly LoadedDoc<ExemptionSpec>[]): LoadedDoc<ExemptionSpec>[] {
+  return exemptions.filter(
+    (e) =>
+      (e.spec.hosts ?? []).some((n) => n.toLowerCase() === h.name.toLowerCase()) ||
+      (e.spec.selector !== undefined && matchesSelector(e.spec.selector, h.facts)),
+  );
+}
+
+function covers(e: ExemptionSpec, id: string): boolean {
+  return e.updates.some((u) => u === "*" || u.toUpperCase() === id);
+}
+
+function approvalLine(entry: CatalogEntry, file: string): string {
+  const by =
+    entry.decidedBy === "file"
+      ? "approved"
+      : entry.decidedBy?.startsWith("rule:")
+        ? `approved by ${entry.decidedBy}`
+        : `required by ${entry.decidedBy}`;
+  return `missing; ${by} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`;
+}
+
+/** Evaluates one scanned host against the policy; a host without a usable record has nothing to evaluate. */
+export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Evaluation {
+  const ev = emptyEvaluation();
+  const rec = withSatisfiedPackages(h.record, ctx.packageIndex);
+  if (!rec) return ev;
+  const { catalog } = ctx;
+  const note = trail.forHost(h.name);
+  const hostExemptions = exemptionsFor(h, ctx.liveExemptions);
+  ev.exemptions = hostExemptions.map((e) => e.name);
+  const required = new Map<string, string>();
+  for (const b of h.baselines)
+    for (const id of b.spec.requiredUpdates)
+      if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
+  // What the host is measured against: approved updates that may apply (indexed), its baselines' requirements,
+  // and known updates it has installed (to catch rejected or superseded ones).
+  const relevant = new Set<string>(required.keys());
+  for (const e of ctx.candidates.candidates(rec)) relevant.add(e.id);
+  for (const id of rec.installed) if (catalog.has(id)) relevant.add(id);
+  const coveredByInstalled = ctx.coveredBy(rec.installed);
+  for (const id of [...relevant].sort(compareText)) {
+    const entry = catalog.get(id)!;
+    const file = entry.doc?.file ?? entry.decisionFile ?? "";
+    // A baseline's requirement is obligatory only through its own approved Update file.
+    const obligatory = entry.decision === "approved" && !entry.unverified;
+    if (rec.installed.has(id)) {
+      if (entry.decision === "rejected") {
+        ev.states.set(id, "rejected-installed");
+        note(id, () => `installed, but rejected at ${entry.decisionAt ?? file}`);
+      } else if (
+        rec.pendingReboot &&
+        (obligatory || entry.decision === "approved") &&
+        (rec.pendingRebootUpdates ? rec.pendingRebootUpdates.has(id) : entry.spec.restart !== "never")
+      ) {
+        ev.states.set(id, "pending-reboot");
+        note(id, () => `installed and waiting for a restart (${rec.origin})`);
+      } else if (obligatory || entry.decision !== "pending" || required.has(id)) {
+        ev.states.set(id, "installed");
+        note(id, () => `installed according to the scan at ${rec.origin}`);
+      }
+      continue;
+    }
+    if (entry.decision === "rejected" || (!obligatory && entry.decision !== "approved")) continue;
+    const app = applicability(entry.spec.appliesTo, rec);
+    if (!app.applies) {
+      // Only a baseline's requirement is worth listing as not applicable; any other update simply does not concern the host.
+      if (!required.has(id)) continue;
+      ev.states.set(id, "not-applicable");
+      note(
+        id,
+        () =>
+          `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`,
+      );
+      continue;
+    }
+    if (coveredByInstalled.has(id)) {
+      ev.states.set(id, "superseded");
+      note(
+        id,
+        () =>
+          `superseded by installed ${[...entry.supersededBy]
+            .filter((s) => rec.installed.has(s))
+            .sort()
+            .join(", ")}`,
+      );
+      continue;
+    }
+    if (entry.unverified) {
+      // Unverified is not compliant: the update stays missing, and gets no job.
+      ev.states.set(id, "missing");
+      note(
+        id,
+        () => `approved in ${file}, but the CAB approval could not be verified (${entry.unverified}): missing, no job`,
+      );
+      continue;
+    }
+    note(id, () => approvalLine(entry, file));
+    const exemption = hostExemptions.find((e) => covers(e.spec, id));
+    const files = [file];
+    if (required.has(id)) files.push(required.get(id)!);
+    if (exemption?.spec.type === "defer") {
+      ev.states.set(id, "deferred");
+      note(
+        id,
+        () =>
+          `deferred until ${exemption.spec.expires} by ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket})`,
+      );
+      continue;
+    }
+    if (exemption) {
+      files.push(exemption.file);
+      note(
+        id,
+        () =>
+          `never forced: ${lineOf(exemption.at(["spec", "type"]))} (${exemption.spec.ticket}); still due by the deadline`,
+      );
+    }
+    ev.states.set(id, exemption ? "exempt" : "missing");
+    ev.missing.set(id, { entry, noForce: !!exemption, files });
+  }
+  dropSupersededMissing(ev, catalog, note);
+  resolvePrerequisites(ev, catalog, rec, coveredByInstalled, note);
+  overlayResults({
+    host: h.name,
+    owner: h.assignment?.spec.owner ?? null,
+    rec,
+    states: ev.states,
+    missing: ev.missing,
+    outcomes: ctx.resultIndex.get(h.name.toLowerCase()),
+    maxFailures: ctx.policy.retry.maxFailures,
+    note,
+    findings: ctx.findings,
+    failures: ev.failures,
+  });
+  const removals = removalsOf(ev.states, catalog);
+  ev.removals = removals.remove;
+  ev.cannotRemove = removals.cannot;
+  const allowed = (id: string) => {
+    const e = catalog.get(id);
+    return (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) || required.has(id);
+  };
+  ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort(compareText);
+  return ev;
+}
+
+type Note = (id: string, line: () => string) => void;
+
+/** Only the newest approved update of a chain is deployed: drop what a deployable superseder covers. */
+function dropSupersededMissing(ev: Evaluation, catalog: Map<string, CatalogEntry>, note: Note): void {
+  if (ev.missing.size <= 1) return;
+  const coveredByMissing = new Map<string, string>();
+  for (const m of ev.missing.keys())
+    for (const old of catalog.get(m)!.supersedesAll) if (!coveredByMissing.has(old)) coveredByMissing.set(old, m);
+  for (const id of [...ev.missing.keys()]) {
+    const covering = coveredByMissing.get(id);
+    if (covering && ev.missing.has(covering)) {
+      ev.missing.delete(id);
+      note(id, () => `covered by ${covering}, which supersedes it and is deployed instead`);
+    }
+  }
+}
+
+/** Prerequisites: approved ones join the job; otherwise the update is blocked. */
+function resolvePrerequisites(
+  ev: Evaluation,
+  catalog: Map<string, CatalogEntry>,
+  rec: NonNullable<HostContext["record"]>,
+  coveredByInstalled: ReadonlySet<string>,
+  note: Note,
+): void {
+  for (const [id, m] of [...ev.missing]) {
+    const absent: string[] = [];
+    for (const r of m.entry.requires) {
+      const dep = catalog.get(r);
+      const satisfied = rec.installed.has(r) || coveredByInstalled.has(r);
+      if (satisfied) continue;
+      // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
+      if (dep && !applicability(dep.spec.appliesTo, rec).applies) continue;
+      if (ev.missing.has(r)) continue;
+      // A deferred prerequisite stays deferred: what needs it waits (blocked) rather than dragging it in.
+      if (ev.states.get(r) === "deferred") {
+        absent.push(r);
+        continue;
+      }
+      if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
+        ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });
+        ev.states.set(r, "missing");
+        note(r, () => `missing; pulled in as a prerequisite of ${id}`);
+        continue;
+      }
+      absent.push(r);
+    }
+    if (absent.length > 0) {
+      ev.missing.delete(id);
+      ev.states.set(id, "blocked");
+      ev.blockedBy.set(id, absent);
+      note(id, () => `blocked: prerequisite ${absent.join(", ")} is neither installed nor approved here`);
+    }
+  }
+}

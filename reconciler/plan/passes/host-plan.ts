@@ -1,0 +1,234 @@
+// Pass two for one host: windows, deadlines, overdue states and its jobs, then its final status and host line.
+import type { HostResult, Job } from "../../model/plan.js";
+import { compareText } from "../../order.js";
+import { isoUtc } from "../../schedule/wall-clock.js";
+import type { BaselineShortfall } from "../baseline-conformance.js";
+import { lineOf } from "../catalog.js";
+import type { EscalationRequest } from "../escalation.js";
+import type { HostContext } from "../hosts.js";
+import { backoffMs } from "../job-results.js";
+import type { SlaWatch } from "../late-approval.js";
+import { windowStartingFrom } from "../next-window.js";
+import { pilotHoldNote, pilotHolds, usesPilotWave } from "../pilot.js";
+import { slotFor } from "../timing.js";
+import { removalSlot } from "../uninstall.js";
+import type { PlanContext } from "./context.js";
+import type { Evaluation } from "./evaluate-host.js";
+import type { HostStanding } from "./host-status.js";
+import { installJobs, makeJob, NO_HOOKS, NOT_FORCED, sortIds, type HostJobFacts, type Need } from "./jobs.js";
+import type { PilotFacts } from "./pilot-pass.js";
+import type { Trail } from "./trail.js";
+
+const HOUR = 3_600_000;
+const COMPLIANT_STATES = new Set(["installed", "superseded", "not-applicable", "deferred"]);
+
+export interface HostPlan {
+  result: HostResult;
+  jobs: Job[];
+  escalation: EscalationRequest | null;
+  below: BaselineShortfall[];
+}
+
+export interface HostPlanInput {
+  h: HostContext;
+  standing: HostStanding;
+  ev: Evaluation;
+  pilot: PilotFacts;
+  trail: Trail;
+  slaWatch: SlaWatch;
+}
+
+export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaWatch }: HostPlanInput): HostPlan {
+  const { policy, now, catalog } = ctx;
+  const note = trail.forHost(h.name);
+  const notes = [...standing.notes];
+  let status = standing.status;
+  const held: string[] = [];
+  const needs: Need[] = [];
+  const escalate: { ids: string[]; files: string[]; mild: string | null } = { ids: [], files: [], mild: null };
+  const assignmentProblem = h.assignment ? ctx.input.unverifiedAssignments?.get(h.assignment.file) : undefined;
+  if (assignmentProblem) notes.push(`no install jobs: ${assignmentProblem}`);
+  const operational =
+    (status === "compliant" || status === "noncompliant") && h.entry && h.timetable && !assignmentProblem;
+  if (operational) {
+    for (const [id, m] of ev.missing) {
+      const e = m.entry;
+      const isPilot = pilot.hosts.has(h.name);
+      const usesPilot = usesPilotWave(e) && pilot.hosts.size > 0 && !pilot.skipped.has(id);
+      const verdict = pilot.verdicts.get(id);
+      if (pilotHolds(verdict, isPilot)) {
+        held.push(id);
+        note(id, () => pilotHoldNote(verdict!));
+        continue;
+      }
+      let slot = slotFor(
+        {
+          tt: h.timetable!.spec,
+          period: h.entry!.period,
+          timeline: e.timeline,
+          approvedAt: e.approvedAt ?? now,
+          pilot: isPilot && usesPilot,
+          usesPilot,
+        },
+        policy,
+        now,
+      );
+      if (!slot) continue;
+      const failure = ev.failures.get(id);
+      if (failure) {
+        // A failed update is retried in the host's first window after the backoff, never again in the same one.
+        const notBefore = failure.at + backoffMs(policy.retry.backoffHours, failure.attempts);
+        if (slot.window.start < notBefore) {
+          const later = windowStartingFrom(h.timetable!.spec, h.entry!.period, slot.timeline, notBefore);
+          if (!later) {
+            note(id, () => `no window of period ${h.entry!.period} after the retry backoff: no job`);
+            continue;
+          }
+          slot = { ...slot, timeline: later.timeline, window: later.window };
+        }
+        note(id, () => `retry ${failure.attempts + 1} after the failure at ${failure.atText}`);
+      }
+      slaWatch.record(e, h.name, slot);
+      const s = slot;
+      if (s.overdue) {
+        if (ev.states.get(id) !== "failed") ev.states.set(id, "overdue");
+        note(id, () => `overdue: it was due by ${isoUtc(s.dueBy)}`);
+        // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
+        if (e.spec.classification !== "synthetic" && now > s.slaBy + policy.escalation.afterHours * HOUR) {
+          escalate.ids.push(id);
+          escalate.files.push(...m.files);
+          // The wave waited for a failed pilot and a person's override: the owner hears of it, the host stays up.
+          if (verdict?.state === "overridden") escalate.mild ??= `the pilot of ${id} failed and was overridden`;
+        }
+      }
+      note(
+        id,
+        () =>
+          `scheduled on the ${s.timeline} timeline in ${isoUtc(s.window.start)} – ${isoUtc(s.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(h.periodAt))}, timetable ${h.timetable!.file})${isPilot && s.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
+      );
+      needs.push({
+        entry: e,
+        slot,
+        noForce: m.noForce,
+        files: [...m.files, h.assignment!.file],
+        ...(failure ? { retry: failure } : {}),
+      });
+    }
+    // A prerequisite must not come later than what needs it: move it into the earliest job that needs it.
+    for (const n of needs) {
+      for (const r of n.entry.requires) {
+        const dep = needs.find((x) => x.entry.id === r);
+        if (dep && dep.slot.window.start > n.slot.window.start) dep.slot = n.slot;
+      }
+    }
+  }
+  const facts: HostJobFacts = {
+    host: h.name,
+    owner: h.assignment?.spec.owner ?? null,
+    period: h.entry?.period ?? null,
+    revision: ctx.input.revision,
+    catalog,
+    policy,
+  };
+  const jobs = installJobs(needs, facts);
+  if (operational && ev.removals.length > 0) {
+    const job = removalJob(ctx, h, ev, facts);
+    if (job) jobs.push(job);
+  }
+  const escalation: EscalationRequest | null =
+    escalate.ids.length > 0
+      ? {
+          host: h.name,
+          cluster: h.entry?.cluster ?? null,
+          action: escalate.mild ? "notify" : policy.escalation.action,
+          ids: sortIds(new Set(escalate.ids), catalog),
+          files: [...new Set([...escalate.files, ctx.set.policy!.file])].sort(compareText),
+          why: escalate.mild,
+        }
+      : null;
+  if (h.assignment && (status === "stale" || status === "unscanned")) {
+    const job = makeJob({
+      type: "healthcheck",
+      host: h.name,
+      owner: facts.owner,
+      updates: [],
+      timeline: "immediate",
+      period: facts.period,
+      window: { start: now, end: now + 4 * HOUR },
+      enforcement: NOT_FORCED,
+      priority: "normal",
+      hooks: NO_HOOKS,
+      reason: { summary: `${status}: ${notes.join("; ")}`, files: [h.assignment.file], commit: facts.revision },
+    });
+    if (policy.hooks.healthcheck.length > 0) job.commands = policy.hooks.healthcheck;
+    jobs.push(job);
+  }
+  if (status === "compliant") {
+    for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) status = "noncompliant";
+  }
+  if (held.length > 0 && status === "compliant") status = "noncompliant";
+  // Below its baseline (an older OS build, a product below the required version), a host is not compliant.
+  if (standing.below.length > 0 && status === "compliant") status = "noncompliant";
+  return { result: hostResult(h, { ...standing, status, notes }, ev, held), jobs, escalation, below: standing.below };
+}
+
+function removalJob(ctx: PlanContext, h: HostContext, ev: Evaluation, f: HostJobFacts): Job | null {
+  const { policy, catalog } = ctx;
+  const slot = removalSlot(
+    h.timetable!.spec,
+    h.entry!.period,
+    ev.removals,
+    ev.failures,
+    policy.retry.backoffHours,
+    ctx.now,
+  );
+  if (!slot) return null;
+  const job = makeJob({
+    type: "uninstall",
+    host: h.name,
+    owner: f.owner,
+    updates: ev.removals,
+    timeline: slot.timeline,
+    period: f.period,
+    window: slot.window,
+    enforcement: { forceInstall: policy.enforcement.forceInstall, forceRestart: policy.enforcement.forceRestart },
+    priority: "normal",
+    hooks: policy.hooks,
+    reason: {
+      summary: `${ev.removals.length} rejected update${ev.removals.length === 1 ? "" : "s"} to remove (remove: true)`,
+      files: [...new Set(ev.removals.map((id) => catalog.get(id)?.doc?.file ?? ""))].filter(Boolean).sort(compareText),
+      commit: f.revision,
+    },
+  });
+  if (slot.retry) job.retry = { attempt: slot.retry.attempts + 1, after: slot.retry.atText };
+  return job;
+}
+
+function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held: string[]): HostResult {
+  const result: HostResult = {
+    host: h.name,
+    status: standing.status,
+    owner: h.assignment?.spec.owner ?? null,
+    period: h.entry?.period ?? null,
+    cluster: h.entry?.cluster ?? null,
+    role: h.entry?.role ?? null,
+    scannedAt: h.record?.scannedAtText ?? null,
+    baselines: h.baselines.map((b) => b.name),
+    updates: Object.fromEntries([...ev.states].sort(([a], [b]) => compareText(a, b))),
+    aboveBaseline: ev.aboveBaseline,
+  };
+  if (standing.below.length > 0) result.belowBaseline = standing.below;
+  if (ev.blockedBy.size > 0)
+    result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => compareText(a, b)));
+  if (held.length > 0) result.held = held.sort(compareText);
+  if (ev.exemptions.length > 0) result.exemptions = ev.exemptions;
+  if (standing.notes.length > 0) result.notes = standing.notes;
+  if (ev.failures.size > 0)
+    result.failures = Object.fromEntries(
+      [...ev.failures]
+        .sort(([a], [b]) => compareText(a, b))
+        .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
+    );
+  if (h.record) result.os = h.record.os;
+  return result;
+}

@@ -1,0 +1,122 @@
+// The summary pass: plan.json from counters kept while hosts and jobs flow past, never from held results.
+import type { Diagnostic } from "../../diagnostics.js";
+import type { HostResult, HostStatus, Job, JobType, Plan } from "../../model/plan.js";
+import { compareText } from "../../order.js";
+import { isoUtc } from "../../schedule/wall-clock.js";
+import type { CatalogEntry } from "../catalog.js";
+import { pilotSummary } from "../pilot.js";
+import type { ReconcileInput } from "./context.js";
+import type { PilotFacts } from "./pilot-pass.js";
+
+type Finding = Plan["findings"][number];
+type SlaAtRisk = NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>;
+
+/** The order of jobs.ndjson: by window, host, type, id. */
+export function compareJobs(a: Job, b: Job): number {
+  return (
+    compareText(a.window.start, b.window.start) ||
+    compareText(a.host, b.host) ||
+    compareText(a.type, b.type) ||
+    compareText(a.id, b.id)
+  );
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareText(a.code, b.code) ||
+    compareText(a.file ?? "", b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Counts by host status, job type and per-update state; the first pilot job's window. */
+export class SummaryCounters {
+  hosts = 0;
+  readonly byStatus: Record<HostStatus, number> = {
+    compliant: 0,
+    noncompliant: 0,
+    stale: 0,
+    unmanaged: 0,
+    unscanned: 0,
+  };
+  readonly jobs: Record<JobType, number> = {
+    install: 0,
+    synthetic: 0,
+    healthcheck: 0,
+    isolate: 0,
+    notify: 0,
+    uninstall: 0,
+  };
+  private readonly states = new Map<string, Record<string, number>>();
+  /** The first pilot job in jobs.ndjson order: its window is the plan's pilot window. */
+  firstPilotJob: Job | null = null;
+
+  addHost(h: HostResult): void {
+    this.hosts++;
+    this.byStatus[h.status]++;
+    for (const [id, st] of Object.entries(h.updates)) {
+      let c = this.states.get(id);
+      if (!c) this.states.set(id, (c = {}));
+      c[st] = (c[st] ?? 0) + 1;
+    }
+  }
+
+  addJob(j: Job): void {
+    this.jobs[j.type]++;
+    if (j.timeline === "pilot" && (!this.firstPilotJob || compareJobs(j, this.firstPilotJob) < 0))
+      this.firstPilotJob = j;
+  }
+
+  /** The summary of plan.json; `updates` gives each update's entry, whose state counts are filled in here. */
+  summary(updates: Plan["summary"]["updates"]): Plan["summary"] {
+    const out: Plan["summary"]["updates"] = {};
+    for (const id of Object.keys(updates).sort(compareText)) {
+      out[id] = {
+        ...updates[id]!,
+        states: Object.fromEntries(Object.entries(this.states.get(id) ?? {}).sort(([a], [b]) => compareText(a, b))),
+      };
+    }
+    return { hosts: this.hosts, byStatus: { ...this.byStatus }, jobs: { ...this.jobs }, updates: out };
+  }
+}
+
+export interface SummaryInput {
+  input: ReconcileInput;
+  catalog: Map<string, CatalogEntry>;
+  counters: SummaryCounters;
+  pilot: PilotFacts;
+  slaAtRisk: ReadonlyMap<string, SlaAtRisk>;
+  findings: readonly Diagnostic[];
+}
+
+export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings }: SummaryInput): Plan {
+  const updates: Plan["summary"]["updates"] = {};
+  for (const e of [...catalog.values()].sort((a, b) => compareText(a.id, b.id))) {
+    updates[e.id] = {
+      decision: e.decision,
+      decidedBy: e.decidedBy,
+      timeline: e.timeline,
+      approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
+      states: {},
+      held: pilot.holds.get(e.id) ?? null,
+      ...(e.unverified ? { unverified: e.unverified } : {}),
+      ...(pilot.verdicts.has(e.id) ? { pilot: pilotSummary(pilot.verdicts.get(e.id)!) } : {}),
+      ...(slaAtRisk.has(e.id) ? { slaAtRisk: slaAtRisk.get(e.id)! } : {}),
+    };
+  }
+  const pilotJob = counters.firstPilotJob;
+  return {
+    apiVersion: "patchops/v1",
+    kind: "Plan",
+    now: isoUtc(input.now),
+    policyRevision: input.revision,
+    approvalVerification: input.verification,
+    shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
+    summary: counters.summary(updates),
+    pilot: { hosts: [...pilot.hosts].sort(compareText), window: pilotJob ? pilotJob.window : null },
+    findings: findings
+      .map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line }))
+      .sort(compareFindings),
+  };
+}
