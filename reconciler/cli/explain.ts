@@ -69,7 +69,9 @@ export function registerExplain(program: Command, io: Io): void {
           io.exitCode(EXIT.invalid);
           return;
         }
-        const result = reconcile({ ...loaded.input, explainHosts: new Set([opts.host.toLowerCase()]) });
+        // Only the host's unit (the host, or its cluster's nodes) is planned, with the fleet-wide facts of pass one.
+        const asked = new Set([opts.host.toLowerCase()]);
+        const result = reconcile({ ...loaded.input, explainHosts: asked }, { hosts: asked });
         const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
         if (format === "json") {
           const data = explainHostData(result, opts.host, opts.update ?? null);
