@@ -1,0 +1,135 @@
+// Lines in a fixed order without holding them all: sorted runs spill to temp files past a budget, then a k-way merge.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface SortedRunsOptions<T> {
+  compare: (a: T, b: T) => number;
+  /** A directory of this run's own (see `SpillDir`); runs are written there as `<name>-<n>.ndjson`. */
+  dir: string;
+  name: string;
+  /** How many items are held before a sorted run is written out. */
+  budget: number;
+}
+
+/** Collects items in any order and gives back their JSON lines sorted by `compare`, spilling past the budget. */
+export class SortedRuns<T> {
+  private buffer: T[] = [];
+  private readonly runs: string[] = [];
+  count = 0;
+
+  constructor(private readonly o: SortedRunsOptions<T>) {}
+
+  add(item: T): void {
+    this.buffer.push(item);
+    this.count++;
+    if (this.buffer.length >= this.o.budget) this.spill();
+  }
+
+  /** How many runs went to disk. */
+  get spilled(): number {
+    return this.runs.length;
+  }
+
+  private spill(): void {
+    const path = join(this.o.dir, `${this.o.name}-${this.runs.length}.ndjson`);
+    const fd = openSync(path, "w");
+    try {
+      let chunk: string[] = [];
+      let size = 0;
+      for (const item of this.buffer.sort(this.o.compare)) {
+        const line = JSON.stringify(item) + "\n";
+        chunk.push(line);
+        size += line.length;
+        if (size >= 1 << 20) {
+          writeSync(fd, chunk.join(""));
+          chunk = [];
+          size = 0;
+        }
+      }
+      if (chunk.length) writeSync(fd, chunk.join(""));
+    } finally {
+      closeSync(fd);
+    }
+    this.runs.push(path);
+    this.buffer = [];
+  }
+
+  /** The lines in order (each with its newline); read once, after the last `add`. */
+  lines(): Iterable<string> {
+    if (this.runs.length === 0) {
+      const items = this.buffer.sort(this.o.compare);
+      return (function* () {
+        for (const item of items) yield JSON.stringify(item) + "\n";
+      })();
+    }
+    if (this.buffer.length) this.spill();
+    return mergeRuns(this.runs, this.o.compare);
+  }
+}
+
+interface RunHead<T> {
+  lines: Iterator<string>;
+  line: string;
+  item: T;
+}
+
+/** K-way merge of sorted runs; ties keep run order, so the merge is as stable as one sort of everything. */
+function* mergeRuns<T>(paths: readonly string[], compare: (a: T, b: T) => number): Generator<string> {
+  const heads: RunHead<T>[] = [];
+  const advance = (lines: Iterator<string>): RunHead<T> | null => {
+    const next = lines.next();
+    return next.done ? null : { lines, line: next.value, item: JSON.parse(next.value) as T };
+  };
+  try {
+    for (const p of paths) {
+      const h = advance(readLines(p));
+      if (h) heads.push(h);
+    }
+    while (heads.length > 0) {
+      let min = 0;
+      for (let i = 1; i < heads.length; i++) if (compare(heads[i]!.item, heads[min]!.item) < 0) min = i;
+      const h = heads[min]!;
+      yield h.line + "\n";
+      const next = advance(h.lines);
+      if (next) heads[min] = next;
+      else heads.splice(min, 1);
+    }
+  } finally {
+    // A reader that stops early (a failed write) still closes every run's file.
+    for (const h of heads) h.lines.return?.();
+  }
+}
+
+/** A file's lines (without their newlines), read in 256 KiB blocks. */
+function* readLines(path: string): Generator<string> {
+  const fd = openSync(path, "r");
+  try {
+    const block = Buffer.alloc(1 << 18);
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, block, 0, block.length, null);
+      if (n === 0) break;
+      let data = Buffer.concat([rest, block.subarray(0, n)]);
+      let nl = data.indexOf(10);
+      while (nl >= 0) {
+        yield data.subarray(0, nl).toString("utf8");
+        data = data.subarray(nl + 1);
+        nl = data.indexOf(10);
+      }
+      rest = Buffer.from(data);
+    }
+    if (rest.length) yield rest.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A private temp directory for spilled runs, removed with `remove()` (a killed run leaves it in the OS temp dir). */
+export class SpillDir {
+  readonly path = mkdtempSync(join(tmpdir(), "patchops-spill-"));
+
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
