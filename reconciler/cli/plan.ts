@@ -1,10 +1,10 @@
 // `patchops plan`: reconcile the policy with the scanned inventory and write the plan artifact.
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostics.js";
-import { writePlanDir } from "../output/plan-dir.js";
-import { planFiles } from "../output/plan-files.js";
-import { reconcile } from "../plan/reconcile.js";
-import { planSummary } from "../report/plan-summary.js";
+import { PlanDirWriter } from "../output/plan-stream.js";
+import { reconcileInto } from "../plan/reconcile.js";
+import { PlanDigest } from "../report/plan-digest.js";
+import { planSummaryOf } from "../report/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
@@ -40,6 +40,15 @@ export function parseShard(text: string | undefined): { index: number; count: nu
   if (!m || count < 1 || index < 1 || index > count)
     throw new UsageError(`--shard must be i/N with 1 <= i <= N (found '${text}')`);
   return { index, count };
+}
+
+/** Items held per output file before a sorted run spills to a temp file (README, "Streaming plan"). */
+function runBudget(text: string | undefined): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`PATCHOPS_PLAN_RUN_BUDGET must be a positive integer (found '${text}')`);
+  return n;
 }
 
 export function registerPlan(program: Command, io: Io): void {
@@ -105,11 +114,33 @@ export function registerPlan(program: Command, io: Io): void {
     }
     if (loaded.inventoryDiagnostics.length)
       io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
-    const result = reconcile({ ...loaded.input, shard });
-    await writePlanDir(opts.out, planFiles(result.plan, result.hosts, result.jobs));
-    if (format === "json") io.out(JSON.stringify(result.plan, null, 2) + "\n");
-    else io.out(planSummary(result.plan, result.hosts, result.jobs, format, opts.out));
-    const planErrors = result.plan.findings.some((f) => f.severity === "error");
+    // Streaming: each host's line and jobs go to sorted runs (spilled to temp files past a budget) and a digest for
+    // the summary, so no fleet-sized list is held; the runs are merged into the plan set under the lock.
+    const writer = new PlanDirWriter(runBudget(process.env.PATCHOPS_PLAN_RUN_BUDGET));
+    const digest = new PlanDigest();
+    let plan;
+    try {
+      plan = reconcileInto(
+        { ...loaded.input, shard },
+        {
+          onHost: (h) => {
+            writer.onHost(h);
+            digest.addHost(h);
+          },
+          onJob: (j) => {
+            writer.onJob(j);
+            digest.addJob(j);
+          },
+        },
+      ).plan;
+    } catch (err) {
+      writer.discard();
+      throw err;
+    }
+    await writer.write(opts.out, plan);
+    if (format === "json") io.out(JSON.stringify(plan, null, 2) + "\n");
+    else io.out(planSummaryOf(plan, digest, format, opts.out));
+    const planErrors = plan.findings.some((f) => f.severity === "error");
     io.exitCode(planErrors || hasErrors(loaded.inventoryDiagnostics) ? EXIT.invalid : EXIT.ok);
   });
 }

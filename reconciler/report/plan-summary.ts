@@ -2,11 +2,22 @@
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
+import { PlanDigest } from "./plan-digest.js";
 
 export function planSummary(
   plan: Plan,
   hosts: readonly HostResult[],
   jobs: readonly Job[],
+  format: "text" | "markdown",
+  outDir: string | null,
+): string {
+  return planSummaryOf(plan, PlanDigest.of(hosts, jobs), format, outDir);
+}
+
+/** The summary from a digest gathered while hosts and jobs streamed to their files. */
+export function planSummaryOf(
+  plan: Plan,
+  digest: PlanDigest,
   format: "text" | "markdown",
   outDir: string | null,
 ): string {
@@ -33,26 +44,18 @@ export function planSummary(
   );
   const j = plan.summary.jobs;
   lines.push(
-    `${md ? "- " : "  "}${jobs.length} jobs: ${j.install} install, ${j.synthetic} synthetic, ${j.healthcheck} healthcheck, ${j.isolate} isolate, ${j.notify} notify`,
+    `${md ? "- " : "  "}${digest.jobs} jobs: ${j.install} install, ${j.synthetic} synthetic, ${j.healthcheck} healthcheck, ${j.isolate} isolate, ${j.notify} notify`,
   );
   if (plan.pilot.hosts.length) lines.push(`${md ? "- " : "  "}reference collection: ${plan.pilot.hosts.join(", ")}`);
-  const windows = new Map<string, { timeline: string; hosts: Set<string>; updates: Set<string> }>();
-  for (const job of jobs) {
-    if (job.type !== "install" && job.type !== "synthetic") continue;
-    const key = `${job.window.start} → ${job.window.end}`;
-    const w = windows.get(key) ?? { timeline: job.timeline, hosts: new Set(), updates: new Set() };
-    w.hosts.add(job.host);
-    job.updates.forEach((u) => w.updates.add(u));
-    windows.set(key, w);
-  }
-  if (windows.size) {
+  const windows = digest.windows();
+  if (windows.length) {
     lines.push("");
     h("Next windows (UTC)");
-    for (const [key, w] of [...windows].slice(0, 8))
+    for (const w of windows.slice(0, 8))
       lines.push(
-        `${md ? "- " : "  "}${key}  ${w.timeline.padEnd(9)} ${w.hosts.size} host${w.hosts.size === 1 ? "" : "s"}, ${[...w.updates].join(", ")}`,
+        `${md ? "- " : "  "}${w.key}  ${w.timeline.padEnd(9)} ${w.hosts} host${w.hosts === 1 ? "" : "s"}, ${w.updates.join(", ")}`,
       );
-    if (windows.size > 8) lines.push(`${md ? "- " : "  "}… and ${windows.size - 8} more windows`);
+    if (windows.length > 8) lines.push(`${md ? "- " : "  "}… and ${windows.length - 8} more windows`);
   }
   const missing = Object.entries(plan.summary.updates)
     .map(([id, u]) => ({
@@ -94,33 +97,33 @@ export function planSummary(
     h("Approved but unverified (no jobs)");
     for (const [id, u] of unverified) lines.push(`${md ? "- " : "  "}${id}: ${u.unverified}`);
   }
-  const attention = hosts.filter((x) => x.status === "stale" || x.status === "unscanned" || x.status === "unmanaged");
-  if (attention.length) {
+  const attention = digest.attention;
+  if (attention.count) {
     lines.push("");
     h("Hosts needing attention");
-    for (const x of attention.slice(0, 10))
+    for (const x of attention.first)
       lines.push(`${md ? "- " : "  "}${x.host} (${x.status}): ${(x.notes ?? []).join("; ")}`);
-    if (attention.length > 10) lines.push(`${md ? "- " : "  "}… and ${attention.length - 10} more`);
+    if (attention.count > 10) lines.push(`${md ? "- " : "  "}… and ${attention.count - 10} more`);
   }
   // The baseline's floor and its ceiling: hosts below it need an upgrade, updates above it may be unauthorised changes.
-  const below = hosts.filter((x) => x.belowBaseline?.length);
-  if (below.length) {
+  const below = digest.below;
+  if (below.count) {
     lines.push("");
-    h(`Below baseline (${below.length} host${below.length === 1 ? "" : "s"}, not compliant until brought up to it)`);
-    for (const x of below.slice(0, 10))
+    h(`Below baseline (${below.count} host${below.count === 1 ? "" : "s"}, not compliant until brought up to it)`);
+    for (const x of below.first)
       lines.push(
         `${md ? "- " : "  "}${x.host}: ${x.belowBaseline!.map((b) => `${b.reason} (${b.file}${b.line ? `:${b.line}` : ""})`).join("; ")}`,
       );
-    if (below.length > 10) lines.push(`${md ? "- " : "  "}… and ${below.length - 10} more`);
+    if (below.count > 10) lines.push(`${md ? "- " : "  "}… and ${below.count - 10} more`);
   }
-  const above = hosts.filter((x) => x.aboveBaseline.length);
-  if (above.length) {
+  const above = digest.above;
+  if (above.count) {
     lines.push("");
     h(
-      `Above baseline (${above.length} host${above.length === 1 ? "" : "s"} with updates nobody approved: check for unauthorised changes)`,
+      `Above baseline (${above.count} host${above.count === 1 ? "" : "s"} with updates nobody approved: check for unauthorised changes)`,
     );
-    for (const x of above.slice(0, 10)) lines.push(`${md ? "- " : "  "}${x.host}: ${x.aboveBaseline.join(", ")}`);
-    if (above.length > 10) lines.push(`${md ? "- " : "  "}… and ${above.length - 10} more`);
+    for (const x of above.first) lines.push(`${md ? "- " : "  "}${x.host}: ${x.aboveBaseline.join(", ")}`);
+    if (above.count > 10) lines.push(`${md ? "- " : "  "}… and ${above.count - 10} more`);
   }
   if (plan.findings.length) {
     lines.push("");

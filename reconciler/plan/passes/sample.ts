@@ -25,6 +25,10 @@ export class NameSample<T = undefined> {
     return this.kept.map((k) => k.name);
   }
 
+  values(): T[] {
+    return this.kept.map((k) => k.value);
+  }
+
   /** The value recorded with the smallest name. */
   first(): T | undefined {
     return this.kept[0]?.value;

@@ -1,0 +1,53 @@
+// The plan sink that writes: host lines and jobs go to sorted runs (spilled past a budget), merged into the plan set.
+import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { PlanSink } from "../plan/passes/sink.js";
+import { compareHosts, compareJobs } from "../plan/reconcile.js";
+import type { FileContent } from "./atomic.js";
+import { writePlanDir } from "./plan-dir.js";
+import { SortedRuns, SpillDir } from "./sorted-runs.js";
+
+/** Items held per file before a sorted run is spilled: bounds memory to about this many host lines plus jobs. */
+export const DEFAULT_RUN_BUDGET = 20_000;
+
+export class PlanDirWriter implements PlanSink {
+  private readonly spill = new SpillDir();
+  private readonly hosts: SortedRuns<HostResult>;
+  private readonly jobs: SortedRuns<Job>;
+
+  constructor(budget = DEFAULT_RUN_BUDGET) {
+    this.hosts = new SortedRuns({ compare: compareHosts, dir: this.spill.path, name: "hosts", budget });
+    this.jobs = new SortedRuns({ compare: compareJobs, dir: this.spill.path, name: "jobs", budget });
+  }
+
+  onHost(result: HostResult): void {
+    this.hosts.add(result);
+  }
+
+  onJob(job: Job): void {
+    this.jobs.add(job);
+  }
+
+  /** How many runs went to disk (hosts, jobs). */
+  get spilled(): { hosts: number; jobs: number } {
+    return { hosts: this.hosts.spilled, jobs: this.jobs.spilled };
+  }
+
+  /** Writes plan.json and the merged line files as one set under the lock of `out`, then drops the spill files. */
+  async write(out: string, plan: Plan, options: { lockWaitMs?: number } = {}): Promise<void> {
+    try {
+      const files = new Map<string, FileContent>([
+        ["plan.json", JSON.stringify(plan, null, 2) + "\n"],
+        ["hosts.ndjson", this.hosts.lines()],
+        ["jobs.ndjson", this.jobs.lines()],
+      ]);
+      await writePlanDir(out, files, options);
+    } finally {
+      this.discard();
+    }
+  }
+
+  /** Drops the spill files without writing (a run that fails before its plan is complete). */
+  discard(): void {
+    this.spill.remove();
+  }
+}
