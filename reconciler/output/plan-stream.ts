@@ -15,8 +15,22 @@ export class PlanDirWriter implements PlanSink {
   private readonly jobs: SortedRuns<Job>;
 
   constructor(budget = DEFAULT_RUN_BUDGET) {
-    this.hosts = new SortedRuns({ compare: compareHosts, dir: this.spill.path, name: "hosts", budget });
-    this.jobs = new SortedRuns({ compare: compareJobs, dir: this.spill.path, name: "jobs", budget });
+    const dir = this.spill.path;
+    // The keys order exactly as compareHosts (lower-case name) and compareJobs (window start, host, type, id).
+    this.hosts = new SortedRuns({
+      compare: compareHosts,
+      keyOf: (h) => [h.host.toLowerCase()],
+      dir,
+      name: "hosts",
+      budget,
+    });
+    this.jobs = new SortedRuns({
+      compare: compareJobs,
+      keyOf: (j) => [j.window.start, j.host, j.type, j.id],
+      dir,
+      name: "jobs",
+      budget,
+    });
   }
 
   onHost(result: HostResult): void {

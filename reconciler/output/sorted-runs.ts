@@ -5,6 +5,11 @@ import { join } from "node:path";
 
 export interface SortedRunsOptions<T> {
   compare: (a: T, b: T) => number;
+  /**
+   * The sort key as text fields, compared field by field by code unit: it must order exactly as `compare` does. With it,
+   * spilled runs carry the key beside each line and the merge never parses the lines back.
+   */
+  keyOf?: (item: T) => string[];
   /** A directory of this run's own (see `SpillDir`); runs are written there as `<name>-<n>.ndjson`. */
   dir: string;
   name: string;
@@ -37,8 +42,9 @@ export class SortedRuns<T> {
     try {
       let chunk: string[] = [];
       let size = 0;
+      const keyOf = this.o.keyOf;
       for (const item of this.buffer.sort(this.o.compare)) {
-        const line = JSON.stringify(item) + "\n";
+        const line = (keyOf ? JSON.stringify(keyOf(item)) + "\n" : "") + JSON.stringify(item) + "\n";
         chunk.push(line);
         size += line.length;
         if (size >= 1 << 20) {
@@ -64,22 +70,35 @@ export class SortedRuns<T> {
       })();
     }
     if (this.buffer.length) this.spill();
-    return mergeRuns(this.runs, this.o.compare);
+    const keyOf = this.o.keyOf;
+    return keyOf ? mergeRuns(this.runs, compareKeys, true) : mergeRuns(this.runs, this.o.compare, false);
   }
 }
 
-interface RunHead<T> {
+interface RunHead<K> {
   lines: Iterator<string>;
   line: string;
-  item: T;
+  key: K;
 }
 
-/** K-way merge of sorted runs; ties keep run order, so the merge is as stable as one sort of everything. */
-function* mergeRuns<T>(paths: readonly string[], compare: (a: T, b: T) => number): Generator<string> {
-  const heads: RunHead<T>[] = [];
-  const advance = (lines: Iterator<string>): RunHead<T> | null => {
-    const next = lines.next();
-    return next.done ? null : { lines, line: next.value, item: JSON.parse(next.value) as T };
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
+}
+
+/**
+ * K-way merge of sorted runs; ties keep run order, so the merge is as stable as one sort of everything. With `keyed`
+ * runs each line is preceded by its key's line, and only the key is parsed.
+ */
+function* mergeRuns<K>(paths: readonly string[], compare: (a: K, b: K) => number, keyed: boolean): Generator<string> {
+  const heads: RunHead<K>[] = [];
+  const advance = (lines: Iterator<string>): RunHead<K> | null => {
+    const first = lines.next();
+    if (first.done) return null;
+    if (!keyed) return { lines, line: first.value, key: JSON.parse(first.value) as K };
+    const line = lines.next();
+    if (line.done) throw new Error("a spilled run ends between a key and its line");
+    return { lines, line: line.value, key: JSON.parse(first.value) as K };
   };
   try {
     for (const p of paths) {
@@ -88,7 +107,7 @@ function* mergeRuns<T>(paths: readonly string[], compare: (a: T, b: T) => number
     }
     while (heads.length > 0) {
       let min = 0;
-      for (let i = 1; i < heads.length; i++) if (compare(heads[i]!.item, heads[min]!.item) < 0) min = i;
+      for (let i = 1; i < heads.length; i++) if (compare(heads[i]!.key, heads[min]!.key) < 0) min = i;
       const h = heads[min]!;
       yield h.line + "\n";
       const next = advance(h.lines);

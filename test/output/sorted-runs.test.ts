@@ -20,8 +20,14 @@ function items(count: number, seed: number): Item[] {
   }));
 }
 
-function collect(list: Item[], budget: number, spill: SpillDir): { text: string; runs: number } {
-  const runs = new SortedRuns<Item>({ compare: byKey, dir: spill.path, name: "items", budget });
+function collect(list: Item[], budget: number, spill: SpillDir, keyed = false): { text: string; runs: number } {
+  const runs = new SortedRuns<Item>({
+    compare: byKey,
+    ...(keyed ? { keyOf: (i: Item) => [i.key] } : {}),
+    dir: spill.path,
+    name: keyed ? "keyed" : "items",
+    budget,
+  });
   for (const i of list) runs.add(i);
   const text = [...runs.lines()].join("");
   return { text, runs: runs.spilled };
@@ -46,9 +52,11 @@ describe("sorted runs", () => {
         expect(inMemory.runs).toBe(0);
         expect(inMemory.text).toBe(expected);
         for (const budget of count > 1000 ? [64, 1000] : [1, 7, 64]) {
-          const spilled = collect(list, budget, spill);
-          if (count > budget) expect(spilled.runs).toBeGreaterThan(1);
-          expect(spilled.text, `count ${count} budget ${budget}`).toBe(expected);
+          for (const keyed of [false, true]) {
+            const spilled = collect(list, budget, spill, keyed);
+            if (count > budget) expect(spilled.runs).toBeGreaterThan(1);
+            expect(spilled.text, `count ${count} budget ${budget} keyed ${keyed}`).toBe(expected);
+          }
         }
       }
       // Ties keep their arrival order across runs (a stable merge).
