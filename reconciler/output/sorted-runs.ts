@@ -90,7 +90,19 @@ function compareKeys(a: readonly string[], b: readonly string[]): number {
  * K-way merge of sorted runs; ties keep run order, so the merge is as stable as one sort of everything. With `keyed`
  * runs each line is preceded by its key's line, and only the key is parsed.
  */
-function* mergeRuns<K>(paths: readonly string[], compare: (a: K, b: K) => number, keyed: boolean): Generator<string> {
+function mergeRuns<K>(paths: readonly string[], compare: (a: K, b: K) => number, keyed: boolean): Iterable<string> {
+  return mergeLines(
+    paths.map((p) => ({ [Symbol.iterator]: () => readLines(p) })),
+    compare,
+    keyed,
+  );
+}
+
+function* mergeLines<K>(
+  sources: readonly Iterable<string>[],
+  compare: (a: K, b: K) => number,
+  keyed = false,
+): Generator<string> {
   const heads: RunHead<K>[] = [];
   const advance = (lines: Iterator<string>): RunHead<K> | null => {
     const first = lines.next();
@@ -101,8 +113,8 @@ function* mergeRuns<K>(paths: readonly string[], compare: (a: K, b: K) => number
     return { lines, line: line.value, key: JSON.parse(first.value) as K };
   };
   try {
-    for (const p of paths) {
-      const h = advance(readLines(p));
+    for (const source of sources) {
+      const h = advance(source[Symbol.iterator]());
       if (h) heads.push(h);
     }
     while (heads.length > 0) {
@@ -117,6 +129,33 @@ function* mergeRuns<K>(paths: readonly string[], compare: (a: K, b: K) => number
   } finally {
     // A reader that stops early (a failed write) still closes every run's file.
     for (const h of heads) h.lines.return?.();
+  }
+}
+
+/**
+ * Merges files whose JSON lines are each already sorted by `compare` (e.g. the shards of a plan) into one order,
+ * copying each line as it is; blank lines are skipped. Read the files with `jsonLines` first to report a bad line.
+ */
+export function mergeSortedFiles<T>(paths: readonly string[], compare: (a: T, b: T) => number): Iterable<string> {
+  const nonBlank = (path: string): Iterable<string> => ({
+    *[Symbol.iterator]() {
+      for (const line of readLines(path)) if (line.trim() !== "") yield line;
+    },
+  });
+  return mergeLines(paths.map(nonBlank), compare);
+}
+
+/** Each JSON line of a file, parsed, with its 1-based line number; blank lines are skipped. */
+export function* jsonLines(path: string, onBadLine: (path: string, line: number) => Error): Generator<unknown> {
+  let n = 0;
+  for (const line of readLines(path)) {
+    n++;
+    if (line.trim() === "") continue;
+    try {
+      yield JSON.parse(line) as unknown;
+    } catch {
+      throw onBadLine(path, n);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // Combines the outputs of `plan --shard i/N` into exactly the plan a single run writes.
 import type { HostResult, Job, Plan } from "../model/plan.js";
-import { compareFindings, compareHosts, compareJobs, tally } from "./reconcile.js";
+import { compareFindings, compareHosts, compareJobs } from "./reconcile.js";
+import { SummaryCounters } from "./passes/summary.js";
 import { mergeSlaAtRisk } from "./late-approval.js";
 
 export interface PlanParts {
@@ -12,32 +13,53 @@ export interface PlanParts {
 export class MergeError extends Error {}
 
 export function mergeShards(parts: readonly PlanParts[]): PlanParts {
-  if (parts.length === 0) throw new MergeError("no shards to merge");
-  const counts = new Set(parts.map((p) => p.plan.shard?.split("/")[1] ?? "?"));
-  const indexes = parts.map((p) => p.plan.shard?.split("/")[0] ?? "?").sort((a, b) => Number(a) - Number(b));
+  checkShards(parts.map((p) => p.plan));
+  const hosts = parts.flatMap((p) => p.hosts).sort(compareHosts);
+  const jobs = parts.flatMap((p) => p.jobs).sort(compareJobs);
+  const counters = new SummaryCounters();
+  hosts.forEach((h) => counters.addHost(h));
+  jobs.forEach((j) => counters.addJob(j));
+  return {
+    plan: mergedPlan(
+      parts.map((p) => p.plan),
+      counters,
+    ),
+    hosts,
+    jobs,
+  };
+}
+
+/** Refuses inputs that are not each shard of one count exactly once, planned with the same inputs. */
+export function checkShards(plans: readonly Plan[]): void {
+  if (plans.length === 0) throw new MergeError("no shards to merge");
+  const counts = new Set(plans.map((p) => p.shard?.split("/")[1] ?? "?"));
+  const indexes = plans.map((p) => p.shard?.split("/")[0] ?? "?").sort((a, b) => Number(a) - Number(b));
   if (counts.size !== 1 || counts.has("?"))
     throw new MergeError("every input must be a shard of the same count (plan --shard i/N)");
   const count = Number([...counts][0]);
   const expected = Array.from({ length: count }, (_, i) => String(i + 1));
   if (indexes.join(",") !== expected.join(","))
     throw new MergeError(`shards ${indexes.join(", ")} given; expected each of 1..${count} exactly once`);
-  const first = parts[0]!.plan;
-  for (const p of parts) {
+  const first = plans[0]!;
+  for (const p of plans) {
     if (
-      p.plan.now !== first.now ||
-      p.plan.policyRevision !== first.policyRevision ||
-      p.plan.approvalVerification !== first.approvalVerification
+      p.now !== first.now ||
+      p.policyRevision !== first.policyRevision ||
+      p.approvalVerification !== first.approvalVerification
     ) {
       throw new MergeError(
-        `shard ${p.plan.shard} was planned with other inputs (now, policy revision or verification differ)`,
+        `shard ${p.shard} was planned with other inputs (now, policy revision or verification differ)`,
       );
     }
   }
-  const hosts = parts.flatMap((p) => p.hosts).sort(compareHosts);
-  const jobs = parts.flatMap((p) => p.jobs).sort(compareJobs);
+}
+
+/** plan.json of the merged run: the shards' findings once each, sla-at-risk summed, counts from `counters`. */
+export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): Plan {
+  const first = plans[0]!;
   const seen = new Set<string>();
-  const sla = mergeSlaAtRisk(parts.map((p) => p.plan));
-  const findings = [...parts.flatMap((p) => p.plan.findings).filter((f) => f.code !== "sla-at-risk"), ...sla.findings]
+  const sla = mergeSlaAtRisk(plans);
+  const findings = [...plans.flatMap((p) => p.findings).filter((f) => f.code !== "sla-at-risk"), ...sla.findings]
     .filter((f) => {
       const k = JSON.stringify(f);
       if (seen.has(k)) return false;
@@ -45,15 +67,14 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
       return true;
     })
     .sort(compareFindings);
-  const pilotJob = jobs.find((j) => j.timeline === "pilot");
-  const plan: Plan = {
+  const pilotJob = counters.firstPilotJob;
+  return {
     ...first,
     shard: null,
-    summary: tally(hosts, jobs, withSlaAtRisk(first.summary.updates, sla.byUpdate)),
+    summary: counters.summary(withSlaAtRisk(first.summary.updates, sla.byUpdate)),
     pilot: { hosts: first.pilot.hosts, window: pilotJob ? pilotJob.window : null },
     findings,
   };
-  return { plan, hosts, jobs };
 }
 
 function withSlaAtRisk(
