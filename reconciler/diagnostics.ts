@@ -73,7 +73,10 @@ export const DIAGNOSTIC_CODES = {
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
   "codeowners-stale":
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
-  "approval-unverified": "An approved update's CAB approval could not be verified; it gets no jobs.",
+  "approval-unverified":
+    "An Update file's approval could not be verified: an approved update gets no jobs; a pending or rejected one keeps its decision, but its supersedence, prerequisites and removal do not count.",
+  "deletion-unverified":
+    "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history.",
   "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",
   "results-unknown-host": "A job result names a host neither assigned nor scanned; it was not applied.",
   "result-contradicted": "A job reported an update installed, but a later scan lists it missing. Check the host.",

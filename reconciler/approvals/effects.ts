@@ -40,11 +40,28 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
         diagnostic(
           "approval-unverified",
           "error",
-          `${id}: approved in ${u.file}, but the approval could not be verified, so it stays missing and gets no jobs: ${r.reason}`,
+          r.decision === "rejected"
+            ? `${id}: rejected in ${u.file}, but the change could not be verified, so it is not removed from any host and its supersedence does not count: ${r.reason}`
+            : r.decision === "pending"
+              ? `${id}: ${u.file} could not be verified, so its supersedence and prerequisites do not count: ${r.reason}`
+              : `${id}: approved in ${u.file}, but the approval could not be verified, so it stays missing and gets no jobs: ${r.reason}`,
           { file: u.file },
         ),
       );
     }
+  }
+  for (const d of v.deletions) {
+    if (d.ok) continue;
+    findings.push(
+      diagnostic(
+        "deletion-unverified",
+        "error",
+        d.restored
+          ? `${d.file} was ${d.reason}; the deletion is not applied: the file's last version takes effect, judged by its own history`
+          : `${d.file} was ${d.reason}`,
+        { file: d.file },
+      ),
+    );
   }
   const bad = (file: string) => {
     const r = v.files.get(file);

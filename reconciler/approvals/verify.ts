@@ -5,6 +5,7 @@ import {
   authorAliases,
   fileAt,
   firstParentOf,
+  policyFilesAt,
   policyHistory,
   samePolicyTree,
   type PolicyHistory,
@@ -16,6 +17,7 @@ import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+import { replayDraft } from "../intake/draft-record.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
@@ -41,9 +43,29 @@ export interface SubjectVerdict {
   commits: CommitEvidence[];
   /** When the approval took effect: the newest merge among the verified commits. */
   effectiveAt: number | null;
+  /** For an Update file: its effective decision. */
+  decision?: "approved" | "rejected" | "pending";
+}
+
+/** A policy file deleted on the first-parent history, and whether its deletion was approved. */
+export interface DeletionVerdict {
+  file: string;
+  /** The kind and name the file had before its deletion (null when it did not parse). */
+  kind: SubjectKind | null;
+  name: string;
+  /** The first-parent commit that deleted it. */
+  sha: string;
+  ok: boolean;
+  reason: string;
+  evidence: CommitEvidence;
+  /** An unapproved deletion is not applied: the file's last version before the deletion is planned instead. */
+  restored: boolean;
+  /** That last version, or null when it cannot be read. */
+  restoreText: string | null;
 }
 
 export interface VerificationResult {
+  /** Every Update file's verdict, by upper-case id (pending and rejected ones too: their content changes what runs). */
   updates: Map<string, SubjectVerdict>;
   rules: Map<string, SubjectVerdict>;
   assignments: Map<string, SubjectVerdict>;
@@ -51,6 +73,10 @@ export interface VerificationResult {
   files: Map<string, SubjectVerdict>;
   /** The commit whose cab.yaml is the trust root. */
   cabRoot: string | null;
+  /** Deleted policy files since the root: an unapproved deletion is not applied. */
+  deletions: DeletionVerdict[];
+  /** The policy that was verified: the input set, with the files of unapproved deletions restored. */
+  set: PolicySet;
 }
 
 export interface VerifyInput {
@@ -63,11 +89,14 @@ export interface VerifyInput {
   cache: ReviewCache;
   /** The pinned commit whose cab.yaml (and tree) is trusted without review; default: the first commit of cab.yaml. */
   cabRoot?: string | null;
+  /**
+   * Loads the policy again with restored files laid over it (path → text), for unapproved deletions; returns the
+   * new set, or why it does not load. Without it, an unapproved deletion is reported but cannot be undone.
+   */
+  restore?: (files: ReadonlyMap<string, string>) => Promise<PolicySet | string>;
 }
 
 const CAB_FILE = "policies/cab.yaml";
-/** The first words of every Update file intake drafts (reconciler/intake/draft.ts). */
-const INTAKE_HEADER = "# Drafted by patchops intake from ";
 
 export function cabRequirements(cab: ChangeAdvisoryBoardSpec, emergency: boolean): Requirement[] {
   const reqs: Requirement[] = [
@@ -84,7 +113,12 @@ export function cabRequirements(cab: ChangeAdvisoryBoardSpec, emergency: boolean
 }
 
 /** A change needs every group met; within a group any one requirement will do. */
-type Needs = { groups: Requirement[][]; intake: string | null };
+type Needs = {
+  groups: Requirement[][];
+  intake: string | null;
+  /** Why the intake shortcut does not apply to this version of the file. */
+  intakeRefused?: { identity: string; reason: string };
+};
 
 interface Context {
   input: VerifyInput;
@@ -96,6 +130,8 @@ interface Context {
   trustedIndex: number;
   /** cab.yaml as trusted after each adopted change, oldest first. */
   cabs: { index: number; spec: ChangeAdvisoryBoardSpec }[];
+  /** Restored files: only their commits before the (unapproved) deletion at this position count. */
+  cutoff: Map<string, number>;
   sameTree: Map<string, Promise<boolean>>;
   asked: Map<string, Promise<CachedPull[]>>;
 }
@@ -235,7 +271,11 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
             mergedAt: p.mergedAt,
             detail: `PR #${p.number} by ${p.author}: ${verdicts.map((j) => j.detail).join("; and ")}`,
           };
-        failures.push(`PR #${p.number} by ${p.author}: ${bad.detail}${staleNote}${selfNote}`);
+        const intakeNote =
+          needs.intakeRefused && p.author.toLowerCase() === needs.intakeRefused.identity.toLowerCase()
+            ? `; the intake shortcut does not apply (${needs.intakeRefused.reason})`
+            : "";
+        failures.push(`PR #${p.number} by ${p.author}: ${bad.detail}${staleNote}${selfNote}${intakeNote}`);
       }
     } catch (err) {
       failures.push((err as Error).message);
@@ -302,7 +342,8 @@ async function verifyFile(
   file: string,
   needsAt: NeedsAt,
 ): Promise<SubjectVerdict> {
-  const shas = ctx.history.byFile.get(file);
+  const cut = ctx.cutoff.get(file);
+  const shas = ctx.history.byFile.get(file)?.filter((sha) => cut === undefined || (ctx.index.get(sha) ?? -1) < cut);
   if (!shas || shas.length === 0) return failed(kind, name, file, `${file} is not committed`);
   const commits: CommitEvidence[] = [];
   for (const sha of [...shas].reverse()) {
@@ -402,8 +443,11 @@ async function cabTimeline(ctx: KnownContext, rootSha: string): Promise<CommitEv
   return evidence;
 }
 
-export async function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
-  const { set, repo, ref, now } = input;
+/** The history, the trust root and the CAB timeline: what every verification starts from. */
+async function openContext(
+  input: VerifyInput,
+): Promise<{ ctx: KnownContext; rootSha: string | null; cabEvidence: CommitEvidence[]; problem: string | null }> {
+  const { repo, ref } = input;
   const history = await policyHistory(repo, ref);
   const oldestFirst = [...history.firstParent].reverse();
   const ctx: KnownContext = {
@@ -416,35 +460,68 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     sameTree: new Map(),
     asked: new Map(),
     known: new Map(),
+    cutoff: new Map(),
   };
-  const result: VerificationResult = {
-    updates: new Map(),
-    rules: new Map(),
-    assignments: new Map(),
-    files: new Map(),
-    cabRoot: null,
-  };
-  const record = (v: SubjectVerdict) => result.files.set(v.file, v);
   const cabCommits = history.byFile.get(CAB_FILE) ?? [];
   const rootSha = input.cabRoot ?? cabCommits[cabCommits.length - 1] ?? null;
-  const rootProblem = !rootSha
+  let problem = !rootSha
     ? `${CAB_FILE} is not committed, so there is no CAB to judge approvals by`
     : !ctx.index.has(rootSha)
       ? `the CAB trust root ${rootSha.slice(0, 12)} is not on the first-parent history of ${ref.slice(0, 12)}`
       : null;
   let cabEvidence: CommitEvidence[] = [];
-  let problem = rootProblem;
   if (!problem) {
     ctx.rootIndex = ctx.index.get(rootSha!)!;
     // Only a pinned root vouches for the files it holds; a root trusted on first use only bootstraps the CAB.
     if (input.cabRoot) ctx.trustedIndex = ctx.rootIndex;
-    result.cabRoot = rootSha;
     try {
       cabEvidence = await cabTimeline(ctx, rootSha!);
     } catch (err) {
       problem = (err as Error).message;
     }
   }
+  return { ctx, rootSha: problem ? null : rootSha, cabEvidence, problem };
+}
+
+/**
+ * The CAB in force at a commit, as verified: the trusted root's cab.yaml and every later change the CAB before it
+ * approved. An unapproved edit of cab.yaml is not in force. Used to judge an open pull request by its merge base.
+ */
+export async function verifiedCabAt(
+  input: Omit<VerifyInput, "set" | "now" | "restore">,
+): Promise<{ spec: ChangeAdvisoryBoardSpec; rejected: CommitEvidence[] } | { problem: string }> {
+  const { ctx, cabEvidence, problem } = await openContext({ ...input, set: EMPTY_SET, now: 0 });
+  await input.cache.save();
+  if (problem) return { problem };
+  return { spec: ctx.cabs[ctx.cabs.length - 1]!.spec, rejected: cabEvidence.filter((e) => !e.ok) };
+}
+
+const EMPTY_SET: PolicySet = {
+  source: { label: "", revision: null },
+  policy: null,
+  cab: null,
+  rules: [],
+  updates: [],
+  exemptions: [],
+  baselines: [],
+  timetables: [],
+  assignments: [],
+};
+
+export async function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
+  const { repo, now } = input;
+  let set = input.set;
+  const { ctx, rootSha, cabEvidence, problem } = await openContext(input);
+  const result: VerificationResult = {
+    updates: new Map(),
+    rules: new Map(),
+    assignments: new Map(),
+    files: new Map(),
+    cabRoot: rootSha,
+    deletions: [],
+    set,
+  };
+  const record = (v: SubjectVerdict) => result.files.set(v.file, v);
   const everyDoc: LoadedDoc<unknown>[] = [
     ...(set.policy ? [set.policy] : []),
     ...(set.cab ? [set.cab] : []),
@@ -463,6 +540,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
         result.updates.set((d.spec as UpdateSpec).id.toUpperCase(), {
           ...v,
           name: (d.spec as UpdateSpec).id.toUpperCase(),
+          decision: effectiveDecision(d.spec as UpdateSpec, set.rules, now).decision,
         });
       if (d.kind === "ApprovalRule") result.rules.set(d.name, v);
       if (d.kind === "Assignment") result.assignments.set(d.file, v);
@@ -473,6 +551,20 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
 
   const cab = (spec: ChangeAdvisoryBoardSpec): Needs => ({ groups: [cabRequirements(spec, false)], intake: null });
   const plain: NeedsAt = async (_sha, spec) => cab(spec);
+
+  result.deletions = await verifyDeletions(ctx);
+  const undo = result.deletions.filter((d) => !d.ok && d.restoreText !== null);
+  if (undo.length && input.restore) {
+    const reloaded = await input.restore(new Map(undo.map((d) => [d.file, d.restoreText!])));
+    for (const d of undo) {
+      if (typeof reloaded === "string") d.reason = `${d.reason}; and it cannot be undone: ${reloaded}`;
+      else {
+        d.restored = true;
+        ctx.cutoff.set(d.file, ctx.index.get(d.sha) ?? -1);
+      }
+    }
+    if (typeof reloaded !== "string") result.set = set = reloaded;
+  }
 
   if (set.cab) {
     const v = summarize("cab", set.cab.name, set.cab.file, [
@@ -492,23 +584,25 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     result.rules.set(r.name, v);
     record(v);
   }
+  // Every Update file, whatever its decision: a pending file's supersedes and a rejected file's removal change what runs.
   for (const u of set.updates) {
     const d = effectiveDecision(u.spec, set.rules, now);
-    if (d.decision !== "approved") continue;
     const id = u.spec.id.toUpperCase();
     const rule = d.rule ? result.rules.get(d.rule.name) : undefined;
-    if (d.decidedBy !== "file" && rule && !rule.ok) {
+    if (d.decision === "approved" && d.decidedBy !== "file" && rule && !rule.ok) {
       const v = failed(
         "update",
         id,
         u.file,
         `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB: ${rule.reason}`,
       );
+      v.decision = d.decision;
       result.updates.set(id, v);
       record(v);
       continue;
     }
-    const underRule = d.decidedBy !== "file";
+    // The intake shortcut is for catalog entries an approved rule approves, nothing else.
+    const underRule = d.decision === "approved" && d.decidedBy !== "file";
     // Each commit is judged by what its version of the file says: a decision needs the CAB (or the emergency
     // committee); a catalog entry under an approved rule needs one CAB member, or an intake-only pull request.
     const v = await verifyFile(ctx, "update", id, u.file, async (sha, spec) => {
@@ -518,16 +612,20 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
         return { groups: [cabRequirements(spec, emergency)], intake: null };
       }
       if (at?.decision === "rejected" || !at) return cab(spec);
+      // The intake identity's shortcut holds only for a catalog entry under an approved rule whose file is exactly what
+      // intake renders from the record it carries: an edited draft needs a CAB member like any other change.
+      const text = (await fileAt(repo, sha, u.file)) ?? "";
+      const replay = underRule && spec.intakeIdentity ? replayDraft(text) : null;
       return {
         groups: [[{ label: "one CAB member", members: spec.members, required: 1 }]],
-        // Intake drafts open with its header (after the schema line): a file shaped otherwise was not drafted by intake.
-        intake:
-          underRule && ((await fileAt(repo, sha, u.file)) ?? "").split("\n", 2).some((l) => l.startsWith(INTAKE_HEADER))
-            ? (spec.intakeIdentity ?? null)
-            : null,
+        intake: replay?.ok ? spec.intakeIdentity! : null,
+        ...(replay && !replay.ok
+          ? { intakeRefused: { identity: spec.intakeIdentity!, reason: `not as intake drafted it: ${replay.reason}` } }
+          : {}),
       };
     });
-    if (v.ok && rule) v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
+    if (v.ok && rule && d.decision === "approved") v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
+    v.decision = d.decision;
     result.updates.set(id, v);
     record(v);
   }
@@ -556,6 +654,71 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
   return result;
 }
 
+type DocShape = { kind?: unknown; metadata?: { name?: unknown }; spec?: { owner?: unknown } } | null;
+
+function shapeOf(text: string): DocShape {
+  try {
+    return parseYaml(text) as DocShape;
+  } catch {
+    return null;
+  }
+}
+
+const KIND_OF_DOC: Record<string, SubjectKind> = {
+  Update: "update",
+  ApprovalRule: "rule",
+  Assignment: "assignment",
+  Baseline: "baseline",
+  Exemption: "exemption",
+  Timetable: "timetable",
+  PatchPolicy: "policy",
+  ChangeAdvisoryBoard: "cab",
+};
+
+/**
+ * Every policy file that is gone at the ref was deleted by a first-parent commit; that commit needs the approval an
+ * edit would (the CAB before it, or the owner team for an assignment). Deletions at or before a pinned root are trusted.
+ */
+async function verifyDeletions(ctx: KnownContext): Promise<DeletionVerdict[]> {
+  const { repo, ref } = ctx.input;
+  const present = await policyFilesAt(repo, ref);
+  const out: DeletionVerdict[] = [];
+  const gone = [...ctx.history.byFile.keys()].filter((f) => !present.has(f) && /\.ya?ml$/i.test(f)).sort();
+  for (const file of gone) {
+    const sha = ctx.history.byFile.get(file)![0]!;
+    const idx = ctx.index.get(sha) ?? -1;
+    if (idx <= ctx.trustedIndex) continue;
+    const parent = await firstParentOf(repo, sha);
+    const before = parent ? await fileAt(repo, parent, file) : null;
+    if (before === null) continue;
+    const doc = shapeOf(before);
+    const kind = typeof doc?.kind === "string" ? (KIND_OF_DOC[doc.kind] ?? null) : null;
+    const name = typeof doc?.metadata?.name === "string" ? doc.metadata.name : file;
+    const spec = cabBefore(ctx, idx);
+    const owner = kind === "assignment" && typeof doc?.spec?.owner === "string" ? doc.spec.owner : null;
+    const team = owner ? spec.teams[owner] : undefined;
+    const needs: Needs =
+      owner && team?.length
+        ? { groups: [[{ label: `owner team ${owner}`, members: team, required: 1 }]], intake: null }
+        : { groups: [cabRequirements(spec, false)], intake: null };
+    const evidence = await checkCommit(ctx, sha, needs);
+    out.push({
+      file,
+      kind,
+      name,
+      sha,
+      ok: evidence.ok,
+      reason: evidence.ok
+        ? `deleted in ${sha.slice(0, 12)}: ${evidence.detail}`
+        : `deleted in ${sha.slice(0, 12)} without approval: ${evidence.detail}`,
+      evidence,
+      restored: false,
+      restoreText: evidence.ok ? null : before,
+    });
+  }
+  return out;
+}
+
 function rootEvidence(ctx: Context, sha: string): CommitEvidence {
   const info = ctx.history.commits.get(sha);
   return {
@@ -572,15 +735,5 @@ function rootEvidence(ctx: Context, sha: string): CommitEvidence {
 }
 
 function kindOf(kind: string): SubjectKind {
-  const map: Record<string, SubjectKind> = {
-    Update: "update",
-    ApprovalRule: "rule",
-    Assignment: "assignment",
-    Baseline: "baseline",
-    Exemption: "exemption",
-    Timetable: "timetable",
-    PatchPolicy: "policy",
-    ChangeAdvisoryBoard: "cab",
-  };
-  return map[kind] ?? "policy";
+  return KIND_OF_DOC[kind] ?? "policy";
 }

@@ -3,10 +3,10 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { changedFiles, mergeBase, verifyPullRequest } from "../approvals/pull-request.js";
 import { protectionGaps } from "../approvals/protection.js";
-import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
+import { verifiedCabAt, verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { fileAt } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
-import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
+import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { EXIT, UsageError } from "../errors.js";
 import { validPolicyAt } from "./valid-policy.js";
 import {
@@ -17,6 +17,7 @@ import {
   type GithubOptions,
 } from "./github-options.js";
 import { openReviewCache } from "./review-cache.js";
+import { restoreWith } from "./load-plan-inputs.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 
@@ -85,14 +86,24 @@ export function registerApprovals(program: Command, io: Io): void {
         const pr = await github.pull(number);
         const baseRef = opts.base ?? pr.baseSha;
         const files = await changedFiles(repo, baseRef, source.revision!);
-        // The CAB that judges a pull request is the one at its merge base: the pull request cannot change it.
+        // The CAB that judges a pull request is the one in force at its merge base, as verified: the pull request
+        // cannot change it, and neither can an unreviewed push to cab.yaml before it.
         const at = (await mergeBase(repo, baseRef, source.revision!)) ?? baseRef;
-        const parsed = ChangeAdvisoryBoardSpec.safeParse(
-          (parseYaml((await fileAt(repo, at, "policies/cab.yaml")) ?? "null") as { spec?: unknown } | null)?.spec,
-        );
-        if (!parsed.success)
+        const cab = await verifiedCabAt({
+          repo,
+          ref: at,
+          github,
+          trustLocal: false,
+          cache: await openReviewCache(repo, opts.cacheDir, github, (t) => io.err(t)),
+          cabRoot: await cabRootOption(repo, opts),
+        });
+        if ("problem" in cab)
           throw new UsageError(
-            `no valid policies/cab.yaml at the merge base ${at.slice(0, 12)} to judge the pull request by`,
+            `no verified CAB at the merge base ${at.slice(0, 12)} to judge the pull request by: ${cab.problem}`,
+          );
+        for (const e of cab.rejected)
+          io.err(
+            `warning: a change to policies/cab.yaml in ${e.sha.slice(0, 12)} was not approved by the CAB before it, so it does not judge this pull request: ${e.detail}\n`,
           );
         const baseOwners = new Map<string, string>();
         for (const f of files.filter((x) => x.startsWith("windows/assignments/"))) {
@@ -108,7 +119,7 @@ export function registerApprovals(program: Command, io: Io): void {
           baseOwners,
           repo,
           set,
-          cab: parsed.data,
+          cab: cab.spec,
           files,
           github,
           pr: number,
@@ -155,7 +166,9 @@ export function registerApprovals(program: Command, io: Io): void {
         trustLocal: opts.trustLocalApprovals ?? false,
         cache: await openReviewCache(repo, opts.cacheDir, github, (t) => io.err(t)),
         cabRoot: await cabRootOption(repo, opts),
+        restore: restoreWith(source, now),
       });
+      const deletions = result.deletions.map(({ restoreText: _text, ...d }) => d);
       const order = ["cab", "policy", "rule", "update", "baseline", "exemption", "timetable", "assignment"];
       const all = [...result.files.values()].sort(
         (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
@@ -170,6 +183,7 @@ export function registerApprovals(program: Command, io: Io): void {
               cabRoot: result.cabRoot,
               trustedLocal: opts.trustLocalApprovals ?? false,
               subjects: all,
+              deletions,
               warnings: warnings.map((w) => w.slice(2)),
             },
             null,
@@ -186,14 +200,19 @@ export function registerApprovals(program: Command, io: Io): void {
           );
         for (const w of warnings) io.out(w + "\n");
         for (const v of all) io.out(line(v) + "\n");
-        const bad = all.filter((v) => !v.ok).length;
+        for (const d of deletions)
+          io.out(
+            `${d.ok ? "✓" : "✗"} ${"deletion".padEnd(10)} ${d.file.padEnd(28)} ${d.ok ? "verified" : d.restored ? "UNVERIFIED (not applied: the file's last version is planned)" : "UNVERIFIED"}: ${d.reason}\n`,
+          );
+        const total = all.length + deletions.length;
+        const bad = all.filter((v) => !v.ok).length + deletions.filter((d) => !d.ok).length;
         io.out(
           bad
-            ? `✗ ${bad} of ${all.length} changes unverified: approved updates among them get no jobs\n`
-            : `✓ all ${all.length} changes verified\n`,
+            ? `✗ ${bad} of ${total} changes unverified: approved updates among them get no jobs\n`
+            : `✓ all ${total} changes verified\n`,
         );
       }
-      io.exitCode(all.every((v) => v.ok) ? EXIT.ok : EXIT.invalid);
+      io.exitCode(all.every((v) => v.ok) && deletions.every((d) => d.ok) ? EXIT.ok : EXIT.invalid);
     },
   );
 }

@@ -29,6 +29,7 @@ async function protectionFindings(github: GithubClient, branch: string, set: Pol
 }
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
+import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
 import { readResults, ResultsReadError } from "../results/read.js";
 import { pilotPasses, readSnapshots } from "../git/status-history.js";
@@ -62,6 +63,15 @@ export interface LoadedPlanInputs {
   policyErrors: Diagnostic[];
   inventoryDiagnostics: Diagnostic[];
   verification?: VerificationResult;
+}
+
+/** Loads the policy again with restored files laid over it; the first error when it no longer validates. */
+export function restoreWith(source: PolicySource, now: number) {
+  return async (files: ReadonlyMap<string, string>): Promise<PolicySet | string> => {
+    const { set, diagnostics } = await validateSource(overlaySource(source, files), now);
+    const error = diagnostics.find((d) => d.severity === "error");
+    return error ? `with it restored, the policy does not validate (${error.file ?? ""}: ${error.message})` : set;
+  };
 }
 
 export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInputs> {
@@ -116,9 +126,10 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
       trustLocal: o.trustLocalApprovals ?? false,
       cache: await openReviewCache(o.repo, o.cacheDir, o.github ?? null, o.warn ?? (() => {})),
       cabRoot: o.cabRoot ?? null,
+      restore: restoreWith(source, o.now),
     });
     mode = [...verification.files.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
-    const applied = applyVerification(set, verification);
+    const applied = applyVerification(verification.set, verification);
     ({ approvals, unverified, findings: approvalFindings, set: planned } = applied);
     unverifiedAssignments = applied.blockedAssignments;
     if (o.github && set.cab)

@@ -125,3 +125,18 @@ export function authorAliases(author: string, email: string): Set<string> {
   const words = [author.toLowerCase(), ...author.toLowerCase().split(/[\s._-]+/), local, ...local.split(/[._+-]+/)];
   return new Set(words.filter((w) => w.length > 0));
 }
+
+/** The policy files that exist at a commit. */
+export async function policyFilesAt(repo: string, ref: string): Promise<Set<string>> {
+  const out = await simpleGit(repo).raw([
+    "ls-tree",
+    "-r",
+    "--name-only",
+    ref,
+    "--",
+    "policies",
+    "baselines",
+    "windows",
+  ]);
+  return new Set(out.split("\n").filter(Boolean));
+}

@@ -6,6 +6,8 @@ import { applicability } from "../plan/applicability.js";
 import { ruleMatches } from "../policy/decision.js";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "./advisory.js";
 import { linuxDraft } from "./linux-draft.js";
+import { sealDraft } from "./draft-record.js";
+import { renderWindowsDraft } from "./render.js";
 import { targetsOf } from "./targets.js";
 import { compareText } from "../order.js";
 
@@ -37,77 +39,6 @@ export interface IntakeResult {
   unknownOs: string[];
   /** Advisories whose fields no Update may carry (a malformed CVE or date): refused one by one, never drafted. */
   refused?: { id: string; reason: string }[];
-}
-
-const TODO = "TODO: a person answers this before the CAB reviews";
-
-function yamlString(s: string): string {
-  return JSON.stringify(s);
-}
-
-function render(
-  u: AdvisoryUpdate,
-  timeline: "emergency" | "standard",
-  kev: KnownExploited[],
-  appliesTo: UpdateSpec["appliesTo"],
-  hosts: number | null,
-  now: string,
-): string {
-  const osEntries = appliesTo.os ?? [];
-  const products = appliesTo.products ?? [];
-  const targets = [...new Set([...osEntries.flatMap((o) => o.names ?? []), ...products.map((p) => p.name)])];
-  const lines = [
-    "# yaml-language-server: $schema=../../schemas/update.json",
-    `# Drafted by patchops intake from ${u.source} on ${now}. Answer every TODO before asking the CAB to review.`,
-    ...(u.fixed?.length && !/^KB\d/i.test(u.id)
-      ? ["# A version-fixed update without a KB: hosts at or above the fixed version do not need it."]
-      : []),
-    "apiVersion: patchops/v1",
-    "kind: Update",
-    "metadata:",
-    `  name: ${u.id.toLowerCase()}`,
-    "spec:",
-    `  id: ${u.id}`,
-    `  title: ${yamlString(u.title)}`,
-    `  vendor: ${yamlString(u.vendor)}`,
-    ...(u.bulletin ? [`  bulletin: ${yamlString(u.bulletin)}`] : []),
-    `  cves: [${u.cves.join(", ")}]`,
-    "  classification: security",
-    ...(u.severity ? [`  severity: ${u.severity}`] : []),
-    `  released: ${u.released}`,
-    `  timeline: ${timeline}`,
-    "  appliesTo:",
-    ...(osEntries.length
-      ? [
-          "    os:",
-          ...osEntries.flatMap((o) => [
-            "      - family: windows",
-            `        names: [${(o.names ?? []).map(yamlString).join(", ")}]`,
-            ...(o.versions ? [`        versions: ${yamlString(o.versions)}`] : []),
-          ]),
-        ]
-      : []),
-    ...(products.length
-      ? [
-          "    products:",
-          ...products.flatMap((p) => [
-            `      - name: ${yamlString(p.name)}`,
-            ...(p.versions ? [`        versions: ${yamlString(p.versions)}`] : []),
-          ]),
-        ]
-      : []),
-    ...(u.supersedes.length ? [`  supersedes: [${u.supersedes.join(", ")}]`] : []),
-    `  restart: ${u.restart}`,
-    ...(u.url ? ["  source:", `    url: ${yamlString(u.url)}`] : []),
-    "  rfc:",
-    `    change: ${yamlString(`Install ${u.id} (${u.title}) on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} that run ${targets.join(", ") || "the affected products"}.`)}`,
-    `    vulnerability: ${yamlString(`${u.cves.join(", ") || "no CVE listed"}${u.severity ? ` (${u.severity})` : ""}${kev.length ? `; known exploited: ${kev.map((k) => `${k.cve} (${k.name}, CISA due ${k.dueDate})`).join("; ")}` : ""}`)}`,
-    `    servicesImpacted: ${yamlString(TODO)}`,
-    `    concurrentDeployment: ${yamlString(u.supersedes.length ? `Supersedes ${u.supersedes.join(", ")}, which is no longer deployed once this is approved.` : TODO)}`,
-    `    countermeasures: ${yamlString(TODO)}`,
-    `    testStrategy: ${yamlString(TODO)}`,
-  ];
-  return lines.join("\n") + "\n";
 }
 
 export function draftUpdates(input: {
@@ -144,7 +75,20 @@ export function draftUpdates(input: {
       const timelines = policy?.timelines ?? null;
       const d = linuxDraft(u, { inventory, ownerOf, kev: input.kev, timelines, rules: set.rules, now: input.now });
       if ("irrelevant" in d) result.irrelevant.push(d.irrelevant);
-      else result.drafts.push({ update: u, ...d });
+      else
+        result.drafts.push({
+          update: u,
+          ...d,
+          text: sealDraft(d.text, {
+            platform: "linux",
+            update: u,
+            timeline: d.timeline,
+            kev: d.kev,
+            hosts: d.hosts,
+            now: input.now,
+            rule: d.rule,
+          }),
+        });
       continue;
     }
     const appliesTo = targetsOf(u);
@@ -174,7 +118,6 @@ export function draftUpdates(input: {
     const kev = u.cves.map((c) => input.kev.get(c)).filter((k): k is KnownExploited => !!k);
     const bySeverity = u.severity && policy ? policy.timelines[u.severity] : "standard";
     const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
-    const text = render(u, timeline, kev, appliesTo, hosts, input.now);
     const parsed = UpdateSpec.safeParse({
       id: u.id,
       title: u.title,
@@ -193,6 +136,16 @@ export function draftUpdates(input: {
     }
     const spec = parsed.data;
     const rule = [...set.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
+    const ruleName = rule?.name ?? null;
+    const text = sealDraft(renderWindowsDraft(u, timeline, kev, appliesTo, hosts, input.now, ruleName), {
+      platform: "windows",
+      update: u,
+      timeline,
+      kev,
+      hosts,
+      now: input.now,
+      rule: ruleName,
+    });
     result.drafts.push({
       update: u,
       file: `policies/updates/${u.id.toLowerCase()}.yaml`,

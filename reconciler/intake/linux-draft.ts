@@ -8,7 +8,7 @@ import { concerns } from "../plan/linux-updates.js";
 import { compareText } from "../order.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 
-const TODO = "TODO: a person answers this before the CAB reviews";
+import { draftHeader, standardChange, TODO } from "./render.js";
 
 /** A file and metadata name for an advisory id: "RHSA-2022:0011" → "rhsa-2022-0011". */
 export function draftNameOf(id: string): string {
@@ -48,13 +48,15 @@ export function renderLinuxDraft(
   kev: KnownExploited[],
   hosts: number | null,
   now: string,
+  rule: string | null = null,
 ): string {
   const q = (s: string) => JSON.stringify(s);
+  const answer = rule ? standardChange(rule) : TODO;
   const applies = linuxAppliesTo(u);
   return (
     [
       "# yaml-language-server: $schema=../../schemas/update.json",
-      `# Drafted by patchops intake from ${u.source} on ${now}. Answer every TODO before asking the CAB to review.`,
+      draftHeader(u.source, now, rule),
       "apiVersion: patchops/v1",
       "kind: Update",
       "metadata:",
@@ -86,10 +88,10 @@ export function renderLinuxDraft(
       "  rfc:",
       `    change: ${q(`Upgrade ${[...new Set(applies.packages.map((p) => p.name))].join(", ")} to the fixed versions of ${u.id} on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} running ${applies.os[0]!.names.join(", ")}.`)}`,
       `    vulnerability: ${q(`${u.cves.join(", ") || "no CVE listed"}${u.severity ? ` (${u.severity})` : ""}${kev.length ? `; known exploited: ${kev.map((k) => `${k.cve} (${k.name}, CISA due ${k.dueDate})`).join("; ")}` : ""}`)}`,
-      `    servicesImpacted: ${q(TODO)}`,
-      `    concurrentDeployment: ${q(TODO)}`,
-      `    countermeasures: ${q(TODO)}`,
-      `    testStrategy: ${q(TODO)}`,
+      `    servicesImpacted: ${q(answer)}`,
+      `    concurrentDeployment: ${q(answer)}`,
+      `    countermeasures: ${q(answer)}`,
+      `    testStrategy: ${q(answer)}`,
     ].join("\n") + "\n"
   );
 }
@@ -150,7 +152,7 @@ export function linuxDraft(u: AdvisoryUpdate, ctx: LinuxDraftContext): LinuxDraf
   const rule = [...ctx.rules].sort((a, b) => compareText(a.name, b.name)).find((r) => ruleMatches(r.spec, spec));
   return {
     file: `policies/updates/${draftNameOf(u.id)}.yaml`,
-    text: renderLinuxDraft(u, timeline, kev, hosts, ctx.now),
+    text: renderLinuxDraft(u, timeline, kev, hosts, ctx.now, rule?.name ?? null),
     timeline,
     kev,
     relevance,

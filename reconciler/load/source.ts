@@ -136,3 +136,20 @@ export function workingTreeSource(root: string, revision: string | null = null):
     },
   };
 }
+
+/** The source with extra files laid over it (restored files): an extra path replaces an entry of the same path. */
+export function overlaySource(base: PolicySource, extra: ReadonlyMap<string, string>): PolicySource {
+  return {
+    label: base.label,
+    revision: base.revision,
+    readExtra: (path) => base.readExtra(path),
+    async list() {
+      const entries = (await base.list()).filter((e) => !extra.has(e.path));
+      for (const [path, text] of [...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const bytes = Buffer.from(text, "utf8");
+        entries.push({ path, type: "file", size: bytes.length, read: async () => bytes });
+      }
+      return entries;
+    },
+  };
+}

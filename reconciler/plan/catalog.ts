@@ -63,9 +63,13 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       // An approval cannot take effect before the update exists.
       approvedAt = Math.max(releasedAt(doc.spec), evidence?.at ?? 0, d.approvableAt ?? 0);
     }
+    // An unverified file is not applied beyond its decision: an approved one gets no jobs, and its supersedence,
+    // prerequisites and removal count only once it is verified (an unverified superseder covers nothing).
+    const why = unverified.get(id) ?? null;
+    const spec = why ? { ...doc.spec, supersedes: [], requires: [], remove: false } : doc.spec;
     catalog.set(id, {
       id,
-      spec: doc.spec,
+      spec,
       doc,
       decision: d.decision,
       decidedBy: d.decidedBy,
@@ -77,11 +81,11 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       approvedAt,
       approvedEvidence:
         evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
-      unverified: d.decision === "approved" ? (unverified.get(id) ?? null) : null,
+      unverified: why,
       supersededBy: new Set(),
       supersedesAll: new Set(),
       supersededByApproved: false,
-      requires: doc.spec.requires.map((r) => r.toUpperCase()),
+      requires: spec.requires.map((r) => r.toUpperCase()),
     });
   }
   // An id a baseline requires without an Update file is known but pending: only an approved Update file deploys it.

@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
-import { updateDoc } from "../helpers/documents.js";
+import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
 import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
 
@@ -487,8 +487,7 @@ spec:
 `,
     });
     gh.pulls.push(pr(2, [rule], [ok("alice"), ok("bob")]));
-    const drafted = (id: string) =>
-      `# yaml-language-server: $schema=../../schemas/update.json\n# Drafted by patchops intake from csaf on 2026-11-20T00:00:00Z. Answer every TODO before asking the CAB to review.\n${updateDoc(id, { decision: null })}`;
+    const drafted = (id: string) => intakeDraft(id, { rule: "all" });
     const good = await change(repo, { "policies/updates/kb300.yaml": drafted("KB300") });
     const handmade = await change(repo, { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
     gh.pulls.push(pr(6, [handmade], [], "patchops-intake[bot]"));
@@ -501,11 +500,27 @@ spec:
     const a = await approvals(repo);
     expect(a.stdout).toMatch(/✓ update +KB300 +verified: PR #3 opened and written only by patchops-intake\[bot\]/);
     expect(a.stdout).toMatch(
-      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member/,
+      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
     );
     expect(a.stdout).toMatch(
       /✗ update +KB666 +UNVERIFIED: PR #4 by patchops-intake\[bot\]: not an intake-only change \(commit [0-9a-f]{12} was written or pushed by mallory/,
     );
+    // Pushed by the intake identity itself, but not what intake would write: the record renders a different file.
+    const edited = await change(repo, {
+      "policies/updates/kb302.yaml": drafted("KB302").replace(
+        "restart: required",
+        "restart: required\n  supersedes: [KB100]",
+      ),
+    });
+    gh.pulls.push(pr(5, [edited], [], "patchops-intake[bot]"));
+    const b = await approvals(repo);
+    expect(b.stdout).toMatch(
+      /✗ update +KB302 +UNVERIFIED: PR #5 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: its content differs from what intake renders from its record/,
+    );
+    // An unverified superseder covers nothing: KB100 is still deployed.
+    const r = await plan(repo);
+    expect(r.hosts.map((h) => h.updates.KB100)).toEqual(["missing", "missing"]);
+    expect(updatesIn(r.jobs)).toEqual(["KB100"]);
   });
 });
 
@@ -564,7 +579,9 @@ describe("10–12. outages", () => {
       const off = await run("--no-verify-approvals");
       const unverified = await run();
       expect(unverified.r.code).toBe(1);
-      expect(unverified.plan.summary.byStatus.compliant).toBe(off.plan.summary.byStatus.compliant);
+      // Unverified files count for nothing: not their approvals, and not their supersedence either (fewer hosts
+      // look compliant, never more; the review cache keeps outages to what changed since the last verified run).
+      expect(unverified.plan.summary.byStatus.compliant).toBeLessThanOrEqual(off.plan.summary.byStatus.compliant);
       expect(unverified.plan.summary.jobs.install).toBe(0);
     } finally {
       process.env.GITHUB_TOKEN = token;
@@ -668,5 +685,115 @@ describe("branch protection", () => {
     gh.protection.set("main", { reviews: 2, dismissStale: true, codeOwners: true, forcePushes: false, admins: true });
     const good = await approvals(repo);
     expect(good.stdout).not.toContain("! branch");
+  });
+});
+
+describe("deleted, pending and rejected files are verified too", () => {
+  const DEFER = `apiVersion: patchops/v1
+kind: Exemption
+metadata:
+  name: freeze
+spec:
+  selector: { hosts: [host-01] }
+  updates: [KB100]
+  type: defer
+  reason: quarter-end freeze
+  ticket: CHG-7
+  expires: 2026-12-30
+`;
+
+  it("an unreviewed deletion of an exemption is not applied; a reviewed one is", async () => {
+    const { repo } = await base();
+    const add = await change(repo, { "policies/exemptions/freeze.yaml": DEFER });
+    gh.pulls.push(pr(2, [add], [ok("alice"), ok("bob")]));
+    expect(updatesIn((await plan(repo)).jobs.filter((j) => j.host === "host-01"))).toEqual([]);
+    const del = await change(repo, { "policies/exemptions/freeze.yaml": null }, "Mallory <mallory@example.com>");
+    const r = await plan(repo);
+    // The frozen host stays frozen: the deletion was pushed without review.
+    expect(updatesIn(r.jobs.filter((j) => j.host === "host-01"))).toEqual([]);
+    expect(updatesIn(r.jobs.filter((j) => j.host === "host-02"))).toEqual(["KB100"]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({ code: "deletion-unverified", file: "policies/exemptions/freeze.yaml" }),
+    );
+    const a = await approvals(repo);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toMatch(
+      new RegExp(
+        `✗ deletion +policies/exemptions/freeze.yaml +UNVERIFIED \\(not applied: the file's last version is planned\\): deleted in ${del.slice(0, 12)} without approval: commit ${del.slice(0, 12)} is in no merged pull request`,
+      ),
+    );
+    // Once the CAB approves the deletion, it takes effect.
+    gh.pulls.push(pr(3, [del], [ok("alice"), ok("carol")]));
+    const after = await plan(repo);
+    expect(updatesIn(after.jobs.filter((j) => j.host === "host-01"))).toEqual(["KB100"]);
+    expect(after.plan.findings.filter((f: { code: string }) => f.code === "deletion-unverified")).toEqual([]);
+  });
+
+  it("an unreviewed pending file cannot make an approved update look superseded", async () => {
+    const { repo } = await base();
+    const inv = INVENTORY.replace('"installed":[]', '"installed":["KB999"]');
+    await change(repo, { "inv.jsonl": inv });
+    await change(repo, {
+      "policies/updates/kb999.yaml": updateDoc("KB999", { decision: null, extra: "  supersedes: [KB100]\n" }),
+    });
+    const r = await plan(repo);
+    expect(r.hosts.map((h) => h.updates.KB100)).toEqual(["missing", "missing"]);
+    expect(updatesIn(r.jobs)).toEqual(["KB100"]);
+    expect(r.jobs.filter((j) => j.type === "install").map((j) => j.host)).toEqual(["host-01", "host-02"]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "approval-unverified",
+        file: "policies/updates/kb999.yaml",
+        message: expect.stringContaining("its supersedence and prerequisites do not count"),
+      }),
+    );
+  });
+
+  it("an unreviewed rejection with remove: true uninstalls nothing", async () => {
+    const { repo } = await base();
+    await change(repo, { "inv.jsonl": INVENTORY.replace('"installed":[]', '"installed":["KB100"]') });
+    await change(repo, {
+      "policies/updates/kb100.yaml": updateDoc("KB100", {
+        decision: "rejected",
+        extra: "  remove: true\n  uninstallable: true\n",
+      }),
+    });
+    const r = await plan(repo);
+    expect(r.jobs.filter((j) => j.type === "uninstall")).toEqual([]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "approval-unverified",
+        message: expect.stringContaining(
+          "rejected in policies/updates/kb100.yaml, but the change could not be verified",
+        ),
+      }),
+    );
+  });
+
+  it("approvals --pr judges by the CAB in force at the merge base as verified, not by an unreviewed cab.yaml", async () => {
+    const { repo } = await base();
+    await change(repo, {
+      "policies/cab.yaml": CAB.replace("[alice, bob, carol]", "[alice, bob, carol, sock]").replace(
+        "requiredApprovals: 2",
+        "requiredApprovals: 1",
+      ),
+    });
+    const baseSha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    const head = await change(repo, { "policies/updates/kb107.yaml": updateDoc("KB107") }, "Mallory <m@example.com>");
+    gh.pulls.push({ ...pr(7, [head], [ok("sock")], "mallory"), mergedAt: null, baseSha });
+    const check = await cli(
+      "approvals",
+      "--repo",
+      repo,
+      "--pr",
+      "7",
+      "--now",
+      NOW,
+      "--cache-dir",
+      join(repo, "..", `c-${Math.random()}`),
+    );
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/✗ policies\/updates\/kb107.yaml: 0 of 2 needed from the CAB/);
+    expect(check.stderr).toContain("was not approved by the CAB before it, so it does not judge this pull request");
   });
 });

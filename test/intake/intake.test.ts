@@ -1,3 +1,4 @@
+import { replayDraft } from "../../reconciler/intake/draft-record.js";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -148,7 +149,7 @@ describe("patchops intake", () => {
     );
   }
 
-  it("drafts relevant updates (classified, with relevance by owner), logs irrelevant ones, and the drafts fail validation only on their TODOs", async () => {
+  it("drafts relevant updates (classified, with relevance by owner), logs irrelevant ones; drafts outside rules fail validation only on their TODOs, rule-covered ones validate as drafted", async () => {
     const repo = await tempRepo("example");
     const r = await run(repo);
     expect(r.code).toBe(0);
@@ -172,13 +173,17 @@ describe("patchops intake", () => {
     ).diagnostics.filter((d) => d.severity === "error");
     expect(new Set(findings.map((d) => d.code))).toEqual(new Set(["rfc-todo"]));
     expect(new Set(findings.map((d) => d.file))).toEqual(
-      new Set([
-        "policies/updates/kb4013429.yaml",
-        "policies/updates/kb5999001.yaml",
-        "policies/updates/kb5999002.yaml",
-        "policies/updates/kb5999101.yaml",
-      ]),
+      new Set(["policies/updates/kb4013429.yaml", "policies/updates/kb5999101.yaml"]),
     );
+    // Under an approved rule the RFC names the rule (a standard change), and the draft carries the record it was
+    // rendered from, so verification can render it again and tell an intake-only file from an edited one.
+    expect(draft).toContain("Standard change: approval rule 'windows-server-security-standard'");
+    expect(draft).not.toContain("TODO");
+    expect(replayDraft(draft)).toEqual({ ok: true });
+    expect(replayDraft(draft.replace("supersedes: [KB5999000]", "supersedes: [KB5999000, KB4013429]"))).toEqual({
+      ok: false,
+      reason: "its content differs from what intake renders from its record (edited after drafting)",
+    });
     const real = await readFile(join(repo, "policies/updates/kb4013429.yaml"), "utf8");
     expect(real).toContain('bulletin: "2017-Mar"');
     expect(real).toContain('names: ["Windows Server 2016"]');

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job, Plan } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { updateDoc } from "../helpers/documents.js";
+import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
 
 const RULE = `apiVersion: patchops/v1
@@ -28,7 +28,12 @@ function inventoryAt(now: string): string {
   return (
     ["host-01", "host-02"]
       .map((h) =>
-        JSON.stringify({ host: h, scannedAt: at, os: { family: "windows", version: "10.0.20348.1" }, installed: [] }),
+        JSON.stringify({
+          host: h,
+          scannedAt: at,
+          os: { family: "windows", name: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348.1" },
+          installed: [],
+        }),
       )
       .join("\n") + "\n"
   );
@@ -172,10 +177,10 @@ describe("approval rules: verification fails closed", () => {
     await mkdir(join(repo, "policies/rules"), { recursive: true });
     await writeFile(join(repo, "policies/rules/server-security.yaml"), RULE);
     const ruleSha = commitAll(repo, "add rule", "2026-11-02T00:00:00Z");
-    // Drafted by intake (its header): the intake shortcut applies only to files of that shape.
+    // Drafted by intake: the shortcut applies only to a file intake renders again byte for byte from its record.
     await writeFile(
       join(repo, "policies/updates/kb800.yaml"),
-      `# Drafted by patchops intake from msrc on 2026-11-11T00:00:00Z. Answer every TODO before asking the CAB to review.\n${update("KB800", "2026-11-10")}`,
+      intakeDraft("KB800", { rule: "server-security", released: "2026-11-10", now: "2026-11-11T00:00:00Z" }),
     );
     const introSha = commitAll(repo, "intake KB800", "2026-11-11T00:00:00Z");
     await writeFile(join(repo, "policies/updates/kb801.yaml"), update("KB801", "2026-11-10"));
@@ -222,7 +227,9 @@ describe("approval rules: verification fails closed", () => {
     expect(allowed.plan.summary.updates.KB801!.unverified).toContain(
       "PR #4 by mallory: 0 of 1 needed from one CAB member",
     );
-    expect([...new Set(allowed.jobs.flatMap((j) => j.updates))]).toEqual(["KB800"]);
+    // KB800 is approved and verified; intake drafts pilot, and no pilot host reported it, so the wave is held.
+    expect(allowed.plan.summary.updates.KB800!.pilot?.state).toBe("failed");
+    expect(allowed.jobs.flatMap((j) => j.updates)).not.toContain("KB801");
   });
 });
 

@@ -100,7 +100,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings
       approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
       states: {},
       held: pilot.holds.get(e.id) ?? null,
-      ...(e.unverified ? { unverified: e.unverified } : {}),
+      ...(e.unverified && e.decision === "approved" ? { unverified: e.unverified } : {}),
       ...(pilot.verdicts.has(e.id) ? { pilot: pilotSummary(pilot.verdicts.get(e.id)!) } : {}),
       ...(slaAtRisk.has(e.id) ? { slaAtRisk: slaAtRisk.get(e.id)! } : {}),
     };
