@@ -75,6 +75,8 @@ export const DIAGNOSTIC_CODES = {
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified":
     "An Update file's approval could not be verified: an approved update gets no jobs; a pending or rejected one keeps its decision, but its supersedence, prerequisites and removal do not count.",
+  "cab-root-unpinned":
+    "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Tag the reviewed root and set PATCHOPS_CAB_ROOT in the workflows.",
   "deletion-unverified":
     "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history.",
   "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",

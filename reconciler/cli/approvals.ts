@@ -173,8 +173,13 @@ export function registerApprovals(program: Command, io: Io): void {
       const all = [...result.files.values()].sort(
         (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
       );
+      const cabRoot = await cabRootOption(repo, opts);
       const warnings =
         github && set.cab ? await protectionWarnings(github, opts.protectedBranch ?? "main", set.cab.spec) : [];
+      if (!cabRoot && result.cabRoot)
+        warnings.push(
+          `! no CAB trust root is pinned: ${result.cabRoot.slice(0, 12)}, the first commit of policies/cab.yaml, is trusted on first use; pin it with --cab-root or PATCHOPS_CAB_ROOT`,
+        );
       if (format === "json")
         io.out(
           JSON.stringify(

@@ -134,6 +134,14 @@ export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInp
     unverifiedAssignments = applied.blockedAssignments;
     if (o.github && set.cab)
       approvalFindings.push(...(await protectionFindings(o.github, o.protectedBranch ?? "main", set)));
+    if (!o.cabRoot && verification.cabRoot)
+      approvalFindings.push(
+        diagnostic(
+          "cab-root-unpinned",
+          "warning",
+          `no CAB trust root is pinned: ${verification.cabRoot.slice(0, 12)}, the first commit of policies/cab.yaml, is trusted on first use; pin it with --cab-root or PATCHOPS_CAB_ROOT`,
+        ),
+      );
     if (mode === "trusted-local")
       approvalFindings.push(
         diagnostic(

@@ -280,6 +280,19 @@ describe("3. the CAB is the trust root", () => {
     const tofu = await approvals(repo);
     expect(tofu.stdout).toMatch(/✓ cab +cab +verified: the trusted root/);
     expect(tofu.stdout).toMatch(/✗ policy +minimal +UNVERIFIED: commit [0-9a-f]{12} is in no merged pull request/);
+    // Trust on first use is said every time, and pinning through the environment (as the workflows do) silences it.
+    expect(tofu.stdout).toContain("! no CAB trust root is pinned");
+    expect(a.stdout).not.toContain("no CAB trust root is pinned");
+    const unpinned = await plan(repo);
+    expect(unpinned.plan.findings).toContainEqual(expect.objectContaining({ code: "cab-root-unpinned" }));
+    process.env.PATCHOPS_CAB_ROOT = kb100;
+    try {
+      const pinned = await plan(repo);
+      expect(pinned.plan.findings.map((f: { code: string }) => f.code)).not.toContain("cab-root-unpinned");
+      expect(updatesIn(pinned.jobs)).toEqual(["KB100"]);
+    } finally {
+      delete process.env.PATCHOPS_CAB_ROOT;
+    }
   });
 });
 
