@@ -16,8 +16,8 @@ import {
   TRUSTED_LOCAL_WARNING,
   type GithubOptions,
 } from "./github-options.js";
-import { openReviewCache } from "./review-cache.js";
-import { restoreWith } from "./load-plan-inputs.js";
+import { openReviewCache } from "../app/review-cache.js";
+import { restoreWith } from "../app/plan-inputs.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 

@@ -1,6 +1,6 @@
 // `patchops audit`: for each approved update, who proposed it, who approved it, when it merged — from git and reviews.
 import type { Command } from "commander";
-import { openReviewCache } from "./review-cache.js";
+import { openReviewCache } from "../app/review-cache.js";
 import { verifyApprovals, type SubjectVerdict } from "../approvals/verify.js";
 import { policyHistory } from "../git/history.js";
 import { firstDeployed, readSnapshots } from "../git/status-history.js";

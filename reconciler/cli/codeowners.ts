@@ -9,7 +9,7 @@ import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
 import { outputFormat } from "./output-format.js";
 import { repoDir } from "./options.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export function registerCodeowners(program: Command, io: Io): void {

@@ -1,7 +1,7 @@
 // `patchops comment --pr N`: one pull-request comment carrying the diff, found again by a hidden marker and updated.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { DIFF_MARKER } from "../report/diff.js";
+import { DIFF_MARKER } from "../views/diff-markdown.js";
 import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";

@@ -6,7 +6,7 @@ import { explainHostData } from "../report/explain-data.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
-import { loadPlanInputs } from "./load-plan-inputs.js";
+import { loadPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 

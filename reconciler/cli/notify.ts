@@ -12,7 +12,7 @@ import { UsageError } from "../errors.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { repoDir } from "./options.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 import { readPlanDir } from "./read-plan.js";
 
 interface NotifyOptions extends GithubOptions {

@@ -8,7 +8,7 @@ import { planSummaryOf } from "../report/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
-import { loadPlanInputs } from "./load-plan-inputs.js";
+import { loadPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 

@@ -15,7 +15,7 @@ import { outputFormat, printResult } from "./output-format.js";
 import { readPlanDir } from "./read-plan.js";
 import { addResultsOption, repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 
 export function registerReport(program: Command, io: Io): void {
   addResultsOption(

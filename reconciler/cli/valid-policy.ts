@@ -5,7 +5,7 @@ import type { PolicySource } from "../load/source.js";
 import { validateSource } from "../validate/validate.js";
 import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 export async function validPolicyAt(

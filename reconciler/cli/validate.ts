@@ -9,7 +9,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsGithub, diagnosticsAsJson, diagnosticsAsText, summaryLine } from "./render-diagnostics.js";
 import type { Io } from "./io.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 
 export function registerValidate(program: Command, io: Io): void {
   program

@@ -8,7 +8,7 @@ import { validateSource } from "../validate/validate.js";
 import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
-import { policySourceFor } from "./policy-source.js";
+import { policySourceFor } from "../app/policy-source.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
 
 function pair(zone: string, w: Window) {

@@ -80,3 +80,24 @@ export async function writeTreeAtomically(root: string, files: ReadonlyMap<strin
   }
   for (const [dir, m] of byDir) await writeFilesAtomically(join(root, dir), m);
 }
+
+/** Writes one file atomically: a temp file beside it, fsync, then rename over it (readers see old or new, never half). */
+export async function writeFileAtomically(path: string, content: FileContent): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const fh = await open(tmp, "wx", 0o644);
+  try {
+    await writeContent(fh, content);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

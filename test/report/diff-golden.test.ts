@@ -4,7 +4,7 @@ import { join } from "node:path";
 import MarkdownIt from "markdown-it";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIFF_MARKER } from "../../reconciler/report/diff.js";
+import { DIFF_MARKER } from "../../reconciler/views/diff-markdown.js";
 import { launchChromium } from "../helpers/browser.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";

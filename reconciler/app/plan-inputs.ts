@@ -1,4 +1,5 @@
-// The imperative shell shared by plan and explain: load and validate the policy, read the inventory, gather approvals.
+// The application layer's loader shared by plan, explain and diff: load and validate the policy, read the inventory,
+// gather approvals. A caller that plans twice (diff) reads the inventory once and hands it in.
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { decisionCommits } from "../git/decision-times.js";
 import { headRevision } from "../git/ref-source.js";
@@ -58,6 +59,36 @@ export interface PlanInputOptions {
   statusHistory?: string | null;
 }
 
+/** Inputs already read by the caller: the inventory (diff plans both sides against one read), a validated policy. */
+export interface Preloaded {
+  inventory?: InventoryRead;
+  policy?: { source: PolicySource; set: PolicySet; diagnostics: Diagnostic[] };
+}
+
+export type InventoryRead = Awaited<ReturnType<typeof readInventory>>;
+
+/** Reads the inventory files once, with the options' format and scan instant; a bad file is a usage error. */
+export async function readPlanInventory(o: {
+  inventory: string[];
+  inventoryFormat?: string;
+  scannedAt?: string;
+}): Promise<InventoryRead> {
+  if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
+    throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
+  const formats = ["auto", ...INVENTORY_FORMATS];
+  if (o.inventoryFormat && !formats.includes(o.inventoryFormat))
+    throw new UsageError(`--inventory-format must be one of ${formats.join(", ")}`);
+  try {
+    return await readInventory(o.inventory, {
+      format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
+      scannedAt: o.scannedAt,
+    });
+  } catch (err) {
+    if (err instanceof InventoryReadError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export interface LoadedPlanInputs {
   input?: ReconcileInput;
   policyErrors: Diagnostic[];
@@ -74,28 +105,14 @@ export function restoreWith(source: PolicySource, now: number) {
   };
 }
 
-export async function loadPlanInputs(o: PlanInputOptions): Promise<LoadedPlanInputs> {
+export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): Promise<LoadedPlanInputs> {
   // With verification on, the policy is read at a commit (HEAD by default): uncommitted files carry no approval.
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
-  const source = await policySourceFor(o.repo, ref);
-  const { set, diagnostics } = await validateSource(source, o.now);
+  const source = pre.policy?.source ?? (await policySourceFor(o.repo, ref));
+  const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now));
   if (hasErrors(diagnostics))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
-  if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
-    throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
-  const formats = ["auto", ...INVENTORY_FORMATS];
-  if (o.inventoryFormat && !formats.includes(o.inventoryFormat))
-    throw new UsageError(`--inventory-format must be one of ${formats.join(", ")}`);
-  let inv;
-  try {
-    inv = await readInventory(o.inventory, {
-      format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
-      scannedAt: o.scannedAt,
-    });
-  } catch (err) {
-    if (err instanceof InventoryReadError) throw new UsageError(err.message);
-    throw err;
-  }
+  const inv = pre.inventory ?? (await readPlanInventory(o));
   let results;
   try {
     results = await readResults(o.results ?? []);
