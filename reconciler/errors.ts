@@ -10,17 +10,34 @@ export const EXIT = {
   internal: 3,
 } as const;
 
+/**
+ * The one exception currency: every error patchops throws on purpose is a PatchopsError carrying its exit code, and
+ * the CLI prints it as one line (the stack only with --debug). Anything else that escapes is a bug: exit 3. Findings
+ * about policy and inputs are not exceptions: they are diagnostics (diagnostics.ts) with stable codes.
+ */
+export abstract class PatchopsError extends Error {
+  abstract readonly exit: (typeof EXIT)[keyof typeof EXIT];
+}
+
 /** A mistake in how patchops was called, or a file it could not read: exit 2, one line, no stack. */
-export class UsageError extends Error {
+export class UsageError extends PatchopsError {
   override name = "UsageError";
+  readonly exit = EXIT.usage;
+}
+
+/** An input (inventory, job results, shard outputs) that cannot be read as a whole: exit 2, with where and why. */
+export class InputError extends PatchopsError {
+  override name = "InputError";
+  readonly exit = EXIT.usage;
 }
 
 /**
  * A failure of the surroundings, not of patchops (a full or read-only disk, a path that is a file, a lost lock, a
- * remote that refuses): the CLI reports it in one line with exit 2, never as an internal error.
+ * remote that refuses, GitHub down): the CLI reports it in one line with exit 2, never as an internal error.
  */
-export class OperationalError extends Error {
+export class OperationalError extends PatchopsError {
   override name = "OperationalError";
+  readonly exit = EXIT.usage;
 }
 
 /** What Node's file-system error codes mean, in words for the one-line message. */

@@ -1,7 +1,7 @@
 // The patchops command line: builds the program, runs one command, maps failures to exit codes.
 import { Command, CommanderError } from "commander";
 import { oneLine } from "../log-safe.js";
-import { EXIT, OperationalError, systemErrorLine, UsageError } from "../errors.js";
+import { EXIT, PatchopsError, systemErrorLine } from "../errors.js";
 import { processIo, type Io } from "./io.js";
 import { packageVersion } from "./package-root.js";
 
@@ -66,11 +66,10 @@ export async function main(argv: readonly string[], io: Io & { code: number } = 
         return EXIT.ok;
       return EXIT.usage;
     }
-    const { GithubError } = await import("../github/client.js");
-    if (err instanceof UsageError || err instanceof GithubError || err instanceof OperationalError) {
+    if (err instanceof PatchopsError) {
       io.err(`patchops: ${oneLine(err.message)}\n`);
       if (debug) io.err(`${err.stack ?? ""}\n`);
-      return EXIT.usage;
+      return err.exit;
     }
     // The disk, the file system or the operating system said no (full, read-only, a file in the way): exit 2.
     const system = systemErrorLine(err);

@@ -1,4 +1,5 @@
 // The GitHub adapter: Octokit with throttling and retry, and the few calls patchops needs. The token is never printed.
+import { OperationalError } from "../errors.js";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
@@ -58,7 +59,9 @@ export interface IssueComment {
   url: string;
 }
 
-export class GithubError extends Error {}
+export class GithubError extends OperationalError {
+  override name = "GithubError";
+}
 
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
 

@@ -1,6 +1,7 @@
 // Inventory bytes as text: opens a file or standard input, recognises UTF-16 (with or without a byte-order mark,
 // as PowerShell's Out-File writes it) and yields UTF-8, and splits lines with a bound, so no input can make a
 // string too long for V8 or be read whole by accident.
+import { InputError } from "../errors.js";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
@@ -186,4 +187,6 @@ export async function wholeText(
   return Buffer.concat(parts, size).toString("utf8");
 }
 
-export class WholeInputTooLarge extends Error {}
+export class WholeInputTooLarge extends InputError {
+  override name = "WholeInputTooLarge";
+}

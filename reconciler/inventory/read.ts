@@ -1,4 +1,5 @@
 // Reads inventory files (or stdin) line by line into host records; bad records become diagnostics, never drops.
+import { InputError } from "../errors.js";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { fromNative, type HostRecord, type Inventory } from "./host-record.js";
@@ -17,7 +18,9 @@ import {
   type InventoryInput,
 } from "./input.js";
 
-export class InventoryReadError extends Error {}
+export class InventoryReadError extends InputError {
+  override name = "InventoryReadError";
+}
 
 interface Collector {
   inventory: Inventory;

@@ -1,4 +1,5 @@
 // Combines the outputs of `plan --shard i/N` into exactly the plan a single run writes.
+import { InputError } from "../errors.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareFindings, compareHosts, compareJobs } from "./reconcile.js";
 import { SummaryCounters } from "./passes/summary.js";
@@ -10,7 +11,9 @@ export interface PlanParts {
   jobs: Job[];
 }
 
-export class MergeError extends Error {}
+export class MergeError extends InputError {
+  override name = "MergeError";
+}
 
 export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   checkShards(parts.map((p) => p.plan));

@@ -1,11 +1,14 @@
 // Reads job result files (the playbook's NDJSON, or Ansible JSON callback output) for plan, explain, report and status.
+import { InputError } from "../errors.js";
 import { readFile } from "node:fs/promises";
 import type { Diagnostic } from "../diagnostics.js";
 import type { JobResult } from "../model/job-result.js";
 import { compareText } from "../order.js";
 import { parseResults } from "./parse.js";
 
-export class ResultsReadError extends Error {}
+export class ResultsReadError extends InputError {
+  override name = "ResultsReadError";
+}
 
 /** Every result of every file, in a stable order (finish time, host, job); unreadable files throw. */
 export async function readResults(
