@@ -1,7 +1,6 @@
 // The diff use case: plan a change's base and head against one inventory read, each policy read and validated once,
 // and compare them as data (with the pull request's approval judgement when asked).
 import { simpleGit } from "simple-git";
-import { changedFiles, verifyPullRequest } from "../approvals/pull-request.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../load/policy-set.js";
@@ -12,7 +11,9 @@ import { inventoryFacts } from "../report/plan-diff.js";
 import { diffPolicies, type DiffContext, type PolicyDiff } from "../report/policy-diff.js";
 import { validateSource } from "../validate/validate.js";
 import { loadPlanInputs, readPlanInventory } from "./plan-inputs.js";
+import { judgePullRequest } from "./approvals.js";
 import { policySourceFor } from "./policy-source.js";
+import { openReviewCache } from "./review-cache.js";
 
 export interface DiffRequest {
   repo: string;
@@ -23,7 +24,7 @@ export interface DiffRequest {
   scannedAt?: string;
   now: number;
   /** The pull request to judge, with the client to read its reviews (null client: said in the result). */
-  pr: { number: number; github: GithubClient | null } | null;
+  pr: { number: number; github: GithubClient | null; cabRoot: string | null; cacheDir?: string } | null;
 }
 
 export type DiffOutcome =
@@ -56,7 +57,7 @@ export async function diffChange(r: DiffRequest): Promise<DiffOutcome> {
       facts: inventoryFacts(inventory.inventory.records.values(), inventory.inventory.malformed.size, r.now),
     },
     selectorMatches: head.input ? selectorMatchRows(base.input.set, head.input.set, inventory.inventory) : [],
-    approvals: head.input && r.pr ? await judgePullRequest(r, r.pr, base.input.set, head.input.set) : null,
+    approvals: head.input && r.pr ? await judge(r, r.pr, head.input.set) : null,
   };
   return {
     ok: true,
@@ -66,33 +67,28 @@ export async function diffChange(r: DiffRequest): Promise<DiffOutcome> {
 }
 
 /**
- * The same judgement `approvals --pr` makes (verifyPullRequest), judged by the CAB and owner teams of the base policy
- * (the pull request cannot change who judges it); an unreachable GitHub costs the comment its approval line only.
+ * The same judgement `approvals --pr` makes (app/approvals.ts: the CAB verified at the merge base); an unreachable
+ * GitHub costs the comment its approval line only.
  */
-async function judgePullRequest(
+async function judge(
   r: DiffRequest,
   pr: NonNullable<DiffRequest["pr"]>,
-  baseSet: PolicySet,
   set: PolicySet,
 ): Promise<DiffContext["approvals"]> {
   if (!pr.github) return { error: "no GITHUB_TOKEN or repository to read the reviews from" };
-  if (!baseSet.cab) return { error: `no CAB file at ${r.base} to judge the pull request by` };
   try {
-    const pull = await pr.github.pull(pr.number);
-    const files = await changedFiles(r.repo, r.base, r.head);
-    const headSha = (await simpleGit(r.repo).revparse([`${r.head}^{commit}`])).trim();
-    const baseOwners = new Map(baseSet.assignments.map((a) => [a.file, a.spec.owner] as const));
-    return await verifyPullRequest({
+    const head = (await simpleGit(r.repo).revparse([`${r.head}^{commit}`])).trim();
+    const judged = await judgePullRequest({
       repo: r.repo,
+      head,
       set,
-      cab: baseSet.cab.spec,
-      files,
       github: pr.github,
-      pr: pr.number,
-      author: pull.author,
-      headSha,
-      baseOwners,
+      number: pr.number,
+      base: r.base,
+      cache: await openReviewCache(r.repo, pr.cacheDir, pr.github, () => {}),
+      cabRoot: pr.cabRoot,
     });
+    return judged.verdict;
   } catch (err) {
     return { error: (err as Error).message.split("\n")[0]! };
   }

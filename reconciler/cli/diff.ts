@@ -4,7 +4,7 @@ import { diffChange } from "../app/diff.js";
 import { EXIT, UsageError } from "../errors.js";
 import { writeFileAtomically } from "../output/atomic.js";
 import { renderDiffMarkdown } from "../views/diff-markdown.js";
-import { addGithubOptions, githubFromEnvironment, type GithubOptions } from "./github-options.js";
+import { addGithubOptions, cabRootOption, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "./render-diagnostics.js";
@@ -55,7 +55,15 @@ export function registerDiff(program: Command, io: Io): void {
         inventoryFormat: opts.inventoryFormat,
         scannedAt: opts.scannedAt,
         now,
-        pr: pr === null ? null : { number: pr, github: githubFromEnvironment(opts) },
+        pr:
+          pr === null
+            ? null
+            : {
+                number: pr,
+                github: githubFromEnvironment(opts),
+                cabRoot: await cabRootOption(repo, opts),
+                cacheDir: opts.cacheDir,
+              },
       });
       if (!outcome.ok) {
         io.err(`patchops: the policy at ${opts.base} is invalid:\n` + diagnosticsAsText(outcome.baseErrors, 0));
