@@ -1,4 +1,5 @@
 // The pilot wave's verdict per update: running, passed, failed (everyone waits for a person) or overridden.
+import { PILOT_DONE, PILOT_NOT_CONCERNED } from "../policy/states.js";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { UpdateState } from "../model/plan.js";
 import type { TimetableSpec } from "../model/timetable.js";
@@ -53,11 +54,6 @@ export function pilotSkipped(timetables: Iterable<TimetableSpec>, approvedAt: nu
   return any;
 }
 
-/** A reference host counts as a success once the update is on it, even while it waits for its own period to restart. */
-const SUCCESS = new Set<UpdateState | undefined>(["installed", "superseded", "pending-reboot"]);
-/** Not a test of the update: it does not apply, its owner deferred it or is never forced, or a prerequisite is missing. */
-const NOT_CONCERNED = new Set<UpdateState | undefined>([undefined, "not-applicable", "deferred", "exempt", "blocked"]);
-
 export interface PilotInput {
   updates: readonly CatalogEntry[];
   /** The reference collection, in a stable order. */
@@ -80,9 +76,9 @@ export function pilotVerdicts(input: PilotInput): Map<string, PilotVerdict> {
     const failedHosts: string[] = [];
     for (const host of input.referenceHosts) {
       const s = input.stateOf(host, e.id);
-      if (NOT_CONCERNED.has(s)) continue;
+      if (s === undefined || PILOT_NOT_CONCERNED.has(s)) continue;
       total++;
-      if (SUCCESS.has(s)) {
+      if (PILOT_DONE.has(s)) {
         ok++;
         continue;
       }

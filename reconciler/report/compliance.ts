@@ -1,6 +1,7 @@
 // Compliance from a plan: by update (the seeds' "compliance by software id"), by owner, by baseline, by window, fleet.
+import { NOT_DONE } from "../policy/states.js";
 import { pushTo } from "../multimap.js";
-import type { HostResult, Job, Plan, UpdateState } from "../model/plan.js";
+import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
 
 export interface UpdateCompliance {
@@ -47,8 +48,6 @@ export interface Compliance {
   byOs: GroupCompliance[];
   byWindow: { window: string; timeline: string; hosts: number; updates: string[] }[];
 }
-
-const NOT_DONE: ReadonlySet<UpdateState> = new Set(["missing", "overdue", "blocked", "pending-reboot", "failed"]);
 
 function pct(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;

@@ -1,12 +1,11 @@
 // Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
+import { OPEN } from "../policy/states.js";
 import { pushTo } from "../multimap.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
 import { escapeMarkdown as md } from "./markdown.js";
-
-const OPEN = new Set(["missing", "overdue", "blocked", "pending-reboot", "exempt", "failed"]);
 
 export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
   const f = c.fleet;

@@ -1,4 +1,5 @@
 // Pass two for one host: windows, deadlines, overdue states and its jobs, then its final status and host line.
+import { COMPLIANT } from "../../policy/states.js";
 import type { HostResult, Job } from "../../model/plan.js";
 import { compareText } from "../../order.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
@@ -20,7 +21,6 @@ import type { PilotFacts } from "./pilot-pass.js";
 import type { Trail } from "./trail.js";
 
 const HOUR = 3_600_000;
-const COMPLIANT_STATES = new Set(["installed", "superseded", "not-applicable", "deferred"]);
 
 export interface HostPlan {
   result: HostResult;
@@ -164,7 +164,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
     jobs.push(job);
   }
   if (status === "compliant") {
-    for (const s of ev.states.values()) if (!COMPLIANT_STATES.has(s)) status = "noncompliant";
+    for (const s of ev.states.values()) if (!COMPLIANT.has(s)) status = "noncompliant";
   }
   if (held.length > 0 && status === "compliant") status = "noncompliant";
   // Below its baseline (an older OS build, a product below the required version), a host is not compliant.

@@ -1,0 +1,34 @@
+// The state taxonomy, named once: which update states of a host count as compliant, as still to do, as open for the
+// owner, as done for a pilot, and which leave a host outside an update's pilot. Every reader uses these sets.
+import type { UpdateState } from "../model/plan.js";
+
+/** A host is compliant when every update it is measured against is in one of these states. */
+export const COMPLIANT: ReadonlySet<UpdateState> = new Set(["installed", "superseded", "not-applicable", "deferred"]);
+
+/** Still to be done on the host: counted against an update's compliance. */
+export const NOT_DONE: ReadonlySet<UpdateState> = new Set([
+  "missing",
+  "overdue",
+  "blocked",
+  "pending-reboot",
+  "failed",
+]);
+
+/** What an owner still has open on a host (not done, or merely exempted for now). */
+export const OPEN: ReadonlySet<UpdateState> = new Set([...NOT_DONE, "exempt"]);
+
+/** The update is on the host, even while it waits for its own period to restart: a pilot host that reports it has passed. */
+export const PILOT_DONE: ReadonlySet<UpdateState> = new Set(["installed", "superseded", "pending-reboot"]);
+
+/**
+ * A reference host in one of these states (or none) is not a test of the update: it does not apply, its owner deferred
+ * it or is never forced, or a prerequisite is missing.
+ */
+export const PILOT_NOT_CONCERNED: ReadonlySet<UpdateState> = new Set([
+  "not-applicable",
+  "deferred",
+  "exempt",
+  "blocked",
+]);
+
+export const isCompliant = (s: UpdateState): boolean => COMPLIANT.has(s);
