@@ -10,7 +10,7 @@ import type { Io } from "./io.js";
 import { outputFormat } from "./output-format.js";
 import { repoDir } from "./options.js";
 import { policySourceFor } from "../app/policy-source.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export function registerCodeowners(program: Command, io: Io): void {
   program

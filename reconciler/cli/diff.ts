@@ -7,7 +7,7 @@ import { renderDiffMarkdown } from "../views/diff-markdown.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { addInventoryOptions, formatOption, nowOption, repoDir } from "./options.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export function registerDiff(program: Command, io: Io): void {
   const cmd = addInventoryOptions(

@@ -1,14 +1,14 @@
 // `patchops explain`: why a host gets (or does not get) an update, when, and which file decided it.
 import type { Command } from "commander";
 import { reconcile } from "../plan/reconcile.js";
-import { explainHost } from "../report/explain.js";
+import { explainHost } from "../views/explain-text.js";
 import { explainHostData } from "../report/explain-data.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export function registerExplain(program: Command, io: Io): void {
   addResultsOption(

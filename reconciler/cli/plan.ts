@@ -4,13 +4,13 @@ import { hasErrors } from "../diagnostics.js";
 import { PlanDirWriter } from "../output/plan-stream.js";
 import { reconcileInto } from "../plan/reconcile.js";
 import { PlanDigest } from "../report/plan-digest.js";
-import { planSummaryOf } from "../report/plan-summary.js";
+import { planSummaryOf } from "../views/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 interface PlanOptions {
   repo?: string;

@@ -3,7 +3,7 @@ import type { JobResult } from "../model/job-result.js";
 import { readResults, ResultsReadError } from "../results/read.js";
 import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 /** The results, or null after printing why they are unusable (exit 1); an unreadable file is a usage error (exit 2). */
 export async function readResultsOrExit(files: string[] | undefined, io: Io): Promise<JobResult[] | null> {

@@ -6,7 +6,7 @@ import { validateSource } from "../validate/validate.js";
 import { EXIT } from "../errors.js";
 import type { Io } from "./io.js";
 import { policySourceFor } from "../app/policy-source.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export async function validPolicyAt(
   repo: string,

@@ -7,7 +7,7 @@ import { selectorCounts } from "../plan/targeting.js";
 import { validateSource } from "../validate/validate.js";
 import { EXIT, UsageError } from "../errors.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
-import { diagnosticsAsGithub, diagnosticsAsJson, diagnosticsAsText, summaryLine } from "./render-diagnostics.js";
+import { diagnosticsAsGithub, diagnosticsAsJson, diagnosticsAsText, summaryLine } from "../views/diagnostics.js";
 import type { Io } from "./io.js";
 import { policySourceFor } from "../app/policy-source.js";
 

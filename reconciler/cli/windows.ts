@@ -9,7 +9,7 @@ import { EXIT, UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { formatOption, nowOption, repoDir } from "./options.js";
 import { policySourceFor } from "../app/policy-source.js";
-import { diagnosticsAsText } from "./render-diagnostics.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 function pair(zone: string, w: Window) {
   return {

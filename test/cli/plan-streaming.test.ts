@@ -7,7 +7,7 @@ import { readInventory } from "../../reconciler/inventory/read.js";
 import { workingTreeSource } from "../../reconciler/load/source.js";
 import { planFileTexts } from "../../reconciler/output/plan-files.js";
 import { reconcile } from "../../reconciler/plan/reconcile.js";
-import { planSummary } from "../../reconciler/report/plan-summary.js";
+import { planSummary } from "../../reconciler/views/plan-summary.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { cli } from "../helpers/repo.js";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { diagnosticsAsGithub } from "../../reconciler/cli/render-diagnostics.js";
+import { diagnosticsAsGithub } from "../../reconciler/views/diagnostics.js";
 import { cli, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";

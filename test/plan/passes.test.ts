@@ -8,7 +8,7 @@ import { workingTreeSource } from "../../reconciler/load/source.js";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { planFileTexts } from "../../reconciler/output/plan-files.js";
 import { reconcile, reconcileInto, type ReconcileInput } from "../../reconciler/plan/reconcile.js";
-import { explainHost } from "../../reconciler/report/explain.js";
+import { explainHost } from "../../reconciler/views/explain-text.js";
 import { explainHostData } from "../../reconciler/report/explain-data.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 

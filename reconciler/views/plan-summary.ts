@@ -2,7 +2,7 @@
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
-import { PlanDigest } from "./plan-digest.js";
+import { PlanDigest } from "../report/plan-digest.js";
 
 export function planSummary(
   plan: Plan,
