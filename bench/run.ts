@@ -1,20 +1,27 @@
-// `npm run bench`: plan throughput, peak memory and the parse floor at fleet scale, and validate on 10,000 files.
+// `npm run bench`: the streaming plan users run, at fleet scale, each figure printed beside its target (issue 16);
+// then explain for one host, validate on 10,000 Update files and a large assignment file against `yaml` alone.
+//   npm run bench                 50k and 300k hosts, with 300 and 2,000 approved-ish updates
+//   npm run bench -- --quick      10k and 50k hosts with 300 updates (a minute or two)
+//   npm run bench -- --full       adds 1,000,000 hosts × 2,000 updates (slow; the memory target)
+//   npm run bench -- --profile    one 50k × 300 plan under --cpu-prof; prints the top self-time functions
+// Figures go to stdout and, as a markdown table, to out/bench.md (scripts/bench-table.py puts it in the README).
 import { execFileSync } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseDocument } from "yaml";
-import { readInventory } from "../reconciler/inventory/read.js";
+import { loadPlanInputs } from "../reconciler/app/plan-inputs.js";
 import { workingTreeSource } from "../reconciler/load/source.js";
-import { planFiles } from "../reconciler/output/plan-files.js";
-import { writeFilesAtomically } from "../reconciler/output/atomic.js";
-import { reconcile } from "../reconciler/plan/reconcile.js";
+import { PlanDirWriter } from "../reconciler/output/plan-stream.js";
+import { reconcileInto } from "../reconciler/plan/reconcile.js";
+import { PlanDigest } from "../reconciler/report/plan-digest.js";
 import { validateSource } from "../reconciler/validate/validate.js";
 import { generateFleet } from "./fleet.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
+const NOW_ISO = "2026-12-10T09:00:00Z";
 
 async function parseFloor(file: string): Promise<number> {
   const t = performance.now();
@@ -23,51 +30,196 @@ async function parseFloor(file: string): Promise<number> {
   return performance.now() - t;
 }
 
-/** Runs in a child process so its peak RSS is its own. */
+interface ChildFigures {
+  hosts: number;
+  jobs: number;
+  floorMs: number;
+  planMs: number;
+  loadMs: number;
+  reconcileMs: number;
+  writeMs: number;
+  maxRssMiB: number;
+}
+
+/** Runs in a child process so its peak RSS is its own: the same calls `patchops plan` makes. */
 async function child(dir: string): Promise<void> {
   const inventory = join(dir, "inventory.jsonl");
   const floor = await parseFloor(inventory);
-  const t = performance.now();
-  const { set, diagnostics } = await validateSource(workingTreeSource(dir), NOW);
-  if (diagnostics.some((d) => d.severity === "error"))
-    throw new Error(`generated policy invalid: ${diagnostics[0]?.message}`);
-  const inv = await readInventory([inventory]);
-  const result = reconcile({
-    set,
-    inventory: inv.inventory,
-    now: NOW,
-    approvals: new Map(),
-    verification: "off",
-    unverified: new Map(),
-    revision: null,
+  const t0 = performance.now();
+  const loaded = await loadPlanInputs({ repo: dir, inventory: [inventory], now: NOW, verifyApprovals: false });
+  if (!loaded.input) throw new Error(`generated policy invalid: ${loaded.policyErrors[0]?.message}`);
+  const t1 = performance.now();
+  const writer = new PlanDirWriter();
+  const digest = new PlanDigest();
+  let hosts = 0;
+  let jobs = 0;
+  const { plan } = reconcileInto(loaded.input, {
+    onHost: (h) => {
+      hosts++;
+      writer.onHost(h);
+      digest.addHost(h);
+    },
+    onJob: (j) => {
+      jobs++;
+      writer.onJob(j);
+      digest.addJob(j);
+    },
   });
-  await writeFilesAtomically(join(dir, "out"), planFiles(result.plan, result.hosts, result.jobs));
-  const planMs = performance.now() - t;
-  process.stdout.write(
-    JSON.stringify({
-      hosts: result.hosts.length,
-      jobs: result.jobs.length,
-      floorMs: floor,
-      planMs,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    }) + "\n",
-  );
+  const t2 = performance.now();
+  await writer.write(join(dir, "out"), plan);
+  const t3 = performance.now();
+  const figures: ChildFigures = {
+    hosts,
+    jobs,
+    floorMs: floor,
+    planMs: t3 - t0,
+    loadMs: t1 - t0,
+    reconcileMs: t2 - t1,
+    writeMs: t3 - t2,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(figures) + "\n");
 }
 
-async function validateBench(): Promise<void> {
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const n = (x: number) => x.toLocaleString("en-US");
+
+interface Row {
+  figure: string;
+  measured: string;
+  target: string;
+  met: boolean | null;
+}
+
+function runChild(args: string[], heapMiB = 12288): string {
+  return execFileSync(process.execPath, [`--max-old-space-size=${heapMiB}`, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function planCase(hosts: number, updates: number, rows: Row[], points: { n: number; ms: number }[]) {
+  const dir = await mkdtemp(join(tmpdir(), "patchops-bench-"));
+  try {
+    await generateFleet(dir, { hosts, updates });
+    let out: string;
+    try {
+      out = runChild([process.argv[1]!, "--child", dir]);
+    } catch (err) {
+      const e = err as { status?: number; signal?: string; stderr?: string };
+      const oom = /heap out of memory|Allocation failed/i.test(e.stderr ?? "");
+      rows.push({
+        figure: `plan ${n(hosts)} hosts × ${n(updates)} updates`,
+        measured: oom ? "out of memory" : `failed (exit ${e.status ?? e.signal})`,
+        target: "completes",
+        met: false,
+      });
+      return;
+    }
+    const r = JSON.parse(out.trim().split("\n").pop()!) as ChildFigures;
+    if (updates === 2000) points.push({ n: hosts, ms: r.planMs });
+    const ratio = r.floorMs / r.planMs;
+    rows.push({
+      figure: `floor/plan, ${n(hosts)} hosts × ${n(updates)} updates`,
+      measured: `${ratio.toFixed(3)} (plan ${s(r.planMs)}: load ${s(r.loadMs)}, reconcile ${s(r.reconcileMs)}, write ${s(r.writeMs)}; floor ${s(r.floorMs)}; ${n(Math.round(hosts / (r.planMs / 1000)))} hosts/s; ${n(r.jobs)} jobs; peak ${n(Math.round(r.maxRssMiB))} MiB)`,
+      target: "≥ 0.4",
+      met: ratio >= 0.4,
+    });
+    if (hosts >= 1_000_000)
+      rows.push({
+        figure: `peak RSS, ${n(hosts)} hosts × ${n(updates)} updates`,
+        measured: `${n(Math.round(r.maxRssMiB))} MiB`,
+        target: "< 2,048 MiB",
+        met: r.maxRssMiB < 2048,
+      });
+    if (hosts === 300_000 && updates === 300) rows.push(await explainCase(dir, r.floorMs));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `patchops explain` for one host of the fleet, timed from outside like a user would (a fresh process). */
+async function explainCase(dir: string, floorMs: number): Promise<Row> {
+  const cli = join(process.argv[1]!, "..", "..", "reconciler", "cli", "main.js");
+  const t = performance.now();
+  runChild([
+    "--input-type=module",
+    "-e",
+    `const { main } = await import(${JSON.stringify(cli)}); process.exitCode = await main(["node","patchops","explain","--repo",${JSON.stringify(dir)},"--host","h123","--inventory",${JSON.stringify(join(dir, "inventory.jsonl"))},"--now","${NOW_ISO}","--no-verify-approvals"]);`,
+  ]);
+  const ms = performance.now() - t;
+  return {
+    figure: "explain one host of 300,000",
+    measured: `${s(ms)} (${(ms / floorMs).toFixed(1)} × the parse floor)`,
+    target: "< 2 × the parse floor",
+    met: ms < 2 * floorMs,
+  };
+}
+
+async function validateCase(rows: Row[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "patchops-bench-validate-"));
   try {
-    await generateFleet(dir, { hosts: 100, updates: 10_000 });
+    await generateFleet(dir, { hosts: 40_000, updates: 10_000 });
     const files = (await readdir(join(dir, "policies/updates"))).map((f) => join(dir, "policies/updates", f));
     const t0 = performance.now();
     for (const f of files) parseDocument(await readFile(f, "utf8")).toJS();
     const yamlMs = performance.now() - t0;
+    const assignments = (await readdir(join(dir, "windows/assignments"))).map((f) =>
+      join(dir, "windows/assignments", f),
+    );
+    const ta = performance.now();
+    for (const f of assignments) parseDocument(await readFile(f, "utf8")).toJS();
+    const assignYamlMs = performance.now() - ta;
     const t1 = performance.now();
     await validateSource(workingTreeSource(dir), NOW);
     const validateMs = performance.now() - t1;
-    console.log(
-      `validate: ${files.length} Update files in ${(validateMs / 1000).toFixed(2)} s; yaml alone ${(yamlMs / 1000).toFixed(2)} s; ratio yaml/validate ${(yamlMs / validateMs).toFixed(2)}`,
-    );
+    rows.push({
+      figure: `validate ${n(files.length)} Update files (+ assignments for 40,000 hosts)`,
+      measured: `${s(validateMs)}; yaml alone ${s(yamlMs + assignYamlMs)} (yaml/validate ${((yamlMs + assignYamlMs) / validateMs).toFixed(2)})`,
+      target: "≤ yaml's own time (ratio ≥ 1)",
+      met: validateMs <= yamlMs + assignYamlMs,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Self time by function from a V8 CPU profile, top first. */
+function topSelf(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}): { name: string; ms: number; share: number }[] {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    const f = node.callFrame;
+    const where = f.url ? `${f.url.replace(/^.*\/(dist|node_modules)\//, "$1/")}:${f.lineNumber + 1}` : "";
+    const key = `${f.functionName || "(anonymous)"} ${where}`.trim();
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += dt;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  return [...self]
+    .map(([name, ms]) => ({ name, ms, share: ms / total }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15);
+}
+
+async function profileCase(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "patchops-bench-profile-"));
+  try {
+    await generateFleet(dir, { hosts: 50_000, updates: 300 });
+    runChild(["--cpu-prof", "--cpu-prof-dir", join(dir, "prof"), process.argv[1]!, "--child", dir]);
+    const file = (await readdir(join(dir, "prof")))[0]!;
+    await mkdir("out", { recursive: true });
+    const text = await readFile(join(dir, "prof", file), "utf8");
+    await writeFile("out/bench.cpuprofile", text);
+    console.log("top self time, plan of 50,000 hosts × 300 updates (out/bench.cpuprofile):");
+    for (const t of topSelf(JSON.parse(text))) console.log(`  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.name}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -76,47 +228,27 @@ async function validateBench(): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--child") return child(args[1]!);
-  const sizes = args.length ? args.map(Number) : [10_000, 100_000, 300_000, 1_000_000];
-  console.log(`patchops bench on node ${process.version}: 2,000 updates; sizes ${sizes.join(", ")}`);
-  console.log("hosts      jobs      plan s   hosts/s    peak RSS MiB   parse floor s   floor/plan");
+  if (args.includes("--profile")) return profileCase();
+  const quick = args.includes("--quick");
+  const cases: [number, number][] = quick
+    ? [
+        [10_000, 300],
+        [50_000, 300],
+      ]
+    : [
+        [50_000, 300],
+        [50_000, 2000],
+        [300_000, 300],
+        [300_000, 2000],
+        ...(args.includes("--full") ? ([[1_000_000, 2000]] as [number, number][]) : []),
+      ];
+  console.log(`patchops bench on node ${process.version}${quick ? " (quick)" : ""}`);
+  const rows: Row[] = [];
   const points: { n: number; ms: number }[] = [];
-  for (const n of sizes) {
-    const dir = await mkdtemp(join(tmpdir(), "patchops-bench-"));
-    try {
-      await generateFleet(dir, { hosts: n, updates: 2000 });
-      let out: string;
-      try {
-        out = execFileSync(process.execPath, ["--max-old-space-size=12288", process.argv[1]!, "--child", dir], {
-          encoding: "utf8",
-          maxBuffer: 1 << 20,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-      } catch (err) {
-        const e = err as { status?: number; signal?: string; stderr?: string };
-        const oom = /heap out of memory|Allocation failed/i.test(e.stderr ?? "");
-        console.log(`${String(n).padEnd(10)} failed: ${oom ? "out of memory" : `exit ${e.status ?? e.signal}`}`);
-        continue;
-      }
-      const r = JSON.parse(out.trim().split("\n").pop()!) as {
-        hosts: number;
-        jobs: number;
-        floorMs: number;
-        planMs: number;
-        maxRssMiB: number;
-      };
-      points.push({ n, ms: r.planMs });
-      console.log(
-        `${String(n).padEnd(10)} ${String(r.jobs).padEnd(9)} ${(r.planMs / 1000).toFixed(2).padStart(7)}  ${Math.round(
-          n / (r.planMs / 1000),
-        )
-          .toString()
-          .padStart(
-            8,
-          )}  ${r.maxRssMiB.toFixed(0).padStart(13)}  ${(r.floorMs / 1000).toFixed(2).padStart(14)}  ${(r.floorMs / r.planMs).toFixed(2).padStart(10)}`,
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  for (const [hosts, updates] of cases) {
+    await planCase(hosts, updates, rows, points);
+    const r = rows[rows.length - 1]!;
+    console.log(`${r.figure}: ${r.measured}  [target ${r.target}: ${r.met ? "met" : "missed"}]`);
   }
   if (points.length >= 2) {
     const xs = points.map((p) => Math.log(p.n));
@@ -124,9 +256,28 @@ async function main(): Promise<void> {
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
     const my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const k = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-    console.log(`fitted exponent of plan time in hosts: ${k.toFixed(2)} (1.00 is linear)`);
+    rows.push({
+      figure: `fitted exponent of plan time in hosts (2,000 updates, ${points.map((p) => n(p.n)).join(" / ")})`,
+      measured: k.toFixed(2),
+      target: "≤ 1.05",
+      met: k <= 1.05,
+    });
   }
-  await validateBench();
+  if (!quick) await validateCase(rows);
+  const table = [
+    "| figure | measured | target | |",
+    "|---|---|---|---|",
+    ...rows.map(
+      (r) => `| ${r.figure} | ${r.measured} | ${r.target} | ${r.met === null ? "" : r.met ? "met" : "missed"} |`,
+    ),
+  ].join("\n");
+  console.log("\n" + table);
+  await mkdir("out", { recursive: true });
+  await writeFile(
+    "out/bench.md",
+    `Measured ${new Date().toISOString().slice(0, 10)} on node ${process.version}${quick ? " (quick run)" : ""}:\n\n${table}\n`,
+  );
+  console.log("\nwrote out/bench.md (python3 scripts/bench-table.py puts it in the README)");
 }
 
 await main();
