@@ -1,4 +1,5 @@
 // The GitHub adapter: Octokit with throttling and retry, and the few calls patchops needs. The token is never printed.
+import Bottleneck from "bottleneck";
 import { OperationalError } from "../errors.js";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
@@ -176,7 +177,15 @@ export class GithubClient {
         onSecondaryRateLimit: (after: number, _opts: unknown, _o: unknown, retryCount: number) =>
           budget(after, retryCount),
         fallbackSecondaryRateRetryAfter: 1,
-        ...(scale !== 1 ? { retryAfterBaseValue: Math.max(1, Math.round(1000 * scale)) } : {}),
+        ...(scale !== 1
+          ? {
+              retryAfterBaseValue: Math.max(1, Math.round(1000 * scale)),
+              // GitHub asks for a second between content-creating requests (three for notifications); the plugin
+              // spaces writes so. Tests against a local server scale that spacing with the rest of the waits.
+              write: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(1000 * scale) }),
+              notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(3000 * scale) }),
+            }
+          : {}),
       },
     });
   }

@@ -108,7 +108,12 @@ describe("patchops intake", () => {
   const saved = { ...process.env };
   beforeAll(async () => {
     gh = await startFakeGithub();
-    Object.assign(process.env, { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "acme/patch-policy", GITHUB_API_URL: gh.url });
+    Object.assign(process.env, {
+      GITHUB_TOKEN: "t",
+      GITHUB_REPOSITORY: "acme/patch-policy",
+      GITHUB_API_URL: gh.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
+    });
   });
   afterAll(async () => {
     process.env = saved;

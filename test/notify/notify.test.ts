@@ -61,6 +61,7 @@ describe("owner notifications: one GitHub issue per team", () => {
       GITHUB_TOKEN: "t0ken",
       GITHUB_REPOSITORY: "acme/patch-policy",
       GITHUB_API_URL: gh.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
     });
   });
   afterAll(async () => {

@@ -159,7 +159,12 @@ describe("approval rules: verification fails closed", () => {
   const saved = { ...process.env };
   beforeAll(async () => {
     gh = await startFakeGithub();
-    Object.assign(process.env, { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "acme/policy", GITHUB_API_URL: gh.url });
+    Object.assign(process.env, {
+      GITHUB_TOKEN: "t",
+      GITHUB_REPOSITORY: "acme/policy",
+      GITHUB_API_URL: gh.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
+    });
   });
   afterAll(async () => {
     process.env = saved;

@@ -20,7 +20,12 @@ const saved = { ...process.env };
 beforeAll(async () => {
   gh = await startFakeGithub();
   browser = await launchChromium();
-  Object.assign(process.env, { GITHUB_TOKEN: "t0ken", GITHUB_REPOSITORY: "acme/patch-policy", GITHUB_API_URL: gh.url });
+  Object.assign(process.env, {
+    GITHUB_TOKEN: "t0ken",
+    GITHUB_REPOSITORY: "acme/patch-policy",
+    GITHUB_API_URL: gh.url,
+    PATCHOPS_RETRY_SCALE: "0.01",
+  });
 });
 afterAll(async () => {
   process.env = saved;

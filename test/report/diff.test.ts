@@ -148,6 +148,7 @@ describe("comment", () => {
       GITHUB_TOKEN: "t0ken",
       GITHUB_REPOSITORY: "acme/patch-policy",
       GITHUB_API_URL: gh.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
     });
   });
   afterAll(async () => {
