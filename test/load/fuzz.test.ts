@@ -71,6 +71,15 @@ const mutated = fc
   });
 
 const PARAMS = { numRuns: 300, interruptAfterTimeLimit: 20_000 };
+const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
+
+/** A YAML read either parses, or says why in an error diagnostic that names the file. */
+function parsedOrReported(r: ReturnType<typeof parseYamlFile>): void {
+  if (r.parsed === undefined) {
+    expect(r.diagnostics.some((d) => d.severity === "error")).toBe(true);
+    for (const d of r.diagnostics) expect(d.file).toBe("policies/updates/x.yaml");
+  } else expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+}
 
 describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a hang", () => {
   it("YAML policy documents: mutations of a valid one", async () => {
@@ -80,9 +89,18 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
         for (const d of diagnostics) {
           expect(typeof d.code).toBe("string");
           expect(d.file).toBe("policies/updates/kb1.yaml");
+          // A position, where there is one, is a real line and column of the file.
+          if (d.line !== null && d.line !== undefined) {
+            expect(d.line).toBeGreaterThanOrEqual(1);
+            expect(d.line).toBeLessThanOrEqual(text.split("\n").length + 1);
+          }
         }
+        // No silent drop: a document that did not load is an error diagnostic, and one that loaded is an Update.
+        if (set.updates.length === 0) expect(diagnostics.some((d) => d.severity === "error")).toBe(true);
+        else expect(typeof set.updates[0]!.spec.id).toBe("string");
         expect(() => crossFileDiagnostics(set, Date.parse("2026-12-10T00:00:00Z"))).not.toThrow();
-        expect(({} as Record<string, unknown>)["1"]).toBeUndefined();
+        // `__proto__: 1` and friends never reach Object.prototype.
+        expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTO_KEYS);
       }),
       PARAMS,
     );
@@ -96,16 +114,14 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
           fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString("latin1")),
         ),
         (text) => {
-          const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(text, "utf8"));
-          expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
+          parsedOrReported(parseYamlFile("policies/updates/x.yaml", Buffer.from(text, "utf8")));
         },
       ),
       PARAMS,
     );
     await fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        const r = parseYamlFile("policies/updates/x.yaml", Buffer.from(bytes));
-        expect(r.parsed !== undefined || r.diagnostics.length > 0).toBe(true);
+        parsedOrReported(parseYamlFile("policies/updates/x.yaml", Buffer.from(bytes)));
       }),
       PARAMS,
     );
@@ -121,7 +137,8 @@ describe("fuzzing the loaders: every failure is a diagnostic, never a crash or a
         ),
         (line) => {
           const r = parseLine(line);
-          expect(r.record !== undefined || typeof r.error === "string").toBe(true);
+          // Exactly one: a record, or the reason the line is not one.
+          expect((r.record !== undefined) !== (typeof r.error === "string")).toBe(true);
         },
       ),
       PARAMS,
