@@ -13,7 +13,7 @@ import type { TimetableSpec } from "../model/timetable.js";
 import type { UpdateSpec } from "../model/update.js";
 import { checkSchema } from "./schema-check.js";
 import type { PolicySource, SourceEntry } from "./source.js";
-import { MAX_FILE_BYTES, locate, parseYamlFile, type ParsedYaml } from "./yaml-file.js";
+import { MAX_FILE_BYTES, locate, parseYamlFile, positionsOf, type ParsedYaml } from "./yaml-file.js";
 
 export interface Located {
   file: string;
@@ -63,14 +63,27 @@ function baseName(path: string): string {
   return file.replace(/\.ya?ml$/, "");
 }
 
+/** Files larger than this drop their document tree after loading and parse again when a position is asked. */
+const KEEP_TREE_BELOW = 64 * 1024;
+
 function docOf<S>(parsed: ParsedYaml, kind: string, name: string, spec: S): LoadedDoc<S> {
-  return {
-    kind,
-    file: parsed.file,
-    name,
-    spec,
-    at: (path) => ({ file: parsed.file, ...locate(parsed, path) }),
-  };
+  return parsed.text.length < KEEP_TREE_BELOW
+    ? { kind, file: parsed.file, name, spec, at: treeLocator(parsed) }
+    : { kind, file: parsed.file, name, spec, at: textLocator(parsed.file, parsed.text) };
+}
+
+function treeLocator(parsed: ParsedYaml): LoadedDoc<unknown>["at"] {
+  return (path) => ({ file: parsed.file, ...locate(parsed, path) });
+}
+
+/**
+ * A large file (an assignment of thousands of hosts) keeps only its text: positions are for diagnostics and trails,
+ * asked rarely, and the tree of a 20,000-host file costs far more memory than its text. (A separate function, so
+ * the closure cannot hold the tree.)
+ */
+function textLocator(file: string, text: string): LoadedDoc<unknown>["at"] {
+  let tree: Pick<ParsedYaml, "doc" | "lines"> | null = null;
+  return (path) => ({ file, ...locate((tree ??= positionsOf(text)), path) });
 }
 
 /** Checks one entry's bytes, envelope and schema; returns the typed document or diagnostics. */

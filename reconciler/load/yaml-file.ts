@@ -21,6 +21,16 @@ export interface ParsedYaml {
   doc: Document.Parsed;
   lines: LineCounter;
   value: unknown;
+  /** The decoded text, kept so positions can be found again once the document tree is dropped. */
+  text: string;
+}
+
+/** The document tree and line index of text that parsed before (for positions asked after loading). */
+export function positionsOf(text: string): Pick<ParsedYaml, "doc" | "lines"> {
+  const lines = new LineCounter();
+  const doc = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const first = Array.isArray(doc) ? doc.find((d) => d.contents !== null) : undefined;
+  return { doc: first ?? (Array.isArray(doc) ? doc[0]! : (doc as unknown as Document.Parsed)), lines };
 }
 
 export interface Position {
@@ -225,7 +235,7 @@ export function parseYamlFile(file: string, bytes: Buffer): { parsed?: ParsedYam
       ],
     };
   }
-  return { parsed: { file, doc, lines, value }, diagnostics: [] };
+  return { parsed: { file, doc, lines, value, text }, diagnostics: [] };
 }
 
 function findForbiddenKeys(root: unknown): { value: unknown; range?: [number, number, number] | null }[] {

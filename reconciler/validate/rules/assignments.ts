@@ -9,7 +9,7 @@ export function assignmentsResolve({ set }: RuleContext): Diagnostic[] {
   const hostSeen = new Map<string, string>();
   const clusters = new Map<
     string,
-    { host: string; bucket: string; at: ReturnType<(typeof set.assignments)[number]["at"]> }[]
+    { host: string; bucket: string; at: () => ReturnType<(typeof set.assignments)[number]["at"]> }[]
   >();
   for (const a of set.assignments) {
     const tt = timetables.get(a.spec.timetable);
@@ -52,7 +52,11 @@ export function assignmentsResolve({ set }: RuleContext): Diagnostic[] {
         const day = periodDay(tt.spec, h.period);
         const bucket = day === null ? `window:${h.period}` : `day:${day}`;
         const list = clusters.get(h.cluster) ?? [];
-        list.push({ host: h.name, bucket: `${a.spec.timetable}/${bucket}`, at: a.at(["spec", "hosts", i, "period"]) });
+        list.push({
+          host: h.name,
+          bucket: `${a.spec.timetable}/${bucket}`,
+          at: () => a.at(["spec", "hosts", i, "period"]),
+        });
         clusters.set(h.cluster, list);
       }
     });
@@ -67,7 +71,7 @@ export function assignmentsResolve({ set }: RuleContext): Diagnostic[] {
             "cluster-same-day",
             "error",
             `cluster '${cluster}': ${n.host} and ${other} are on the same ${n.bucket.includes("/day:") ? "day" : "recurring window"}; put each node on a different day`,
-            n.at,
+            n.at(),
           ),
         );
       } else byBucket.set(n.bucket, n.host);
