@@ -1,6 +1,7 @@
 // The normalized scan of one host, whatever scanner produced it.
 import type { InventoryRecord } from "../model/inventory.js";
 import { canonicalOsName } from "./os-names.js";
+import { IdSet, NO_IDS } from "./id-set.js";
 import { linuxPackages, type LinuxPackages } from "./linux/packages.js";
 
 export interface HostRecord {
@@ -12,12 +13,12 @@ export interface HostRecord {
   /** The OS name as the scanner reported it, and whether it is a Windows release patchops recognises. */
   osReported: string | null;
   osKnown: boolean;
-  /** Installed update ids, upper-case. */
-  installed: Set<string>;
+  /** Installed update ids, upper-case (a compact IdSet when read from a scan). */
+  installed: ReadonlySet<string>;
   pendingReboot: boolean;
-  pendingRebootUpdates: Set<string> | null;
+  pendingRebootUpdates: ReadonlySet<string> | null;
   products: { name: string; version: string | null }[];
-  features: Set<string>;
+  features: ReadonlySet<string>;
   agentHealthy: boolean;
   /** Installed Linux packages and the upgrades on offer; null for a host without package data. */
   linux: LinuxPackages | null;
@@ -65,13 +66,13 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     labels: r.labels ?? {},
     role: r.role ?? null,
     cluster: r.cluster ?? null,
-    installed: new Set(r.installed.map((id) => intern(id.toUpperCase()))),
+    installed: new IdSet(r.installed.map((id) => id.toUpperCase())),
     pendingReboot: r.pendingReboot ?? false,
     pendingRebootUpdates: r.pendingRebootUpdates
-      ? new Set(r.pendingRebootUpdates.map((id) => intern(id.toUpperCase())))
+      ? new IdSet(r.pendingRebootUpdates.map((id) => id.toUpperCase()))
       : null,
     products: (r.products ?? []).map((p) => ({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
-    features: new Set((r.features ?? []).map((f) => intern(f.toLowerCase()))),
+    features: r.features?.length ? new Set(r.features.map((f) => intern(f.toLowerCase()))) : NO_IDS,
     agentHealthy: r.agent?.healthy !== false,
     linux: linuxPackages(r, intern),
     origin,
