@@ -12,7 +12,7 @@ describe("IdSet", () => {
         }),
         fc.array(fc.string({ maxLength: 6 }), { maxLength: 10 }),
         (ids, probes) => {
-          const set = new Set(ids);
+          const set = new Set<string>(ids);
           const compact = new IdSet(ids);
           expect(compact.size).toBe(set.size);
           expect([...compact]).toEqual([...set]);
