@@ -524,3 +524,40 @@ function issueShape(i: FakeIssue, owner: string, repo: string) {
     body: i.body,
   };
 }
+
+/**
+ * The fake GitHub for a test file: started before its tests, with the environment patchops reads pointed at it
+ * (token, repository, API URL, and waits scaled down), both restored after. Returns a handle whose `gh` is the
+ * running server once the file's tests start.
+ */
+export function withFakeGithub(
+  hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void },
+  repository = "acme/patch-policy",
+): { readonly gh: FakeGithub } {
+  let server: FakeGithub | null = null;
+  const saved: Record<string, string | undefined> = {};
+  const KEYS = ["GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL", "PATCHOPS_RETRY_SCALE"] as const;
+  hooks.beforeAll(async () => {
+    server = await startFakeGithub();
+    for (const k of KEYS) saved[k] = process.env[k];
+    Object.assign(process.env, {
+      GITHUB_TOKEN: "ghs_testtoken",
+      GITHUB_REPOSITORY: repository,
+      GITHUB_API_URL: server.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
+    });
+  });
+  hooks.afterAll(async () => {
+    for (const k of KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await server?.close();
+  });
+  return {
+    get gh() {
+      if (!server) throw new Error("withFakeGithub: the server starts in beforeAll");
+      return server;
+    },
+  };
+}

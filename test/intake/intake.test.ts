@@ -7,7 +7,7 @@ import { parseCsaf } from "../../reconciler/intake/feeds/csaf.js";
 import { parseMsrcCvrf } from "../../reconciler/intake/feeds/cvrf.js";
 import { cvrfXmlToJson } from "../../reconciler/intake/feeds/cvrf-xml.js";
 import { parseKev } from "../../reconciler/intake/feeds/kev.js";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { withFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { cli, FIXTURES, tempRepo } from "../helpers/repo.js";
 
 const FEEDS = join(FIXTURES, "feeds");
@@ -104,20 +104,10 @@ describe("feeds", () => {
 });
 
 describe("patchops intake", () => {
+  const fake = withFakeGithub({ beforeAll, afterAll });
   let gh: FakeGithub;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    gh = await startFakeGithub();
-    Object.assign(process.env, {
-      GITHUB_TOKEN: "t",
-      GITHUB_REPOSITORY: "acme/patch-policy",
-      GITHUB_API_URL: gh.url,
-      PATCHOPS_RETRY_SCALE: "0.01",
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await gh.close();
+  beforeAll(() => {
+    gh = fake.gh;
   });
 
   /** The example fleet plus one Windows Server 2016 host, which the real March 2017 document concerns. */

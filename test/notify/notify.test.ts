@@ -4,7 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { withFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { cli, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -53,20 +53,10 @@ async function fleet(): Promise<{ repo: string; plan: (installed: string[]) => P
 }
 
 describe("owner notifications: one GitHub issue per team", () => {
+  const fake = withFakeGithub({ beforeAll, afterAll });
   let gh: FakeGithub;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    gh = await startFakeGithub();
-    Object.assign(process.env, {
-      GITHUB_TOKEN: "t0ken",
-      GITHUB_REPOSITORY: "acme/patch-policy",
-      GITHUB_API_URL: gh.url,
-      PATCHOPS_RETRY_SCALE: "0.01",
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await gh.close();
+  beforeAll(() => {
+    gh = fake.gh;
   });
 
   it("creates an issue per noncompliant team, leaves it alone when nothing changed, edits it, then closes it", async () => {

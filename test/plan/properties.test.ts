@@ -4,12 +4,11 @@ import { fromNative, type Inventory } from "../../reconciler/inventory/host-reco
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
 import type { Job } from "../../reconciler/model/plan.js";
 import { planFileTexts } from "../../reconciler/output/plan-files.js";
-import { reconcile, type ReconcileResult } from "../../reconciler/plan/reconcile.js";
+import type { ReconcileResult } from "../../reconciler/plan/reconcile.js";
 import { cycleForMonth } from "../../reconciler/schedule/cycle.js";
-import { validateSource } from "../../reconciler/validate/validate.js";
-import { memorySource } from "../helpers/memory-source.js";
+import { planFixture } from "../helpers/plan-fixture.js";
 
-const NOW = Date.parse("2026-12-10T09:00:00Z");
+const NOW_ISO = "2026-12-10T09:00:00Z";
 const PERIODS = [1, 2, 3, 4].flatMap((d) => ["00", "04", "08", "12", "16", "20"].map((h) => `D${d}-${h}`));
 
 interface Fleet {
@@ -136,19 +135,7 @@ function inventoryOf(f: Fleet, installedOverride?: (host: number, u: number) => 
 }
 
 async function plan(files: Record<string, string>, inv: Inventory): Promise<ReconcileResult> {
-  const { set, diagnostics } = await validateSource(memorySource(files), NOW);
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length)
-    throw new Error(`generated policy invalid: ${errors.map((e) => `${e.code} ${e.message}`).join("; ")}`);
-  return reconcile({
-    set,
-    inventory: inv,
-    now: NOW,
-    approvals: new Map(),
-    verification: "off",
-    unverified: new Map(),
-    revision: null,
-  });
+  return planFixture({ base: null, files, hosts: inv, now: NOW_ISO });
 }
 
 const bytes = (r: ReconcileResult) => [...planFileTexts(r.plan, r.hosts, r.jobs).values()].join("\u0000");
