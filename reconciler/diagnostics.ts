@@ -78,7 +78,7 @@ export const DIAGNOSTIC_CODES = {
   "cab-root-unpinned":
     "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Tag the reviewed root and set PATCHOPS_CAB_ROOT in the workflows.",
   "deletion-unverified":
-    "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history.",
+    "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history; if it no longer fits the policy, no host gets install jobs until the deletion is approved.",
   "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",
   "results-unknown-host": "A job result names a host neither assigned nor scanned; it was not applied.",
   "result-contradicted": "A job reported an update installed, but a later scan lists it missing. Check the host.",

@@ -58,10 +58,15 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
         "error",
         d.restored
           ? `${d.file} was ${d.reason}; the deletion is not applied: the file's last version takes effect, judged by its own history`
-          : `${d.file} was ${d.reason}`,
+          : `${d.file} was ${d.reason}; so no host gets install jobs until the deletion is approved or the file is restored`,
         { file: d.file },
       ),
     );
+    // A deletion that could not be undone (its last version no longer fits the policy) could have released any host:
+    // fail closed for the whole fleet rather than guess what the file protected.
+    if (!d.restored)
+      for (const a of set.assignments)
+        block(a.file, `${d.file} was deleted without approval and could not be restored`);
   }
   const bad = (file: string) => {
     const r = v.files.get(file);

@@ -742,6 +742,31 @@ spec:
     expect(after.plan.findings.filter((f: { code: string }) => f.code === "deletion-unverified")).toEqual([]);
   });
 
+  it("a deletion that cannot be undone (its update id reused by a new file) stops every install job", async () => {
+    const { repo } = await base();
+    const kb101 = await change(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
+    gh.pulls.push(pr(2, [kb101], [ok("alice"), ok("bob")]));
+    expect(updatesIn((await plan(repo)).jobs)).toEqual(["KB100", "KB101"]);
+    // One direct push: KB100's reviewed file goes, and a new file claims its id; restored, the two would clash.
+    await change(
+      repo,
+      {
+        "policies/updates/kb100.yaml": null,
+        "policies/updates/kb100-v2.yaml": updateDoc("KB100").replace("name: kb100", "name: kb100-v2"),
+      },
+      "Mallory <mallory@example.com>",
+    );
+    const r = await plan(repo);
+    expect(r.jobs.filter((j) => j.type === "install")).toEqual([]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "deletion-unverified",
+        file: "policies/updates/kb100.yaml",
+        message: expect.stringContaining("cannot be undone"),
+      }),
+    );
+  });
+
   it("an unreviewed pending file cannot make an approved update look superseded", async () => {
     const { repo } = await base();
     const inv = INVENTORY.replace('"installed":[]', '"installed":["KB999"]');
