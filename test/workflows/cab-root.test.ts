@@ -41,4 +41,14 @@ describe("the CAB trust root in the workflows", () => {
     for (const s of action.runs.steps)
       if (s.uses?.startsWith("actions/cache")) expect(s.with?.path).toBe("~/.cache/patchops");
   });
+
+  it.each(["patchops-reconcile.yml", "patchops-rfc.yml"])(
+    "the scaffolded %s hands a cab-root to the action, for the adopter to pin",
+    async (file) => {
+      const wf = parse(await readFile(join(ROOT, "templates/policy-repo/.github/workflows", file), "utf8")) as Workflow;
+      const uses = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses === "./node_modules/patchops"));
+      expect(uses.length).toBeGreaterThan(0);
+      for (const s of uses) expect(Object.keys(s.with ?? {})).toContain("cab-root");
+    },
+  );
 });
