@@ -92,7 +92,8 @@ interface Row {
   met: boolean | null;
 }
 
-function runChild(args: string[], heapMiB = 12288): string {
+/** The child's heap limit: generous by default; PATCHOPS_BENCH_HEAP_MIB lowers it to see what the plan really needs. */
+function runChild(args: string[], heapMiB = Number(process.env.PATCHOPS_BENCH_HEAP_MIB ?? 12288)): string {
   return execFileSync(process.execPath, [`--max-old-space-size=${heapMiB}`, ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
