@@ -5,7 +5,8 @@
 //   npm run bench -- --full       adds 1,000,000 hosts × 2,000 updates (slow; the memory target)
 //   npm run bench -- --profile    one 50k × 300 plan under --cpu-prof; prints the top self-time functions
 //   npm run bench -- 300000x300   only the cases named (hosts x updates)
-// Figures go to stdout and, as a markdown table, to out/bench.md (scripts/bench-table.py puts it in the README).
+// Figures go to stdout and, as a markdown table, to out/bench.md (scripts/bench-table.py puts it in the README);
+// a quick run or named cases write out/bench-partial.md instead, so they never replace the whole run's table.
 import { execFileSync } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -278,11 +279,17 @@ async function main(): Promise<void> {
   ].join("\n");
   console.log("\n" + table);
   await mkdir("out", { recursive: true });
+  // Only a whole run (the default cases, or --full) replaces the figures the README shows.
+  const target = quick || chosen.length ? "out/bench-partial.md" : "out/bench.md";
   await writeFile(
-    "out/bench.md",
+    target,
     `Measured ${new Date().toISOString().slice(0, 10)} on node ${process.version}${quick ? " (quick run)" : ""}:\n\n${table}\n`,
   );
-  console.log("\nwrote out/bench.md (python3 scripts/bench-table.py puts it in the README)");
+  console.log(
+    target === "out/bench.md"
+      ? "\nwrote out/bench.md (python3 scripts/bench-table.py puts it in the README)"
+      : `\nwrote ${target} (a partial run: the README's table comes from a whole run)`,
+  );
 }
 
 await main();
