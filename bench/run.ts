@@ -48,7 +48,13 @@ async function child(dir: string): Promise<void> {
   const inventory = join(dir, "inventory.jsonl");
   const floor = await parseFloor(inventory);
   const t0 = performance.now();
-  const loaded = await loadPlanInputs({ repo: dir, inventory: [inventory], now: NOW, verifyApprovals: false });
+  const loaded = await loadPlanInputs({
+    repo: dir,
+    inventory: [inventory],
+    now: NOW,
+    verifyApprovals: false,
+    summaries: true,
+  });
   if (!loaded.input) throw new Error(`generated policy invalid: ${loaded.policyErrors[0]?.message}`);
   const t1 = performance.now();
   const writer = new PlanDirWriter();
@@ -69,6 +75,7 @@ async function child(dir: string): Promise<void> {
   });
   const t2 = performance.now();
   await writer.write(join(dir, "out"), plan);
+  loaded.input.inventory.dispose?.();
   const t3 = performance.now();
   const figures: ChildFigures = {
     hosts,

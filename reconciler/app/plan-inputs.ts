@@ -57,6 +57,11 @@ export interface PlanInputOptions {
   results?: string[];
   /** The status branch whose snapshots record earlier pilot successes; null reads none. */
   statusHistory?: string | null;
+  /**
+   * Streaming: hold the inventory as summaries and read each host's line again when it is planned (`plan`). The
+   * caller disposes of `input.inventory` when the plan is written.
+   */
+  summaries?: boolean;
 }
 
 /** Inputs already read by the caller: the inventory (diff plans both sides against one read), a validated policy. */
@@ -72,6 +77,7 @@ export async function readPlanInventory(o: {
   inventory: string[];
   inventoryFormat?: string;
   scannedAt?: string;
+  summaries?: boolean;
 }): Promise<InventoryRead> {
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
     throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
@@ -82,6 +88,7 @@ export async function readPlanInventory(o: {
     return await readInventory(o.inventory, {
       format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
       scannedAt: o.scannedAt,
+      summaries: o.summaries,
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
@@ -113,6 +120,22 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   if (hasErrors(diagnostics))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   const inv = pre.inventory ?? (await readPlanInventory(o));
+  try {
+    return await withInventory(o, ref, source, set, inv);
+  } catch (err) {
+    // A streaming inventory holds open files (and maybe a spooled copy of stdin): nothing is left behind on failure.
+    if (!pre.inventory) inv.inventory.dispose?.();
+    throw err;
+  }
+}
+
+async function withInventory(
+  o: PlanInputOptions,
+  ref: string | undefined,
+  source: PolicySource,
+  set: PolicySet,
+  inv: InventoryRead,
+): Promise<LoadedPlanInputs> {
   let results;
   try {
     results = await readResults(o.results ?? []);

@@ -8,7 +8,7 @@ import { planSummaryOf } from "../views/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
 import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
 import type { Io } from "./io.js";
-import { loadPlanInputs } from "../app/plan-inputs.js";
+import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
 
@@ -105,42 +105,57 @@ export function registerPlan(program: Command, io: Io): void {
       warn: (t) => io.err(t),
       results: opts.results,
       statusHistory: opts.statusHistory,
+      summaries: true,
     });
-    if (!loaded.input) {
-      io.err(diagnosticsAsText(loaded.policyErrors, 0));
-      io.err("patchops: the policy is invalid; no plan was written\n");
-      io.exitCode(EXIT.invalid);
-      return;
-    }
-    if (loaded.inventoryDiagnostics.length)
-      io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
-    // Streaming: each host's line and jobs go to sorted runs (spilled to temp files past a budget) and a digest for
-    // the summary, so no fleet-sized list is held; the runs are merged into the plan set under the lock.
-    const writer = new PlanDirWriter(runBudget(process.env.PATCHOPS_PLAN_RUN_BUDGET));
-    const digest = new PlanDigest();
-    let plan;
     try {
-      plan = reconcileInto(
-        { ...loaded.input, shard },
-        {
-          onHost: (h) => {
-            writer.onHost(h);
-            digest.addHost(h);
-          },
-          onJob: (j) => {
-            writer.onJob(j);
-            digest.addJob(j);
-          },
-        },
-      ).plan;
-    } catch (err) {
-      writer.discard();
-      throw err;
+      await planAndWrite(io, opts, loaded, format, shard);
+    } finally {
+      loaded.input?.inventory.dispose?.();
     }
-    await writer.write(opts.out, plan);
-    if (format === "json") io.out(JSON.stringify(plan, null, 2) + "\n");
-    else io.out(planSummaryOf(plan, digest, format, opts.out));
-    const planErrors = plan.findings.some((f) => f.severity === "error");
-    io.exitCode(planErrors || hasErrors(loaded.inventoryDiagnostics) ? EXIT.invalid : EXIT.ok);
   });
+}
+
+async function planAndWrite(
+  io: Io,
+  opts: PlanOptions,
+  loaded: LoadedPlanInputs,
+  format: "text" | "json" | "markdown",
+  shard: { index: number; count: number } | undefined,
+): Promise<void> {
+  if (!loaded.input) {
+    io.err(diagnosticsAsText(loaded.policyErrors, 0));
+    io.err("patchops: the policy is invalid; no plan was written\n");
+    io.exitCode(EXIT.invalid);
+    return;
+  }
+  if (loaded.inventoryDiagnostics.length)
+    io.err(diagnosticsAsText(loaded.inventoryDiagnostics, 0).replace(/\n[✓✗][^\n]*\n$/, "\n"));
+  // Streaming: each host's line and jobs go to sorted runs (spilled to temp files past a budget) and a digest for
+  // the summary, so no fleet-sized list is held; the runs are merged into the plan set under the lock.
+  const writer = new PlanDirWriter(runBudget(process.env.PATCHOPS_PLAN_RUN_BUDGET));
+  const digest = new PlanDigest();
+  let plan;
+  try {
+    plan = reconcileInto(
+      { ...loaded.input, shard },
+      {
+        onHost: (h) => {
+          writer.onHost(h);
+          digest.addHost(h);
+        },
+        onJob: (j) => {
+          writer.onJob(j);
+          digest.addJob(j);
+        },
+      },
+    ).plan;
+  } catch (err) {
+    writer.discard();
+    throw err;
+  }
+  await writer.write(opts.out, plan);
+  if (format === "json") io.out(JSON.stringify(plan, null, 2) + "\n");
+  else io.out(planSummaryOf(plan, digest, format, opts.out));
+  const planErrors = plan.findings.some((f) => f.severity === "error");
+  io.exitCode(planErrors || hasErrors(loaded.inventoryDiagnostics) ? EXIT.invalid : EXIT.ok);
 }

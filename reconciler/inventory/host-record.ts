@@ -28,7 +28,48 @@ export interface HostRecord {
   cluster: string | null;
   /** Where the record came from, for messages: file:line. */
   origin: string;
+  /**
+   * Set on a summary (an inventory read with `summaries`): the whole record is not held, and `installed` and
+   * `pendingRebootUpdates` throw if read; `Inventory.whole` reads the record again from here.
+   */
+  place?: RecordPlace;
 }
+
+/** Where a record's line lies: the index of its source in the inventory's reader, a byte offset and length. */
+export interface RecordPlace {
+  source: number;
+  offset: number;
+  bytes: number;
+}
+
+/** The installed ids of a summary record: not held, so reading them is a bug (fail loudly, never "none installed"). */
+class NotHeld implements ReadonlySet<string> {
+  private fail(): never {
+    throw new Error("internal: a summary inventory record's update ids were read; read the whole record first");
+  }
+  get size(): number {
+    return this.fail();
+  }
+  has(): boolean {
+    return this.fail();
+  }
+  values(): SetIterator<string> {
+    return this.fail();
+  }
+  keys(): SetIterator<string> {
+    return this.fail();
+  }
+  entries(): SetIterator<[string, string]> {
+    return this.fail();
+  }
+  forEach(): void {
+    this.fail();
+  }
+  [Symbol.iterator](): SetIterator<string> {
+    return this.fail();
+  }
+}
+const NOT_HELD: ReadonlySet<string> = new NotHeld();
 
 // A fleet repeats the same few thousand update ids, OS and product names millions of times: keep one copy of each.
 const interned = new Map<string, string>();
@@ -41,6 +82,7 @@ function intern(s: string): string {
 
 // Normalising is a handful of regular expressions; a fleet repeats a few dozen captions, so remember each answer.
 const osMemo = new Map<string, { name: string | null; known: boolean }>();
+const osObjects = new Map<string, HostRecord["os"]>();
 function osOf(os: InventoryRecord["os"]): Pick<HostRecord, "os" | "osReported" | "osKnown"> {
   const reported = os.name ? intern(os.name) : null;
   const key = `${os.family}\u0000${reported ?? ""}\u0000${os.version.split(".").slice(0, 3).join(".")}`;
@@ -50,20 +92,41 @@ function osOf(os: InventoryRecord["os"]): Pick<HostRecord, "os" | "osReported" |
     hit = { name: c.name === null ? null : intern(c.name), known: c.known };
     if (osMemo.size < 100_000) osMemo.set(key, hit);
   }
-  return {
-    os: { family: intern(os.family), name: hit.name, version: intern(os.version) },
-    osReported: reported,
-    osKnown: hit.known,
-  };
+  // Hosts on the same build share one (frozen) OS object.
+  const full = `${key}\u0000${os.version}`;
+  let shared = osObjects.get(full);
+  if (!shared) {
+    shared = Object.freeze({ family: intern(os.family), name: hit.name, version: intern(os.version) });
+    if (osObjects.size < 100_000) osObjects.set(full, shared);
+  }
+  return { os: shared, osReported: reported, osKnown: hit.known };
 }
 
+/** Labels, products and features repeat across a fleet: hosts reporting the same ones share one frozen copy. */
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_PRODUCTS: HostRecord["products"] = Object.freeze([]) as unknown as HostRecord["products"];
+const productsMemo = new Map<string, HostRecord["products"]>();
+function productsOf(list: InventoryRecord["products"]): HostRecord["products"] {
+  if (!list || list.length === 0) return NO_PRODUCTS;
+  const key = list.map((p) => `${p.name}\u0000${p.version ?? "\u0001"}`).join("\u0000");
+  let hit = productsMemo.get(key);
+  if (!hit) {
+    hit = Object.freeze(
+      list.map((p) => Object.freeze({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
+    ) as HostRecord["products"];
+    if (productsMemo.size < 100_000) productsMemo.set(key, hit);
+  }
+  return hit;
+}
+
+/** The record as patchops uses it, whole: with its installed update ids. */
 export function fromNative(r: InventoryRecord, origin: string): HostRecord {
   return {
     host: r.host,
     scannedAt: Date.parse(r.scannedAt),
-    scannedAtText: intern(new Date(Date.parse(r.scannedAt)).toISOString().replace(/\.000Z$/, "Z")),
+    scannedAtText: scannedText(r.scannedAt),
     ...osOf(r.os),
-    labels: r.labels ?? {},
+    labels: r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS,
     role: r.role ?? null,
     cluster: r.cluster ?? null,
     installed: new IdSet(r.installed.map((id) => id.toUpperCase())),
@@ -71,7 +134,7 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     pendingRebootUpdates: r.pendingRebootUpdates
       ? new IdSet(r.pendingRebootUpdates.map((id) => id.toUpperCase()))
       : null,
-    products: (r.products ?? []).map((p) => ({ name: intern(p.name), version: p.version ? intern(p.version) : null })),
+    products: productsOf(r.products),
     features: r.features?.length ? new Set(r.features.map((f) => intern(f.toLowerCase()))) : NO_IDS,
     agentHealthy: r.agent?.healthy !== false,
     linux: linuxPackages(r, intern),
@@ -79,9 +142,148 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
   };
 }
 
+function scannedText(at: string): string {
+  return intern(new Date(Date.parse(at)).toISOString().replace(/\.000Z$/, "Z"));
+}
+
+/** What hosts of one build, product set and state share: one object for all of them. */
+type Profile = Omit<HostRecord, "host" | "scannedAt" | "os" | "installed" | "origin" | "place">;
+const profiles = new Map<string, Profile>();
+
+/**
+ * A summary: a scanned host without its update ids, about a hundred bytes. The facts it shares with hosts like it live
+ * in one profile object; pass two reads the whole record again from its place.
+ */
+class SummaryRecord implements HostRecord {
+  constructor(
+    readonly host: string,
+    readonly scannedAt: number,
+    readonly os: HostRecord["os"],
+    private readonly p: Profile,
+    private readonly label: string,
+    private readonly line: number,
+    private readonly source: number,
+    private readonly offset: number,
+    private readonly bytes: number,
+  ) {}
+  get scannedAtText() {
+    return this.p.scannedAtText;
+  }
+  get osReported() {
+    return this.p.osReported;
+  }
+  get osKnown() {
+    return this.p.osKnown;
+  }
+  get installed() {
+    return NOT_HELD;
+  }
+  get pendingReboot() {
+    return this.p.pendingReboot;
+  }
+  get pendingRebootUpdates() {
+    return this.p.pendingRebootUpdates;
+  }
+  get products() {
+    return this.p.products;
+  }
+  get features() {
+    return this.p.features;
+  }
+  get agentHealthy() {
+    return this.p.agentHealthy;
+  }
+  get linux() {
+    return null;
+  }
+  get labels() {
+    return this.p.labels;
+  }
+  get role() {
+    return this.p.role;
+  }
+  get cluster() {
+    return this.p.cluster;
+  }
+  get origin() {
+    return `${this.label}:${this.line}`;
+  }
+  get place(): RecordPlace {
+    return { source: this.source, offset: this.offset, bytes: this.bytes };
+  }
+}
+
+/**
+ * The record a streaming plan holds in pass one: a summary (`SummaryRecord`) for a host without Linux package data;
+ * a Linux host's packages are fleet-wide facts (scanned upgrades), so its record is kept whole.
+ */
+export function summaryOf(r: InventoryRecord, label: string, line: number, place: RecordPlace): HostRecord {
+  const linux = linuxPackages(r, intern);
+  if (linux !== null) return fromNative(r, `${label}:${line}`);
+  const os = osOf(r.os);
+  const products = productsOf(r.products);
+  const features = r.features?.length ? [...new Set(r.features.map((f) => f.toLowerCase()))] : [];
+  const labels = r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS;
+  // Not the OS version: builds differ in their last part host by host; the (shared) OS object is held per record.
+  const key = JSON.stringify([
+    os.os.family,
+    os.os.name,
+    os.osReported,
+    products.map((p) => [p.name, p.version]),
+    features,
+    labels === NO_LABELS ? null : labels,
+    r.role ?? null,
+    r.cluster ?? null,
+    r.agent?.healthy !== false,
+    r.pendingReboot ?? false,
+    !!r.pendingRebootUpdates,
+    r.scannedAt,
+  ]);
+  let p = profiles.get(key);
+  if (!p) {
+    p = Object.freeze({
+      scannedAtText: scannedText(r.scannedAt),
+      osReported: os.osReported,
+      osKnown: os.osKnown,
+      labels,
+      role: r.role ?? null,
+      cluster: r.cluster ?? null,
+      pendingReboot: r.pendingReboot ?? false,
+      pendingRebootUpdates: r.pendingRebootUpdates ? NOT_HELD : null,
+      products,
+      features: features.length ? new Set(features.map(intern)) : NO_IDS,
+      agentHealthy: r.agent?.healthy !== false,
+      linux: null,
+    });
+    if (profiles.size < 100_000) profiles.set(key, p);
+  }
+  return new SummaryRecord(
+    r.host,
+    Date.parse(r.scannedAt),
+    os.os,
+    p,
+    label,
+    line,
+    place.source,
+    place.offset,
+    place.bytes,
+  );
+}
+
 /** What the reconciler needs from an inventory: the records, and the hosts whose record was unusable. */
 export interface Inventory {
   records: Map<string, HostRecord>;
   /** Host name (lower-case) → why its record could not be used (file:line and reason). */
   malformed: Map<string, { host: string; reason: string }>;
+  /** Reads a summary record's whole record again (see `RecordPlace`); absent when every record is whole. */
+  whole?: (rec: HostRecord) => HostRecord;
+  /** Closes the files `whole` reads and removes any spooled copy of standard input. */
+  dispose?: () => void;
+}
+
+/** The record with its update ids: the record itself, or read again when it is a summary. */
+export function wholeRecord(inventory: Inventory, rec: HostRecord): HostRecord {
+  if (!rec.place) return rec;
+  if (!inventory.whole) throw new Error("internal: a summary inventory record without a reader");
+  return inventory.whole(rec);
 }

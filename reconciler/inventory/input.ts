@@ -38,6 +38,8 @@ export interface InventoryInput {
   head: string;
   encoding: TextEncoding;
   chunks(): AsyncIterable<Buffer>;
+  /** A regular file's path: its bytes can be read again at an offset (standard input and pipes cannot). */
+  path?: string;
 }
 
 async function* utf8Chunks(source: AsyncIterable<Buffer>, encoding: TextEncoding): AsyncGenerator<Buffer> {
@@ -79,6 +81,7 @@ export async function openInventoryFile(path: string): Promise<InventoryInput> {
     head: headText(head, encoding),
     encoding,
     chunks: () => utf8Chunks(createReadStream(path) as AsyncIterable<Buffer>, encoding),
+    path,
   };
 }
 
@@ -116,7 +119,9 @@ export async function openInventoryStream(stream: Readable): Promise<InventoryIn
   };
 }
 
-export type InputLine = { n: number; text: string } | { n: number; tooLong: number; head: string };
+/** A line, with where its bytes lie in the UTF-8 stream (`offset`, `bytes`: without the newline). */
+export type InputLine =
+  { n: number; text: string; offset: number; bytes: number } | { n: number; tooLong: number; head: string };
 
 /**
  * Splits UTF-8 chunks into lines (LF or CRLF). A line longer than `maxBytes` is skipped to its end and reported
@@ -131,10 +136,17 @@ export async function* boundedLines(
   let skipping = 0;
   let skippedHead = "";
   let n = 1;
+  let consumed = 0;
+  let lineStart = 0;
   const finish = (): InputLine => {
     const line: InputLine = skipping
       ? { n, tooLong: skipping, head: skippedHead }
-      : { n, text: Buffer.concat(parts, size).toString("utf8").replace(/\r$/, "") };
+      : {
+          n,
+          text: Buffer.concat(parts, size).toString("utf8").replace(/\r$/, ""),
+          offset: lineStart,
+          bytes: size,
+        };
     parts = [];
     size = 0;
     skipping = 0;
@@ -160,8 +172,13 @@ export async function* boundedLines(
         parts.push(Buffer.from(piece));
         size += piece.length;
       }
-      if (nl < 0) break;
+      if (nl < 0) {
+        consumed += chunk.length - start;
+        break;
+      }
+      consumed += nl + 1 - start;
       yield finish();
+      lineStart = consumed;
       start = nl + 1;
     }
   }

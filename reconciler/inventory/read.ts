@@ -1,8 +1,11 @@
 // Reads inventory files (or stdin) line by line into host records; bad records become diagnostics, never drops.
 import { InputError } from "../errors.js";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import { fromNative, type HostRecord, type Inventory } from "./host-record.js";
+import { fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
 import { checkRecord, parseLine } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
@@ -25,6 +28,68 @@ export class InventoryReadError extends InputError {
 interface Collector {
   inventory: Inventory;
   diagnostics: Diagnostic[];
+  /** Set when records are kept as summaries: the sources their lines are read again from. */
+  rereader: Rereader | null;
+}
+
+/**
+ * Pass two of a streaming plan reads each host's line again rather than holding a million installed sets: from the
+ * inventory file itself, or from a spooled copy of what standard input, a pipe or a UTF-16 file gave (as UTF-8).
+ */
+class Rereader {
+  private readonly sources: { path: string; fd: number | null; label: string }[] = [];
+  private spoolDir: string | null = null;
+  private buffer = Buffer.alloc(1 << 16);
+
+  /** A source read in place. */
+  file(path: string, label: string): number {
+    this.sources.push({ path, fd: null, label });
+    return this.sources.length - 1;
+  }
+
+  /** A source copied while it is read: returns its index and the tee that writes the copy. */
+  spool(label: string): { source: number; tee: (chunks: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> } {
+    this.spoolDir ??= mkdtempSync(join(tmpdir(), "patchops-inventory-"));
+    const path = join(this.spoolDir, `input-${this.sources.length}.jsonl`);
+    const fd = openSync(path, "w");
+    this.sources.push({ path, fd: null, label });
+    async function* tee(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of chunks) {
+          writeSync(fd, chunk);
+          yield chunk;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return { source: this.sources.length - 1, tee };
+  }
+
+  whole(rec: HostRecord): HostRecord {
+    const place = rec.place!;
+    const src = this.sources[place.source]!;
+    src.fd ??= openSync(src.path, "r");
+    if (this.buffer.length < place.bytes) this.buffer = Buffer.alloc(place.bytes);
+    const n = readSync(src.fd, this.buffer, 0, place.bytes, place.offset);
+    const r = parseLine(this.buffer.toString("utf8", 0, n).trim());
+    // The file must still say what it said in pass one; anything else would plan a host by another scan.
+    if (!r.record || r.record.host !== rec.host || Date.parse(r.record.scannedAt) !== rec.scannedAt)
+      throw new InventoryReadError(
+        `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
+      );
+    return fromNative(r.record, rec.origin);
+  }
+
+  dispose(): void {
+    for (const s of this.sources)
+      if (s.fd !== null) {
+        closeSync(s.fd);
+        s.fd = null;
+      }
+    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+    this.spoolDir = null;
+  }
 }
 
 function keep(c: Collector, rec: HostRecord): void {
@@ -62,9 +127,20 @@ function bad(c: Collector, file: string, line: number, host: string | undefined,
 async function readNativeLines(
   c: Collector,
   file: string,
-  chunks: AsyncIterable<Buffer>,
+  input: InventoryInput,
   maxLineBytes?: number,
 ): Promise<void> {
+  let chunks = input.chunks();
+  let source = -1;
+  if (c.rereader) {
+    // A UTF-8 file is read again in place; anything else is copied as the UTF-8 it was decoded to.
+    if (input.path !== undefined && input.encoding === "utf-8") source = c.rereader.file(input.path, file);
+    else {
+      const spool = c.rereader.spool(file);
+      source = spool.source;
+      chunks = spool.tee(chunks);
+    }
+  }
   for await (const l of boundedLines(chunks, maxLineBytes)) {
     if ("tooLong" in l) {
       const host = /"host"\s*:\s*"([^"\\]{1,253})"/.exec(l.head)?.[1];
@@ -80,7 +156,13 @@ async function readNativeLines(
     const line = l.text.trim();
     if (line === "") continue;
     const r = parseLine(line);
-    if (r.record) keep(c, fromNative(r.record, `${file}:${l.n}`));
+    if (r.record)
+      keep(
+        c,
+        source >= 0
+          ? summaryOf(r.record, file, l.n, { source, offset: l.offset, bytes: l.bytes })
+          : fromNative(r.record, `${file}:${l.n}`),
+      );
     else bad(c, file, l.n, r.host, r.error ?? "invalid record");
   }
 }
@@ -126,9 +208,38 @@ function unusable(
  */
 export async function readInventory(
   files: readonly string[],
-  options: { format?: InventoryFormat | "auto"; stdin?: Readable; scannedAt?: string; maxLineBytes?: number } = {},
+  options: {
+    format?: InventoryFormat | "auto";
+    stdin?: Readable;
+    scannedAt?: string;
+    maxLineBytes?: number;
+    /**
+     * Keep JSON Lines records as summaries (no update ids) and read each again when it is planned: memory no longer
+     * grows with installed sets. The caller must call `inventory.dispose()` when done.
+     */
+    summaries?: boolean;
+  } = {},
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
-  const c: Collector = { inventory: { records: new Map(), malformed: new Map() }, diagnostics: [] };
+  const rereader = options.summaries ? new Rereader() : null;
+  const c: Collector = { inventory: { records: new Map(), malformed: new Map() }, diagnostics: [], rereader };
+  if (rereader) {
+    c.inventory.whole = (rec) => rereader.whole(rec);
+    c.inventory.dispose = () => rereader.dispose();
+  }
+  try {
+    await readAll(c, files, options);
+  } catch (err) {
+    rereader?.dispose();
+    throw err;
+  }
+  return { inventory: c.inventory, diagnostics: c.diagnostics };
+}
+
+async function readAll(
+  c: Collector,
+  files: readonly string[],
+  options: { format?: InventoryFormat | "auto"; stdin?: Readable; scannedAt?: string; maxLineBytes?: number },
+): Promise<void> {
   for (const file of files) {
     const isStdin = file === "-";
     const label = isStdin ? "<stdin>" : file;
@@ -170,7 +281,7 @@ export async function readInventory(
         readNativeArray(c, label, await whole());
       else {
         try {
-          await readNativeLines(c, label, input.chunks(), options.maxLineBytes);
+          await readNativeLines(c, label, input, options.maxLineBytes);
         } catch (err) {
           throw new InventoryReadError(
             `cannot read inventory ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
@@ -200,5 +311,4 @@ export async function readInventory(
     for (const p of converted.problems) bad(c, label, p.line, p.host, p.reason);
     unusable(c, label, input, before);
   }
-  return c;
 }

@@ -8,19 +8,37 @@ import { matchesSelector, type HostFacts } from "../policy/selector.js";
 import { compareText } from "../order.js";
 import { selectHosts } from "./targeting.js";
 
-export interface HostContext {
-  name: string;
-  assignment: LoadedDoc<AssignmentSpec> | null;
-  entry: AssignedHost | null;
-  entryIndex: number;
-  /** Where the host's period is written: its entry, or the selector that picked it. */
-  periodAt: (string | number)[];
-  timetable: LoadedDoc<TimetableSpec> | null;
-  record: HostRecord | null;
-  malformed: string | null;
-  facts: HostFacts;
-  baselines: LoadedDoc<BaselineSpec>[];
+/** What the plan knows of one host. A class: its selector facts are derived when asked, not held per host. */
+export class HostContext {
+  assignment: LoadedDoc<AssignmentSpec> | null = null;
+  entry: AssignedHost | null = null;
+  /** The host's entry in its assignment's `hosts`, or -1 when a selector picked it. */
+  entryIndex = -1;
+  /** The selector that picked the host, or -1 when an entry names it. */
+  selectorIndex = -1;
+  timetable: LoadedDoc<TimetableSpec> | null = null;
+  record: HostRecord | null = null;
+  malformed: string | null = null;
+  baselines: LoadedDoc<BaselineSpec>[] = NO_BASELINES;
+
+  constructor(public name: string) {}
+
+  /** What a selector matches: the assignment's entry (role, cluster, labels), its owner, the scanned OS family. */
+  get facts(): HostFacts {
+    const e = this.entry;
+    return {
+      name: e?.name ?? this.name,
+      os: this.record?.os.family ?? null,
+      role: e?.role ?? null,
+      owner: this.assignment?.spec.owner ?? null,
+      cluster: e?.cluster ?? null,
+      labels: e?.labels ?? NO_LABELS,
+    };
+  }
 }
+
+const NO_BASELINES: LoadedDoc<BaselineSpec>[] = [];
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[] {
   const timetables = new Map(set.timetables.map((t) => [t.name, t]));
@@ -29,18 +47,7 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
     const key = name.toLowerCase();
     let h = byKey.get(key);
     if (!h) {
-      h = {
-        name,
-        assignment: null,
-        entry: null,
-        entryIndex: -1,
-        periodAt: [],
-        timetable: null,
-        record: null,
-        malformed: null,
-        facts: { name, os: null, role: null, owner: null, cluster: null, labels: {} },
-        baselines: [],
-      };
+      h = new HostContext(name);
       byKey.set(key, h);
     }
     return h;
@@ -53,16 +60,7 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
       h.assignment = a;
       h.entry = entry;
       h.entryIndex = i;
-      h.periodAt = ["spec", "hosts", i, "period"];
       h.timetable = timetables.get(a.spec.timetable) ?? null;
-      h.facts = {
-        name: entry.name,
-        os: null,
-        role: entry.role ?? null,
-        owner: a.spec.owner,
-        cluster: entry.cluster ?? null,
-        labels: entry.labels ?? {},
-      };
     });
   }
   // Explicit entries win; a selector picks only hosts no assignment names.
@@ -71,23 +69,10 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
     if (h.assignment) continue;
     h.assignment = sel.assignment;
     h.entry = sel.entry;
-    h.periodAt = ["spec", "selectors", sel.selectorIndex, "periods"];
+    h.selectorIndex = sel.selectorIndex;
     h.timetable = timetables.get(sel.assignment.spec.timetable) ?? null;
-    h.facts = {
-      name: sel.entry.name,
-      os: null,
-      role: sel.entry.role ?? null,
-      owner: sel.assignment.spec.owner,
-      cluster: sel.entry.cluster ?? null,
-      labels: sel.entry.labels ?? {},
-    };
   }
-  for (const [key, rec] of inventory.records) {
-    const h = ensure(rec.host);
-    h.record = rec;
-    h.facts.os = rec.os.family;
-    void key;
-  }
+  for (const rec of inventory.records.values()) ensure(rec.host).record = rec;
   for (const { host, reason } of inventory.malformed.values()) {
     const h = ensure(host);
     // A later good record of the same host does not hide that one of its records was unusable.
@@ -96,9 +81,23 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
   const hosts = [...byKey.values()].sort((a, b) =>
     a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0,
   );
-  for (const h of hosts)
-    h.baselines = set.baselines
-      .filter((b) => matchesSelector(b.spec.selector, h.facts))
-      .sort((a, b) => compareText(a.name, b.name));
+  // Hosts matching the same baselines share one list: a fleet has a handful of such lists, not one per host.
+  const sorted = [...set.baselines].sort((a, b) => compareText(a.name, b.name));
+  const lists = new Map<string, LoadedDoc<BaselineSpec>[]>();
+  for (const h of hosts) {
+    const facts = h.facts;
+    const matched = sorted.filter((b) => matchesSelector(b.spec.selector, facts));
+    const key = matched.map((b) => b.name).join("\u0000");
+    let shared = lists.get(key);
+    if (!shared) lists.set(key, (shared = matched));
+    h.baselines = shared;
+  }
   return hosts;
+}
+
+/** Where the host's period is written: its entry, or the selector that picked it. */
+export function periodPath(h: HostContext): (string | number)[] {
+  return h.selectorIndex >= 0
+    ? ["spec", "selectors", h.selectorIndex, "periods"]
+    : ["spec", "hosts", h.entryIndex, "period"];
 }

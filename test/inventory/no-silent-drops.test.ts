@@ -97,8 +97,17 @@ describe("bounded lines and streamed standard input", () => {
     expect(out).toEqual([
       { n: 1, tooLong: 4, head: "abc\r" },
       { n: 2, tooLong: 3, head: "def" },
-      { n: 3, text: "" },
-      { n: 4, text: "gh" },
+      { n: 3, text: "", offset: 9, bytes: 0 },
+      { n: 4, text: "gh", offset: 10, bytes: 2 },
+    ]);
+    // Each line's byte offset and length in the stream (pass two of a streaming plan reads it again there).
+    const all = [];
+    for await (const l of boundedLines(Readable.from(chunks), 64)) all.push(l);
+    expect(all).toEqual([
+      { n: 1, text: "abc", offset: 0, bytes: 4 },
+      { n: 2, text: "def", offset: 5, bytes: 3 },
+      { n: 3, text: "", offset: 9, bytes: 0 },
+      { n: 4, text: "gh", offset: 10, bytes: 2 },
     ]);
   });
 

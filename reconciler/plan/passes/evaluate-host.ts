@@ -1,5 +1,6 @@
 // Per-host evaluation: the state of each update (installed, superseded, missing, exempt, ...), prerequisites, job
 // results overlaid, removals and above-baseline installs. Reads the context, writes the trail; holds nothing.
+import { wholeRecord } from "../../inventory/host-record.js";
 import type { LoadedDoc } from "../../load/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { UpdateState } from "../../model/plan.js";
@@ -71,7 +72,8 @@ function approvalLine(entry: CatalogEntry, file: string): string {
 /** Evaluates one scanned host against the policy; a host without a usable record has nothing to evaluate. */
 export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Evaluation {
   const ev = emptyEvaluation();
-  const rec = withSatisfiedPackages(h.record, ctx.packageIndex);
+  // A summary record (a streaming plan's pass one) is read again whole here, used, and dropped with the evaluation.
+  const rec = withSatisfiedPackages(h.record && wholeRecord(ctx.inventory, h.record), ctx.packageIndex);
   if (!rec) return ev;
   const { catalog } = ctx;
   const note = trail.forHost(h.name);

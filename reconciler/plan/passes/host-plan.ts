@@ -6,7 +6,7 @@ import { isoUtc } from "../../schedule/wall-clock.js";
 import type { BaselineShortfall } from "../baseline-conformance.js";
 import { lineOf } from "../catalog.js";
 import type { EscalationRequest } from "../escalation.js";
-import type { HostContext } from "../hosts.js";
+import { periodPath, type HostContext } from "../hosts.js";
 import { backoffMs } from "../job-results.js";
 import type { SlaWatch } from "../late-approval.js";
 import { windowStartingFrom } from "../next-window.js";
@@ -104,7 +104,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
       note(
         id,
         () =>
-          `scheduled on the ${s.timeline} timeline in ${isoUtc(s.window.start)} – ${isoUtc(s.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(h.periodAt))}, timetable ${h.timetable!.file})${isPilot && s.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
+          `scheduled on the ${s.timeline} timeline in ${isoUtc(s.window.start)} – ${isoUtc(s.window.end)} (period ${h.entry!.period} at ${lineOf(h.assignment!.at(periodPath(h)))}, timetable ${h.timetable!.file})${isPilot && s.timeline === "pilot" ? "; this host is in the reference collection" : ""}`,
       );
       needs.push({
         entry: e,
