@@ -29,6 +29,11 @@ export class IdSet implements ReadonlySet<string> {
     return this.order.length;
   }
 
+  /** The same text for the same ids, whatever their order: a key for memoising what depends on the set. */
+  key(): string {
+    return this.sorted.join(",");
+  }
+
   has(id: string): boolean {
     const n = numberOf.get(id);
     if (n === undefined) return false;

@@ -16,6 +16,9 @@ import { shardOf } from "../job-id.js";
 import { indexResults, type ResultIndex } from "../job-results.js";
 import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
 import { unrecognisedOsFindings } from "../os-recognition.js";
+import { impliedBuilds } from "../../inventory/os-names.js";
+import { satisfies } from "../versions.js";
+import type { Evaluation } from "./evaluate-host.js";
 
 export interface ReconcileInput {
   set: PolicySet;
@@ -65,6 +68,10 @@ export interface PlanContext {
   inShard: (h: HostContext) => boolean;
   /** Findings of the whole run; passes append, the summary sorts. */
   findings: Diagnostic[];
+  /** Evaluations by everything they read (evaluate-host.ts `evaluationKey`): alike hosts are evaluated once. */
+  evaluations: Map<string, Evaluation>;
+  /** Which of the catalog's OS version conditions a build meets: builds alike for every update share a class. */
+  versionClass: (version: string) => string;
 }
 
 export function buildContext(input: ReconcileInput): PlanContext {
@@ -120,6 +127,8 @@ export function buildContext(input: ReconcileInput): PlanContext {
     liveExemptions: liveExemptions(set, now, findings),
     inShard: (h) => !shard || shardOf(h.entry?.cluster ?? h.name, shard.count) === shard.index,
     findings,
+    evaluations: new Map(),
+    versionClass: versionClasses(catalog),
   };
   findings.push(...unrecognisedOsFindings(inventory.records.values()));
   return ctx;
@@ -143,6 +152,29 @@ function liveExemptions(set: PolicySet, now: number, findings: Diagnostic[]): Lo
     }
     return false;
   });
+}
+
+/** Every OS version condition an update states (its `versions`, and the builds its OS names imply), answered per build. */
+function versionClasses(catalog: Map<string, CatalogEntry>): (version: string) => string {
+  const ranges = new Set<string>();
+  for (const e of catalog.values())
+    for (const o of e.spec.appliesTo.os ?? []) {
+      if (o.versions !== undefined) ranges.add(o.versions);
+      for (const n of o.names ?? []) {
+        const implied = impliedBuilds(n);
+        if (implied !== undefined) ranges.add(implied);
+      }
+    }
+  const list = [...ranges];
+  const memo = new Map<string, string>();
+  return (version) => {
+    let hit = memo.get(version);
+    if (hit === undefined) {
+      hit = list.map((r) => (satisfies(version, r) ? "1" : "0")).join("");
+      if (memo.size < 100_000) memo.set(version, hit);
+    }
+    return hit;
+  };
 }
 
 /** Many hosts share an installed set (same build, same month): what it supersedes is computed once per set. */

@@ -1,6 +1,7 @@
 // Per-host evaluation: the state of each update (installed, superseded, missing, exempt, ...), prerequisites, job
 // results overlaid, removals and above-baseline installs. Reads the context, writes the trail; holds nothing.
-import { wholeRecord } from "../../inventory/host-record.js";
+import { wholeRecord, type HostRecord } from "../../inventory/host-record.js";
+import { IdSet } from "../../inventory/id-set.js";
 import type { LoadedDoc } from "../../load/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { UpdateState } from "../../model/plan.js";
@@ -69,15 +70,89 @@ function approvalLine(entry: CatalogEntry, file: string): string {
   return `missing; ${by} at ${entry.decisionAt ?? file}${entry.approvedEvidence ? ` (${entry.approvedEvidence})` : ""}`;
 }
 
-/** Evaluates one scanned host against the policy; a host without a usable record has nothing to evaluate. */
+/**
+ * Evaluates one scanned host against the policy; a host without a usable record has nothing to evaluate. Hosts alike
+ * in everything the evaluation reads (see `evaluationKey`) get the same answer, computed once.
+ */
 export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Evaluation {
-  const ev = emptyEvaluation();
+  if (!h.record) return emptyEvaluation();
   // A summary record (a streaming plan's pass one) is read again whole here, used, and dropped with the evaluation.
-  const rec = withSatisfiedPackages(h.record && wholeRecord(ctx.inventory, h.record), ctx.packageIndex);
-  if (!rec) return ev;
+  const whole = wholeRecord(ctx.inventory, h.record);
+  const hostExemptions = exemptionsFor(h, ctx.liveExemptions);
+  const key = trail.keeps(h.name) ? null : evaluationKey(ctx, h, whole, hostExemptions);
+  if (key !== null) {
+    const hit = ctx.evaluations.get(key);
+    if (hit) return copyOf(hit);
+  }
+  const ev = evaluate(ctx, h, whole, hostExemptions, trail);
+  if (key !== null) {
+    if (ctx.evaluations.size >= 20_000) ctx.evaluations.clear();
+    ctx.evaluations.set(key, copyOf(ev));
+  }
+  return ev;
+}
+
+/** A copy the caller may change (planHost marks overdue updates in `states`). */
+function copyOf(ev: Evaluation): Evaluation {
+  return {
+    states: new Map(ev.states),
+    missing: new Map(ev.missing),
+    blockedBy: new Map(ev.blockedBy),
+    aboveBaseline: [...ev.aboveBaseline],
+    exemptions: [...ev.exemptions],
+    failures: new Map(ev.failures),
+    removals: [...ev.removals],
+    cannotRemove: [...ev.cannotRemove],
+  };
+}
+
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+/** A number per object: lists shared by many hosts (products, baselines) key by identity, not content. */
+function identity(o: object): number {
+  let n = identities.get(o);
+  if (n === undefined) identities.set(o, (n = ++lastIdentity));
+  return n;
+}
+
+/**
+ * Everything the evaluation of a host reads, as text: OS family, name and the version conditions its build meets,
+ * products, features, restart state, baselines, exemptions and installed ids. Null when the host is evaluated alone:
+ * its decision trail is kept (explain), it has job results or Linux packages, or its sets are not compact ones.
+ */
+function evaluationKey(
+  ctx: PlanContext,
+  h: HostContext,
+  rec: HostRecord,
+  exemptions: readonly LoadedDoc<ExemptionSpec>[],
+): string | null {
+  if (rec.linux !== null || !(rec.installed instanceof IdSet)) return null;
+  if (rec.pendingRebootUpdates !== null && !(rec.pendingRebootUpdates instanceof IdSet)) return null;
+  if (ctx.resultIndex.has(h.name.toLowerCase())) return null;
+  return [
+    rec.os.family,
+    rec.os.name ?? "",
+    ctx.versionClass(rec.os.version),
+    identity(rec.products),
+    [...rec.features].sort().join(","),
+    rec.pendingReboot ? `reboot:${rec.pendingRebootUpdates?.key() ?? "all"}` : "-",
+    identity(h.baselines),
+    exemptions.map((e) => e.name).join(","),
+    rec.installed.key(),
+  ].join("\u0000");
+}
+
+function evaluate(
+  ctx: PlanContext,
+  h: HostContext,
+  whole: HostRecord,
+  hostExemptions: LoadedDoc<ExemptionSpec>[],
+  trail: Trail,
+): Evaluation {
+  const ev = emptyEvaluation();
+  const rec = withSatisfiedPackages(whole, ctx.packageIndex)!;
   const { catalog } = ctx;
   const note = trail.forHost(h.name);
-  const hostExemptions = exemptionsFor(h, ctx.liveExemptions);
   ev.exemptions = hostExemptions.map((e) => e.name);
   const required = new Map<string, string>();
   for (const b of h.baselines)
