@@ -129,11 +129,9 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     labels: r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS,
     role: r.role ?? null,
     cluster: r.cluster ?? null,
-    installed: new IdSet(r.installed.map((id) => id.toUpperCase())),
+    installed: IdSet.ofScan(r.installed),
     pendingReboot: r.pendingReboot ?? false,
-    pendingRebootUpdates: r.pendingRebootUpdates
-      ? new IdSet(r.pendingRebootUpdates.map((id) => id.toUpperCase()))
-      : null,
+    pendingRebootUpdates: r.pendingRebootUpdates ? IdSet.ofScan(r.pendingRebootUpdates) : null,
     products: productsOf(r.products),
     features: r.features?.length ? new Set(r.features.map((f) => intern(f.toLowerCase()))) : NO_IDS,
     agentHealthy: r.agent?.healthy !== false,
@@ -279,6 +277,36 @@ export interface Inventory {
   whole?: (rec: HostRecord) => HostRecord;
   /** Closes the files `whole` reads and removes any spooled copy of standard input. */
   dispose?: () => void;
+}
+
+/**
+ * A summary made whole again with the update ids of its line (read again by pass two): every other fact is the
+ * summary's own, so nothing is normalised twice.
+ */
+export function completed(
+  summary: HostRecord,
+  installed: readonly string[],
+  pendingRebootUpdates: readonly string[] | undefined,
+): HostRecord {
+  return {
+    host: summary.host,
+    scannedAt: summary.scannedAt,
+    scannedAtText: summary.scannedAtText,
+    os: summary.os,
+    osReported: summary.osReported,
+    osKnown: summary.osKnown,
+    labels: summary.labels,
+    role: summary.role,
+    cluster: summary.cluster,
+    installed: IdSet.ofScan(installed),
+    pendingReboot: summary.pendingReboot,
+    pendingRebootUpdates: pendingRebootUpdates ? IdSet.ofScan(pendingRebootUpdates) : null,
+    products: summary.products,
+    features: summary.features,
+    agentHealthy: summary.agentHealthy,
+    linux: null,
+    origin: summary.origin,
+  };
 }
 
 /** The record with its update ids: the record itself, or read again when it is a summary. */

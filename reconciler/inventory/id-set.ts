@@ -18,11 +18,26 @@ export class IdSet implements ReadonlySet<string> {
   private readonly order: Uint32Array;
   private readonly sorted: Uint32Array;
 
-  constructor(ids: Iterable<string>) {
+  constructor(ids: Iterable<string>, built?: { order: Uint32Array; sorted: Uint32Array }) {
+    if (built) {
+      this.order = built.order;
+      this.sorted = built.sorted;
+      return;
+    }
     const seen = new Set<number>();
     for (const id of ids) seen.add(number(id));
     this.order = Uint32Array.from(seen);
     this.sorted = Uint32Array.from(seen).sort();
+  }
+
+  /** The set of a scan's list, upper-cased: without intermediate arrays or a hash set when it has no duplicates. */
+  static ofScan(list: readonly string[]): IdSet {
+    const order = new Uint32Array(list.length);
+    for (let i = 0; i < list.length; i++) order[i] = number(list[i]!.toUpperCase());
+    const sorted = order.slice().sort();
+    for (let i = 1; i < sorted.length; i++)
+      if (sorted[i] === sorted[i - 1]) return new IdSet(list.map((id) => id.toUpperCase()));
+    return new IdSet([], { order, sorted });
   }
 
   get size(): number {

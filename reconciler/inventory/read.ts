@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import { fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
+import { completed, fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
 import { checkRecord, parseLine } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
@@ -72,13 +72,26 @@ class Rereader {
     src.fd ??= openSync(src.path, "r");
     if (this.buffer.length < place.bytes) this.buffer = Buffer.alloc(place.bytes);
     const n = readSync(src.fd, this.buffer, 0, place.bytes, place.offset);
-    const r = parseLine(this.buffer.toString("utf8", 0, n).trim());
-    // The file must still say what it said in pass one; anything else would plan a host by another scan.
-    if (!r.record || r.record.host !== rec.host || Date.parse(r.record.scannedAt) !== rec.scannedAt)
+    // The line was checked against the schema in pass one; here it must still be that host's scan, with lists of ids.
+    let value: { host?: unknown; scannedAt?: unknown; installed?: unknown; pendingRebootUpdates?: unknown } | null;
+    try {
+      value = JSON.parse(this.buffer.toString("utf8", 0, n).trim()) as typeof value;
+    } catch {
+      value = null;
+    }
+    const ids = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+    if (
+      !value ||
+      value.host !== rec.host ||
+      typeof value.scannedAt !== "string" ||
+      Date.parse(value.scannedAt) !== rec.scannedAt ||
+      !ids(value.installed) ||
+      (rec.pendingRebootUpdates === null ? value.pendingRebootUpdates !== undefined : !ids(value.pendingRebootUpdates))
+    )
       throw new InventoryReadError(
         `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
       );
-    return fromNative(r.record, rec.origin);
+    return completed(rec, value.installed, value.pendingRebootUpdates as string[] | undefined);
   }
 
   dispose(): void {

@@ -92,18 +92,9 @@ export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Ev
   return ev;
 }
 
-/** A copy the caller may change (planHost marks overdue updates in `states`). */
+/** A copy the caller may change: planHost marks overdue updates in `states`; the rest is only read. */
 function copyOf(ev: Evaluation): Evaluation {
-  return {
-    states: new Map(ev.states),
-    missing: new Map(ev.missing),
-    blockedBy: new Map(ev.blockedBy),
-    aboveBaseline: [...ev.aboveBaseline],
-    exemptions: [...ev.exemptions],
-    failures: new Map(ev.failures),
-    removals: [...ev.removals],
-    cannotRemove: [...ev.cannotRemove],
-  };
+  return { ...ev, states: new Map(ev.states) };
 }
 
 const identities = new WeakMap<object, number>();

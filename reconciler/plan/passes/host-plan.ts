@@ -204,6 +204,21 @@ function removalJob(ctx: PlanContext, h: HostContext, ev: Evaluation, f: HostJob
   return job;
 }
 
+/** The states as an object in id order; the evaluation writes them in that order, so sorting is rarely needed. */
+function sortedRecord<V>(m: ReadonlyMap<string, V>): Record<string, V> {
+  let prev: string | null = null;
+  let sorted = true;
+  for (const k of m.keys()) {
+    if (prev !== null && compareText(prev, k) >= 0) {
+      sorted = false;
+      break;
+    }
+    prev = k;
+  }
+  // fromEntries, not assignment: an id such as "__proto__" stays an own key.
+  return Object.fromEntries(sorted ? m : [...m].sort(([a], [b]) => compareText(a, b)));
+}
+
 function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held: string[]): HostResult {
   const result: HostResult = {
     host: h.name,
@@ -214,7 +229,7 @@ function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held
     role: h.entry?.role ?? null,
     scannedAt: h.record?.scannedAtText ?? null,
     baselines: h.baselines.map((b) => b.name),
-    updates: Object.fromEntries([...ev.states].sort(([a], [b]) => compareText(a, b))),
+    updates: sortedRecord(ev.states),
     aboveBaseline: ev.aboveBaseline,
   };
   if (standing.below.length > 0) result.belowBaseline = standing.below;
