@@ -6,7 +6,7 @@ import { explainHostData } from "../report/explain-data.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
-import { loadPlanInputs } from "../app/plan-inputs.js";
+import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
 
@@ -63,25 +63,40 @@ export function registerExplain(program: Command, io: Io): void {
           warn: (t) => io.err(t),
           // The same pilot history as plan's default, so explain tells the plan's story.
           statusHistory: "patchops-status",
+          // Pass one holds summaries; only the host's unit and the reference hosts are read again whole.
+          summaries: true,
         });
-        if (!loaded.input) {
-          io.err(diagnosticsAsText(loaded.policyErrors, 0));
-          io.exitCode(EXIT.invalid);
-          return;
+        try {
+          explainUnit(io, opts, loaded, format);
+        } finally {
+          loaded.input?.inventory.dispose?.();
         }
-        // Only the host's unit (the host, or its cluster's nodes) is planned, with the fleet-wide facts of pass one.
-        const asked = new Set([opts.host.toLowerCase()]);
-        const result = reconcile({ ...loaded.input, explainHosts: asked }, { hosts: asked });
-        const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
-        if (format === "json") {
-          const data = explainHostData(result, opts.host, opts.update ?? null);
-          if (data === null) throw unknownHost();
-          io.out(JSON.stringify(data, null, 2) + "\n");
-          return;
-        }
-        const text = explainHost(result, opts.host, opts.update ?? null);
-        if (text === null) throw unknownHost();
-        io.out(text);
       },
     );
+}
+
+function explainUnit(
+  io: Io,
+  opts: { host: string; update?: string },
+  loaded: LoadedPlanInputs,
+  format: "text" | "json",
+): void {
+  if (!loaded.input) {
+    io.err(diagnosticsAsText(loaded.policyErrors, 0));
+    io.exitCode(EXIT.invalid);
+    return;
+  }
+  // Only the host's unit (the host, or its cluster's nodes) is planned, with the fleet-wide facts of pass one.
+  const asked = new Set([opts.host.toLowerCase()]);
+  const result = reconcile({ ...loaded.input, explainHosts: asked }, { hosts: asked });
+  const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
+  if (format === "json") {
+    const data = explainHostData(result, opts.host, opts.update ?? null);
+    if (data === null) throw unknownHost();
+    io.out(JSON.stringify(data, null, 2) + "\n");
+    return;
+  }
+  const text = explainHost(result, opts.host, opts.update ?? null);
+  if (text === null) throw unknownHost();
+  io.out(text);
 }
