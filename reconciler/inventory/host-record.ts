@@ -145,7 +145,7 @@ function scannedText(at: string): string {
 }
 
 /** What hosts of one build, product set and state share: one object for all of them. */
-type Profile = Omit<HostRecord, "host" | "scannedAt" | "os" | "installed" | "origin" | "place">;
+type Profile = Omit<HostRecord, "host" | "os" | "installed" | "origin" | "place">;
 const profiles = new Map<string, Profile>();
 
 /**
@@ -155,7 +155,6 @@ const profiles = new Map<string, Profile>();
 class SummaryRecord implements HostRecord {
   constructor(
     readonly host: string,
-    readonly scannedAt: number,
     readonly os: HostRecord["os"],
     private readonly p: Profile,
     private readonly label: string,
@@ -164,6 +163,9 @@ class SummaryRecord implements HostRecord {
     private readonly offset: number,
     private readonly bytes: number,
   ) {}
+  get scannedAt() {
+    return this.p.scannedAt;
+  }
   get scannedAtText() {
     return this.p.scannedAtText;
   }
@@ -240,6 +242,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
   let p = profiles.get(key);
   if (!p) {
     p = Object.freeze({
+      scannedAt: Date.parse(r.scannedAt),
       scannedAtText: scannedText(r.scannedAt),
       osReported: os.osReported,
       osKnown: os.osKnown,
@@ -255,17 +258,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
     });
     if (profiles.size < 100_000) profiles.set(key, p);
   }
-  return new SummaryRecord(
-    r.host,
-    Date.parse(r.scannedAt),
-    os.os,
-    p,
-    label,
-    line,
-    place.source,
-    place.offset,
-    place.bytes,
-  );
+  return new SummaryRecord(r.host, os.os, p, label, line, place.source, place.offset, place.bytes);
 }
 
 /** What the reconciler needs from an inventory: the records, and the hosts whose record was unusable. */

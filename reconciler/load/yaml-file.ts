@@ -41,10 +41,31 @@ function fastValue(text: string): unknown {
   if (text.length < FAST_PATH_BYTES || NOT_PLAIN.test(text)) return undefined;
   try {
     // Duplicate keys, a second document or any syntax error throw: the careful path then reports them with positions.
-    return loadYaml(text, { schema: CORE_SCHEMA, json: false });
+    return shareStrings(loadYaml(text, { schema: CORE_SCHEMA, json: false }));
   } catch {
     return undefined;
   }
+}
+
+// A large file repeats short values (periods, roles, owners) thousands of times: keep one copy of each.
+const shared = new Map<string, string>();
+function shareStrings(value: unknown): unknown {
+  if (typeof value === "string") {
+    if (value.length > 24) return value;
+    const hit = shared.get(value);
+    if (hit !== undefined) return hit;
+    if (shared.size < 10_000) shared.set(value, value);
+    return value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = shareStrings(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = shareStrings(o[k]);
+  }
+  return value;
 }
 
 /** A parsed file whose tree is built only when a position is asked (for a finding). */

@@ -56,7 +56,8 @@ export interface PlanContext {
   packageIndex: PackageIndex;
   /** Every host the plan speaks of, in hosts.ndjson order. */
   hosts: HostContext[];
-  hostByName: Map<string, HostContext>;
+  /** The host of that name (as `HostContext.name` spells it): a binary search of `hosts`, no fleet-sized index. */
+  hostNamed: (name: string) => HostContext | undefined;
   /** Approved updates, and the index of those hosts are measured against (the newest of each supersedence chain). */
   approved: CatalogEntry[];
   candidates: CandidateIndex;
@@ -116,7 +117,19 @@ export function buildContext(input: ReconcileInput): PlanContext {
     catalog,
     packageIndex: new PackageIndex(catalog),
     hosts,
-    hostByName: new Map(hosts.map((h) => [h.name, h])),
+    hostNamed: (name) => {
+      const key = name.toLowerCase();
+      let lo = 0;
+      let hi = hosts.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const k = hosts[mid]!.name.toLowerCase();
+        if (k === key) return hosts[mid];
+        if (k < key) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
+    },
     approved,
     // An approved update superseded by another approved one is represented by the newer one: hosts are measured
     // against the newest approved member of each chain (the older ones still show as installed where they are).

@@ -18,7 +18,7 @@ export function escalationPass(
   findings.push(...placed.findings);
   return placed.decisions.map((d) => {
     const r = d.request;
-    const h = ctx.hostByName.get(r.host)!;
+    const h = ctx.hostNamed(r.host)!;
     const job = makeJob({
       type: d.action,
       host: r.host,

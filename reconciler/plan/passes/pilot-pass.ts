@@ -44,7 +44,7 @@ export function pilotPass(ctx: PlanContext, standingOf: (h: HostContext) => Host
     ctx.productNames,
     (h) => standingOf(h).status === "compliant" && !!h.assignment,
   );
-  const reference = [...hosts].sort(compareText).map((n) => ctx.hostByName.get(n)!);
+  const reference = [...hosts].sort(compareText).map((n) => ctx.hostNamed(n)!);
   const evaluated = new Map<string, Evaluation>();
   for (const h of reference) evaluated.set(h.name, evaluateHost(ctx, h, trail));
   const standardDays = policy.sla.standardDays;
@@ -59,7 +59,7 @@ export function pilotPass(ctx: PlanContext, standingOf: (h: HostContext) => Host
     referenceHosts: reference.map((h) => h.name),
     stateOf: (host, id) => evaluated.get(host)!.states.get(id),
     windowEndOf: (host: string, e: CatalogEntry) => {
-      const h = ctx.hostByName.get(host)!;
+      const h = ctx.hostNamed(host)!;
       return h.timetable && h.entry
         ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now, standardDays)
         : null;
