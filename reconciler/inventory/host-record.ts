@@ -80,26 +80,39 @@ function intern(s: string): string {
   return s;
 }
 
-// Normalising is a handful of regular expressions; a fleet repeats a few dozen captions, so remember each answer.
+// Normalising is a handful of regular expressions; a fleet repeats a few dozen captions and a few hundred builds, so
+// each (family, caption, build) is answered once, and hosts on the same build share one frozen OS object. Nested maps,
+// so that no key string is built per host.
+type OsFacts = Pick<HostRecord, "os" | "osReported" | "osKnown">;
 const osMemo = new Map<string, { name: string | null; known: boolean }>();
-const osObjects = new Map<string, HostRecord["os"]>();
-function osOf(os: InventoryRecord["os"]): Pick<HostRecord, "os" | "osReported" | "osKnown"> {
+const osFacts = new Map<string, Map<string, Map<string, OsFacts>>>();
+let osFactsHeld = 0;
+function osOf(os: InventoryRecord["os"]): OsFacts {
+  let byName = osFacts.get(os.family);
+  if (!byName) osFacts.set(os.family, (byName = new Map()));
+  const caption = os.name ?? "\u0000";
+  let byVersion = byName.get(caption);
+  if (!byVersion) byName.set(caption, (byVersion = new Map()));
+  let hit = byVersion.get(os.version);
+  if (hit) return hit;
   const reported = os.name ? intern(os.name) : null;
   const key = `${os.family}\u0000${reported ?? ""}\u0000${os.version.split(".").slice(0, 3).join(".")}`;
-  let hit = osMemo.get(key);
-  if (!hit) {
+  let canonical = osMemo.get(key);
+  if (!canonical) {
     const c = canonicalOsName(os.family, reported, os.version);
-    hit = { name: c.name === null ? null : intern(c.name), known: c.known };
-    if (osMemo.size < 100_000) osMemo.set(key, hit);
+    canonical = { name: c.name === null ? null : intern(c.name), known: c.known };
+    if (osMemo.size < 100_000) osMemo.set(key, canonical);
   }
-  // Hosts on the same build share one (frozen) OS object.
-  const full = `${key}\u0000${os.version}`;
-  let shared = osObjects.get(full);
-  if (!shared) {
-    shared = Object.freeze({ family: intern(os.family), name: hit.name, version: intern(os.version) });
-    if (osObjects.size < 100_000) osObjects.set(full, shared);
+  hit = Object.freeze({
+    os: Object.freeze({ family: intern(os.family), name: canonical.name, version: intern(os.version) }),
+    osReported: reported,
+    osKnown: canonical.known,
+  });
+  if (osFactsHeld < 100_000) {
+    byVersion.set(os.version, hit);
+    osFactsHeld++;
   }
-  return { os: shared, osReported: reported, osKnown: hit.known };
+  return hit;
 }
 
 /** Labels, products and features repeat across a fleet: hosts reporting the same ones share one frozen copy. */
@@ -142,6 +155,15 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
 
 function scannedText(at: string): string {
   return intern(new Date(Date.parse(at)).toISOString().replace(/\.000Z$/, "Z"));
+}
+
+const productIds = new WeakMap<object, number>();
+let productCount = 0;
+/** A number per shared product list (see productsOf): the profile key does not spell the products out. */
+function productsId(list: HostRecord["products"]): number {
+  let n = productIds.get(list);
+  if (n === undefined) productIds.set(list, (n = ++productCount));
+  return n;
 }
 
 /** What hosts of one build, product set and state share: one object for all of them. */
@@ -224,21 +246,21 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
   const products = productsOf(r.products);
   const features = r.features?.length ? [...new Set(r.features.map((f) => f.toLowerCase()))] : [];
   const labels = r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS;
-  // Not the OS version: builds differ in their last part host by host; the (shared) OS object is held per record.
-  const key = JSON.stringify([
-    os.os.family,
-    os.os.name,
-    os.osReported,
-    products.map((p) => [p.name, p.version]),
-    features,
-    labels === NO_LABELS ? null : labels,
-    r.role ?? null,
-    r.cluster ?? null,
-    r.agent?.healthy !== false,
-    r.pendingReboot ?? false,
-    !!r.pendingRebootUpdates,
-    r.scannedAt,
-  ]);
+  // Not the OS itself: builds differ in their last part host by host, and the shared OS object is held per record.
+  const key =
+    productsId(products) +
+    JSON.stringify([
+      os.osReported,
+      os.osKnown,
+      features,
+      labels === NO_LABELS ? null : labels,
+      r.role ?? null,
+      r.cluster ?? null,
+      r.agent?.healthy !== false,
+      r.pendingReboot ?? false,
+      !!r.pendingRebootUpdates,
+      r.scannedAt,
+    ]);
   let p = profiles.get(key);
   if (!p) {
     p = Object.freeze({
