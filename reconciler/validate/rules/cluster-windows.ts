@@ -27,7 +27,7 @@ interface Node {
 /** The node's standard or recurring windows that have not ended at `now`, over the horizon (at most 16 occurrences). */
 function standardWindows(n: Node, now: number, memo: Map<string, Window[]>): Window[] {
   // Recurrences are slow to expand; nodes share a few (timetable, period) pairs.
-  const key = `${n.timetable}|${n.period}`;
+  const key = `standard|${n.timetable}|${n.period}`;
   let hit = memo.get(key);
   if (!hit) memo.set(key, (hit = computeStandardWindows(n, now)));
   return hit;
@@ -53,10 +53,16 @@ function computeStandardWindows(n: Node, now: number): Window[] {
  * The node's emergency window for an approval at `t`. Zones differ by whole quarter hours, so approvals at four
  * quarter-hour phases cover every relative placement of two timetables' emergency timelines.
  */
-function emergencyWindow(n: Node, t: number): Window {
+function emergencyWindow(n: Node, t: number, memo: Map<string, Window[]>): Window {
+  // Thousands of clusters share a few timetables and periods: each (timetable, period, instant) is computed once.
+  const key = `emergency|${n.timetable}|${n.period}|${t}`;
+  const hit = memo.get(key);
+  if (hit) return hit[0]!;
   const len = n.spec.emergency.periodHours * HOUR;
   const start = firstFullHour(n.spec.timeZone, t) + (emergencyPeriodOf(n.spec, n.period) - 1) * len;
-  return { start, end: start + len };
+  const w = { start, end: start + len };
+  memo.set(key, [w]);
+  return w;
 }
 
 const overlap = (a: Window, b: Window) => a.start < b.end && b.start < a.end;
@@ -70,8 +76,8 @@ function firstClash(a: Node, b: Node, now: number, memo: Map<string, Window[]>):
         return `their standard windows overlap in UTC (${a.host} ${a.timetable}/${a.period} ${isoUtc(x.start)} – ${isoUtc(x.end)}, ${b.host} ${b.timetable}/${b.period} ${isoUtc(y.start)} – ${isoUtc(y.end)})`;
   for (let q = 0; q < 4; q++) {
     const t = now + q * 15 * 60_000;
-    const x = emergencyWindow(a, t);
-    const y = emergencyWindow(b, t);
+    const x = emergencyWindow(a, t, memo);
+    const y = emergencyWindow(b, t, memo);
     if (overlap(x, y))
       return `their emergency windows overlap in UTC (an approval at ${isoUtc(t)} patches ${a.host} in ${isoUtc(x.start)} – ${isoUtc(x.end)} and ${b.host} in ${isoUtc(y.start)} – ${isoUtc(y.end)})`;
   }
