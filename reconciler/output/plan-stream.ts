@@ -7,7 +7,7 @@ import { writePlanDir } from "./plan-dir.js";
 import { SortedRuns, SpillDir } from "./sorted-runs.js";
 
 /** Items held per file before a sorted run is spilled: bounds memory to about this many host lines plus jobs. */
-export const DEFAULT_RUN_BUDGET = 20_000;
+export const DEFAULT_RUN_BUDGET = 10_000;
 
 export class PlanDirWriter implements PlanSink {
   private readonly spill = new SpillDir();

@@ -86,7 +86,7 @@ export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Ev
   }
   const ev = evaluate(ctx, h, whole, hostExemptions, trail);
   if (key !== null) {
-    if (ctx.evaluations.size >= 20_000) ctx.evaluations.clear();
+    if (ctx.evaluations.size >= 5_000) ctx.evaluations.clear();
     ctx.evaluations.set(key, copyOf(ev));
   }
   return ev;
