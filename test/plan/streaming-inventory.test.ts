@@ -1,5 +1,6 @@
 // Pass two of the streaming plan reads each host's line again instead of holding every installed set (issue 16):
 // the plan must be byte-identical to one planned from whole records, whatever the inventory's shape or source.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,6 +138,35 @@ describe("streaming inventory: summaries read again in pass two", () => {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
+  });
+
+  it("patchops plan from standard input: the same plan as from the file, and no spooled copy left behind", async () => {
+    const tmp = mkdtempSync(join(work, "cli-tmp-"));
+    const args = (inventory: string, out: string) => [
+      "--import",
+      "tsx",
+      join(ROOT, "test", "helpers", "plan-child.ts"),
+      "plan",
+      "--repo",
+      fleetDir,
+      "--inventory",
+      inventory,
+      "--out",
+      join(work, out),
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    ];
+    const inv = join(fleetDir, "inventory.jsonl");
+    const opts = { cwd: ROOT, encoding: "utf8" as const, env: { ...process.env, TMPDIR: tmp } };
+    const fromFile = spawnSync(process.execPath, args(inv, "from-file"), opts);
+    const fromStdin = spawnSync(process.execPath, args("-", "from-stdin"), { ...opts, input: readFileSync(inv) });
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect(fromStdin.status, fromStdin.stderr).toBe(0);
+    for (const f of ["plan.json", "hosts.ndjson", "jobs.ndjson"])
+      expect(readFileSync(join(work, "from-stdin", f), "utf8")).toBe(readFileSync(join(work, "from-file", f), "utf8"));
+    // (tsx keeps its own cache there; patchops leaves nothing: no spooled input, no spill files.)
+    expect(readdirSync(tmp).filter((d) => d.startsWith("patchops-"))).toEqual([]);
   });
 
   it("a summary's update ids cannot be read by mistake: reading them throws instead of answering 'none'", () => {
