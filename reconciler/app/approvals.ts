@@ -7,7 +7,7 @@ import { verifiedCabAt, verifyApprovals, type DeletionVerdict, type SubjectVerdi
 import { UsageError } from "../errors.js";
 import { fileAt } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { compareText } from "../order.js";
 import { restoreWith } from "./plan-inputs.js";

@@ -3,7 +3,7 @@
 import { simpleGit } from "simple-git";
 import type { Diagnostic } from "../diagnostics.js";
 import type { GithubClient } from "../github/client.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { Inventory } from "../inventory/host-record.js";
 import { reconcile } from "../plan/reconcile.js";
 import { selectorCounts } from "../plan/targeting.js";

@@ -29,7 +29,7 @@ async function protectionFindings(github: GithubClient, branch: string, set: Pol
   return gaps.map((g) => diagnostic("branch-protection", "warning", g));
 }
 import type { GithubClient } from "../github/client.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
 import { readResults, ResultsReadError } from "../results/read.js";

@@ -1,6 +1,6 @@
 // What an unverified file means for the plan, per kind: each fails closed without stopping what is verified.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
 import type { VerificationResult } from "./verify.js";
 

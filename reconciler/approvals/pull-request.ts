@@ -2,7 +2,7 @@
 import { simpleGit } from "simple-git";
 import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { effectiveTimeline } from "../policy/decision.js";
 import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";

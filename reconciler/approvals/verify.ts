@@ -11,7 +11,7 @@ import {
   type PolicyHistory,
 } from "../git/history.js";
 import type { GithubClient, PullCommit, Review } from "../github/client.js";
-import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
 import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";

@@ -1,6 +1,6 @@
 // Loads and validates the policy for a command that needs a valid one; prints the errors (exit 1) when it is not.
 import { hasErrors, type DiagnosticCode } from "../diagnostics.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { validateSource } from "../validate/validate.js";
 import { EXIT } from "../errors.js";

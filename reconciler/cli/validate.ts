@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { selectorCounts } from "../plan/targeting.js";
 import { validateSource } from "../validate/validate.js";
 import { EXIT, UsageError } from "../errors.js";

@@ -1,6 +1,6 @@
 // From advisories to draft Update files: relevance against the inventory, classification, the RFC with TODOs.
 import type { Inventory } from "../inventory/host-record.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { UpdateSpec } from "../model/update.js";
 import { applicability } from "../plan/applicability.js";
 import { ruleMatches } from "../policy/decision.js";

@@ -1,6 +1,6 @@
 // Draft Update files for Linux advisories (OSV, Red Hat CSAF): affected packages with fixed versions per release.
 import type { Inventory } from "../inventory/host-record.js";
-import type { LoadedDoc } from "../load/policy-set.js";
+import type { LoadedDoc } from "../model/policy-set.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import { UpdateSpec } from "../model/update.js";
 import { ruleMatches } from "../policy/decision.js";

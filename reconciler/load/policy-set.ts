@@ -15,32 +15,8 @@ import { checkSchema } from "./schema-check.js";
 import type { PolicySource, SourceEntry } from "./source.js";
 import { MAX_FILE_BYTES, locate, parseYamlFile, positionsOf, type ParsedYaml } from "./yaml-file.js";
 
-export interface Located {
-  file: string;
-  line: number | null;
-  column: number | null;
-}
-
-export interface LoadedDoc<S> {
-  kind: string;
-  file: string;
-  name: string;
-  spec: S;
-  /** Where a path inside the document sits, e.g. ["spec", "hosts", 3, "name"]. */
-  at(path: readonly (string | number)[]): Located;
-}
-
-export interface PolicySet {
-  source: { label: string; revision: string | null };
-  policy: LoadedDoc<PatchPolicySpec> | null;
-  cab: LoadedDoc<ChangeAdvisoryBoardSpec> | null;
-  updates: LoadedDoc<UpdateSpec>[];
-  rules: LoadedDoc<ApprovalRuleSpec>[];
-  exemptions: LoadedDoc<ExemptionSpec>[];
-  baselines: LoadedDoc<BaselineSpec>[];
-  timetables: LoadedDoc<TimetableSpec>[];
-  assignments: LoadedDoc<AssignmentSpec>[];
-}
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
+export type { LoadedDoc, Located, PolicySet } from "../model/policy-set.js";
 
 const IGNORED = new Set([".gitkeep", "README.md", ".keep"]);
 

@@ -1,7 +1,7 @@
 // Whether a host meets its baselines' floor: os.minVersion and products[].versions. A host below it is not compliant.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { HostRecord } from "../inventory/host-record.js";
-import type { LoadedDoc } from "../load/policy-set.js";
+import type { LoadedDoc } from "../model/policy-set.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import { compareVersions, satisfies } from "./versions.js";
 

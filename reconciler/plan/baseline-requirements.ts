@@ -1,6 +1,6 @@
 // A baseline requirement deploys only through an approved Update file: requirements on anything else are findings.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { CatalogEntry } from "./catalog.js";
 
 export function baselineRequirementFindings(set: PolicySet, catalog: ReadonlyMap<string, CatalogEntry>): Diagnostic[] {

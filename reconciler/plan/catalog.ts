@@ -1,6 +1,6 @@
 // The catalog: every update the policy knows, with its effective decision, timeline, approval instant and supersedence.
 import { pushTo } from "../multimap.js";
-import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
 import type { UpdateSpec } from "../model/update.js";
 import { UpdateSpec as UpdateSpecSchema } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline, releasedAt } from "../policy/decision.js";

@@ -1,6 +1,6 @@
 // Every host the plan speaks of: assigned, scanned, or named by a bad record; with its facts and baselines.
 import type { Inventory, HostRecord } from "../inventory/host-record.js";
-import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
 import type { AssignedHost, AssignmentSpec } from "../model/assignment.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import type { TimetableSpec } from "../model/timetable.js";

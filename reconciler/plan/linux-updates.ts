@@ -3,7 +3,7 @@
 import type { HostRecord, Inventory } from "../inventory/host-record.js";
 import type { Job } from "../model/plan.js";
 import { binariesOf, type LinuxPackages } from "../inventory/linux/packages.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
 import { compareText } from "../order.js";
 import { comparePackageVersions } from "../versions/scheme.js";

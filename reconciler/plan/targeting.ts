@@ -1,6 +1,6 @@
 // Dynamic targeting: assignment selectors pick scanned hosts by inventory facts and give each a period by a stable hash.
 import type { HostRecord, Inventory } from "../inventory/host-record.js";
-import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
 import type { AssignedHost, AssignmentSpec, HostSelector } from "../model/assignment.js";
 import { compareText } from "../order.js";
 import { shardOf } from "./job-id.js";

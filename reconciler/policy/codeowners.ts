@@ -1,5 +1,5 @@
 // CODEOWNERS from the policy: policy paths belong to the CAB, each assignment file to its owner team.
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { compareText } from "../order.js";
 
 export const CODEOWNERS_PATH = ".github/CODEOWNERS";

@@ -1,5 +1,5 @@
 // The effective decision and timeline of an update: its file first, then the first matching approval rule.
-import type { LoadedDoc } from "../load/policy-set.js";
+import type { LoadedDoc } from "../model/policy-set.js";
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import type { TimelineName, UpdateSpec } from "../model/update.js";

@@ -2,7 +2,7 @@
 // with the approval judgement and the inventory facts; reconciler/views renders it as markdown or JSON.
 import type { PullRequestVerdict } from "../approvals/pull-request.js";
 import type { Diagnostic } from "../diagnostics.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { HostStatus } from "../model/plan.js";
 import type { ReconcileResult } from "../plan/reconcile.js";
 import { exemptionEnd } from "../policy/exemptions.js";

@@ -1,5 +1,5 @@
 // What people read about an update beside its figures: title, severity, classification, release date, from the policy.
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { UpdateCompliance } from "./compliance.js";
 import { compareText } from "../order.js";
 

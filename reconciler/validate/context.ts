@@ -1,5 +1,5 @@
 // What every cross-file rule receives: the policy set, indexes over it, and the instant to judge dates at.
-import type { LoadedDoc, PolicySet } from "../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
 import type { UpdateSpec } from "../model/update.js";
 
 export interface RuleContext {

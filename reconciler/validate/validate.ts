@@ -1,7 +1,7 @@
 // Runs every cross-file rule over a loaded policy set and returns sorted diagnostics.
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { CODEOWNERS_PATH, codeowners } from "../policy/codeowners.js";
-import type { PolicySet } from "../load/policy-set.js";
+import type { PolicySet } from "../model/policy-set.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { ruleContext, type RuleContext } from "./context.js";

@@ -1,7 +1,7 @@
 // The fleet-wide context, built once per reconcile: catalog, indexes, live exemptions and the hosts the plan speaks of.
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import type { Inventory } from "../../inventory/host-record.js";
-import type { LoadedDoc, PolicySet } from "../../load/policy-set.js";
+import type { LoadedDoc, PolicySet } from "../../model/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { JobResult } from "../../model/job-result.js";
 import type { Plan } from "../../model/plan.js";

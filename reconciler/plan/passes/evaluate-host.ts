@@ -2,7 +2,7 @@
 // results overlaid, removals and above-baseline installs. Reads the context, writes the trail; holds nothing.
 import { wholeRecord, type HostRecord } from "../../inventory/host-record.js";
 import { IdSet } from "../../inventory/id-set.js";
-import type { LoadedDoc } from "../../load/policy-set.js";
+import type { LoadedDoc } from "../../model/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { UpdateState } from "../../model/plan.js";
 import { compareText } from "../../order.js";

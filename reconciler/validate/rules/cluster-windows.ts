@@ -1,6 +1,6 @@
 // Cluster nodes apart in UTC: the concrete standard, recurring and emergency windows of the coming cycles, in every zone.
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
-import type { LoadedDoc } from "../../load/policy-set.js";
+import type { LoadedDoc } from "../../model/policy-set.js";
 import type { AssignmentSpec } from "../../model/assignment.js";
 import type { TimetableSpec } from "../../model/timetable.js";
 import { cycleForMonth, type Window } from "../../schedule/cycle.js";

@@ -1,6 +1,6 @@
 // Rules on the set of documents: required singletons, unique names, unique update ids.
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
-import type { LoadedDoc } from "../../load/policy-set.js";
+import type { LoadedDoc } from "../../model/policy-set.js";
 import type { RuleContext } from "../context.js";
 
 export function requiredDocuments({ set }: RuleContext): Diagnostic[] {
