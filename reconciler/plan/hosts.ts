@@ -7,6 +7,7 @@ import type { TimetableSpec } from "../model/timetable.js";
 import { matchesSelector, type HostFacts } from "../policy/selector.js";
 import { compareText } from "../order.js";
 import { selectHosts } from "./targeting.js";
+import { timetablesByName } from "../policy/timetables.js";
 
 /** What the plan knows of one host. A class: its selector facts are derived when asked, not held per host. */
 export class HostContext {
@@ -41,7 +42,7 @@ const NO_BASELINES: LoadedDoc<BaselineSpec>[] = [];
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[] {
-  const timetables = new Map(set.timetables.map((t) => [t.name, t]));
+  const timetables = timetablesByName(set);
   const byKey = new Map<string, HostContext>();
   const ensure = (name: string): HostContext => {
     const key = name.toLowerCase();

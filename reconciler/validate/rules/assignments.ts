@@ -2,10 +2,11 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import { periodDay, timetablePeriods } from "../../schedule/periods.js";
 import type { RuleContext } from "../context.js";
+import { timetablesByName } from "../../policy/timetables.js";
 
 export function assignmentsResolve({ set }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const timetables = new Map(set.timetables.map((t) => [t.name, t]));
+  const timetables = timetablesByName(set);
   const hostSeen = new Map<string, string>();
   const clusters = new Map<
     string,

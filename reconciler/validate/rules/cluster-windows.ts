@@ -9,6 +9,7 @@ import { emergencyPeriodOf, periodDay, timetablePeriods } from "../../schedule/p
 import { nextOccurrences } from "../../schedule/recurring.js";
 import { isValidZone, isoUtc, wallTimeOf } from "../../schedule/wall-clock.js";
 import type { RuleContext } from "../context.js";
+import { timetablesByName } from "../../policy/timetables.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -93,7 +94,7 @@ function sameBucket(a: Node, b: Node): boolean {
 }
 
 export function clusterWindows({ set, now }: RuleContext): Diagnostic[] {
-  const timetables = new Map(set.timetables.map((t) => [t.name, t]));
+  const timetables = timetablesByName(set);
   const clusters = new Map<string, Node[]>();
   for (const a of set.assignments) {
     const tt = timetables.get(a.spec.timetable);

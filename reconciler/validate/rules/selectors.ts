@@ -2,10 +2,11 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics.js";
 import { timetablePeriods } from "../../schedule/periods.js";
 import type { RuleContext } from "../context.js";
+import { timetablesByName } from "../../policy/timetables.js";
 
 export function assignmentSelectors({ set }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const timetables = new Map(set.timetables.map((t) => [t.name, t]));
+  const timetables = timetablesByName(set);
   for (const a of set.assignments) {
     if (a.spec.hosts.length === 0 && a.spec.selectors.length === 0)
       out.push(
