@@ -31,6 +31,14 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
   return dir;
 }
 
+/** A temp copy of a directory, .git included: a repository built once per test file, copied for each test. */
+export async function copyRepo(from: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
+  made.push(dir);
+  await cp(from, dir, { recursive: true, preserveTimestamps: true });
+  return dir;
+}
+
 /** Makes a directory a git repository with everything committed at a fixed instant; returns the commit. */
 export function commitAll(
   dir: string,
@@ -47,16 +55,15 @@ export function commitAll(
     GIT_COMMITTER_NAME: "patchops-test",
     GIT_COMMITTER_EMAIL: "test@example.com",
   };
-  const run = (...args: string[]) =>
-    execFileSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  try {
-    run("rev-parse", "--git-dir");
-  } catch {
-    run("init", "-q", "-b", "main");
-  }
-  run("add", "-A");
-  run("commit", "-q", "--allow-empty", "-m", message);
-  return run("rev-parse", "HEAD");
+  // One shell, one child of this (large) process: the git commands it runs are cheap to start from a small one.
+  const script =
+    'set -e; git rev-parse --git-dir >/dev/null 2>&1 || git init -q -b main; git add -A; git commit -q --allow-empty -m "$1"; git rev-parse HEAD';
+  return execFileSync("sh", ["-c", script, "sh", message], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
 }
 
 export interface CliResult {
