@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, copyRepo, ROOT, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 const CAB = `apiVersion: patchops/v1
@@ -86,13 +86,21 @@ const pr = (number: number, commits: string[], reviews: FakePull["reviews"], aut
   reviews,
 });
 
-/** The bootstrap (the CAB trust root) and KB100 approved in PR #1 by alice and bob. */
+/** The bootstrap (the CAB trust root) and KB100, committed once for the file; each test works on its own copy. */
+let template: { dir: string; root: string; kb100: string };
+beforeAll(async () => {
+  const dir = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
+  await rm(join(dir, "policies/updates/kb5035857.yaml"));
+  const root = commitAll(dir, "Bootstrap", "2026-11-01T10:00:00Z");
+  const kb100 = await change(dir, { "policies/updates/kb100.yaml": updateDoc("KB100") });
+  template = { dir, root, kb100 };
+});
+
+/** A copy of the template, with KB100 approved in PR #1 by alice and bob (and the bootstrap reviewed in PR #100). */
 async function base(): Promise<{ repo: string; root: string; kb100: string }> {
-  const repo = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
-  await rm(join(repo, "policies/updates/kb5035857.yaml"));
-  const root = commitAll(repo, "Bootstrap", "2026-11-01T10:00:00Z");
+  const { root, kb100 } = template;
+  const repo = await copyRepo(template.dir);
   gh.pulls.push(pr(100, [root], [ok("alice"), ok("bob"), ok("tina")]));
-  const kb100 = await change(repo, { "policies/updates/kb100.yaml": updateDoc("KB100") });
   gh.pulls.push(pr(1, [kb100], [ok("alice"), ok("bob")]));
   return { repo, root, kb100 };
 }
