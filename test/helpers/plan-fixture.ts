@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import { Readable } from "node:stream";
 import type { Diagnostic } from "../../reconciler/diagnostics.js";
 import { fromNative, type Inventory } from "../../reconciler/inventory/host-record.js";
+import type { InventoryFormat } from "../../reconciler/inventory/formats.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
 import type { PolicySet } from "../../reconciler/load/policy-set.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
@@ -105,8 +106,11 @@ export async function planFixture(
 }
 
 /** An inventory from JSON Lines text, read by the real reader (as from standard input), with its diagnostics. */
-export async function readInventoryText(text: string): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
-  return readInventory(["-"], { stdin: Readable.from([Buffer.from(text)]) });
+export async function readInventoryText(
+  text: string,
+  format?: InventoryFormat,
+): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
+  return readInventory(["-"], { stdin: Readable.from([Buffer.from(text)]), format });
 }
 
 /** Host lines by name, as tests look them up. */
