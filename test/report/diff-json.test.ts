@@ -76,8 +76,9 @@ describe("diff --format json", () => {
     return approveMsrt().then(async (r) => {
       repo = r;
       const file = join(repo, "examples/inventory.jsonl");
-      const fromFile = run(file);
-      expect(fromFile.status, fromFile.stderr).toBe(0);
+      // The file is read in-process; standard input needs a process of its own.
+      const fromFile = await cli(...inventoryArgs(file));
+      expect(fromFile.code, fromFile.stderr).toBe(0);
       const fromStdin = run("-", await readFile(file, "utf8"));
       expect(fromStdin.status, fromStdin.stderr).toBe(0);
       const a = JSON.parse(fromFile.stdout) as PolicyDiff;
