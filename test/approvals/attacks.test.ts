@@ -1,6 +1,5 @@
 // The red-team attacks on the trust boundary (issue 21), each built in a real git repository against the fake GitHub.
 import { execFileSync, spawn } from "node:child_process";
-import { pathToFileURL } from "node:url";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
 import { cli, commitAll, copyRepo, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_COMMAND } from "../helpers/child.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 const CAB = `apiVersion: patchops/v1
@@ -660,7 +660,7 @@ spec:
         cwd: repo,
         env: {
           ...process.env,
-          PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+          PATCHOPS_CMD: CLI_COMMAND,
           PATCHOPS_INVENTORY_PATH: join(repo, "inv.jsonl"),
           PATCHOPS_NOW: NOW,
           PATCHOPS_OUT: out,

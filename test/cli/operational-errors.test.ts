@@ -3,11 +3,11 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
 // Issue 21, point 19: the surroundings failing (disk, paths, feeds, remotes, logs) is exit 2 with one line,
 // never exit 3 "internal error" with a stack. Each case runs the real CLI in its own process.
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
-const NODE = [process.execPath, "--import", "tsx", CHILD];
+const NODE = [process.execPath, CLI_JS];
 
 function patchops(args: string[], opts: { mount?: { dir: string; options: string } } = {}) {
   const cmd = opts.mount

@@ -5,12 +5,12 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { boundedLines, openInventoryStream } from "../../reconciler/inventory/input.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
+import { CLI_JS } from "../helpers/child.js";
 import { cli, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
 
 // Issue 21, point 14: one bad line, an encoding, a huge line or a stream never costs the whole inventory.
 const dir = join(FIXTURES, "inventory");
 const EXAMPLE = join(ROOT, "examples", "inventory.jsonl");
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 const hosts = (r: Awaited<ReturnType<typeof readInventory>>) => [...r.inventory.records.keys()].sort();
 const codes = (r: Awaited<ReturnType<typeof readInventory>>) =>
   r.diagnostics.map((d) => [d.code, d.severity, d.line] as const);
@@ -133,9 +133,7 @@ describe("bounded lines and streamed standard input", () => {
       spawnSync(
         process.execPath,
         [
-          "--import",
-          "tsx",
-          CHILD,
+          CLI_JS,
           "plan",
           "--repo",
           repo,
@@ -186,9 +184,7 @@ describe("bounded lines and streamed standard input", () => {
         'cat "$0" | "$@"',
         EXAMPLE,
         process.execPath,
-        "--import",
-        "tsx",
-        CHILD,
+        CLI_JS,
         "plan",
         "--repo",
         repo,

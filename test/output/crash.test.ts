@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateFleet } from "../../bench/fleet.js";
 import { cli, ROOT } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -46,7 +46,7 @@ function runKilled(repo: string, out: string, now: string): Promise<{ code: numb
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--require", join(repo, "kill-while-writing.cjs"), "--import", "tsx", CHILD, ...planArgs(repo, out, now)],
+      ["--require", join(repo, "kill-while-writing.cjs"), CLI_JS, ...planArgs(repo, out, now)],
       { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

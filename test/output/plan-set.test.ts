@@ -3,9 +3,9 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
 // Issue 21, point 16: the plan is written as a set, under a lock; exports never overwrite policy.
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 const HOST = (host: string, installed: string[]) =>
   JSON.stringify({
     host,
@@ -19,11 +19,10 @@ function run(
   preload?: string,
 ): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...(preload ? ["--require", preload] : []), "--import", "tsx", CHILD, ...args],
-      { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
-    );
+    const child = spawn(process.execPath, [...(preload ? ["--require", preload] : []), CLI_JS, ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);

