@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Compiles the CLI that tests start as a child process (test/helpers/child.ts).
     globalSetup: ["test/global-setup.ts"],
+    // Removes each file's temp repositories after it (test/helpers/repo.ts).
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

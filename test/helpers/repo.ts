@@ -3,21 +3,31 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll } from "vitest";
 import { main } from "../../reconciler/cli/main.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures");
 
 const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
-});
+
+/**
+ * Removes the temp folders made so far. test/setup.ts calls it after each test file: test files share this module
+ * (isolate: false), so a hook registered here would run after the first file only.
+ */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/** An empty temp folder, removed after the test file. */
+export async function tempDir(prefix = "patchops-test-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /** A temp copy of a fixture repository (or of this repository's own policy), with extra files written over it. */
 export async function tempRepo(from: string, files: Record<string, string | Buffer> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
-  made.push(dir);
+  const dir = await tempDir();
   if (from === "example") {
     for (const sub of ["policies", "baselines", "windows", "examples", ".github"])
       await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
@@ -33,8 +43,7 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
 
 /** A temp copy of a directory, .git included: a repository built once per test file, copied for each test. */
 export async function copyRepo(from: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
-  made.push(dir);
+  const dir = await tempDir();
   await cp(from, dir, { recursive: true, preserveTimestamps: true });
   return dir;
 }
