@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, copyRepo, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, copyRepo, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
 import { CLI_COMMAND } from "../helpers/child.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -88,7 +88,11 @@ const pr = (number: number, commits: string[], reviews: FakePull["reviews"], aut
 
 /** The bootstrap (the CAB trust root) and KB100, committed once for the file; each test works on its own copy. */
 let template: { dir: string; root: string; kb100: string };
+/** Review caches and homes outside every checkout, removed with the file's temp folders. */
+let scratch = "";
+const outside = (prefix: string) => join(scratch, `${prefix}-${Math.random().toString(36).slice(2)}`);
 beforeAll(async () => {
+  scratch = await tempDir();
   const dir = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
   await rm(join(dir, "policies/updates/kb5035857.yaml"));
   const root = commitAll(dir, "Bootstrap", "2026-11-01T10:00:00Z");
@@ -135,7 +139,7 @@ async function plan(repo: string, ...extra: string[]) {
 const updatesIn = (jobs: Job[]) =>
   [...new Set(jobs.filter((j) => j.type === "install").flatMap((j) => j.updates))].sort();
 const approvals = (repo: string, ...extra: string[]) =>
-  cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", join(repo, "..", `c-${Math.random()}`), ...extra);
+  cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", outside("c"), ...extra);
 
 describe("1. baselines", () => {
   it("an unreviewed baseline requiring a pending and a file-less update deploys nothing and is reported", async () => {
@@ -409,7 +413,7 @@ describe("7. the review cache", () => {
     const r = await cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", join(repo, ".patchops-cache"));
     expect(r.stderr).toContain("refusing the review cache .patchops-cache/acme/patch-policy/reviews.json");
     expect(r.stdout).toMatch(/✗ update +KB101 +UNVERIFIED: commit [0-9a-f]{12} is in no merged pull request/);
-    const home = join(repo, "..", `home-${Math.random()}`);
+    const home = outside("home");
     const d = await cli("approvals", "--repo", repo, "--now", NOW);
     expect(d.stdout).not.toContain("PR #4242");
     process.env.PATCHOPS_CACHE_DIR = home;
@@ -426,7 +430,7 @@ describe("7. the review cache", () => {
 describe("7. cached entries", () => {
   it("an entry whose head is unknown is asked of GitHub again", async () => {
     const { repo, kb100 } = await base();
-    const dir = join(repo, "..", `cache-${Math.random()}`);
+    const dir = outside("cache");
     await mkdir(join(dir, "acme/patch-policy"), { recursive: true });
     const entry = {
       number: 1,
@@ -664,7 +668,7 @@ spec:
           PATCHOPS_INVENTORY_PATH: join(repo, "inv.jsonl"),
           PATCHOPS_NOW: NOW,
           PATCHOPS_OUT: out,
-          PATCHOPS_CACHE_DIR: join(repo, "..", `rc-${Math.random()}`),
+          PATCHOPS_CACHE_DIR: outside("rc"),
         },
         stdio: "ignore",
       });
@@ -827,17 +831,7 @@ spec:
     const baseSha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
     const head = await change(repo, { "policies/updates/kb107.yaml": updateDoc("KB107") }, "Mallory <m@example.com>");
     gh.pulls.push({ ...pr(7, [head], [ok("sock")], "mallory"), mergedAt: null, baseSha });
-    const check = await cli(
-      "approvals",
-      "--repo",
-      repo,
-      "--pr",
-      "7",
-      "--now",
-      NOW,
-      "--cache-dir",
-      join(repo, "..", `c-${Math.random()}`),
-    );
+    const check = await cli("approvals", "--repo", repo, "--pr", "7", "--now", NOW, "--cache-dir", outside("c"));
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/✗ policies\/updates\/kb107.yaml: 0 of 2 needed from the CAB/);
     expect(check.stderr).toContain("was not approved by the CAB before it, so it does not judge this pull request");
