@@ -3,6 +3,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Compiles the CLI that tests start as a child process (test/helpers/child.ts).
+    globalSetup: ["test/global-setup.ts"],
+    // Removes each file's temp repositories after it (test/helpers/repo.ts).
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

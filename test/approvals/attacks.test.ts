@@ -1,13 +1,13 @@
 // The red-team attacks on the trust boundary (issue 21), each built in a real git repository against the fake GitHub.
 import { execFileSync, spawn } from "node:child_process";
-import { pathToFileURL } from "node:url";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, copyRepo, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
+import { CLI_COMMAND } from "../helpers/child.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 const CAB = `apiVersion: patchops/v1
@@ -86,13 +86,25 @@ const pr = (number: number, commits: string[], reviews: FakePull["reviews"], aut
   reviews,
 });
 
-/** The bootstrap (the CAB trust root) and KB100 approved in PR #1 by alice and bob. */
+/** The bootstrap (the CAB trust root) and KB100, committed once for the file; each test works on its own copy. */
+let template: { dir: string; root: string; kb100: string };
+/** Review caches and homes outside every checkout, removed with the file's temp folders. */
+let scratch = "";
+const outside = (prefix: string) => join(scratch, `${prefix}-${Math.random().toString(36).slice(2)}`);
+beforeAll(async () => {
+  scratch = await tempDir();
+  const dir = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
+  await rm(join(dir, "policies/updates/kb5035857.yaml"));
+  const root = commitAll(dir, "Bootstrap", "2026-11-01T10:00:00Z");
+  const kb100 = await change(dir, { "policies/updates/kb100.yaml": updateDoc("KB100") });
+  template = { dir, root, kb100 };
+});
+
+/** A copy of the template, with KB100 approved in PR #1 by alice and bob (and the bootstrap reviewed in PR #100). */
 async function base(): Promise<{ repo: string; root: string; kb100: string }> {
-  const repo = await tempRepo("minimal", { "policies/cab.yaml": CAB, "inv.jsonl": INVENTORY });
-  await rm(join(repo, "policies/updates/kb5035857.yaml"));
-  const root = commitAll(repo, "Bootstrap", "2026-11-01T10:00:00Z");
+  const { root, kb100 } = template;
+  const repo = await copyRepo(template.dir);
   gh.pulls.push(pr(100, [root], [ok("alice"), ok("bob"), ok("tina")]));
-  const kb100 = await change(repo, { "policies/updates/kb100.yaml": updateDoc("KB100") });
   gh.pulls.push(pr(1, [kb100], [ok("alice"), ok("bob")]));
   return { repo, root, kb100 };
 }
@@ -127,7 +139,7 @@ async function plan(repo: string, ...extra: string[]) {
 const updatesIn = (jobs: Job[]) =>
   [...new Set(jobs.filter((j) => j.type === "install").flatMap((j) => j.updates))].sort();
 const approvals = (repo: string, ...extra: string[]) =>
-  cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", join(repo, "..", `c-${Math.random()}`), ...extra);
+  cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", outside("c"), ...extra);
 
 describe("1. baselines", () => {
   it("an unreviewed baseline requiring a pending and a file-less update deploys nothing and is reported", async () => {
@@ -401,7 +413,7 @@ describe("7. the review cache", () => {
     const r = await cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", join(repo, ".patchops-cache"));
     expect(r.stderr).toContain("refusing the review cache .patchops-cache/acme/patch-policy/reviews.json");
     expect(r.stdout).toMatch(/✗ update +KB101 +UNVERIFIED: commit [0-9a-f]{12} is in no merged pull request/);
-    const home = join(repo, "..", `home-${Math.random()}`);
+    const home = outside("home");
     const d = await cli("approvals", "--repo", repo, "--now", NOW);
     expect(d.stdout).not.toContain("PR #4242");
     process.env.PATCHOPS_CACHE_DIR = home;
@@ -418,7 +430,7 @@ describe("7. the review cache", () => {
 describe("7. cached entries", () => {
   it("an entry whose head is unknown is asked of GitHub again", async () => {
     const { repo, kb100 } = await base();
-    const dir = join(repo, "..", `cache-${Math.random()}`);
+    const dir = outside("cache");
     await mkdir(join(dir, "acme/patch-policy"), { recursive: true });
     const entry = {
       number: 1,
@@ -652,11 +664,11 @@ spec:
         cwd: repo,
         env: {
           ...process.env,
-          PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+          PATCHOPS_CMD: CLI_COMMAND,
           PATCHOPS_INVENTORY_PATH: join(repo, "inv.jsonl"),
           PATCHOPS_NOW: NOW,
           PATCHOPS_OUT: out,
-          PATCHOPS_CACHE_DIR: join(repo, "..", `rc-${Math.random()}`),
+          PATCHOPS_CACHE_DIR: outside("rc"),
         },
         stdio: "ignore",
       });
@@ -819,17 +831,7 @@ spec:
     const baseSha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
     const head = await change(repo, { "policies/updates/kb107.yaml": updateDoc("KB107") }, "Mallory <m@example.com>");
     gh.pulls.push({ ...pr(7, [head], [ok("sock")], "mallory"), mergedAt: null, baseSha });
-    const check = await cli(
-      "approvals",
-      "--repo",
-      repo,
-      "--pr",
-      "7",
-      "--now",
-      NOW,
-      "--cache-dir",
-      join(repo, "..", `c-${Math.random()}`),
-    );
+    const check = await cli("approvals", "--repo", repo, "--pr", "7", "--now", NOW, "--cache-dir", outside("c"));
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/✗ policies\/updates\/kb107.yaml: 0 of 2 needed from the CAB/);
     expect(check.stderr).toContain("was not approved by the CAB before it, so it does not judge this pull request");

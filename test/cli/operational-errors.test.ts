@@ -2,12 +2,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
 // Issue 21, point 19: the surroundings failing (disk, paths, feeds, remotes, logs) is exit 2 with one line,
 // never exit 3 "internal error" with a stack. Each case runs the real CLI in its own process.
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
-const NODE = [process.execPath, "--import", "tsx", CHILD];
+const NODE = [process.execPath, CLI_JS];
 
 function patchops(args: string[], opts: { mount?: { dir: string; options: string } } = {}) {
   const cmd = opts.mount
@@ -147,7 +147,8 @@ describe("operational errors exit 2 in one line", () => {
   it("a failed push of the status snapshot", async () => {
     const repo = await tempRepo("example");
     commitAll(repo, "policy");
-    expect(patchops(await planArgs(repo, join(repo, "out"))).code).toBe(0);
+    // The plan to record is only the setting: made in-process; the failing command runs in its own process.
+    expect((await cli(...(await planArgs(repo, join(repo, "out"))))).code).toBe(0);
     execFileSync("git", ["remote", "add", "origin", join(repo, "no-such-remote.git")], { cwd: repo });
     const r = patchops(["status", "record", "--repo", repo, "--plan", join(repo, "out"), "--remote", "origin"]);
     expectOneLine(r, /^patchops: cannot reach the remote origin: .+\n$/);

@@ -1,13 +1,22 @@
 // In-memory builders for scenario tests that need the core, not the CLI: a policy from a fixture folder with files
 // laid over it, an inventory from records, and the plan — no git repository, no child process, no files written.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { Readable } from "node:stream";
 import type { Diagnostic } from "../../reconciler/diagnostics.js";
 import { fromNative, type Inventory } from "../../reconciler/inventory/host-record.js";
+import type { InventoryFormat } from "../../reconciler/inventory/formats.js";
+import { readInventory } from "../../reconciler/inventory/read.js";
 import type { PolicySet } from "../../reconciler/load/policy-set.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
+import type { HostResult } from "../../reconciler/model/plan.js";
+import { planFileTexts } from "../../reconciler/output/plan-files.js";
+import type { ApprovalEvidence } from "../../reconciler/plan/catalog.js";
 import { reconcile, type ReconcileInput, type ReconcileResult } from "../../reconciler/plan/reconcile.js";
+import { PlanDigest } from "../../reconciler/report/plan-digest.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
+import { planSummaryOf } from "../../reconciler/views/plan-summary.js";
 import { memorySource } from "./memory-source.js";
 import { FIXTURES } from "./repo.js";
 
@@ -55,6 +64,11 @@ export interface PlanFixture {
   now: string;
   /** Anything else of the reconcile's input (approvals, results, verification). */
   input?: Partial<ReconcileInput>;
+  /**
+   * When each Update file's `decision: approved` was set (file → instant): what the CLI reads from git history with
+   * approval verification off (git/decision-times.ts), given here as approval evidence.
+   */
+  approvedAt?: Readonly<Record<string, number>>;
 }
 
 /** Validates the policy (its errors fail the test with their codes) and plans it, all in memory. */
@@ -72,15 +86,52 @@ export async function planFixture(
   if (errors.length)
     throw new Error(`fixture policy invalid: ${errors.map((e) => `${e.code} ${e.file}: ${e.message}`).join("; ")}`);
   const inventory = "records" in f.hosts ? f.hosts : inventoryOf(f.hosts as readonly InventoryRecord[]);
+  const approvals = new Map<string, ApprovalEvidence>();
+  for (const u of set.updates) {
+    const at = f.approvedAt?.[u.file];
+    if (at !== undefined)
+      approvals.set(u.spec.id.toUpperCase(), { at, evidence: `decision set at ${new Date(at).toISOString()}` });
+  }
   const result = reconcile({
     set,
     inventory,
     now,
-    approvals: new Map(),
+    approvals,
     verification: "off",
     unverified: new Map(),
     revision: null,
     ...f.input,
   });
   return { ...result, set, diagnostics };
+}
+
+/** An inventory from JSON Lines text, read by the real reader (as from standard input), with its diagnostics. */
+export async function readInventoryText(
+  text: string,
+  format?: InventoryFormat,
+): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
+  return readInventory(["-"], { stdin: Readable.from([Buffer.from(text)]), format });
+}
+
+/** Host lines by name, as tests look them up. */
+export function byHost(hosts: readonly HostResult[]): Map<string, HostResult> {
+  return new Map(hosts.map((h) => [h.host, h]));
+}
+
+/** The summary `patchops plan` prints for a plan (the same view over the same digest). */
+export function planSummaryText(r: Pick<ReconcileResult, "plan" | "hosts" | "jobs">, outDir = "out/plan"): string {
+  const digest = new PlanDigest();
+  for (const h of r.hosts) digest.addHost(h);
+  for (const j of r.jobs) digest.addJob(j);
+  return planSummaryOf(r.plan, digest, "text", outDir);
+}
+
+/** Writes an in-memory plan as `patchops plan` would (plan.json, hosts.ndjson, jobs.ndjson), for commands that read one. */
+export async function writePlanFiles(
+  r: Pick<ReconcileResult, "plan" | "hosts" | "jobs">,
+  dir: string,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of planFileTexts(r.plan, r.hosts, r.jobs)) await writeFile(join(dir, name), text);
+  return dir;
 }

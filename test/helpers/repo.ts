@@ -3,21 +3,31 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll } from "vitest";
 import { main } from "../../reconciler/cli/main.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures");
 
 const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
-});
+
+/**
+ * Removes the temp folders made so far. test/setup.ts calls it after each test file: test files share this module
+ * (isolate: false), so a hook registered here would run after the first file only.
+ */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/** An empty temp folder, removed after the test file. */
+export async function tempDir(prefix = "patchops-test-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /** A temp copy of a fixture repository (or of this repository's own policy), with extra files written over it. */
 export async function tempRepo(from: string, files: Record<string, string | Buffer> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "patchops-test-"));
-  made.push(dir);
+  const dir = await tempDir();
   if (from === "example") {
     for (const sub of ["policies", "baselines", "windows", "examples", ".github"])
       await cp(join(ROOT, sub), join(dir, sub), { recursive: true });
@@ -28,6 +38,13 @@ export async function tempRepo(from: string, files: Record<string, string | Buff
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
+  return dir;
+}
+
+/** A temp copy of a directory, .git included: a repository built once per test file, copied for each test. */
+export async function copyRepo(from: string): Promise<string> {
+  const dir = await tempDir();
+  await cp(from, dir, { recursive: true, preserveTimestamps: true });
   return dir;
 }
 
@@ -47,16 +64,15 @@ export function commitAll(
     GIT_COMMITTER_NAME: "patchops-test",
     GIT_COMMITTER_EMAIL: "test@example.com",
   };
-  const run = (...args: string[]) =>
-    execFileSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  try {
-    run("rev-parse", "--git-dir");
-  } catch {
-    run("init", "-q", "-b", "main");
-  }
-  run("add", "-A");
-  run("commit", "-q", "--allow-empty", "-m", message);
-  return run("rev-parse", "HEAD");
+  // One shell, one child of this (large) process: the git commands it runs are cheap to start from a small one.
+  const script =
+    'set -e; git rev-parse --git-dir >/dev/null 2>&1 || git init -q -b main; git add -A; git commit -q --allow-empty -m "$1"; git rev-parse HEAD';
+  return execFileSync("sh", ["-c", script, "sh", message], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
 }
 
 export interface CliResult {

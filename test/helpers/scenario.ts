@@ -2,6 +2,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
+import type { ReconcileInput, ReconcileResult } from "../../reconciler/plan/reconcile.js";
+import { byHost, hostRecord, planFixture } from "./plan-fixture.js";
 import { cli, commitAll, tempRepo } from "./repo.js";
 
 export const LA_TIMETABLE = `apiVersion: patchops/v1
@@ -125,4 +127,58 @@ export async function planAt(repo: string, now: string, scans: ScanLine[], extra
 export function scans(now: string, hosts: string[], installed: Record<string, string[]> = {}): ScanLine[] {
   const at = new Date(Date.parse(now) - 2 * 3_600_000).toISOString().replace(".000Z", "Z");
   return hosts.map((host) => ({ host, scannedAt: at, installed: installed[host] ?? [] }));
+}
+
+/** What a plan in memory gives a scenario test: the plan, its jobs, and host lines by name. */
+export interface MemoryPlan {
+  result: ReconcileResult;
+  plan: Plan;
+  jobs: Job[];
+  hosts: Map<string, HostResult>;
+}
+
+/**
+ * In memory, what scenarioRepo, commitStep and planAt do through git and the CLI (verification off): the policy of
+ * test/fixtures/minimal without its update, each step's files laid over it, and every `decision: approved` dated by the
+ * step that wrote it, as git history dates it (the newest commit whose diff adds the line, git/decision-times.ts).
+ */
+export class Scenario {
+  private readonly files: Record<string, string | null> = { "policies/updates/kb5035857.yaml": null };
+  private readonly approvedAt: Record<string, number> = {};
+
+  constructor(files: Record<string, string | null>, at: string) {
+    this.step(files, at);
+  }
+
+  /** Writes (or with null deletes) files at `at`, the instant the change was merged. */
+  step(files: Record<string, string | null>, at: string): this {
+    const approvals = (text: string | null | undefined) =>
+      (text ?? "").split("\n").filter((l) => /^\s+decision:\s*approved/.test(l));
+    for (const [path, text] of Object.entries(files)) {
+      const before = approvals(this.files[path]);
+      if (path.startsWith("policies/updates/") && approvals(text).some((l) => !before.includes(l)))
+        this.approvedAt[path] = Date.parse(at);
+      this.files[path] = text;
+    }
+    return this;
+  }
+
+  /** Plans at `now` against the scans (Windows Server 2022 records, as planAt writes them). */
+  async planAt(now: string, lines: ScanLine[], input: Partial<ReconcileInput> = {}): Promise<MemoryPlan> {
+    const result = await planFixture({
+      files: this.files,
+      hosts: lines.map((s) =>
+        hostRecord(s.host, {
+          scannedAt: s.scannedAt,
+          os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2340" },
+          installed: s.installed ?? [],
+          pendingReboot: s.pendingReboot ?? false,
+        }),
+      ),
+      now,
+      approvedAt: this.approvedAt,
+      input,
+    });
+    return { result, plan: result.plan, jobs: result.jobs, hosts: byHost(result.hosts) };
+  }
 }

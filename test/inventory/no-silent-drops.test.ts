@@ -5,12 +5,12 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { boundedLines, openInventoryStream } from "../../reconciler/inventory/input.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
-import { FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
+import { cli, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
 
 // Issue 21, point 14: one bad line, an encoding, a huge line or a stream never costs the whole inventory.
 const dir = join(FIXTURES, "inventory");
 const EXAMPLE = join(ROOT, "examples", "inventory.jsonl");
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 const hosts = (r: Awaited<ReturnType<typeof readInventory>>) => [...r.inventory.records.keys()].sort();
 const codes = (r: Awaited<ReturnType<typeof readInventory>>) =>
   r.diagnostics.map((d) => [d.code, d.severity, d.line] as const);
@@ -142,9 +142,7 @@ describe("bounded lines and streamed standard input", () => {
       spawnSync(
         process.execPath,
         [
-          "--import",
-          "tsx",
-          CHILD,
+          CLI_JS,
           "plan",
           "--repo",
           repo,
@@ -160,13 +158,30 @@ describe("bounded lines and streamed standard input", () => {
         ],
         { cwd: ROOT, input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
       );
-    const r = run(join(repo, "big.jsonl"));
-    expect(r.status).toBe(0);
+    // From a file, the CLI runs in-process; what only a process has (standard input, a pipe) gets a child.
+    const here = (inventory: string) =>
+      cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        inventory,
+        "--out",
+        join(repo, "out"),
+        "--now",
+        "2026-12-10T09:00:00Z",
+        "--no-verify-approvals",
+        "--format",
+        "json",
+      );
+    const r = await here(join(repo, "big.jsonl"));
+    expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
       /big\.jsonl:40:1: warning inventory-malformed: host pay-sql-03: the line is 68157\d+ bytes/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const fromFile = run(EXAMPLE);
+    const fromFile = await here(EXAMPLE);
+    expect(fromFile.code).toBe(0);
     const fromStdin = run("-", text);
     expect(fromStdin.status).toBe(0);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
@@ -178,9 +193,7 @@ describe("bounded lines and streamed standard input", () => {
         'cat "$0" | "$@"',
         EXAMPLE,
         process.execPath,
-        "--import",
-        "tsx",
-        CHILD,
+        CLI_JS,
         "plan",
         "--repo",
         repo,

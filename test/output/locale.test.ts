@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
 const run = promisify(execFile);
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 
 // Names whose order differs between code-point order and a Danish collation ("aa" sorts after "z" there,
 // and case is folded): if any written order came from the locale, these would move.
@@ -21,7 +21,7 @@ const EXTRA_HOSTS = ["zulu-db-01", "Zeta-db-01", "ab-web-01", "aa-web-01"].map((
 
 function cliUnder(locale: string, ...args: string[]) {
   const env = { ...process.env, LANG: locale, LC_ALL: locale };
-  return run(process.execPath, ["--import", "tsx", CHILD, ...args], { cwd: ROOT, env });
+  return run(process.execPath, [CLI_JS, ...args], { cwd: ROOT, env });
 }
 
 async function planUnder(locale: string, repo: string, out: string): Promise<Record<string, Buffer>> {

@@ -1,19 +1,11 @@
-import { readFile, writeFile, access } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { workingTreeSource } from "../../reconciler/load/source.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
+import { memorySource } from "../helpers/memory-source.js";
+import { fixtureFiles, writePlanFiles } from "../helpers/plan-fixture.js";
 import { cli, tempRepo } from "../helpers/repo.js";
-import {
-  LA_TIMETABLE,
-  assignmentDoc,
-  commitStep,
-  planAt,
-  policyDoc,
-  scenarioRepo,
-  scans,
-  standardUpdate,
-} from "../helpers/scenario.js";
+import { LA_TIMETABLE, Scenario, assignmentDoc, policyDoc, scans, standardUpdate } from "../helpers/scenario.js";
 
 const NY = (extra = "") => `apiVersion: patchops/v1
 kind: Timetable
@@ -37,8 +29,8 @@ spec:
 `;
 
 async function clusterFindings(files: Record<string, string>) {
-  const dir = await tempRepo("minimal", files);
-  const { diagnostics } = await validateSource(workingTreeSource(dir), Date.parse("2026-12-01T00:00:00Z"));
+  const source = memorySource({ ...fixtureFiles("minimal"), ...files });
+  const { diagnostics } = await validateSource(source, Date.parse("2026-12-01T00:00:00Z"));
   return diagnostics
     .filter((d) => d.code.startsWith("cluster"))
     .map((d) => `${d.code} ${d.file}:${d.line} ${d.message}`);
@@ -114,9 +106,8 @@ describe("plan: a conflict that only appears at plan time holds the later node a
   const NOW = "2026-12-09T04:00:00Z";
 
   it("the pilot selection takes one node per cluster; the later node's job is held with a finding, exit 0, export refuses an overlap", async () => {
-    const repo = await scenarioRepo(FILES, "2026-12-01T12:00:00Z");
-    const p = await planAt(repo, NOW, scans(NOW, HOSTS));
-    expect(p.r.code).toBe(0);
+    const p = await new Scenario(FILES, "2026-12-01T12:00:00Z").planAt(NOW, scans(NOW, HOSTS));
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(p.plan.pilot.hosts).toEqual(["sql-1"]);
     expect(p.jobs.filter((j) => j.host.startsWith("sql")).map((j) => [j.host, j.timeline, j.updates])).toEqual([
       ["sql-1", "pilot", ["KB910"]],
@@ -133,28 +124,30 @@ describe("plan: a conflict that only appears at plan time holds the later node a
       }),
     );
     expect(p.jobs.filter((j) => j.host === "web-1").length).toBe(1);
-    expect((await cli("export", "ansible", "--plan", p.out, "--out", join(repo, "ok.yml"))).code).toBe(0);
+    // The export (the CLI, reading the plan's files) takes it, and refuses a plan that still holds an overlap.
+    const repo = await tempRepo("minimal");
+    const out = await writePlanFiles(p.result, join(repo, "plan"));
+    expect((await cli("export", "ansible", "--plan", out, "--out", join(repo, "ok.yml"))).code).toBe(0);
 
     // A plan that still holds an overlap (written by an older version, merged by hand) is never exported.
-    const held = JSON.parse((await readFile(join(p.out, "jobs.ndjson"), "utf8")).split("\n")[0]!) as {
+    const held = JSON.parse((await readFile(join(out, "jobs.ndjson"), "utf8")).split("\n")[0]!) as {
       host: string;
       id: string;
     };
     const clone = { ...held, host: "sql-2", id: "0123456789abcdef" };
     await writeFile(
-      join(p.out, "jobs.ndjson"),
-      (await readFile(join(p.out, "jobs.ndjson"), "utf8")) + JSON.stringify(clone) + "\n",
+      join(out, "jobs.ndjson"),
+      (await readFile(join(out, "jobs.ndjson"), "utf8")) + JSON.stringify(clone) + "\n",
     );
-    const r = await cli("export", "ansible", "--plan", p.out, "--out", join(repo, "bad.yml"));
+    const r = await cli("export", "ansible", "--plan", out, "--out", join(repo, "bad.yml"));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("cluster 'sqlc': sql-1");
     await expect(access(join(repo, "bad.yml"))).rejects.toThrow();
   });
 
   it("an emergency keeps its window first: both nodes get theirs, the pilot job that would overlap waits", async () => {
-    const repo = await scenarioRepo(FILES, "2026-12-01T12:00:00Z");
-    await commitStep(
-      repo,
+    const scenario = new Scenario(FILES, "2026-12-01T12:00:00Z");
+    scenario.step(
       {
         "policies/updates/kb912.yaml": `apiVersion: patchops/v1
 kind: Update
@@ -173,8 +166,8 @@ spec:
       },
       "2026-12-09T03:10:00Z",
     );
-    const p = await planAt(repo, NOW, scans(NOW, HOSTS));
-    expect(p.r.code).toBe(0);
+    const p = await scenario.planAt(NOW, scans(NOW, HOSTS));
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     const emergency = p.jobs.filter((j) => j.timeline === "emergency").map((j) => [j.host, j.window.start]);
     expect(emergency).toEqual([
       ["sql-1", "2026-12-09T04:00:00Z"],

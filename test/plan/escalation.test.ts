@@ -2,8 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { cli } from "../helpers/repo.js";
-import { LA_TIMETABLE, assignmentDoc, planAt, policyDoc, scenarioRepo, scans } from "../helpers/scenario.js";
+import { writePlanFiles } from "../helpers/plan-fixture.js";
+import { cli, tempRepo } from "../helpers/repo.js";
+import { LA_TIMETABLE, Scenario, assignmentDoc, policyDoc, scans } from "../helpers/scenario.js";
 
 const EMERGENCY = `apiVersion: patchops/v1
 kind: Update
@@ -53,9 +54,8 @@ describe("escalation that does no harm (issue 14.5)", () => {
   it("an isolate waits until the host's install window has ended; one node of a cluster is isolated, the other notified", async () => {
     // Approved 1 Dec 12:00Z; sla.emergencyHours 24 + afterHours 24: escalation from 3 Dec 12:00Z. At 4 Dec 10:30Z every
     // host is overdue and gets the next full hour, staggered by emergency period: day-1 hosts 11:00Z, day-2 hosts 12:00Z.
-    const repo = await scenarioRepo(FILES, "2026-12-01T12:00:00Z");
     const now = "2026-12-04T10:30:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
+    const p = await new Scenario(FILES, "2026-12-01T12:00:00Z").planAt(now, scans(now, HOSTS));
     const of = (host: string, type: string) => p.jobs.filter((j) => j.host === host && j.type === type);
     expect(of("sql-1", "install").map((j) => j.window)).toEqual([
       { start: "2026-12-04T11:00:00Z", end: "2026-12-04T12:00:00Z" },
@@ -84,17 +84,20 @@ describe("escalation that does no harm (issue 14.5)", () => {
 
 describe("the synthetic patch is inert (issue 14.4)", () => {
   it("its job never forces a restart, and the Ansible export says reboot: false", async () => {
-    const repo = await scenarioRepo(
+    const scenario = new Scenario(
       { ...FILES, "policies/updates/kb950.yaml": null, "policies/updates/syn-12.yaml": SYNTHETIC },
       "2026-12-01T12:00:00Z",
     );
     const now = "2026-12-09T10:00:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
+    const p = await scenario.planAt(now, scans(now, HOSTS));
     const synthetic = p.jobs.filter((j) => j.type === "synthetic");
     expect(synthetic.map((j) => j.host)).toEqual(["sql-1", "web-1", "sql-2"]);
     for (const j of synthetic) expect(j.enforcement).toEqual({ forceInstall: true, forceRestart: false });
+    // The export (the CLI, reading the plan's files) says it to Ansible.
+    const repo = await tempRepo("minimal");
     const file = join(repo, "inventory.yml");
-    expect((await cli("export", "ansible", "--plan", p.out, "--out", file)).code).toBe(0);
+    const out = await writePlanFiles(p.result, join(repo, "plan"));
+    expect((await cli("export", "ansible", "--plan", out, "--out", file)).code).toBe(0);
     const inv = parse(await readFile(file, "utf8")) as {
       all: { hosts: Record<string, { patchops_jobs: Record<string, { type: string; reboot: boolean }> }> };
     };

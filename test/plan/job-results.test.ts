@@ -1,12 +1,16 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
-import { cli, tempRepo } from "../helpers/repo.js";
+import { parseResults } from "../../reconciler/results/parse.js";
+import { sortResults } from "../../reconciler/results/read.js";
+import { byHost, planFixture, readInventoryText } from "../helpers/plan-fixture.js";
+import { cli, FIXTURES, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T18:00:00Z";
 const line = (o: object) => JSON.stringify(o) + "\n";
 
+/** Through the CLI: for what is about the command (its exit codes and messages for bad results files). */
 async function planWith(repo: string, results: string[], extra: string[] = [], now = NOW) {
   const out = join(repo, "out");
   const r = await cli(
@@ -39,56 +43,76 @@ async function planWith(repo: string, results: string[], extra: string[] = [], n
   return { r, hosts, jobs, plan: JSON.parse(await read("plan.json")) as Plan };
 }
 
-describe("job results in the plan (test/fixtures/loop)", async () => {
-  const repo = await tempRepo("loop", {
-    "results/a.ndjson":
-      line({
-        jobId: "aaaa",
-        host: "app-1",
-        status: "failed",
-        updates: { KB5004: { status: "failed", code: "0x80240022" } },
-        finishedAt: "2026-12-10T13:00:00Z",
-      }) +
-      line({
-        jobId: "bbbb",
-        host: "app-1",
-        status: "failed",
-        updates: { KB5004: { status: "failed", code: "0x8024200B" } },
-        finishedAt: "2026-12-10T17:00:00Z",
-      }) +
-      line({
-        jobId: "cccc",
-        host: "web-2",
-        type: "synthetic",
-        status: "succeeded",
-        updates: { "SYN-1": { status: "succeeded" } },
-        finishedAt: "2026-12-09T20:00:00Z",
-      }) +
-      line({
-        jobId: "dddd",
-        host: "web-1",
-        type: "uninstall",
-        status: "failed",
-        updates: { KB6000: { status: "failed", code: "win-hotfix-absent" } },
-        finishedAt: "2026-12-10T15:00:00Z",
-      }) +
-      line({ jobId: "eeee", host: "ghost-9", status: "succeeded", updates: {}, finishedAt: "2026-12-10T15:00:00Z" }),
+/**
+ * In memory: test/fixtures/loop with `files` laid over it, its inventory (edited) read by the real reader, and the
+ * results parsed and ordered as `plan --results` reads them.
+ */
+async function planLoop(
+  o: { files?: Record<string, string>; results?: string; now?: string; editInventory?: (t: string) => string } = {},
+) {
+  const text = await readFile(join(FIXTURES, "loop", "inventory.jsonl"), "utf8");
+  const { inventory, diagnostics } = await readInventoryText(o.editInventory ? o.editInventory(text) : text);
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const parsed = parseResults(o.results ?? "", "results.ndjson");
+  expect(parsed.diagnostics).toEqual([]);
+  const result = await planFixture({
+    base: "loop",
+    files: o.files,
+    hosts: inventory,
+    now: o.now ?? NOW,
+    input: { results: sortResults(parsed.results) },
   });
-  const p = await planWith(repo, [join(repo, "results", "a.ndjson")]);
-  const codes = () => p.plan!.findings.map((f) => f.code);
+  return { result, plan: result.plan, jobs: result.jobs, hosts: byHost(result.hosts) };
+}
+
+describe("job results in the plan (test/fixtures/loop)", async () => {
+  const RESULTS =
+    line({
+      jobId: "aaaa",
+      host: "app-1",
+      status: "failed",
+      updates: { KB5004: { status: "failed", code: "0x80240022" } },
+      finishedAt: "2026-12-10T13:00:00Z",
+    }) +
+    line({
+      jobId: "bbbb",
+      host: "app-1",
+      status: "failed",
+      updates: { KB5004: { status: "failed", code: "0x8024200B" } },
+      finishedAt: "2026-12-10T17:00:00Z",
+    }) +
+    line({
+      jobId: "cccc",
+      host: "web-2",
+      type: "synthetic",
+      status: "succeeded",
+      updates: { "SYN-1": { status: "succeeded" } },
+      finishedAt: "2026-12-09T20:00:00Z",
+    }) +
+    line({
+      jobId: "dddd",
+      host: "web-1",
+      type: "uninstall",
+      status: "failed",
+      updates: { KB6000: { status: "failed", code: "win-hotfix-absent" } },
+      finishedAt: "2026-12-10T15:00:00Z",
+    }) +
+    line({ jobId: "eeee", host: "ghost-9", status: "succeeded", updates: {}, finishedAt: "2026-12-10T15:00:00Z" });
+  const p = await planLoop({ results: RESULTS });
+  const codes = () => p.plan.findings.map((f) => f.code);
 
   it("a failed update is `failed` with the installer's code, the time and the attempts", () => {
-    expect(p.r.code).toBe(0);
-    expect(p.hosts!.get("app-1")).toMatchObject({
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(p.hosts.get("app-1")).toMatchObject({
       status: "noncompliant",
       updates: { KB5004: "failed" },
       failures: { KB5004: { code: "0x8024200B", at: "2026-12-10T17:00:00Z", attempts: 2 } },
     });
-    expect(p.plan!.summary.updates.KB5004!.states.failed).toBe(1);
+    expect(p.plan.summary.updates.KB5004!.states.failed).toBe(1);
   });
 
   it("retries in the host's first window after the backoff (backoffHours × 2^(attempts−1))", () => {
-    const job = p.jobs!.find((j) => j.host === "app-1" && j.type === "install")!;
+    const job = p.jobs.find((j) => j.host === "app-1" && j.type === "install")!;
     expect(job.updates).toEqual(["KB5004"]);
     expect(job.retry).toEqual({ attempt: 3, after: "2026-12-10T17:00:00Z" });
     // 17:00 + 4 h × 2 = 01:00 the next day: this cycle's D1-08 window has passed, so next month's.
@@ -97,34 +121,35 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
   });
 
   it("after maxFailures failures the owner gets a finding", () => {
-    const f = p.plan!.findings.find((x) => x.code === "update-failing")!;
+    const f = p.plan.findings.find((x) => x.code === "update-failing")!;
     expect(f.message).toBe("app-1 (owner team-a): KB5004 failed 2 times, last at 2026-12-10T17:00:00Z with 0x8024200B");
   });
 
   it("a success the newer scan contradicts is a finding, and the scan wins", () => {
-    expect(p.hosts!.get("web-2")!.updates["SYN-1"]).toBe("missing");
-    expect(p.plan!.findings.find((x) => x.code === "result-contradicted")!.message).toContain(
+    expect(p.hosts.get("web-2")!.updates["SYN-1"]).toBe("missing");
+    expect(p.plan.findings.find((x) => x.code === "result-contradicted")!.message).toContain(
       "web-2: job cccc reported SYN-1 installed at 2026-12-09T20:00:00Z, but the scan at 2026-12-10T04:00:00Z",
     );
   });
 
   it("a failed removal is retried after the backoff; a rejected update that cannot be uninstalled is a finding", () => {
-    const web1 = p.hosts!.get("web-1")!;
+    const web1 = p.hosts.get("web-1")!;
     expect(web1.updates.KB6000).toBe("rejected-installed");
     expect(web1.failures!.KB6000).toEqual({ code: "win-hotfix-absent", at: "2026-12-10T15:00:00Z", attempts: 1 });
-    const job = p.jobs!.find((j) => j.host === "web-1" && j.type === "uninstall")!;
+    const job = p.jobs.find((j) => j.host === "web-1" && j.type === "uninstall")!;
     expect(job.updates).toEqual(["KB6000"]);
     expect(job.retry).toEqual({ attempt: 2, after: "2026-12-10T15:00:00Z" });
     expect(job.window.start >= "2026-12-10T19:00:00Z").toBe(true);
-    expect(p.jobs!.some((j) => j.type === "uninstall" && j.updates.includes("KB6001"))).toBe(false);
+    expect(p.jobs.some((j) => j.type === "uninstall" && j.updates.includes("KB6001"))).toBe(false);
     expect(codes()).toContain("rejected-not-uninstallable");
   });
 
   it("a result for a host nobody knows is reported, not applied silently", () => {
-    expect(p.plan!.findings.find((x) => x.code === "results-unknown-host")!.message).toContain("ghost-9");
+    expect(p.plan.findings.find((x) => x.code === "results-unknown-host")!.message).toContain("ghost-9");
   });
 
   it("explain names the failed job, its code and the retry", async () => {
+    const repo = await tempRepo("loop", { "results/a.ndjson": RESULTS });
     const r = await cli(
       "explain",
       "--repo",
@@ -148,17 +173,15 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
   });
 
   it("the same inputs give the same bytes", async () => {
-    const again = await tempRepo("loop");
-    await writeFile(join(again, "r.ndjson"), await readFile(join(repo, "results", "a.ndjson")));
-    const q = await planWith(again, [join(again, "r.ndjson")]);
+    const q = await planLoop({ results: RESULTS });
     expect(q.jobs).toEqual(p.jobs);
-    expect([...q.hosts!.values()]).toEqual([...p.hosts!.values()]);
+    expect([...q.hosts.values()]).toEqual([...p.hosts.values()]);
   });
 });
 
 describe("a failed pilot job fails the pilot at once", () => {
   it("holds the broad jobs and reports pilot-failed before the pilot window ends", async () => {
-    const repo = await tempRepo("loop", {
+    const files = {
       "policies/updates/kb7000.yaml": [
         "apiVersion: patchops/v1",
         "kind: Update",
@@ -171,33 +194,26 @@ describe("a failed pilot job fails the pilot at once", () => {
         "  decision: approved",
         "",
       ].join("\n"),
-    });
+    };
     // Inside the reference hosts' pilot window (2026-12-09T02:00Z – 2026-12-10T02:00Z), scanned that morning.
-    const inventory = join(repo, "inventory.jsonl");
-    await writeFile(
-      inventory,
-      (await readFile(inventory, "utf8")).replaceAll("2026-12-10T04:00:00Z", "2026-12-09T08:00:00Z"),
-    );
+    const editInventory = (t: string) => t.replaceAll("2026-12-10T04:00:00Z", "2026-12-09T08:00:00Z");
     const PILOT_NOW = "2026-12-09T12:00:00Z";
-    const before = await planWith(repo, [], [], PILOT_NOW);
-    const pilotHost = before.plan!.pilot.hosts[0]!;
-    expect(before.plan!.findings.map((f) => f.code)).not.toContain("pilot-failed");
-    await writeFile(
-      join(repo, "r.ndjson"),
-      line({
-        jobId: "ffff",
-        host: pilotHost,
-        status: "failed",
-        updates: { KB7000: { status: "failed", code: "0x80070643" } },
-        finishedAt: "2026-12-09T11:30:00Z",
-      }),
-    );
-    const p = await planWith(repo, [join(repo, "r.ndjson")], [], PILOT_NOW);
-    expect(p.r.code).toBe(0);
-    expect(p.hosts!.get(pilotHost)!.updates.KB7000).toBe("failed");
-    expect(p.plan!.summary.updates.KB7000!.held).not.toBeNull();
+    const before = await planLoop({ files, editInventory, now: PILOT_NOW });
+    const pilotHost = before.plan.pilot.hosts[0]!;
+    expect(before.plan.findings.map((f) => f.code)).not.toContain("pilot-failed");
+    const results = line({
+      jobId: "ffff",
+      host: pilotHost,
+      status: "failed",
+      updates: { KB7000: { status: "failed", code: "0x80070643" } },
+      finishedAt: "2026-12-09T11:30:00Z",
+    });
+    const p = await planLoop({ files, editInventory, now: PILOT_NOW, results });
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(p.hosts.get(pilotHost)!.updates.KB7000).toBe("failed");
+    expect(p.plan.summary.updates.KB7000!.held).not.toBeNull();
     // Before its pilot window ends, the failed job alone fails the pilot.
-    expect(p.plan!.findings.find((f) => f.code === "pilot-failed")!.message).toContain(
+    expect(p.plan.findings.find((f) => f.code === "pilot-failed")!.message).toContain(
       `KB7000: the pilot failed: ${pilotHost}`,
     );
   });

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  LA_TIMETABLE,
-  assignmentDoc,
-  planAt,
-  policyDoc,
-  scenarioRepo,
-  scans,
-  standardUpdate,
-} from "../helpers/scenario.js";
+import { planSummaryText } from "../helpers/plan-fixture.js";
+import { LA_TIMETABLE, Scenario, assignmentDoc, policyDoc, scans, standardUpdate } from "../helpers/scenario.js";
 
 // December 2026 in Los Angeles: pilot 9 Dec 02:00Z – 10 Dec 02:00Z; D1-00 10 Dec 08:00Z, D1-04 12:00Z, D2-04 11 Dec
 // 12:00Z, D3-04 12 Dec 12:00Z; the cycle ends 14 Dec 08:00Z. January's D1-00 is 14 Jan 08:00Z.
@@ -31,9 +24,9 @@ const windowsOf = (jobs: { host: string; timeline: string; window: { start: stri
 
 describe("late approvals keep the SLA (issue 14.3)", () => {
   it("approved while the pilot window is open: the pilot is shortened to what is left, the broad wave stays in December", async () => {
-    const repo = await scenarioRepo(FILES, "2026-12-09T12:00:00Z");
+    const scenario = new Scenario(FILES, "2026-12-09T12:00:00Z");
     const now = "2026-12-09T13:00:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
+    const p = await scenario.planAt(now, scans(now, HOSTS));
     expect(p.plan.summary.updates.KB930!.approvedAt).toBe("2026-12-09T12:00:00Z");
     expect(windowsOf(p.jobs)).toEqual({ "ref-1": "pilot 2026-12-09T02:00:00Z" });
     expect(p.hosts.get("app-2")!.held).toEqual(["KB930"]);
@@ -43,7 +36,7 @@ describe("late approvals keep the SLA (issue 14.3)", () => {
 
     // The pilot passes overnight: the broad wave goes in this cycle's remaining periods, within 7 days of approval.
     const later = "2026-12-10T09:00:00Z";
-    const q = await planAt(repo, later, scans(later, HOSTS, { "ref-1": ["KB930"] }));
+    const q = await scenario.planAt(later, scans(later, HOSTS, { "ref-1": ["KB930"] }));
     expect(windowsOf(q.jobs)).toEqual({
       "app-0": "standard 2026-12-10T08:00:00Z",
       "app-2": "standard 2026-12-11T12:00:00Z",
@@ -53,10 +46,10 @@ describe("late approvals keep the SLA (issue 14.3)", () => {
   });
 
   it("approved after the pilot window, once D1-00 is over: no pilot (a finding says so), the rest of the cycle (a period in progress included), and sla-at-risk for the host whose period is over", async () => {
-    const repo = await scenarioRepo(FILES, "2026-12-10T13:00:00Z");
+    const scenario = new Scenario(FILES, "2026-12-10T13:00:00Z");
     const now = "2026-12-10T13:30:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
-    expect(p.r.code).toBe(0);
+    const p = await scenario.planAt(now, scans(now, HOSTS));
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(windowsOf(p.jobs)).toEqual({
       "app-0": "standard 2027-01-14T08:00:00Z",
       "ref-1": "standard 2026-12-10T12:00:00Z",
@@ -81,13 +74,13 @@ describe("late approvals keep the SLA (issue 14.3)", () => {
       message:
         "KB930: approved at 2026-12-10T13:00:00Z, due within 7 days (by 2026-12-17T13:00:00Z), but 1 host's next window ends later (the last at 2027-01-14T12:00:00Z): app-0",
     });
-    expect(p.r.stdout).toContain("sla-at-risk");
+    expect(planSummaryText(p.result)).toContain("sla-at-risk");
   });
 
   it("approved before the cycle opens: on time, no finding", async () => {
-    const repo = await scenarioRepo(FILES, "2026-12-08T12:00:00Z");
+    const scenario = new Scenario(FILES, "2026-12-08T12:00:00Z");
     const now = "2026-12-08T13:00:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
+    const p = await scenario.planAt(now, scans(now, HOSTS));
     expect(windowsOf(p.jobs)).toEqual({ "ref-1": "pilot 2026-12-09T02:00:00Z" });
     expect(p.plan.findings.filter((f) => f.code === "pilot-skipped" || f.code === "sla-at-risk")).toEqual([]);
   });

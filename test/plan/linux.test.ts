@@ -1,7 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Job, Plan } from "../../reconciler/model/plan.js";
+import { planFileTexts } from "../../reconciler/output/plan-files.js";
+import { planFixture, readInventoryText } from "../helpers/plan-fixture.js";
 import { FIXTURES, cli, tempRepo } from "../helpers/repo.js";
 
 const DPKG = join(FIXTURES, "linux", "dpkg-query-W-debian12-node-image.tsv");
@@ -29,8 +31,9 @@ spec:
     - { name: deb12-node, period: D2-04, role: node }
 `;
 
-async function debianRepo(files: Record<string, string>): Promise<string> {
-  const repo = await tempRepo("minimal", { "windows/assignments/team-a.yaml": ASSIGNMENT, ...files });
+/** The host's record, as `patchops inventory convert` writes it from dpkg-query and apt output (once per file). */
+let RECORD = "";
+beforeAll(async () => {
   const record = await cli(
     "inventory",
     "convert",
@@ -50,11 +53,29 @@ async function debianRepo(files: Record<string, string>): Promise<string> {
   );
   expect(record.stderr).toBe("");
   expect(record.code).toBe(0);
-  await writeFile(join(repo, "inv.jsonl"), record.stdout);
+  RECORD = record.stdout;
+});
+
+/** In memory: the minimal fixture with the Debian host's assignment and `files`, planned against the record. */
+async function plan(files: Record<string, string>, now = NOW, record = RECORD) {
+  const { inventory, diagnostics } = await readInventoryText(record, "native");
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const r = await planFixture({
+    files: { "windows/assignments/team-a.yaml": ASSIGNMENT, ...files },
+    hosts: inventory,
+    now,
+  });
+  return { result: r, jobs: r.jobs, summary: r.plan };
+}
+
+/** Through the CLI, for what is about the command: a repository with the record written beside the policy. */
+async function debianRepo(files: Record<string, string>): Promise<string> {
+  const repo = await tempRepo("minimal", { "windows/assignments/team-a.yaml": ASSIGNMENT, ...files });
+  await writeFile(join(repo, "inv.jsonl"), RECORD);
   return repo;
 }
 
-async function plan(repo: string, now = NOW, extra = ["--no-verify-approvals"]) {
+async function planCli(repo: string, now = NOW, extra = ["--no-verify-approvals"]) {
   const out = join(repo, `out-${now.replace(/:/g, "")}`);
   const r = await cli(
     "plan",
@@ -88,14 +109,13 @@ async function aptSecurityUpgrades(): Promise<string[]> {
 
 describe("Linux: the real Debian 12 host under a rule approving security updates", () => {
   it("gets one job listing exactly the security upgrades apt offers, at apt's versions", async () => {
-    const repo = await debianRepo({
+    const { result, jobs, summary } = await plan({
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
         "  classifications: [security]\n  approveAfterDays: 0\n",
       ),
     });
-    const { r, jobs, summary } = await plan(repo);
-    expect(r.code).toBe(0);
+    expect(result.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     const install = jobs.filter((j) => j.type === "install" && j.host === "deb12-node");
     const expected = await aptSecurityUpgrades();
     expect(expected.length).toBe(81);
@@ -111,52 +131,35 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
   });
 
   it("same inputs, same bytes: planning twice writes identical jobs and hosts", async () => {
-    const repo = await debianRepo({
+    const files = {
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
         "  classifications: [security]\n  approveAfterDays: 0\n",
       ),
-    });
-    const outs = ["a", "b"].map((x) => join(repo, `out-${x}`));
-    for (const out of outs)
-      expect(
-        (
-          await cli(
-            "plan",
-            "--repo",
-            repo,
-            "--inventory",
-            join(repo, "inv.jsonl"),
-            "--out",
-            out,
-            "--now",
-            NOW,
-            "--no-verify-approvals",
-          )
-        ).code,
-      ).toBe(0);
-    for (const f of ["jobs.ndjson", "hosts.ndjson", "plan.json"])
-      expect(await readFile(join(outs[0]!, f), "utf8")).toBe(await readFile(join(outs[1]!, f), "utf8"));
+    };
+    const [a, b] = [await plan(files), await plan(files)];
+    expect(a.result.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const bytes = (r: typeof a) => planFileTexts(r.result.plan, r.result.hosts, r.result.jobs);
+    for (const f of ["jobs.ndjson", "hosts.ndjson", "plan.json"]) expect(bytes(a).get(f)).toBe(bytes(b).get(f));
   });
 
   it("counts approveAfterDays from when the scan first offered the upgrade", async () => {
-    const repo = await debianRepo({
+    const files = {
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
         "  classifications: [security]\n  approveAfterDays: 3\n",
       ),
-    });
-    const before = await plan(repo, "2026-12-03T23:00:00Z", ["--no-verify-approvals", "--inventory-format", "native"]);
+    };
+    const before = await plan(files, "2026-12-03T23:00:00Z");
     expect(before.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
     // The scan is old by then: firstSeen in the record carries the first sighting forward.
-    const rec = JSON.parse(await readFile(join(repo, "inv.jsonl"), "utf8")) as {
+    const rec = JSON.parse(RECORD) as {
       scannedAt: string;
       availableUpdates: { firstSeen?: string }[];
     };
     rec.scannedAt = "2026-12-04T08:00:00Z";
     for (const u of rec.availableUpdates) u.firstSeen = SCANNED;
-    await writeFile(join(repo, "inv.jsonl"), `${JSON.stringify(rec)}\n`);
-    const after = await plan(repo, "2026-12-04T09:00:00Z");
+    const after = await plan(files, "2026-12-04T09:00:00Z", `${JSON.stringify(rec)}\n`);
     expect(after.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({
       decision: "approved",
       approvedAt: "2026-12-04T00:00:00Z",
@@ -164,7 +167,7 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
   });
 
   it("an Update file rejects one package version; the rest of the rule's approvals stand", async () => {
-    const repo = await debianRepo({
+    const { jobs, summary } = await plan({
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
         "  classifications: [security]\n  approveAfterDays: 0\n",
@@ -183,7 +186,6 @@ spec:
   decision: rejected
 `,
     });
-    const { jobs, summary } = await plan(repo);
     const packages = jobs.flatMap((j) => j.packages ?? []);
     expect(packages).not.toContain("libssl3=3.0.22-1~deb12u2");
     expect(packages).toContain("openssl=3.0.22-1~deb12u2");
@@ -194,7 +196,7 @@ spec:
   });
 
   it("an Update file approves one package version without any rule", async () => {
-    const repo = await debianRepo({
+    const { jobs, summary } = await plan({
       "policies/updates/openssl-3.0.22.yaml": `apiVersion: patchops/v1
 kind: Update
 metadata:
@@ -209,7 +211,6 @@ spec:
   decision: approved
 `,
     });
-    const { jobs, summary } = await plan(repo);
     expect(jobs.filter((j) => j.type === "install").map((j) => j.packages)).toEqual([["openssl=3.0.22-1~deb12u2"]]);
     expect(summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
   });
@@ -221,19 +222,18 @@ spec:
         "  classifications: [security]\n  approveAfterDays: 0\n",
       ),
     });
-    const { jobs, summary } = await plan(repo, NOW, []);
+    const { jobs, summary } = await planCli(repo, NOW, []);
     expect(jobs.filter((j) => j.type === "install")).toEqual([]);
     expect(summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]?.unverified).toContain("not approved by the CAB");
   });
 
   it("a rule for another OS name approves nothing here", async () => {
-    const repo = await debianRepo({
+    const { jobs } = await plan({
       "policies/rules/ubuntu.yaml": rule("ubuntu", "  classifications: [security]\n  approveAfterDays: 0\n").replace(
         "Debian 12",
         "Ubuntu 22.04",
       ),
     });
-    const { jobs } = await plan(repo);
     expect(jobs.filter((j) => j.type === "install")).toEqual([]);
   });
 
@@ -250,7 +250,7 @@ spec:
   ticket: CHG-1
   expires: 2026-12-31
 `;
-    const repo = await debianRepo({
+    const { jobs } = await plan({
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
         "  classifications: [security]\n  approveAfterDays: 0\n",
@@ -258,7 +258,6 @@ spec:
       "policies/exemptions/owner-restarts.yaml": exemption("owner-restarts", "no-force", '["*"]'),
       "policies/exemptions/hold-openssl.yaml": exemption("hold-openssl", "defer", '["openssl=3.0.22-1~deb12u2"]'),
     });
-    const { jobs } = await plan(repo);
     const install = jobs.filter((j) => j.type === "install");
     expect(install.length).toBeGreaterThan(0);
     for (const j of install) expect(j.enforcement).toEqual({ forceInstall: false, forceRestart: false });

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
-import { cli, tempRepo } from "../helpers/repo.js";
+import { byHost, planFixture, planSummaryText, readInventoryText } from "../helpers/plan-fixture.js";
+import { FIXTURES } from "../helpers/repo.js";
 
 const KB500 = `apiVersion: patchops/v1
 kind: Update
@@ -19,42 +19,14 @@ spec:
   restart: required
 `;
 
+/** plan-basic with `files` laid over it, planned in memory against its inventory (edited line by line). */
 async function run(files: Record<string, string>, now: string, inventoryEdit?: (lines: string[]) => string[]) {
-  const repo = await tempRepo("plan-basic", files);
-  let inventory = join(repo, "inventory.jsonl");
-  if (inventoryEdit) {
-    const { writeFile } = await import("node:fs/promises");
-    const lines = (await readFile(inventory, "utf8")).trim().split("\n");
-    inventory = join(repo, "edited.jsonl");
-    await writeFile(inventory, inventoryEdit(lines).join("\n") + "\n");
-  }
-  const out = join(repo, "out");
-  const r = await cli(
-    "plan",
-    "--repo",
-    repo,
-    "--inventory",
-    inventory,
-    "--out",
-    out,
-    "--now",
-    now,
-    "--no-verify-approvals",
-  );
-  const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8")) as Plan;
-  const jobs = (await readFile(join(out, "jobs.ndjson"), "utf8"))
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Job);
-  const hosts = new Map(
-    (await readFile(join(out, "hosts.ndjson"), "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as HostResult)
-      .map((h) => [h.host, h]),
-  );
-  return { r, plan, jobs, hosts };
+  let lines = (await readFile(join(FIXTURES, "plan-basic", "inventory.jsonl"), "utf8")).trim().split("\n");
+  if (inventoryEdit) lines = inventoryEdit(lines);
+  const { inventory, diagnostics } = await readInventoryText(lines.join("\n") + "\n");
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const result = await planFixture({ base: "plan-basic", files, hosts: inventory, now });
+  return { result, plan: result.plan, jobs: result.jobs, hosts: byHost(result.hosts) };
 }
 
 /** Scans from the morning of 9 December, for plans made during the pilot wave. */
@@ -78,7 +50,7 @@ describe("reference collection and pilot holds", () => {
     ]);
     expect(p.plan.summary.updates.KB500!.held).toEqual({ pilotHosts: 2, installed: 0, ratio: 0, required: 0.95 });
     expect(p.hosts.get("host-c")!.held).toEqual(["KB500"]);
-    expect(p.r.stdout).toContain("held by pilot (0/2)");
+    expect(planSummaryText(p.result)).toContain("held by pilot (0/2)");
   });
 
   it("releases broad jobs once the pilot hosts report the update installed at the required ratio", async () => {
@@ -112,7 +84,7 @@ describe("cluster safety", () => {
       "2026-12-09T10:00:00Z",
       scannedEarlier,
     );
-    expect(p.r.code).toBe(0);
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(p.plan.pilot.hosts).toEqual(["sql-1"]);
     expect(p.hosts.get("sql-2")!.held).toEqual(["KB500"]);
     expect(p.plan.findings.filter((f) => f.code.startsWith("cluster"))).toEqual([]);

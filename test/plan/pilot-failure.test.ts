@@ -1,11 +1,13 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compliance } from "../../reconciler/report/compliance.js";
+import { summaryMarkdown } from "../../reconciler/report/digest.js";
+import { metrics } from "../../reconciler/report/metrics.js";
+import { planSummaryText } from "../helpers/plan-fixture.js";
 import { cli } from "../helpers/repo.js";
 import {
   LA_TIMETABLE,
+  Scenario,
   assignmentDoc,
-  commitStep,
   planAt,
   policyDoc,
   scenarioRepo,
@@ -31,9 +33,9 @@ const APPROVED = "2026-12-01T12:00:00Z";
 
 describe("pilot failure (issue 14.1)", () => {
   it("while the pilot runs: the reference host gets the update without a forced restart, the broad wave waits", async () => {
-    const repo = await scenarioRepo(FILES, APPROVED);
+    const scenario = new Scenario(FILES, APPROVED);
     const now = "2026-12-09T10:00:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
+    const p = await scenario.planAt(now, scans(now, HOSTS));
     expect(p.plan.summary.updates.KB900!.pilot).toEqual({
       state: "running",
       hosts: 1,
@@ -49,35 +51,34 @@ describe("pilot failure (issue 14.1)", () => {
   });
 
   it("once the pilot window has passed without the update: pilot-failed naming the host, every host held, no isolate ever; an override in a commit releases the wave", async () => {
-    const repo = await scenarioRepo(FILES, APPROVED);
+    const scenario = new Scenario(FILES, APPROVED);
     const now = "2026-12-10T09:00:00Z";
-    const p = await planAt(repo, now, scans(now, HOSTS));
-    expect(p.r.code).toBe(0);
+    const p = await scenario.planAt(now, scans(now, HOSTS));
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(p.plan.summary.updates.KB900!.pilot).toMatchObject({ state: "failed", failedHosts: ["ref-1"] });
     const finding = p.plan.findings.find((f) => f.code === "pilot-failed")!;
     expect(finding).toMatchObject({ severity: "warning", file: "policies/updates/kb900.yaml" });
     expect(finding.message).toContain("ref-1 did not report it installed after the pilot window");
-    expect(p.r.stdout).toContain("pilot-failed");
-    expect(p.r.stdout).toContain("KB900        3 hosts (PILOT FAILED on ref-1: held until a pull request decides)");
+    // What `patchops plan` prints.
+    const printed = planSummaryText(p.result);
+    expect(printed).toContain("pilot-failed");
+    expect(printed).toContain("KB900        3 hosts (PILOT FAILED on ref-1: held until a pull request decides)");
     expect(p.jobs.filter((j) => j.updates.includes("KB900"))).toEqual([]);
     for (const h of HOSTS) expect(p.hosts.get(h)!.held, h).toEqual(["KB900"]);
-    // The workflow's step summary says it too.
-    const site = join(repo, "site");
-    expect((await cli("report", "--plan", p.out, "--out", site, "--repo", repo)).code).toBe(0);
-    expect(await readFile(join(site, "summary.md"), "utf8")).toContain(
+    // The workflow's step summary (report's summary.md, with no status history yet) says it too.
+    expect(summaryMarkdown(p.plan, compliance(p.plan, p.result.hosts, p.jobs), metrics([], []))).toContain(
       "**Pilot failed — the broad wave is held until a pull request decides:**\n- KB900: not installed on ref-1 after the pilot window",
     );
 
     // Ten days later, far past the SLA and escalation.afterHours: still held, still missing, nothing isolated.
     const late = "2026-12-20T09:00:00Z";
-    const q = await planAt(repo, late, scans(late, HOSTS));
+    const q = await scenario.planAt(late, scans(late, HOSTS));
     expect(q.plan.summary.updates.KB900!.pilot!.state).toBe("failed");
     expect(q.jobs).toEqual([]);
     expect(q.hosts.get("ref-1")!.updates.KB900).toBe("missing");
 
     // A person decides in a pull request: the override releases the wave; the owners are notified, nobody isolated.
-    await commitStep(
-      repo,
+    scenario.step(
       {
         "policies/updates/kb900.yaml": standardUpdate(
           "KB900",
@@ -87,7 +88,7 @@ describe("pilot failure (issue 14.1)", () => {
       "2026-12-20T10:00:00Z",
     );
     const after = "2026-12-20T12:00:00Z";
-    const o = await planAt(repo, after, scans(after, HOSTS));
+    const o = await scenario.planAt(after, scans(after, HOSTS));
     expect(o.plan.summary.updates.KB900!.pilot!.state).toBe("overridden");
     expect(o.plan.summary.updates.KB900!.held).toBeNull();
     expect(o.plan.findings.find((f) => f.code === "pilot-overridden")!.message).toContain("ref-1 had a full disk");

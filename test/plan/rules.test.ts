@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job, Plan } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
+import { planFixture, readInventoryText } from "../helpers/plan-fixture.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
 
 const RULE = `apiVersion: patchops/v1
@@ -63,17 +64,27 @@ async function planAt(repo: string, now: string, extra: string[] = ["--no-verify
   return { r, plan, jobs };
 }
 
+/** In memory: the minimal fixture with `files` over it (null deletes), planned at `now` against the two hosts. */
+async function planMemory(files: Record<string, string | null>, now: string) {
+  const { inventory, diagnostics } = await readInventoryText(inventoryAt(now));
+  expect(diagnostics).toEqual([]);
+  const r = await planFixture({ files, hosts: inventory, now });
+  return { plan: r.plan, jobs: r.jobs };
+}
+
 describe("approval rules: effective decision", () => {
   it("an update a rule matches is pending before its delay and approved after it", async () => {
-    const repo = await tempRepo("minimal", {
+    const written = {
       "policies/rules/server-security.yaml": RULE,
       "policies/updates/kb700.yaml": update("KB700", "2026-12-08"),
-      "inv.jsonl": INVENTORY,
-    });
-    await rm(join(repo, "policies/updates/kb5035857.yaml"));
-    const before = await planAt(repo, "2026-12-14T23:00:00Z");
+    };
+    const files = { ...written, "policies/updates/kb5035857.yaml": null };
+    const before = await planMemory(files, "2026-12-14T23:00:00Z");
     expect(before.plan.summary.updates.KB700).toMatchObject({ decision: "pending", decidedBy: null });
     expect(before.jobs.filter((j) => j.updates.includes("KB700"))).toEqual([]);
+    // explain, through the CLI, says why.
+    const repo = await tempRepo("minimal", written);
+    await rm(join(repo, "policies/updates/kb5035857.yaml"));
     await writeFile(join(repo, "inv.jsonl"), inventoryAt("2026-12-14T23:00:00Z"));
     const explain = await cli(
       "explain",
@@ -92,7 +103,7 @@ describe("approval rules: effective decision", () => {
     expect(explain.stdout).toContain(
       "pending: rule 'server-security' approves it on 2026-12-15 (7 days after release)",
     );
-    const after = await planAt(repo, "2026-12-15T00:00:00Z");
+    const after = await planMemory(files, "2026-12-15T00:00:00Z");
     expect(after.plan.summary.updates.KB700).toMatchObject({
       decision: "approved",
       decidedBy: "rule:server-security",
@@ -119,33 +130,35 @@ describe("approval rules: effective decision", () => {
   });
 
   it("an explicit rejection beats every rule; an explicit approval wins too", async () => {
-    const repo = await tempRepo("minimal", {
-      "policies/rules/server-security.yaml": RULE,
-      "policies/rules/zero-day.yaml": RULE.replace("server-security", "zero-day").replace(
-        "approveAfterDays: 7",
-        "approveAfterDays: 0",
-      ),
-      "policies/updates/kb701.yaml": update("KB701", "2026-11-01", "  decision: rejected\n"),
-      "inv.jsonl": INVENTORY,
-    });
-    const p = await planAt(repo, "2026-12-20T00:00:00Z");
+    const p = await planMemory(
+      {
+        "policies/rules/server-security.yaml": RULE,
+        "policies/rules/zero-day.yaml": RULE.replace("server-security", "zero-day").replace(
+          "approveAfterDays: 7",
+          "approveAfterDays: 0",
+        ),
+        "policies/updates/kb701.yaml": update("KB701", "2026-11-01", "  decision: rejected\n"),
+      },
+      "2026-12-20T00:00:00Z",
+    );
     expect(p.plan.summary.updates.KB701).toMatchObject({ decision: "rejected", decidedBy: "file" });
     expect(p.plan.summary.updates.KB5035857).toMatchObject({ decision: "approved", decidedBy: "file" });
     expect(p.jobs.flatMap((j) => j.updates)).not.toContain("KB701");
   });
 
   it("excluded ids and updates released after `until` are not approved by the rule", async () => {
-    const repo = await tempRepo("minimal", {
-      "policies/rules/server-security.yaml": RULE.replace(
-        "approveAfterDays: 7",
-        "approveAfterDays: 0\n  until: 2026-11-30\n  exclude: [KB703]",
-      ),
-      "policies/updates/kb702.yaml": update("KB702", "2026-12-01"),
-      "policies/updates/kb703.yaml": update("KB703", "2026-11-01"),
-      "policies/updates/kb704.yaml": update("KB704", "2026-11-01"),
-      "inv.jsonl": INVENTORY,
-    });
-    const p = await planAt(repo, "2026-12-20T00:00:00Z");
+    const p = await planMemory(
+      {
+        "policies/rules/server-security.yaml": RULE.replace(
+          "approveAfterDays: 7",
+          "approveAfterDays: 0\n  until: 2026-11-30\n  exclude: [KB703]",
+        ),
+        "policies/updates/kb702.yaml": update("KB702", "2026-12-01"),
+        "policies/updates/kb703.yaml": update("KB703", "2026-11-01"),
+        "policies/updates/kb704.yaml": update("KB704", "2026-11-01"),
+      },
+      "2026-12-20T00:00:00Z",
+    );
     expect([
       p.plan.summary.updates.KB702!.decision,
       p.plan.summary.updates.KB703!.decision,

@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
+import { readInventory } from "../../reconciler/inventory/read.js";
+import { byHost, planFixture, planSummaryText, readInventoryText } from "../helpers/plan-fixture.js";
 import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -41,15 +43,22 @@ async function plan(repo: string, inventory: string, extra: string[] = []) {
   };
 }
 
+/** In memory: a fixture's policy (with `files` over it) planned against its inventory, read by the real reader. */
+async function planMemory(base: string, files: Record<string, string> = {}, inventoryFile = "inventory.jsonl") {
+  const { inventory, diagnostics } = await readInventory([join(FIXTURES, base, inventoryFile)]);
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const result = await planFixture({ base, files, hosts: inventory, now: NOW });
+  return { result, plan: result.plan, hosts: byHost(result.hosts), jobs: result.jobs };
+}
+
 describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", async () => {
-  const repo = await tempRepo("plan-basic");
-  const p = await plan(repo, join(repo, "inventory.jsonl"));
+  const p = await planMemory("plan-basic");
   const state = (host: string, id: string) => p.hosts.get(host)?.updates[id];
   const jobsOf = (host: string) => p.jobs.filter((j) => j.host === host);
 
-  it("exits 0 and says verification is off", () => {
-    expect(p.r.code).toBe(0);
-    expect(p.r.stdout).toContain("CAB approval verification is OFF");
+  it("has no error finding and says verification is off", () => {
+    expect(p.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(planSummaryText(p.result)).toContain("CAB approval verification is OFF");
     expect(p.plan.approvalVerification).toBe("off");
   });
 
@@ -141,8 +150,14 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
     ]);
     expect(p.plan.summary.hosts).toBe(12);
   });
+});
 
-  it("the same inputs give byte-identical files and the same job ids", async () => {
+describe("plan: the same inputs (test/fixtures/plan-basic, through the CLI)", () => {
+  it("give byte-identical files and the same job ids, from two copies of the repository", async () => {
+    const repo = await tempRepo("plan-basic");
+    const p = await plan(repo, join(repo, "inventory.jsonl"));
+    expect(p.r.code).toBe(0);
+    expect(p.r.stdout).toContain("CAB approval verification is OFF");
     const again = await plan(await tempRepo("plan-basic"), join(FIXTURES, "plan-basic", "inventory.jsonl"));
     for (const f of ["hosts.ndjson", "jobs.ndjson"]) expect(await again.read(f)).toBe(await p.read(f));
     const strip = (t: string) => t.replace(/"policyRevision": [^,]+,/, "");
@@ -152,11 +167,10 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
 
 describe("plan: a deferred prerequisite", () => {
   it("blocks what needs it instead of being installed anyway", async () => {
-    const repo = await tempRepo("plan-basic", {
+    const p = await planMemory("plan-basic", {
       "policies/exemptions/defer-sp.yaml":
         "apiVersion: patchops/v1\nkind: Exemption\nmetadata:\n  name: defer-sp\nspec:\n  hosts: [sql-1]\n  updates: [KB300]\n  type: defer\n  reason: vendor support needs SP2\n  ticket: RISK-9\n  expires: 2026-12-31\n",
     });
-    const p = await plan(repo, join(repo, "inventory.jsonl"));
     expect(p.hosts.get("sql-1")).toMatchObject({
       updates: { KB300: "deferred", KB301: "blocked" },
       blockedBy: { KB301: ["KB300"] },
@@ -180,17 +194,16 @@ describe("plan: bad input", () => {
   });
 
   it("a stale scan is never compliance", async () => {
-    const repo = await tempRepo("plan-basic", {
-      "old.jsonl":
-        JSON.stringify({
-          host: "host-a",
-          scannedAt: "2026-12-01T00:00:00Z",
-          os: { family: "windows", version: "10.0.20348.1" },
-          installed: ["KB100", "KB400"],
-        }) + "\n",
-    });
-    const p = await plan(repo, join(repo, "old.jsonl"));
-    expect(p.hosts.get("host-a")!.status).toBe("stale");
+    const { inventory } = await readInventoryText(
+      JSON.stringify({
+        host: "host-a",
+        scannedAt: "2026-12-01T00:00:00Z",
+        os: { family: "windows", version: "10.0.20348.1" },
+        installed: ["KB100", "KB400"],
+      }) + "\n",
+    );
+    const p = await planFixture({ base: "plan-basic", hosts: inventory, now: NOW });
+    expect(byHost(p.hosts).get("host-a")!.status).toBe("stale");
   });
 
   it("an invalid policy writes nothing and keeps the previous plan; an unreadable inventory exits 2", async () => {

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HostResult } from "../../reconciler/model/plan.js";
+import { byHost, planFixture, readInventoryText } from "../helpers/plan-fixture.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -31,37 +32,23 @@ function rec(host: string, over: Record<string, unknown> = {}) {
   });
 }
 
-async function plan(repo: string, lines: string[]): Promise<Map<string, HostResult>> {
-  await writeFile(join(repo, "inv.jsonl"), lines.join("\n") + "\n");
-  const out = join(repo, "out");
-  const r = await cli(
-    "plan",
-    "--repo",
-    repo,
-    "--inventory",
-    join(repo, "inv.jsonl"),
-    "--out",
-    out,
-    "--now",
-    NOW,
-    "--no-verify-approvals",
-  );
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  const hosts = (await readFile(join(out, "hosts.ndjson"), "utf8"))
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as HostResult);
-  return new Map(hosts.map((h) => [h.host, h]));
+/** In memory: the minimal fixture with `files` over it, planned against these inventory lines (the real reader). */
+async function plan(files: Record<string, string>, lines: string[]): Promise<Map<string, HostResult>> {
+  const { inventory, diagnostics } = await readInventoryText(lines.join("\n") + "\n");
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const r = await planFixture({ files, hosts: inventory, now: NOW });
+  expect(r.plan.findings.filter((f) => f.severity === "error")).toEqual([]);
+  return byHost(r.hosts);
 }
 
 describe("dynamic targeting: assignment selectors over inventory facts", () => {
   it("assigns matching hosts a stable period, explicit entries win, cluster nodes land on different days", async () => {
-    const repo = await tempRepo("minimal", {
+    const files = {
       "windows/assignments/team-b.yaml": TEAM_B(),
       // host-01 is named by team-a and matches nothing; web-named is named explicitly and also matches the selector.
       "windows/assignments/team-a.yaml":
         "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-a\nspec:\n  owner: team-a\n  timetable: dc\n  hosts:\n    - { name: host-01, period: D1-04 }\n    - { name: web-named, period: D2-04 }\n",
-    });
+    };
     const fleet = [
       rec("host-01"),
       rec("web-named"),
@@ -70,7 +57,7 @@ describe("dynamic targeting: assignment selectors over inventory facts", () => {
       rec("db-01"),
       ...["web-sql-a", "web-sql-b", "web-sql-c", "web-sql-d"].map((h) => rec(h, { cluster: "websql" })),
     ];
-    const first = await plan(repo, fleet);
+    const first = await plan(files, fleet);
     expect(first.get("web-named")).toMatchObject({ owner: "team-a", period: "D2-04" });
     expect(first.get("web-test-01")!.status).toBe("unmanaged");
     expect(first.get("db-01")!.status).toBe("unmanaged");
@@ -84,7 +71,7 @@ describe("dynamic targeting: assignment selectors over inventory facts", () => {
     expect(first.get("web-sql-a")!.cluster).toBe("websql");
 
     // Stable: a new host does not move the others.
-    const second = await plan(repo, [...fleet, rec("web-99")]);
+    const second = await plan(files, [...fleet, rec("web-99")]);
     for (const h of selected) expect(second.get(h.host)!.period).toBe(h.period);
     expect(second.get("web-99")!.owner).toBe("team-b");
   });

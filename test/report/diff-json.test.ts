@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PolicyDiff } from "../../reconciler/report/policy-diff.js";
 import { cli, commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_JS } from "../helpers/child.js";
 
 const NOW = "2026-12-10T09:00:00Z";
-const CHILD = join(ROOT, "test", "helpers", "plan-child.ts");
 
 async function approveMsrt(): Promise<string> {
   const repo = await tempRepo("example");
@@ -52,7 +52,7 @@ describe("diff --format json", () => {
 
   it("reads the inventory once: from stdin, both sides are planned against every host", () => {
     const run = (inventory: string, input?: string) =>
-      spawnSync(process.execPath, ["--import", "tsx", CHILD, ...inventoryArgs(inventory)], {
+      spawnSync(process.execPath, [CLI_JS, ...inventoryArgs(inventory)], {
         cwd: ROOT,
         input,
         encoding: "utf8",
@@ -76,8 +76,9 @@ describe("diff --format json", () => {
     return approveMsrt().then(async (r) => {
       repo = r;
       const file = join(repo, "examples/inventory.jsonl");
-      const fromFile = run(file);
-      expect(fromFile.status, fromFile.stderr).toBe(0);
+      // The file is read in-process; standard input needs a process of its own.
+      const fromFile = await cli(...inventoryArgs(file));
+      expect(fromFile.code, fromFile.stderr).toBe(0);
       const fromStdin = run("-", await readFile(file, "utf8"));
       expect(fromStdin.status, fromStdin.stderr).toBe(0);
       const a = JSON.parse(fromFile.stdout) as PolicyDiff;

