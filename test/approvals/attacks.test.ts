@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, copyRepo, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, copyRepo, restoreEnv, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
 import { CLI_COMMAND } from "../helpers/child.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -52,7 +52,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   await gh.close();
 });
 beforeEach(() => {

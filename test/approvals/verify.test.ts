@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { updateDoc } from "../helpers/documents.js";
-import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, restoreEnv, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 
@@ -117,7 +117,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   await gh.close();
 });
 

@@ -96,3 +96,13 @@ export async function cli(...args: string[]): Promise<CliResult> {
   const code = await main(["node", "patchops", ...args], io);
   return { code, stdout, stderr };
 }
+
+/**
+ * Puts the environment back as `saved` had it, key by key. Assigning a copy to `process.env` would replace Node's
+ * live environment with a plain object: later changes (TMPDIR in another test file of the worker) would no longer
+ * reach os.tmpdir() or anything else that reads the real environment.
+ */
+export function restoreEnv(saved: Readonly<Record<string, string | undefined>>): void {
+  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+}

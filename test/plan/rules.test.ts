@@ -5,7 +5,7 @@ import type { Job, Plan } from "../../reconciler/model/plan.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { planFixture, readInventoryText } from "../helpers/plan-fixture.js";
-import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, restoreEnv, tempRepo } from "../helpers/repo.js";
 
 const RULE = `apiVersion: patchops/v1
 kind: ApprovalRule
@@ -180,7 +180,7 @@ describe("approval rules: verification fails closed", () => {
     });
   });
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv(saved);
     await gh.close();
   });
 

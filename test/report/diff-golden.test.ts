@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIFF_MARKER } from "../../reconciler/views/diff-markdown.js";
 import { launchChromium } from "../helpers/browser.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, FIXTURES, restoreEnv, ROOT, tempRepo } from "../helpers/repo.js";
 
 // Golden files change only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/diff-golden.test.ts
 // (that also rewrites the screenshots in docs/img/).
@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   await gh.close();
   await browser?.close();
 });

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, FIXTURES, restoreEnv, tempRepo } from "../helpers/repo.js";
 
 // Golden files change only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/diff.test.ts
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
@@ -152,7 +152,7 @@ describe("comment", () => {
     });
   });
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv(saved);
     await gh.close();
   });
 
