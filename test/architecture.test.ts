@@ -6,7 +6,7 @@ import { ROOT } from "./helpers/repo.js";
 // The layers of reconciler/, lowest first (docs/architecture.md draws them). A module imports only from its own
 // layer or lower ones; `plan` and `validate` share a layer and never import each other.
 const LAYERS: string[][] = [
-  ["order", "multimap", "diagnostics", "errors", "log-safe"],
+  ["order", "multimap", "diagnostics", "errors", "log-safe", "identity"],
   ["model"],
   ["load"],
   ["policy"],

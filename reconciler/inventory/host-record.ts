@@ -2,7 +2,8 @@
 import type { InventoryRecord } from "../model/inventory.js";
 import { canonicalOsName } from "./os-names.js";
 import { IdSet, NO_IDS } from "./id-set.js";
-import { linuxPackages, type LinuxPackages } from "./linux/packages.js";
+import { hasLinuxPackages, linuxPackages, type LinuxPackages } from "./linux/packages.js";
+import { identityOf } from "../identity.js";
 
 export interface HostRecord {
   host: string;
@@ -157,15 +158,6 @@ function scannedText(at: string): string {
   return intern(new Date(Date.parse(at)).toISOString().replace(/\.000Z$/, "Z"));
 }
 
-const productIds = new WeakMap<object, number>();
-let productCount = 0;
-/** A number per shared product list (see productsOf): the profile key does not spell the products out. */
-function productsId(list: HostRecord["products"]): number {
-  let n = productIds.get(list);
-  if (n === undefined) productIds.set(list, (n = ++productCount));
-  return n;
-}
-
 /** What hosts of one build, product set and state share: one object for all of them. */
 type Profile = Omit<HostRecord, "host" | "os" | "installed" | "origin" | "place">;
 const profiles = new Map<string, Profile>();
@@ -240,15 +232,14 @@ class SummaryRecord implements HostRecord {
  * a Linux host's packages are fleet-wide facts (scanned upgrades), so its record is kept whole.
  */
 export function summaryOf(r: InventoryRecord, label: string, line: number, place: RecordPlace): HostRecord {
-  const linux = linuxPackages(r, intern);
-  if (linux !== null) return fromNative(r, `${label}:${line}`);
+  if (hasLinuxPackages(r)) return fromNative(r, `${label}:${line}`);
   const os = osOf(r.os);
   const products = productsOf(r.products);
   const features = r.features?.length ? [...new Set(r.features.map((f) => f.toLowerCase()))] : [];
   const labels = r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS;
   // Not the OS itself: builds differ in their last part host by host, and the shared OS object is held per record.
   const key =
-    productsId(products) +
+    identityOf(products) +
     JSON.stringify([
       os.osReported,
       os.osKnown,

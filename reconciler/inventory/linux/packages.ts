@@ -24,8 +24,13 @@ export interface LinuxPackages {
 }
 
 /** The record's package data, or null when it has none. A record without `packageFormat` is read as deb or rpm from its OS name. */
+/** Whether a record carries Linux package data (installed packages or upgrades on offer). */
+export function hasLinuxPackages(r: InventoryRecord): boolean {
+  return !!(r.packages || r.availableUpdates);
+}
+
 export function linuxPackages(r: InventoryRecord, intern: (s: string) => string = (s) => s): LinuxPackages | null {
-  if (!r.packages && !r.availableUpdates) return null;
+  if (!hasLinuxPackages(r)) return null;
   const format = r.packageFormat ?? guessFormat(r.os.name ?? "");
   const installed = new Map<string, string>();
   const bySource = new Map<string, string[]>();

@@ -1,5 +1,6 @@
 // Per-host evaluation: the state of each update (installed, superseded, missing, exempt, ...), prerequisites, job
 // results overlaid, removals and above-baseline installs. Reads the context, writes the trail; holds nothing.
+import { identityOf } from "../../identity.js";
 import { wholeRecord, type HostRecord } from "../../inventory/host-record.js";
 import { IdSet } from "../../inventory/id-set.js";
 import type { LoadedDoc } from "../../model/policy-set.js";
@@ -97,15 +98,6 @@ function copyOf(ev: Evaluation): Evaluation {
   return { ...ev, states: new Map(ev.states) };
 }
 
-const identities = new WeakMap<object, number>();
-let lastIdentity = 0;
-/** A number per object: lists shared by many hosts (products, baselines) key by identity, not content. */
-function identity(o: object): number {
-  let n = identities.get(o);
-  if (n === undefined) identities.set(o, (n = ++lastIdentity));
-  return n;
-}
-
 /**
  * Everything the evaluation of a host reads, as text: OS family, name and the version conditions its build meets,
  * products, features, restart state, baselines, exemptions and installed ids. Null when the host is evaluated alone:
@@ -124,10 +116,10 @@ function evaluationKey(
     rec.os.family,
     rec.os.name ?? "",
     ctx.versionClass(rec.os.version),
-    identity(rec.products),
+    identityOf(rec.products),
     [...rec.features].sort().join(","),
     rec.pendingReboot ? `reboot:${rec.pendingRebootUpdates?.key() ?? "all"}` : "-",
-    identity(h.baselines),
+    identityOf(h.baselines),
     exemptions.map((e) => e.name).join(","),
     rec.installed.key(),
   ].join("\u0000");
