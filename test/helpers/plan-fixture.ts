@@ -135,3 +135,17 @@ export async function writePlanFiles(
   for (const [name, text] of planFileTexts(r.plan, r.hosts, r.jobs)) await writeFile(join(dir, name), text);
   return dir;
 }
+
+/** A plan made in memory, as its three files' lines: plan.json (compact), then hosts, then jobs, in file order. */
+export function planLines(
+  input: Pick<ReconcileInput, "set" | "inventory" | "now"> & Partial<ReconcileInput>,
+): string[] {
+  const r = reconcile({
+    approvals: new Map(),
+    verification: "off",
+    unverified: new Map(),
+    revision: null,
+    ...input,
+  });
+  return [JSON.stringify(r.plan), ...r.hosts.map((h) => JSON.stringify(h)), ...r.jobs.map((j) => JSON.stringify(j))];
+}

@@ -106,3 +106,23 @@ export function restoreEnv(saved: Readonly<Record<string, string | undefined>>):
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
   for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
 }
+
+/** `patchops plan` as most tests call it: a repository, an inventory, an output folder, an instant, no verification. */
+export function planArgs(
+  o: { repo: string; inventory: string; out: string; now: string },
+  ...extra: string[]
+): string[] {
+  return [
+    "plan",
+    "--repo",
+    o.repo,
+    "--inventory",
+    o.inventory,
+    "--out",
+    o.out,
+    "--now",
+    o.now,
+    "--no-verify-approvals",
+    ...extra,
+  ];
+}

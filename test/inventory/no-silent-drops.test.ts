@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { boundedLines, openInventoryStream } from "../../reconciler/inventory/input.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
 import { CLI_JS } from "../helpers/child.js";
-import { cli, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, FIXTURES, planArgs, ROOT, tempRepo } from "../helpers/repo.js";
 
 // Issue 21, point 14: one bad line, an encoding, a huge line or a stream never costs the whole inventory.
 const dir = join(FIXTURES, "inventory");
@@ -143,37 +143,13 @@ describe("bounded lines and streamed standard input", () => {
         process.execPath,
         [
           CLI_JS,
-          "plan",
-          "--repo",
-          repo,
-          "--inventory",
-          inventory,
-          "--out",
-          join(repo, "out"),
-          "--now",
-          "2026-12-10T09:00:00Z",
-          "--no-verify-approvals",
-          "--format",
-          "json",
+          ...planArgs({ repo, inventory, out: join(repo, "out"), now: "2026-12-10T09:00:00Z" }, "--format", "json"),
         ],
         { cwd: ROOT, input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
       );
     // From a file, the CLI runs in-process; what only a process has (standard input, a pipe) gets a child.
     const here = (inventory: string) =>
-      cli(
-        "plan",
-        "--repo",
-        repo,
-        "--inventory",
-        inventory,
-        "--out",
-        join(repo, "out"),
-        "--now",
-        "2026-12-10T09:00:00Z",
-        "--no-verify-approvals",
-        "--format",
-        "json",
-      );
+      cli(...planArgs({ repo, inventory, out: join(repo, "out"), now: "2026-12-10T09:00:00Z" }, "--format", "json"));
     const r = await here(join(repo, "big.jsonl"));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateFleet } from "../../bench/fleet.js";
-import { cli, ROOT } from "../helpers/repo.js";
+import { cli, planArgs, ROOT } from "../helpers/repo.js";
 import { CLI_JS } from "../helpers/child.js";
 
 const dirs: string[] = [];
@@ -29,24 +29,14 @@ fsp.open = async (path, ...rest) => {
 require("module").syncBuiltinESMExports();
 `;
 
-const planArgs = (repo: string, out: string, now: string) => [
-  "plan",
-  "--repo",
-  repo,
-  "--inventory",
-  join(repo, "inventory.jsonl"),
-  "--out",
-  out,
-  "--now",
-  now,
-  "--no-verify-approvals",
-];
+const planOf = (repo: string, out: string, now: string) =>
+  planArgs({ repo, inventory: join(repo, "inventory.jsonl"), out, now });
 
 function runKilled(repo: string, out: string, now: string): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--require", join(repo, "kill-while-writing.cjs"), CLI_JS, ...planArgs(repo, out, now)],
+      ["--require", join(repo, "kill-while-writing.cjs"), CLI_JS, ...planOf(repo, out, now)],
       { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
@@ -74,7 +64,7 @@ describe("crash safety", () => {
     await generateFleet(repo, { hosts: 3_000, updates: 100 });
     await writeFile(join(repo, "kill-while-writing.cjs"), KILL_WHILE_WRITING);
     const out = join(repo, "out");
-    expect((await cli(...planArgs(repo, out, "2026-12-10T09:00:00Z"))).code).toBe(0);
+    expect((await cli(...planOf(repo, out, "2026-12-10T09:00:00Z"))).code).toBe(0);
     const before = await snapshot(out);
     expect(before["hosts.ndjson"]!.split("\n").length).toBeGreaterThan(3_000);
     // Killed while the new set is being written beside out/.
@@ -85,7 +75,7 @@ describe("crash safety", () => {
     expect(fresh).toHaveLength(1);
     const partial = (await stat(join(repo, fresh[0]!, "hosts.ndjson"))).size;
     expect(partial).toBeGreaterThan(0);
-    expect((await cli(...planArgs(repo, out, "2026-12-11T09:00:00Z"))).code).toBe(0);
+    expect((await cli(...planOf(repo, out, "2026-12-11T09:00:00Z"))).code).toBe(0);
     const after = await snapshot(out);
     expect(JSON.parse(after["plan.json"]!).now).toBe("2026-12-11T09:00:00Z");
     // The kill came in the middle of hosts.ndjson: the same run wrote it whole now.

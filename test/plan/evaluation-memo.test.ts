@@ -8,8 +8,8 @@ import { fromNative, type Inventory } from "../../reconciler/inventory/host-reco
 import { parseLine } from "../../reconciler/inventory/native/parse.js";
 import { overlaySource, workingTreeSource } from "../../reconciler/load/source.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
-import { reconcile } from "../../reconciler/plan/reconcile.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
+import { planLines } from "../helpers/plan-fixture.js";
 import { ROOT } from "../helpers/repo.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
@@ -84,23 +84,7 @@ describe("evaluation memo: alike hosts evaluated once give the answers each woul
         const inventory: Inventory = { records: new Map(), malformed: new Map() };
         const records = [...EXAMPLE, ...copies.map((c, i) => record(c, names[i]!))];
         records.forEach((r, i) => inventory.records.set(r.host.toLowerCase(), fromNative(r, `memory:${i + 1}`)));
-        const plan = (explainHosts?: Set<string>) => {
-          const r = reconcile({
-            set,
-            inventory,
-            now: NOW,
-            approvals: new Map(),
-            verification: "off",
-            unverified: new Map(),
-            revision: null,
-            explainHosts,
-          });
-          return [
-            JSON.stringify(r.plan),
-            ...r.hosts.map((h) => JSON.stringify(h)),
-            ...r.jobs.map((j) => JSON.stringify(j)),
-          ];
-        };
+        const plan = (explainHosts?: Set<string>) => planLines({ set, inventory, now: NOW, explainHosts });
         const memo = plan();
         const alone = plan(new Set(records.map((r) => r.host.toLowerCase())));
         expect(memo).toEqual(alone);

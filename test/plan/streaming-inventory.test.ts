@@ -11,10 +11,9 @@ import { summaryOf } from "../../reconciler/inventory/host-record.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
 import type { PolicySet } from "../../reconciler/load/policy-set.js";
 import { workingTreeSource } from "../../reconciler/load/source.js";
-import { reconcile } from "../../reconciler/plan/reconcile.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
-import { ROOT } from "../helpers/repo.js";
-import { hostRecord } from "../helpers/plan-fixture.js";
+import { planArgs, ROOT } from "../helpers/repo.js";
+import { hostRecord, planLines } from "../helpers/plan-fixture.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
 
@@ -37,20 +36,7 @@ async function planText(
       const summary = [...inventory.records.values()].find((r) => r.place);
       expect(summary, "at least one record is held as a summary").toBeDefined();
     }
-    const r = reconcile({
-      set,
-      inventory,
-      now: NOW,
-      approvals: new Map(),
-      verification: "off",
-      unverified: new Map(),
-      revision: null,
-    });
-    const text = [
-      JSON.stringify(r.plan, null, 2),
-      ...r.hosts.map((h) => JSON.stringify(h)),
-      ...r.jobs.map((j) => JSON.stringify(j)),
-    ].join("\n");
+    const text = planLines({ set, inventory, now: NOW }).join("\n");
     return { text, diagnostics: JSON.stringify(diagnostics) };
   } finally {
     inventory.dispose?.();
@@ -146,16 +132,7 @@ describe("streaming inventory: summaries read again in pass two", () => {
       "--import",
       "tsx",
       join(ROOT, "test", "helpers", "plan-child.ts"),
-      "plan",
-      "--repo",
-      fleetDir,
-      "--inventory",
-      inventory,
-      "--out",
-      join(work, out),
-      "--now",
-      "2026-12-10T09:00:00Z",
-      "--no-verify-approvals",
+      ...planArgs({ repo: fleetDir, inventory, out: join(work, out), now: "2026-12-10T09:00:00Z" }),
     ];
     const inv = join(fleetDir, "inventory.jsonl");
     const opts = { cwd: ROOT, encoding: "utf8" as const, env: { ...process.env, TMPDIR: tmp } };
