@@ -62,6 +62,8 @@ export interface PlanInputOptions {
    * caller disposes of `input.inventory` when the plan is written.
    */
   summaries?: boolean;
+  /** The hosts wanted, given the validated policy (lower-case names): JSON Lines of others are skipped unread. */
+  only?: (set: PolicySet) => ReadonlySet<string> | undefined;
 }
 
 /** Inputs already read by the caller: the inventory (diff plans both sides against one read), a validated policy. */
@@ -78,6 +80,7 @@ export async function readPlanInventory(o: {
   inventoryFormat?: string;
   scannedAt?: string;
   summaries?: boolean;
+  only?: ReadonlySet<string>;
 }): Promise<InventoryRead> {
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
     throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
@@ -89,6 +92,7 @@ export async function readPlanInventory(o: {
       format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
       scannedAt: o.scannedAt,
       summaries: o.summaries,
+      only: o.only,
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
@@ -119,7 +123,7 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now));
   if (hasErrors(diagnostics))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
-  const inv = pre.inventory ?? (await readPlanInventory(o));
+  const inv = pre.inventory ?? (await readPlanInventory({ ...o, only: o.only?.(set) }));
   try {
     return await withInventory(o, ref, source, set, inv);
   } catch (err) {
@@ -227,6 +231,7 @@ async function withInventory(
       verifiedRules,
       approvalFindings,
       revision: source.revision,
+      inputs: { policy: set.source.digest, inventory: inv.inventory.digest ?? "" },
       results: results.results,
       pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
     },

@@ -497,7 +497,7 @@ export async function verifiedCabAt(
 }
 
 const EMPTY_SET: PolicySet = {
-  source: { label: "", revision: null },
+  source: { label: "", revision: null, digest: "" },
   policy: null,
   cab: null,
   rules: [],

@@ -9,6 +9,11 @@ import type { Io } from "./io.js";
 import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
+import type { Plan } from "../model/plan.js";
+import type { PolicySet } from "../model/policy-set.js";
+import { readPlanJson } from "../output/merge-stream.js";
+import { partialNames } from "../plan/hosts.js";
+import type { ReconcileInput } from "../plan/reconcile.js";
 
 export function registerExplain(program: Command, io: Io): void {
   addResultsOption(
@@ -32,6 +37,10 @@ export function registerExplain(program: Command, io: Io): void {
       "--cab-root <ref>",
       "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
     )
+    .option(
+      "--plan <dir>",
+      "a plan written from the same policy, inventory and --now: its reference collection is used, and only this host's lines of the inventory are read (fast on a large fleet)",
+    )
     .option("--format <format>", "text or json", "text")
     .action(
       async (opts: {
@@ -49,14 +58,19 @@ export function registerExplain(program: Command, io: Io): void {
         cacheDir?: string;
         results?: string[];
         cabRoot?: string;
+        plan?: string;
         format?: string;
       }) => {
         const format = formatOption(opts.format, ["text", "json"] as const, "text");
         const repo = repoDir(opts.repo);
+        const asked = new Set([opts.host.toLowerCase()]);
+        const written = opts.plan ? await readPlanJson(opts.plan) : null;
+        const scope = written ? writtenScope(written, opts.plan!, asked) : null;
         const loaded = await loadPlanInputs({
           ...opts,
           repo,
-          now: nowOption(opts.now),
+          now: scope ? scope.now(opts.now) : nowOption(opts.now),
+          only: scope ? (set) => scope.only(set) : undefined,
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
           cacheDir: opts.cacheDir,
           cabRoot: opts.verifyApprovals ? await cabRootOption(repo, opts) : null,
@@ -67,7 +81,11 @@ export function registerExplain(program: Command, io: Io): void {
           summaries: true,
         });
         try {
-          explainUnit(io, opts, loaded, format);
+          if (scope && loaded.input) {
+            scope.check(loaded.input);
+            loaded.input.partial = { hosts: asked, reference: written!.pilot.hosts };
+          }
+          explainUnit(io, opts, asked, loaded, format);
         } finally {
           loaded.input?.inventory.dispose?.();
         }
@@ -75,9 +93,43 @@ export function registerExplain(program: Command, io: Io): void {
     );
 }
 
+/**
+ * What a written plan lends explain: its instant, the hosts worth reading (the asked host, its cluster's nodes and
+ * the plan's reference collection), and the check that the plan was made from exactly the inputs explain read.
+ */
+function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
+  const again = "; plan again, or explain without --plan";
+  return {
+    now(given: string | undefined): number {
+      const at = Date.parse(plan.now);
+      if (given !== undefined && nowOption(given) !== at)
+        throw new UsageError(`--now ${given} is not the instant ${dir} was planned for (${plan.now})${again}`);
+      return at;
+    },
+    only(set: PolicySet): ReadonlySet<string> | undefined {
+      // A selector gives a clustered host its period by the other nodes the inventory reports: those lines are needed.
+      if (set.assignments.some((a) => a.spec.selectors.length > 0)) return undefined;
+      return partialNames(set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
+    },
+    check(input: ReconcileInput): void {
+      if (!plan.inputs)
+        throw new UsageError(
+          `${dir}/plan.json records no fingerprints of its inputs (an older patchops wrote it)${again}`,
+        );
+      if (input.inputs?.policy !== plan.inputs.policy)
+        throw new UsageError(`the policy read is not the one ${dir} was planned from${again}`);
+      if (input.inputs?.inventory !== plan.inputs.inventory)
+        throw new UsageError(
+          `the inventory read is not the one ${dir} was planned from (other bytes, --inventory-format or --scanned-at)${again}`,
+        );
+    },
+  };
+}
+
 function explainUnit(
   io: Io,
   opts: { host: string; update?: string },
+  asked: ReadonlySet<string>,
   loaded: LoadedPlanInputs,
   format: "text" | "json",
 ): void {
@@ -87,7 +139,6 @@ function explainUnit(
     return;
   }
   // Only the host's unit (the host, or its cluster's nodes) is planned, with the fleet-wide facts of pass one.
-  const asked = new Set([opts.host.toLowerCase()]);
   const result = reconcile({ ...loaded.input, explainHosts: asked }, { hosts: asked });
   const unknownHost = () => new UsageError(`host '${opts.host}' is neither assigned nor in the inventory`);
   if (format === "json") {

@@ -283,6 +283,8 @@ export interface Inventory {
   whole?: (rec: HostRecord) => HostRecord;
   /** Closes the files `whole` reads and removes any spooled copy of standard input. */
   dispose?: () => void;
+  /** SHA-256 of what was read (each input's text as UTF-8, the format and --scanned-at): set by `readInventory`. */
+  digest?: string;
 }
 
 /**

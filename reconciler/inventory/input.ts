@@ -130,6 +130,8 @@ export type InputLine =
 export async function* boundedLines(
   chunks: AsyncIterable<Buffer>,
   maxBytes: number = MAX_LINE_BYTES,
+  /** Lines this returns true for (given their bytes, without the newline) are counted but never copied or decoded. */
+  unwanted?: (line: Buffer) => boolean,
 ): AsyncGenerator<InputLine> {
   let parts: Buffer[] = [];
   let size = 0;
@@ -138,15 +140,15 @@ export async function* boundedLines(
   let n = 1;
   let consumed = 0;
   let lineStart = 0;
-  const finish = (): InputLine => {
-    const line: InputLine = skipping
-      ? { n, tooLong: skipping, head: skippedHead }
-      : {
-          n,
-          text: Buffer.concat(parts, size).toString("utf8").replace(/\r$/, ""),
-          offset: lineStart,
-          bytes: size,
-        };
+  const finish = (): InputLine | null => {
+    let line: InputLine | null;
+    if (skipping) line = { n, tooLong: skipping, head: skippedHead };
+    else {
+      const bytes = Buffer.concat(parts, size);
+      line = unwanted?.(bytes)
+        ? null
+        : { n, text: bytes.toString("utf8").replace(/\r$/, ""), offset: lineStart, bytes: size };
+    }
     parts = [];
     size = 0;
     skipping = 0;
@@ -159,6 +161,14 @@ export async function* boundedLines(
     for (let nl = chunk.indexOf(10, start); ; nl = chunk.indexOf(10, start)) {
       const end = nl < 0 ? chunk.length : nl;
       const piece = chunk.subarray(start, end);
+      if (unwanted && nl >= 0 && size === 0 && !skipping && piece.length <= maxBytes && unwanted(piece)) {
+        // A whole line within this chunk that the reader does not want: only counted.
+        consumed += nl + 1 - start;
+        n++;
+        lineStart = consumed;
+        start = nl + 1;
+        continue;
+      }
       if (skipping) skipping += piece.length;
       else if (size + piece.length > maxBytes) {
         skippedHead = Buffer.concat([...parts, piece])
@@ -177,12 +187,16 @@ export async function* boundedLines(
         break;
       }
       consumed += nl + 1 - start;
-      yield finish();
+      const line = finish();
+      if (line) yield line;
       lineStart = consumed;
       start = nl + 1;
     }
   }
-  if (size || skipping) yield finish();
+  if (size || skipping) {
+    const line = finish();
+    if (line) yield line;
+  }
 }
 
 /** The whole input as text, refused beyond `maxBytes` (formats that are one document: arrays, osquery, CSV). */

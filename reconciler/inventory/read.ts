@@ -1,5 +1,6 @@
 // Reads inventory files (or stdin) line by line into host records; bad records become diagnostics, never drops.
 import { InputError } from "../errors.js";
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ interface Collector {
   diagnostics: Diagnostic[];
   /** Set when records are kept as summaries: the sources their lines are read again from. */
   rereader: Rereader | null;
+  /** Lower-case host names: JSON Lines of other hosts may be skipped unread. */
+  only: ReadonlySet<string> | null;
 }
 
 /**
@@ -137,6 +140,38 @@ function bad(c: Collector, file: string, line: number, host: string | undefined,
   }
 }
 
+const HOST_KEY = Buffer.from('"host"');
+
+/** A JSON whitespace byte: space, tab, line feed, carriage return. */
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/**
+ * A line that is surely another host's record: it holds no escape (so every key is written plainly, including the
+ * top-level "host") and each `"host": "…"` in it names a host not in `only`. Anything else is read: a line naming a
+ * wanted host anywhere, a line without a plain host key, a line with a backslash.
+ */
+export function otherHostsLine(only: ReadonlySet<string>): (line: Buffer) => boolean {
+  return (line) => {
+    if (line.indexOf(0x5c) >= 0) return false;
+    let named = false;
+    for (let at = line.indexOf(HOST_KEY); at >= 0; at = line.indexOf(HOST_KEY, at + HOST_KEY.length)) {
+      let p = at + HOST_KEY.length;
+      while (isSpace(line[p])) p++;
+      if (line[p] !== 0x3a) continue;
+      p++;
+      while (isSpace(line[p])) p++;
+      if (line[p] !== 0x22) continue;
+      const end = line.indexOf(0x22, p + 1);
+      if (end < 0) return false;
+      if (only.has(line.toString("utf8", p + 1, end).toLowerCase())) return false;
+      named = true;
+    }
+    return named;
+  };
+}
+
 async function readNativeLines(
   c: Collector,
   file: string,
@@ -154,7 +189,7 @@ async function readNativeLines(
       chunks = spool.tee(chunks);
     }
   }
-  for await (const l of boundedLines(chunks, maxLineBytes)) {
+  for await (const l of boundedLines(chunks, maxLineBytes, c.only ? otherHostsLine(c.only) : undefined)) {
     if ("tooLong" in l) {
       const host = /"host"\s*:\s*"([^"\\]{1,253})"/.exec(l.head)?.[1];
       bad(
@@ -231,34 +266,63 @@ export async function readInventory(
      * grows with installed sets. The caller must call `inventory.dispose()` when done.
      */
     summaries?: boolean;
+    /**
+     * Only these hosts (lower-case names) are wanted: JSON Lines naming other hosts are skipped without being parsed
+     * (`explain --plan`). The inventory then holds these hosts' records and speaks only of the lines it read; its
+     * digest still covers every byte.
+     */
+    only?: ReadonlySet<string>;
   } = {},
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
   const rereader = options.summaries ? new Rereader() : null;
-  const c: Collector = { inventory: { records: new Map(), malformed: new Map() }, diagnostics: [], rereader };
+  const c: Collector = {
+    inventory: { records: new Map(), malformed: new Map() },
+    diagnostics: [],
+    rereader,
+    only: options.only ?? null,
+  };
   if (rereader) {
     c.inventory.whole = (rec) => rereader.whole(rec);
     c.inventory.dispose = () => rereader.dispose();
   }
+  const digests: string[] = [];
   try {
-    await readAll(c, files, options);
+    await readAll(c, files, options, digests);
   } catch (err) {
     rereader?.dispose();
     throw err;
   }
+  c.inventory.digest = createHash("sha256")
+    .update(JSON.stringify({ inputs: digests, format: options.format ?? "auto", scannedAt: options.scannedAt ?? null }))
+    .digest("hex");
   return { inventory: c.inventory, diagnostics: c.diagnostics };
+}
+
+/** The input's chunks, each also added to `hash`. */
+async function* hashed(chunks: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
 }
 
 async function readAll(
   c: Collector,
   files: readonly string[],
   options: { format?: InventoryFormat | "auto"; stdin?: Readable; scannedAt?: string; maxLineBytes?: number },
+  digests: string[],
 ): Promise<void> {
   for (const file of files) {
     const isStdin = file === "-";
     const label = isStdin ? "<stdin>" : file;
     let input: InventoryInput;
+    const hash = createHash("sha256");
     try {
-      input = isStdin ? await openInventoryStream(options.stdin ?? process.stdin) : await openInventoryFile(file);
+      const opened = isStdin
+        ? await openInventoryStream(options.stdin ?? process.stdin)
+        : await openInventoryFile(file);
+      // The digest is of the UTF-8 text read, whatever its encoding on disk: the same scan on stdin hashes alike.
+      input = { ...opened, chunks: () => hashed(opened.chunks(), hash) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new InventoryReadError(
@@ -302,6 +366,7 @@ async function readAll(
         }
       }
       unusable(c, label, input, before);
+      digests.push(hash.digest("hex"));
       continue;
     }
     const text = await whole();
@@ -323,5 +388,6 @@ async function readAll(
     }
     for (const p of converted.problems) bad(c, label, p.line, p.host, p.reason);
     unusable(c, label, input, before);
+    digests.push(hash.digest("hex"));
   }
 }

@@ -1,6 +1,8 @@
 // Reads every policy document of a source into a typed, positioned PolicySet.
+import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { compareText } from "../order.js";
 import type { AssignmentSpec } from "../model/assignment.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
@@ -22,7 +24,7 @@ const IGNORED = new Set([".gitkeep", "README.md", ".keep"]);
 
 function emptySet(source: PolicySource): PolicySet {
   return {
-    source: { label: source.label, revision: source.revision },
+    source: { label: source.label, revision: source.revision, digest: "" },
     policy: null,
     cab: null,
     updates: [],
@@ -209,7 +211,22 @@ async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>
 
 /** Loads and checks every file of the source; cross-file rules are the validator's. */
 export async function loadPolicySet(source: PolicySource): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
-  const entries = await source.list();
+  const hashes = new Map<string, string>();
+  // Each file's bytes are hashed as they are read: the set's digest tells whether two runs read the same policy.
+  const entries = (await source.list()).map((e): SourceEntry => {
+    if (e.type !== "file") {
+      hashes.set(e.path, `${e.type}:${"reason" in e ? e.reason : e.target}`);
+      return e;
+    }
+    return {
+      ...e,
+      read: async () => {
+        const bytes = await e.read();
+        hashes.set(e.path, createHash("sha256").update(bytes).digest("hex"));
+        return bytes;
+      },
+    };
+  });
   const set = emptySet(source);
   const diagnostics: Diagnostic[] = [];
   const results: { doc?: LoadedDoc<unknown>; diagnostics: Diagnostic[] }[] = [];
@@ -248,5 +265,8 @@ export async function loadPolicySet(source: PolicySource): Promise<{ set: Policy
         break;
     }
   }
+  const digest = createHash("sha256");
+  for (const path of [...hashes.keys()].sort(compareText)) digest.update(`${path}\t${hashes.get(path)}\n`);
+  set.source.digest = digest.digest("hex");
   return { set, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -117,6 +117,18 @@ export const Plan = z
     now: Instant,
     policyRevision: z.string().nullable(),
     approvalVerification: z.enum(["verified", "trusted-local", "off"]),
+    inputs: z
+      .strictObject({
+        policy: z.string().meta({ description: "SHA-256 of the policy files read (each path with its bytes)." }),
+        inventory: z.string().meta({
+          description: "SHA-256 of the inventory read (each input's text as UTF-8, the format and --scanned-at).",
+        }),
+      })
+      .nullable()
+      .meta({
+        description:
+          "Fingerprints of what the plan was made from: explain --plan and merge check them (null when planned in memory).",
+      }),
     shard: z.string().nullable(),
     summary: z.strictObject({
       hosts: z.number().int(),

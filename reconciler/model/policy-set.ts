@@ -25,7 +25,8 @@ export interface LoadedDoc<S> {
 }
 
 export interface PolicySet {
-  source: { label: string; revision: string | null };
+  /** Where the files came from; `digest` is the SHA-256 of every file read (path and bytes), to tell one policy from another. */
+  source: { label: string; revision: string | null; digest: string };
   policy: LoadedDoc<PatchPolicySpec> | null;
   cab: LoadedDoc<ChangeAdvisoryBoardSpec> | null;
   updates: LoadedDoc<UpdateSpec>[];

@@ -11,7 +11,8 @@ import { jsonLines, mergeSortedFiles } from "./sorted-runs.js";
 
 const notJson = (path: string, line: number) => new UsageError(`${path}:${line}: not a JSON line`);
 
-async function readPlanJson(dir: string): Promise<Plan> {
+/** plan.json of a plan directory; a missing or foreign file is a usage error. */
+export async function readPlanJson(dir: string): Promise<Plan> {
   const path = join(dir, "plan.json");
   let plan: Plan;
   try {

@@ -6,7 +6,7 @@ import type { BaselineSpec } from "../model/baseline.js";
 import type { TimetableSpec } from "../model/timetable.js";
 import { matchesSelector, type HostFacts } from "../policy/selector.js";
 import { compareText } from "../order.js";
-import { selectHosts } from "./targeting.js";
+import { selectHosts, type SelectedHost } from "./targeting.js";
 import { timetablesByName } from "../policy/timetables.js";
 
 /** What the plan knows of one host. A class: its selector facts are derived when asked, not held per host. */
@@ -41,11 +41,44 @@ export class HostContext {
 const NO_BASELINES: LoadedDoc<BaselineSpec>[] = [];
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[] {
+/**
+ * The hosts a partial plan holds: the asked hosts, every node of their clusters, and the reference collection a
+ * written plan chose (lower-case names). The pilot pass then chooses the collection again among these hosts and
+ * gets the written one: each permutation's pick is the first eligible host (in name order) whose cluster is not
+ * taken, the written picks are all held, and a held host that precedes a pick was passed over in the whole fleet
+ * for the same reason it is passed over here.
+ */
+export function partialNames(
+  set: PolicySet,
+  selected: ReadonlyMap<string, SelectedHost>,
+  partial: PartialScope,
+): Set<string> {
+  const entries = function* () {
+    for (const a of set.assignments) yield* a.spec.hosts;
+    for (const s of selected.values()) yield s.entry;
+  };
+  const clusters = new Set<string>();
+  for (const e of entries()) if (e.cluster && partial.hosts.has(e.name.toLowerCase())) clusters.add(e.cluster);
+  const names = new Set([...partial.hosts, ...partial.reference.map((n) => n.toLowerCase())]);
+  if (clusters.size > 0)
+    for (const e of entries()) if (e.cluster && clusters.has(e.cluster)) names.add(e.name.toLowerCase());
+  return names;
+}
+
+/** A plan of some hosts only (explain --plan): these hosts (lower-case) and the reference collection as written. */
+export interface PartialScope {
+  hosts: ReadonlySet<string>;
+  reference: readonly string[];
+}
+
+export function hostContexts(set: PolicySet, inventory: Inventory, partial?: PartialScope): HostContext[] {
   const timetables = timetablesByName(set);
   const byKey = new Map<string, HostContext>();
-  const ensure = (name: string): HostContext => {
+  const selected = selectHosts(set, inventory);
+  const held = partial ? partialNames(set, selected, partial) : null;
+  const ensure = (name: string): HostContext | null => {
     const key = name.toLowerCase();
+    if (held && !held.has(key)) return null;
     let h = byKey.get(key);
     if (!h) {
       h = new HostContext(name);
@@ -56,7 +89,7 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
   for (const a of set.assignments) {
     a.spec.hosts.forEach((entry, i) => {
       const h = ensure(entry.name);
-      if (h.assignment) return; // validation reports the duplicate; the first assignment wins
+      if (!h || h.assignment) return; // validation reports the duplicate; the first assignment wins
       h.name = entry.name;
       h.assignment = a;
       h.entry = entry;
@@ -65,19 +98,22 @@ export function hostContexts(set: PolicySet, inventory: Inventory): HostContext[
     });
   }
   // Explicit entries win; a selector picks only hosts no assignment names.
-  for (const sel of selectHosts(set, inventory).values()) {
+  for (const sel of selected.values()) {
     const h = ensure(sel.entry.name);
-    if (h.assignment) continue;
+    if (!h || h.assignment) continue;
     h.assignment = sel.assignment;
     h.entry = sel.entry;
     h.selectorIndex = sel.selectorIndex;
     h.timetable = timetables.get(sel.assignment.spec.timetable) ?? null;
   }
-  for (const rec of inventory.records.values()) ensure(rec.host).record = rec;
+  for (const rec of inventory.records.values()) {
+    const h = ensure(rec.host);
+    if (h) h.record = rec;
+  }
   for (const { host, reason } of inventory.malformed.values()) {
     const h = ensure(host);
     // A later good record of the same host does not hide that one of its records was unusable.
-    h.malformed = reason;
+    if (h) h.malformed = reason;
   }
   const hosts = [...byKey.values()].sort((a, b) =>
     a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0,

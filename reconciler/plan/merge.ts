@@ -48,10 +48,11 @@ export function checkShards(plans: readonly Plan[]): void {
     if (
       p.now !== first.now ||
       p.policyRevision !== first.policyRevision ||
-      p.approvalVerification !== first.approvalVerification
+      p.approvalVerification !== first.approvalVerification ||
+      JSON.stringify(p.inputs ?? null) !== JSON.stringify(first.inputs ?? null)
     ) {
       throw new MergeError(
-        `shard ${p.shard} was planned with other inputs (now, policy revision or verification differ)`,
+        `shard ${p.shard} was planned with other inputs (now, policy revision, verification, policy files or inventory differ)`,
       );
     }
   }

@@ -66,6 +66,7 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
       verification: "off",
       unverified: new Map(),
       revision: null,
+      inputs: { policy: set.source.digest, inventory: inv.inventory.digest! },
     });
     const texts = planFileTexts(whole.plan, whole.hosts, whole.jobs);
     expect(whole.jobs.length).toBeGreaterThan(97 * 3);

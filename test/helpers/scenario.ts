@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
 import type { ReconcileInput, ReconcileResult } from "../../reconciler/plan/reconcile.js";
+import { generateFleet } from "../../bench/fleet.js";
 import { byHost, hostRecord, planFixture } from "./plan-fixture.js";
 import { cli, commitAll, tempRepo } from "./repo.js";
 
@@ -181,4 +182,35 @@ export class Scenario {
     });
     return { result, plan: result.plan, jobs: result.jobs, hosts: byHost(result.hosts) };
   }
+}
+
+/**
+ * A generated fleet under stress: isolation past the SLA (only one node of a cluster may be cut off, the other's owner
+ * is notified) and an update approved two days before `2026-12-10T09:00:00Z`, whose running pilot wave holds the rest.
+ */
+export async function stressedFleet(
+  repo: string,
+  spec: { hosts: number; updates: number; seed: number },
+): Promise<void> {
+  await generateFleet(repo, spec);
+  const policy = join(repo, "policies/policy.yaml");
+  await writeFile(policy, (await readFile(policy, "utf8")).replace("action: notify", "action: isolate"));
+  await writeFile(
+    join(repo, "policies/updates/kb5999999.yaml"),
+    [
+      "apiVersion: patchops/v1",
+      "kind: Update",
+      "metadata: { name: kb5999999 }",
+      "spec:",
+      "  id: KB5999999",
+      "  title: A fresh security update",
+      "  classification: security",
+      "  severity: important",
+      "  released: 2026-12-08",
+      "  decision: approved",
+      "  appliesTo: { os: [{ family: windows }] }",
+      "  restart: required",
+      "",
+    ].join("\n"),
+  );
 }

@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateFleet } from "../../bench/fleet.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
 import { workingTreeSource } from "../../reconciler/load/source.js";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
@@ -11,6 +10,7 @@ import { reconcile, reconcileInto, type ReconcileInput } from "../../reconciler/
 import { explainHost } from "../../reconciler/views/explain-text.js";
 import { explainHostData } from "../../reconciler/report/explain-data.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
+import { stressedFleet } from "../helpers/scenario.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -58,29 +58,7 @@ describe("reconcile as named passes", () => {
 
   it("explain of one host agrees with the full plan on a generated fleet with clusters, pilot hosts and overdue hosts", async () => {
     const repo = await mkdtemp(join(tmpdir(), "patchops-passes-"));
-    await generateFleet(repo, { hosts: 400, updates: 60, seed: 11 });
-    // Isolation past the SLA: only one node of a cluster may be cut off, the other's owner is notified.
-    const policy = join(repo, "policies/policy.yaml");
-    await writeFile(policy, (await readFile(policy, "utf8")).replace("action: notify", "action: isolate"));
-    // An update approved two days before: its pilot wave runs and holds the broad wave.
-    await writeFile(
-      join(repo, "policies/updates/kb5999999.yaml"),
-      [
-        "apiVersion: patchops/v1",
-        "kind: Update",
-        "metadata: { name: kb5999999 }",
-        "spec:",
-        "  id: KB5999999",
-        "  title: A fresh security update",
-        "  classification: security",
-        "  severity: important",
-        "  released: 2026-12-08",
-        "  decision: approved",
-        "  appliesTo: { os: [{ family: windows }] }",
-        "  restart: required",
-        "",
-      ].join("\n"),
-    );
+    await stressedFleet(repo, { hosts: 400, updates: 60, seed: 11 });
     const input = await planInput(repo, join(repo, "inventory.jsonl"), "2026-12-10T09:00:00Z");
     const full = reconcile(input);
     const pilot = full.plan.pilot.hosts.slice(0, 2);

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateFleet } from "../../bench/fleet.js";
-import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, planArgs, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 const FILES = ["plan.json", "hosts.ndjson", "jobs.ndjson"];
@@ -95,6 +95,13 @@ describe("plan --shard i/N and merge", () => {
     const mismatch = await cli("merge", join(repo, "s1"), join(repo, "s2"), "--out", join(repo, "m"));
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toContain("was planned with other inputs");
+    // Same instant, but shard 2 read an inventory in which one host was scanned again: its plan.json says so.
+    const rescanned = join(repo, "rescanned.jsonl");
+    await writeFile(rescanned, (await readFile(inv, "utf8")).replace("2026-12-10T04:00:00Z", "2026-12-10T04:30:00Z"));
+    await cli(...planArgs({ repo, inventory: rescanned, out: join(repo, "s2b"), now: NOW }, "--shard", "2/2"));
+    const otherInventory = await cli("merge", join(repo, "s1"), join(repo, "s2b"), "--out", join(repo, "m"));
+    expect(otherInventory.code).toBe(2);
+    expect(otherInventory.stderr).toContain("policy files or inventory differ");
     const missing = await cli("merge", join(repo, "s1"), "--out", join(repo, "m"));
     expect(missing.stderr).toContain("expected each of 1..2 exactly once");
     expect((await cli("plan", "--repo", repo, "--inventory", inv, "--shard", "3/2")).code).toBe(2);

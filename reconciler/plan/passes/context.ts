@@ -11,7 +11,7 @@ import { compareText } from "../../order.js";
 import { baselineRequirementFindings } from "../baseline-requirements.js";
 import { CandidateIndex } from "../candidates.js";
 import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "../catalog.js";
-import { hostContexts, type HostContext } from "../hosts.js";
+import { hostContexts, type HostContext, type PartialScope } from "../hosts.js";
 import { shardOf } from "../job-id.js";
 import { indexResults, type ResultIndex } from "../job-results.js";
 import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
@@ -36,6 +36,8 @@ export interface ReconcileInput {
   /** Findings of approval verification (unverified files and what they mean), reported with the plan's own. */
   approvalFindings?: readonly Diagnostic[];
   revision: string | null;
+  /** Fingerprints of the policy and inventory read, recorded in plan.json (explain --plan checks them). */
+  inputs?: { policy: string; inventory: string };
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
   /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
@@ -44,6 +46,11 @@ export interface ReconcileInput {
   shard?: { index: number; count: number };
   /** Job results read with --results: failures, successes awaiting a scan, removals. */
   results?: readonly JobResult[];
+  /**
+   * Hold only these hosts, their clusters' nodes and the reference collection a written plan of the same inputs
+   * chose (explain --plan): the rest of the fleet is neither read nor planned.
+   */
+  partial?: PartialScope;
 }
 
 export interface PlanContext {
@@ -90,7 +97,7 @@ export function buildContext(input: ReconcileInput): PlanContext {
     now,
     verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
   });
-  const hosts = hostContexts(set, inventory);
+  const hosts = hostContexts(set, inventory, input.partial);
   const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
   const productNames = new Set<string>();
   for (const e of catalog.values())

@@ -112,6 +112,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings
     now: isoUtc(input.now),
     policyRevision: input.revision,
     approvalVerification: input.verification,
+    inputs: input.inputs ?? null,
     shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
     summary: counters.summary(updates),
     pilot: { hosts: [...pilot.hosts].sort(compareText), window: pilotJob ? pilotJob.window : null },

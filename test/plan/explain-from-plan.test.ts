@@ -1,0 +1,193 @@
+// explain --plan: the reference collection from a written plan and only the host's lines of the inventory read; every
+// host's trail must be the one a read of the whole fleet gives.
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateFleet } from "../../bench/fleet.js";
+import { readInventory } from "../../reconciler/inventory/read.js";
+import { workingTreeSource } from "../../reconciler/load/source.js";
+import { partialNames } from "../../reconciler/plan/hosts.js";
+import { reconcile, type ReconcileInput } from "../../reconciler/plan/reconcile.js";
+import { explainHostData } from "../../reconciler/report/explain-data.js";
+import { validateSource } from "../../reconciler/validate/validate.js";
+import { cli, planArgs, ROOT, tempDir } from "../helpers/repo.js";
+import { stressedFleet } from "../helpers/scenario.js";
+
+const NOW = "2026-12-10T09:00:00Z";
+
+/** Selectors pick the sel-* hosts; the inventory reports their clusters, so their periods depend on each other. */
+const SELECTED = `apiVersion: patchops/v1
+kind: Assignment
+metadata:
+  name: zz-selected
+spec:
+  owner: team-sel
+  timetable: dc
+  selectors:
+    - match: { name: "sel-*" }
+      periods: [D1-00, D2-00, D3-00, D4-00]
+`;
+
+function selectedHost(i: number): string {
+  return JSON.stringify({
+    host: `sel-${String(i).padStart(2, "0")}`,
+    scannedAt: "2026-12-10T04:00:00Z",
+    os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.4832" },
+    installed: ["KB5000001"],
+    ...(i < 6 ? { cluster: `sc${i % 2}` } : {}),
+  });
+}
+
+/**
+ * For every host: the explain data of a partial plan (written reference collection, only the wanted lines read, as
+ * `explain --plan` does; every line read when `readAll`) equals the data of a plan of the whole fleet.
+ */
+async function expectEveryHostExplainedAlike(repo: string, inventory: string[], o: { readAll?: boolean } = {}) {
+  const now = Date.parse(NOW);
+  const { set } = await validateSource(workingTreeSource(repo), now);
+  const full = await readInventory(inventory);
+  const base: Omit<ReconcileInput, "inventory"> = {
+    set,
+    now,
+    approvals: new Map(),
+    verification: "off",
+    unverified: new Map(),
+    revision: null,
+  };
+  const names = reconcile({ ...base, inventory: full.inventory }).hosts.map((h) => h.host);
+  const whole = reconcile({
+    ...base,
+    inventory: full.inventory,
+    explainHosts: new Set(names.map((n) => n.toLowerCase())),
+  });
+  const reference = whole.plan.pilot.hosts;
+  let linesRead = 0;
+  for (const name of names) {
+    const asked = new Set([name.toLowerCase()]);
+    const only = partialNames(set, new Map(), { hosts: asked, reference });
+    const part = await readInventory(inventory, o.readAll ? {} : { only });
+    linesRead += part.inventory.records.size + part.inventory.malformed.size;
+    const r = reconcile(
+      { ...base, inventory: part.inventory, explainHosts: asked, partial: { hosts: asked, reference } },
+      { hosts: asked },
+    );
+    expect(explainHostData(r, name, null), name).toEqual(explainHostData(whole, name, null));
+  }
+  return { whole, names, linesRead };
+}
+
+describe("explain from a written plan", () => {
+  it("gives every host of a generated fleet (clusters, staggered isolation, a running pilot) the trail of a whole-fleet plan, reading few lines", async () => {
+    const repo = await tempDir();
+    await stressedFleet(repo, { hosts: 300, updates: 40, seed: 11 });
+    const { whole, names, linesRead } = await expectEveryHostExplainedAlike(repo, [join(repo, "inventory.jsonl")]);
+    expect(whole.plan.pilot.hosts.length).toBeGreaterThan(3);
+    expect(whole.plan.summary.updates["KB5999999"]?.pilot?.state).toBe("running");
+    expect(whole.hosts.filter((h) => h.held).length).toBeGreaterThan(3);
+    // Isolation is staggered across a cluster's nodes: an explanation needs the node's peers.
+    expect(whole.plan.findings.some((f) => f.code === "escalation-staggered")).toBe(true);
+    // Each explain read its host, its cluster's nodes and the reference collection: not the fleet.
+    expect(linesRead / names.length).toBeLessThan(whole.plan.pilot.hosts.length + 4);
+  });
+
+  it("does so for the embedded example (pilot verdicts and holds, a Debian host, exemptions, a malformed line)", async () => {
+    const { whole } = await expectEveryHostExplainedAlike(ROOT, [join(ROOT, "examples", "inventory.jsonl")]);
+    const verdicts = Object.values(whole.plan.summary.updates).flatMap((u) => (u.pilot ? [u.pilot.state] : []));
+    expect(new Set(verdicts)).toEqual(new Set(["passed", "failed"]));
+    expect(whole.hosts.some((h) => (h.held ?? []).length > 0)).toBe(true);
+  });
+
+  it("does so where selectors pick clustered hosts (the whole inventory is read then)", async () => {
+    const repo = await tempDir();
+    await generateFleet(repo, { hosts: 120, updates: 20, seed: 3 });
+    await writeFile(join(repo, "windows/assignments/zz-selected.yaml"), SELECTED);
+    await appendFile(
+      join(repo, "inventory.jsonl"),
+      Array.from({ length: 8 }, (_, i) => selectedHost(i)).join("\n") + "\n",
+    );
+    const inventory = join(repo, "inventory.jsonl");
+    const { whole } = await expectEveryHostExplainedAlike(repo, [inventory], { readAll: true });
+    expect(whole.hosts.filter((h) => h.host.startsWith("sel-") && h.cluster).length).toBe(6);
+    // The command reads every line here: a selected node's period depends on its cluster's other nodes.
+    const out = join(repo, "out");
+    expect((await cli(...planArgs({ repo, inventory, out, now: NOW }))).code).toBe(0);
+    for (const host of ["sel-01", "sel-02", "sel-03"]) {
+      const args = ["explain", "--repo", repo, "--host", host, "--inventory", inventory, "--no-verify-approvals"];
+      const fast = await cli(...args, "--plan", out);
+      expect(fast.code, fast.stderr).toBe(0);
+      expect(fast.stdout, host).toBe((await cli(...args, "--now", NOW)).stdout);
+    }
+  });
+});
+
+describe("patchops explain --plan", () => {
+  async function planned() {
+    const repo = await tempDir();
+    await generateFleet(repo, { hosts: 200, updates: 30, seed: 5 });
+    const inventory = join(repo, "inventory.jsonl");
+    const out = join(repo, "out");
+    const p = await cli(...planArgs({ repo, inventory, out, now: NOW }));
+    expect(p.code, p.stderr).toBe(0);
+    const explain = (host: string, ...extra: string[]) =>
+      cli("explain", "--repo", repo, "--host", host, "--inventory", inventory, "--no-verify-approvals", ...extra);
+    return { repo, inventory, out, explain };
+  }
+
+  it("tells the story explain tells from the whole inventory, for a cluster node and a reference host", async () => {
+    const { out, explain } = await planned();
+    const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8")) as { pilot: { hosts: string[] } };
+    for (const host of ["h0", "h1", plan.pilot.hosts[2]!, "h57"]) {
+      const fast = await explain(host, "--plan", out);
+      const slow = await explain(host, "--now", NOW);
+      expect(fast.code, fast.stderr).toBe(0);
+      expect(fast.stdout, host).toBe(slow.stdout);
+      // --now may be given, but only as the plan's own instant.
+      expect((await explain(host, "--plan", out, "--now", NOW)).stdout).toBe(slow.stdout);
+    }
+  });
+
+  it("refuses a plan made from other inputs: another inventory, policy or instant, or no fingerprints", async () => {
+    const { repo, inventory, out, explain } = await planned();
+    const other = await explain("h3", "--plan", out, "--now", "2026-12-11T09:00:00Z");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /--now 2026-12-11T09:00:00Z is not the instant .* was planned for \(2026-12-10T09:00:00Z\); plan again, or explain without --plan/,
+    );
+
+    const scanned = await explain("h3", "--plan", out, "--scanned-at", "2026-12-10T05:00:00Z");
+    expect(scanned.code).toBe(2);
+    expect(scanned.stderr).toMatch(/the inventory read is not the one .* was planned from/);
+
+    const planJson = join(out, "plan.json");
+    const text = await readFile(planJson, "utf8");
+    await writeFile(planJson, text.replace(/"inputs": \{[^}]*\}/, '"inputs": null'));
+    const old = await explain("h3", "--plan", out);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/records no fingerprints of its inputs/);
+    await writeFile(planJson, text);
+
+    // A host's line rescanned after the plan: another inventory, though every other line is the same.
+    const lines = (await readFile(inventory, "utf8")).split("\n");
+    lines[3] = lines[3]!.replace('"scannedAt":"2026-12-10T04:00:00Z"', '"scannedAt":"2026-12-10T04:30:00Z"');
+    await writeFile(inventory, lines.join("\n"));
+    const rescanned = await explain("h3", "--plan", out);
+    expect(rescanned.code).toBe(2);
+    expect(rescanned.stderr).toMatch(/the inventory read is not the one .* was planned from/);
+    expect(rescanned.stderr).not.toMatch(/at .*\.js/);
+
+    const update = join(repo, "policies/updates", "kb5000001.yaml");
+    const original = await readFile(join(repo, "inventory.jsonl"), "utf8");
+    expect(original).toContain("04:30:00Z");
+    await writeFile(update, (await readFile(update, "utf8")) + "# touched\n");
+    const edited = await explain("h3", "--plan", out);
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toMatch(/the policy read is not the one .* was planned from/);
+  });
+
+  it("says how to make a plan when the directory holds none", async () => {
+    const { repo, explain } = await planned();
+    const r = await explain("h3", "--plan", join(repo, "nowhere"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read the plan in .*nowhere: ENOENT \(run `patchops plan --inventory FILE` first/);
+  });
+});
