@@ -53,15 +53,14 @@ export function partialNames(
   selected: ReadonlyMap<string, SelectedHost>,
   partial: PartialScope,
 ): Set<string> {
-  const entries = function* () {
-    for (const a of set.assignments) yield* a.spec.hosts;
-    for (const s of selected.values()) yield s.entry;
-  };
+  const lists = [...set.assignments.map((a) => a.spec.hosts), [...selected.values()].map((s) => s.entry)];
   const clusters = new Set<string>();
-  for (const e of entries()) if (e.cluster && partial.hosts.has(e.name.toLowerCase())) clusters.add(e.cluster);
+  for (const list of lists)
+    for (const e of list) if (e.cluster && partial.hosts.has(e.name.toLowerCase())) clusters.add(e.cluster);
   const names = new Set([...partial.hosts, ...partial.reference.map((n) => n.toLowerCase())]);
   if (clusters.size > 0)
-    for (const e of entries()) if (e.cluster && clusters.has(e.cluster)) names.add(e.name.toLowerCase());
+    for (const list of lists)
+      for (const e of list) if (e.cluster && clusters.has(e.cluster)) names.add(e.name.toLowerCase());
   return names;
 }
 

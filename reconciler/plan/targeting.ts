@@ -40,6 +40,8 @@ function dayOf(period: string): string {
  * counting explicitly named nodes too.
  */
 export function selectHosts(set: PolicySet, inventory: Inventory): Map<string, SelectedHost> {
+  const out = new Map<string, SelectedHost>();
+  if (!set.assignments.some((a) => a.spec.selectors.length > 0)) return out;
   const named = new Set<string>();
   const clusterDays = new Map<string, Set<string>>();
   for (const a of set.assignments)
@@ -51,8 +53,6 @@ export function selectHosts(set: PolicySet, inventory: Inventory): Map<string, S
   const assignments = [...set.assignments]
     .filter((a) => a.spec.selectors.length > 0)
     .sort((a, b) => compareText(a.file, b.file));
-  const out = new Map<string, SelectedHost>();
-  if (assignments.length === 0) return out;
   const records = [...inventory.records.values()]
     .filter((r) => !named.has(r.host.toLowerCase()))
     .sort((a, b) => compareText(a.host.toLowerCase(), b.host.toLowerCase()));
