@@ -64,6 +64,8 @@ export interface PlanInputOptions {
   summaries?: boolean;
   /** The hosts wanted, given the validated policy (lower-case names): JSON Lines of others are skipped unread. */
   only?: (set: PolicySet) => ReadonlySet<string> | undefined;
+  /** The policy digest a written plan for this same instant recorded: that policy passed the cross-file rules. */
+  validatedPolicy?: string;
 }
 
 /** Inputs already read by the caller: the inventory (diff plans both sides against one read), a validated policy. */
@@ -120,7 +122,7 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   // With verification on, the policy is read at a commit (HEAD by default): uncommitted files carry no approval.
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
   const source = pre.policy?.source ?? (await policySourceFor(o.repo, ref));
-  const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now));
+  const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
   if (hasErrors(diagnostics))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   const inv = pre.inventory ?? (await readPlanInventory({ ...o, only: o.only?.(set) }));

@@ -71,6 +71,8 @@ export function registerExplain(program: Command, io: Io): void {
           repo,
           now: scope ? scope.now(opts.now) : nowOption(opts.now),
           only: scope ? (set) => scope.only(set) : undefined,
+          // The plan was written, so its policy passed every rule at its instant (which is this one).
+          validatedPolicy: written?.inputs?.policy,
           github: opts.verifyApprovals ? githubFromEnvironment(opts) : null,
           cacheDir: opts.cacheDir,
           cabRoot: opts.verifyApprovals ? await cabRootOption(repo, opts) : null,

@@ -34,13 +34,19 @@ export function crossFileDiagnostics(set: PolicySet, now: number): Diagnostic[] 
   return CROSS_FILE_RULES.flatMap((rule) => rule(ctx));
 }
 
-/** Loads a source and checks everything: syntax, schema and cross-file rules. */
+/**
+ * Loads a source and checks everything: syntax, schema and cross-file rules. `validated` is the digest of a policy
+ * known to pass the cross-file rules at `now` (a written plan's, planned for the same instant): when the files read
+ * have that digest, those rules are not run again.
+ */
 export async function validateSource(
   source: PolicySource,
   now: number,
+  validated?: string,
 ): Promise<{ set: PolicySet; diagnostics: Diagnostic[] }> {
   const loaded = await loadPolicySet(source);
-  const diagnostics = [...loaded.diagnostics, ...crossFileDiagnostics(loaded.set, now)];
+  const again = loaded.set.source.digest !== validated;
+  const diagnostics = [...loaded.diagnostics, ...(again ? crossFileDiagnostics(loaded.set, now) : [])];
   if (loaded.set.cab) {
     const current = await source.readExtra(CODEOWNERS_PATH);
     if (current !== null && current !== codeowners(loaded.set)) {

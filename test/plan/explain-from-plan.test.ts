@@ -10,7 +10,7 @@ import { partialNames } from "../../reconciler/plan/hosts.js";
 import { reconcile, type ReconcileInput } from "../../reconciler/plan/reconcile.js";
 import { explainHostData } from "../../reconciler/report/explain-data.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
-import { cli, planArgs, ROOT, tempDir } from "../helpers/repo.js";
+import { cli, planArgs, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
 import { stressedFleet } from "../helpers/scenario.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -117,6 +117,22 @@ describe("explain from a written plan", () => {
       expect(fast.code, fast.stderr).toBe(0);
       expect(fast.stdout, host).toBe((await cli(...args, "--now", NOW)).stdout);
     }
+  });
+});
+
+describe("validateSource with a validated digest", () => {
+  it("skips the cross-file rules only for the policy a written plan validated", async () => {
+    const now = Date.parse(NOW);
+    // An assignment naming a timetable that does not exist: a cross-file error.
+    const repo = await tempRepo("plan-basic");
+    const file = join(repo, "windows/assignments/team-a.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("timetable: dc", "timetable: nowhere"));
+    const checked = await validateSource(workingTreeSource(repo), now);
+    expect(checked.diagnostics.some((d) => d.severity === "error")).toBe(true);
+    const trusted = await validateSource(workingTreeSource(repo), now, checked.set.source.digest);
+    expect(trusted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const other = await validateSource(workingTreeSource(repo), now, "0".repeat(64));
+    expect(other.diagnostics).toEqual(checked.diagnostics);
   });
 });
 
