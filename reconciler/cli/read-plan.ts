@@ -8,11 +8,18 @@ export interface WrittenPlan {
   jobs: Job[];
 }
 
-/** The plan and all its lines, checked as `PlanReader` checks them (`report` reads them in passes instead). */
+/**
+ * The plan and all its lines in any order (a plan merged by hand is still read, e.g. for export to refuse its
+ * overlaps); `report` reads them in passes instead, and needs them in order.
+ */
 export async function readPlanDir(dir: string): Promise<WrittenPlan> {
   const reader = await PlanReader.open(dir);
   try {
-    return { plan: reader.plan, hosts: [...reader.hosts()], jobs: [...reader.jobs()] };
+    return {
+      plan: reader.plan,
+      hosts: [...reader.hosts({ anyOrder: true })],
+      jobs: [...reader.jobs({ anyOrder: true })],
+    };
   } finally {
     await reader.close();
   }

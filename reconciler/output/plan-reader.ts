@@ -58,8 +58,12 @@ export class PlanReader {
     }
   }
 
-  /** The host lines in file order; a line that does not parse, or is not after the one before it, is a UsageError. */
-  hosts(): Generator<HostResult> {
+  /**
+   * The host lines in file order; a line that does not parse, or is not after the one before it, is a UsageError.
+   * With `anyOrder`, only parsing is checked (a reader that holds the lines whole, of a plan merged by hand).
+   */
+  hosts(o: { anyOrder?: boolean } = {}): Generator<HostResult> {
+    if (o.anyOrder) return this.parsed(this.hostsPath, this.files[1]!.fd);
     return this.checked<HostResult>(this.hostsPath, this.files[1]!.fd, {
       kind: "host",
       valid: (h) => typeof h.host === "string",
@@ -70,7 +74,8 @@ export class PlanReader {
   }
 
   /** The job lines in file order (compareJobs: window, host, type, id), checked as the host lines are. */
-  jobs(): Generator<Job> {
+  jobs(o: { anyOrder?: boolean } = {}): Generator<Job> {
+    if (o.anyOrder) return this.parsed(this.jobsPath, this.files[2]!.fd);
     return this.checked<Job>(this.jobsPath, this.files[2]!.fd, {
       kind: "job",
       valid: (j) =>
@@ -86,6 +91,10 @@ export class PlanReader {
 
   async close(): Promise<void> {
     await Promise.all(this.files.map((f) => f.close()));
+  }
+
+  private *parsed<T>(path: string, fd: number): Generator<T> {
+    for (const [value] of jsonLines(path, notJson, fd)) yield value as T;
   }
 
   /** Lines parsed, with the fields the order needs, each after the one before (or, unless `strict`, equal to it). */
