@@ -1,8 +1,6 @@
-// Reads a written plan directory (plan.json, hosts.ndjson, jobs.ndjson) for the commands that consume one.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+// Reads a written plan directory (plan.json, hosts.ndjson, jobs.ndjson) whole, for the commands that consume one so.
 import type { HostResult, Job, Plan } from "../model/plan.js";
-import { UsageError } from "../errors.js";
+import { PlanReader } from "../output/plan-reader.js";
 
 export interface WrittenPlan {
   plan: Plan;
@@ -10,33 +8,19 @@ export interface WrittenPlan {
   jobs: Job[];
 }
 
+/**
+ * The plan and all its lines in any order (a plan merged by hand is still read, e.g. for export to refuse its
+ * overlaps); `report` reads them in passes instead, and needs them in order.
+ */
 export async function readPlanDir(dir: string): Promise<WrittenPlan> {
-  const lines = async (file: string): Promise<unknown[]> =>
-    (await readFile(join(dir, file), "utf8"))
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l, i) => {
-        try {
-          return JSON.parse(l) as unknown;
-        } catch {
-          throw new UsageError(`${join(dir, file)}:${i + 1}: not a JSON line`);
-        }
-      });
+  const reader = await PlanReader.open(dir);
   try {
-    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan;
-    if (plan?.kind !== "Plan") throw new UsageError(`${join(dir, "plan.json")} is not a patchops plan`);
-    return { plan, hosts: (await lines("hosts.ndjson")) as HostResult[], jobs: (await lines("jobs.ndjson")) as Job[] };
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(
-      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
-    );
+    return {
+      plan: reader.plan,
+      hosts: [...reader.hosts({ anyOrder: true })],
+      jobs: [...reader.jobs({ anyOrder: true })],
+    };
+  } finally {
+    await reader.close();
   }
-}
-
-/** Where a reader of a plan finds none: say how to make one. */
-export function noPlanHint(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code === "ENOENT"
-    ? " (run `patchops plan --inventory FILE` first, or pass --plan DIR)"
-    : "";
 }

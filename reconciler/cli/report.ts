@@ -4,15 +4,13 @@ import type { Command } from "commander";
 import { readSnapshotHistory } from "../git/status-history.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import { writeTreeAtomically } from "../output/atomic.js";
-import { compliance } from "../report/compliance.js";
-import { ownerDigests, summaryMarkdown } from "../report/digest.js";
-import { jobSuccessMarkdown } from "../report/job-metrics.js";
+import { PlanReader } from "../output/plan-reader.js";
+import { SpillDir } from "../output/sorted-runs.js";
+import { reportFiles, tallyPlan } from "../report/from-plan.js";
 import { metrics } from "../report/metrics.js";
-import { buildSite } from "../report/site/build.js";
 import { updateInfoOf, type UpdateInfo } from "../report/update-info.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
-import { readPlanDir } from "./read-plan.js";
 import { addResultsOption, repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
 import { policySourceFor } from "../app/policy-source.js";
@@ -41,40 +39,36 @@ export function registerReport(program: Command, io: Io): void {
       const format = outputFormat(opts.format);
       const results = await readResultsOrExit(opts.results, io);
       if (!results) return;
-      const { plan, hosts, jobs } = await readPlanDir(opts.plan);
-      const repo = repoDir(opts.repo);
-      let info = new Map<string, UpdateInfo>();
+      const reader = await PlanReader.open(opts.plan);
+      const spill = new SpillDir();
       try {
-        const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
-        info = updateInfoOf(set);
-      } catch {
-        // Titles and severities are a nicety; a report without the policy repository still has every figure.
+        const tally = tallyPlan(reader, spill.path);
+        const repo = repoDir(opts.repo);
+        let info = new Map<string, UpdateInfo>();
+        try {
+          const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
+          info = updateInfoOf(set);
+        } catch {
+          // Titles and severities are a nicety; a report without the policy repository still has every figure.
+        }
+        const { snapshots, rejected } = await readSnapshotHistory(repo, opts.history);
+        for (const r of rejected) io.err(`patchops: warning: ${opts.history}:${r.file} was skipped: ${r.reason}\n`);
+        const m = metrics(snapshots, results);
+        await writeTreeAtomically(
+          opts.out,
+          reportFiles(tally, { metrics: m, info, refusedSnapshots: rejected.length }),
+        );
+        const hosts = tally.hosts.count;
+        printResult(
+          io,
+          format,
+          `Wrote the status site and reports to ${opts.out} (${hosts} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
+          { out: opts.out, index: join(opts.out, "index.html"), hosts, snapshots: snapshots.length },
+        );
+      } finally {
+        spill.remove();
+        await reader.close();
       }
-      const { snapshots, rejected } = await readSnapshotHistory(repo, opts.history);
-      for (const r of rejected) io.err(`patchops: warning: ${opts.history}:${r.file} was skipped: ${r.reason}\n`);
-      const c = compliance(plan, hosts, jobs);
-      const m = metrics(snapshots, results);
-      const files = buildSite({
-        plan,
-        hosts,
-        jobs,
-        compliance: c,
-        metrics: m,
-        info,
-        refusedSnapshots: rejected.length,
-      });
-      files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
-      files.set("metrics.json", JSON.stringify(m, null, 2) + "\n");
-      files.set("summary.md", summaryMarkdown(plan, c, m) + jobSuccessMarkdown(m.jobs));
-      for (const [owner, text] of ownerDigests(plan, hosts, jobs))
-        files.set(`digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`, text);
-      await writeTreeAtomically(opts.out, files);
-      printResult(
-        io,
-        format,
-        `Wrote the status site and reports to ${opts.out} (${hosts.length} hosts, ${snapshots.length} snapshots): open ${join(opts.out, "index.html")}\n`,
-        { out: opts.out, index: join(opts.out, "index.html"), hosts: hosts.length, snapshots: snapshots.length },
-      );
     },
   );
 }

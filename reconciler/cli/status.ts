@@ -8,7 +8,7 @@ import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
-import { noPlanHint } from "./read-plan.js";
+import { noPlanHint } from "../output/plan-reader.js";
 import { repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
 import { recordedResults } from "../git/recorded-results.js";

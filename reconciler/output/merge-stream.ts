@@ -38,8 +38,8 @@ export async function mergePlanDirs(dirs: readonly string[], out: string): Promi
   const jobFiles = dirs.map((d) => join(d, "jobs.ndjson"));
   const counters = new SummaryCounters();
   try {
-    for (const f of hostFiles) for (const h of jsonLines(f, notJson)) counters.addHost(h as HostResult);
-    for (const f of jobFiles) for (const j of jsonLines(f, notJson)) counters.addJob(j as Job);
+    for (const f of hostFiles) for (const [h] of jsonLines(f, notJson)) counters.addHost(h as HostResult);
+    for (const f of jobFiles) for (const [j] of jsonLines(f, notJson)) counters.addJob(j as Job);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read a shard: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

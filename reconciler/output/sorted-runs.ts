@@ -61,7 +61,7 @@ export class SortedRuns<T> {
     this.buffer = [];
   }
 
-  /** The lines in order (each with its newline); read once, after the last `add`. */
+  /** The lines in order (each with its newline), after the last `add`; each call reads them anew from the runs. */
   lines(): Iterable<string> {
     if (this.runs.length === 0) {
       const items = this.buffer.sort(this.o.compare);
@@ -145,29 +145,41 @@ export function mergeSortedFiles<T>(paths: readonly string[], compare: (a: T, b:
   return mergeLines(paths.map(nonBlank), compare);
 }
 
-/** Each JSON line of a file, parsed, with its 1-based line number; blank lines are skipped. */
-export function* jsonLines(path: string, onBadLine: (path: string, line: number) => Error): Generator<unknown> {
+/**
+ * Each JSON line of a file, parsed, with its 1-based line number; blank lines are skipped. With `fd` (the file opened
+ * already, left open) the lines are read from its start, so a file renamed or replaced meanwhile is still this one.
+ */
+export function* jsonLines(
+  path: string,
+  onBadLine: (path: string, line: number) => Error,
+  fd?: number,
+): Generator<[value: unknown, line: number]> {
   let n = 0;
-  for (const line of readLines(path)) {
+  for (const line of readLines(path, fd)) {
     n++;
     if (line.trim() === "") continue;
+    let value: unknown;
     try {
-      yield JSON.parse(line) as unknown;
+      value = JSON.parse(line);
     } catch {
       throw onBadLine(path, n);
     }
+    yield [value, n];
   }
 }
 
-/** A file's lines (without their newlines), read in 256 KiB blocks. */
-function* readLines(path: string): Generator<string> {
-  const fd = openSync(path, "r");
+/** A file's lines (without their newlines), read in 256 KiB blocks; from `fd` when given (not closed), else `path`. */
+function* readLines(path: string, fd?: number): Generator<string> {
+  const own = fd === undefined;
+  const file = fd ?? openSync(path, "r");
+  let position = 0;
   try {
     const block = Buffer.alloc(1 << 18);
     let rest = Buffer.alloc(0);
     for (;;) {
-      const n = readSync(fd, block, 0, block.length, null);
+      const n = readSync(file, block, 0, block.length, position);
       if (n === 0) break;
+      position += n;
       let data = Buffer.concat([rest, block.subarray(0, n)]);
       let nl = data.indexOf(10);
       while (nl >= 0) {
@@ -179,7 +191,7 @@ function* readLines(path: string): Generator<string> {
     }
     if (rest.length) yield rest.toString("utf8");
   } finally {
-    closeSync(fd);
+    if (own) closeSync(file);
   }
 }
 

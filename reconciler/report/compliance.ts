@@ -1,6 +1,5 @@
 // Compliance from a plan: by update (the seeds' "compliance by software id"), by owner, by baseline, by window, fleet.
 import { NOT_DONE } from "../policy/states.js";
-import { pushTo } from "../multimap.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
 
@@ -53,10 +52,10 @@ function pct(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
 }
 
-function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
-  const g: GroupCompliance = {
+function emptyGroup(name: string): GroupCompliance {
+  return {
     name,
-    hosts: hosts.length,
+    hosts: 0,
     compliant: 0,
     noncompliant: 0,
     stale: 0,
@@ -66,72 +65,109 @@ function group(name: string, hosts: readonly HostResult[]): GroupCompliance {
     aboveBaseline: 0,
     percent: null,
   };
-  for (const h of hosts) {
-    g[h.status]++;
-    if (h.belowBaseline?.length) g.belowBaseline++;
-    if (h.aboveBaseline.length) g.aboveBaseline++;
-  }
-  // Stale, unscanned and unmanaged hosts count against compliance: no evidence is not compliance.
-  g.percent = pct(g.compliant, g.hosts);
-  return g;
 }
 
-export function compliance(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Compliance {
-  // A scanned host that does not list an approved update is one it does not concern (hosts list only what applies).
-  const scanned = hosts.filter((h) => h.scannedAt !== null).length;
-  // An unscanned host may need any approved update: no evidence is not compliance, per update as for the fleet.
-  const unscanned = hosts.filter((h) => h.status === "unscanned").length;
-  const byUpdate: UpdateCompliance[] = [];
-  for (const [id, u] of Object.entries(plan.summary.updates)) {
-    if (u.decision !== "approved") continue;
-    const s = u.states;
-    const installed = (s.installed ?? 0) + (s.superseded ?? 0);
-    const missing = [...NOT_DONE].reduce((a, k) => a + (s[k] ?? 0), 0);
-    const exempt = s.exempt ?? 0;
-    const deferred = s.deferred ?? 0;
-    const listed = Object.values(s).reduce((a, n) => a + (n ?? 0), 0) - (s["not-applicable"] ?? 0);
-    byUpdate.push({
-      id,
-      decision: u.decision,
-      timeline: u.timeline,
-      installed,
-      missing,
-      notApplicable: Math.max(0, scanned - listed),
-      exempt,
-      deferred,
-      unscanned,
-      percent: pct(installed, installed + missing + exempt + unscanned),
-      fullyDeferred: deferred > 0 && installed + missing + exempt + unscanned === 0,
-    });
-  }
-  const groupBy = (key: (h: HostResult) => string[]) => {
-    const m = new Map<string, HostResult[]>();
-    for (const h of hosts) for (const k of key(h)) pushTo(m, k, h);
-    return [...m].sort(([a], [b]) => compareText(a, b)).map(([k, list]) => group(k, list));
-  };
-  const windows = new Map<string, { window: string; timeline: string; hosts: Set<string>; updates: Set<string> }>();
-  for (const j of jobs) {
-    if (j.type !== "install" && j.type !== "synthetic") continue;
-    const key = `${j.window.start} – ${j.window.end}`;
-    const w = windows.get(key) ?? {
-      window: key,
-      timeline: j.timeline,
-      hosts: new Set<string>(),
-      updates: new Set<string>(),
+function count(g: GroupCompliance, h: HostResult): void {
+  g.hosts++;
+  g[h.status]++;
+  if (h.belowBaseline?.length) g.belowBaseline++;
+  if (h.aboveBaseline.length) g.aboveBaseline++;
+}
+
+/** Groups in name order, each with its percentage. */
+function finish(groups: ReadonlyMap<string, GroupCompliance>): GroupCompliance[] {
+  // Stale, unscanned and unmanaged hosts count against compliance: no evidence is not compliance.
+  for (const g of groups.values()) g.percent = pct(g.compliant, g.hosts);
+  return [...groups].sort(([a], [b]) => compareText(a, b)).map(([, g]) => g);
+}
+
+interface WindowCount {
+  window: string;
+  timeline: string;
+  hosts: number;
+  /** The host of the window's last job: jobs come sorted by window start, then host, so a host's jobs are together. */
+  last: string | null;
+  updates: Set<string>;
+}
+
+/** Compliance counted host by host and job by job: counters per group, update and window, never the hosts. */
+export class ComplianceCounts {
+  private readonly fleet = emptyGroup("fleet");
+  private readonly byOwner = new Map<string, GroupCompliance>();
+  private readonly byBaseline = new Map<string, GroupCompliance>();
+  private readonly byOs = new Map<string, GroupCompliance>();
+  private readonly windows = new Map<string, WindowCount>();
+  /** A scanned host that does not list an approved update is one it does not concern (hosts list only what applies). */
+  private scanned = 0;
+  /** An unscanned host may need any approved update: no evidence is not compliance, per update as for the fleet. */
+  private unscanned = 0;
+
+  constructor(private readonly plan: Plan) {}
+
+  addHost(h: HostResult): void {
+    if (h.scannedAt !== null) this.scanned++;
+    if (h.status === "unscanned") this.unscanned++;
+    count(this.fleet, h);
+    const into = (groups: Map<string, GroupCompliance>, name: string) => {
+      let g = groups.get(name);
+      if (!g) groups.set(name, (g = emptyGroup(name)));
+      count(g, h);
     };
-    w.hosts.add(j.host);
-    j.updates.forEach((u) => w.updates.add(u));
-    windows.set(key, w);
+    into(this.byOwner, h.owner ?? "(unassigned)");
+    for (const b of h.baselines.length ? h.baselines : ["(no baseline)"]) into(this.byBaseline, b);
+    into(this.byOs, h.os ? (h.os.name ?? h.os.family) : "(not scanned)");
   }
-  return {
-    now: plan.now,
-    fleet: group("fleet", hosts),
-    byUpdate: byUpdate.sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101) || compareText(a.id, b.id)),
-    byOwner: groupBy((h) => [h.owner ?? "(unassigned)"]),
-    byBaseline: groupBy((h) => (h.baselines.length ? h.baselines : ["(no baseline)"])),
-    byOs: groupBy((h) => [h.os ? (h.os.name ?? h.os.family) : "(not scanned)"]),
-    byWindow: [...windows.values()]
-      .sort((a, b) => compareText(a.window, b.window))
-      .map((w) => ({ window: w.window, timeline: w.timeline, hosts: w.hosts.size, updates: [...w.updates].sort() })),
-  };
+
+  /** Jobs in the order of jobs.ndjson (compareJobs): a window's hosts are counted without keeping their names. */
+  addJob(j: Job): void {
+    if (j.type !== "install" && j.type !== "synthetic") return;
+    const key = `${j.window.start} – ${j.window.end}`;
+    let w = this.windows.get(key);
+    if (!w)
+      this.windows.set(key, (w = { window: key, timeline: j.timeline, hosts: 0, last: null, updates: new Set() }));
+    if (w.last !== j.host) {
+      w.hosts++;
+      w.last = j.host;
+    }
+    j.updates.forEach((u) => w.updates.add(u));
+  }
+
+  result(): Compliance {
+    const { plan, scanned, unscanned } = this;
+    const byUpdate: UpdateCompliance[] = [];
+    for (const [id, u] of Object.entries(plan.summary.updates)) {
+      if (u.decision !== "approved") continue;
+      const s = u.states;
+      const installed = (s.installed ?? 0) + (s.superseded ?? 0);
+      const missing = [...NOT_DONE].reduce((a, k) => a + (s[k] ?? 0), 0);
+      const exempt = s.exempt ?? 0;
+      const deferred = s.deferred ?? 0;
+      const listed = Object.values(s).reduce((a, n) => a + (n ?? 0), 0) - (s["not-applicable"] ?? 0);
+      byUpdate.push({
+        id,
+        decision: u.decision,
+        timeline: u.timeline,
+        installed,
+        missing,
+        notApplicable: Math.max(0, scanned - listed),
+        exempt,
+        deferred,
+        unscanned,
+        percent: pct(installed, installed + missing + exempt + unscanned),
+        fullyDeferred: deferred > 0 && installed + missing + exempt + unscanned === 0,
+      });
+    }
+    const fleet = { ...this.fleet, percent: pct(this.fleet.compliant, this.fleet.hosts) };
+    return {
+      now: plan.now,
+      fleet,
+      byUpdate: byUpdate.sort((a, b) => (a.percent ?? 101) - (b.percent ?? 101) || compareText(a.id, b.id)),
+      byOwner: finish(this.byOwner),
+      byBaseline: finish(this.byBaseline),
+      byOs: finish(this.byOs),
+      byWindow: [...this.windows.values()]
+        .sort((a, b) => compareText(a.window, b.window))
+        .map((w) => ({ window: w.window, timeline: w.timeline, hosts: w.hosts, updates: [...w.updates].sort() })),
+    };
+  }
 }

@@ -11,33 +11,47 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+function row(cells: readonly (string | number | boolean | null)[]): string {
+  return cells.map(csvCell).join(",") + "\r\n";
 }
 
-/** One row per host, in the site's order. */
-export function hostsCsv(hosts: readonly HostResult[]): string {
-  return csv(
-    ["host", "status", "owner", "period", "cluster", "role", "os", "os_version", "scanned_at", "open_updates", "open"],
-    hosts.map((h) => {
-      const open = Object.entries(h.updates)
-        .filter(([, s]) => isOpenState(s))
-        .map(([id, s]) => `${id}:${s}`);
-      return [
-        h.host,
-        h.status,
-        h.owner,
-        h.period,
-        h.cluster,
-        h.role,
-        h.os ? (h.os.name ?? h.os.family) : null,
-        h.os?.version ?? null,
-        h.scannedAt,
-        open.length,
-        open.join(" "),
-      ];
-    }),
-  );
+function csv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
+  return [header, ...rows].map(row).join("");
+}
+
+/** One row per host, in the site's order, a row at a time. */
+export function* hostsCsv(hosts: Iterable<HostResult>): Generator<string> {
+  yield row([
+    "host",
+    "status",
+    "owner",
+    "period",
+    "cluster",
+    "role",
+    "os",
+    "os_version",
+    "scanned_at",
+    "open_updates",
+    "open",
+  ]);
+  for (const h of hosts) {
+    const open = Object.entries(h.updates)
+      .filter(([, s]) => isOpenState(s))
+      .map(([id, s]) => `${id}:${s}`);
+    yield row([
+      h.host,
+      h.status,
+      h.owner,
+      h.period,
+      h.cluster,
+      h.role,
+      h.os ? (h.os.name ?? h.os.family) : null,
+      h.os?.version ?? null,
+      h.scannedAt,
+      open.length,
+      open.join(" "),
+    ]);
+  }
 }
 
 /** One row per approved update, with what people read about it. */

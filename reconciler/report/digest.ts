@@ -6,6 +6,8 @@ import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
 import { escapeMarkdown as md } from "./markdown.js";
+import { DEFAULT_RUN_BUDGET } from "../output/plan-stream.js";
+import { SortedRuns, SpillDir } from "../output/sorted-runs.js";
 
 export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
   const f = c.fleet;
@@ -36,62 +38,154 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
   return lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n") + "\n";
 }
 
-/** One digest per owner: their hosts, what will happen when, and how to patch early. */
-export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
-  const byOwner = new Map<string, HostResult[]>();
-  for (const h of hosts) if (h.owner) pushTo(byOwner, h.owner, h);
-  const jobsByHost = new Map<string, Job[]>();
-  for (const j of jobs) pushTo(jobsByHost, j.host, j);
-  const out = new Map<string, string>();
-  for (const [owner, list] of [...byOwner].sort(([a], [b]) => compareText(a, b))) {
-    const attention = list.filter((h) => h.status !== "compliant");
-    const lines = [
-      `# Patch digest for ${md(owner)} — ${plan.now}`,
-      "",
-      `${list.length} hosts: ${list.filter((h) => h.status === "compliant").length} compliant, ${attention.length} need something.`,
-      "",
-      "## What will happen when",
-      "",
-      "| host | window (UTC) | timeline | updates | enforcement |",
-      "|---|---|---|---|---|",
-    ];
-    for (const h of [...list].sort((a, b) => compareText(a.host, b.host))) {
-      for (const j of jobsByHost.get(h.host) ?? []) {
-        const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
-        lines.push(
-          `| ${md(h.host)} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${md(what)} | ${j.type === "install" || j.type === "synthetic" ? (j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced") : "—"} |`,
-        );
-      }
-    }
-    lines.push("", "## Hosts that need attention", "");
-    for (const h of attention.sort((a, b) => compareText(a.host, b.host))) {
+/** What a digest says of one owner before its lists: counts. */
+interface OwnerCounts {
+  hosts: number;
+  compliant: number;
+  /** Hosts that are not compliant. */
+  attention: number;
+  /** Hosts with installed updates above their baseline. */
+  above: number;
+}
+
+/** A digest's lines for one host and section (0 what will happen, 1 attention, 2 above baseline). */
+interface DigestLines {
+  key: [owner: string, section: string, host: string];
+  text: string;
+}
+
+const compareKeys = (a: DigestLines, b: DigestLines) =>
+  compareText(a.key[0], b.key[0]) || compareText(a.key[1], b.key[1]) || compareText(a.key[2], b.key[2]);
+
+/**
+ * One digest per owner (their hosts, what will happen when, and how to patch early), gathered host by host in any
+ * order: counts per owner in memory, each host's lines in sorted runs spilled to `dir` past `budget`.
+ */
+export class OwnerDigests {
+  private readonly owners = new Map<string, OwnerCounts>();
+  private readonly lines: SortedRuns<DigestLines>;
+
+  constructor(
+    private readonly plan: Plan,
+    dir: string,
+    budget = DEFAULT_RUN_BUDGET,
+  ) {
+    this.lines = new SortedRuns({ compare: compareKeys, keyOf: (l) => l.key, dir, name: "digests", budget });
+  }
+
+  /** A host with its jobs (in the order of jobs.ndjson); hosts without an owner are in no digest. */
+  add(h: HostResult, jobs: readonly Job[]): void {
+    const owner = h.owner;
+    if (!owner) return;
+    let o = this.owners.get(owner);
+    if (!o) this.owners.set(owner, (o = { hosts: 0, compliant: 0, attention: 0, above: 0 }));
+    o.hosts++;
+    if (jobs.length)
+      this.lines.add({
+        key: [owner, "0", h.host],
+        text: jobs
+          .map((j) => {
+            const what = j.type === "install" || j.type === "synthetic" ? j.updates.join(", ") : j.type;
+            return `| ${md(h.host)} | ${j.window.start} – ${j.window.end.slice(11)} | ${j.timeline} | ${md(what)} | ${j.type === "install" || j.type === "synthetic" ? (j.enforcement.forceInstall ? "forced install and restart at the deadline" : "not forced") : "—"} |`;
+          })
+          .join("\n"),
+      });
+    if (h.status === "compliant") o.compliant++;
+    else {
+      o.attention++;
       const open = Object.entries(h.updates)
         .filter(([, s]) => OPEN.has(s))
         .map(([id, s]) => `${id} (${s})`);
-      lines.push(
+      const text = [
         `- **${md(h.host)}** (${h.status}, period ${md(h.period ?? "none")})${open.length ? `: ${md(open.join(", "))}` : ""}${h.notes?.length ? ` — ${md(h.notes.join("; "))}` : ""}`,
-      );
+      ];
       for (const b of h.belowBaseline ?? [])
-        lines.push(
+        text.push(
           `  - below baseline ${b.baseline}: ${b.reason} (${b.file}${b.line ? `:${b.line}` : ""}); bring it up to the baseline`,
         );
+      this.lines.add({ key: [owner, "1", h.host], text: text.join("\n") });
     }
-    const above = list.filter((h) => h.aboveBaseline.length).sort((a, b) => compareText(a.host, b.host));
-    if (above.length) {
-      lines.push("", "## Above baseline: installed updates nobody approved", "");
-      for (const h of above)
-        lines.push(`- **${h.host}**: ${h.aboveBaseline.join(", ")} (check for unauthorised changes)`);
+    if (h.aboveBaseline.length) {
+      o.above++;
+      this.lines.add({
+        key: [owner, "2", h.host],
+        text: `- **${h.host}**: ${h.aboveBaseline.join(", ")} (check for unauthorised changes)`,
+      });
     }
-    if (attention.length === 0) lines.push("None.");
-    lines.push(
-      "",
-      "## Patching early",
-      "",
-      "You may install any listed update before its window (Windows Update, `Install-WindowsUpdate`, or your deployment tool). The next scan reports it installed and the job is dropped; nothing is forced on a host that is already compliant.",
-    );
-    out.set(owner, lines.join("\n") + "\n");
   }
-  return out;
+
+  /**
+   * Each owner's digest as chunks of text, in owner order. The digests share one pass over the spilled lines: read
+   * them in this order (some may be left out), each once.
+   */
+  digests(): [owner: string, text: Iterable<string>][] {
+    const owners = [...this.owners].sort(([a], [b]) => compareText(a, b));
+    let lines: Iterator<string> | undefined;
+    let head: DigestLines | null = null;
+    let reading: string | null = null;
+    const next = () => {
+      const r = lines!.next();
+      head = r.done ? null : (JSON.parse(r.value) as DigestLines);
+    };
+    /** The lines of one owner's section, skipping those of owners left out before it. */
+    function* section(owner: string, s: string): Generator<string> {
+      while (head && compareText(head.key[0], owner) < 0) next();
+      while (head && head.key[0] === owner && head.key[1] === s) {
+        yield head.text + "\n";
+        next();
+      }
+    }
+    const plan = this.plan;
+    const all = this.lines;
+    return owners.map(([owner, o]) => [
+      owner,
+      {
+        *[Symbol.iterator]() {
+          if (reading !== null && compareText(owner, reading) <= 0)
+            throw new Error(`the digest of ${owner} was read out of order (after ${reading})`);
+          reading = owner;
+          if (!lines) {
+            lines = all.lines()[Symbol.iterator]();
+            next();
+          }
+          yield [
+            `# Patch digest for ${md(owner)} — ${plan.now}`,
+            "",
+            `${o.hosts} hosts: ${o.compliant} compliant, ${o.attention} need something.`,
+            "",
+            "## What will happen when",
+            "",
+            "| host | window (UTC) | timeline | updates | enforcement |",
+            "|---|---|---|---|---|",
+            "",
+          ].join("\n");
+          yield* section(owner, "0");
+          yield "\n## Hosts that need attention\n\n";
+          yield* section(owner, "1");
+          if (o.above) {
+            yield "\n## Above baseline: installed updates nobody approved\n\n";
+            yield* section(owner, "2");
+          }
+          if (o.attention === 0) yield "None.\n";
+          yield "\n## Patching early\n\nYou may install any listed update before its window (Windows Update, `Install-WindowsUpdate`, or your deployment tool). The next scan reports it installed and the job is dropped; nothing is forced on a host that is already compliant.\n";
+        },
+      },
+    ]);
+  }
+}
+
+/** The owner digests of a plan held in memory (notify), as text by owner. */
+export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
+  const jobsByHost = new Map<string, Job[]>();
+  for (const j of jobs) pushTo(jobsByHost, j.host, j);
+  const spill = new SpillDir();
+  try {
+    const digests = new OwnerDigests(plan, spill.path);
+    for (const h of hosts) digests.add(h, jobsByHost.get(h.host) ?? []);
+    return new Map(digests.digests().map(([owner, text]) => [owner, [...text].join("")]));
+  } finally {
+    spill.remove();
+  }
 }
 
 /** Failed pilots the CAB must decide on, and the seed's Table 4 saturation intervals (hours). */

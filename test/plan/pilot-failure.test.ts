@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { compliance } from "../../reconciler/report/compliance.js";
 import { summaryMarkdown } from "../../reconciler/report/digest.js";
 import { metrics } from "../../reconciler/report/metrics.js";
 import { planSummaryText } from "../helpers/plan-fixture.js";
 import { cli } from "../helpers/repo.js";
+import { complianceOf } from "../helpers/report.js";
 import {
   LA_TIMETABLE,
   Scenario,
@@ -66,7 +66,7 @@ describe("pilot failure (issue 14.1)", () => {
     expect(p.jobs.filter((j) => j.updates.includes("KB900"))).toEqual([]);
     for (const h of HOSTS) expect(p.hosts.get(h)!.held, h).toEqual(["KB900"]);
     // The workflow's step summary (report's summary.md, with no status history yet) says it too.
-    expect(summaryMarkdown(p.plan, compliance(p.plan, p.result.hosts, p.jobs), metrics([], []))).toContain(
+    expect(summaryMarkdown(p.plan, complianceOf(p.plan, p.result.hosts, p.jobs), metrics([], []))).toContain(
       "**Pilot failed — the broad wave is held until a pull request decides:**\n- KB900: not installed on ref-1 after the pilot window",
     );
 

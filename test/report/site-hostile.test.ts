@@ -4,12 +4,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendSnapshot } from "../../reconciler/git/status-branch.js";
 import type { HostResult, Plan } from "../../reconciler/model/plan.js";
-import { compliance } from "../../reconciler/report/compliance.js";
 import { metrics } from "../../reconciler/report/metrics.js";
-import { buildSite } from "../../reconciler/report/site/build.js";
-import { writeTreeAtomically } from "../../reconciler/output/atomic.js";
 import { launchChromium } from "../helpers/browser.js";
 import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { writeReport } from "../helpers/report.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -146,16 +144,8 @@ describe("the status site treats the status branch as untrusted (issue 21, point
         },
       ],
     ]);
-    const files = buildSite({
-      plan,
-      hosts: [host],
-      jobs: [],
-      compliance: compliance(plan, [host], []),
-      metrics: m,
-      info,
-    });
     const site = join(repo, "site");
-    await writeTreeAtomically(site, files);
+    await writeReport({ plan, hosts: [host], jobs: [] }, { metrics: m, info }, site);
     for (const [url, ready] of [
       [`file://${site}/index.html`, "#card-hosts"],
       [`file://${site}/index.html?q=evil`, "#count"],

@@ -3,12 +3,12 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HostResult, Job, Plan } from "../../reconciler/model/plan.js";
-import { compliance } from "../../reconciler/report/compliance.js";
+import { compareHosts, compareJobs } from "../../reconciler/plan/reconcile.js";
 import { metrics, type UpdateMetrics } from "../../reconciler/report/metrics.js";
-import { buildSite, chartedUpdates } from "../../reconciler/report/site/build.js";
-import { writeTreeAtomically } from "../../reconciler/output/atomic.js";
+import { chartedUpdates } from "../../reconciler/report/site/build.js";
 import { launchChromium } from "../helpers/browser.js";
 import { FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { writeReport } from "../helpers/report.js";
 
 // Screenshots are rewritten only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/site-views.test.ts
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
@@ -119,6 +119,7 @@ describe("what owners and auditors see on the status site", () => {
       job("pay-app-05", {
         type: "isolate",
         timeline: "immediate",
+        window: { start: "2026-12-10T09:00:00Z", end: "2026-12-10T10:00:00Z" },
         enforcement: { forceInstall: false, forceRestart: false },
         priority: "high",
       }),
@@ -148,12 +149,13 @@ describe("what owners and auditors see on the status site", () => {
         },
       ],
     ]);
-    const c = compliance(plan, hosts, jobs);
+    // In file order, as a plan writes them: hosts by lower-case name, jobs by window, host, type.
+    hosts.sort(compareHosts);
+    jobs.sort(compareJobs);
+    const site = join(await tempRepo("minimal"), "site");
+    const c = (await writeReport({ plan, hosts, jobs }, { metrics: metrics([]), info }, site)).compliance;
     const deferred = c.byUpdate.find((u) => u.id === "KB3042553")!;
     expect(deferred).toMatchObject({ deferred: 3, percent: null, fullyDeferred: true });
-    const files = buildSite({ plan, hosts, jobs, compliance: c, metrics: metrics([]), info });
-    const site = join(await tempRepo("minimal"), "site");
-    await writeTreeAtomically(site, files);
 
     const hostsCsv = await readFile(join(site, "hosts.csv"), "utf8");
     expect(hostsCsv.split("\r\n")[0]).toBe(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { pilotPasses } from "../../reconciler/git/status-history.js";
 import { StatusSnapshot } from "../../reconciler/model/snapshot.js";
-import { compliance } from "../../reconciler/report/compliance.js";
 import { summaryMarkdown } from "../../reconciler/report/digest.js";
 import { metrics } from "../../reconciler/report/metrics.js";
 import { snapshotOf } from "../../reconciler/report/snapshot.js";
 import { LA_TIMETABLE, Scenario, assignmentDoc, policyDoc, scans, standardUpdate } from "../helpers/scenario.js";
+import { complianceOf } from "../helpers/report.js";
 
 // In memory: each run plans (with the pilot successes its earlier snapshots recorded, as plan reads them from the
 // status branch), and its snapshot is what `status record` commits; the metrics and the step summary are report's.
@@ -54,7 +54,7 @@ describe("metrics as the seed's Table 4 (issue 14.6)", () => {
     expect(kb.table4).toEqual({ testTo60: 44, from60To80: 20, from80To90: 40 });
     // The second figure, from approval (8 Dec 00:00Z): 93 h to 60 %, 113 h to 80 %, 153 h to 90 %.
     expect([kb.hoursTo60, kb.hoursTo80, kb.hoursTo90]).toEqual([93, 113, 153]);
-    const summary = summaryMarkdown(last!.plan, compliance(last!.plan, last!.result.hosts, last!.jobs), m);
+    const summary = summaryMarkdown(last!.plan, complianceOf(last!.plan, last!.result.hosts, last!.jobs), m);
     expect(summary).toContain("| KB960 | 44 | 20 | 40 | 93 |");
   });
 });

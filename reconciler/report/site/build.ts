@@ -1,5 +1,4 @@
 // The self-serve status site: static files, an index with search and paging, a page per host and per update.
-import { pushTo } from "../../multimap.js";
 import type { HostResult, Job, Plan } from "../../model/plan.js";
 import type { Compliance, UpdateCompliance } from "../compliance.js";
 import { hostsCsv, updatesCsv } from "../csv.js";
@@ -10,16 +9,33 @@ import { lineChart } from "../svg.js";
 import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { compareText } from "../../order.js";
+import type { FileContent } from "../../output/atomic.js";
 
 const BUCKET = 500;
 const CHARTS = 6;
 
-/** Data as a script assigning a global: loadable from file:// where fetch() is refused. */
-function dataScript(assign: string, value: unknown): string {
-  return `${assign} = ${JSON.stringify(value)
+/** JSON that is safe inside a script element: `<`, U+2028 and U+2029 escaped. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029")};\n`;
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** Data as a script assigning a global: loadable from file:// where fetch() is refused. */
+function dataScript(assign: string, value: unknown): string {
+  return `${assign} = ${scriptJson(value)};\n`;
+}
+
+/** The same for an array, an element at a time. */
+function* dataScriptRows(assign: string, rows: Iterable<unknown>): Generator<string> {
+  yield `${assign} = [`;
+  let first = true;
+  for (const r of rows) {
+    yield (first ? "" : ",") + scriptJson(r);
+    first = false;
+  }
+  yield "];\n";
 }
 
 function page(title: string, body: string, scripts: string[], onload: string, plan: Plan): string {
@@ -113,10 +129,46 @@ function metricsSection(m: Metrics, refusedSnapshots: number): string {
   return `<h2>Metrics <span class=muted>(${m.snapshots} snapshots)</span>${refused}</h2><div class=cards><div class=card><b>${m.emergencyRatio === null ? "—" : Math.round(m.emergencyRatio * 100) + "%"}</b>emergency updates</div><div class=card><b>${m.rejectedRatio === null ? "—" : Math.round(m.rejectedRatio * 100) + "%"}</b>rejected RFCs</div><div class=card><b>${lastMonth?.[1] ?? 0}</b>approved in ${esc(lastMonth?.[0] ?? "—")}</div></div>${trend}${saturation}<table><tr><th>update</th><th>timeline</th><th class=num>hours to 60%</th><th class=num>to 80%</th><th class=num>to 90%</th><th class=num>success %</th></tr>${metricsRows}</table>`;
 }
 
+/** A host line with its jobs (in the order of jobs.ndjson). */
+export type HostJobs = [host: HostResult, jobs: Job[]];
+
+/** The hosts in the site's order (by name, code point): each call is a new pass over them. */
+export interface SiteHosts {
+  count: number;
+  hosts(): Iterable<HostResult>;
+  withJobs(): Iterable<HostJobs>;
+}
+
+const OPEN_LISTED = 200;
+
+/** Per update, how many hosts have it open and the first of them in the site's order, from hosts in any order. */
+export class OpenHosts {
+  private readonly byUpdate = new Map<string, { first: string[]; count: number }>();
+
+  add(h: HostResult): void {
+    for (const [id, s] of Object.entries(h.updates)) {
+      if (!isOpenState(s)) continue;
+      let o = this.byUpdate.get(id);
+      if (!o) this.byUpdate.set(id, (o = { first: [], count: 0 }));
+      o.count++;
+      const { first } = o;
+      if (first.length === OPEN_LISTED && compareText(h.host, first[first.length - 1]!) >= 0) continue;
+      let at = first.length;
+      while (at > 0 && compareText(h.host, first[at - 1]!) < 0) at--;
+      first.splice(at, 0, h.host);
+      if (first.length > OPEN_LISTED) first.pop();
+    }
+  }
+
+  of(id: string): { first: readonly string[]; count: number } {
+    return this.byUpdate.get(id) ?? { first: [], count: 0 };
+  }
+}
+
 export interface SiteInput {
   plan: Plan;
-  hosts: readonly HostResult[];
-  jobs: readonly Job[];
+  hosts: SiteHosts;
+  open: OpenHosts;
   compliance: Compliance;
   metrics: Metrics;
   info: ReadonlyMap<string, UpdateInfo>;
@@ -124,36 +176,64 @@ export interface SiteInput {
   refusedSnapshots?: number;
 }
 
-export function buildSite(input: SiteInput): Map<string, string> {
-  const { plan, hosts, jobs, compliance: c, metrics: m, info } = input;
-  const files = new Map<string, string>();
-  const sorted = [...hosts].sort((a, b) => compareText(a.host, b.host));
-  const jobsByHost = new Map<string, Job[]>();
-  for (const j of jobs) pushTo(jobsByHost, j.host, j);
-  const index = sorted.map((h, i) => [
-    h.host,
-    h.owner ?? "",
-    h.status,
-    h.period ?? "",
-    Object.values(h.updates).filter(isOpenState).length,
-    Math.floor(i / BUCKET),
-  ]);
-  files.set("data/index.js", dataScript("window.patchopsIndex", index));
-  for (let b = 0; b * BUCKET < sorted.length; b++) {
-    const chunk = sorted.slice(b * BUCKET, (b + 1) * BUCKET);
-    files.set(
+/** A file per 500 hosts, each with those hosts' lines and jobs: one pass over the hosts, a file at a time, in order. */
+function bucketFiles(hosts: SiteHosts): [string, Iterable<string>][] {
+  let rows: Iterator<HostJobs> | undefined;
+  let next = 0;
+  const files: [string, Iterable<string>][] = [];
+  const last = Math.ceil(hosts.count / BUCKET) - 1;
+  for (let b = 0; b <= last; b++)
+    files.push([
       `data/hosts-${b}.js`,
-      dataScript("window.patchopsHosts", Object.fromEntries(chunk.map((h) => [h.host, h]))) +
-        dataScript("window.patchopsJobs", Object.fromEntries(chunk.map((h) => [h.host, jobsByHost.get(h.host) ?? []]))),
-    );
-  }
-  const openHosts = new Map<string, string[]>();
-  for (const h of sorted)
-    for (const [id, s] of Object.entries(h.updates)) if (isOpenState(s)) pushTo(openHosts, id, h.host);
+      {
+        *[Symbol.iterator]() {
+          if (b !== next) throw new Error(`data/hosts-${b}.js was read out of order (expected ${next})`);
+          next++;
+          rows ??= hosts.withJobs()[Symbol.iterator]();
+          const chunk: HostJobs[] = [];
+          while (chunk.length < BUCKET) {
+            const r = rows.next();
+            if (r.done) break;
+            chunk.push(r.value);
+          }
+          if (b === last) rows.return?.();
+          yield (
+            dataScript("window.patchopsHosts", Object.fromEntries(chunk.map(([h]) => [h.host, h]))) +
+            dataScript("window.patchopsJobs", Object.fromEntries(chunk.map(([h, jobs]) => [h.host, jobs])))
+          );
+        },
+      },
+    ]);
+  return files;
+}
+
+/** The site's files; those per host are chunks made as they are written (one pass over the hosts each). */
+export function buildSite(input: SiteInput): Map<string, FileContent> {
+  const { plan, hosts, open, compliance: c, metrics: m, info } = input;
+  const files = new Map<string, FileContent>();
+  files.set("data/index.js", {
+    [Symbol.iterator]: () =>
+      dataScriptRows(
+        "window.patchopsIndex",
+        (function* () {
+          let i = 0;
+          for (const h of hosts.hosts())
+            yield [
+              h.host,
+              h.owner ?? "",
+              h.status,
+              h.period ?? "",
+              Object.values(h.updates).filter(isOpenState).length,
+              Math.floor(i++ / BUCKET),
+            ];
+        })(),
+      ),
+  });
+  for (const [name, content] of bucketFiles(hosts)) files.set(name, content);
   const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
   const updates = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
-      const open = openHosts.get(id) ?? [];
+      const o = open.of(id);
       const i = info.get(id);
       return [
         id,
@@ -165,8 +245,8 @@ export function buildSite(input: SiteInput): Map<string, string> {
           released: i?.released ?? null,
           cves: i?.cves ?? [],
           fullyDeferred: byId.get(id)?.fullyDeferred ?? false,
-          open: open.slice(0, 200),
-          moreOpen: Math.max(0, open.length - 200),
+          open: o.first,
+          moreOpen: Math.max(0, o.count - OPEN_LISTED),
         },
       ];
     }),
@@ -175,7 +255,7 @@ export function buildSite(input: SiteInput): Map<string, string> {
   files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
   files.set("style.css", STYLE);
   files.set("app.js", SCRIPT);
-  files.set("hosts.csv", hostsCsv(sorted));
+  files.set("hosts.csv", { [Symbol.iterator]: () => hostsCsv(hosts.hosts()) });
   files.set("updates.csv", updatesCsv(c.byUpdate, info));
 
   const f = c.fleet;

@@ -1,0 +1,118 @@
+// Reads a written plan directory line by line, in as many passes as a reader needs: the three files are opened once,
+// so every pass reads the same set even if a new plan is swapped in meanwhile. Lines are checked as they are read.
+import { open, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import type { HostResult, Job, Plan } from "../model/plan.js";
+import { compareHosts, compareJobs } from "../plan/reconcile.js";
+import { jsonLines } from "./sorted-runs.js";
+
+const notJson = (path: string, line: number) => new UsageError(`${path}:${line}: not a JSON line`);
+
+/** Where a reader of a plan finds none: say how to make one. */
+export function noPlanHint(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code === "ENOENT"
+    ? " (run `patchops plan --inventory FILE` first, or pass --plan DIR)"
+    : "";
+}
+
+interface LineRules<T> {
+  kind: string;
+  /** The fields `compare` reads are there (a line of another file, or of another program, is refused by name). */
+  valid: (item: T) => boolean;
+  compare: (a: T, b: T) => number;
+  /** Equal neighbours are out of order too (host names are unique). */
+  strict: boolean;
+  name: (item: T) => string;
+}
+
+export class PlanReader {
+  readonly hostsPath: string;
+  readonly jobsPath: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly plan: Plan,
+    private readonly files: FileHandle[],
+  ) {
+    this.hostsPath = join(dir, "hosts.ndjson");
+    this.jobsPath = join(dir, "jobs.ndjson");
+  }
+
+  /** Opens plan.json (read and checked now), hosts.ndjson and jobs.ndjson; a missing or broken plan is a UsageError. */
+  static async open(dir: string): Promise<PlanReader> {
+    const files: FileHandle[] = [];
+    try {
+      files.push(await open(join(dir, "plan.json"), "r"));
+      const plan = JSON.parse(await files[0]!.readFile("utf8")) as Plan;
+      if (plan?.kind !== "Plan") throw new UsageError(`${join(dir, "plan.json")} is not a patchops plan`);
+      files.push(await open(join(dir, "hosts.ndjson"), "r"));
+      files.push(await open(join(dir, "jobs.ndjson"), "r"));
+      return new PlanReader(dir, plan, files);
+    } catch (err) {
+      await Promise.all(files.map((f) => f.close()));
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(
+        `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
+      );
+    }
+  }
+
+  /**
+   * The host lines in file order; a line that does not parse, or is not after the one before it, is a UsageError.
+   * With `anyOrder`, only parsing is checked (a reader that holds the lines whole, of a plan merged by hand).
+   */
+  hosts(o: { anyOrder?: boolean } = {}): Generator<HostResult> {
+    if (o.anyOrder) return this.parsed(this.hostsPath, this.files[1]!.fd);
+    return this.checked<HostResult>(this.hostsPath, this.files[1]!.fd, {
+      kind: "host",
+      valid: (h) => typeof h.host === "string",
+      compare: compareHosts,
+      strict: true,
+      name: (h) => `host '${h.host}'`,
+    });
+  }
+
+  /** The job lines in file order (compareJobs: window, host, type, id), checked as the host lines are. */
+  jobs(o: { anyOrder?: boolean } = {}): Generator<Job> {
+    if (o.anyOrder) return this.parsed(this.jobsPath, this.files[2]!.fd);
+    return this.checked<Job>(this.jobsPath, this.files[2]!.fd, {
+      kind: "job",
+      valid: (j) =>
+        typeof j.host === "string" &&
+        typeof j.id === "string" &&
+        typeof j.type === "string" &&
+        typeof j.window?.start === "string",
+      compare: compareJobs,
+      strict: false,
+      name: (j) => `job ${j.id} of '${j.host}'`,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close()));
+  }
+
+  private *parsed<T>(path: string, fd: number): Generator<T> {
+    for (const [value] of jsonLines(path, notJson, fd)) yield value as T;
+  }
+
+  /** Lines parsed, with the fields the order needs, each after the one before (or, unless `strict`, equal to it). */
+  private *checked<T extends object>(path: string, fd: number, o: LineRules<T>): Generator<T> {
+    let previous: T | undefined;
+    for (const [value, line] of jsonLines(path, notJson, fd)) {
+      if (typeof value !== "object" || value === null || !o.valid(value as T))
+        throw new UsageError(`${path}:${line}: not a ${o.kind} line`);
+      const item = value as T;
+      if (previous !== undefined) {
+        const order = o.compare(previous, item);
+        if (order > 0 || (o.strict && order === 0))
+          throw new UsageError(
+            `${path}:${line}: ${o.name(item)} is out of order (after ${o.name(previous)}); a plan's lines are sorted, as \`patchops plan\` writes them`,
+          );
+      }
+      previous = item;
+      yield item;
+    }
+  }
+}
