@@ -11,7 +11,7 @@ import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir
 import { diagnosticsAsText } from "../views/diagnostics.js";
 import type { Plan } from "../model/plan.js";
 import type { PolicySet } from "../model/policy-set.js";
-import { readPlanJson } from "../output/merge-stream.js";
+import { readPlanJson } from "../output/plan-reader.js";
 import { partialNames } from "../plan/hosts.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
 

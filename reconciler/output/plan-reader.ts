@@ -1,19 +1,33 @@
 // Reads a written plan directory line by line, in as many passes as a reader needs: the three files are opened once,
 // so every pass reads the same set even if a new plan is swapped in meanwhile. Lines are checked as they are read.
-import { open, type FileHandle } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareHosts, compareJobs } from "../plan/reconcile.js";
 import { jsonLines } from "./sorted-runs.js";
 
-const notJson = (path: string, line: number) => new UsageError(`${path}:${line}: not a JSON line`);
+export const notJson = (path: string, line: number) => new UsageError(`${path}:${line}: not a JSON line`);
 
 /** Where a reader of a plan finds none: say how to make one. */
 export function noPlanHint(err: unknown): string {
   return (err as NodeJS.ErrnoException).code === "ENOENT"
     ? " (run `patchops plan --inventory FILE` first, or pass --plan DIR)"
     : "";
+}
+
+/** plan.json of a plan directory alone; a missing or foreign file is a usage error. */
+export async function readPlanJson(dir: string): Promise<Plan> {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan;
+  } catch (err) {
+    throw new UsageError(
+      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
+    );
+  }
+  if (plan?.kind !== "Plan") throw new UsageError(`${join(dir, "plan.json")} is not a patchops plan`);
+  return plan;
 }
 
 interface LineRules<T> {
