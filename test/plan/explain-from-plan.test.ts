@@ -86,6 +86,8 @@ describe("explain from a written plan", () => {
     expect(whole.hosts.filter((h) => h.held).length).toBeGreaterThan(3);
     // Isolation is staggered across a cluster's nodes: an explanation needs the node's peers.
     expect(whole.plan.findings.some((f) => f.code === "escalation-staggered")).toBe(true);
+    const clustered = new Set(whole.hosts.filter((h) => h.cluster).map((h) => h.host));
+    expect(whole.jobs.some((j) => j.type === "notify" && clustered.has(j.host))).toBe(true);
     // Each explain read its host, its cluster's nodes and the reference collection: not the fleet.
     expect(linesRead / names.length).toBeLessThan(whole.plan.pilot.hosts.length + 4);
   });
@@ -99,7 +101,7 @@ describe("explain from a written plan", () => {
 
   it("does so where selectors pick clustered hosts (the whole inventory is read then)", async () => {
     const repo = await tempDir();
-    await generateFleet(repo, { hosts: 120, updates: 20, seed: 3 });
+    await generateFleet(repo, { hosts: 60, updates: 20, seed: 3 });
     await writeFile(join(repo, "windows/assignments/zz-selected.yaml"), SELECTED);
     await appendFile(
       join(repo, "inventory.jsonl"),
@@ -139,7 +141,7 @@ describe("validateSource with a validated digest", () => {
 describe("patchops explain --plan", () => {
   async function planned() {
     const repo = await tempDir();
-    await generateFleet(repo, { hosts: 200, updates: 30, seed: 5 });
+    await generateFleet(repo, { hosts: 120, updates: 20, seed: 5 });
     const inventory = join(repo, "inventory.jsonl");
     const out = join(repo, "out");
     const p = await cli(...planArgs({ repo, inventory, out, now: NOW }));
