@@ -54,8 +54,11 @@ interface DigestLines {
   text: string;
 }
 
+/** By owner, section, then host as hosts.ndjson orders them (by lower-case name). */
 const compareKeys = (a: DigestLines, b: DigestLines) =>
-  compareText(a.key[0], b.key[0]) || compareText(a.key[1], b.key[1]) || compareText(a.key[2], b.key[2]);
+  compareText(a.key[0], b.key[0]) ||
+  compareText(a.key[1], b.key[1]) ||
+  compareText(a.key[2].toLowerCase(), b.key[2].toLowerCase());
 
 /**
  * One digest per owner (their hosts, what will happen when, and how to patch early), gathered host by host in any
@@ -70,7 +73,13 @@ export class OwnerDigests {
     dir: string,
     budget = DEFAULT_RUN_BUDGET,
   ) {
-    this.lines = new SortedRuns({ compare: compareKeys, keyOf: (l) => l.key, dir, name: "digests", budget });
+    this.lines = new SortedRuns({
+      compare: compareKeys,
+      keyOf: ({ key }) => [key[0], key[1], key[2].toLowerCase()],
+      dir,
+      name: "digests",
+      budget,
+    });
   }
 
   /** A host with its jobs (in the order of jobs.ndjson); hosts without an owner are in no digest. */

@@ -56,9 +56,8 @@ function* withJobs(hosts: Iterable<HostResult>, jobs: Iterable<string>): Generat
 /**
  * Reads the plan's lines and counts everything the report needs before writing: jobs.ndjson once (windows, and each
  * job spilled by host), then hosts.ndjson once, joined with the jobs (compliance, open hosts, digests). The site lists
- * hosts by name in code point order, hosts.ndjson by lower-case name: the same order when no name holds a capital
- * letter. When the pass finds they differ, one more pass copies the hosts with their jobs into sorted runs in code point
- * order. A line that does not parse or is out of order is a UsageError, raised here, before anything is written.
+ * hosts in the order of hosts.ndjson (by lower-case name), so its pages are made by reading that file again. A line
+ * that does not parse or is out of order is a UsageError, raised here, before anything is written.
  */
 export function tallyPlan(reader: PlanReader, spillDir: string, budget = DEFAULT_RUN_BUDGET): PlanTally {
   const { plan } = reader;
@@ -78,40 +77,17 @@ export function tallyPlan(reader: PlanReader, spillDir: string, budget = DEFAULT
   const open = new OpenHosts();
   const digests = new OwnerDigests(plan, spillDir, budget);
   let count = 0;
-  let previous: string | null = null;
-  let codeOrder = true;
   for (const [h, list] of withJobs(reader.hosts(), jobs.lines())) {
     compliance.addHost(h);
     open.add(h);
     digests.add(h, list);
     count++;
-    if (previous !== null && compareText(previous, h.host) >= 0) codeOrder = false;
-    previous = h.host;
   }
-  let hosts: SiteHosts = {
+  const hosts: SiteHosts = {
     count,
     hosts: () => reader.hosts(),
     withJobs: () => withJobs(reader.hosts(), jobs.lines()),
   };
-  if (!codeOrder) {
-    const sorted = new SortedRuns<HostJobs>({
-      compare: ([a], [b]) => compareText(a.host, b.host),
-      keyOf: ([h]) => [h.host],
-      dir: spillDir,
-      name: "site-hosts",
-      budget,
-    });
-    for (const row of withJobs(reader.hosts(), jobs.lines())) sorted.add(row);
-    hosts = {
-      count,
-      hosts: function* () {
-        for (const l of sorted.lines()) yield (JSON.parse(l) as HostJobs)[0];
-      },
-      withJobs: function* () {
-        for (const l of sorted.lines()) yield JSON.parse(l) as HostJobs;
-      },
-    };
-  }
   return { plan, compliance: compliance.result(), hosts, open, digests };
 }
 

@@ -132,7 +132,7 @@ function metricsSection(m: Metrics, refusedSnapshots: number): string {
 /** A host line with its jobs (in the order of jobs.ndjson). */
 export type HostJobs = [host: HostResult, jobs: Job[]];
 
-/** The hosts in the site's order (by name, code point): each call is a new pass over them. */
+/** The hosts in the site's order, which is hosts.ndjson's (by lower-case name): each call is a new pass over them. */
 export interface SiteHosts {
   count: number;
   hosts(): Iterable<HostResult>;
@@ -140,6 +140,11 @@ export interface SiteHosts {
 }
 
 const OPEN_LISTED = 200;
+
+/** The site's order of host names: hosts.ndjson's, by lower-case name. */
+function byName(a: string, b: string): number {
+  return compareText(a.toLowerCase(), b.toLowerCase());
+}
 
 /** Per update, how many hosts have it open and the first of them in the site's order, from hosts in any order. */
 export class OpenHosts {
@@ -152,9 +157,9 @@ export class OpenHosts {
       if (!o) this.byUpdate.set(id, (o = { first: [], count: 0 }));
       o.count++;
       const { first } = o;
-      if (first.length === OPEN_LISTED && compareText(h.host, first[first.length - 1]!) >= 0) continue;
+      if (first.length === OPEN_LISTED && byName(h.host, first[first.length - 1]!) >= 0) continue;
       let at = first.length;
-      while (at > 0 && compareText(h.host, first[at - 1]!) < 0) at--;
+      while (at > 0 && byName(h.host, first[at - 1]!) < 0) at--;
       first.splice(at, 0, h.host);
       if (first.length > OPEN_LISTED) first.pop();
     }
