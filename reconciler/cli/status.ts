@@ -1,14 +1,11 @@
 // `patchops status record`: append the plan's compliance snapshot to the status branch (one commit per run).
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { appendSnapshot, StatusBranchError } from "../git/status-branch.js";
-import type { HostResult, Plan } from "../model/plan.js";
 import { snapshotOf } from "../report/snapshot.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
-import { noPlanHint } from "../output/plan-reader.js";
+import { PlanReader } from "../output/plan-reader.js";
 import { repoDir } from "./options.js";
 import { readResultsOrExit } from "./read-results.js";
 import { recordedResults } from "../git/recorded-results.js";
@@ -40,34 +37,29 @@ export function registerStatus(program: Command, io: Io): void {
         const format = outputFormat(opts.format);
         const results = await readResultsOrExit(opts.results, io);
         if (!results) return;
-        let plan: Plan;
-        let hosts: HostResult[];
-        try {
-          plan = JSON.parse(await readFile(join(opts.plan, "plan.json"), "utf8")) as Plan;
-          hosts = (await readFile(join(opts.plan, "hosts.ndjson"), "utf8"))
-            .split("\n")
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as HostResult);
-        } catch (err) {
-          throw new UsageError(
-            `cannot read the plan in ${opts.plan}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
-          );
-        }
-        // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
-        const planAt = Date.parse(plan.now);
-        const since = Number.isNaN(planAt)
-          ? ""
-          : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+        // The host lines are streamed (a million hosts' file is larger than a string can be): only counts are kept.
+        const reader = await PlanReader.open(opts.plan);
+        const plan = reader.plan;
         const name = `${plan.now.replace(/:/g, "")}.json`;
-        const seen = new Set<string>();
-        if (results.length > 0)
-          for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
-            for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
-        const snapshot = snapshotOf(
-          plan,
-          hosts,
-          results.filter((r) => !seen.has(resultKey(r))),
-        );
+        let snapshot;
+        try {
+          // Record each result once: skip what the branch's snapshots of the last 45 days already keep.
+          const planAt = Date.parse(plan.now);
+          const since = Number.isNaN(planAt)
+            ? ""
+            : new Date(planAt - 45 * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+          const seen = new Set<string>();
+          if (results.length > 0)
+            for (const ref of [opts.branch, ...(opts.remote ? [`refs/remotes/${opts.remote}/${opts.branch}`] : [])])
+              for (const r of await recordedResults(repoDir(opts.repo), ref, since, name)) seen.add(resultKey(r));
+          snapshot = snapshotOf(
+            plan,
+            reader.hosts({ anyOrder: true }),
+            results.filter((r) => !seen.has(resultKey(r))),
+          );
+        } finally {
+          await reader.close();
+        }
         const r = await appendSnapshot({
           repo: repoDir(opts.repo),
           branch: opts.branch,

@@ -6,9 +6,10 @@ import type { JobResult } from "../model/job-result.js";
 
 export type { StatusSnapshot };
 
+/** `hosts` is read once, host by host (a written plan's lines streamed, or an array). */
 export function snapshotOf(
   plan: Plan,
-  hosts: readonly HostResult[],
+  hosts: Iterable<HostResult>,
   results: readonly JobResult[] = [],
 ): StatusSnapshot {
   const byOwner: StatusSnapshot["byOwner"] = {};

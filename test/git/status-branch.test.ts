@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,5 +164,22 @@ describe("status record against a remote (issue 21, point 13)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^patchops: cannot reach the remote origin: .+\n$/);
     expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("reads the host lines one at a time: counts them per owner, and names a broken line by file and line", async () => {
+    const clone = await freshClone();
+    const plan = planAt["2026-12-10T12:00:00Z"]!;
+    const ok = await cli("status", "record", "--repo", clone, "--plan", plan, "--format", "json");
+    expect(ok.code, ok.stderr).toBe(0);
+    const snapshot = JSON.parse(
+      git(clone, "show", `patchops-status:${(JSON.parse(ok.stdout) as { path: string }).path}`),
+    ) as { byOwner: Record<string, Record<string, number>> };
+    expect(snapshot.byOwner).toEqual({ "team-a": { noncompliant: 1, unscanned: 1 } });
+    const broken = join(await tempDir("patchops-plan-"), "plan");
+    execFileSync("cp", ["-r", plan, broken]);
+    await writeFile(join(broken, "hosts.ndjson"), (await readFile(join(broken, "hosts.ndjson"), "utf8")) + "{oops\n");
+    const r = await cli("status", "record", "--repo", clone, "--plan", broken);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`patchops: ${join(broken, "hosts.ndjson")}:3: not a JSON line\n`);
   });
 });
