@@ -184,21 +184,27 @@ async function planCase(hosts: number, updates: number, rows: Row[], points: { n
         target: "< 2,048 MiB",
         met: r.maxRssMiB < 2048,
       });
-      // What the plan holds, rather than how lazily the collector returns memory: the same plan under a 1 GiB heap.
-      let capped: ChildFigures | null = null;
-      try {
-        capped = JSON.parse(
-          runChild([process.argv[1]!, "--child", dir], 1024).trim().split("\n").pop()!,
-        ) as ChildFigures;
-      } catch {
-        capped = null;
+      // The same plan under smaller heaps: Node's default on a 7 GiB CI runner (a quarter of its memory), and 1 GiB,
+      // which shows what the plan holds rather than how long the collector lets garbage wait.
+      for (const [heap, label] of [
+        [1792, "Node's default heap limit on a 7 GiB runner, 1,792 MiB"],
+        [1024, "heap capped at 1,024 MiB"],
+      ] as const) {
+        let capped: ChildFigures | null = null;
+        try {
+          capped = JSON.parse(
+            runChild([process.argv[1]!, "--child", dir], heap).trim().split("\n").pop()!,
+          ) as ChildFigures;
+        } catch {
+          capped = null;
+        }
+        rows.push({
+          figure: `peak RSS, ${n(hosts)} hosts × ${n(updates)} updates (${label})`,
+          measured: capped ? `${n(Math.round(capped.maxRssMiB))} MiB (plan ${s(capped.planMs)})` : "out of memory",
+          target: "< 2,048 MiB",
+          met: capped !== null && capped.maxRssMiB < 2048,
+        });
       }
-      rows.push({
-        figure: `peak RSS, ${n(hosts)} hosts × ${n(updates)} updates, heap capped at 1,024 MiB`,
-        measured: capped ? `${n(Math.round(capped.maxRssMiB))} MiB (plan ${s(capped.planMs)})` : "out of memory",
-        target: "< 2,048 MiB",
-        met: capped !== null && capped.maxRssMiB < 2048,
-      });
     }
     if (hosts === 300_000 && updates === 300) rows.push(...(await explainCases(dir, r.floorMs)));
   } finally {
