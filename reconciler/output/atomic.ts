@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** A file's content: text, or chunks of it (large outputs never become one string: V8 caps strings near 512 MiB). */
 export type FileContent = string | Iterable<string>;
@@ -38,21 +38,40 @@ export function processAlive(pid: number): boolean {
 }
 
 export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  // A run killed mid-write leaves its temp files behind; they are never read, and a later run clears them,
-  // but only those of a process that is gone: a concurrent run's temp files are its own.
-  const names = new Set(files.keys());
+  await writeTreeAtomically(dir, files);
+}
+
+/** Clears temp files a dead run left in `dir` for these names; a concurrent run's temp files are its own. */
+async function clearDeadTemps(dir: string, names: ReadonlySet<string>): Promise<void> {
   for (const entry of await readdir(dir)) {
     const m = /^\.(.+)\.tmp-(\d+)(?:-[0-9a-f]+)?$/.exec(entry);
     if (m && names.has(m[1]!) && !processAlive(Number(m[2]))) await rm(join(dir, entry), { force: true });
   }
+}
+
+/**
+ * Writes files under a root (paths may hold sub-directories): every file goes to a temp file beside its final name
+ * and is synced first, and only when all are written are they renamed into place. A failure while any content is
+ * made or written (a full disk, a plan file that turns out broken) leaves every old file as it was.
+ */
+export async function writeTreeAtomically(root: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
+  const byDir = new Map<string, Set<string>>();
+  for (const path of files.keys()) {
+    const dir = join(root, dirname(path));
+    byDir.set(dir, (byDir.get(dir) ?? new Set()).add(basename(path)));
+  }
+  for (const [dir, names] of byDir) {
+    await mkdir(dir, { recursive: true });
+    await clearDeadTemps(dir, names);
+  }
   const run = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const temps: [string, string][] = [];
   try {
-    for (const [name, text] of files) {
-      const tmp = join(dir, `.${name}.tmp-${run}`);
+    for (const [path, text] of files) {
+      const final = join(root, path);
+      const tmp = join(dirname(final), `.${basename(final)}.tmp-${run}`);
       // Registered before writing, so a failed write (a full disk) removes its partial file too.
-      temps.push([tmp, join(dir, name)]);
+      temps.push([tmp, final]);
       const fh = await open(tmp, "w");
       try {
         await writeContent(fh, text);
@@ -66,19 +85,6 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
     await Promise.all(temps.map(([tmp]) => rm(tmp, { force: true })));
     throw err;
   }
-}
-
-/** Writes files under a root (paths may hold sub-directories), each directory's files atomically. */
-export async function writeTreeAtomically(root: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
-  const byDir = new Map<string, Map<string, FileContent>>();
-  for (const [path, content] of files) {
-    const cut = path.lastIndexOf("/");
-    const dir = cut < 0 ? "." : path.slice(0, cut);
-    const m = byDir.get(dir) ?? new Map<string, FileContent>();
-    m.set(path.slice(cut + 1), content);
-    byDir.set(dir, m);
-  }
-  for (const [dir, m] of byDir) await writeFilesAtomically(join(root, dir), m);
 }
 
 /** Writes one file atomically: a temp file beside it, fsync, then rename over it (readers see old or new, never half). */
