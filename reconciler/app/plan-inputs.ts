@@ -1,5 +1,6 @@
 // The application layer's loader shared by plan, explain and diff: load and validate the policy, read the inventory,
 // gather approvals. A caller that plans twice (diff) reads the inventory once and hands it in.
+import { createHash } from "node:crypto";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { decisionCommits } from "../git/decision-times.js";
 import { headRevision } from "../git/ref-source.js";
@@ -221,6 +222,9 @@ async function withInventory(
       }
     }
   }
+  const pilotPassed = o.statusHistory
+    ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now)
+    : new Map<string, number>();
   return {
     input: {
       set: planned,
@@ -233,12 +237,39 @@ async function withInventory(
       verifiedRules,
       approvalFindings,
       revision: source.revision,
-      inputs: { policy: set.source.digest, inventory: inv.inventory.digest ?? "" },
+      inputs: {
+        policy: set.source.digest,
+        inventory: inv.inventory.digest ?? "",
+        applied: appliedDigest(planned, mode),
+        results: sha256(JSON.stringify({ results: results.results, pilotPassed: [...pilotPassed].sort() })),
+      },
       results: results.results,
-      pilotPassed: o.statusHistory ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now) : new Map(),
+      pilotPassed,
     },
     policyErrors: [],
     inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],
     verification,
   };
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * The policy as planned: what approval verification kept (unverified baselines and exemptions are dropped) or restored
+ * (an unapproved deletion or change), under which mode. The reference collection depends on it.
+ */
+function appliedDigest(planned: PolicySet, mode: ReconcileInput["verification"]): string {
+  const docs = [
+    planned.policy,
+    planned.cab,
+    ...planned.updates,
+    ...planned.rules,
+    ...planned.exemptions,
+    ...planned.baselines,
+    ...planned.timetables,
+    ...planned.assignments,
+  ]
+    .flatMap((d) => (d ? [`${d.kind}\t${d.file}`] : []))
+    .sort();
+  return sha256(JSON.stringify({ mode, source: planned.source.digest, docs }));
 }

@@ -101,6 +101,7 @@ export function registerExplain(program: Command, io: Io): void {
  */
 function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
   const again = "; plan again, or explain without --plan";
+  let read: ReadonlySet<string> | undefined;
   return {
     now(given: string | undefined): number {
       const at = Date.parse(plan.now);
@@ -109,9 +110,13 @@ function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
       return at;
     },
     only(set: PolicySet): ReadonlySet<string> | undefined {
-      // A selector gives a clustered host its period by the other nodes the inventory reports: those lines are needed.
+      // Every line is read where the fleet's lines say more than their own hosts' scans: a selector gives a clustered
+      // host its period by the other nodes the inventory reports, and Linux updates found in scans (name=version ids)
+      // take their release date, title and classification from every host that offers them.
       if (set.assignments.some((a) => a.spec.selectors.length > 0)) return undefined;
-      return partialNames(set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
+      if (Object.keys(plan.summary.updates).some((id) => id.includes("="))) return undefined;
+      read = partialNames(set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
+      return read;
     },
     check(input: ReconcileInput): void {
       if (!plan.inputs)
@@ -122,7 +127,17 @@ function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
         throw new UsageError(`the policy read is not the one ${dir} was planned from${again}`);
       if (input.inputs?.inventory !== plan.inputs.inventory)
         throw new UsageError(
-          `the inventory read is not the one ${dir} was planned from (other bytes, --inventory-format or --scanned-at)${again}`,
+          `the inventory read is not the one ${dir} was planned from (other bytes, files in another order or split otherwise, --inventory-format or --scanned-at)${again}`,
+        );
+      if (input.inputs?.applied !== plan.inputs.applied)
+        throw new UsageError(
+          `approval verification kept another policy than when ${dir} was planned (${input.verification === plan.approvalVerification ? "the reviews it found differ" : `verification ${input.verification} here, ${plan.approvalVerification} in the plan`})${again}`,
+        );
+      // Verification may restore an assignment: the lines read must still cover the host's cluster as planned.
+      const needed = partialNames(input.set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
+      if (read && [...needed].some((n) => !read!.has(n)))
+        throw new UsageError(
+          `approval verification restored an assignment that changes this host's cluster; explain without --plan`,
         );
     },
   };

@@ -149,20 +149,22 @@ function isSpace(b: number | undefined): boolean {
 
 /**
  * A line that is surely another host's record: it holds no escape (so every key is written plainly, including the
- * top-level "host") and each `"host": "…"` in it names a host not in `only`. Anything else is read: a line naming a
- * wanted host anywhere, a line without a plain host key, a line with a backslash.
+ * top-level "host"), every `"host"` in it is a key with a string value in JSON's spacing, and each names a host not
+ * in `only`. Anything else is read: a line naming a wanted host anywhere, a line without a plain host key, a line
+ * with a backslash or a `"host"` written any other way.
  */
 export function otherHostsLine(only: ReadonlySet<string>): (line: Buffer) => boolean {
   return (line) => {
     if (line.indexOf(0x5c) >= 0) return false;
     let named = false;
     for (let at = line.indexOf(HOST_KEY); at >= 0; at = line.indexOf(HOST_KEY, at + HOST_KEY.length)) {
+      // Anything but `"host" : "…"` in JSON's own spacing (a value "host", a form feed, null) cannot be judged: read.
       let p = at + HOST_KEY.length;
       while (isSpace(line[p])) p++;
-      if (line[p] !== 0x3a) continue;
+      if (line[p] !== 0x3a) return false;
       p++;
       while (isSpace(line[p])) p++;
-      if (line[p] !== 0x22) continue;
+      if (line[p] !== 0x22) return false;
       const end = line.indexOf(0x22, p + 1);
       if (end < 0) return false;
       if (only.has(line.toString("utf8", p + 1, end).toLowerCase())) return false;

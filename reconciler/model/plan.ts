@@ -123,11 +123,19 @@ export const Plan = z
         inventory: z.string().meta({
           description: "SHA-256 of the inventory read (each input's text as UTF-8, the format and --scanned-at).",
         }),
+        applied: z.string().meta({
+          description:
+            "SHA-256 of the policy as planned: the verification mode and the documents approval verification kept or restored.",
+        }),
+        results: z.string().meta({
+          description:
+            "SHA-256 of the job results read (--results) and the pilot successes read from the status history.",
+        }),
       })
       .nullable()
       .meta({
         description:
-          "Fingerprints of what the plan was made from: explain --plan and merge check them (null when planned in memory).",
+          "Fingerprints of what the plan was made from: merge checks them all, explain --plan all but results (null when planned in memory).",
       }),
     shard: z.string().nullable(),
     summary: z.strictObject({

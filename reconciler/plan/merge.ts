@@ -52,7 +52,7 @@ export function checkShards(plans: readonly Plan[]): void {
       JSON.stringify(p.inputs ?? null) !== JSON.stringify(first.inputs ?? null)
     ) {
       throw new MergeError(
-        `shard ${p.shard} was planned with other inputs (now, policy revision, verification, policy files or inventory differ)`,
+        `shard ${p.shard} was planned with other inputs (now, policy revision, verification, policy files, inventory, job results or status history differ)`,
       );
     }
   }

@@ -12,9 +12,12 @@ export function snapshotOf(
   hosts: Iterable<HostResult>,
   results: readonly JobResult[] = [],
 ): StatusSnapshot {
-  const byOwner: StatusSnapshot["byOwner"] = {};
+  // A Map, not an object: an owner named "__proto__" is an owner like any other.
+  const byOwner = new Map<string, StatusSnapshot["byOwner"][string]>();
   for (const h of hosts) {
-    const o = (byOwner[h.owner ?? "(unassigned)"] ??= {});
+    const owner = h.owner ?? "(unassigned)";
+    const o = byOwner.get(owner) ?? {};
+    byOwner.set(owner, o);
     o[h.status] = (o[h.status] ?? 0) + 1;
   }
   const updates: StatusSnapshot["updates"] = {};
@@ -36,7 +39,7 @@ export function snapshotOf(
     byStatus: plan.summary.byStatus,
     jobs: plan.summary.jobs,
     updates,
-    byOwner: Object.fromEntries(Object.entries(byOwner).sort(([a], [b]) => compareText(a, b))),
+    byOwner: Object.fromEntries([...byOwner].sort(([a], [b]) => compareText(a, b))),
     ...(results.length > 0 ? { jobResults: [...results] } : {}),
   };
 }

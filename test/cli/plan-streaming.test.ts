@@ -7,6 +7,7 @@ import { readInventory } from "../../reconciler/inventory/read.js";
 import { workingTreeSource } from "../../reconciler/load/source.js";
 import { planFileTexts } from "../../reconciler/output/plan-files.js";
 import { reconcile } from "../../reconciler/plan/reconcile.js";
+import type { Plan } from "../../reconciler/model/plan.js";
 import { planSummary } from "../../reconciler/views/plan-summary.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { cli } from "../helpers/repo.js";
@@ -66,8 +67,10 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
       verification: "off",
       unverified: new Map(),
       revision: null,
-      inputs: { policy: set.source.digest, inventory: inv.inventory.digest! },
+      // The CLI's fingerprints, of which the policy's and the inventory's must be what the readers computed here.
+      inputs: (JSON.parse(await readFile(join(repo, "spilled", "plan.json"), "utf8")) as Plan).inputs!,
     });
+    expect(whole.plan.inputs).toMatchObject({ policy: set.source.digest, inventory: inv.inventory.digest });
     const texts = planFileTexts(whole.plan, whole.hosts, whole.jobs);
     expect(whole.jobs.length).toBeGreaterThan(97 * 3);
     for (const f of FILES) {

@@ -64,6 +64,10 @@ describe("otherHostsLine: skipping a line unread", () => {
     expect(skip(Buffer.from('{"host":"web-02","labels":{"host":"web-01"}}'))).toBe(false);
     // An escape anywhere could spell the top-level key: read.
     expect(skip(Buffer.from('{"ho\\u0073t":"web-01","host2":"x","labels":{"host":"web-02"}}'))).toBe(false);
+    // A "host" written any other way (a form feed before the colon, a value "host", null): read.
+    expect(skip(Buffer.from('{"host"\f:"web-01","x":{"host":"h3"} BROKEN'))).toBe(false);
+    expect(skip(Buffer.from('{"role":"host","host":"web-02"}'))).toBe(false);
+    expect(skip(Buffer.from('{"host":null,"labels":{"host":"web-02"}}'))).toBe(false);
     // No host key at all (a broken line): read, so it is reported.
     expect(skip(Buffer.from('{"hostname":"web-01"'))).toBe(false);
     expect(skip(Buffer.from(""))).toBe(false);

@@ -1,6 +1,6 @@
 // explain --plan: the reference collection from a written plan and only the host's lines of the inventory read; every
 // host's trail must be the one a read of the whole fleet gives.
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateFleet } from "../../bench/fleet.js";
@@ -10,7 +10,7 @@ import { partialNames } from "../../reconciler/plan/hosts.js";
 import { reconcile, type ReconcileInput } from "../../reconciler/plan/reconcile.js";
 import { explainHostData } from "../../reconciler/report/explain-data.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
-import { cli, planArgs, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, planArgs, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
 import { stressedFleet } from "../helpers/scenario.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -209,6 +209,85 @@ describe("patchops explain --plan", () => {
     const edited = await explain("h3", "--plan", out);
     expect(edited.code).toBe(2);
     expect(edited.stderr).toMatch(/the policy read is not the one .* was planned from/);
+  });
+
+  it("reads every line where Linux updates come from the scans (their release date is the fleet's first offer)", async () => {
+    const deb = (host: string, firstSeen?: string) =>
+      JSON.stringify({
+        host,
+        scannedAt: "2026-12-01T08:00:00Z",
+        os: { family: "linux", name: "Debian 12", version: "12" },
+        installed: [],
+        packageFormat: "deb",
+        packages: [{ name: "openssl", version: "3.0.11-1", arch: "amd64" }],
+        availableUpdates: [
+          {
+            name: "openssl",
+            version: "3.0.15-1",
+            arch: "amd64",
+            origin: "oldstable-security",
+            security: true,
+            ...(firstSeen ? { firstSeen } : {}),
+          },
+        ],
+      });
+    const repo = await tempRepo("minimal", {
+      "policies/rules/debian-security.yaml":
+        'apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: debian-security\nspec:\n  products: ["Debian 12"]\n  classifications: [security]\n  approveAfterDays: 7\n',
+      "windows/assignments/team-a.yaml":
+        "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-a\nspec:\n  owner: team-a\n  timetable: dc\n  hosts:\n    - { name: deb-a, period: D2-04, role: node }\n    - { name: deb-b, period: D3-04, role: node }\n    - { name: deb-c, period: D4-04, role: node }\n",
+      // Only deb-c's scan saw the update first offered a month ago: that makes it approved under the rule.
+      "inv.jsonl": [deb("deb-a"), deb("deb-b"), deb("deb-c", "2026-11-01T00:00:00Z")].join("\n") + "\n",
+    });
+    await rm(join(repo, "policies/updates/kb5035857.yaml"));
+    const inventory = join(repo, "inv.jsonl");
+    const out = join(repo, "out");
+    const now = "2026-12-01T09:00:00Z";
+    expect((await cli(...planArgs({ repo, inventory, out, now }))).code).toBeLessThan(2);
+    for (const host of ["deb-a", "deb-b", "deb-c"]) {
+      const args = ["explain", "--repo", repo, "--host", host, "--inventory", inventory, "--no-verify-approvals"];
+      const fast = await cli(...args, "--plan", out);
+      expect(fast.code, fast.stderr).toBe(0);
+      expect(fast.stdout, host).toBe((await cli(...args, "--now", now)).stdout);
+      expect(fast.stdout).toContain(`${host}: noncompliant`);
+    }
+  });
+
+  it("refuses a plan whose approval verification kept another policy (another mode), and agrees under the same", async () => {
+    const repo = await tempRepo("minimal", {
+      "inv.jsonl":
+        JSON.stringify({
+          host: "host-01",
+          scannedAt: "2026-12-10T04:00:00Z",
+          os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2113" },
+          installed: [],
+        }) + "\n",
+    });
+    commitAll(repo, "policy");
+    const inventory = join(repo, "inv.jsonl");
+    const out = join(repo, "out");
+    const planned = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      inventory,
+      "--out",
+      out,
+      "--now",
+      NOW,
+      "--trust-local-approvals",
+    );
+    expect(planned.code, planned.stderr).toBeLessThan(2);
+    const args = ["explain", "--repo", repo, "--host", "host-01", "--inventory", inventory];
+    const off = await cli(...args, "--plan", out, "--no-verify-approvals");
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(
+      /approval verification kept another policy than when .* was planned \(verification off here, verified in the plan\)/,
+    );
+    const same = await cli(...args, "--plan", out, "--trust-local-approvals");
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toBe((await cli(...args, "--now", NOW, "--trust-local-approvals")).stdout);
   });
 
   it("says how to make a plan when the directory holds none", async () => {

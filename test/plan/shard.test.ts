@@ -101,7 +101,24 @@ describe("plan --shard i/N and merge", () => {
     await cli(...planArgs({ repo, inventory: rescanned, out: join(repo, "s2b"), now: NOW }, "--shard", "2/2"));
     const otherInventory = await cli("merge", join(repo, "s1"), join(repo, "s2b"), "--out", join(repo, "m"));
     expect(otherInventory.code).toBe(2);
-    expect(otherInventory.stderr).toContain("policy files or inventory differ");
+    expect(otherInventory.stderr).toContain("policy files, inventory, job results or status history differ");
+    // Same instant and inventory, but shard 2 was told of a failed job: its pilot and holds may differ.
+    const results = join(repo, "results.ndjson");
+    await writeFile(
+      results,
+      JSON.stringify({
+        jobId: "0123456789abcdef",
+        host: "host-a",
+        status: "failed",
+        finishedAt: "2026-12-10T06:00:00Z",
+      }) + "\n",
+    );
+    await cli(
+      ...planArgs({ repo, inventory: inv, out: join(repo, "s2c"), now: NOW }, "--shard", "2/2", "--results", results),
+    );
+    const otherResults = await cli("merge", join(repo, "s1"), join(repo, "s2c"), "--out", join(repo, "m"));
+    expect(otherResults.code).toBe(2);
+    expect(otherResults.stderr).toContain("was planned with other inputs");
     const missing = await cli("merge", join(repo, "s1"), "--out", join(repo, "m"));
     expect(missing.stderr).toContain("expected each of 1..2 exactly once");
     expect((await cli("plan", "--repo", repo, "--inventory", inv, "--shard", "3/2")).code).toBe(2);

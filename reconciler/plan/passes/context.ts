@@ -37,7 +37,7 @@ export interface ReconcileInput {
   approvalFindings?: readonly Diagnostic[];
   revision: string | null;
   /** Fingerprints of the policy and inventory read, recorded in plan.json (explain --plan checks them). */
-  inputs?: { policy: string; inventory: string };
+  inputs?: { policy: string; inventory: string; applied: string; results: string };
   /** Hosts whose decision trail to keep for explain (lower-case names); none by default, since it costs memory. */
   explainHosts?: ReadonlySet<string>;
   /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
