@@ -13,7 +13,9 @@ import { addGithubOptions, requireGithub, type GithubOptions } from "./github-op
 import type { Io } from "./io.js";
 import { repoDir } from "./options.js";
 import { policySourceFor } from "../app/policy-source.js";
-import { readPlanDir } from "./read-plan.js";
+import { PlanReader } from "../output/plan-reader.js";
+import { SpillDir } from "../output/sorted-runs.js";
+import { tallyPlan } from "../report/from-plan.js";
 
 interface NotifyOptions extends GithubOptions {
   plan: string;
@@ -55,8 +57,16 @@ export function registerNotify(program: Command, io: Io): void {
     if (!opts.githubIssues && !opts.webhook && !opts.smtp)
       throw new UsageError("nothing to send to: give --github-issues, --webhook or --smtp");
     const repo = repoDir(opts.repo);
-    const { plan, hosts, jobs } = await readPlanDir(opts.plan);
-    const notices = teamNotices(plan, hosts, jobs);
+    // The plan is read line by line, as report reads it: each team's digest is gathered host by host.
+    const reader = await PlanReader.open(opts.plan);
+    const spill = new SpillDir();
+    let notices: TeamNotice[];
+    try {
+      notices = teamNotices(tallyPlan(reader, spill.path).digests);
+    } finally {
+      spill.remove();
+      await reader.close();
+    }
 
     if (opts.githubIssues) {
       const { actions, deferred } = await syncTeamIssues(requireGithub(opts), notices, max);

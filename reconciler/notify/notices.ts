@@ -1,7 +1,6 @@
 // What each owner team is told: its digest, whether it is compliant, and a fingerprint of what changed since last time.
 import { createHash } from "node:crypto";
-import type { HostResult, Job, Plan } from "../model/plan.js";
-import { ownerDigests } from "../report/digest.js";
+import type { OwnerDigests } from "../report/digest.js";
 
 export interface TeamNotice {
   team: string;
@@ -15,23 +14,22 @@ export interface TeamNotice {
   fingerprint: string;
 }
 
-export function teamNotices(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): TeamNotice[] {
-  const byTeam = new Map<string, HostResult[]>();
-  for (const h of hosts) if (h.owner) byTeam.set(h.owner, [...(byTeam.get(h.owner) ?? []), h]);
+/** One notice per owner team, from digests gathered host by host (report/from-plan.ts `tallyPlan`). */
+export function teamNotices(digests: OwnerDigests): TeamNotice[] {
   const out: TeamNotice[] = [];
-  for (const [team, text] of ownerDigests(plan, hosts, jobs)) {
-    const list = byTeam.get(team) ?? [];
-    const attention = list.filter((h) => h.status !== "compliant").length;
+  for (const [team, chunks, counts] of digests.digests()) {
+    const text = [...chunks].join("");
+    const { hosts, attention } = counts;
     const body = text.split("\n").slice(1).join("\n");
     out.push({
       team,
       compliant: attention === 0,
-      hosts: list.length,
+      hosts,
       attention,
       subject:
         attention === 0
-          ? `patchops: ${team} is compliant (${list.length} hosts)`
-          : `patchops: ${team} has ${attention} of ${list.length} hosts needing updates`,
+          ? `patchops: ${team} is compliant (${hosts} hosts)`
+          : `patchops: ${team} has ${attention} of ${hosts} hosts needing updates`,
       text,
       fingerprint: createHash("sha256")
         .update(`${attention === 0}\n${body}`)

@@ -1,13 +1,12 @@
 // Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
 import { OPEN } from "../policy/states.js";
-import { pushTo } from "../multimap.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
 import { escapeMarkdown as md } from "./markdown.js";
 import { DEFAULT_RUN_BUDGET } from "../output/plan-stream.js";
-import { SortedRuns, SpillDir } from "../output/sorted-runs.js";
+import { SortedRuns } from "../output/sorted-runs.js";
 
 export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
   const f = c.fleet;
@@ -39,7 +38,7 @@ export function summaryMarkdown(plan: Plan, c: Compliance, m: Metrics): string {
 }
 
 /** What a digest says of one owner before its lists: counts. */
-interface OwnerCounts {
+export interface OwnerCounts {
   hosts: number;
   compliant: number;
   /** Hosts that are not compliant. */
@@ -127,7 +126,7 @@ export class OwnerDigests {
    * Each owner's digest as chunks of text, in owner order. The digests share one pass over the spilled lines: read
    * them in this order (some may be left out), each once.
    */
-  digests(): [owner: string, text: Iterable<string>][] {
+  digests(): [owner: string, text: Iterable<string>, counts: Readonly<OwnerCounts>][] {
     const owners = [...this.owners].sort(([a], [b]) => compareText(a, b));
     let lines: Iterator<string> | undefined;
     let head: DigestLines | null = null;
@@ -179,21 +178,8 @@ export class OwnerDigests {
           yield "\n## Patching early\n\nYou may install any listed update before its window (Windows Update, `Install-WindowsUpdate`, or your deployment tool). The next scan reports it installed and the job is dropped; nothing is forced on a host that is already compliant.\n";
         },
       },
+      o,
     ]);
-  }
-}
-
-/** The owner digests of a plan held in memory (notify), as text by owner. */
-export function ownerDigests(plan: Plan, hosts: readonly HostResult[], jobs: readonly Job[]): Map<string, string> {
-  const jobsByHost = new Map<string, Job[]>();
-  for (const j of jobs) pushTo(jobsByHost, j.host, j);
-  const spill = new SpillDir();
-  try {
-    const digests = new OwnerDigests(plan, spill.path);
-    for (const h of hosts) digests.add(h, jobsByHost.get(h.host) ?? []);
-    return new Map(digests.digests().map(([owner, text]) => [owner, [...text].join("")]));
-  } finally {
-    spill.remove();
   }
 }
 
