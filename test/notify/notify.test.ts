@@ -176,6 +176,19 @@ describe("owner notifications: webhook and mail, only what changed", () => {
     expect(JSON.parse(await readFile(state, "utf8")).kind).toBe("NotificationLedger");
   });
 
+  it("refuses a plan with a broken host line before sending anything, naming file and line", async () => {
+    const { repo, plan } = await fleet();
+    const dir = await plan([]);
+    const before = posts.length;
+    await writeFile(join(dir, "hosts.ndjson"), (await readFile(join(dir, "hosts.ndjson"), "utf8")) + "{oops\n");
+    const lines = (await readFile(join(dir, "hosts.ndjson"), "utf8")).trim().split("\n").length;
+    const state = join(repo, "broken.json");
+    const r = await cli("notify", "--plan", dir, "--repo", repo, "--webhook", `${hookUrl}/slack`, "--state", state);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`patchops: ${join(dir, "hosts.ndjson")}:${lines}: not a JSON line\n`);
+    expect(posts).toHaveLength(before);
+  });
+
   it("speaks the Teams Adaptive Card format, and a failing webhook exits 2 with a message", async () => {
     const { repo, plan } = await fleet();
     posts.length = 0;
