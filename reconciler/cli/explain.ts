@@ -101,7 +101,7 @@ export function registerExplain(program: Command, io: Io): void {
  */
 function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
   const again = "; plan again, or explain without --plan";
-  let read: ReadonlySet<string> | undefined;
+  let read: { names: ReadonlySet<string>; assignments: PolicySet["assignments"] } | undefined;
   return {
     now(given: string | undefined): number {
       const at = Date.parse(plan.now);
@@ -115,8 +115,9 @@ function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
       // take their release date, title and classification from every host that offers them.
       if (set.assignments.some((a) => a.spec.selectors.length > 0)) return undefined;
       if (Object.keys(plan.summary.updates).some((id) => id.includes("="))) return undefined;
-      read = partialNames(set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
-      return read;
+      const names = partialNames(set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
+      read = { names, assignments: set.assignments };
+      return names;
     },
     check(input: ReconcileInput): void {
       if (!plan.inputs)
@@ -133,9 +134,12 @@ function writtenScope(plan: Plan, dir: string, asked: ReadonlySet<string>) {
         throw new UsageError(
           `approval verification kept another policy than when ${dir} was planned (${input.verification === plan.approvalVerification ? "the reviews it found differ" : `verification ${input.verification} here, ${plan.approvalVerification} in the plan`})${again}`,
         );
-      // Verification may restore an assignment: the lines read must still cover the host's cluster as planned.
+      // Verification may restore an assignment (the planned set then holds other assignments than the set read):
+      // the lines read must still cover the host's cluster as planned.
+      if (!read || input.set.assignments === read.assignments) return;
+      const { names } = read;
       const needed = partialNames(input.set, new Map(), { hosts: asked, reference: plan.pilot.hosts });
-      if (read && [...needed].some((n) => !read!.has(n)))
+      if ([...needed].some((n) => !names.has(n)))
         throw new UsageError(
           `approval verification restored an assignment that changes this host's cluster; explain without --plan`,
         );

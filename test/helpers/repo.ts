@@ -107,9 +107,9 @@ export function restoreEnv(saved: Readonly<Record<string, string | undefined>>):
   for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
 }
 
-/** `patchops plan` as most tests call it: a repository, an inventory, an output folder, an instant, no verification. */
+/** `patchops plan` as most tests call it: a repository, an inventory, an output folder, an instant, no verification (unless asked). */
 export function planArgs(
-  o: { repo: string; inventory: string; out: string; now: string },
+  o: { repo: string; inventory: string; out: string; now: string; verifyApprovals?: boolean },
   ...extra: string[]
 ): string[] {
   return [
@@ -122,7 +122,7 @@ export function planArgs(
     o.out,
     "--now",
     o.now,
-    "--no-verify-approvals",
+    ...(o.verifyApprovals ? [] : ["--no-verify-approvals"]),
     ...extra,
   ];
 }

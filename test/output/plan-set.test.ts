@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, planArgs, ROOT, tempRepo } from "../helpers/repo.js";
 import { CLI_JS } from "../helpers/child.js";
 
 // Issue 21, point 16: the plan is written as a set, under a lock; exports never overwrite policy.
@@ -41,36 +41,11 @@ fsp.rename = async (...a) => { await new Promise((r) => setTimeout(r, 3000)); re
 require("module").syncBuiltinESMExports();\n`,
   });
   const out = join(repo, "out");
+  const inventory = join(repo, "inv.jsonl");
   const plan = (now: string, preload?: string) =>
-    run(
-      [
-        "plan",
-        "--repo",
-        repo,
-        "--inventory",
-        join(repo, "inv.jsonl"),
-        "--out",
-        out,
-        "--now",
-        now,
-        "--no-verify-approvals",
-      ],
-      preload && join(repo, preload),
-    );
+    run(planArgs({ repo, inventory, out, now }), preload && join(repo, preload));
   // The same run in this process: for what does not depend on the process ending midway.
-  const planHere = (now: string, target = out) =>
-    cli(
-      "plan",
-      "--repo",
-      repo,
-      "--inventory",
-      join(repo, "inv.jsonl"),
-      "--out",
-      target,
-      "--now",
-      now,
-      "--no-verify-approvals",
-    );
+  const planHere = (now: string, target = out) => cli(...planArgs({ repo, inventory, out: target, now }));
   return { repo, out, plan, planHere };
 }
 

@@ -11,6 +11,7 @@ import { reconcile, type ReconcileInput } from "../../reconciler/plan/reconcile.
 import { explainHostData } from "../../reconciler/report/explain-data.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { cli, commitAll, planArgs, ROOT, tempDir, tempRepo } from "../helpers/repo.js";
+import { hostRecord } from "../helpers/plan-fixture.js";
 import { stressedFleet } from "../helpers/scenario.js";
 
 const NOW = "2026-12-10T09:00:00Z";
@@ -254,29 +255,12 @@ describe("patchops explain --plan", () => {
   });
 
   it("refuses a plan whose approval verification kept another policy (another mode), and agrees under the same", async () => {
-    const repo = await tempRepo("minimal", {
-      "inv.jsonl":
-        JSON.stringify({
-          host: "host-01",
-          scannedAt: "2026-12-10T04:00:00Z",
-          os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2113" },
-          installed: [],
-        }) + "\n",
-    });
+    const repo = await tempRepo("minimal", { "inv.jsonl": JSON.stringify(hostRecord("host-01")) + "\n" });
     commitAll(repo, "policy");
     const inventory = join(repo, "inv.jsonl");
     const out = join(repo, "out");
     const planned = await cli(
-      "plan",
-      "--repo",
-      repo,
-      "--inventory",
-      inventory,
-      "--out",
-      out,
-      "--now",
-      NOW,
-      "--trust-local-approvals",
+      ...planArgs({ repo, inventory, out, now: NOW, verifyApprovals: true }, "--trust-local-approvals"),
     );
     expect(planned.code, planned.stderr).toBeLessThan(2);
     const args = ["explain", "--repo", repo, "--host", "host-01", "--inventory", inventory];
