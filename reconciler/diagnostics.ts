@@ -83,6 +83,12 @@ export const DIAGNOSTIC_CODES = {
   "results-unknown-host": "A job result names a host neither assigned nor scanned; it was not applied.",
   "result-contradicted": "A job reported an update installed, but a later scan lists it missing. Check the host.",
   "update-failing": "An update failed on a host retry.maxFailures times or more; the owner must look at it.",
+  "restart-needed":
+    "A host waits for a restart to finish installing approved updates, and patchops may not force one (no-force, or enforcement.forceRestart: false): its owner must restart it.",
+  "result-from-the-future":
+    "A job result claims to have finished after the plan's instant (beyond five minutes of skew): the control node's clock is wrong, and the result is ignored.",
+  "update-needs-person":
+    "An update failed on a host with a deterministic cause (or an unknown one twice); it is not retried until a person fixes the cause.",
   "rejected-not-uninstallable": "A rejected update with remove: true is installed but cannot be uninstalled.",
   "catalog-only-source": "A catalog-only update needs source.url and source.sha256 (downloaded and checked).",
   "pilot-failed":

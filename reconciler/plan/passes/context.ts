@@ -8,12 +8,13 @@ import type { Plan } from "../../model/plan.js";
 import type { PatchPolicySpec } from "../../model/policy.js";
 import { exemptionEnd } from "../../policy/exemptions.js";
 import { compareText } from "../../order.js";
+import { isoUtc } from "../../schedule/wall-clock.js";
 import { baselineRequirementFindings } from "../baseline-requirements.js";
 import { CandidateIndex } from "../candidates.js";
 import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "../catalog.js";
 import { hostContexts, type HostContext, type PartialScope } from "../hosts.js";
 import { shardOf } from "../job-id.js";
-import { indexResults, type ResultIndex } from "../job-results.js";
+import { futureResults, indexResults, type ResultIndex } from "../job-results.js";
 import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
 import { unrecognisedOsFindings } from "../os-recognition.js";
 import { impliedBuilds } from "../../inventory/os-names.js";
@@ -102,7 +103,15 @@ export function buildContext(input: ReconcileInput): PlanContext {
   const productNames = new Set<string>();
   for (const e of catalog.values())
     for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
-  const resultIndex = indexResults(input.results ?? []);
+  const resultIndex = indexResults(input.results ?? [], now);
+  for (const r of futureResults(input.results ?? [], now))
+    findings.push(
+      diagnostic(
+        "result-from-the-future",
+        "warning",
+        `job ${r.jobId} on ${r.host} claims to have finished at ${r.finishedAt}, after ${isoUtc(now)}: the control node's clock is wrong; the result is ignored`,
+      ),
+    );
   const known = new Set(hosts.map((h) => h.name.toLowerCase()));
   for (const host of [...resultIndex.keys()].sort(compareText))
     if (!known.has(host))
