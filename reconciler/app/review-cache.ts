@@ -1,7 +1,7 @@
 // Where the review cache lives: outside the checkout by default, one file per repository, never a file git tracks.
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { simpleGit } from "simple-git";
+import { gitAt } from "../git/git.js";
 import { ReviewCache } from "../approvals/cache.js";
 import type { GithubClient } from "../github/client.js";
 
@@ -15,7 +15,7 @@ async function tracked(repo: string, file: string): Promise<boolean> {
   const rel = relative(resolve(repo), resolve(file));
   if (rel.startsWith("..") || isAbsolute(rel)) return false;
   try {
-    await simpleGit(repo).raw(["ls-files", "--error-unmatch", "--", rel]);
+    await gitAt(repo).raw(["ls-files", "--error-unmatch", "--", rel]);
     return true;
   } catch {
     return false;

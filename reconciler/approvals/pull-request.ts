@@ -1,5 +1,5 @@
 // Judges an open pull request: what its changed files require (CAB, emergency committee, owner teams) against its reviews.
-import { simpleGit } from "simple-git";
+import { gitAt } from "../git/git.js";
 import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
@@ -18,14 +18,14 @@ export interface PullRequestVerdict {
 
 /** Files changed between the merge base of `base` and `head`. */
 export async function changedFiles(repo: string, base: string, head: string): Promise<string[]> {
-  const out = await simpleGit(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
+  const out = await gitAt(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
   return out.split("\n").filter(Boolean).sort();
 }
 
 /** The merge base of two commits, or null. */
 export async function mergeBase(repo: string, base: string, head: string): Promise<string | null> {
   try {
-    return (await simpleGit(repo).raw(["merge-base", base, head])).trim() || null;
+    return (await gitAt(repo).raw(["merge-base", base, head])).trim() || null;
   } catch {
     return null;
   }
