@@ -179,6 +179,7 @@ async function withInventory(
       trustLocal: o.trustLocalApprovals ?? false,
       cache: await openReviewCache(o.repo, o.cacheDir, o.github ?? null, o.warn ?? (() => {})),
       cabRoot: o.cabRoot ?? null,
+      protectedBranch: o.protectedBranch ?? "main",
       restore: restoreWith(source, o.now),
     });
     mode = [...verification.files.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
