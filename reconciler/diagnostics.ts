@@ -76,7 +76,7 @@ export const DIAGNOSTIC_CODES = {
   "approval-unverified":
     "An Update file's approval could not be verified: an approved update gets no jobs; a pending or rejected one keeps its decision, but its supersedence, prerequisites and removal do not count.",
   "cab-root-unpinned":
-    "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Tag the reviewed root and set PATCHOPS_CAB_ROOT in the workflows.",
+    "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Set PATCHOPS_CAB_ROOT in the workflows to the full 40-hex SHA of the reviewed root (a tag is refused: it can be moved).",
   "deletion-unverified":
     "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history; if it no longer fits the policy, no host gets install jobs until the deletion is approved.",
   "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",

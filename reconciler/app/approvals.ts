@@ -51,6 +51,7 @@ export async function approvalLedger(r: LedgerRequest): Promise<ApprovalLedger> 
     trustLocal: r.trustLocal,
     cache: r.cache,
     cabRoot: r.cabRoot,
+    protectedBranch: r.protectedBranch,
     restore: restoreWith(r.source, r.now),
   });
   const subjects = [...result.files.values()].sort(
@@ -95,6 +96,8 @@ export interface PullRequestRequest {
   base: string | null;
   cache: ReviewCache;
   cabRoot: string | null;
+  /** The branch whose merged pull requests count (default main). */
+  protectedBranch?: string;
 }
 
 export interface PullRequestJudgement {
@@ -117,6 +120,7 @@ export async function judgePullRequest(r: PullRequestRequest): Promise<PullReque
     trustLocal: false,
     cache: r.cache,
     cabRoot: r.cabRoot,
+    protectedBranch: r.protectedBranch ?? "main",
   });
   if ("problem" in cab)
     throw new UsageError(

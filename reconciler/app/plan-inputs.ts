@@ -33,6 +33,7 @@ import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
 import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
+import { ITEM_LOAD_ERRORS } from "../load/policy-set.js";
 import { readResults, ResultsReadError } from "../results/read.js";
 import { pilotPasses, readSnapshots } from "../git/status-history.js";
 
@@ -110,11 +111,11 @@ export interface LoadedPlanInputs {
   verification?: VerificationResult;
 }
 
-/** Loads the policy again with restored files laid over it; the first error when it no longer validates. */
+/** Loads the policy again with restored files laid over it (null drops a file); the first error when it no longer validates. */
 export function restoreWith(source: PolicySource, now: number) {
-  return async (files: ReadonlyMap<string, string>): Promise<PolicySet | string> => {
+  return async (files: ReadonlyMap<string, string | null>): Promise<PolicySet | string> => {
     const { set, diagnostics } = await validateSource(overlaySource(source, files), now);
-    const error = diagnostics.find((d) => d.severity === "error");
+    const error = diagnostics.find((d) => d.severity === "error" && !ITEM_LOAD_ERRORS.has(d.code));
     return error ? `with it restored, the policy does not validate (${error.file ?? ""}: ${error.message})` : set;
   };
 }
@@ -124,11 +125,16 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
   const source = pre.policy?.source ?? (await policySourceFor(o.repo, ref));
   const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
-  if (hasErrors(diagnostics))
+  // A refused link is its own file's error: reported as a finding, everything else is planned.
+  const itemErrors = diagnostics.filter((d) => d.severity === "error" && ITEM_LOAD_ERRORS.has(d.code));
+  if (hasErrors(diagnostics.filter((d) => !itemErrors.includes(d))))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   const inv = pre.inventory ?? (await readPlanInventory({ ...o, only: o.only?.(set) }));
   try {
-    return await withInventory(o, ref, source, set, inv);
+    const loaded = await withInventory(o, ref, source, set, inv);
+    if (loaded.input && itemErrors.length)
+      loaded.input = { ...loaded.input, approvalFindings: [...itemErrors, ...(loaded.input.approvalFindings ?? [])] };
+    return loaded;
   } catch (err) {
     // A streaming inventory holds open files (and maybe a spooled copy of stdin): nothing is left behind on failure.
     if (!pre.inventory) inv.inventory.dispose?.();
@@ -173,6 +179,7 @@ async function withInventory(
       trustLocal: o.trustLocalApprovals ?? false,
       cache: await openReviewCache(o.repo, o.cacheDir, o.github ?? null, o.warn ?? (() => {})),
       cabRoot: o.cabRoot ?? null,
+      protectedBranch: o.protectedBranch ?? "main",
       restore: restoreWith(source, o.now),
     });
     mode = [...verification.files.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";

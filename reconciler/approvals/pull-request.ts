@@ -1,11 +1,11 @@
 // Judges an open pull request: what its changed files require (CAB, emergency committee, owner teams) against its reviews.
-import { simpleGit } from "simple-git";
+import { gitAt } from "../git/git.js";
 import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { effectiveTimeline } from "../policy/decision.js";
-import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 
 export interface PullRequestVerdict {
   ok: boolean;
@@ -18,14 +18,14 @@ export interface PullRequestVerdict {
 
 /** Files changed between the merge base of `base` and `head`. */
 export async function changedFiles(repo: string, base: string, head: string): Promise<string[]> {
-  const out = await simpleGit(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
+  const out = await gitAt(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
   return out.split("\n").filter(Boolean).sort();
 }
 
 /** The merge base of two commits, or null. */
 export async function mergeBase(repo: string, base: string, head: string): Promise<string | null> {
   try {
-    return (await simpleGit(repo).raw(["merge-base", base, head])).trim() || null;
+    return (await gitAt(repo).raw(["merge-base", base, head])).trim() || null;
   } catch {
     return null;
   }
@@ -71,7 +71,7 @@ export async function verifyPullRequest(input: {
     const assignment = set.assignments.find((a) => a.file === file);
     let reqs: Requirement[];
     if (assignment) {
-      const team = cab.teams[assignment.spec.owner] ?? [];
+      const team = teamOf(cab, assignment.spec.owner) ?? [];
       reqs = [{ label: `owner team ${assignment.spec.owner}`, members: team, required: 1 }];
     } else if (/^(policies|baselines|windows)\//.test(file) || file === ".github/CODEOWNERS") {
       const update = set.updates.find((u) => u.file === file);
@@ -83,7 +83,9 @@ export async function verifyPullRequest(input: {
     // Moving an assignment away from its owner needs that owner team too.
     const before = input.baseOwners?.get(file);
     if (assignment && before && before !== assignment.spec.owner) {
-      const was = judge(approvers, [{ label: `owner team ${before}`, members: cab.teams[before] ?? [], required: 1 }]);
+      const was = judge(approvers, [
+        { label: `owner team ${before}`, members: teamOf(cab, before) ?? [], required: 1 },
+      ]);
       lines.push({ subject: `${file} (previous owner ${before})`, ok: was.ok, detail: was.detail });
     }
   }

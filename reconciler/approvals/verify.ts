@@ -16,7 +16,7 @@ import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
-import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 import { replayDraft } from "../intake/draft-record.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
@@ -89,6 +89,8 @@ export interface VerifyInput {
   cache: ReviewCache;
   /** The pinned commit whose cab.yaml (and tree) is trusted without review; default: the first commit of cab.yaml. */
   cabRoot?: string | null;
+  /** The branch a pull request must have been merged into for its reviews to count (default main). */
+  protectedBranch?: string;
   /**
    * Loads the policy again with restored files laid over it (path → text), for unapproved deletions; returns the
    * new set, or why it does not load. Without it, an unapproved deletion is reported but cannot be undone.
@@ -222,7 +224,15 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
       const pulls = await pullsFor(ctx, sha);
       if (pulls.length === 0)
         failures.push(`commit ${sha.slice(0, 12)} is in no merged pull request (pushed without review?)`);
+      const branch = input.protectedBranch ?? "main";
       for (const p of pulls) {
+        // A pull request into another branch reviewed a change to that branch, not what reached this one.
+        if (p.baseRef !== branch) {
+          failures.push(
+            `PR #${p.number} was merged into ${p.baseRef || "an unknown branch"}, not ${branch}: its reviews do not count here`,
+          );
+          continue;
+        }
         if (needs.intake && p.author.toLowerCase() === needs.intake.toLowerCase()) {
           const problem = await intakeCommitsOk(ctx, sha, p, needs.intake);
           if (!problem)
@@ -640,7 +650,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       if (owners.length === 0) return `${a.file} at ${sha.slice(0, 12)} names no owner team`;
       const groups: Requirement[][] = [];
       for (const owner of owners) {
-        const team = spec.teams[owner];
+        const team = teamOf(spec, owner);
         if (!team || team.length === 0)
           return `owner team '${owner}' has no members in cab.yaml teams, so its approval cannot be checked`;
         groups.push([{ label: `owner team ${owner}`, members: team, required: 1 }]);
@@ -696,7 +706,7 @@ async function verifyDeletions(ctx: KnownContext): Promise<DeletionVerdict[]> {
     const name = typeof doc?.metadata?.name === "string" ? doc.metadata.name : file;
     const spec = cabBefore(ctx, idx);
     const owner = kind === "assignment" && typeof doc?.spec?.owner === "string" ? doc.spec.owner : null;
-    const team = owner ? spec.teams[owner] : undefined;
+    const team = owner ? teamOf(spec, owner) : undefined;
     const needs: Needs =
       owner && team?.length
         ? { groups: [[{ label: `owner team ${owner}`, members: team, required: 1 }]], intake: null }

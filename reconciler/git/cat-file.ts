@@ -1,5 +1,6 @@
 // Reads git blobs through one long-lived `git cat-file --batch` process instead of one process per blob.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { gitEnvironment } from "./git.js";
 
 interface Pending {
   sha: string;
@@ -29,7 +30,11 @@ export class BlobReader {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.repo, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", ["cat-file", "--batch"], {
+      cwd: this.repo,
+      env: gitEnvironment(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child = child;
     this.buffer = Buffer.alloc(0);
     child.stdout.on("data", (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 // Git history of the policy files along the first-parent chain: which commits (merges included) changed each file.
 import { pushTo } from "../multimap.js";
-import { simpleGit } from "simple-git";
+import { gitAt } from "./git.js";
 
 export interface CommitInfo {
   sha: string;
@@ -20,7 +20,7 @@ export interface PolicyHistory {
 }
 
 export async function policyHistory(repo: string, ref: string): Promise<PolicyHistory> {
-  const git = simpleGit(repo);
+  const git = gitAt(repo);
   const raw = await git.raw([
     "log",
     // A merge is judged by what it changed on the branch: without these, an edit inside a merge is invisible.
@@ -63,7 +63,7 @@ export async function policyHistory(repo: string, ref: string): Promise<PolicyHi
 export async function landingCommit(repo: string, history: PolicyHistory, sha: string, ref: string): Promise<string> {
   if (history.firstParent.includes(sha)) return sha;
   const descendants = new Set(
-    (await simpleGit(repo).raw(["rev-list", "--ancestry-path", `${sha}..${ref}`])).split("\n").filter(Boolean),
+    (await gitAt(repo).raw(["rev-list", "--ancestry-path", `${sha}..${ref}`])).split("\n").filter(Boolean),
   );
   for (let i = history.firstParent.length - 1; i >= 0; i--)
     if (descendants.has(history.firstParent[i]!)) return history.firstParent[i]!;
@@ -71,7 +71,7 @@ export async function landingCommit(repo: string, history: PolicyHistory, sha: s
 }
 
 export async function commitInfo(repo: string, sha: string): Promise<CommitInfo> {
-  const raw = await simpleGit(repo).raw(["show", "-s", "--format=%H%x00%an%x00%ae%x00%ct%x00%s%x00%B", sha]);
+  const raw = await gitAt(repo).raw(["show", "-s", "--format=%H%x00%an%x00%ae%x00%ct%x00%s%x00%B", sha]);
   const [h, author, email, ct, subject, body] = raw.split("\0");
   return {
     sha: h!.trim(),
@@ -93,7 +93,7 @@ export function approvedByTrailers(message: string): string[] {
 /** The file's text at a commit, or null where it does not exist. */
 export async function fileAt(repo: string, sha: string, file: string): Promise<string | null> {
   try {
-    return await simpleGit(repo).show([`${sha}:${file}`]);
+    return await gitAt(repo).show([`${sha}:${file}`]);
   } catch {
     return null;
   }
@@ -102,7 +102,7 @@ export async function fileAt(repo: string, sha: string, file: string): Promise<s
 /** The first parent of a commit, or null for a root commit. */
 export async function firstParentOf(repo: string, sha: string): Promise<string | null> {
   try {
-    return (await simpleGit(repo).revparse(["--verify", "--quiet", `${sha}^1`])).trim() || null;
+    return (await gitAt(repo).revparse(["--verify", "--quiet", `${sha}^1`])).trim() || null;
   } catch {
     return null;
   }
@@ -112,7 +112,7 @@ export async function firstParentOf(repo: string, sha: string): Promise<string |
 export async function samePolicyTree(repo: string, a: string, b: string): Promise<boolean> {
   if (a === b) return true;
   try {
-    const out = await simpleGit(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
+    const out = await gitAt(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
     return out.trim() === "";
   } catch {
     return false;
@@ -128,15 +128,6 @@ export function authorAliases(author: string, email: string): Set<string> {
 
 /** The policy files that exist at a commit. */
 export async function policyFilesAt(repo: string, ref: string): Promise<Set<string>> {
-  const out = await simpleGit(repo).raw([
-    "ls-tree",
-    "-r",
-    "--name-only",
-    ref,
-    "--",
-    "policies",
-    "baselines",
-    "windows",
-  ]);
+  const out = await gitAt(repo).raw(["ls-tree", "-r", "--name-only", ref, "--", "policies", "baselines", "windows"]);
   return new Set(out.split("\n").filter(Boolean));
 }

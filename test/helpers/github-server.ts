@@ -30,6 +30,8 @@ export interface FakePull {
     commit?: string;
   }[];
   baseSha?: string;
+  /** The branch the pull request was merged into (default main). */
+  baseRef?: string;
   /** GitHub logins of each commit's author and committer (default: the pull request's author for both). */
   commitLogins?: Record<string, { author: string; committer: string }>;
 }
@@ -144,7 +146,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       ref: `change-${p.number}`,
       sha: p.commits[p.commits.length - 1] ?? "",
     },
-    base: { label: `${owner}:main`, ref: "main", sha: "0".repeat(40) },
+    base: { label: `${owner}:${p.baseRef ?? "main"}`, ref: p.baseRef ?? "main", sha: "0".repeat(40) },
     author_association: "MEMBER",
     auto_merge: null,
     active_lock_reason: null,
