@@ -1,7 +1,10 @@
 // The inventory boundary: host names, package names and versions are checked where a scan enters; a bad record is
 // one diagnostic at file:line:column and the rest of the file is planned.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hostRecord, readInventoryText } from "../helpers/plan-fixture.js";
+import { cli, tempRepo } from "../helpers/repo.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
 
 const line = (r: InventoryRecord | Record<string, unknown>) => JSON.stringify(r);
@@ -190,5 +193,64 @@ describe("package names and versions", () => {
       (await outcome(debian("deb-01", { packageFormat: undefined, packages: [{ name: "OpenSSL", version: "1.0" }] })))
         .problems[0],
     ).toContain("is not a dpkg package name");
+  });
+});
+
+describe("M7: one bad availableUpdates entry through the CLI", () => {
+  it("is that line's inventory-malformed diagnostic: no internal error, the other host is planned, the plan is written", async () => {
+    const assignment = `apiVersion: patchops/v1
+kind: Assignment
+metadata:
+  name: team-a
+spec:
+  owner: team-a
+  timetable: dc
+  hosts:
+    - { name: deb-01, period: D1-04 }
+    - { name: deb-02, period: D3-04 }
+`;
+    const repo = await tempRepo("minimal", { "windows/assignments/team-a.yaml": assignment });
+    // The review's line (M7): an apt option smuggled through an offered version.
+    const evil = debian("deb-01", {
+      availableUpdates: [
+        {
+          name: "libc6",
+          version: "2.36-9+deb12u9' -o APT::Update::Pre-Invoke::=/bin/touch pwn '",
+          origin: "oldstable-security",
+          security: true,
+        },
+      ],
+    });
+    const good = debian("deb-02", {
+      availableUpdates: [
+        { name: "openssl", version: "3.0.16-1~deb12u1", origin: "oldstable-security", security: true },
+      ],
+    });
+    const inv = join(repo, "inv.jsonl");
+    await writeFile(inv, `${line(good)}\n${line(evil)}\n`);
+    const out = join(repo, "out");
+    const r = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      inv,
+      "--out",
+      out,
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    );
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(r.code).not.toBe(3);
+    const col = line(evil).indexOf(JSON.stringify(evil.availableUpdates![0]!.version)) + 1;
+    expect(r.stdout + r.stderr).toContain(`${inv}:2:${col}:`);
+    expect(r.stdout + r.stderr).toContain("inventory-malformed");
+    const hosts = (await readFile(join(out, "hosts.ndjson"), "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { host: string; status: string });
+    expect(Object.fromEntries(hosts.map((h) => [h.host, h.status]))).toMatchObject({ "deb-01": "stale" });
+    expect(hosts.find((h) => h.host === "deb-02")!.status).not.toBe("stale");
   });
 });
