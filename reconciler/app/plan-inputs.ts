@@ -35,7 +35,7 @@ import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
 import { ITEM_LOAD_ERRORS } from "../load/policy-set.js";
 import { readResults, ResultsReadError } from "../results/read.js";
-import { pilotPasses, readSnapshots } from "../git/status-history.js";
+import { offersSeen, pilotPasses, readSnapshots } from "../git/status-history.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -229,9 +229,9 @@ async function withInventory(
       }
     }
   }
-  const pilotPassed = o.statusHistory
-    ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now)
-    : new Map<string, number>();
+  const snapshots = o.statusHistory ? await readSnapshots(o.repo, o.statusHistory) : [];
+  const pilotPassed = pilotPasses(snapshots, o.now);
+  const seen = offersSeen(snapshots, o.now);
   return {
     input: {
       set: planned,
@@ -248,10 +248,17 @@ async function withInventory(
         policy: set.source.digest,
         inventory: inv.inventory.digest ?? "",
         applied: appliedDigest(planned, mode),
-        results: sha256(JSON.stringify({ results: results.results, pilotPassed: [...pilotPassed].sort() })),
+        results: sha256(
+          JSON.stringify({
+            results: results.results,
+            pilotPassed: [...pilotPassed].sort(),
+            ...(seen.size > 0 ? { offersSeen: [...seen].sort() } : {}),
+          }),
+        ),
       },
       results: results.results,
       pilotPassed,
+      offersSeen: seen,
     },
     policyErrors: [],
     inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],

@@ -70,3 +70,22 @@ export function pilotPasses(snapshots: readonly StatusSnapshot[], now: number): 
   }
   return out;
 }
+
+/**
+ * When patchops first recorded each scanned package upgrade (`name=version`, upper-case) in a snapshot taken at or
+ * before `now`: the bake time of an approval rule counts from there, never from a scan's own claim.
+ */
+export function offersSeen(snapshots: readonly StatusSnapshot[], now: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of snapshots) {
+    const at = Date.parse(s.now);
+    if (Number.isNaN(at) || at > now) continue;
+    for (const id of Object.keys(s.updates)) {
+      if (!id.includes("=")) continue;
+      const key = id.toUpperCase();
+      const known = out.get(key);
+      if (known === undefined || at < known) out.set(key, at);
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { completed, fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
-import { checkRecord, parseLine } from "./native/parse.js";
+import { checkRecord, parseLine, plannableHost } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
 import { convertHotfixCsv, convertHotfixJson } from "./hotfix/convert.js";
@@ -124,14 +124,16 @@ function keep(c: Collector, rec: HostRecord): void {
   c.inventory.records.set(key, rec);
 }
 
-function bad(c: Collector, file: string, line: number, host: string | undefined, reason: string): void {
+function bad(c: Collector, file: string, line: number, named: string | undefined, reason: string, column = 1): void {
   const where = `${file}:${line}`;
+  // A name no assignment could hold (braces, quotes, spaces) is not planned under: the record names no usable host.
+  const host = plannableHost(named);
   c.diagnostics.push(
     diagnostic(
       "inventory-malformed",
       "warning",
-      `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : "; the record names no host"}`,
-      { file, line, column: 1 },
+      `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : named !== undefined ? "; the record names no host patchops can plan" : "; the record names no host"}`,
+      { file, line, column },
     ),
   );
   if (host) {
@@ -213,7 +215,7 @@ async function readNativeLines(
           ? summaryOf(r.record, file, l.n, { source, offset: l.offset, bytes: l.bytes })
           : fromNative(r.record, `${file}:${l.n}`),
       );
-    else bad(c, file, l.n, r.host, r.error ?? "invalid record");
+    else bad(c, file, l.n, r.host, r.error ?? "invalid record", r.column);
   }
 }
 

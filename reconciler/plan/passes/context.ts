@@ -43,6 +43,8 @@ export interface ReconcileInput {
   explainHosts?: ReadonlySet<string>;
   /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
   pilotPassed?: ReadonlyMap<string, number>;
+  /** When patchops first recorded each scanned `name=version` upgrade (upper-case id → instant), from the status branch. */
+  offersSeen?: ReadonlyMap<string, number>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
   /** Job results read with --results: failures, successes awaiting a scan, removals. */
@@ -97,6 +99,7 @@ export function buildContext(input: ReconcileInput): PlanContext {
     inventory,
     now,
     verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+    offersSeen: input.offersSeen,
   });
   const hosts = hostContexts(set, inventory, input.partial);
   const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
