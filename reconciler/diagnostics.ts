@@ -119,6 +119,10 @@ export const DIAGNOSTIC_CODES = {
     "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
   "below-baseline":
     "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
+  "applicability-estimated":
+    "Hosts whose record carries no scan of their own update agent (agentScan): what applies to them was matched from advisory text and may be wrong (hotpatches, servicing branches, new releases). Run the collector of docs/collectors.md on them.",
+  "os-release-unknown":
+    "An Update file names a Windows release patchops does not know (e.g. 'Windows 11 Version 26H1'): it applies to no host matched from advisory text (never to the whole family); hosts with an agent scan still get it where their agent offers it.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

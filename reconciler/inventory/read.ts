@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { completed, fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
+import type { InventoryRecord } from "../model/inventory.js";
 import { checkRecord, parseLine, plannableHost } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
@@ -76,7 +77,14 @@ class Rereader {
     if (this.buffer.length < place.bytes) this.buffer = Buffer.alloc(place.bytes);
     const n = readSync(src.fd, this.buffer, 0, place.bytes, place.offset);
     // The line was checked against the schema in pass one; here it must still be that host's scan, with lists of ids.
-    let value: { host?: unknown; scannedAt?: unknown; installed?: unknown; pendingRebootUpdates?: unknown } | null;
+    let value: {
+      host?: unknown;
+      scannedAt?: unknown;
+      installed?: unknown;
+      pendingRebootUpdates?: unknown;
+      agentScan?: unknown;
+      scanErrors?: unknown;
+    } | null;
     try {
       value = JSON.parse(this.buffer.toString("utf8", 0, n).trim()) as typeof value;
     } catch {
@@ -94,7 +102,14 @@ class Rereader {
       throw new InventoryReadError(
         `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
       );
-    return completed(rec, value.installed, value.pendingRebootUpdates as string[] | undefined);
+    // The line was checked against the schema in pass one: its agent scan and scan errors have the record's shape.
+    const scan = value as Pick<InventoryRecord, "agentScan" | "scanErrors">;
+    const whole = completed(rec, value.installed, value.pendingRebootUpdates as string[] | undefined, scan);
+    if (whole.agentScanned !== rec.agentScanned)
+      throw new InventoryReadError(
+        `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
+      );
+    return whole;
   }
 
   dispose(): void {

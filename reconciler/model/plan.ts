@@ -107,6 +107,10 @@ export const HostResult = z
       .strictObject({ family: z.string(), name: z.string().nullable(), version: z.string() })
       .optional()
       .meta({ description: "Operating system and build from the host's last scan (absent when never scanned)." }),
+    estimated: z.literal(true).optional().meta({
+      description:
+        "What applies to the host was matched from advisory text: its record carries no scan of its own update agent (agentScan). Absent for agent evidence.",
+    }),
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 

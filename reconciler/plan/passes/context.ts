@@ -16,7 +16,9 @@ import { hostContexts, type HostContext, type PartialScope } from "../hosts.js";
 import { shardOf } from "../job-id.js";
 import { futureResults, indexResults, type ResultIndex } from "../job-results.js";
 import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
-import { unrecognisedOsFindings } from "../os-recognition.js";
+import { unknownReleaseFindings, unrecognisedOsFindings } from "../os-recognition.js";
+import { AgentCatalog } from "../agent-updates.js";
+import { estimatedFinding } from "../evidence.js";
 import { impliedBuilds } from "../../inventory/os-names.js";
 import { satisfies } from "../versions.js";
 import type { Evaluation } from "./evaluate-host.js";
@@ -83,6 +85,8 @@ export interface PlanContext {
   evaluations: Map<string, Evaluation>;
   /** Which of the catalog's OS version conditions a build meets: builds alike for every update share a class. */
   versionClass: (version: string) => string;
+  /** Updates hosts' own update agents report without an Update file, judged per host. */
+  agentCatalog: AgentCatalog;
 }
 
 export function buildContext(input: ReconcileInput): PlanContext {
@@ -161,8 +165,16 @@ export function buildContext(input: ReconcileInput): PlanContext {
     findings,
     evaluations: new Map(),
     versionClass: versionClasses(catalog),
+    agentCatalog: new AgentCatalog(catalog, {
+      set,
+      now,
+      verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+    }),
   };
   findings.push(...unrecognisedOsFindings(inventory.records.values()));
+  findings.push(...unknownReleaseFindings(approved));
+  const estimated = estimatedFinding(inventory.records.values());
+  if (estimated) findings.push(estimated);
   return ctx;
 }
 

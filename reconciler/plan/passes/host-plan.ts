@@ -6,6 +6,7 @@ import { compareText } from "../../order.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
 import type { BaselineShortfall } from "../baseline-conformance.js";
 import { lineOf } from "../catalog.js";
+import { isEstimated } from "../evidence.js";
 import type { EscalationRequest } from "../escalation.js";
 import { periodPath, type HostContext } from "../hosts.js";
 import { backoffMs } from "../job-results.js";
@@ -271,6 +272,7 @@ function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held
         .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
     );
   if (h.record) result.os = h.record.os;
+  if (h.record && isEstimated(h.record)) result.estimated = true;
   return result;
 }
 
