@@ -1,6 +1,6 @@
 // `patchops intake`: advisories in (CISA KEV, MSRC CVRF, CSAF 2.0), draft Update files and RFC pull requests out.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "../intake/advisory.js";
 import { mergeById } from "../intake/advisory.js";
@@ -43,18 +43,20 @@ async function readFeeds(
     } catch (err) {
       throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
+    // Drafts name the feed by its file name only, never a path of the machine that ran intake.
+    const name = basename(file);
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
     // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
-    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, file, notDrafted)) updates.push(u);
+    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, name, notDrafted)) updates.push(u);
     else if (isCsaf(doc)) {
-      const packages = parseCsafPackages(doc, file);
+      const packages = parseCsafPackages(doc, name);
       const reported: NotDrafted[] = [];
-      for (const u of parseCsaf(doc, file, reported)) updates.push(u);
+      for (const u of parseCsaf(doc, name, reported)) updates.push(u);
       for (const u of packages) updates.push(u);
       // Red Hat's rpm fixes are drafted by the package reader; only what it could not draft stays reported.
       for (const n of reported)
         if (!(packages.length > 0 && n.reason.startsWith("a Linux package fix"))) notDrafted.push(n);
-    } else if (isOsv(doc)) for (const u of parseOsv(doc, file)) updates.push(u);
+    } else if (isOsv(doc)) for (const u of parseOsv(doc, name)) updates.push(u);
     else
       throw new UsageError(
         `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,

@@ -45,6 +45,13 @@ export const UpdateSpec = z.strictObject({
     description: "Omit to let an ApprovalRule decide; without one the update is pending.",
   }),
   timeline: TimelineName.optional().meta({ description: "Default: PatchPolicy.timelines by severity." }),
+  exploited: z
+    .strictObject({
+      sources: z.array(z.enum(["msrc", "csaf", "kev"])).min(1),
+      since: IsoDate.optional(),
+    })
+    .optional()
+    .meta({ description: "Known exploited: which sources say so (vendor flags, CISA KEV) and since when." }),
   appliesTo: z
     .strictObject({
       os: z
