@@ -1,9 +1,10 @@
 // `patchops intake`: advisories in (CISA KEV, MSRC CVRF, CSAF 2.0), draft Update files and RFC pull requests out.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "../intake/advisory.js";
 import { mergeById } from "../intake/advisory.js";
+import { admitDrafts } from "../intake/admit.js";
 import { draftUpdates } from "../intake/draft.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
 import { parseCsafPackages } from "../intake/feeds/csaf-rpm.js";
@@ -21,8 +22,11 @@ import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { validPolicyAt } from "./valid-policy.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
+/** What a fresh draft may still lack: its RFC answers and, for an unrated advisory, a severity a person sets. */
+const DRAFT_TOLERATED = ["rfc-todo", "rfc-incomplete", "missing-severity"] as const;
 
 async function readFeeds(
   files: string[],
@@ -43,18 +47,20 @@ async function readFeeds(
     } catch (err) {
       throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
+    // Drafts name the feed by its file name only, never a path of the machine that ran intake.
+    const name = basename(file);
     if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
     // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
-    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, file, notDrafted)) updates.push(u);
+    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, name, notDrafted)) updates.push(u);
     else if (isCsaf(doc)) {
-      const packages = parseCsafPackages(doc, file);
+      const packages = parseCsafPackages(doc, name);
       const reported: NotDrafted[] = [];
-      for (const u of parseCsaf(doc, file, reported)) updates.push(u);
+      for (const u of parseCsaf(doc, name, reported)) updates.push(u);
       for (const u of packages) updates.push(u);
       // Red Hat's rpm fixes are drafted by the package reader; only what it could not draft stays reported.
       for (const n of reported)
         if (!(packages.length > 0 && n.reason.startsWith("a Linux package fix"))) notDrafted.push(n);
-    } else if (isOsv(doc)) for (const u of parseOsv(doc, file)) updates.push(u);
+    } else if (isOsv(doc)) for (const u of parseOsv(doc, name)) updates.push(u);
     else
       throw new UsageError(
         `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,
@@ -97,7 +103,7 @@ export function registerIntake(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
-      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete", "missing-severity"]);
+      const valid = await validPolicyAt(repo, undefined, now, io, DRAFT_TOLERATED);
       if (!valid) return;
       const { updates, kev, notDrafted } = await readFeeds(opts.feed);
       let inventory = null;
@@ -117,6 +123,9 @@ export function registerIntake(program: Command, io: Io): void {
         inventory,
         now: isoUtc(now).slice(0, 10),
       });
+      // Nothing the validator would reject is written: such a draft is reported with its findings instead.
+      const admission = await admitDrafts(valid.source, result.drafts, now, DRAFT_TOLERATED);
+      result.drafts = admission.admitted;
       const out: string[] = [
         `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs, ${notDrafted.length} remediation${notDrafted.length === 1 ? "" : "s"} not drafted`,
       ];
@@ -131,18 +140,32 @@ export function registerIntake(program: Command, io: Io): void {
       for (const r of result.refused ?? [])
         io.err(`patchops: intake refused ${oneLine(r.id)}: ${oneLine(r.reason)}; the other advisories are drafted\n`);
       if (result.refused?.length) io.exitCode(EXIT.usage);
-      if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
-      if (result.irrelevant.length)
-        out.push(
-          `  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`,
+      for (const r of admission.rejected) {
+        io.err(
+          `patchops: intake did not write ${r.draft.file}: \`patchops validate\` would reject it; the other drafts are written\n`,
         );
+        // The findings only: the summary line would count documents this check did not list.
+        io.err(diagnosticsAsText(r.findings, 0).split("\n").slice(0, r.findings.length).join("\n") + "\n");
+      }
+      if (admission.rejected.length && !result.refused?.length) io.exitCode(EXIT.invalid);
+      for (const u of result.unlinked ?? [])
+        out.push(`  ! ${u.id} drafted without its advisory link: ${oneLine(u.reason)}`);
+      if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
+      const logNote = opts.dryRun ? `not logged (dry run)` : `logged to ${IRRELEVANT_LOG}`;
+      if (result.irrelevant.length)
+        out.push(`  - irrelevant (no affected host), ${logNote}: ${result.irrelevant.map((i) => i.id).join(", ")}`);
       if (result.unknownOs.length)
         out.push(
           `  ? ${result.unknownOs.length} scanned Windows host${result.unknownOs.length === 1 ? "" : "s"} with an OS name patchops does not recognise, not counted for any OS update: ${result.unknownOs.slice(0, 10).join(", ")}${result.unknownOs.length > 10 ? ", …" : ""}`,
         );
       for (const n of result.notDrafted)
         out.push(`  ! not drafted: ${n.vendor} ${n.bulletin} ${n.cve || "(no CVE)"} ${n.product}: ${n.reason}`);
-      if (result.notDrafted.length) out.push(`    (logged to ${IRRELEVANT_LOG} for problem management)`);
+      if (result.notDrafted.length)
+        out.push(
+          opts.dryRun
+            ? `    (dry run: nothing written, nothing logged to ${IRRELEVANT_LOG})`
+            : `    (logged to ${IRRELEVANT_LOG} for problem management)`,
+        );
       if (!opts.dryRun) {
         // With --open-prs the drafts go to their branches only; the working tree keeps the log.
         for (const d of opts.openPrs ? [] : result.drafts) {
@@ -224,6 +247,9 @@ export function registerIntake(program: Command, io: Io): void {
         })),
         known: result.known,
         irrelevant: result.irrelevant.map((i) => i.id),
+        refused: result.refused ?? [],
+        rejected: admission.rejected.map((r) => ({ file: r.draft.file, findings: r.findings })),
+        unlinked: result.unlinked ?? [],
         pullRequests,
         dryRun: opts.dryRun === true,
       });
