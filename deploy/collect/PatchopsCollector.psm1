@@ -513,7 +513,7 @@ function Invoke-PatchopsCollector {
     if ($resolved.Contains('server')) { $agentScan['server'] = $resolved['server'] }
     $agentScan['completedAt'] = $completedAt
     $agentScan['updates'] = $updates
-    foreach ($u in $updates) { if ($u['installed']) { $installed.AddRange([string[]]@($u['kbs'])) } }
+    foreach ($u in $updates) { if ($u['installed']) { foreach ($kb in $u['kbs']) { $installed.Add($kb) } } }
   } catch {
     $searchError = ConvertTo-PatchopsScanError -Source 'wua' -Exception $_.Exception
     $errors.Add($searchError)
@@ -525,7 +525,7 @@ function Invoke-PatchopsCollector {
   try {
     $searcher = (& $Reader.UpdateSession).CreateUpdateSearcher()
     $count = [int]$searcher.GetTotalHistoryCount()
-    if ($count -gt 0) { $installed.AddRange([string[]]@(Get-PatchopsHistoryInstalled @($searcher.QueryHistory(0, $count)))) }
+    if ($count -gt 0) { foreach ($kb in (Get-PatchopsHistoryInstalled @($searcher.QueryHistory(0, $count)))) { $installed.Add($kb) } }
   } catch { $errors.Add((ConvertTo-PatchopsScanError -Source 'history' -Exception $_.Exception)) }
 
   # Products.

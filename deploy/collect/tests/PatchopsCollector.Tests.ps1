@@ -297,7 +297,10 @@ Describe 'small shapers' {
 
 Describe 'Invoke-PatchopsCollector' {
   It 'writes the whole record of a WSUS-managed server' {
+    # The history holds two KBs nothing else reports (MSI-serviced .NET, Defender platform), and one Get-HotFix lists too.
     $searcher = New-Searcher -Updates @((Get-SecurityCu), (Get-SqlGdr), (Get-Definition)) -History @(
+      [pscustomobject]@{ Title = '2025-01 Cumulative Update for .NET Framework 3.5 and 4.8.1 for Windows 11, version 24H2 for x64 (KB5049622)'; Operation = 1; ResultCode = 2 }
+      [pscustomobject]@{ Title = 'Update for Microsoft Defender Antivirus antimalware platform - KB4052623 (Version 4.18.24090.11)'; Operation = 1; ResultCode = 2 }
       [pscustomobject]@{ Title = '2023-04 Cumulative Update for Windows 11 Version 22H2 for arm64-based Systems (KB5025239)'; Operation = 1; ResultCode = 2 })
     $reader = New-Reader -Registry $script:WsusRegistry -Session (New-Session $searcher) -QuickFixes @('KB5025239', 'KB5012170') `
       -ServerFeatures @('Web-Server', 'Web-Asp-Net45') -OptionalFeatures @('NetFx3')
@@ -308,7 +311,7 @@ Describe 'Invoke-PatchopsCollector' {
     Out-Record $record | Should -BeExactly (
       '{"host":"web-red-001","fqdn":"web-red-001.corp.example.com","scannedAt":"2026-11-20T03:58:00Z",' +
       '"os":{"family":"windows","name":"Microsoft Windows Server 2022 Datacenter","version":"10.0.20348.2322"},' +
-      '"installed":["KB2267602","KB5012170","KB5021522","KB5025239"],"pendingReboot":false,' +
+      '"installed":["KB2267602","KB4052623","KB5012170","KB5021522","KB5025239","KB5049622"],"pendingReboot":false,' +
       '"products":[{"name":"7-Zip 23.01 (x64)","version":"23.01"},{"name":"Git","version":"2.43.0"},' +
       '{"name":"Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.38.33130","version":"14.38.33130.0"},' +
       '{"name":"SQL Server 2022","version":"16.0.1050.5"}],' +
