@@ -1,7 +1,8 @@
 # Pester tests of the Windows collector: its pure functions fed objects shaped as the WUA API documents them (IUpdate,
 # ICategory, IUpdateIdentity, IUpdateHistoryEntry), and the whole collector over a reader that answers like Windows.
 # Expected JSON lines are written out by hand. Titles, KBs, update IDs and dates:
-#  - KB5026372 / KB5025239: /work/shared/data/msrc/msuc-update-0b97c243-….json and msuc-update-f39d68ab-….json
+#  - KB5026372 / KB5025239: /work/shared/data/msrc/msuc-update-0b97c243-5833-4bf3-bcf8-77063e53c42a.json and
+#    msuc-update-f39d68ab-1519-4df8-85c1-d985be7f49c3.json
 #    (Microsoft Update Catalog: update_id, title, msrc_severity Critical, reboot_behavior "Can request restart",
 #    last_modified 5/9/2023 and 4/11/2023);
 #  - KB2267602, KB4052623, KB5049622, "Windows Admin Center 2311" (no KB):
@@ -15,7 +16,7 @@
 # test/deploy/collector.test.ts checks it against the inventory record contract.
 
 BeforeAll {
-  Import-Module (Join-Path $PSScriptRoot '..' 'PatchopsCollector.psm1') -Force
+  Import-Module (Join-Path (Split-Path -Parent $PSScriptRoot) 'PatchopsCollector.psm1') -Force
 
   function New-Category([string]$Type, [string]$Name, [string]$Id) {
     [pscustomobject]@{ Type = $Type; Name = $Name; CategoryID = $Id }
@@ -246,8 +247,10 @@ Describe 'small shapers' {
     ConvertTo-PatchopsJson (ConvertTo-PatchopsProducts -UninstallEntries @() -SqlPatchLevels @()) | Should -BeExactly '[]'
   }
   It 'merges server and optional features once, in code-point order' {
-    ConvertTo-PatchopsJson (ConvertTo-PatchopsFeatures -ServerFeatures @('Web-Server', 'Web-Asp-Net45', 'NET-Framework-Core') -OptionalFeatures @('NetFx3', 'web-server')) |
-      Should -BeExactly '["NET-Framework-Core","NetFx3","Web-Asp-Net45","Web-Server"]'
+    # A culture's order would put SearchEngine-Client-Package before SMB1Protocol; code points put 'M' before 'e'.
+    ConvertTo-PatchopsJson (ConvertTo-PatchopsFeatures -ServerFeatures @('Web-Server', 'Web-Asp-Net45', 'NET-Framework-Core') `
+        -OptionalFeatures @('SearchEngine-Client-Package', 'NetFx3', 'web-server', 'SMB1Protocol')) |
+      Should -BeExactly '["NET-Framework-Core","NetFx3","SMB1Protocol","SearchEngine-Client-Package","Web-Asp-Net45","Web-Server"]'
   }
   It 'sees a pending restart from any one source and from none when all are clear' {
     $clear = @{ AgentRebootRequired = $false; CbsRebootPending = $false; WuRebootRequired = $false; PendingFileRenameOperations = @('', ' '); ConfigMgrRebootPending = $null }
@@ -283,7 +286,8 @@ Describe 'small shapers' {
     } finally { [System.Globalization.CultureInfo]::CurrentCulture = $saved }
   }
   It 'writes JSON strings in printable ASCII, escaping quotes, backslashes, controls and everything else' {
-    ConvertTo-PatchopsJson ([ordered]@{ t = "Mise à jour ""x"" C:\Temp`t`n€"; n = $null; l = @(1) }) |
+    # The file stays ASCII (Windows PowerShell 5.1 reads a file without BOM in the ANSI code page): a-grave and the euro sign.
+    ConvertTo-PatchopsJson ([ordered]@{ t = "Mise $([char]0x00E0) jour ""x"" C:\Temp`t`n$([char]0x20AC)"; n = $null; l = @(1) }) |
       Should -BeExactly '{"t":"Mise \u00e0 jour \"x\" C:\\Temp\t\n\u20ac","n":null,"l":[1]}'
   }
   It 'reads the HRESULT under PowerShell''s wrapper, and none from a plain error' {
