@@ -197,7 +197,7 @@ describe("the Windows collector (deploy/collect)", () => {
     };
     expect(summary.failures).toEqual([]);
     expect(summary.failed).toBe(0);
-    expect(summary.passed).toBeGreaterThanOrEqual(25);
+    expect(summary.passed).toBeGreaterThanOrEqual(26);
     expect(output?.code).toBe(0);
   });
 

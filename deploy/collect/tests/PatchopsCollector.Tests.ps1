@@ -417,6 +417,15 @@ Describe 'Invoke-PatchopsCollector' {
         '"hotpatch":false,"supersedes":["f39d68ab-1519-4df8-85c1-d985be7f49c3"],"released":"2023-05-09"}]}}')
     } finally { Remove-Item -LiteralPath $cab -Recurse -Force }
   }
+  It 'drops the whole agent scan when one update cannot be read, rather than report a partial list' {
+    $odd = Get-Definition
+    $odd.InstallationBehavior = [pscustomobject]@{ RebootBehavior = 7 }
+    $reader = New-Reader -Session (New-Session (New-Searcher -Updates @((Get-SecurityCu), $odd))) -QuickFixes @('KB5025239')
+    $record = Invoke-PatchopsCollector -Reader $reader -Clock (New-Clock @((Get-Utc '2026-11-20T04:00:00Z'), (Get-Utc '2026-11-20T04:00:05Z')))
+    $record.Contains('agentScan') | Should -BeFalse
+    ConvertTo-PatchopsJson $record['installed'] | Should -BeExactly '["KB5025239"]'
+    ConvertTo-PatchopsJson $record['scanErrors'] | Should -BeExactly '[{"source":"wua","message":"unknown RebootBehavior 7"}]'
+  }
   It 'reports a missing offline catalogue as a wua error and writes the record' {
     $manager = New-ServiceManager
     $reader = New-Reader -Session (New-Session (New-Searcher -Updates @(Get-SecurityCu))) -ServiceManager $manager
