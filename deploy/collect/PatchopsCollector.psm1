@@ -391,8 +391,9 @@ function New-PatchopsRecord {
 # --- the Windows edge: thin readers, one call each ------------------------------------------------------------------
 
 function New-PatchopsWindowsReader {
-  # Each entry asks Windows one thing and writes its raw answer (lists as a stream of items, which callers collect); Invoke-PatchopsCollector takes a table of the same
-  # shape, so the tests hand it real-shaped answers (or failures) instead of Windows.
+  # Each entry asks Windows one thing and writes its raw answer (a list as a stream of items, which callers collect).
+  # Invoke-PatchopsCollector takes a table of the same shape, so the tests hand it real-shaped answers (or failures)
+  # instead of Windows.
   $hklm = { [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64) }
   @{
     # Values of one HKLM key (64-bit view even from a 32-bit PowerShell), or $null when the key does not exist.
@@ -551,17 +552,22 @@ function Invoke-PatchopsCollector {
   try { $features = ConvertTo-PatchopsFeatures -ServerFeatures @(& $Reader.ServerFeatures) -OptionalFeatures @(& $Reader.OptionalFeatures) }
   catch { $errors.Add((ConvertTo-PatchopsScanError -Source 'features' -Exception $_.Exception)) }
 
-  # Pending restart: the agent, the servicing stack, Windows Update, pending file renames and the ConfigMgr client.
-  $pendingReboot = $false
-  try {
-    $agentReboot = try { [bool](& $Reader.SystemInfo).RebootRequired } catch { $errors.Add((ConvertTo-PatchopsScanError -Source 'reboot' -Exception $_.Exception)); $null }
+  # Pending restart: the agent, the servicing stack, Windows Update, pending file renames and the ConfigMgr client, each
+  # asked on its own, so one that fails (a reboot error) leaves the others' answer.
+  $ask = {
+    param([scriptblock]$Question)
+    try { & $Question } catch { $errors.Add((ConvertTo-PatchopsScanError -Source 'reboot' -Exception $_.Exception)); $null }
+  }
+  $agentReboot = & $ask { [bool](& $Reader.SystemInfo).RebootRequired }
+  $cbs = & $ask { $null -ne (& $Reader.RegistryValues 'SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending') }
+  $wu = & $ask { $null -ne (& $Reader.RegistryValues 'SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired') }
+  $renames = & $ask {
     $session = & $Reader.RegistryValues 'SYSTEM\CurrentControlSet\Control\Session Manager'
-    $renames = if ($session -and $session.ContainsKey('PendingFileRenameOperations')) { [string[]]@($session['PendingFileRenameOperations']) } else { $null }
-    $pendingReboot = Test-PatchopsPendingReboot -AgentRebootRequired $agentReboot `
-      -CbsRebootPending ($null -ne (& $Reader.RegistryValues 'SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')) `
-      -WuRebootRequired ($null -ne (& $Reader.RegistryValues 'SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')) `
-      -PendingFileRenameOperations $renames -ConfigMgrRebootPending (& $Reader.ConfigMgrRebootPending)
-  } catch { $errors.Add((ConvertTo-PatchopsScanError -Source 'reboot' -Exception $_.Exception)) }
+    if ($session -and $session.ContainsKey('PendingFileRenameOperations')) { [string[]]@($session['PendingFileRenameOperations']) }
+  }
+  $configMgr = & $ask { & $Reader.ConfigMgrRebootPending }
+  $pendingReboot = Test-PatchopsPendingReboot -AgentRebootRequired $agentReboot -CbsRebootPending ($cbs -eq $true) `
+    -WuRebootRequired ($wu -eq $true) -PendingFileRenameOperations $renames -ConfigMgrRebootPending $configMgr
 
   # The agent's health.
   $version = try { & $Reader.AgentVersion } catch { $null }

@@ -92,7 +92,7 @@ BeforeAll {
       QuickFixes = { & $answer $QuickFixes }.GetNewClosure()
       ServerFeatures = { $ServerFeatures }.GetNewClosure()
       OptionalFeatures = { $OptionalFeatures }.GetNewClosure()
-      ConfigMgrRebootPending = { $ConfigMgr }.GetNewClosure()
+      ConfigMgrRebootPending = { & $answer $ConfigMgr }.GetNewClosure()
       WuauservStartType = { $StartType }.GetNewClosure()
       ComputerName = { $ComputerName }.GetNewClosure()
       DnsIdentity = { @{ HostName = $ComputerName; DomainName = $DnsDomain } }.GetNewClosure()
@@ -349,11 +349,13 @@ Describe 'Invoke-PatchopsCollector' {
     } finally { [System.Globalization.CultureInfo]::CurrentCulture = $saved }
   }
   It 'still writes the record when the agent fails (wuauserv disabled, 0x80070422), from what the other sources saw' {
+    # The servicing stack's pending restart still counts although the agent and the ConfigMgr probe fail.
     $disabled = [System.Runtime.InteropServices.COMException]::new('The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.', -2147023838)
     $registry = $script:WsusRegistry.Clone()
     $registry['SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'] = @{}
     $reader = New-Reader -Registry $registry -Session (New-Session (New-Searcher -SearchFailure $disabled -HistoryFailure $disabled)) `
       -QuickFixes @('KB5025239') -StartType 'Disabled' -AgentReboot ([System.Runtime.InteropServices.COMException]::new('Access is denied.', -2147024891)) `
+      -ConfigMgr ([System.Management.Automation.RuntimeException]::new('Invalid namespace')) `
       -LastSearchSuccess ([DateTime]::new(2026, 10, 2, 3, 15, 0, [DateTimeKind]::Utc)) -ComputerName 'WEB-RED-140' -DnsDomain ''
     $record = Invoke-PatchopsCollector -Reader $reader -Clock (New-Clock @((Get-Utc '2026-11-20T04:00:00Z')))
     Out-Record $record | Should -BeExactly (
@@ -367,7 +369,7 @@ Describe 'Invoke-PatchopsCollector' {
       '"Windows Update Agent search failed 0x80070422: The service cannot be started, either because it is disabled or because it has no enabled devices associated with it. (last successful search: 2026-10-02T03:15:00Z)"]},' +
       '"scanErrors":[{"source":"wua","message":"The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.","code":"0x80070422"},' +
       '{"source":"history","message":"The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.","code":"0x80070422"},' +
-      '{"source":"reboot","message":"Access is denied.","code":"0x80070005"}]}')
+      '{"source":"reboot","message":"Access is denied.","code":"0x80070005"},{"source":"reboot","message":"Invalid namespace"}]}')
   }
   It 'names a damaged datastore and keeps every other source when CIM fails too' {
     $damaged = [System.Runtime.InteropServices.COMException]::new('Exception from HRESULT: 0x80248007', -2145091577)
