@@ -11,6 +11,12 @@ export function windowGroup(job: Pick<Job, "window" | "timeline"> & { type?: Job
   return `patchops_${stamp}_${job.type === "uninstall" ? "uninstall" : job.timeline}`;
 }
 
+/** The group whose play runs the job: its window's group, or patchops_<type> for isolate, notify and healthcheck. */
+export function groupOf(job: Job): string {
+  const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
+  return windowed ? windowGroup(job) : `patchops_${job.type}`;
+}
+
 /** One step of a job on the host, in install order: a win_updates search-and-install, or one catalog download. */
 type InstallStep =
   | { kind: "win_updates"; accept_list: string[]; category_names: string[] }
@@ -175,8 +181,7 @@ export function ansibleInventory(jobs: readonly Job[], meta: PlanProvenance): st
     groups.set(group, g);
   };
   for (const job of jobs) {
-    const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
-    const group = windowed ? windowGroup(job) : `patchops_${job.type}`;
+    const group = groupOf(job);
     add(group, job.host);
     if (job.type === "install" || job.type === "synthetic")
       add(job.timeline === "emergency" ? "patchops_emergency" : "patchops_install", job.host);
