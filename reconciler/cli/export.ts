@@ -1,12 +1,13 @@
 // `patchops export ansible`: a reader of a written plan; it never re-plans.
 import type { Command } from "commander";
-import { ansibleInventory, clusterOverlapProblems } from "../export/ansible.js";
+import { inventoryOf } from "../app/ansible-export.js";
+import { clusterOverlapProblems } from "../export/ansible.js";
 import { EXIT } from "../errors.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
-import { dirname, basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { checkExportTarget } from "./export-target.js";
 import { repoDir } from "./options.js";
 
@@ -35,10 +36,8 @@ export function registerExport(program: Command, io: Io): void {
         io.exitCode(EXIT.invalid);
         return;
       }
-      await writeFilesAtomically(
-        dirname(opts.out),
-        new Map([[basename(opts.out), ansibleInventory(jobs, { now: plan.now, policyRevision: plan.policyRevision })]]),
-      );
+      const inventory = await inventoryOf(opts.plan, plan, jobs);
+      await writeFilesAtomically(dirname(opts.out), new Map([[basename(opts.out), inventory]]));
       printResult(io, format, `Wrote ${opts.out}: ${jobs.length} jobs\n`, { out: opts.out, jobs: jobs.length });
     });
 }

@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["verify-source", async () => (await import("./verify-source.js")).registerVerifySource],
   ["explain", async () => (await import("./explain.js")).registerExplain],
   ["export", async () => (await import("./export.js")).registerExport],
+  ["deploy", async () => (await import("./deploy.js")).registerDeploy],
   ["approvals", async () => (await import("./approvals.js")).registerApprovals],
   ["diff", async () => (await import("./diff.js")).registerDiff],
   ["comment", async () => (await import("./comment.js")).registerComment],

@@ -1,13 +1,20 @@
 // Jobs as an Ansible inventory: one group per window; host variables for deploy/ansible/patchops.yml.
-import { stringify } from "yaml";
-import type { HostResult, Job } from "../model/plan.js";
+import type { HostResult, Job, Plan } from "../model/plan.js";
 import { clusterOverlaps } from "../plan/cluster-safety.js";
+import { unsafeYaml } from "./ansible-yaml.js";
+import { canonicalJson, sha256 } from "./canonical-json.js";
 
 /** A group name Ansible accepts: letters, digits and underscores. */
 export function windowGroup(job: Pick<Job, "window" | "timeline"> & { type?: Job["type"] }): string {
   const stamp = job.window.start.replace(/[-:]/g, "").replace(/Z$/, "z").toLowerCase();
   // An uninstall job has a group of its own, so a host can hold an install and an uninstall job in one window.
   return `patchops_${stamp}_${job.type === "uninstall" ? "uninstall" : job.timeline}`;
+}
+
+/** The group whose play runs the job: its window's group, or patchops_<type> for isolate, notify and healthcheck. */
+export function groupOf(job: Job): string {
+  const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
+  return windowed ? windowGroup(job) : `patchops_${job.type}`;
 }
 
 /** One step of a job on the host, in install order: a win_updates search-and-install, or one catalog download. */
@@ -17,11 +24,17 @@ type InstallStep =
 
 interface JobVars {
   job_id: string;
+  /** The host's name as the plan writes it (the inventory may know it under an alias, see inventoryName). */
+  host: string;
+  owner: string | null;
   type: string;
   timeline: string;
   window_start: string;
   window_end: string;
   deadline: string;
+  /** The window in seconds since 1970 (UTC), for the playbook's time guard. */
+  window_start_epoch: number;
+  window_end_epoch: number;
   /** For win_updates' accept_list: the KB ids Windows Update offers, in install order. */
   accept_list: string[];
   /** win_updates category_names covering every classification in accept_list. */
@@ -48,6 +61,24 @@ interface JobVars {
   /** What an isolate, notify or healthcheck job runs on the control node. */
   commands: string[];
   retry_attempt: number;
+  /** Provenance: the plan this job comes from (plan.json's now, inputs and policyRevision). */
+  plan_now: string;
+  plan_inputs: Plan["inputs"];
+  policy_revision: string | null;
+  /** SHA-256 of the job's line in jobs.ndjson, as written (UTF-8, without the newline). */
+  job_line_digest: string;
+  /** SHA-256 of canonicalJson of every other variable of the job: the playbook refuses a job edited after export. */
+  job_digest: string;
+}
+
+/** What the export takes from plan.json, and the digest of each job line (by job id). */
+export interface PlanProvenance {
+  now: string;
+  /** Where the playbook finds plan.json and jobs.ndjson to check each job against (absolute). */
+  planDir: string;
+  policyRevision: string | null;
+  inputs: Plan["inputs"];
+  lineDigests: ReadonlyMap<string, string>;
 }
 
 /** The file name the download is saved as: the URL's last path segment when it names a package, else the id. */
@@ -72,17 +103,23 @@ function stepsOf(job: Job, downloads: JobVars["downloads"]): InstallStep[] {
   return steps;
 }
 
-function varsOf(job: Job): JobVars {
+const epoch = (instant: string) => Math.floor(Date.parse(instant) / 1000);
+
+function varsOf(job: Job, meta: PlanProvenance): JobVars {
   const installs = job.type === "install" || job.type === "synthetic";
   const downloads = (job.downloads ?? []).map((d) => ({ ...d, file: fileOf(d) }));
   const fromCatalog = new Set(downloads.map((d) => d.id));
   const linux = job.packages !== undefined;
-  return {
+  const vars: Omit<JobVars, "job_digest"> = {
     job_id: job.id,
+    host: job.host,
+    owner: job.owner,
     type: job.type,
     timeline: job.timeline,
     window_start: job.window.start,
     window_end: job.window.end,
+    window_start_epoch: epoch(job.window.start),
+    window_end_epoch: epoch(job.window.end),
     deadline: job.deadline,
     // Linux jobs install packages (tasks/linux.yml); Windows Update's accept list and steps stay empty for them.
     accept_list: job.type === "install" && !linux ? job.updates.filter((id) => !fromCatalog.has(id)) : [],
@@ -101,7 +138,33 @@ function varsOf(job: Job): JobVars {
     post: installs || job.type === "uninstall" ? job.post.map((s) => s.run) : [],
     commands: (job.commands ?? []).map((s) => s.run),
     retry_attempt: job.retry?.attempt ?? 1,
+    plan_now: meta.now,
+    plan_inputs: meta.inputs,
+    policy_revision: meta.policyRevision,
+    job_line_digest: meta.lineDigests.get(job.id) ?? "",
   };
+  return { ...vars, job_digest: sha256(canonicalJson(vars)) };
+}
+
+/** SHA-256 of each line of jobs.ndjson, by job id (lines that are not jobs are the plan reader's to refuse). */
+export function jobLineDigests(jobsNdjson: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of jobsNdjson.split("\n")) {
+    if (line.trim() === "") continue;
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    if (typeof id === "string") out.set(id, sha256(line));
+  }
+  return out;
+}
+
+/**
+ * The name a host has in the inventory. Ansible reads a host key as a pattern (`web[1:3]` is three hosts) and
+ * templates `inventory_hostname` where it is used, and a key cannot carry !unsafe through the YAML inventory plugin:
+ * only a plain DNS-like name is written as is; any other name gets an alias, with the real name in the !unsafe
+ * variables `ansible_host` (where to connect) and `patchops_host` (what results report).
+ */
+export function inventoryName(host: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(host) ? host : `patchops_host_${sha256(host).slice(0, 16)}`;
 }
 
 /**
@@ -109,7 +172,7 @@ function varsOf(job: Job): JobVars {
  * groups, so every host carries one `patchops_jobs` map keyed by group name, identical wherever it appears:
  * a play for a window reads `patchops_jobs[<group>]`.
  */
-export function ansibleInventory(jobs: readonly Job[], meta: { now: string; policyRevision: string | null }): string {
+export function ansibleInventory(jobs: readonly Job[], meta: PlanProvenance): string {
   const hostJobs = new Map<string, Record<string, JobVars>>();
   const groups = new Map<string, Set<string>>();
   const add = (group: string, host: string) => {
@@ -118,28 +181,46 @@ export function ansibleInventory(jobs: readonly Job[], meta: { now: string; poli
     groups.set(group, g);
   };
   for (const job of jobs) {
-    const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
-    const group = windowed ? windowGroup(job) : `patchops_${job.type}`;
+    const group = groupOf(job);
     add(group, job.host);
     if (job.type === "install" || job.type === "synthetic")
       add(job.timeline === "emergency" ? "patchops_emergency" : "patchops_install", job.host);
     if (job.type === "uninstall") add("patchops_uninstall", job.host);
     const vars = hostJobs.get(job.host) ?? {};
-    vars[group] = varsOf(job);
+    vars[group] = varsOf(job, meta);
     hostJobs.set(job.host, vars);
   }
-  const hosts: Record<string, { patchops_jobs: Record<string, JobVars> }> = {};
-  for (const host of [...hostJobs.keys()].sort()) hosts[host] = { patchops_jobs: hostJobs.get(host)! };
+  const hosts: Record<string, Record<string, unknown>> = {};
+  for (const host of [...hostJobs.keys()].sort()) {
+    const name = inventoryName(host);
+    hosts[name] = {
+      ...(name === host ? {} : { ansible_host: host }),
+      patchops_host: host,
+      patchops_jobs: hostJobs.get(host)!,
+    };
+  }
   const children: Record<string, { hosts: Record<string, null> }> = {};
   for (const group of [...groups.keys()].sort())
-    children[group] = { hosts: Object.fromEntries([...groups.get(group)!].sort().map((h) => [h, null])) };
+    children[group] = {
+      hosts: Object.fromEntries(
+        [...groups.get(group)!]
+          .map(inventoryName)
+          .sort()
+          .map((h) => [h, null]),
+      ),
+    };
   const doc = {
-    all: { vars: { patchops_plan_now: meta.now, patchops_policy_revision: meta.policyRevision }, hosts, children },
+    all: {
+      vars: {
+        patchops_plan_now: meta.now,
+        patchops_policy_revision: meta.policyRevision,
+        patchops_plan_dir: meta.planDir,
+      },
+      hosts,
+      children,
+    },
   };
-  return (
-    `# Generated by patchops export ansible from the plan of ${meta.now}; do not edit.\n` +
-    stringify(doc, { lineWidth: 0, nullStr: "", defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })
-  );
+  return unsafeYaml(doc, `# Generated by patchops export ansible from the plan of ${meta.now}; do not edit.\n`);
 }
 
 /** Why a plan must not be handed to Ansible: two nodes of one cluster patched in overlapping windows (one line each). */

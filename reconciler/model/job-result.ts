@@ -1,4 +1,4 @@
-// A job result: one line of the NDJSON the playbook writes after running a job on a host.
+// A job result: one line of the NDJSON the playbook writes after running a job on a host (or refusing to).
 import { z } from "zod";
 
 export const UpdateOutcome = z.strictObject({
@@ -9,6 +9,11 @@ export const UpdateOutcome = z.strictObject({
     .meta({ description: "The installer's code, e.g. 0x80240022 (HRESULT), or a word such as not-offered." }),
 });
 
+export const NotRunReason = z.enum(["outside-window", "provenance-mismatch", "max-errors", "staged"]).meta({
+  description:
+    "Why a job did not run: outside-window (the control node's clock was outside the job's window), provenance-mismatch (the job was edited after export or does not match its plan), max-errors (its wave was stopped by rollout.maxErrors), staged (forceInstall false: downloaded, not installed).",
+});
+
 export const JobResult = z
   .strictObject({
     jobId: z.string().min(1),
@@ -16,11 +21,27 @@ export const JobResult = z
     type: z.enum(["install", "synthetic", "uninstall"]).default("install").meta({
       description: "The job's type; for uninstall, succeeded means the update was removed.",
     }),
-    status: z.enum(["succeeded", "failed"]),
+    status: z.enum(["succeeded", "failed", "not-run"]).meta({
+      description: "not-run: nothing was installed or removed (see reason); it lists no updates and is no attempt.",
+    }),
+    reason: NotRunReason.optional(),
+    message: z
+      .string()
+      .optional()
+      .meta({ description: "What went wrong or why the job did not run, e.g. the package manager's error." }),
     updates: z.record(z.string(), UpdateOutcome).default({}),
     finishedAt: z.iso.datetime({ offset: true }),
+  })
+  .refine((r) => (r.status === "not-run") === (r.reason !== undefined), {
+    message: "a not-run result names its reason, and only a not-run result has one",
+    path: ["reason"],
+  })
+  .refine((r) => r.status !== "not-run" || Object.keys(r.updates).length === 0, {
+    message: "a not-run result lists no updates",
+    path: ["updates"],
   })
   .meta({ title: "JobResult", description: "One line of a job results file (NDJSON)." });
 
 export type JobResult = z.infer<typeof JobResult>;
 export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
+export type NotRunReason = z.infer<typeof NotRunReason>;

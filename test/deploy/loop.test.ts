@@ -5,62 +5,12 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { parseResults } from "../../reconciler/results/parse.js";
-import { cli, commitAll, FIXTURES, ROOT, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+import { lines, PLAYBOOK, playbook, STANDIN } from "./playbook.js";
 
 const run = promisify(execFile);
-const PLAYBOOK = join(ROOT, "deploy", "ansible", "patchops.yml");
-const STANDIN = join(FIXTURES, "ansible-standin");
 const NOW1 = "2026-12-10T09:00:00Z";
 const NOW2 = "2026-12-10T18:00:00Z";
-
-interface Call {
-  module: string;
-  args: Record<string, unknown>;
-}
-
-/** The real ansible-playbook on the control node (connection local), the stand-in ansible.windows modules recording. */
-async function playbook(dir: string, inventory: string, window: string, extra: Record<string, string> = {}) {
-  const log = join(dir, `${window}.calls.ndjson`);
-  const env = {
-    ...process.env,
-    ANSIBLE_COLLECTIONS_PATH: STANDIN,
-    // One home and temp folder per run: parallel runs must not share Ansible's module cache.
-    ANSIBLE_HOME: join(dir, `.ansible-${window}`),
-    ANSIBLE_LOCAL_TEMP: join(dir, `.ansible-tmp-${window}`),
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_STDOUT_CALLBACK: "ansible.posix.json",
-    PATCHOPS_STANDIN_LOG: log,
-    LOOP_LOG: join(dir, "commands.log"),
-    ...extra,
-  };
-  const args = [
-    "-i",
-    inventory,
-    PLAYBOOK,
-    "-e",
-    `window=${window}`,
-    "-e",
-    `patchops_results_dir=${join(dir, "results")}`,
-  ];
-  args.push("-e", "ansible_connection=local", "-e", "ansible_python_interpreter=/usr/bin/python3");
-  if (extra.PATCHOPS_NOW) args.push("-e", `patchops_now=${extra.PATCHOPS_NOW}`);
-  const r = await run("ansible-playbook", args, { env, cwd: dir, maxBuffer: 64 << 20 }).catch(
-    (err: Error & { stdout?: string; stderr?: string }) => {
-      throw new Error(`${err.message}\n${err.stderr}\n${err.stdout?.slice(-4000)}`);
-    },
-  );
-  const calls = (await readFile(log, "utf8").catch(() => ""))
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Call);
-  return { stdout: r.stdout, calls };
-}
-
-const lines = <T>(text: string) =>
-  text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
 
 describe("the loop: plan → export → playbook → results → plan (test/fixtures/loop)", () => {
   it("passes ansible-playbook --syntax-check", async () => {
@@ -104,8 +54,8 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
         PATCHOPS_NOW: "2026-12-10T15:00:00Z",
       }),
       playbook(repo, inventory, "patchops_20261210t120000z_uninstall", { PATCHOPS_NOW: "2026-12-10T15:30:00Z" }),
-      playbook(repo, inventory, "patchops_isolate"),
-      playbook(repo, inventory, "patchops_healthcheck"),
+      playbook(repo, inventory, "patchops_isolate", { PATCHOPS_NOW: "2026-12-10T09:30:00Z" }),
+      playbook(repo, inventory, "patchops_healthcheck", { PATCHOPS_NOW: "2026-12-10T09:30:00Z" }),
       playbook(repo, inventory, "patchops_20261211t120000z_standard", { PATCHOPS_NOW: "2026-12-11T13:00:00Z" }),
     ]);
 

@@ -1,0 +1,100 @@
+// `patchops deploy due`: the Ansible inventory of exactly the jobs due now, for the hourly deploy loop.
+import type { Command } from "commander";
+import { readdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { inventoryOf } from "../app/ansible-export.js";
+import { EXIT } from "../errors.js";
+import { clusterOverlapProblems, groupOf } from "../export/ansible.js";
+import { dueJobs } from "../export/due.js";
+import { writeFilesAtomically } from "../output/atomic.js";
+import { readResults, ResultsReadError } from "../results/read.js";
+import { UsageError } from "../errors.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
+import { checkExportTarget } from "./export-target.js";
+import type { Io } from "./io.js";
+import { nowOption, repoDir } from "./options.js";
+import { outputFormat, printResult } from "./output-format.js";
+import { readPlanDir } from "./read-plan.js";
+
+/** The .ndjson files of a results folder, by name; a folder that does not exist yet holds none. */
+async function resultFiles(dir: string | undefined): Promise<string[]> {
+  if (dir === undefined) return [];
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return [] as string[];
+    throw new UsageError(`cannot read the results folder ${dir}: ${err.code ?? err.message}`);
+  });
+  return names
+    .filter((n) => n.endsWith(".ndjson"))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+interface DueOptions {
+  plan: string;
+  out: string;
+  now?: string;
+  results?: string[];
+  resultsDir?: string;
+  repo?: string;
+  format?: string;
+}
+
+export function registerDeploy(program: Command, io: Io): void {
+  const deploy = program.command("deploy").description("run a written plan: which jobs are due now");
+  deploy
+    .command("due")
+    .description(
+      "write the Ansible inventory of the jobs whose window is open now and that have no result yet; print their groups, one a line",
+    )
+    .option("--plan <dir>", "directory holding plan.json and jobs.ndjson", "out/plan")
+    .option("--out <file>", "inventory file to write (YAML)", "out/ansible-due.yml")
+    .option("--now <iso>", "the instant to select for (default: the clock)")
+    .option("--results <file...>", "job results already written (NDJSON files or Ansible JSON callback output)")
+    .option("--results-dir <dir>", "a folder of result files (*.ndjson), e.g. the playbook's patchops_results_dir")
+    .option("--repo <dir>", "the policy repository whose folders are never written (default: current directory)")
+    .option("--format <format>", "what to print: text (the groups) or json", "text")
+    .action(async (opts: DueOptions) => {
+      const format = outputFormat(opts.format);
+      const now = nowOption(opts.now);
+      const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+      await checkExportTarget(opts.out, repoDir(opts.repo));
+      const overlaps = clusterOverlapProblems(jobs, hosts);
+      if (overlaps.length > 0) {
+        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
+        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
+        io.exitCode(EXIT.invalid);
+        return;
+      }
+      const files = [...(opts.results ?? []), ...(await resultFiles(opts.resultsDir))];
+      let read;
+      try {
+        read = await readResults(files);
+      } catch (err) {
+        if (err instanceof ResultsReadError) throw new UsageError(err.message);
+        throw err;
+      }
+      // A broken result line is reported (exit 1), and only the job it would have ended is due again: the rest
+      // of the fleet is still exported.
+      if (read.diagnostics.length > 0) {
+        io.err(diagnosticsAsText(read.diagnostics, 0));
+        io.exitCode(EXIT.invalid);
+      }
+      const { due, done } = dueJobs(jobs, now, read.results);
+      await writeFilesAtomically(
+        dirname(opts.out),
+        new Map([[basename(opts.out), await inventoryOf(opts.plan, plan, due)]]),
+      );
+      const groups = [...new Set(due.map(groupOf))].sort();
+      const at = new Date(now).toISOString().replace(/\.000Z$/, "Z");
+      io.err(
+        `Wrote ${opts.out}: ${due.length} job(s) due at ${at} in ${groups.length} group(s); ${done.length} open job(s) already have a result\n`,
+      );
+      printResult(io, format, groups.map((g) => `${g}\n`).join(""), {
+        out: opts.out,
+        now: at,
+        groups,
+        due: due.map((j) => ({ jobId: j.id, host: j.host, type: j.type, group: groupOf(j), window: j.window })),
+        done: done.map((j) => ({ jobId: j.id, host: j.host })),
+      });
+    });
+}
