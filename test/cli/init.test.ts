@@ -36,11 +36,14 @@ describe("patchops init", () => {
     ]);
     const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
       devDependencies: Record<string, string>;
+      allowScripts: Record<string, boolean>;
     };
     const { version } = JSON.parse(await readFile(join(import.meta.dirname, "../../package.json"), "utf8")) as {
       version: string;
     };
-    expect(manifest.devDependencies).toEqual({ patchops: version });
+    // The release it was made from, by git URL and tag: never a file: path, never the bare registry name.
+    expect(manifest.devDependencies).toEqual({ patchops: `git+https://github.com/patchops/patchops.git#v${version}` });
+    expect(manifest.allowScripts).toEqual({ patchops: true });
     expect((await readFile(join(dir, "policies/updates/kb5035857.yaml"), "utf8")).split("\n")[0]).toBe(
       "# yaml-language-server: $schema=../../node_modules/patchops/schemas/update.json",
     );

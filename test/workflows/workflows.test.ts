@@ -21,6 +21,7 @@ describe("workflows", () => {
       "pull-request.yml",
       "reconcile-sharded.yml",
       "reconcile.yml",
+      "release.yml",
     ]);
     for (const f of files) {
       const results = lint(await readFile(join(dir, f), "utf8"), `.github/workflows/${f}`);
