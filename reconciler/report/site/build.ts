@@ -45,6 +45,7 @@ function page(title: string, body: string, scripts: string[], onload: string, pl
       : `<p class=banner id=verification-banner>CAB approval verification was ${plan.approvalVerification === "off" ? "OFF" : "trusted-local (commit trailers, not GitHub reviews)"} for this plan: approvals shown here are not verified.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
 <title>${esc(title)}</title><link rel="stylesheet" href="style.css"></head>
 <body data-now="${esc(plan.now)}"><header><h1><a href="index.html">patchops status</a></h1><span class="muted">plan of ${esc(plan.now)} · refreshed by every reconcile</span></header>
 ${banner}${body}
@@ -258,6 +259,8 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   );
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
   files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
+  // The site maps every host, owner and missing fix: no search engine may keep it, even if it is published by mistake.
+  files.set("robots.txt", "User-agent: *\nDisallow: /\n");
   files.set("style.css", STYLE);
   files.set("app.js", SCRIPT);
   files.set("hosts.csv", { [Symbol.iterator]: () => hostsCsv(hosts.hosts()) });
