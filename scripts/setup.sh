@@ -6,10 +6,21 @@
 # A second run installs nothing. Exits 1 when something is still missing.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS="$ROOT/deploy/collect/tests/tools.json"
-tool() { node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]]))' "$TOOLS" "$1"; }
+# Bash builtins only up to the point where a tool is known to exist: the check must work on a bare PATH.
+here="${BASH_SOURCE[0]}"
+[[ "$here" == */* ]] && here="${here%/*}" || here=.
+TOOLS="$here/../deploy/collect/tests/tools.json"
+# One "key": "value" per line in tools.json.
+tool() {
+  local line
+  while IFS= read -r line; do
+    if [[ "$line" =~ \"$1\":\ *\"([^\"]*)\" ]]; then printf '%s' "${BASH_REMATCH[1]}"; return 0; fi
+  done < "$TOOLS"
+  echo "setup: $TOOLS has no $1" >&2
+  return 1
+}
 missing=0
+HOME_DIR="${HOME:-}"
 
 # --- Debian packages ---------------------------------------------------------------------------------------------
 need=()
@@ -42,13 +53,13 @@ fi
 PWSH_VERSION="$(tool powershell)"
 pwsh_bin=""
 if command -v pwsh >/dev/null 2>&1; then pwsh_bin="$(command -v pwsh)"
-elif [ -x "$HOME/.dotnet/tools/pwsh" ]; then pwsh_bin="$HOME/.dotnet/tools/pwsh"; fi
+elif [ -x "$HOME_DIR/.dotnet/tools/pwsh" ]; then pwsh_bin="$HOME_DIR/.dotnet/tools/pwsh"; fi
 if [ -n "$pwsh_bin" ]; then
   echo "setup: PowerShell is installed ($pwsh_bin)"
 elif command -v dotnet >/dev/null 2>&1; then
   echo "setup: installing PowerShell $PWSH_VERSION (dotnet tool install --global PowerShell)"
   dotnet tool install --global PowerShell --version "$PWSH_VERSION"
-  pwsh_bin="$HOME/.dotnet/tools/pwsh"
+  pwsh_bin="$HOME_DIR/.dotnet/tools/pwsh"
 else
   missing=1
   echo "setup: missing PowerShell 7. Install the .NET SDK, then: dotnet tool install --global PowerShell --version $PWSH_VERSION"
@@ -56,10 +67,15 @@ fi
 
 # --- Pester (from its NuGet package, checked against a pinned SHA-256) ------------------------------------------
 PESTER_VERSION="$(tool pester)"
-PESTER_HOME="${XDG_DATA_HOME:-$HOME/.local/share}/patchops/pwsh-modules"
+PESTER_HOME="${XDG_DATA_HOME:-$HOME_DIR/.local/share}/patchops/pwsh-modules"
 PESTER_DIR="$PESTER_HOME/Pester/$PESTER_VERSION"
+fetchers=()
+for t in curl sha256sum python3 mktemp mkdir mv rm; do command -v "$t" >/dev/null 2>&1 || fetchers+=("$t"); done
 if [ -f "$PESTER_DIR/Pester.psd1" ]; then
   echo "setup: Pester $PESTER_VERSION is installed ($PESTER_DIR)"
+elif [ ${#fetchers[@]} -gt 0 ]; then
+  missing=1
+  echo "setup: missing Pester $PESTER_VERSION; installing it from NuGet needs ${fetchers[*]}"
 else
   echo "setup: installing Pester $PESTER_VERSION into $PESTER_DIR"
   work="$(mktemp -d)"
