@@ -19,6 +19,7 @@ import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 import { replayDraft } from "../intake/draft-record.js";
+import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
@@ -141,6 +142,7 @@ interface Context {
   cutoff: Map<string, number>;
   sameTree: Map<string, Promise<boolean>>;
   asked: Map<string, Promise<CachedPull[]>>;
+  approved: Map<PolicySet, ReadonlySet<string>>;
 }
 
 /** Facts about a commit, asked once a run even when they are not cacheable (a commit in no pull request). */
@@ -474,6 +476,7 @@ async function openContext(
     cabs: [],
     sameTree: new Map(),
     asked: new Map(),
+    approved: new Map(),
     known: new Map(),
     cutoff: new Map(),
   };
@@ -687,6 +690,7 @@ function updateNeeds(ctx: KnownContext, set: PolicySet, u: LoadedDoc<UpdateSpec>
   const d = effectiveDecision(u.spec, set.rules, now);
   // The intake shortcut is for catalog entries an approved rule approves, nothing else.
   const underRule = d.decision === "approved" && d.decidedBy !== "file";
+  const approved = approvedIdsOf(ctx, set);
   const cab = (spec: ChangeAdvisoryBoardSpec): Needs => ({ groups: [cabRequirements(spec, false)], intake: null });
   return async (sha, spec) => {
     const at = await updateAt(repo, sha, u.file);
@@ -697,16 +701,27 @@ function updateNeeds(ctx: KnownContext, set: PolicySet, u: LoadedDoc<UpdateSpec>
     if (at?.decision === "rejected" || !at) return cab(spec);
     // The intake identity's shortcut holds only for a catalog entry under an approved rule whose file is exactly what
     // intake renders from the record it carries: an edited draft needs a CAB member like any other change.
+    const committed = ctx.history.commits.get(sha)?.time ?? now;
+    const { requirement, beyond } = catalogEntryRequirement(spec, at, set, approved, now, committed);
+    // Beyond its rule, an entry is a decision in all but name: the quorum, and no intake shortcut.
+    if (beyond.length) return { groups: [[requirement]], intake: null };
     const text = (await fileAt(repo, sha, u.file)) ?? "";
     const replay = underRule && spec.intakeIdentity ? replayDraft(text) : null;
     return {
-      groups: [[{ label: "one CAB member", members: spec.members, required: 1 }]],
+      groups: [[requirement]],
       intake: replay?.ok ? spec.intakeIdentity! : null,
       ...(replay && !replay.ok
         ? { intakeRefused: { identity: spec.intakeIdentity!, reason: `not as intake drafted it: ${replay.reason}` } }
         : {}),
     };
   };
+}
+
+/** The approved ids of a set, worked out once per set (the set changes when files are restored). */
+function approvedIdsOf(ctx: KnownContext, set: PolicySet): ReadonlySet<string> {
+  let ids = ctx.approved.get(set);
+  if (!ids) ctx.approved.set(set, (ids = approvedIds(set, ctx.input.now)));
+  return ids;
 }
 
 /** The upper-case id an Update file's text declares, or "" when it does not parse. */

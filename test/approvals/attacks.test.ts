@@ -520,6 +520,10 @@ spec:
     const good = await change(repo, { "policies/updates/kb300.yaml": drafted("KB300") });
     const handmade = await change(repo, { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
     gh.pulls.push(pr(6, [handmade], [], "patchops-intake[bot]"));
+    const plain = await change(repo, {
+      "policies/updates/kb303.yaml": updateDoc("KB303", { decision: null }).replace("  pilot: false\n", ""),
+    });
+    gh.pulls.push(pr(7, [plain], [], "patchops-intake[bot]"));
     gh.pulls.push(pr(3, [good], [], "patchops-intake[bot]"));
     const bad = await change(repo, { "policies/updates/kb666.yaml": drafted("KB666") });
     gh.pulls.push({
@@ -529,7 +533,10 @@ spec:
     const a = await approvals(repo);
     expect(a.stdout).toMatch(/✓ update +KB300 +verified: PR #3 opened and written only by patchops-intake\[bot\]/);
     expect(a.stdout).toMatch(
-      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
+      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 2 needed from the CAB \(2 needed, as the entry goes beyond its rule: pilot: false/,
+    );
+    expect(a.stdout).toMatch(
+      /✗ update +KB303 +UNVERIFIED: PR #7 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
     );
     expect(a.stdout).toMatch(
       /✗ update +KB666 +UNVERIFIED: PR #4 by patchops-intake\[bot\]: not an intake-only change \(commit [0-9a-f]{12} was written or pushed by mallory/,
@@ -544,7 +551,7 @@ spec:
     gh.pulls.push(pr(5, [edited], [], "patchops-intake[bot]"));
     const b = await approvals(repo);
     expect(b.stdout).toMatch(
-      /✗ update +KB302 +UNVERIFIED: PR #5 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: its content differs from what intake renders from its record/,
+      /✗ update +KB302 +UNVERIFIED: PR #5 by patchops-intake\[bot\]: 0 of 2 needed from the CAB \(2 needed, as the entry goes beyond its rule: supersedes the approved KB100/,
     );
     // An unverified superseder covers nothing: KB100 is still deployed.
     const r = await plan(repo);
