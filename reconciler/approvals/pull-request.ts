@@ -17,6 +17,9 @@ export interface PullRequestVerdict {
   stale: string[];
 }
 
+/** Files that configure verification itself: workflows, the action, the package and its lock file. */
+const CONFIGURATION = /^(\.github\/workflows\/.+|(.+\/)?action\.ya?ml|package\.json|package-lock\.json)$/;
+
 /** Files changed between the merge base of `base` and `head`. */
 export async function changedFiles(repo: string, base: string, head: string): Promise<string[]> {
   const out = await gitAt(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
@@ -85,6 +88,9 @@ export async function verifyPullRequest(input: {
     if (assignment) {
       const team = teamOf(cab, assignment.spec.owner) ?? [];
       reqs = [{ label: `owner team ${assignment.spec.owner}`, members: team, required: 1 }];
+    } else if (CONFIGURATION.test(file)) {
+      // The workflows, the action and the packages decide how (and whether) verification runs: policy too.
+      reqs = [{ ...board, label: `${board.label}, as it configures how approvals are verified` }];
     } else if (/^(policies|baselines|windows)\//.test(file) || file === ".github/CODEOWNERS") {
       const update = set.updates.find((u) => u.file === file);
       const emergency = update && set.policy && effectiveTimeline(update.spec, set.policy.spec, null) === "emergency";
