@@ -718,7 +718,17 @@ describe("branch protection", () => {
       "! branch main requires 1 approving review(s), fewer than the CAB's requiredApprovals (2)",
     );
     expect(weak.stdout).toContain("! branch main does not dismiss stale approvals");
-    gh.protection.set("main", { reviews: 2, dismissStale: true, codeOwners: true, forcePushes: false, admins: true });
+    expect(weak.stdout).toContain(
+      "! branch main does not require approval of the most recent reviewable push, so a CAB member could push commits under a colleague's e-mail and approve them",
+    );
+    gh.protection.set("main", {
+      reviews: 2,
+      dismissStale: true,
+      codeOwners: true,
+      forcePushes: false,
+      admins: true,
+      lastPush: true,
+    });
     const good = await approvals(repo);
     expect(good.stdout).not.toContain("! branch");
   });
