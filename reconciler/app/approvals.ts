@@ -1,7 +1,13 @@
 // The approvals use cases: the ledger of every policy file's verification at a commit (what `approvals` lists and
 // auditors read), and the judgement of an open pull request by the CAB verified at its merge base.
 import { parse as parseYaml } from "yaml";
-import { changedFiles, mergeBase, verifyPullRequest, type PullRequestVerdict } from "../approvals/pull-request.js";
+import {
+  changedFiles,
+  commitTime,
+  mergeBase,
+  verifyPullRequest,
+  type PullRequestVerdict,
+} from "../approvals/pull-request.js";
 import { protectionGaps } from "../approvals/protection.js";
 import { verifiedCabAt, verifyApprovals, type DeletionVerdict, type SubjectVerdict } from "../approvals/verify.js";
 import { UsageError } from "../errors.js";
@@ -146,6 +152,7 @@ export async function judgePullRequest(r: PullRequestRequest): Promise<PullReque
     pr: r.number,
     author: pr.author,
     headSha: pr.headSha,
+    committedAt: await commitTime(r.repo, r.head),
   });
   return { verdict, unapprovedCabChanges: cab.rejected.map((e) => ({ sha: e.sha, detail: e.detail })) };
 }

@@ -82,6 +82,21 @@ export async function cabRootOption(
   return sha;
 }
 
+/**
+ * On GitHub Actions (GITHUB_ACTIONS=true) a plan without approval verification is refused unless the workflow pins
+ * PATCHOPS_ALLOW_UNVERIFIED to this repository's owner/name: switching verification off is then a reviewed change to a
+ * workflow file (which needs the CAB), never a variable that silently carries over to a fork or another repository.
+ * Outside Actions (a laptop, `npm run reconcile`, another CI with only CI=true) it stays a demo switch.
+ */
+export function refuseUnverifiedOnActions(verifyApprovals: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (verifyApprovals || env.GITHUB_ACTIONS !== "true") return;
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  if (repository && env.PATCHOPS_ALLOW_UNVERIFIED === repository) return;
+  throw new UsageError(
+    `--no-verify-approvals (PATCHOPS_VERIFY=off) is refused on GitHub Actions: no CAB approval would be checked. To allow it for a demonstration, set PATCHOPS_ALLOW_UNVERIFIED: ${repository || "<owner/name>"} in the workflow`,
+  );
+}
+
 /** Said in every output of a run that accepts Approved-by trailers. */
 export const TRUSTED_LOCAL_WARNING =
   "patchops: --trust-local-approvals accepts Approved-by: trailers that anyone who can commit can forge; it is for air-gapped demos only, never a security control\n";

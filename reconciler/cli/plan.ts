@@ -6,7 +6,13 @@ import { reconcileInto } from "../plan/reconcile.js";
 import { PlanDigest } from "../report/plan-digest.js";
 import { planSummaryOf } from "../views/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
-import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
+import {
+  addGithubOptions,
+  cabRootOption,
+  githubFromEnvironment,
+  refuseUnverifiedOnActions,
+  TRUSTED_LOCAL_WARNING,
+} from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
@@ -81,6 +87,7 @@ export function registerPlan(program: Command, io: Io): void {
     );
   addGithubOptions(addResultsOption(cmd)).action(async (opts: PlanOptions) => {
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
+    refuseUnverifiedOnActions(opts.verifyApprovals);
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
     const github = opts.verifyApprovals ? githubFromEnvironment(opts) : null;

@@ -1,5 +1,6 @@
 // Git history of the policy files along the first-parent chain: which commits (merges included) changed each file.
 import { pushTo } from "../multimap.js";
+import { BlobReader } from "./cat-file.js";
 import { gitAt } from "./git.js";
 
 export interface CommitInfo {
@@ -90,13 +91,41 @@ export function approvedByTrailers(message: string): string[] {
   return [...new Set(out)];
 }
 
-/** The file's text at a commit, or null where it does not exist. */
+/** One `git cat-file --batch` per repository for every version read (it ends itself when idle). */
+const readers = new Map<string, BlobReader>();
+
+/**
+ * The file's text at a commit, or null where it does not exist. Every version goes through one long-lived
+ * `git cat-file --batch`, not one `git show` process each (verification reads every version of every file).
+ */
 export async function fileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  let commit = sha;
+  if (!/^[0-9a-f]{40}$/.test(commit)) {
+    try {
+      commit = (await gitAt(repo).revparse(["--verify", "--quiet", `${sha}^{commit}`])).trim();
+    } catch {
+      return null;
+    }
+    if (!commit) return null;
+  }
+  let reader = readers.get(repo);
+  if (!reader) readers.set(repo, (reader = new BlobReader(repo)));
   try {
-    return await gitAt(repo).show([`${sha}:${file}`]);
+    return (await reader.readAt(commit, file)).toString("utf8");
   } catch {
     return null;
   }
+}
+
+/** The file's text at a commit when it is a regular file there (null for a symbolic link or an absent file). */
+export async function regularFileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  try {
+    const entry = await gitAt(repo).raw(["ls-tree", sha, "--", file]);
+    if (!/^100(644|755) blob /.test(entry)) return null;
+  } catch {
+    return null;
+  }
+  return fileAt(repo, sha, file);
 }
 
 /** The first parent of a commit, or null for a root commit. */

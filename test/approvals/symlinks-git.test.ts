@@ -70,6 +70,29 @@ describe("symbolic links read from git (C1)", () => {
     expect(v.code).toBe(1);
   });
 
+  it("a direct push that turns policy.yaml into a link: the last verified regular policy.yaml plans", async () => {
+    const { repo, root } = await base(gh, template);
+    const policy = await readFile(join(repo, "policies/policy.yaml"), "utf8");
+    await change(
+      repo,
+      { "policies/policy.txt": policy + HOOK, "policies/policy.yaml": { link: "policy.txt" } },
+      "Mallory <mallory@example.com>",
+    );
+    const r = await plan(repo);
+    expect(JSON.stringify(r.jobs)).not.toContain("attacker.invalid");
+    expect(installed(r.jobs)).toEqual(["KB100"]);
+    expect(r.plan.findings.map((f) => [f.code, f.file])).toEqual(
+      expect.arrayContaining([
+        ["symlink-refused", "policies/policy.yaml"],
+        ["policy-file-unverified", "policies/policy.yaml"],
+      ]),
+    );
+    expect(r.plan.findings.find((f) => f.code === "policy-file-unverified")!.message).toContain(
+      `last verified version (commit ${root.slice(0, 12)}) is planned instead`,
+    );
+    expect(r.code).toBe(1);
+  });
+
   it("exemption -> notes.txt, then a direct push to notes.txt: no defer, KB100 planned, one finding", async () => {
     const { repo } = await base(gh, template);
     const lab = `apiVersion: patchops/v1

@@ -52,7 +52,15 @@ export interface FakeGithub {
   /** Branch → protection settings, answered in GitHub's shape (absent: 404 "Branch not protected"). */
   protection: Map<
     string,
-    { reviews: number | null; dismissStale: boolean; codeOwners: boolean; forcePushes: boolean; admins: boolean }
+    {
+      reviews: number | null;
+      dismissStale: boolean;
+      codeOwners: boolean;
+      forcePushes: boolean;
+      admins: boolean;
+      /** require_last_push_approval (default false). */
+      lastPush?: boolean;
+    }
   >;
   pageSize: number;
   /** Branches (name → sha) and files on them (branch → path → text), for intake's pull requests. */
@@ -373,7 +381,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
                   dismiss_stale_reviews: p.dismissStale,
                   require_code_owner_reviews: p.codeOwners,
                   required_approving_review_count: p.reviews,
-                  require_last_push_approval: false,
+                  require_last_push_approval: p.lastPush ?? false,
                 },
               }),
           required_signatures: { url: `${base}/required_signatures`, enabled: false },
