@@ -34,7 +34,8 @@ import type { PolicySet } from "../model/policy-set.js";
 import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
 import { readResults, ResultsReadError } from "../results/read.js";
-import { offersSeen, pilotPasses, readSnapshots } from "../git/status-history.js";
+import { offersSeen, pilotPasses, readTrustedSnapshots, type TrustedHistory } from "../git/status-history.js";
+import { statusKeyFromEnv } from "../git/status-branch.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -58,6 +59,8 @@ export interface PlanInputOptions {
   results?: string[];
   /** The status branch whose snapshots record earlier pilot successes; null reads none. */
   statusHistory?: string | null;
+  /** The key status snapshots are sealed with; default: PATCHOPS_STATUS_KEY. Only sealed snapshots are evidence. */
+  statusKey?: string | null;
   /**
    * Streaming: hold the inventory as summaries and read each host's line again when it is planned (`plan`). The
    * caller disposes of `input.inventory` when the plan is written.
@@ -222,9 +225,14 @@ async function withInventory(
       }
     }
   }
-  const snapshots = o.statusHistory ? await readSnapshots(o.repo, o.statusHistory) : [];
+  const history = o.statusHistory
+    ? await readTrustedSnapshots(o.repo, o.statusHistory, o.statusKey === undefined ? statusKeyFromEnv() : o.statusKey)
+    : null;
+  const snapshots = history?.trusted ?? [];
   const pilotPassed = pilotPasses(snapshots, o.now);
   const seen = offersSeen(snapshots, o.now);
+  const ignoredEvidence = history ? ignoredSnapshotFinding(history, o.statusHistory!, o.now) : null;
+  if (ignoredEvidence) approvalFindings = [...approvalFindings, ignoredEvidence];
   return {
     input: {
       set: planned,
@@ -257,6 +265,26 @@ async function withInventory(
     inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],
     verification,
   };
+}
+
+/**
+ * One warning when the status branch holds snapshots that would have counted (a pilot success, a first sighting of
+ * a scanned upgrade) but are not sealed with the key: the plan goes on without them (fail closed for those updates).
+ */
+function ignoredSnapshotFinding(history: TrustedHistory, branch: string, now: number): Diagnostic | null {
+  const relevant = history.ignored.filter(
+    (i) =>
+      Date.parse(i.snapshot.now) <= now &&
+      Object.entries(i.snapshot.updates).some(([id, u]) => u.pilot?.state === "passed" || id.includes("=")),
+  );
+  if (relevant.length === 0) return null;
+  const first = relevant[0]!;
+  const more = relevant.length > 1 ? ` (and ${relevant.length - 1} more)` : "";
+  return diagnostic(
+    "status-snapshot-untrusted",
+    "warning",
+    `${branch}:${first.file}${more}: not used as evidence of a pilot success or of when an upgrade was first offered: ${first.reason}; only snapshots sealed by status record with PATCHOPS_STATUS_KEY count`,
+  );
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
