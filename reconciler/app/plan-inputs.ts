@@ -10,7 +10,7 @@ import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { INVENTORY_FORMATS, type InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
-import { validateSource } from "../validate/validate.js";
+import { atPlanTime, validateSource } from "../validate/validate.js";
 import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "../errors.js";
 import { applyVerification } from "../approvals/effects.js";
@@ -117,7 +117,7 @@ export interface LoadedPlanInputs {
 export function restoreWith(source: PolicySource, now: number) {
   return async (files: ReadonlyMap<string, string>): Promise<PolicySet | string> => {
     const { set, diagnostics } = await validateSource(overlaySource(source, files), now);
-    const error = diagnostics.find((d) => d.severity === "error");
+    const error = atPlanTime(diagnostics).find((d) => d.severity === "error");
     return error ? `with it restored, the policy does not validate (${error.file ?? ""}: ${error.message})` : set;
   };
 }
@@ -126,12 +126,16 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   // With verification on, the policy is read at a commit (HEAD by default): uncommitted files carry no approval.
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
   const source = pre.policy?.source ?? (await policySourceFor(o.repo, ref));
-  const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
+  const checked = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
+  const { set } = checked;
+  const diagnostics = atPlanTime(checked.diagnostics);
   if (hasErrors(diagnostics))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   const inv = pre.inventory ?? (await readPlanInventory({ ...o, only: o.only?.(set) }));
   try {
-    return await withInventory(o, ref, source, set, inv);
+    // A cluster overlap is planned around (cluster-held), and reported with the plan's findings.
+    const carried = diagnostics.filter((d) => d.code === "cluster-overlap");
+    return await withInventory(o, ref, source, set, inv, carried);
   } catch (err) {
     // A streaming inventory holds open files (and maybe a spooled copy of stdin): nothing is left behind on failure.
     if (!pre.inventory) inv.inventory.dispose?.();
@@ -145,6 +149,7 @@ async function withInventory(
   source: PolicySource,
   set: PolicySet,
   inv: InventoryRead,
+  policyFindings: readonly Diagnostic[] = [],
 ): Promise<LoadedPlanInputs> {
   let results;
   try {
@@ -233,6 +238,7 @@ async function withInventory(
   const seen = offersSeen(snapshots, o.now);
   const ignoredEvidence = history ? ignoredSnapshotFinding(history, o.statusHistory!, o.now) : null;
   if (ignoredEvidence) approvalFindings = [...approvalFindings, ignoredEvidence];
+  if (policyFindings.length) approvalFindings = [...policyFindings, ...approvalFindings];
   return {
     input: {
       set: planned,

@@ -97,7 +97,13 @@ export function registerIntake(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
-      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete", "missing-severity"]);
+      const valid = await validPolicyAt(repo, undefined, now, io, [
+        "rfc-todo",
+        "rfc-incomplete",
+        "missing-severity",
+        // a cluster overlap is planned around (cluster-held), never a reason to stop drafting
+        "cluster-overlap",
+      ]);
       if (!valid) return;
       const { updates, kev, notDrafted } = await readFeeds(opts.feed);
       let inventory = null;

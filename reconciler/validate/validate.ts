@@ -62,3 +62,20 @@ export async function validateSource(
   }
   return { set: loaded.set, diagnostics: sortDiagnostics(diagnostics) };
 }
+
+/**
+ * The policy's diagnostics as `plan` (and everything that plans) weighs them. A cluster overlap never stops the fleet:
+ * the plan's cluster safety holds the later node's job in the windows it actually plans (cluster-held) and plans
+ * everyone else, emergencies included, so the overlap is reported as a warning there.
+ */
+export function atPlanTime(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) =>
+    d.code === "cluster-overlap" && d.severity === "error"
+      ? {
+          ...d,
+          severity: "warning",
+          message: `${d.message} (at plan time the later node's overlapping job is held; everything else is planned)`,
+        }
+      : d,
+  );
+}
