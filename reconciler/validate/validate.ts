@@ -11,7 +11,7 @@ import { requiredDocuments, uniqueNames } from "./rules/documents.js";
 import { exemptionRules } from "./rules/exemptions.js";
 import { noCycles, updateReferences } from "./rules/references.js";
 import { approvalRuleAgreement } from "./rules/rules.js";
-import { assignmentSelectors } from "./rules/selectors.js";
+import { assignmentSelectors, selectorOverlaps } from "./rules/selectors.js";
 import { timetableRules } from "./rules/timetables.js";
 import { updateContent } from "./rules/updates.js";
 
@@ -20,6 +20,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   uniqueNames,
   assignmentsResolve,
   assignmentSelectors,
+  selectorOverlaps,
   clusterWindows,
   updateReferences,
   noCycles,
