@@ -87,6 +87,7 @@ export async function readPlanInventory(o: {
   scannedAt?: string;
   summaries?: boolean;
   only?: ReadonlySet<string>;
+  now?: number;
 }): Promise<InventoryRead> {
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
     throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
@@ -99,6 +100,7 @@ export async function readPlanInventory(o: {
       scannedAt: o.scannedAt,
       summaries: o.summaries,
       only: o.only,
+      now: o.now,
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
