@@ -68,6 +68,10 @@ export const DIAGNOSTIC_CODES = {
   "inventory-unusable":
     "No record of an inventory file could be used (every line malformed): the plan is written, its hosts are unscanned, and the run exits 1. Check the scanner's output and its encoding.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
+  "status-snapshot-untrusted":
+    "A snapshot on the status branch is not sealed by `status record` with PATCHOPS_STATUS_KEY (or its seal does not match its bytes), so it is not used as evidence of a pilot success or of when an upgrade was first offered. See docs/inventory-and-degradation.md.",
+  "selector-overlap":
+    "Selectors of assignments of different owners can match the same host name: one team's selector would take another team's hosts. Narrow one of them (the error names both files).",
   "cluster-window":
     "A written plan puts two nodes of one cluster in overlapping windows; export ansible refuses it. Plan again with this version.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",

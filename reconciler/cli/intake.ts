@@ -26,7 +26,8 @@ import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
 /** What a fresh draft may still lack: its RFC answers and, for an unrated advisory, a severity a person sets. */
-const DRAFT_TOLERATED = ["rfc-todo", "rfc-incomplete", "missing-severity"] as const;
+// A cluster overlap is planned around (cluster-held), never a reason to stop drafting.
+const DRAFT_TOLERATED = ["rfc-todo", "rfc-incomplete", "missing-severity", "cluster-overlap"] as const;
 
 async function readFeeds(
   files: string[],

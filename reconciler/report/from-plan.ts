@@ -7,7 +7,7 @@ import type { PlanReader } from "../output/plan-reader.js";
 import { DEFAULT_RUN_BUDGET } from "../output/plan-stream.js";
 import { SortedRuns } from "../output/sorted-runs.js";
 import { ComplianceCounts, type Compliance } from "./compliance.js";
-import { OwnerDigests, summaryMarkdown } from "./digest.js";
+import { OwnerDigests, summaryMarkdown, digestFileName } from "./digest.js";
 import { jobSuccessMarkdown } from "./job-metrics.js";
 import type { Metrics } from "./metrics.js";
 import { buildSite, OpenHosts, type HostJobs, type SiteHosts } from "./site/build.js";
@@ -101,13 +101,7 @@ export function reportFiles(
   files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
   files.set("metrics.json", JSON.stringify(o.metrics, null, 2) + "\n");
   files.set("summary.md", summaryMarkdown(plan, c, o.metrics) + jobSuccessMarkdown(o.metrics.jobs));
-  // Owners whose names make the same file name: the last in name order is written, as one file can hold one.
-  const named = new Map<string, FileContent>();
-  for (const [owner, text] of t.digests.digests()) {
-    const name = `digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`;
-    named.delete(name);
-    named.set(name, text);
-  }
-  for (const [name, text] of named) files.set(name, text);
+  // One file per owner: digestFileName never gives two owners one name.
+  for (const [owner, text] of t.digests.digests()) files.set(digestFileName(owner), text);
   return files;
 }

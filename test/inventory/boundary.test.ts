@@ -2,6 +2,8 @@
 // one diagnostic at file:line:column and the rest of the file is planned.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { readInventory } from "../../reconciler/inventory/read.js";
 import { describe, expect, it } from "vitest";
 import { hostRecord, readInventoryText } from "../helpers/plan-fixture.js";
 import { cli, tempRepo } from "../helpers/repo.js";
@@ -252,5 +254,57 @@ spec:
       .map((l) => JSON.parse(l) as { host: string; status: string });
     expect(Object.fromEntries(hosts.map((h) => [h.host, h.status]))).toMatchObject({ "deb-01": "stale" });
     expect(hosts.find((h) => h.host === "deb-02")!.status).not.toBe("stale");
+  });
+});
+
+describe("D22: duplicate scans of one host", () => {
+  const NOW = Date.parse("2026-12-10T09:00:00Z");
+  const at = (scannedAt: string, installed: string[] = []) => hostRecord("pay-sql-03", { scannedAt, installed });
+  async function winner(now: number | undefined, ...records: InventoryRecord[]) {
+    const text = records.map(line).join("\n") + "\n";
+    const { inventory, diagnostics } = await readInventory(["-"], {
+      stdin: Readable.from([Buffer.from(text)]),
+      format: "native",
+      ...(now !== undefined ? { now } : {}),
+    });
+    const rec = inventory.records.get("pay-sql-03");
+    return {
+      installed: rec ? [...rec.installed].sort() : null,
+      stale: inventory.malformed.has("pay-sql-03"),
+      messages: diagnostics.filter((d) => d.code === "inventory-duplicate").map((d) => `${d.line} ${d.message}`),
+    };
+  }
+
+  it("a line dated 2099 never beats a fresh scan, in either order", async () => {
+    for (const order of [
+      [at("2099-01-01T00:00:00Z", ["KB1"]), at("2026-12-10T04:00:00Z", ["KB2"])],
+      [at("2026-12-10T04:00:00Z", ["KB2"]), at("2099-01-01T00:00:00Z", ["KB1"])],
+    ]) {
+      const w = await winner(NOW, ...order);
+      expect(w.installed).toEqual(["KB2"]);
+      expect(w.stale).toBe(false);
+      expect(w.messages[0]).toContain("dated 2099-01-01T00:00:00Z, after the plan's instant");
+    }
+  });
+
+  it("at the plan's exact instant a scan is not in the future; one millisecond later it is", async () => {
+    const older = at("2026-12-10T04:00:00Z", ["KB2"]);
+    expect((await winner(NOW, older, at("2026-12-10T09:00:00Z", ["KB1"]))).installed).toEqual(["KB1"]);
+    expect((await winner(NOW, older, at("2026-12-10T09:00:00.001Z", ["KB1"]))).installed).toEqual(["KB2"]);
+  });
+
+  it("equal timestamps: the same scan twice is one scan; two different scans make the host stale, in either order", async () => {
+    const a = at("2026-12-10T04:00:00Z", ["KB1"]);
+    const b = at("2026-12-10T04:00:00Z", ["KB2"]);
+    const same = await winner(NOW, a, a);
+    expect(same.stale).toBe(false);
+    expect(same.messages[0]).toContain("with the same scan");
+    const ab = await winner(NOW, a, b);
+    const ba = await winner(NOW, b, a);
+    expect(ab.stale && ba.stale).toBe(true);
+    expect(ab.messages[0]).toMatch(
+      /^2 host pay-sql-03: <stdin>:1 and <stdin>:2 are different scans dated 2026-12-10T04:00:00Z/,
+    );
+    expect(ba.messages[0]).toMatch(/^2 host pay-sql-03: <stdin>:1 and <stdin>:2 are different scans/);
   });
 });
