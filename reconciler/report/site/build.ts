@@ -273,6 +273,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
     ["unmanaged", f.unmanaged],
     ["below-baseline", f.belowBaseline],
     ["above-baseline", f.aboveBaseline],
+    ["estimated", f.estimated],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${esc(f.percent ?? "—")}%</b>compliant</div></div>`;
