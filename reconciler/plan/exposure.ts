@@ -1,5 +1,6 @@
 // Exposure now: which hosts are exposed to an exploited CVE, and which update fixes it on each. Judged from the plan's
-// host states for approved updates and, for exploited updates not (yet) approved, from each host's own evidence.
+// host states for approved updates and, where the caller has the inventory, for exploited updates not (yet) approved
+// from each host's own evidence. `patchops exposure` and the status site's exposure page share this tally.
 import { wholeRecord, type Inventory } from "../inventory/host-record.js";
 import type { HostResult } from "../model/plan.js";
 import { compareText } from "../order.js";
@@ -7,10 +8,20 @@ import { OPEN } from "../policy/states.js";
 import type { CatalogEntry } from "./catalog.js";
 import { isEstimated, relevance, withAgentInstalled } from "./evidence.js";
 
+/** An exploited update as exposure reads it (from the catalog, or from a plan and the policy's Update files). */
+export interface ExploitedUpdate {
+  id: string;
+  cves: readonly string[];
+  sources: readonly string[];
+  since: string | null;
+  timeline: "emergency" | "standard";
+  decision: "approved" | "rejected" | "pending";
+}
+
 export interface ExposedFix {
   /** The update that fixes the CVE on this host. */
   id: string;
-  /** Its state on the host: the plan's (missing, overdue, failed, exempt, deferred, …), or the update's decision. */
+  /** Its state on the host: the plan's (missing, overdue, failed, exempt, deferred, …), or "not approved (…)". */
   state: string;
   timeline: "emergency" | "standard";
 }
@@ -31,7 +42,10 @@ export interface CveExposure {
   since: string | null;
   /** The exploited updates that name this CVE. */
   updates: string[];
+  /** Exposed hosts, in the order they were added (the plan's, by name); at most the tally's limit. */
   hosts: ExposedHost[];
+  /** How many hosts are exposed, listed or not. */
+  count: number;
 }
 
 export interface Exposure {
@@ -47,6 +61,99 @@ export interface Exposure {
 const EXPOSED_STATES: ReadonlySet<string> = new Set([...OPEN, "deferred"]);
 const FIXED_STATES: ReadonlySet<string> = new Set(["installed", "superseded", "rejected-installed"]);
 
+/** What a host's own evidence says of an update the plan did not measure there: fixed, still open, or not concerned. */
+export type EvidenceState = (u: ExploitedUpdate) => "fixed" | "open" | null;
+
+/** Exposure counted host by host, in one pass over the plan's host lines. */
+export class ExposureTally {
+  private readonly byCve = new Map<string, ExploitedUpdate[]>();
+  private readonly cves: CveExposure[];
+  private exposedHosts = 0;
+  private readonly unscanned: string[] = [];
+
+  constructor(
+    updates: Iterable<ExploitedUpdate>,
+    cve: string | null,
+    private readonly now: string,
+    private readonly limit = Number.POSITIVE_INFINITY,
+  ) {
+    for (const u of updates)
+      for (const raw of u.cves) {
+        const id = raw.toUpperCase();
+        if (cve !== null && id !== cve) continue;
+        const list = this.byCve.get(id);
+        if (list) list.push(u);
+        else this.byCve.set(id, [u]);
+      }
+    this.cves = [...this.byCve.keys()].sort(compareText).map((id) => {
+      const fixes = this.byCve.get(id)!.sort((a, b) => compareText(a.id, b.id));
+      const dates = fixes.flatMap((u) => (u.since ? [u.since] : [])).sort(compareText);
+      return {
+        cve: id,
+        sources: [...new Set(fixes.flatMap((u) => u.sources))].sort(compareText),
+        since: dates[0] ?? null,
+        updates: fixes.map((u) => u.id),
+        hosts: [],
+        count: 0,
+      };
+    });
+  }
+
+  /** One host line; `evidence` judges updates the plan did not measure on it (null: only the plan's states count). */
+  add(h: HostResult, estimated: boolean, evidence: EvidenceState | null): void {
+    if (h.status === "unscanned") {
+      this.unscanned.push(h.host);
+      return;
+    }
+    const stateOf = (u: ExploitedUpdate): string | null => {
+      const planned = h.updates[u.id];
+      if (planned !== undefined)
+        return FIXED_STATES.has(planned) ? "fixed" : EXPOSED_STATES.has(planned) ? planned : null;
+      const seen = evidence ? evidence(u) : null;
+      if (seen !== "open") return seen;
+      return u.decision === "approved" ? "missing" : `not approved (${u.decision})`;
+    };
+    let exposed = false;
+    for (const c of this.cves) {
+      const states = this.byCve.get(c.cve)!.map((u) => ({ u, state: stateOf(u) }));
+      if (states.some((s) => s.state === "fixed")) continue;
+      const open = states.filter((s) => s.state !== null);
+      if (open.length === 0) continue;
+      exposed = true;
+      c.count++;
+      if (c.hosts.length < this.limit)
+        c.hosts.push({
+          host: h.host,
+          owner: h.owner,
+          status: h.status,
+          estimated,
+          fixes: open.map(({ u, state }) => ({ id: u.id, state: state!, timeline: u.timeline })),
+        });
+    }
+    if (exposed) this.exposedHosts++;
+  }
+
+  result(): Exposure {
+    return { now: this.now, cves: this.cves, exposedHosts: this.exposedHosts, unscanned: this.unscanned };
+  }
+}
+
+/** The exploited updates of a catalog (what agents alone report carries no exploitation flag). */
+export function exploitedUpdates(catalog: ReadonlyMap<string, CatalogEntry>): ExploitedUpdate[] {
+  const out: ExploitedUpdate[] = [];
+  for (const e of catalog.values())
+    if (e.spec.exploited && !e.agentReported)
+      out.push({
+        id: e.id,
+        cves: e.spec.cves,
+        sources: e.spec.exploited.sources,
+        since: e.spec.exploited.since ?? null,
+        timeline: e.timeline,
+        decision: e.decision,
+      });
+  return out;
+}
+
 export interface ExposureInput {
   now: number;
   catalog: ReadonlyMap<string, CatalogEntry>;
@@ -57,62 +164,25 @@ export interface ExposureInput {
   cve: string | null;
 }
 
+/** Exposure from a plan made in memory and the inventory it was made from (updates not yet approved included). */
 export function exposureOf(input: ExposureInput): Exposure {
-  const byCve = new Map<string, CatalogEntry[]>();
-  for (const e of input.catalog.values()) {
-    if (!e.spec.exploited || e.agentReported) continue;
-    for (const raw of e.spec.cves) {
-      const cve = raw.toUpperCase();
-      if (input.cve !== null && cve !== input.cve) continue;
-      const list = byCve.get(cve);
-      if (list) list.push(e);
-      else byCve.set(cve, [e]);
-    }
-  }
-  const cves = [...byCve.keys()].sort(compareText).map((cve): CveExposure => {
-    const fixes = byCve.get(cve)!.sort((a, b) => compareText(a.id, b.id));
-    const sources = [...new Set(fixes.flatMap((e) => e.spec.exploited!.sources))].sort(compareText);
-    const dates = fixes.flatMap((e) => (e.spec.exploited!.since ? [e.spec.exploited!.since] : [])).sort(compareText);
-    return { cve, sources, since: dates[0] ?? null, updates: fixes.map((e) => e.id), hosts: [] };
-  });
-  const exposed = new Set<string>();
-  const unscanned: string[] = [];
+  const tally = new ExposureTally(
+    exploitedUpdates(input.catalog),
+    input.cve,
+    new Date(input.now).toISOString().replace(/\.000Z$/, "Z"),
+  );
   for (const h of input.hosts) {
     const summary = input.inventory.records.get(h.host.toLowerCase());
     if (!summary) {
-      if (h.status === "unscanned") unscanned.push(h.host);
+      tally.add(h, false, null);
       continue;
     }
     const rec = withAgentInstalled(wholeRecord(input.inventory, summary));
-    const stateOf = (e: CatalogEntry): string | null => {
-      const planned = h.updates[e.id];
-      if (planned !== undefined)
-        return FIXED_STATES.has(planned) ? "fixed" : EXPOSED_STATES.has(planned) ? planned : null;
-      // Not measured by the plan (not approved, or approved but not applicable): the host's own evidence decides.
-      const fixedHere = rec.installed.has(e.id) || [...e.supersededBy].some((s) => rec.installed.has(s));
-      if (fixedHere) return "fixed";
-      if (!relevance(e, rec).applies) return null;
-      return e.decision === "approved" ? "missing" : `not approved (${e.decision})`;
-    };
-    for (const c of cves) {
-      const states = byCve.get(c.cve)!.map((e) => ({ e, state: stateOf(e) }));
-      if (states.some((s) => s.state === "fixed")) continue;
-      const open = states.filter((s) => s.state !== null);
-      if (open.length === 0) continue;
-      exposed.add(h.host);
-      c.hosts.push({
-        host: h.host,
-        owner: h.owner,
-        status: h.status,
-        estimated: isEstimated(rec),
-        fixes: open.map(({ e, state }) => ({ id: e.id, state: state!, timeline: e.timeline })),
-      });
-    }
+    tally.add(h, isEstimated(rec), (u) => {
+      const e = input.catalog.get(u.id)!;
+      if (rec.installed.has(e.id) || [...e.supersededBy].some((s) => rec.installed.has(s))) return "fixed";
+      return relevance(e, rec).applies ? "open" : null;
+    });
   }
-  return {
-    now: new Date(input.now).toISOString().replace(/\.000Z$/, "Z"),
-    cves,
-    exposedHosts: exposed.size,
-    unscanned,
-  };
+  return tally.result();
 }

@@ -2,7 +2,7 @@
 // CLI on a git repository. Expected output worked out by hand (KB numbers: test/fixtures/agent-fleet/README.md;
 // CVE-2025-62215 is the exploited kernel EoP of November 2025, mission.md §2.2).
 import { join } from "node:path";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CU, HOTPATCH, agentHost, assignment, estimatedHost, updateFile } from "../plan/agent-fleet.js";
 import { cli, commitAll, tempRepo } from "../helpers/repo.js";
@@ -126,5 +126,50 @@ describe("patchops exposure", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("--cve '62215' is not a CVE id");
+  });
+});
+
+describe("the status site's exposure page", () => {
+  it("lists the same hosts from the plan's states, and counts estimated hosts", async () => {
+    const out = join(repo, "out-plan");
+    const site = join(repo, "out-site");
+    const planned = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inv.jsonl"),
+      "--now",
+      "2025-11-12T06:00:00Z",
+      "--no-verify-approvals",
+      "--out",
+      out,
+    );
+    expect(planned.code).toBe(0);
+    const reported = await cli("report", "--plan", out, "--out", site, "--repo", repo);
+    expect(reported.code).toBe(0);
+    const html = await readFile(join(site, "exposure.html"), "utf8");
+    // The plan measures approved updates only: the pending hotpatch's host (ws22-azure) is for `patchops exposure`.
+    expect(html).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
+    expect(html).toContain(
+      "<h2>CVE-2025-62215: 2 hosts exposed</h2><p>exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840</p>",
+    );
+    const rows = [
+      ...html.matchAll(
+        /<tr><td><a href="host\.html#([^"]+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
+      ),
+    ].map((m) => m.slice(1));
+    expect(rows).toEqual([
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", "estimated: no agent scan; matched from advisory text"],
+      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
+    ]);
+    // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
+    const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
+      fleet: { estimated: number };
+    };
+    expect(compliance.fleet.estimated).toBe(3);
+    expect(await readFile(join(site, "index.html"), "utf8")).toContain(
+      '<div class="card estimated" id="card-estimated"><b>3</b>estimated</div>',
+    );
   });
 });
