@@ -2,6 +2,7 @@
 // above-baseline unless the policy opts in; exploited updates go on the exploited timeline. Worked out by hand.
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
+import { mergeShards } from "../../reconciler/plan/merge.js";
 import { byHost, planFixture } from "../helpers/plan-fixture.js";
 import { CU, DEFINITIONS, MSRT, agentHost, assignment, estimatedHost, updateFile } from "./agent-fleet.js";
 
@@ -76,6 +77,28 @@ describe("agent-reported updates and approval rules", () => {
     expect(hosts.get("says-low")!.updates).toEqual({});
     expect(hosts.get("says-other-product")!.updates).toEqual({});
     expect(hosts.get("no-agent")!.updates).toEqual({});
+  });
+});
+
+describe("agent-reported updates in a sharded plan", () => {
+  it("merge gives exactly the single run's plan, although only some shards' hosts reported the update", async () => {
+    const fleet = Array.from({ length: 8 }, (_, i) => agentHost(`ws22-${i}`, i === 5 ? [CU()] : []));
+    const now = "2025-11-15T00:00:00Z";
+    const files = {
+      "policies/updates/kb5035857.yaml": null,
+      "policies/rules/wua-monthly.yaml": SERVER_RULE,
+      ...assignment(fleet.map((h) => h.host)),
+    };
+    const hosts = fleet.map((h) => ({ ...h, scannedAt: "2025-11-14T23:00:00Z" }));
+    const single = await planFixture({ files, hosts, now });
+    const shards = await Promise.all(
+      [1, 2, 3].map((index) => planFixture({ files, hosts, now, input: { shard: { index, count: 3 } } })),
+    );
+    // Only ws22-5 reports it (not the reference host): the shards without ws22-5 never see it.
+    expect(shards.map((s) => "KB5068787" in s.plan.summary.updates)).toContain(false);
+    const merged = mergeShards(shards.map((s) => ({ plan: { ...s.plan }, hosts: s.hosts, jobs: s.jobs })));
+    expect(merged.plan.summary).toEqual(single.plan.summary);
+    expect(merged.plan.summary.updates.KB5068787!.states).toEqual({ missing: 1 });
   });
 });
 
