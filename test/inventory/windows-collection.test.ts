@@ -44,7 +44,7 @@ describe("Windows collection", () => {
   it("the shipped collector emits exactly the native record's fields, from QFE, the WUA and its history", async () => {
     const script = await readFile(join(ROOT, "deploy/collect/windows.ps1"), "utf8");
     const block = /\$record = \[ordered\]@\{\n([\s\S]*?)\n\}/.exec(script)![1]!;
-    const keys = block.split("\n").map((l) => /^\s*(\w+)\s*=/.exec(l)![1]);
+    const keys = block.split("\n").map((l) => /^\s*(\w+)\s*=/.exec(l)![1]!);
     // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart);
     // labels, role and cluster come from a CMDB for assignment selectors, not from the host; the package fields are
     // Linux's (patchops inventory convert). The agent-scan fields (fqdn, agentScan, scanErrors: docs/applicability.md)

@@ -129,6 +129,17 @@ describe("plan trusts the host's update agent", () => {
     expect(hosts.get("est-cu")!.updates).toEqual({ ...os, KB5068406: "missing" });
   });
 
+  it("does not hold a host whose OS name is unknown to patchops when its agent scanned it", async () => {
+    // Build 26300 is no Windows Server release in patchops's table: the caption cannot be matched.
+    const os = { family: "windows" as const, name: "Microsoft Windows Server Datacenter", version: "10.0.26300.1" };
+    const { r, hosts } = await planFleet([agentHost("new-agent", [], { os }), estimatedHost("new-estimated", { os })]);
+    expect(hosts.get("new-agent")!.status).toBe("compliant");
+    expect(hosts.get("new-estimated")!.status).toBe("noncompliant");
+    expect(r.plan.findings.filter((f) => f.code === "os-name-unknown").map((f) => f.message)).toEqual([
+      "OS name 'Microsoft Windows Server Datacenter' on 1 Windows host (new-estimated) matches no Windows release; they are not compliant until the collector reports a known caption",
+    ]);
+  });
+
   it("reads the agent scan again from a streamed inventory (summaries) with the same answer", async () => {
     const dir = await tempDir();
     const file = join(dir, "inv.jsonl");
