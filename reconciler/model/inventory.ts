@@ -34,12 +34,9 @@ export const AgentUpdate = z.strictObject({
     .enum(["critical", "important", "moderate", "low"])
     .optional()
     .meta({ description: "MsrcSeverity lower-cased; absent when empty." }),
-  products: z
-    .array(z.string().min(1))
-    .meta({
-      description:
-        "The Product categories' names, as WUA reports them (e.g. 'Microsoft Server operating system-21H2').",
-    }),
+  products: z.array(z.string().min(1)).meta({
+    description: "The Product categories' names, as WUA reports them (e.g. 'Microsoft Server operating system-21H2').",
+  }),
   reboot: z
     .enum(["never", "always", "can-request"])
     .meta({ description: "InstallationBehavior.RebootBehavior: 0 never, 1 always, 2 can-request." }),
