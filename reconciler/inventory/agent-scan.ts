@@ -19,7 +19,7 @@ export interface AgentEvidence {
  */
 export function agentEvidenceOf(r: Pick<InventoryRecord, "agentScan" | "scanErrors">): AgentEvidence | null {
   const scan = r.agentScan;
-  if (!scan || (r.scanErrors ?? []).some((e) => e.source === "wua")) return null;
+  if (!scan || !hasAgentEvidence(r)) return null;
   const byKb = new Map<string, AgentUpdate[]>();
   for (const u of scan.updates)
     for (const kb of u.kbs) {
@@ -40,6 +40,11 @@ export function agentEvidenceOf(r: Pick<InventoryRecord, "agentScan" | "scanErro
     byKb,
     key,
   };
+}
+
+/** Whether the record is agent evidence (see agentEvidenceOf), without indexing its updates. */
+export function hasAgentEvidence(r: Pick<InventoryRecord, "agentScan" | "scanErrors">): boolean {
+  return r.agentScan !== undefined && !(r.scanErrors ?? []).some((e) => e.source === "wua");
 }
 
 /** What the agent says about one KB: offered (listed, not installed), installed, or not listed at all. */

@@ -4,7 +4,7 @@ import { canonicalOsName } from "./os-names.js";
 import { IdSet, NO_IDS } from "./id-set.js";
 import { hasLinuxPackages, linuxPackages, type LinuxPackages } from "./linux/packages.js";
 import { identityOf } from "../identity.js";
-import { agentEvidenceOf, type AgentEvidence } from "./agent-scan.js";
+import { agentEvidenceOf, hasAgentEvidence, type AgentEvidence } from "./agent-scan.js";
 
 export interface HostRecord {
   host: string;
@@ -269,7 +269,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
       r.role ?? null,
       r.cluster ?? null,
       r.agent?.healthy !== false,
-      agentEvidenceOf(r) !== null,
+      hasAgentEvidence(r),
       r.pendingReboot ?? false,
       !!r.pendingRebootUpdates,
       r.scannedAt,
@@ -289,7 +289,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
       products,
       features: features.length ? new Set(features.map(intern)) : NO_IDS,
       agentHealthy: r.agent?.healthy !== false,
-      agentScanned: agentEvidenceOf(r) !== null,
+      agentScanned: hasAgentEvidence(r),
       linux: null,
     });
     if (profiles.size < 100_000) profiles.set(key, p);

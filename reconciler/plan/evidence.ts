@@ -30,7 +30,8 @@ export function withAgentInstalled(rec: HostRecord): HostRecord {
 
 /**
  * Whether the update concerns the host. With an agent scan a KB applies exactly when the agent lists it as not
- * installed; without one the Update file's appliesTo is matched, and an update only agents reported never applies.
+ * installed; without one the Update file's appliesTo is matched (evaluate-host.ts never asks about an update only
+ * other hosts' agents reported).
  */
 export function relevance(entry: CatalogEntry, rec: HostRecord): Applicability {
   const agent = rec.agentScan;
@@ -45,11 +46,6 @@ export function relevance(entry: CatalogEntry, rec: HostRecord): Applicability {
           : `the host's update agent does not offer it (${agent.source} scan at ${agent.completedAt})`,
     };
   }
-  if (entry.agentReported)
-    return {
-      applies: false,
-      why: "only other hosts' update agents reported it, and this host's record carries no agent scan",
-    };
   return applicability(entry.spec.appliesTo, rec);
 }
 

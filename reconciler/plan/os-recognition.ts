@@ -43,7 +43,7 @@ export function unrecognisedOsNote(rec: HostRecord): string | null {
 export function unrecognisedOsFindings(records: Iterable<HostRecord>): Diagnostic[] {
   const byName = new Map<string, HostRecord[]>();
   for (const r of records) {
-    if (r.osKnown) continue;
+    if (r.osKnown || r.agentScanned) continue;
     const key = r.osReported ?? "";
     const list = byName.get(key);
     if (list) list.push(r);

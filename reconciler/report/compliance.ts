@@ -37,6 +37,8 @@ export interface GroupCompliance {
   belowBaseline: number;
   /** Hosts with installed updates above their baseline (nobody approved them). */
   aboveBaseline: number;
+  /** Scanned hosts without an agent scan: what applies to them was matched from advisory text. */
+  estimated: number;
   percent: number | null;
 }
 
@@ -66,6 +68,7 @@ function emptyGroup(name: string): GroupCompliance {
     unmanaged: 0,
     belowBaseline: 0,
     aboveBaseline: 0,
+    estimated: 0,
     percent: null,
   };
 }
@@ -75,6 +78,7 @@ function count(g: GroupCompliance, h: HostResult): void {
   g[h.status]++;
   if (h.belowBaseline?.length) g.belowBaseline++;
   if (h.aboveBaseline.length) g.aboveBaseline++;
+  if (h.estimated) g.estimated++;
 }
 
 /** Groups in name order, each with its percentage. */

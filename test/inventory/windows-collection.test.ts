@@ -51,8 +51,8 @@ describe("Windows collection", () => {
       ...new Set([...block.matchAll(/\$record(?:\['(\w+)'\]| = \[ordered\]@\{ (\w+) =)/g)].map((m) => m[1] ?? m[2])),
     ];
     // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart),
-    // and the agent-scan fields (fqdn, agentScan, scanErrors; docs/collectors.md), which join the schema on the plan
-    // branch. The Pester suite asserts the exact lines (test/deploy/collector.test.ts).
+    // the agent-scan fields included (fqdn, agentScan, scanErrors; docs/collectors.md). The Pester suite asserts the
+    // exact lines (test/deploy/collector.test.ts).
     expect(keys.sort()).toEqual(
       [...new Set([...Object.keys(InventoryRecord.shape), "fqdn", "agentScan", "scanErrors"])]
         // labels, role and cluster come from a CMDB for assignment selectors, not from the host; the package

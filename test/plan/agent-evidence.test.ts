@@ -88,7 +88,8 @@ describe("plan trusts the host's update agent", () => {
     // .NET: the host whose registry names the runtime its own way still gets the fix its agent lists; the one whose
     // agent does not list it gets nothing, although advisory matching would have matched its product.
     expect(hosts.get("net-01")!.updates).toEqual({ KB5054229: "missing" });
-    expect(hosts.get("net-02")!).toMatchObject({ status: "compliant", updates: {} });
+    expect(hosts.get("net-02")!.status).toBe("compliant");
+    expect(hosts.get("net-02")!.updates).toEqual({});
     expect(hosts.get("win11-agent")!.updates).toEqual({ KB5077179: "missing" });
     for (const h of ["ws22-plain", "ws22-azure", "sql-cu", "sql-gdr", "net-01", "net-02", "win11-agent"])
       expect(hosts.get(h)!.estimated, h).toBeUndefined();
@@ -126,6 +127,17 @@ describe("plan trusts the host's update agent", () => {
     const os = { KB5068787: "missing", KB5068840: "missing" };
     expect(hosts.get("est-gdr")!.updates).toEqual({ ...os, KB5068407: "missing" });
     expect(hosts.get("est-cu")!.updates).toEqual({ ...os, KB5068406: "missing" });
+  });
+
+  it("does not hold a host whose OS name is unknown to patchops when its agent scanned it", async () => {
+    // Build 26300 is no Windows Server release in patchops's table: the caption cannot be matched.
+    const os = { family: "windows" as const, name: "Microsoft Windows Server Datacenter", version: "10.0.26300.1" };
+    const { r, hosts } = await planFleet([agentHost("new-agent", [], { os }), estimatedHost("new-estimated", { os })]);
+    expect(hosts.get("new-agent")!.status).toBe("compliant");
+    expect(hosts.get("new-estimated")!.status).toBe("noncompliant");
+    expect(r.plan.findings.filter((f) => f.code === "os-name-unknown").map((f) => f.message)).toEqual([
+      "OS name 'Microsoft Windows Server Datacenter' on 1 Windows host (new-estimated) matches no Windows release; they are not compliant until the collector reports a known caption",
+    ]);
   });
 
   it("reads the agent scan again from a streamed inventory (summaries) with the same answer", async () => {

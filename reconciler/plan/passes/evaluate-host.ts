@@ -190,7 +190,8 @@ function evaluate(
       ) {
         ev.states.set(id, "pending-reboot");
         note(id, () => `installed and waiting for a restart (${rec.origin})`);
-      } else if (obligatory || entry.decision !== "pending" || required.has(id)) {
+      } else if (obligatory || entry.decision !== "pending" || required.has(id) || entry.spec.exploited) {
+        // An exploited update is recorded where installed even while pending: exposure reads the plan's states.
         ev.states.set(id, "installed");
         note(id, () => `installed according to the scan at ${rec.origin}`);
       }

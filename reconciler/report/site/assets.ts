@@ -55,7 +55,7 @@ function hostPage() {
     document.title = name + " — patch status";
     var os = h.os ? esc(h.os.name || h.os.family) + " <span class=muted>build</span> <b id=os-build>" + esc(h.os.version) + "</b>" : "<span class=muted>not scanned</span>";
     el.innerHTML = "<h2>" + esc(name) + " <span class='status " + esc(h.status) + "'>" + esc(h.status) + "</span></h2>" +
-      "<p>owner <b>" + esc(h.owner || "none") + "</b> · period <b>" + esc(h.period || "none") + "</b>" + (h.cluster ? " · cluster <b>" + esc(h.cluster) + "</b>" : "") + (h.role ? " · role <b>" + esc(h.role) + "</b>" : "") + " · last scan <b>" + esc(h.scannedAt || "never") + "</b></p>" +
+      "<p>owner <b>" + esc(h.owner || "none") + "</b> · period <b>" + esc(h.period || "none") + "</b>" + (h.cluster ? " · cluster <b>" + esc(h.cluster) + "</b>" : "") + (h.role ? " · role <b>" + esc(h.role) + "</b>" : "") + " · last scan <b>" + esc(h.scannedAt || "never") + "</b>" + (h.estimated ? " · <b>estimated</b>: no agent scan; matched from advisory text" : "") + "</p>" +
       "<p id=os>OS " + os + "</p>" +
       (h.notes ? "<p class=muted>" + h.notes.map(esc).join("<br>") + "</p>" : "") +
       (h.belowBaseline ? "<p id=below-baseline><b>Below baseline</b>: " + h.belowBaseline.map(function (b) { return esc(b.reason) + " (" + esc(b.file) + (b.line ? ":" + esc(b.line) : "") + ")"; }).join("; ") + "</p>" : "") +

@@ -8,6 +8,7 @@ import { isOpenState, OPEN_STATES } from "../states.js";
 import { lineChart } from "../svg.js";
 import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
+import { exposureBody } from "./exposure-page.js";
 import { compareText } from "../../order.js";
 import type { FileContent } from "../../output/atomic.js";
 
@@ -276,10 +277,11 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
     ["unmanaged", f.unmanaged],
     ["below-baseline", f.belowBaseline],
     ["above-baseline", f.aboveBaseline],
+    ["estimated", f.estimated],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${esc(f.percent ?? "—")}%</b>compliant</div></div>`;
-  const downloads = `<p class=downloads>Download: <a href="hosts.csv" download id=csv-hosts>compliance by host (CSV)</a> · <a href="updates.csv" download id=csv-updates>compliance by update (CSV)</a> · <a href="compliance.json">compliance.json</a></p>`;
+  const downloads = `<p class=downloads>Download: <a href="hosts.csv" download id=csv-hosts>compliance by host (CSV)</a> · <a href="updates.csv" download id=csv-updates>compliance by update (CSV)</a> · <a href="compliance.json">compliance.json</a> · <a href="exposure.html" id=exposure-link>exposed to exploited CVEs</a></p>`;
   const windows = `<h2>Next windows</h2><table><tr><th>window (UTC)</th><th>timeline</th><th class=num>hosts</th><th>updates</th></tr>${c.byWindow
     .slice(0, 30)
     .map(
@@ -290,6 +292,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
 <section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
+  files.set("exposure.html", page("Exposure", exposureBody(plan, hosts.hosts(), info), [], "", plan));
   files.set(
     "host.html",
     page(
