@@ -1,5 +1,6 @@
 // RFC pull requests from drafts: one per update, or one monthly bundle for the updates an approval rule covers.
 import type { Draft } from "./draft.js";
+import { changeSummary, type ExploitedChange } from "./recheck.js";
 import { compareText } from "../order.js";
 
 export interface PullRequestPlan {
@@ -66,4 +67,17 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
     });
   }
   return plans.sort((a, b) => compareText(a.branch, b.branch));
+}
+
+/** One pull request per update that became exploited: the edit of its file, for a CAB member to review. */
+export function exploitedPullRequests(changes: readonly (ExploitedChange & { text: string })[]): PullRequestPlan[] {
+  return changes
+    .map((c) => ({
+      branch: `patchops/exploited-${c.id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`,
+      title: `Exploited: ${c.id} now on the ${c.timeline} timeline`,
+      body: `${INTAKE_MARKER}\n${changeSummary(c)}.\n\nThis edit adds \`exploited\` and sets \`timeline: ${c.timeline}\` in ${c.file}. It changes a file already in the policy, so a CAB member reviews it.\n`,
+      labels: ["intake", "exploited", ...(c.timeline === "emergency" ? ["emergency"] : [])],
+      files: [{ path: c.file, text: c.text }],
+    }))
+    .sort((a, b) => compareText(a.branch, b.branch));
 }
