@@ -2,7 +2,9 @@
 // can render the draft again and accept the intake identity's shortcut only for a file intake would write byte for
 // byte, from a record a feed could have produced, and only for content that needs no person's judgement.
 import { parseDocument } from "yaml";
+import type { PolicySet } from "../model/policy-set.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
+import { effectiveDecision } from "../policy/decision.js";
 import { UpdateSpec } from "../model/update.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 import { renderLinuxDraft } from "./linux-draft.js";
@@ -36,6 +38,17 @@ export interface ShortcutContext {
   approved: ReadonlySet<string>;
   /** The approval rule that approves the draft; its `products` bound what the draft may target. */
   rule: ApprovalRuleSpec;
+}
+
+/**
+ * The context verification passes for one Update file: the updates the policy approves at `now` (by file or by
+ * rule) and the rule that approves this one. Verification calls `judgeIntakeDraft(text, shortcutContext(set, rule, now))`.
+ */
+export function shortcutContext(set: PolicySet, rule: ApprovalRuleSpec, now: number): ShortcutContext {
+  const approved = new Set<string>();
+  for (const u of set.updates)
+    if (effectiveDecision(u.spec, set.rules, now).decision === "approved") approved.add(u.spec.id.toUpperCase());
+  return { approved, rule };
 }
 
 export type ShortcutVerdict = { ok: true } | { ok: false; reason: string };
