@@ -29,9 +29,13 @@ export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
 /** What a fresh draft may still lack: its RFC answers and, for an unrated advisory, a severity a person sets. */
 const DRAFT_TOLERATED = ["rfc-todo", "rfc-incomplete", "missing-severity"] as const;
 
-async function readFeeds(
-  files: string[],
-): Promise<{ updates: AdvisoryUpdate[]; kev: Map<string, KnownExploited>; notDrafted: NotDrafted[] }> {
+async function readFeeds(files: string[]): Promise<{
+  updates: AdvisoryUpdate[];
+  kev: Map<string, KnownExploited>;
+  notDrafted: NotDrafted[];
+  refusedKev: { id: string; reason: string }[];
+}> {
+  const refusedKev: { id: string; reason: string }[] = [];
   const updates: AdvisoryUpdate[] = [];
   const notDrafted: NotDrafted[] = [];
   const kev = new Map<string, KnownExploited>();
@@ -50,7 +54,7 @@ async function readFeeds(
     }
     // Drafts name the feed by its file name only, never a path of the machine that ran intake.
     const name = basename(file);
-    if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
+    if (isKev(doc)) for (const [k, v] of parseKev(doc, refusedKev)) kev.set(k, v);
     // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
     else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, name, notDrafted)) updates.push(u);
     else if (isCsaf(doc)) {
@@ -67,7 +71,7 @@ async function readFeeds(
         `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,
       );
   }
-  return { updates: mergeById(updates), kev, notDrafted };
+  return { updates: mergeById(updates), kev, notDrafted, refusedKev };
 }
 
 export function registerIntake(program: Command, io: Io): void {
@@ -106,7 +110,7 @@ export function registerIntake(program: Command, io: Io): void {
       // Drafts waiting for their RFC answers do not stop the next intake.
       const valid = await validPolicyAt(repo, undefined, now, io, DRAFT_TOLERATED);
       if (!valid) return;
-      const { updates, kev, notDrafted } = await readFeeds(opts.feed);
+      const { updates, kev, notDrafted, refusedKev } = await readFeeds(opts.feed);
       let inventory = null;
       if (opts.inventory) {
         try {
@@ -154,6 +158,8 @@ export function registerIntake(program: Command, io: Io): void {
           `  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.update.exploited ? `; exploited (${d.update.exploited.sources.join(", ")})` : ""}${d.rule ? `; rule ${d.rule}` : ""}`,
         );
       }
+      // A KEV entry no draft may carry is refused like an advisory: reported, the rest of the catalog used.
+      result.refused = [...refusedKev, ...(result.refused ?? [])];
       for (const r of result.refused ?? [])
         io.err(`patchops: intake refused ${oneLine(r.id)}: ${oneLine(r.reason)}; the other advisories are drafted\n`);
       if (result.refused?.length) io.exitCode(EXIT.usage);
