@@ -61,7 +61,7 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
     plans.push({
       branch: `patchops/patch-tuesday-${month}`,
       title: `Patch Tuesday ${month}: ${sorted.length} update${sorted.length === 1 ? "" : "s"} under ${rules}`,
-      body: `${INTAKE_MARKER}\nThe approval rule${rules.includes(",") ? "s" : ""} ${rules} will approve these updates once their delay has passed; this pull request adds their catalog entries. One CAB member's approval (or the intake identity as author) is enough for entries under an approved rule.\n\n${relevanceTable(sorted)}\n\n${links(sorted)}\n`,
+      body: `${INTAKE_MARKER}\nThe approval rule${rules.includes(",") ? "s" : ""} ${rules} will approve these updates once their delay has passed; this pull request adds their catalog entries. One CAB member's approval is enough for entries under an approved rule; the intake identity as author is enough only for an entry exactly as intake drafted it that supersedes no approved update, targets nothing outside the rule and was released at most 35 days before it was drafted (docs/intake.md).\n\n${relevanceTable(sorted)}\n\n${links(sorted)}\n`,
       labels: ["intake", "bundle", ...(sorted.some((d) => d.timeline === "emergency") ? ["emergency"] : [])],
       files: sorted.map((d) => ({ path: d.file, text: d.text })),
     });
