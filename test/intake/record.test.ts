@@ -187,4 +187,19 @@ describe("the intake record (H2)", () => {
       reason: "the intake shortcut does not cover it: it supersedes KB5034770, an approved update",
     });
   });
+
+  it("an emergency timeline (no pilot) only where the policy gives it: by severity or exploitation", async () => {
+    const { set } = await loadPolicySet(workingTreeSource(ROOT));
+    const rule = set.rules.find((r) => r.name === "windows-server-security-standard")!.spec;
+    const ctx = shortcutContext(set, rule, Date.parse("2026-12-10T06:00:00Z"));
+    // The example policy: important → standard, exploited → emergency (the default).
+    expect(judgeIntakeDraft(sealed(update(), { timeline: "emergency" }), ctx)).toEqual({
+      ok: false,
+      reason:
+        "the intake shortcut does not cover it: it is on the emergency timeline, which skips the pilot, but the policy gives its severity (important) the standard timeline",
+    });
+    expect(judgeIntakeDraft(sealed(update(), { timeline: "standard" }), ctx)).toEqual({ ok: true });
+    const exploited = update({ exploited: { sources: ["msrc"] } });
+    expect(judgeIntakeDraft(sealed(exploited, { timeline: "emergency" }), ctx)).toEqual({ ok: true });
+  });
 });
