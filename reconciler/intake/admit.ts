@@ -17,20 +17,22 @@ export interface Admission<C extends Candidate> {
   rejected: { draft: C; findings: Diagnostic[] }[];
 }
 
-/** The source with the drafts in it (a draft replaces nothing: a file that exists keeps its bytes). */
+/** The source with the drafts in it: a new file, or the proposed bytes of a file that exists (a re-check's edit). */
 function withDrafts(source: PolicySource, drafts: readonly Candidate[]): PolicySource {
   return {
     ...source,
     async list() {
-      const entries = await source.list();
-      const present = new Set(entries.map((e) => e.path));
-      const added: SourceEntry[] = drafts
-        .filter((d) => !present.has(d.file))
-        .map((d) => {
-          const bytes = Buffer.from(d.text, "utf8");
-          return { path: d.file, type: "file", size: bytes.length, read: () => Promise.resolve(bytes) };
-        });
-      return [...entries, ...added];
+      const byPath = new Map(drafts.map((d) => [d.file, d]));
+      const entry = (d: Candidate): SourceEntry => {
+        const bytes = Buffer.from(d.text, "utf8");
+        return { path: d.file, type: "file", size: bytes.length, read: () => Promise.resolve(bytes) };
+      };
+      const entries = (await source.list()).map((e) => {
+        const d = byPath.get(e.path);
+        byPath.delete(e.path);
+        return d ? entry(d) : e;
+      });
+      return [...entries, ...[...byPath.values()].map(entry)];
     },
   };
 }

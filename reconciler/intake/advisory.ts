@@ -85,6 +85,14 @@ export function kbOf(...texts: (string | undefined | null)[]): string | null {
 
 const EXPLOIT_SOURCES = ["msrc", "csaf", "kev"] as const;
 
+/**
+ * Whether a vendor's exploitation status says exploited: Microsoft writes "Publicly Disclosed:No;Exploited:Yes;Latest
+ * Software Release:Exploitation Detected" (CVRF Exploit Status threats and CSAF exploit_status threats alike).
+ */
+export function saysExploited(status: string): boolean {
+  return /(^|;)\s*Exploited\s*:\s*Yes\b/i.test(status) || /Exploitation Detected/i.test(status);
+}
+
 /** Both sources' flags: every source that says so, in a fixed order, and the earliest date any of them gives. */
 export function mergeExploited(
   a: AdvisoryUpdate["exploited"],

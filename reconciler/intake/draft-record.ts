@@ -2,10 +2,14 @@
 // can render the draft again and accept the intake identity's shortcut only for a file intake would write byte for
 // byte, from a record a feed could have produced, and only for content that needs no person's judgement.
 import { parseDocument } from "yaml";
+import type { PatchPolicySpec } from "../model/policy.js";
+import type { PolicySet } from "../model/policy-set.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
+import { effectiveDecision } from "../policy/decision.js";
 import { UpdateSpec } from "../model/update.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 import { renderLinuxDraft } from "./linux-draft.js";
+import { timelineOf } from "./exploited.js";
 import { DraftRecordSchema, firstProblem } from "./record.js";
 import { renderWindowsDraft } from "./render.js";
 import { targetsOf } from "./targets.js";
@@ -36,6 +40,19 @@ export interface ShortcutContext {
   approved: ReadonlySet<string>;
   /** The approval rule that approves the draft; its `products` bound what the draft may target. */
   rule: ApprovalRuleSpec;
+  /** The policy in force: an emergency timeline (which skips the pilot) must be the one it gives the draft. */
+  policy?: PatchPolicySpec | null;
+}
+
+/**
+ * The context verification passes for one Update file: the updates the policy approves at `now` (by file or by
+ * rule) and the rule that approves this one. Verification calls `judgeIntakeDraft(text, shortcutContext(set, rule, now))`.
+ */
+export function shortcutContext(set: PolicySet, rule: ApprovalRuleSpec, now: number): ShortcutContext {
+  const approved = new Set<string>();
+  for (const u of set.updates)
+    if (effectiveDecision(u.spec, set.rules, now).decision === "approved") approved.add(u.spec.id.toUpperCase());
+  return { approved, rule, policy: set.policy?.spec ?? null };
 }
 
 export type ShortcutVerdict = { ok: true } | { ok: false; reason: string };
@@ -90,6 +107,12 @@ export function shortcutRisk(
   const age = (dayOf(drafted) - dayOf(spec.released)) / DAY;
   if (age > SHORTCUT_MAX_AGE_DAYS)
     return `it was released ${spec.released}, ${age} days before intake drafted it on ${drafted} (the shortcut covers at most ${SHORTCUT_MAX_AGE_DAYS})`;
+  // The emergency timeline skips the pilot: only when the policy gives it to this severity or to exploited updates.
+  const due = ctx?.policy
+    ? timelineOf({ severity: spec.severity ?? null, exploited: spec.exploited }, ctx.policy)
+    : null;
+  if (spec.timeline === "emergency" && due === "standard")
+    return `it is on the emergency timeline, which skips the pilot, but the policy gives its severity (${spec.severity ?? "unrated"})${spec.exploited ? " and exploitation" : ""} the standard timeline`;
   const names = targetNames(spec);
   if (!names) return "it targets a whole OS family or nothing named";
   if (ctx?.rule.products) {

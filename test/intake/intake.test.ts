@@ -152,10 +152,10 @@ describe("patchops intake", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("+ KB4013429  critical  EMERGENCY 1 hosts ((unassigned) 1)");
     expect(r.stdout).toContain(
-      "+ KB5999001  important EMERGENCY 30 hosts ((unassigned) 1, identity-infra 9, payments-dba 8, web-platform 12); known exploited, CISA due 2025-03-04, 2025-03-04; rule windows-server-security-standard",
+      "+ KB5999001  important EMERGENCY 30 hosts ((unassigned) 1, identity-infra 9, payments-dba 8, web-platform 12); known exploited, CISA due 2025-03-04, 2025-03-04; exploited (msrc, kev); rule windows-server-security-standard",
     );
     expect(r.stdout).toMatch(
-      /\+ KB5999002 +critical +EMERGENCY 4 hosts \(payments-dba 4\); known exploited, CISA due 2025-03-04; rule windows-server-security-critical/,
+      /\+ KB5999002 +critical +EMERGENCY 4 hosts \(payments-dba 4\); known exploited, CISA due 2025-03-04; exploited \(msrc, kev\); rule windows-server-security-critical/,
     );
     expect(r.stdout).toMatch(/\+ KB5999101 +important standard +4 hosts \(payments-dba 4\)$/m);
     expect(r.stdout).not.toContain("KB5999101 important EMERGENCY");

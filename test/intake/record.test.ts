@@ -5,12 +5,16 @@ import type { AdvisoryUpdate, KnownExploited } from "../../reconciler/intake/adv
 import {
   judgeIntakeDraft,
   replayDraft,
+  shortcutContext,
   sealDraft,
   shortcutRisk,
   type DraftRecord,
 } from "../../reconciler/intake/draft-record.js";
 import { renderWindowsDraft } from "../../reconciler/intake/render.js";
 import { targetsOf } from "../../reconciler/intake/targets.js";
+import { loadPolicySet } from "../../reconciler/load/policy-set.js";
+import { workingTreeSource } from "../../reconciler/load/source.js";
+import { ROOT } from "../helpers/repo.js";
 
 const rule = { approveAfterDays: 0, exclude: [] };
 const none = { approved: new Set<string>(), rule };
@@ -166,5 +170,36 @@ describe("the intake record (H2)", () => {
     };
     expect(shortcutRisk(spec, "2026-11-21", { approved: new Set(["KB100"]), rule })).toBeNull();
     expect(shortcutRisk({ ...spec, ...extra }, "2026-11-21", { approved: new Set(["KB100"]), rule })).toBe(reason);
+  });
+
+  it("shortcutContext: what the example policy approves at an instant, by file or by rule", async () => {
+    const { set } = await loadPolicySet(workingTreeSource(ROOT));
+    const rule = set.rules.find((r) => r.name === "windows-server-security-standard")!.spec;
+    const ctx = shortcutContext(set, rule, Date.parse("2026-12-10T06:00:00Z"));
+    // KB5034127 by its file, KB5034770 by the critical rule (released 2024-02-13); KB5034439 is rejected.
+    expect(ctx.approved.has("KB5034127")).toBe(true);
+    expect(ctx.approved.has("KB5034770")).toBe(true);
+    expect(ctx.approved.has("KB5034439")).toBe(false);
+    const draft = (id: string) => sealed(update({ supersedes: [id] }));
+    expect(judgeIntakeDraft(draft("KB5034439"), ctx)).toEqual({ ok: true });
+    expect(judgeIntakeDraft(draft("KB5034770"), ctx)).toEqual({
+      ok: false,
+      reason: "the intake shortcut does not cover it: it supersedes KB5034770, an approved update",
+    });
+  });
+
+  it("an emergency timeline (no pilot) only where the policy gives it: by severity or exploitation", async () => {
+    const { set } = await loadPolicySet(workingTreeSource(ROOT));
+    const rule = set.rules.find((r) => r.name === "windows-server-security-standard")!.spec;
+    const ctx = shortcutContext(set, rule, Date.parse("2026-12-10T06:00:00Z"));
+    // The example policy: important → standard, exploited → emergency (the default).
+    expect(judgeIntakeDraft(sealed(update(), { timeline: "emergency" }), ctx)).toEqual({
+      ok: false,
+      reason:
+        "the intake shortcut does not cover it: it is on the emergency timeline, which skips the pilot, but the policy gives its severity (important) the standard timeline",
+    });
+    expect(judgeIntakeDraft(sealed(update(), { timeline: "standard" }), ctx)).toEqual({ ok: true });
+    const exploited = update({ exploited: { sources: ["msrc"] } });
+    expect(judgeIntakeDraft(sealed(exploited, { timeline: "emergency" }), ctx)).toEqual({ ok: true });
   });
 });
