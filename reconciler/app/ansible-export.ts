@@ -5,7 +5,12 @@ import { ansibleInventory, jobLineDigests } from "../export/ansible.js";
 import type { Job, Plan } from "../model/plan.js";
 
 /** Reads jobs.ndjson again for the digest of each line as written (the plan reader keeps parsed lines only). */
-export async function inventoryOf(planDir: string, plan: Plan, jobs: readonly Job[]): Promise<string> {
+export async function inventoryOf(
+  planDir: string,
+  plan: Plan,
+  jobs: readonly Job[],
+  rollout: { maxErrors?: string } = {},
+): Promise<string> {
   const lineDigests = jobLineDigests(await readFile(join(planDir, "jobs.ndjson"), "utf8"));
   return ansibleInventory(jobs, {
     now: plan.now,
@@ -13,5 +18,6 @@ export async function inventoryOf(planDir: string, plan: Plan, jobs: readonly Jo
     policyRevision: plan.policyRevision,
     inputs: plan.inputs,
     lineDigests,
+    ...rollout,
   });
 }

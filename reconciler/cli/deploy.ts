@@ -37,6 +37,17 @@ interface DueOptions {
   resultsDir?: string;
   repo?: string;
   format?: string;
+  maxErrors?: string;
+}
+
+/** `--max-errors`: a count of failed jobs, or a percentage of a group's hosts. */
+function maxErrorsOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]{0,5})$|^(0|[1-9][0-9]?|100)%$/.test(value))
+    throw new UsageError(
+      `--max-errors '${value}' is neither a count (e.g. 2) nor a percentage from 0% to 100% (e.g. 10%)`,
+    );
+  return value;
 }
 
 export function registerDeploy(program: Command, io: Io): void {
@@ -51,11 +62,16 @@ export function registerDeploy(program: Command, io: Io): void {
     .option("--now <iso>", "the instant to select for (default: the clock)")
     .option("--results <file...>", "job results already written (NDJSON files or Ansible JSON callback output)")
     .option("--results-dir <dir>", "a folder of result files (*.ndjson), e.g. the playbook's patchops_results_dir")
+    .option(
+      "--max-errors <n|n%>",
+      "stop starting jobs of a group once more than this many (or this % of its hosts) failed",
+    )
     .option("--repo <dir>", "the policy repository whose folders are never written (default: current directory)")
     .option("--format <format>", "what to print: text (the groups) or json", "text")
     .action(async (opts: DueOptions) => {
       const format = outputFormat(opts.format);
       const now = nowOption(opts.now);
+      const maxErrors = maxErrorsOption(opts.maxErrors);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
       await checkExportTarget(opts.out, repoDir(opts.repo));
       const overlaps = clusterOverlapProblems(jobs, hosts);
@@ -82,7 +98,9 @@ export function registerDeploy(program: Command, io: Io): void {
       const { due, done } = dueJobs(jobs, now, read.results);
       await writeFilesAtomically(
         dirname(opts.out),
-        new Map([[basename(opts.out), await inventoryOf(opts.plan, plan, due)]]),
+        new Map([
+          [basename(opts.out), await inventoryOf(opts.plan, plan, due, maxErrors === undefined ? {} : { maxErrors })],
+        ]),
       );
       const groups = [...new Set(due.map(groupOf))].sort();
       const at = new Date(now).toISOString().replace(/\.000Z$/, "Z");

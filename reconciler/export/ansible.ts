@@ -61,6 +61,12 @@ interface JobVars {
   /** What an isolate, notify or healthcheck job runs on the control node. */
   commands: string[];
   retry_attempt: number;
+  /**
+   * Rate control (deploy due --max-errors): once more jobs of this group have failed in this run of the playbook
+   * than this count, or this percentage of the group's hosts (rounded down), the jobs not yet started are not run
+   * (max-errors). Null: no limit.
+   */
+  max_errors: string | null;
   /** Provenance: the plan this job comes from (plan.json's now, inputs and policyRevision). */
   plan_now: string;
   plan_inputs: Plan["inputs"];
@@ -79,6 +85,8 @@ export interface PlanProvenance {
   policyRevision: string | null;
   inputs: Plan["inputs"];
   lineDigests: ReadonlyMap<string, string>;
+  /** `N` or `N%` (see JobVars.max_errors); absent: no limit. */
+  maxErrors?: string;
 }
 
 /** The file name the download is saved as: the URL's last path segment when it names a package, else the id. */
@@ -138,6 +146,7 @@ function varsOf(job: Job, meta: PlanProvenance): JobVars {
     post: installs || job.type === "uninstall" ? job.post.map((s) => s.run) : [],
     commands: (job.commands ?? []).map((s) => s.run),
     retry_attempt: job.retry?.attempt ?? 1,
+    max_errors: meta.maxErrors ?? null,
     plan_now: meta.now,
     plan_inputs: meta.inputs,
     policy_revision: meta.policyRevision,

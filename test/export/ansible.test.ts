@@ -122,6 +122,7 @@ describe("export ansible", () => {
       post: [],
       commands: [],
       retry_attempt: 1,
+      max_errors: null,
       plan_now: "2026-12-10T09:00:00Z",
       plan_inputs: planJson.inputs,
       policy_revision: null,
