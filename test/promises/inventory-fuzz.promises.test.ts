@@ -76,6 +76,8 @@ const BREAKS = {
   notJson: () => "<html>502 Bad Gateway</html>",
 };
 
+// Host names are unique: two scans of one host at the same instant are kept first-come (inventory/read.ts keep()), so
+// the plan then depends on the order of the lines — a known gap reported to the lead, not asserted here.
 const host = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/);
 const entry = fc.record({
   kind: fc.constantFrom<Kind>("windows", "windows", "debian", "rhel"),
@@ -136,7 +138,8 @@ describe("native inventories of real shape, with broken lines", () => {
             "windows/assignments/team-a.yaml": assignmentDoc(
               "team-a",
               "dc",
-              names.map((n, i) => `{ name: ${n}, period: D${(i % 4) + 1}-04 }`),
+              // Every third host is in no assignment: a rogue scan, planned in the order of no file.
+              names.filter((_, i) => i % 3 !== 2).map((n, i) => `{ name: ${n}, period: D${(i % 4) + 1}-04 }`),
             ),
           };
           const plan = async (lines: string[]) => {
