@@ -17,7 +17,11 @@ describe("the CAB trust root in the workflows", () => {
       let patchopsSteps = 0;
       for (const job of Object.values(wf.jobs))
         for (const step of job.steps) {
-          if (!/patchops|\$PATCHOPS_FROM_BASE|reconcile\.sh/.test(step.run ?? "") || /npm (ci|run build)/.test(step.run ?? "")) continue;
+          if (
+            !/patchops|\$PATCHOPS_FROM_BASE|reconcile\.sh/.test(step.run ?? "") ||
+            /npm (ci|run build)/.test(step.run ?? "")
+          )
+            continue;
           patchopsSteps++;
           const env = { ...wf.env, ...job.env, ...step.env };
           expect(Object.keys(env), `${file}: ${step.run}`).toContain("PATCHOPS_CAB_ROOT");
