@@ -11,6 +11,7 @@ import { OwnerDigests, summaryMarkdown, digestFileName } from "./digest.js";
 import { jobSuccessMarkdown } from "./job-metrics.js";
 import type { Metrics } from "./metrics.js";
 import { buildSite, OpenHosts, type HostJobs, type SiteHosts } from "./site/build.js";
+import type { SiteFacts } from "./site/policy-facts.js";
 import type { UpdateInfo } from "./update-info.js";
 
 /** What the passes over a plan found: the figures, and the hosts to read again in the site's order. */
@@ -94,7 +95,7 @@ export function tallyPlan(reader: PlanReader, spillDir: string, budget = DEFAULT
 /** Every file of the report: the site, compliance.json, metrics.json, summary.md and the owner digests. */
 export function reportFiles(
   t: PlanTally,
-  o: { metrics: Metrics; info: ReadonlyMap<string, UpdateInfo>; refusedSnapshots?: number },
+  o: { metrics: Metrics; info: ReadonlyMap<string, UpdateInfo>; refusedSnapshots?: number; facts?: SiteFacts },
 ): Map<string, FileContent> {
   const { plan, compliance: c } = t;
   const files = buildSite({ plan, hosts: t.hosts, open: t.open, compliance: c, ...o });

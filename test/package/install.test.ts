@@ -57,7 +57,7 @@ describe("the npm package", () => {
     expect(files).toContain("action.yml");
     expect(files).toContain("scripts/reconcile.sh");
     const allowed =
-      /^(bin\/|dist\/reconciler\/|schemas\/|templates\/|deploy\/|scripts\/(reconcile|deploy)\.sh$|action\.yml$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE)/;
+      /^(bin\/|dist\/reconciler\/|schemas\/|templates\/|deploy\/|scripts\/(reconcile|deploy)\.sh$|action\.yml$|package\.json$|README\.md$|CHANGELOG\.md$|SECURITY\.md$|docs\/.*\.md$|LICENSE)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     // prepack starts from an empty dist/: no stale module of a deleted or moved source ships.
     const stale = files

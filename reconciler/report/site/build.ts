@@ -9,6 +9,7 @@ import { lineChart } from "../svg.js";
 import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { exposureBody } from "./exposure-page.js";
+import { NO_FACTS, type SiteFacts } from "./policy-facts.js";
 import { compareText } from "../../order.js";
 import type { FileContent } from "../../output/atomic.js";
 
@@ -181,10 +182,12 @@ export interface SiteInput {
   info: ReadonlyMap<string, UpdateInfo>;
   /** Files on the status branch that failed the snapshot schema (shown as a count, never rendered). */
   refusedSnapshots?: number;
+  /** Exemption details and host time zones from the policy (absent: names only, times in UTC only). */
+  facts?: SiteFacts;
 }
 
 /** A file per 500 hosts, each with those hosts' lines and jobs: one pass over the hosts, a file at a time, in order. */
-function bucketFiles(hosts: SiteHosts): [string, Iterable<string>][] {
+function bucketFiles(hosts: SiteHosts, facts: SiteFacts): [string, Iterable<string>][] {
   let rows: Iterator<HostJobs> | undefined;
   let next = 0;
   const files: [string, Iterable<string>][] = [];
@@ -206,7 +209,9 @@ function bucketFiles(hosts: SiteHosts): [string, Iterable<string>][] {
           if (b === last) rows.return?.();
           yield (
             dataScript("window.patchopsHosts", Object.fromEntries(chunk.map(([h]) => [h.host, h]))) +
-            dataScript("window.patchopsJobs", Object.fromEntries(chunk.map(([h, jobs]) => [h.host, jobs])))
+            dataScript("window.patchopsJobs", Object.fromEntries(chunk.map(([h, jobs]) => [h.host, jobs]))) +
+            // Beside the lines, not inside them: each host's line stays exactly its line of hosts.ndjson.
+            dataScript("window.patchopsZones", Object.fromEntries(chunk.map(([h]) => [h.host, facts.zoneOf(h)])))
           );
         },
       },
@@ -236,7 +241,9 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
         })(),
       ),
   });
-  for (const [name, content] of bucketFiles(hosts)) files.set(name, content);
+  const facts = input.facts ?? NO_FACTS;
+  for (const [name, content] of bucketFiles(hosts, facts)) files.set(name, content);
+  files.set("data/exemptions.js", dataScript("window.patchopsExemptions", facts.exemptions));
   const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
   const updates = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
@@ -298,7 +305,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
     page(
       "Host status",
       `<div id=host>Loading…</div>`,
-      ["app.js", "data/index.js", "data/states.js"],
+      ["app.js", "data/index.js", "data/states.js", "data/exemptions.js"],
       "hostPage();",
       plan,
     ),
