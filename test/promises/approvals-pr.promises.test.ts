@@ -58,6 +58,7 @@ async function verdict(number: number, files: string[], approvers: string[]) {
     pr: number,
     author: "dave",
     headSha: HEAD,
+    committedAt: Date.parse("2026-12-09T09:00:00Z"),
   });
 }
 
