@@ -132,7 +132,7 @@ describe("hostile input", () => {
       "11:9 spec.cves must be a list (found the string 'CVE-2024-1')",
       "12:12 spec.restart must be one of required, maybe, never (found the string 'yes')",
       "13:10 spec.pilot must be true or false or a mapping (found the string 'maybe')",
-      "14:3 spec has an unknown field 'colour'; allowed: id, title, vendor, bulletin, cves, classification, severity, released, decision, timeline, appliesTo, supersedes, requires, restart, uninstallable, remove, catalogOnly, source, pilot, rfc",
+      "14:3 spec has an unknown field 'colour'; allowed: id, title, vendor, bulletin, cves, classification, severity, released, decision, timeline, exploited, appliesTo, supersedes, requires, restart, uninstallable, remove, catalogOnly, source, pilot, rfc",
     ]);
     expect(new Set(d.map((x) => x.code))).toEqual(new Set(["schema"]));
   });
