@@ -11,6 +11,11 @@ export const WIN_UPDATES_CATEGORY: Record<string, string> = {
   rollup: "UpdateRollups",
   "service-pack": "ServicePacks",
   "feature-pack": "FeaturePacks",
+  definition: "DefinitionUpdates",
+  tool: "Tools",
+  driver: "Drivers",
+  upgrade: "Upgrades",
+  other: "Updates",
 };
 
 export function installDetails(

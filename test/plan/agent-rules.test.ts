@@ -122,10 +122,14 @@ describe("non-patch classes", () => {
   });
 
   it("are managed like patches for the classes PatchPolicy.nonPatchClasses lists", async () => {
-    const { hosts } = await plan(fleet(), "2025-11-12T00:00:00Z", {
+    const { r, hosts } = await plan(fleet(), "2025-11-12T00:00:00Z", {
       "policies/rules/wua-monthly.yaml": DEF_RULE,
       "policies/policy.yaml": POLICY("  nonPatchClasses: [definition]\n"),
     });
+    // win_updates must be allowed the definition category, or it would not find the update.
+    expect(r.jobs.filter((j) => j.type === "install").map((j) => [j.host, j.updates, j.categories])).toEqual([
+      ["agent-1", ["KB4052623"], ["DefinitionUpdates"]],
+    ]);
     // The rule now approves the definition updates the agent reports (installed: installed; offered: missing); the
     // tool (MSRT) stays unmanaged.
     expect(hosts.get("agent-1")!.updates).toEqual({ KB2267602: "installed", KB4052623: "missing" });
