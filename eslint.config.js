@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["eslint.config.js", "vitest.config.ts"],
+    files: ["eslint.config.js", "vitest.config.ts", "vitest.e2e.config.ts", "stryker.vitest.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );
