@@ -49,11 +49,15 @@ export class BlobReader {
     this.child = child;
     this.buffer = Buffer.alloc(0);
     child.stdout.on("data", (chunk: Buffer) => {
+      if (this.child !== child) return;
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
     });
+    // A process ended when idle has nothing pending: the queue by then belongs to the one started after it, and its
+    // late close must not fail those requests (a failed read would look like an absent file to the caller).
     const fail = (err: Error) => {
-      if (this.child === child) this.child = null;
+      if (this.child !== child) return;
+      this.child = null;
       for (const p of this.queue.splice(0)) p.reject(err);
     };
     child.on("error", fail);
