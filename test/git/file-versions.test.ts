@@ -43,6 +43,18 @@ describe("fileAt", () => {
   });
 });
 
+describe("fileAt, absent versus unreadable", () => {
+  it("a path with spaces is read; an absent one is null; a git that cannot answer throws (never 'absent')", async () => {
+    const repo = await tempDir();
+    await writeFile(join(repo, "a b.yaml"), "spaced: 1\n");
+    const sha = commitAll(repo, "spaced");
+    expect(await fileAt(repo, sha, "a b.yaml")).toBe("spaced: 1\n");
+    expect(await fileAt(repo, sha, "no such.yaml")).toBeNull();
+    const notRepo = await tempDir();
+    await expect(fileAt(notRepo, sha, "a b.yaml")).rejects.toThrow(/git cat-file ended/);
+  });
+});
+
 describe("BlobReader", () => {
   it("a reader that ended when idle never fails the requests of the one started after it", async () => {
     const repo = await tempDir();
