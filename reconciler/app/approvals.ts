@@ -134,9 +134,10 @@ export async function judgePullRequest(r: PullRequestRequest): Promise<PullReque
     );
   const baseOwners = new Map<string, string>();
   for (const f of files.filter((x) => x.startsWith("windows/assignments/"))) {
+    // Read outside the try: a git failure must stop the check, never drop the previous owner team.
+    const text = (await fileAt(r.repo, at, f)) ?? "null";
     try {
-      const owner = (parseYaml((await fileAt(r.repo, at, f)) ?? "null") as { spec?: { owner?: unknown } } | null)?.spec
-        ?.owner;
+      const owner = (parseYaml(text) as { spec?: { owner?: unknown } } | null)?.spec?.owner;
       if (typeof owner === "string") baseOwners.set(f, owner);
     } catch {
       // Unparsable at the base: the file's current owner team still has to approve.

@@ -380,7 +380,9 @@ async function verifyFile(
       });
       continue;
     }
-    const needs = await needsAt(sha, cabBefore(ctx, idx));
+    const needs = await needsAt(sha, cabBefore(ctx, idx)).catch(
+      (err: Error) => `${file} at ${sha.slice(0, 12)} could not be read from git: ${err.message}`,
+    );
     if (typeof needs === "string") {
       commits.push({
         sha,
@@ -742,7 +744,8 @@ async function lastVerifiedVersion(
   if (firstBad < 0) return null;
   for (let i = firstBad - 1; i >= 0; i--) {
     const sha = v.commits[i]!.sha;
-    const text = await regularFileAt(ctx.input.repo, sha, v.file);
+    // A version git cannot read is no fallback: the file then blocks, as it did before fallbacks existed.
+    const text = await regularFileAt(ctx.input.repo, sha, v.file).catch(() => null);
     if (text !== null) return { sha, text };
   }
   return null;
@@ -783,7 +786,24 @@ async function verifyDeletions(ctx: KnownContext): Promise<DeletionVerdict[]> {
     const idx = ctx.index.get(sha) ?? -1;
     if (idx <= ctx.trustedIndex) continue;
     const parent = await firstParentOf(repo, sha);
-    const before = parent ? await fileAt(repo, parent, file) : null;
+    let before: string | null;
+    try {
+      before = parent ? await fileAt(repo, parent, file) : null;
+    } catch (err) {
+      const detail = `its last version could not be read from git: ${(err as Error).message}`;
+      out.push({
+        file,
+        kind: null,
+        name: file,
+        sha,
+        ok: false,
+        reason: `deleted in ${sha.slice(0, 12)}, and ${detail}`,
+        evidence: { ...rootEvidence(ctx, sha), ok: false, strength: null, mergedAt: null, detail },
+        restored: false,
+        restoreText: null,
+      });
+      continue;
+    }
     if (before === null) continue;
     const doc = shapeOf(before);
     const kind = typeof doc?.kind === "string" ? (KIND_OF_DOC[doc.kind] ?? null) : null;

@@ -49,11 +49,15 @@ export class BlobReader {
     this.child = child;
     this.buffer = Buffer.alloc(0);
     child.stdout.on("data", (chunk: Buffer) => {
+      if (this.child !== child) return;
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
     });
+    // A process ended when idle has nothing pending: the queue by then belongs to the one started after it, and its
+    // late close must not fail those requests (a failed read would look like an absent file to the caller).
     const fail = (err: Error) => {
-      if (this.child === child) this.child = null;
+      if (this.child !== child) return;
+      this.child = null;
       for (const p of this.queue.splice(0)) p.reject(err);
     };
     child.on("error", fail);
@@ -69,16 +73,17 @@ export class BlobReader {
       const nl = this.buffer.indexOf(0x0a);
       if (nl < 0) return;
       const header = this.buffer.subarray(0, nl).toString("utf8");
-      const parts = header.split(" ");
-      if (parts[1] === "missing" || parts.length !== 3) {
+      // `<name> missing` (a name may hold spaces: `<commit>:<path>`), else `<oid> <type> <size>`.
+      const found = /^[0-9a-f]{40,64} [a-z]+ (\d+)$/.exec(header);
+      if (!found) {
         this.buffer = this.buffer.subarray(nl + 1);
         this.queue.shift();
         head.reject(
-          new Error(`git object ${head.sha} is ${parts[1] === "missing" ? "missing" : `unreadable (${header})`}`),
+          new Error(`git object ${head.sha} is ${header.endsWith(" missing") ? "missing" : `unreadable (${header})`}`),
         );
         continue;
       }
-      const size = Number(parts[2]);
+      const size = Number(found[1]);
       if (this.buffer.length < nl + 1 + size + 1) return;
       const body = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
       this.buffer = this.buffer.subarray(nl + 1 + size + 1);

@@ -112,8 +112,10 @@ export async function fileAt(repo: string, sha: string, file: string): Promise<s
   if (!reader) readers.set(repo, (reader = new BlobReader(repo)));
   try {
     return (await reader.readAt(commit, file)).toString("utf8");
-  } catch {
-    return null;
+  } catch (err) {
+    // Absent is an answer; a git that failed is not, and must never read as "no such file" (fail closed).
+    if ((err as Error).message.endsWith(" is missing")) return null;
+    throw err;
   }
 }
 

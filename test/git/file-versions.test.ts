@@ -2,6 +2,7 @@
 import { chmod, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { BlobReader } from "../../reconciler/git/cat-file.js";
 import { fileAt } from "../../reconciler/git/history.js";
 import { commitAll, tempDir } from "../helpers/repo.js";
 
@@ -39,5 +40,34 @@ describe("fileAt", () => {
     const calls = (await readFile(log, "utf8")).split("\n").filter(Boolean);
     expect(calls.filter((c) => c.includes("show"))).toEqual([]);
     expect(calls.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("fileAt, absent versus unreadable", () => {
+  it("a path with spaces is read; an absent one is null; a git that cannot answer throws (never 'absent')", async () => {
+    const repo = await tempDir();
+    await writeFile(join(repo, "a b.yaml"), "spaced: 1\n");
+    const sha = commitAll(repo, "spaced");
+    expect(await fileAt(repo, sha, "a b.yaml")).toBe("spaced: 1\n");
+    expect(await fileAt(repo, sha, "no such.yaml")).toBeNull();
+    const notRepo = await tempDir();
+    await expect(fileAt(notRepo, sha, "a b.yaml")).rejects.toThrow(/git cat-file ended/);
+  });
+});
+
+describe("BlobReader", () => {
+  it("a reader that ended when idle never fails the requests of the one started after it", async () => {
+    const repo = await tempDir();
+    await writeFile(join(repo, "a.yaml"), "a: 1\n");
+    const sha = commitAll(repo, "a");
+    const reader = new BlobReader(repo);
+    for (let round = 0; round < 10; round++) {
+      expect((await reader.readAt(sha, "a.yaml")).toString()).toBe("a: 1\n");
+      // Let the idle check end that process; ask again before it has exited.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      const again = await Promise.all([reader.readAt(sha, "a.yaml"), reader.readAt(sha, "a.yaml")]);
+      expect(again.map(String)).toEqual(["a: 1\n", "a: 1\n"]);
+    }
   });
 });

@@ -201,7 +201,11 @@ describe("approval rules: verification fails closed", () => {
       intakeDraft("KB800", { rule: "server-security", released: "2026-11-10", now: "2026-11-11T00:00:00Z" }),
     );
     const introSha = commitAll(repo, "intake KB800", "2026-11-11T00:00:00Z");
-    await writeFile(join(repo, "policies/updates/kb801.yaml"), update("KB801", "2026-11-10"));
+    // A plain catalog entry (pilot: false would go beyond the rule and need the quorum: docs/security-model.md).
+    await writeFile(
+      join(repo, "policies/updates/kb801.yaml"),
+      update("KB801", "2026-11-10").replace("  pilot: false\n", ""),
+    );
     const sneakSha = commitAll(repo, "someone adds KB801", "2026-11-11T01:00:00Z");
     const merged = "2026-11-20T00:00:00Z";
     gh.pulls.push(
