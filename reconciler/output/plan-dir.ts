@@ -87,6 +87,32 @@ async function checkTarget(target: string, out: string, names: ReadonlySet<strin
   return true;
 }
 
+/**
+ * Sets a killed run left beside the plan. A run that died between its two renames left no plan directory, its old set
+ * in `.<name>.old-<run>` and its complete new set in `.<name>.new-<run>` (a new set is renamed only once written and
+ * synced): the new set is put in place (or, without it, the old one), so the plan is never lost with the leftovers.
+ * A `.new-` set without its `.old-` may be half-written and is dropped.
+ */
+async function recoverInterrupted(parent: string, name: string, target: string): Promise<string | null> {
+  const entries = (await readdir(parent)).sort();
+  const newPrefix = `.${name}.new-`;
+  const oldPrefix = `.${name}.old-`;
+  let recovered: string | null = null;
+  if (!(await lstat(target).catch(() => null)))
+    for (const e of entries.filter((x) => x.startsWith(oldPrefix))) {
+      const run = e.slice(oldPrefix.length);
+      const fresh = `${newPrefix}${run}`;
+      const pick = entries.includes(fresh) ? fresh : e;
+      await rename(join(parent, pick), target);
+      recovered = pick;
+      break;
+    }
+  for (const e of entries)
+    if (e !== recovered && (e.startsWith(newPrefix) || e.startsWith(oldPrefix)))
+      await rm(join(parent, e), { recursive: true, force: true });
+  return recovered;
+}
+
 /** Writes `files` as the directory `out`, replacing a previous plan there as one set. */
 export async function writePlanDir(
   out: string,
@@ -105,9 +131,7 @@ export async function writePlanDir(
   let moved = false;
   try {
     // Under the lock only this run creates .new-/.old- directories: any left are from runs that died.
-    for (const e of await readdir(parent))
-      if (e.startsWith(`.${name}.new-`) || e.startsWith(`.${name}.old-`))
-        await rm(join(parent, e), { recursive: true, force: true });
+    await recoverInterrupted(parent, name, target);
     const exists = await checkTarget(target, out, new Set(files.keys()));
     await mkdir(fresh);
     for (const [file, content] of files) {
