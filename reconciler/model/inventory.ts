@@ -143,10 +143,10 @@ export const InventoryRecord = z
             .meta({ description: "The suite (oldstable-security) or advisory (RHSA-2024:0001)." }),
           security: z.boolean(),
           severity: z.enum(["critical", "important", "moderate", "low"]).optional(),
-          firstSeen: z.iso
-            .datetime({ offset: true })
-            .optional()
-            .meta({ description: "When a scan first saw this candidate; default: this record's scannedAt." }),
+          firstSeen: z.iso.datetime({ offset: true }).optional().meta({
+            description:
+              "Accepted for compatibility and not used: when an upgrade was first seen is patchops' own record (docs/inventory-and-degradation.md).",
+          }),
         }),
       )
       .optional()

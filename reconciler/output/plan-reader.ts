@@ -1,7 +1,8 @@
 // Reads a written plan directory line by line, in as many passes as a reader needs: the three files are opened once,
 // so every pass reads the same set even if a new plan is swapped in meanwhile. Lines are checked as they are read.
 import { open, readFile, type FileHandle } from "node:fs/promises";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareHosts, compareJobs } from "../plan/reconcile.js";
@@ -9,11 +10,31 @@ import { jsonLines } from "./sorted-runs.js";
 
 export const notJson = (path: string, line: number) => new UsageError(`${path}:${line}: not a JSON line`);
 
-/** Where a reader of a plan finds none: say how to make one. */
-export function noPlanHint(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code === "ENOENT"
-    ? " (run `patchops plan --inventory FILE` first, or pass --plan DIR)"
-    : "";
+/**
+ * Where a reader of a plan finds none: say how to make one, and name what a killed plan run left beside it (the next
+ * `plan` puts a complete set back in place before it writes: output/plan-dir.ts).
+ */
+export function noPlanHint(err: unknown, dir?: string): string {
+  if ((err as NodeJS.ErrnoException).code !== "ENOENT") return "";
+  const left = dir ? interruptedSetsSync(dir) : [];
+  return left.length
+    ? ` (a plan run was interrupted and left ${left.join(", ")}; run \`patchops plan\` again, or pass --plan DIR)`
+    : " (run `patchops plan --inventory FILE` first, or pass --plan DIR)";
+}
+
+function interruptedSetsSync(dir: string): string[] {
+  const target = resolve(dir);
+  const name = basename(target);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.startsWith(`.${name}.new-`) || e.startsWith(`.${name}.old-`))
+    .sort()
+    .map((e) => join(dirname(target), e));
 }
 
 /** plan.json of a plan directory alone; a missing or foreign file is a usage error. */
@@ -23,7 +44,7 @@ export async function readPlanJson(dir: string): Promise<Plan> {
     plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")) as Plan;
   } catch (err) {
     throw new UsageError(
-      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
+      `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err, dir)}`,
     );
   }
   if (plan?.kind !== "Plan") throw new UsageError(`${join(dir, "plan.json")} is not a patchops plan`);
@@ -67,7 +88,7 @@ export class PlanReader {
       await Promise.all(files.map((f) => f.close()));
       if (err instanceof UsageError) throw err;
       throw new UsageError(
-        `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err)}`,
+        `cannot read the plan in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${noPlanHint(err, dir)}`,
       );
     }
   }

@@ -1,7 +1,8 @@
 // Lines in a fixed order without holding them all: sorted runs spill to temp files past a budget, then a k-way merge.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "./atomic.js";
 
 export interface SortedRunsOptions<T> {
   compare: (a: T, b: T) => number;
@@ -195,11 +196,53 @@ function* readLines(path: string, fd?: number): Generator<string> {
   }
 }
 
-/** A private temp directory for spilled runs, removed with `remove()` (a killed run leaves it in the OS temp dir). */
+const SPILL_PREFIX = "patchops-spill-";
+/** Spill directories of this process, removed when it exits (a normal exit or an uncaught error). */
+const liveSpills = new Set<string>();
+let exitHook = false;
+
+/**
+ * Removes the spill directories of processes that are gone (`patchops-spill-<pid>-…` in `dir`): a run killed with
+ * SIGKILL cannot clean up (review L10: 37–373 MB per killed plan), so the next run does.
+ */
+export function sweepDeadSpills(dir: string = tmpdir()): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const m = /^patchops-spill-(\d+)-/.exec(e);
+    if (!m || processAlive(Number(m[1]))) continue;
+    rmSync(join(dir, e), { recursive: true, force: true });
+    removed.push(e);
+  }
+  return removed;
+}
+
+/**
+ * A private temp directory for spilled runs (`patchops-spill-<pid>-…`), removed with `remove()`, when the process
+ * exits, or, after a kill, by the next run's sweep.
+ */
 export class SpillDir {
-  readonly path = mkdtempSync(join(tmpdir(), "patchops-spill-"));
+  readonly path: string;
+
+  constructor() {
+    sweepDeadSpills();
+    this.path = mkdtempSync(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
+    liveSpills.add(this.path);
+    if (!exitHook) {
+      exitHook = true;
+      process.on("exit", () => {
+        for (const p of liveSpills) rmSync(p, { recursive: true, force: true });
+      });
+    }
+  }
 
   remove(): void {
     rmSync(this.path, { recursive: true, force: true });
+    liveSpills.delete(this.path);
   }
 }

@@ -71,7 +71,7 @@ describe("the plan as a set (a spawned CLI killed or slowed midway)", () => {
       const exp = await cli("export", "ansible", "--plan", out, "--out", join(repo, "a.yml"));
       expect(exp.code).toBe(2);
       expect(exp.stderr).toMatch(
-        /^patchops: cannot read the plan in .*ENOENT \(run `patchops plan --inventory FILE` first, or pass --plan DIR\)\n$/,
+        /^patchops: cannot read the plan in .*ENOENT \((run `patchops plan --inventory FILE` first|a plan run was interrupted and left \S+\.out\.(new|old)-[^;]*; run `patchops plan` again), or pass --plan DIR\)\n$/,
       );
     }
     expect((await planHere("2026-12-20T09:00:00Z")).code).toBe(0);
