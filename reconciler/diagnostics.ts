@@ -68,6 +68,10 @@ export const DIAGNOSTIC_CODES = {
   "inventory-unusable":
     "No record of an inventory file could be used (every line malformed): the plan is written, its hosts are unscanned, and the run exits 1. Check the scanner's output and its encoding.",
   "inventory-unreadable": "An inventory file could not be read or its format recognised.",
+  "status-snapshot-untrusted":
+    "A snapshot on the status branch is not sealed by `status record` with PATCHOPS_STATUS_KEY (or its seal does not match its bytes), so it is not used as evidence of a pilot success or of when an upgrade was first offered. See docs/inventory-and-degradation.md.",
+  "selector-overlap":
+    "Selectors of assignments of different owners can match the same host name: one team's selector would take another team's hosts. Narrow one of them (the error names both files).",
   "cluster-window":
     "A written plan puts two nodes of one cluster in overlapping windows; export ansible refuses it. Plan again with this version.",
   "exemption-expired-ignored": "An expired exemption was ignored by the plan.",
@@ -76,13 +80,19 @@ export const DIAGNOSTIC_CODES = {
   "approval-unverified":
     "An Update file's approval could not be verified: an approved update gets no jobs; a pending or rejected one keeps its decision, but its supersedence, prerequisites and removal do not count.",
   "cab-root-unpinned":
-    "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Tag the reviewed root and set PATCHOPS_CAB_ROOT in the workflows.",
+    "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Set PATCHOPS_CAB_ROOT in the workflows to the full 40-hex SHA of the reviewed root (a tag is refused: it can be moved).",
   "deletion-unverified":
     "A policy file was deleted by a commit no reviewed pull request covers. The deletion is not applied: the file's last version takes effect, judged by its own history; if it no longer fits the policy, no host gets install jobs until the deletion is approved.",
   "results-malformed": "A job results line (or patchops_result in Ansible JSON output) is not a job result.",
   "results-unknown-host": "A job result names a host neither assigned nor scanned; it was not applied.",
   "result-contradicted": "A job reported an update installed, but a later scan lists it missing. Check the host.",
   "update-failing": "An update failed on a host retry.maxFailures times or more; the owner must look at it.",
+  "restart-needed":
+    "A host waits for a restart to finish installing approved updates, and patchops may not force one (no-force, or enforcement.forceRestart: false): its owner must restart it.",
+  "result-from-the-future":
+    "A job result claims to have finished after the plan's instant (beyond five minutes of skew): the control node's clock is wrong, and the result is ignored.",
+  "update-needs-person":
+    "An update failed on a host with a deterministic cause (or an unknown one twice); it is not retried until a person fixes the cause.",
   "rejected-not-uninstallable": "A rejected update with remove: true is installed but cannot be uninstalled.",
   "catalog-only-source": "A catalog-only update needs source.url and source.sha256 (downloaded and checked).",
   "pilot-failed":
@@ -113,6 +123,10 @@ export const DIAGNOSTIC_CODES = {
     "A Windows host's OS name (Win32_OperatingSystem.Caption or the record's os.name) matches no Windows release patchops knows, so updates for named Windows versions cannot be matched; the host counts as noncompliant. Fix the collector, or report the caption so it joins the table in reconciler/inventory/os-names.ts.",
   "below-baseline":
     "A host runs an OS build or a product version below what its Baseline requires (os.minVersion, products[].versions); it is not compliant until it is brought up to the baseline.",
+  "applicability-estimated":
+    "Hosts whose record carries no scan of their own update agent (agentScan): what applies to them was matched from advisory text and may be wrong (hotpatches, servicing branches, new releases). Run the collector of docs/collectors.md on them.",
+  "os-release-unknown":
+    "An Update file names a Windows release patchops does not know (e.g. 'Windows 11 Version 26H1'): it applies to no host matched from advisory text (never to the whole family); hosts with an agent scan still get it where their agent offers it.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

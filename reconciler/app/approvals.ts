@@ -1,7 +1,13 @@
 // The approvals use cases: the ledger of every policy file's verification at a commit (what `approvals` lists and
 // auditors read), and the judgement of an open pull request by the CAB verified at its merge base.
 import { parse as parseYaml } from "yaml";
-import { changedFiles, mergeBase, verifyPullRequest, type PullRequestVerdict } from "../approvals/pull-request.js";
+import {
+  changedFiles,
+  commitTime,
+  mergeBase,
+  verifyPullRequest,
+  type PullRequestVerdict,
+} from "../approvals/pull-request.js";
 import { protectionGaps } from "../approvals/protection.js";
 import { verifiedCabAt, verifyApprovals, type DeletionVerdict, type SubjectVerdict } from "../approvals/verify.js";
 import { UsageError } from "../errors.js";
@@ -51,6 +57,7 @@ export async function approvalLedger(r: LedgerRequest): Promise<ApprovalLedger> 
     trustLocal: r.trustLocal,
     cache: r.cache,
     cabRoot: r.cabRoot,
+    protectedBranch: r.protectedBranch,
     restore: restoreWith(r.source, r.now),
   });
   const subjects = [...result.files.values()].sort(
@@ -95,6 +102,8 @@ export interface PullRequestRequest {
   base: string | null;
   cache: ReviewCache;
   cabRoot: string | null;
+  /** The branch whose merged pull requests count (default main). */
+  protectedBranch?: string;
 }
 
 export interface PullRequestJudgement {
@@ -117,6 +126,7 @@ export async function judgePullRequest(r: PullRequestRequest): Promise<PullReque
     trustLocal: false,
     cache: r.cache,
     cabRoot: r.cabRoot,
+    protectedBranch: r.protectedBranch ?? "main",
   });
   if ("problem" in cab)
     throw new UsageError(
@@ -142,6 +152,7 @@ export async function judgePullRequest(r: PullRequestRequest): Promise<PullReque
     pr: r.number,
     author: pr.author,
     headSha: pr.headSha,
+    committedAt: await commitTime(r.repo, r.head),
   });
   return { verdict, unapprovedCabChanges: cab.rejected.map((e) => ({ sha: e.sha, detail: e.detail })) };
 }

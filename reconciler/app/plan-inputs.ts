@@ -10,7 +10,7 @@ import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { INVENTORY_FORMATS, type InventoryFormat } from "../inventory/formats.js";
 import type { ApprovalEvidence } from "../plan/catalog.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
-import { validateSource } from "../validate/validate.js";
+import { atPlanTime, validateSource } from "../validate/validate.js";
 import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "../errors.js";
 import { applyVerification } from "../approvals/effects.js";
@@ -33,8 +33,10 @@ import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
 import { overlaySource, type PolicySource } from "../load/source.js";
 import { policySourceFor } from "./policy-source.js";
+import { ITEM_LOAD_ERRORS } from "../load/policy-set.js";
 import { readResults, ResultsReadError } from "../results/read.js";
-import { pilotPasses, readSnapshots } from "../git/status-history.js";
+import { offersSeen, pilotPasses, readTrustedSnapshots, type TrustedHistory } from "../git/status-history.js";
+import { statusKeyFromEnv } from "../git/status-branch.js";
 
 export interface PlanInputOptions {
   repo: string;
@@ -58,6 +60,8 @@ export interface PlanInputOptions {
   results?: string[];
   /** The status branch whose snapshots record earlier pilot successes; null reads none. */
   statusHistory?: string | null;
+  /** The key status snapshots are sealed with; default: PATCHOPS_STATUS_KEY. Only sealed snapshots are evidence. */
+  statusKey?: string | null;
   /**
    * Streaming: hold the inventory as summaries and read each host's line again when it is planned (`plan`). The
    * caller disposes of `input.inventory` when the plan is written.
@@ -84,6 +88,7 @@ export async function readPlanInventory(o: {
   scannedAt?: string;
   summaries?: boolean;
   only?: ReadonlySet<string>;
+  now?: number;
 }): Promise<InventoryRead> {
   if (o.scannedAt !== undefined && Number.isNaN(parseInstant(o.scannedAt)))
     throw new UsageError(`--scanned-at '${o.scannedAt}' is not an ISO-8601 instant`);
@@ -96,6 +101,7 @@ export async function readPlanInventory(o: {
       scannedAt: o.scannedAt,
       summaries: o.summaries,
       only: o.only,
+      now: o.now,
     });
   } catch (err) {
     if (err instanceof InventoryReadError) throw new UsageError(err.message);
@@ -110,11 +116,11 @@ export interface LoadedPlanInputs {
   verification?: VerificationResult;
 }
 
-/** Loads the policy again with restored files laid over it; the first error when it no longer validates. */
+/** Loads the policy again with restored files laid over it (null drops a file); the first error when it no longer validates. */
 export function restoreWith(source: PolicySource, now: number) {
-  return async (files: ReadonlyMap<string, string>): Promise<PolicySet | string> => {
+  return async (files: ReadonlyMap<string, string | null>): Promise<PolicySet | string> => {
     const { set, diagnostics } = await validateSource(overlaySource(source, files), now);
-    const error = diagnostics.find((d) => d.severity === "error");
+    const error = atPlanTime(diagnostics).find((d) => d.severity === "error" && !ITEM_LOAD_ERRORS.has(d.code));
     return error ? `with it restored, the policy does not validate (${error.file ?? ""}: ${error.message})` : set;
   };
 }
@@ -123,12 +129,21 @@ export async function loadPlanInputs(o: PlanInputOptions, pre: Preloaded = {}): 
   // With verification on, the policy is read at a commit (HEAD by default): uncommitted files carry no approval.
   const ref = o.ref ?? (o.verifyApprovals && (await headRevision(o.repo)) ? "HEAD" : undefined);
   const source = pre.policy?.source ?? (await policySourceFor(o.repo, ref));
-  const { set, diagnostics } = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
-  if (hasErrors(diagnostics))
+  const checked = pre.policy ?? (await validateSource(source, o.now, o.validatedPolicy));
+  const { set } = checked;
+  const diagnostics = atPlanTime(checked.diagnostics);
+  // A refused link is its own file's error: reported as a finding, everything else is planned.
+  const itemErrors = diagnostics.filter((d) => d.severity === "error" && ITEM_LOAD_ERRORS.has(d.code));
+  if (hasErrors(diagnostics.filter((d) => !itemErrors.includes(d))))
     return { policyErrors: diagnostics.filter((d) => d.severity === "error"), inventoryDiagnostics: [] };
   const inv = pre.inventory ?? (await readPlanInventory({ ...o, only: o.only?.(set) }));
   try {
-    return await withInventory(o, ref, source, set, inv);
+    // A cluster overlap is planned around (cluster-held), and reported with the plan's findings.
+    const carried = diagnostics.filter((d) => d.code === "cluster-overlap");
+    const loaded = await withInventory(o, ref, source, set, inv, carried);
+    if (loaded.input && itemErrors.length)
+      loaded.input = { ...loaded.input, approvalFindings: [...itemErrors, ...(loaded.input.approvalFindings ?? [])] };
+    return loaded;
   } catch (err) {
     // A streaming inventory holds open files (and maybe a spooled copy of stdin): nothing is left behind on failure.
     if (!pre.inventory) inv.inventory.dispose?.();
@@ -142,6 +157,7 @@ async function withInventory(
   source: PolicySource,
   set: PolicySet,
   inv: InventoryRead,
+  policyFindings: readonly Diagnostic[] = [],
 ): Promise<LoadedPlanInputs> {
   let results;
   try {
@@ -173,6 +189,7 @@ async function withInventory(
       trustLocal: o.trustLocalApprovals ?? false,
       cache: await openReviewCache(o.repo, o.cacheDir, o.github ?? null, o.warn ?? (() => {})),
       cabRoot: o.cabRoot ?? null,
+      protectedBranch: o.protectedBranch ?? "main",
       restore: restoreWith(source, o.now),
     });
     mode = [...verification.files.values()].some((v) => v.strength === "trailer") ? "trusted-local" : "verified";
@@ -222,9 +239,15 @@ async function withInventory(
       }
     }
   }
-  const pilotPassed = o.statusHistory
-    ? pilotPasses(await readSnapshots(o.repo, o.statusHistory), o.now)
-    : new Map<string, number>();
+  const history = o.statusHistory
+    ? await readTrustedSnapshots(o.repo, o.statusHistory, o.statusKey === undefined ? statusKeyFromEnv() : o.statusKey)
+    : null;
+  const snapshots = history?.trusted ?? [];
+  const pilotPassed = pilotPasses(snapshots, o.now);
+  const seen = offersSeen(snapshots, o.now);
+  const ignoredEvidence = history ? ignoredSnapshotFinding(history, o.statusHistory!, o.now) : null;
+  if (ignoredEvidence) approvalFindings = [...approvalFindings, ignoredEvidence];
+  if (policyFindings.length) approvalFindings = [...policyFindings, ...approvalFindings];
   return {
     input: {
       set: planned,
@@ -241,15 +264,42 @@ async function withInventory(
         policy: set.source.digest,
         inventory: inv.inventory.digest ?? "",
         applied: appliedDigest(planned, mode),
-        results: sha256(JSON.stringify({ results: results.results, pilotPassed: [...pilotPassed].sort() })),
+        results: sha256(
+          JSON.stringify({
+            results: results.results,
+            pilotPassed: [...pilotPassed].sort(),
+            ...(seen.size > 0 ? { offersSeen: [...seen].sort() } : {}),
+          }),
+        ),
       },
       results: results.results,
       pilotPassed,
+      offersSeen: seen,
     },
     policyErrors: [],
     inventoryDiagnostics: [...inv.diagnostics, ...results.diagnostics],
     verification,
   };
+}
+
+/**
+ * One warning when the status branch holds snapshots that would have counted (a pilot success, a first sighting of
+ * a scanned upgrade) but are not sealed with the key: the plan goes on without them (fail closed for those updates).
+ */
+function ignoredSnapshotFinding(history: TrustedHistory, branch: string, now: number): Diagnostic | null {
+  const relevant = history.ignored.filter(
+    (i) =>
+      Date.parse(i.snapshot.now) <= now &&
+      Object.entries(i.snapshot.updates).some(([id, u]) => u.pilot?.state === "passed" || id.includes("=")),
+  );
+  if (relevant.length === 0) return null;
+  const first = relevant[0]!;
+  const more = relevant.length > 1 ? ` (and ${relevant.length - 1} more)` : "";
+  return diagnostic(
+    "status-snapshot-untrusted",
+    "warning",
+    `${branch}:${first.file}${more}: not used as evidence of a pilot success or of when an upgrade was first offered: ${first.reason}; only snapshots sealed by status record with PATCHOPS_STATUS_KEY count`,
+  );
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

@@ -1,7 +1,8 @@
 // Where the review cache lives: outside the checkout by default, one file per repository, never a file git tracks.
 import { homedir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
-import { simpleGit } from "simple-git";
+import { realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { gitAt } from "../git/git.js";
 import { ReviewCache } from "../approvals/cache.js";
 import type { GithubClient } from "../github/client.js";
 
@@ -11,11 +12,23 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "patchops");
 }
 
+/** The real path of a file that may not exist yet: its nearest existing ancestor resolved, the rest appended. */
+async function realPathOf(file: string): Promise<string> {
+  const absolute = resolve(file);
+  try {
+    return await realpath(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(await realPathOf(parent), basename(absolute));
+  }
+}
+
+/** True when git tracks the file, compared by real paths: a cache folder reached through a link is no way around it. */
 async function tracked(repo: string, file: string): Promise<boolean> {
-  const rel = relative(resolve(repo), resolve(file));
+  const rel = relative(await realPathOf(repo), await realPathOf(file));
   if (rel.startsWith("..") || isAbsolute(rel)) return false;
   try {
-    await simpleGit(repo).raw(["ls-files", "--error-unmatch", "--", rel]);
+    await gitAt(repo).raw(["ls-files", "--error-unmatch", "--", rel]);
     return true;
   } catch {
     return false;
@@ -40,5 +53,5 @@ export async function openReviewCache(
     );
     return ReviewCache.none(repository);
   }
-  return ReviewCache.open(dir, repository);
+  return ReviewCache.open(dir, repository, warn);
 }

@@ -11,8 +11,12 @@ const SCHEMA_PLACEHOLDER = "__SCHEMAS__";
 export const KEPT_IF_PRESENT = new Set(["package.json", ".gitignore"]);
 
 export interface ScaffoldOptions {
-  /** The patchops version the repository pins (its package.json names exactly this version). */
-  version: string;
+  /**
+   * Where npm fetches patchops from: a release's git URL with its tag (`git+https://…/patchops.git#v0.2.0`), the
+   * release's tarball URL, or a scoped registry name with an exact version (`npm:@org/patchops@0.2.0`). Never a
+   * `file:` path (it breaks `npm ci` on every other machine) and never the bare unscoped name (anyone may claim it).
+   */
+  source: string;
   /** The repository's package name, used only when init writes package.json. */
   name: string;
 }
@@ -39,10 +43,29 @@ function packageJson(options: ScaffoldOptions): string {
       validate: "patchops validate",
       plan: "patchops plan --inventory examples/inventory.jsonl",
     },
-    // One exact version: upgrading patchops (CLI, schemas and the GitHub Action) is this one bump.
-    devDependencies: { patchops: options.version },
+    // One pinned release: upgrading patchops (CLI, schemas and the GitHub Action) is this one bump.
+    devDependencies: { patchops: options.source },
+    // npm 12 runs a git dependency's build (its `prepare`) only when allowed here.
+    allowScripts: { patchops: true },
   };
   return JSON.stringify(manifest, null, 2) + "\n";
+}
+
+/** The pin for a release: the repository's git URL (package.json `repository`) at the version's tag. */
+export function releaseSource(repositoryUrl: string, version: string): string {
+  const url = repositoryUrl.replace(/#.*$/, "");
+  const git = /^(git\+|github:)/.test(url) ? url : `git+${url}`;
+  return `${git}#v${version}`;
+}
+
+/** Why a dependency spec must not be pinned in a policy repository, or null when it may. */
+export function sourceProblem(spec: string): string | null {
+  if (/^(file:|link:|\.{0,2}\/)/.test(spec))
+    return `'${spec}' is a local path: npm ci fails on every machine that does not have that file (use the release's git URL or tarball URL)`;
+  if (/^(\d|[~^<>=*]|latest$)/.test(spec))
+    return `'${spec}' would ask the public npm registry for the unscoped name patchops, which anyone may publish (use the release's git URL, its tarball URL, or npm:@your-org/patchops@VERSION)`;
+  if (/^npm:patchops@/.test(spec)) return `'${spec}' names the unscoped registry package patchops (use a scoped name)`;
+  return null;
 }
 
 /** A package name npm accepts, from a folder name. */

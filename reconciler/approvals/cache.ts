@@ -37,6 +37,7 @@ export class ReviewCache {
   private constructor(
     private readonly file: string | null,
     readonly repository: string,
+    private readonly warn: (text: string) => void = () => {},
   ) {}
 
   /** The cache file of one repository under a cache directory. */
@@ -44,8 +45,13 @@ export class ReviewCache {
     return join(dir, ...repository.split("/").map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "_")), "reviews.json");
   }
 
-  static async open(dir: string | null, repository: string): Promise<ReviewCache> {
-    const c = new ReviewCache(dir ? ReviewCache.fileFor(dir, repository) : null, repository);
+  /** `warn` hears when the cache cannot be written: the run goes on without it. */
+  static async open(
+    dir: string | null,
+    repository: string,
+    warn: (text: string) => void = () => {},
+  ): Promise<ReviewCache> {
+    const c = new ReviewCache(dir ? ReviewCache.fileFor(dir, repository) : null, repository, warn);
     if (!c.file) return c;
     try {
       const parsed = JSON.parse(await readFile(c.file, "utf8")) as {
@@ -79,19 +85,29 @@ export class ReviewCache {
     this.dirty = true;
   }
 
+  /** Writes the cache; one that cannot be written (a read-only home) is a warning, never a failed run. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     const dir = this.file.slice(0, this.file.lastIndexOf("/"));
-    await mkdir(dir, { recursive: true });
     const sorted = Object.fromEntries(Object.entries(this.entries).sort(([a], [b]) => compareText(a, b)));
-    await writeFilesAtomically(
-      dir,
-      new Map([
-        [
-          "reviews.json",
-          JSON.stringify({ version: VERSION, repository: this.repository, commits: sorted }, null, 1) + "\n",
-        ],
-      ]),
-    );
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFilesAtomically(
+        dir,
+        new Map([
+          [
+            "reviews.json",
+            JSON.stringify({ version: VERSION, repository: this.repository, commits: sorted }, null, 1) + "\n",
+          ],
+        ]),
+      );
+      this.dirty = false;
+    } catch (err) {
+      this.dirty = false;
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      this.warn(
+        `patchops: the review cache ${this.file} cannot be written (${code}); going on without it, so the next run asks GitHub again (set --cache-dir or PATCHOPS_CACHE_DIR to a writable folder)\n`,
+      );
+    }
   }
 }

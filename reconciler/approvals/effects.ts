@@ -18,8 +18,8 @@ export interface VerifiedInputs {
 /**
  * The fail-closed rules: an unverified update gets no jobs and stays missing; an unverified rule approves nothing;
  * an unverified exemption or baseline is ignored; an unverified assignment or timetable gives its hosts no install
- * jobs; an unverified policy.yaml (hooks, enforcement, SLAs) gives no host install jobs; an unverified cab.yaml is not
- * applied (the last approved CAB judges).
+ * jobs; an unverified policy.yaml (hooks, enforcement, SLAs) is planned in its last verified version, or gives no host
+ * install jobs when it has none; an unverified cab.yaml is not applied (the last approved CAB judges).
  */
 export function applyVerification(set: PolicySet, v: VerificationResult): VerifiedInputs {
   const findings: Diagnostic[] = [];
@@ -50,6 +50,7 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
       );
     }
   }
+  for (const d of v.dropped) findings.push(diagnostic("policy-file-unverified", "error", d.reason, { file: d.file }));
   for (const d of v.deletions) {
     if (d.ok) continue;
     findings.push(
@@ -72,8 +73,19 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
     const r = v.files.get(file);
     return r && !r.ok ? r.reason : null;
   };
+  const policyVerdict = set.policy ? v.files.get(set.policy.file) : undefined;
   const policyProblem = set.policy ? bad(set.policy.file) : null;
-  if (policyProblem) {
+  if (policyProblem && policyVerdict?.fallback) {
+    // Its last verified version is what was loaded: hooks, enforcement and SLAs as the CAB last approved them.
+    findings.push(
+      diagnostic(
+        "policy-file-unverified",
+        "error",
+        `${set.policy!.file} is unverified, so its last verified version (commit ${policyVerdict.fallback.sha.slice(0, 12)}) is planned instead: ${policyProblem}`,
+        { file: set.policy!.file },
+      ),
+    );
+  } else if (policyProblem) {
     findings.push(
       diagnostic(
         "policy-file-unverified",

@@ -1,4 +1,5 @@
 // Pure rules of CAB approval: who approved a change, and whether that meets a requirement.
+import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import type { Review } from "../github/client.js";
 import { compareText } from "../order.js";
 
@@ -64,4 +65,9 @@ export function staleApprovals(reviews: readonly Review[], author: string, fresh
   const all = approversOf(reviews, author);
   const current = new Set(approversOf(reviews, author, fresh));
   return all.filter((a) => !current.has(a));
+}
+
+/** An owner team's members; an owner named like an object property (constructor, __proto__) is just a name. */
+export function teamOf(cab: Pick<ChangeAdvisoryBoardSpec, "teams">, owner: string): readonly string[] | undefined {
+  return Object.hasOwn(cab.teams, owner) ? cab.teams[owner] : undefined;
 }

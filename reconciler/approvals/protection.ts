@@ -13,6 +13,12 @@ export function protectionGaps(branch: string, p: BranchProtection | null, cab: 
     );
   if (!p.dismissStaleReviews)
     gaps.push(`branch ${branch} does not dismiss stale approvals when new commits are pushed`);
+  // Self-approval is excluded by GitHub's author and committer of each commit, which follow commit e-mails anyone can
+  // set; only GitHub itself knows who pushed last.
+  if (p.requiredApprovingReviews !== null && !p.requireLastPushApproval)
+    gaps.push(
+      `branch ${branch} does not require approval of the most recent reviewable push, so a CAB member could push commits under a colleague's e-mail and approve them`,
+    );
   if (!p.requireCodeOwnerReviews) gaps.push(`branch ${branch} does not require review from code owners`);
   if (p.allowForcePushes) gaps.push(`branch ${branch} allows force pushes, which can rewrite the approved history`);
   if (!p.enforceAdmins) gaps.push(`branch ${branch} lets administrators bypass its protection`);

@@ -1,11 +1,12 @@
 // Judges an open pull request: what its changed files require (CAB, emergency committee, owner teams) against its reviews.
-import { simpleGit } from "simple-git";
+import { gitAt } from "../git/git.js";
 import { samePolicyTree } from "../git/history.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { effectiveTimeline } from "../policy/decision.js";
-import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
+import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 
 export interface PullRequestVerdict {
   ok: boolean;
@@ -16,16 +17,24 @@ export interface PullRequestVerdict {
   stale: string[];
 }
 
+/** Files that configure verification itself: workflows, the action, the package and its lock file. */
+const CONFIGURATION = /^(\.github\/workflows\/.+|(.+\/)?action\.ya?ml|package\.json|package-lock\.json)$/;
+
 /** Files changed between the merge base of `base` and `head`. */
 export async function changedFiles(repo: string, base: string, head: string): Promise<string[]> {
-  const out = await simpleGit(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
+  const out = await gitAt(repo).raw(["diff", "--name-only", "--no-renames", `${base}...${head}`]);
   return out.split("\n").filter(Boolean).sort();
+}
+
+/** When a commit was committed, in epoch ms. */
+export async function commitTime(repo: string, sha: string): Promise<number> {
+  return Number((await gitAt(repo).raw(["show", "-s", "--format=%ct", sha])).trim()) * 1000;
 }
 
 /** The merge base of two commits, or null. */
 export async function mergeBase(repo: string, base: string, head: string): Promise<string | null> {
   try {
-    return (await simpleGit(repo).raw(["merge-base", base, head])).trim() || null;
+    return (await gitAt(repo).raw(["merge-base", base, head])).trim() || null;
   } catch {
     return null;
   }
@@ -43,8 +52,14 @@ export async function verifyPullRequest(input: {
   headSha: string;
   /** Each changed assignment file's owner at the merge base. */
   baseOwners?: ReadonlyMap<string, string>;
+  /** When the head was committed (epoch ms): a catalog entry is judged as plan judges its commit. */
+  committedAt: number;
+  /** The instant decisions are taken at (default: committedAt). */
+  now?: number;
 }): Promise<PullRequestVerdict> {
-  const { set, files, github, pr, author, cab, headSha } = input;
+  const { set, files, github, pr, author, cab, headSha, committedAt } = input;
+  const now = input.now ?? committedAt;
+  const approved = approvedIds(set, now);
   const reviews = await github.reviews(pr);
   const same = new Map<string, boolean>();
   for (const r of reviews)
@@ -71,19 +86,27 @@ export async function verifyPullRequest(input: {
     const assignment = set.assignments.find((a) => a.file === file);
     let reqs: Requirement[];
     if (assignment) {
-      const team = cab.teams[assignment.spec.owner] ?? [];
+      const team = teamOf(cab, assignment.spec.owner) ?? [];
       reqs = [{ label: `owner team ${assignment.spec.owner}`, members: team, required: 1 }];
+    } else if (CONFIGURATION.test(file)) {
+      // The workflows, the action and the packages decide how (and whether) verification runs: policy too.
+      reqs = [{ ...board, label: `${board.label}, as it configures how approvals are verified` }];
     } else if (/^(policies|baselines|windows)\//.test(file) || file === ".github/CODEOWNERS") {
       const update = set.updates.find((u) => u.file === file);
       const emergency = update && set.policy && effectiveTimeline(update.spec, set.policy.spec, null) === "emergency";
-      reqs = emergency && committee ? [board, committee] : [board];
+      // A catalog entry is judged as plan judges it (requirements.ts): one CAB member unless it goes beyond its rule.
+      if (update && !update.spec.decision)
+        reqs = [catalogEntryRequirement(cab, update.spec, set, approved, now, committedAt).requirement];
+      else reqs = emergency && committee ? [board, committee] : [board];
     } else continue;
     const j = judge(approvers, reqs);
     lines.push({ subject: file, ok: j.ok, detail: j.detail });
     // Moving an assignment away from its owner needs that owner team too.
     const before = input.baseOwners?.get(file);
     if (assignment && before && before !== assignment.spec.owner) {
-      const was = judge(approvers, [{ label: `owner team ${before}`, members: cab.teams[before] ?? [], required: 1 }]);
+      const was = judge(approvers, [
+        { label: `owner team ${before}`, members: teamOf(cab, before) ?? [], required: 1 },
+      ]);
       lines.push({ subject: `${file} (previous owner ${before})`, ok: was.ok, detail: was.detail });
     }
   }

@@ -4,6 +4,7 @@ import {
   approvedByTrailers,
   authorAliases,
   fileAt,
+  regularFileAt,
   firstParentOf,
   policyFilesAt,
   policyHistory,
@@ -16,8 +17,9 @@ import { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
-import { approversOf, judge, staleApprovals, type Requirement } from "./judge.js";
+import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 import { replayDraft } from "../intake/draft-record.js";
+import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
@@ -45,6 +47,8 @@ export interface SubjectVerdict {
   effectiveAt: number | null;
   /** For an Update file: its effective decision. */
   decision?: "approved" | "rejected" | "pending";
+  /** Unverified, but its last verified version (from this commit) is what was planned. */
+  fallback?: { sha: string };
 }
 
 /** A policy file deleted on the first-parent history, and whether its deletion was approved. */
@@ -77,6 +81,8 @@ export interface VerificationResult {
   deletions: DeletionVerdict[];
   /** The policy that was verified: the input set, with the files of unapproved deletions restored. */
   set: PolicySet;
+  /** Unverified files left out so that a restored file could take its place (an unreviewed rename's new copy). */
+  dropped: { file: string; reason: string }[];
 }
 
 export interface VerifyInput {
@@ -89,11 +95,13 @@ export interface VerifyInput {
   cache: ReviewCache;
   /** The pinned commit whose cab.yaml (and tree) is trusted without review; default: the first commit of cab.yaml. */
   cabRoot?: string | null;
+  /** The branch a pull request must have been merged into for its reviews to count (default main). */
+  protectedBranch?: string;
   /**
    * Loads the policy again with restored files laid over it (path → text), for unapproved deletions; returns the
    * new set, or why it does not load. Without it, an unapproved deletion is reported but cannot be undone.
    */
-  restore?: (files: ReadonlyMap<string, string>) => Promise<PolicySet | string>;
+  restore?: (files: ReadonlyMap<string, string | null>) => Promise<PolicySet | string>;
 }
 
 const CAB_FILE = "policies/cab.yaml";
@@ -134,6 +142,7 @@ interface Context {
   cutoff: Map<string, number>;
   sameTree: Map<string, Promise<boolean>>;
   asked: Map<string, Promise<CachedPull[]>>;
+  approved: Map<PolicySet, ReadonlySet<string>>;
 }
 
 /** Facts about a commit, asked once a run even when they are not cacheable (a commit in no pull request). */
@@ -222,7 +231,15 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
       const pulls = await pullsFor(ctx, sha);
       if (pulls.length === 0)
         failures.push(`commit ${sha.slice(0, 12)} is in no merged pull request (pushed without review?)`);
+      const branch = input.protectedBranch ?? "main";
       for (const p of pulls) {
+        // A pull request into another branch reviewed a change to that branch, not what reached this one.
+        if (p.baseRef !== branch) {
+          failures.push(
+            `PR #${p.number} was merged into ${p.baseRef || "an unknown branch"}, not ${branch}: its reviews do not count here`,
+          );
+          continue;
+        }
         if (needs.intake && p.author.toLowerCase() === needs.intake.toLowerCase()) {
           const problem = await intakeCommitsOk(ctx, sha, p, needs.intake);
           if (!problem)
@@ -459,6 +476,7 @@ async function openContext(
     cabs: [],
     sameTree: new Map(),
     asked: new Map(),
+    approved: new Map(),
     known: new Map(),
     cutoff: new Map(),
   };
@@ -520,6 +538,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     cabRoot: rootSha,
     deletions: [],
     set,
+    dropped: [],
   };
   const record = (v: SubjectVerdict) => result.files.set(v.file, v);
   const everyDoc: LoadedDoc<unknown>[] = [
@@ -554,8 +573,29 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
 
   result.deletions = await verifyDeletions(ctx);
   const undo = result.deletions.filter((d) => !d.ok && d.restoreText !== null);
-  if (undo.length && input.restore) {
-    const reloaded = await input.restore(new Map(undo.map((d) => [d.file, d.restoreText!])));
+  // Degrade, never stop: an unverified policy.yaml plans with its last verified version, as cab.yaml does.
+  const policyVerdict = set.policy ? await verifyFile(ctx, "policy", set.policy.name, set.policy.file, plain) : null;
+  const policyFallback = policyVerdict && !policyVerdict.ok ? await lastVerifiedVersion(ctx, policyVerdict) : null;
+  const overlay = new Map<string, string | null>(undo.map((d) => [d.file, d.restoreText!]));
+  if (policyFallback) overlay.set(policyVerdict!.file, policyFallback.text);
+  // A restored Update file wins over an unverified file that took its id (an unreviewed rename): that copy is dropped.
+  const dropping: { file: string; reason: string }[] = [];
+  for (const d of undo) {
+    if (d.kind !== "update") continue;
+    const id = updateIdOf(d.restoreText!);
+    for (const u of set.updates) {
+      if (u.file === d.file || u.spec.id.toUpperCase() !== id) continue;
+      const v = await verifyFile(ctx, "update", id, u.file, updateNeeds(ctx, set, u));
+      if (v.ok) continue;
+      overlay.set(u.file, null);
+      dropping.push({
+        file: u.file,
+        reason: `${u.file} is unverified (${v.reason}) and takes the id ${id} of ${d.file}, whose deletion was not approved: it is left out and ${d.file} is restored`,
+      });
+    }
+  }
+  if (overlay.size && input.restore) {
+    const reloaded = await input.restore(overlay);
     for (const d of undo) {
       if (typeof reloaded === "string") d.reason = `${d.reason}; and it cannot be undone: ${reloaded}`;
       else {
@@ -563,7 +603,16 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
         ctx.cutoff.set(d.file, ctx.index.get(d.sha) ?? -1);
       }
     }
-    if (typeof reloaded !== "string") result.set = set = reloaded;
+    if (typeof reloaded !== "string") {
+      result.set = set = reloaded;
+      result.dropped = dropping;
+      if (policyFallback) {
+        policyVerdict!.fallback = { sha: policyFallback.sha };
+        policyVerdict!.reason = `${policyVerdict!.reason}; its last verified version (commit ${policyFallback.sha.slice(0, 12)}) is planned instead`;
+      }
+    } else if (policyFallback) {
+      policyVerdict!.reason = `${policyVerdict!.reason}; and its last verified version cannot be planned: ${reloaded}`;
+    }
   }
 
   if (set.cab) {
@@ -575,7 +624,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     if (v.ok && cabEvidence.length === 0) v.reason = `the trusted root ${rootSha!.slice(0, 12)}`;
     record(v);
   }
-  if (set.policy) record(await verifyFile(ctx, "policy", set.policy.name, set.policy.file, plain));
+  if (policyVerdict) record(policyVerdict);
   for (const doc of set.exemptions) record(await verifyFile(ctx, "exemption", doc.name, doc.file, plain));
   for (const doc of set.baselines) record(await verifyFile(ctx, "baseline", doc.name, doc.file, plain));
   for (const doc of set.timetables) record(await verifyFile(ctx, "timetable", doc.name, doc.file, plain));
@@ -601,29 +650,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       record(v);
       continue;
     }
-    // The intake shortcut is for catalog entries an approved rule approves, nothing else.
-    const underRule = d.decision === "approved" && d.decidedBy !== "file";
-    // Each commit is judged by what its version of the file says: a decision needs the CAB (or the emergency
-    // committee); a catalog entry under an approved rule needs one CAB member, or an intake-only pull request.
-    const v = await verifyFile(ctx, "update", id, u.file, async (sha, spec) => {
-      const at = await updateAt(repo, sha, u.file);
-      if (at?.decision === "approved") {
-        const emergency = effectiveTimeline(at, set.policy!.spec, null) === "emergency";
-        return { groups: [cabRequirements(spec, emergency)], intake: null };
-      }
-      if (at?.decision === "rejected" || !at) return cab(spec);
-      // The intake identity's shortcut holds only for a catalog entry under an approved rule whose file is exactly what
-      // intake renders from the record it carries: an edited draft needs a CAB member like any other change.
-      const text = (await fileAt(repo, sha, u.file)) ?? "";
-      const replay = underRule && spec.intakeIdentity ? replayDraft(text) : null;
-      return {
-        groups: [[{ label: "one CAB member", members: spec.members, required: 1 }]],
-        intake: replay?.ok ? spec.intakeIdentity! : null,
-        ...(replay && !replay.ok
-          ? { intakeRefused: { identity: spec.intakeIdentity!, reason: `not as intake drafted it: ${replay.reason}` } }
-          : {}),
-      };
-    });
+    const v = await verifyFile(ctx, "update", id, u.file, updateNeeds(ctx, set, u));
     if (v.ok && rule && d.decision === "approved") v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
     v.decision = d.decision;
     result.updates.set(id, v);
@@ -640,7 +667,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       if (owners.length === 0) return `${a.file} at ${sha.slice(0, 12)} names no owner team`;
       const groups: Requirement[][] = [];
       for (const owner of owners) {
-        const team = spec.teams[owner];
+        const team = teamOf(spec, owner);
         if (!team || team.length === 0)
           return `owner team '${owner}' has no members in cab.yaml teams, so its approval cannot be checked`;
         groups.push([{ label: `owner team ${owner}`, members: team, required: 1 }]);
@@ -652,6 +679,73 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
   }
   await input.cache.save();
   return result;
+}
+
+/**
+ * What each commit of an Update file needs, judged by what its version says: a decision needs the CAB (or the
+ * emergency committee); a catalog entry under an approved rule needs one CAB member, or an intake-only pull request.
+ */
+function updateNeeds(ctx: KnownContext, set: PolicySet, u: LoadedDoc<UpdateSpec>): NeedsAt {
+  const { repo, now } = ctx.input;
+  const d = effectiveDecision(u.spec, set.rules, now);
+  // The intake shortcut is for catalog entries an approved rule approves, nothing else.
+  const underRule = d.decision === "approved" && d.decidedBy !== "file";
+  const approved = approvedIdsOf(ctx, set);
+  const cab = (spec: ChangeAdvisoryBoardSpec): Needs => ({ groups: [cabRequirements(spec, false)], intake: null });
+  return async (sha, spec) => {
+    const at = await updateAt(repo, sha, u.file);
+    if (at?.decision === "approved") {
+      const emergency = effectiveTimeline(at, set.policy!.spec, null) === "emergency";
+      return { groups: [cabRequirements(spec, emergency)], intake: null };
+    }
+    if (at?.decision === "rejected" || !at) return cab(spec);
+    // The intake identity's shortcut holds only for a catalog entry under an approved rule whose file is exactly what
+    // intake renders from the record it carries: an edited draft needs a CAB member like any other change.
+    const committed = ctx.history.commits.get(sha)?.time ?? now;
+    const { requirement, beyond } = catalogEntryRequirement(spec, at, set, approved, now, committed);
+    // Beyond its rule, an entry is a decision in all but name: the quorum, and no intake shortcut.
+    if (beyond.length) return { groups: [[requirement]], intake: null };
+    const text = (await fileAt(repo, sha, u.file)) ?? "";
+    const replay = underRule && spec.intakeIdentity ? replayDraft(text) : null;
+    return {
+      groups: [[requirement]],
+      intake: replay?.ok ? spec.intakeIdentity! : null,
+      ...(replay && !replay.ok
+        ? { intakeRefused: { identity: spec.intakeIdentity!, reason: `not as intake drafted it: ${replay.reason}` } }
+        : {}),
+    };
+  };
+}
+
+/** The approved ids of a set, worked out once per set (the set changes when files are restored). */
+function approvedIdsOf(ctx: KnownContext, set: PolicySet): ReadonlySet<string> {
+  let ids = ctx.approved.get(set);
+  if (!ids) ctx.approved.set(set, (ids = approvedIds(set, ctx.input.now)));
+  return ids;
+}
+
+/** The upper-case id an Update file's text declares, or "" when it does not parse. */
+function updateIdOf(text: string): string {
+  const id = (shapeOf(text) as { spec?: { id?: unknown } } | null)?.spec?.id;
+  return typeof id === "string" ? id.toUpperCase() : "";
+}
+
+/**
+ * The newest version of a file whose whole history up to it verified (every commit before the first failing one), as
+ * a regular file: what an unverified file falls back to. Null when its first commit already fails.
+ */
+async function lastVerifiedVersion(
+  ctx: KnownContext,
+  v: SubjectVerdict,
+): Promise<{ sha: string; text: string } | null> {
+  const firstBad = v.commits.findIndex((c) => !c.ok);
+  if (firstBad < 0) return null;
+  for (let i = firstBad - 1; i >= 0; i--) {
+    const sha = v.commits[i]!.sha;
+    const text = await regularFileAt(ctx.input.repo, sha, v.file);
+    if (text !== null) return { sha, text };
+  }
+  return null;
 }
 
 type DocShape = { kind?: unknown; metadata?: { name?: unknown }; spec?: { owner?: unknown } } | null;
@@ -696,7 +790,7 @@ async function verifyDeletions(ctx: KnownContext): Promise<DeletionVerdict[]> {
     const name = typeof doc?.metadata?.name === "string" ? doc.metadata.name : file;
     const spec = cabBefore(ctx, idx);
     const owner = kind === "assignment" && typeof doc?.spec?.owner === "string" ? doc.spec.owner : null;
-    const team = owner ? spec.teams[owner] : undefined;
+    const team = owner ? teamOf(spec, owner) : undefined;
     const needs: Needs =
       owner && team?.length
         ? { groups: [[{ label: `owner team ${owner}`, members: team, required: 1 }]], intake: null }

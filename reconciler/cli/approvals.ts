@@ -66,6 +66,7 @@ export function registerApprovals(program: Command, io: Io): void {
           base: opts.base ?? null,
           cache: await openReviewCache(repo, opts.cacheDir, github, (t) => io.err(t)),
           cabRoot: await cabRootOption(repo, opts),
+          protectedBranch: opts.protectedBranch ?? "main",
         });
         for (const e of judged.unapprovedCabChanges)
           io.err(

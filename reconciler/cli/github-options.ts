@@ -22,8 +22,8 @@ export function addGithubOptions(cmd: Command): Command {
     )
     .option("--protected-branch <name>", "the branch whose protection settings are checked (default: main)")
     .option(
-      "--cab-root <ref>",
-      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT, else the first commit of cab.yaml)",
+      "--cab-root <sha>",
+      "the full 40-hex commit SHA whose cab.yaml is the trust root; a tag or branch is refused, since anyone who can push may move it (default: $PATCHOPS_CAB_ROOT, else the first commit of cab.yaml)",
     );
 }
 
@@ -53,16 +53,48 @@ export function requireGithub(opts: GithubOptions, env: NodeJS.ProcessEnv = proc
   return gh;
 }
 
-/** The CAB trust root as a commit, from --cab-root or $PATCHOPS_CAB_ROOT; null for the default (first commit of cab.yaml). */
+/** A full commit SHA: the only trust root that cannot be moved by whoever can push a tag or a branch. */
+const FULL_SHA = /^[0-9a-fA-F]{40}$/;
+
+/**
+ * The CAB trust root as a commit, from --cab-root or $PATCHOPS_CAB_ROOT; null for the default (first commit of
+ * cab.yaml). Only a full 40-hex SHA is accepted, and it must be a commit in the repository.
+ */
 export async function cabRootOption(
   repo: string,
   opts: GithubOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | null> {
-  const ref = opts.cabRoot ?? env.PATCHOPS_CAB_ROOT;
-  if (!ref) return null;
-  const { resolveRef } = await import("../git/ref-source.js");
-  return resolveRef(repo, ref);
+  const fromOption = opts.cabRoot !== undefined;
+  const text = (opts.cabRoot ?? env.PATCHOPS_CAB_ROOT ?? "").trim();
+  if (!text) return null;
+  const name = fromOption ? "--cab-root" : "PATCHOPS_CAB_ROOT";
+  if (!FULL_SHA.test(text))
+    throw new UsageError(
+      `${name} must be a full 40-hex commit SHA, not '${text.length > 60 ? `${text.slice(0, 60)}…` : text}': a tag or branch can be moved by anyone who can push it; pin the SHA (git rev-parse '<tag>^{commit}')`,
+    );
+  const { commitExists } = await import("../git/ref-source.js");
+  const sha = text.toLowerCase();
+  if (!(await commitExists(repo, sha)))
+    throw new UsageError(
+      `${name} ${sha} is not a commit in ${repo}: check the SHA, or fetch the full history (a shallow clone lacks it; actions/checkout needs fetch-depth: 0)`,
+    );
+  return sha;
+}
+
+/**
+ * On GitHub Actions (GITHUB_ACTIONS=true) a plan without approval verification is refused unless the workflow pins
+ * PATCHOPS_ALLOW_UNVERIFIED to this repository's owner/name: switching verification off is then a reviewed change to a
+ * workflow file (which needs the CAB), never a variable that silently carries over to a fork or another repository.
+ * Outside Actions (a laptop, `npm run reconcile`, another CI with only CI=true) it stays a demo switch.
+ */
+export function refuseUnverifiedOnActions(verifyApprovals: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (verifyApprovals || env.GITHUB_ACTIONS !== "true") return;
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  if (repository && env.PATCHOPS_ALLOW_UNVERIFIED === repository) return;
+  throw new UsageError(
+    `--no-verify-approvals (PATCHOPS_VERIFY=off) is refused on GitHub Actions: no CAB approval would be checked. To allow it for a demonstration, set PATCHOPS_ALLOW_UNVERIFIED: ${repository || "<owner/name>"} in the workflow`,
+  );
 }
 
 /** Said in every output of a run that accepts Approved-by trailers. */

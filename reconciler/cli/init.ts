@@ -1,9 +1,9 @@
 // `patchops init [DIR]`: scaffold a policy repository that depends on patchops instead of forking it.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { KEPT_IF_PRESENT, packageNameFor, scaffold } from "../app/scaffold.js";
+import { KEPT_IF_PRESENT, packageNameFor, releaseSource, scaffold, sourceProblem } from "../app/scaffold.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
@@ -20,18 +20,35 @@ async function readTemplates(dir: string): Promise<Map<string, string>> {
   return files;
 }
 
+/** The git URL of the repository this patchops is released from (its package.json `repository`). */
+function packageRepositoryUrl(): string {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
+    repository?: string | { url?: string };
+  };
+  const url = typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url;
+  if (!url) throw new Error("patchops's package.json names no repository");
+  return url;
+}
+
 export function registerInit(program: Command, io: Io): void {
   program
     .command("init")
     .description("scaffold a policy repository: example policy, inventory, workflows, CODEOWNERS and RFC forms")
     .argument("[dir]", "the folder to scaffold (default: current directory)")
     .option("--force", "overwrite files that already exist (package.json and .gitignore are always kept)")
+    .option(
+      "--source <spec>",
+      "where the new package.json installs patchops from: a release tarball URL, a git URL with a tag, or npm:@org/patchops@VERSION (default: this release's git tag)",
+    )
     .option("--format <format>", "text or json", "text")
-    .action(async (dir: string | undefined, opts: { force?: boolean; format?: string }) => {
+    .action(async (dir: string | undefined, opts: { force?: boolean; format?: string; source?: string }) => {
       const format = formatOption(opts.format, ["text", "json"] as const, "text");
       const target = resolve(dir ?? ".");
+      const source = opts.source ?? releaseSource(packageRepositoryUrl(), packageVersion());
+      const problem = sourceProblem(source);
+      if (problem) throw new UsageError(`init --source: ${problem}`);
       const files = scaffold(await readTemplates(join(packageRoot(), "templates", "policy-repo")), {
-        version: packageVersion(),
+        source,
         name: packageNameFor(basename(target)),
       });
       const kept = [...files.keys()].filter((p) => KEPT_IF_PRESENT.has(p) && existsSync(join(target, p)));

@@ -1,17 +1,19 @@
 // `patchops intake`: advisories in (CISA KEV, MSRC CVRF, CSAF 2.0), draft Update files and RFC pull requests out.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "../intake/advisory.js";
 import { mergeById } from "../intake/advisory.js";
-import { draftUpdates } from "../intake/draft.js";
+import { admitDrafts } from "../intake/admit.js";
+import { draftUpdates, type Draft } from "../intake/draft.js";
+import { changeSummary, exploitedChanges, withExploited, type ExploitedChange } from "../intake/recheck.js";
 import { isCsaf, parseCsaf } from "../intake/feeds/csaf.js";
 import { parseCsafPackages } from "../intake/feeds/csaf-rpm.js";
 import { isOsv, parseOsv } from "../intake/feeds/osv.js";
 import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
 import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
-import { pullRequestPlans } from "../intake/pull-requests.js";
+import { exploitedPullRequests, pullRequestPlans } from "../intake/pull-requests.js";
 import { oneLine } from "../log-safe.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { isoUtc } from "../schedule/wall-clock.js";
@@ -21,12 +23,20 @@ import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { validPolicyAt } from "./valid-policy.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 
 export const IRRELEVANT_LOG = "intake/irrelevant.jsonl";
+/** What a fresh draft may still lack: its RFC answers and, for an unrated advisory, a severity a person sets. */
+// A cluster overlap is planned around (cluster-held), never a reason to stop drafting.
+const DRAFT_TOLERATED = ["rfc-todo", "rfc-incomplete", "missing-severity", "cluster-overlap"] as const;
 
-async function readFeeds(
-  files: string[],
-): Promise<{ updates: AdvisoryUpdate[]; kev: Map<string, KnownExploited>; notDrafted: NotDrafted[] }> {
+async function readFeeds(files: string[]): Promise<{
+  updates: AdvisoryUpdate[];
+  kev: Map<string, KnownExploited>;
+  notDrafted: NotDrafted[];
+  refusedKev: { id: string; reason: string }[];
+}> {
+  const refusedKev: { id: string; reason: string }[] = [];
   const updates: AdvisoryUpdate[] = [];
   const notDrafted: NotDrafted[] = [];
   const kev = new Map<string, KnownExploited>();
@@ -43,24 +53,26 @@ async function readFeeds(
     } catch (err) {
       throw new UsageError(`${file}: not valid JSON or CVRF XML (${(err as Error).message})`);
     }
-    if (isKev(doc)) for (const [k, v] of parseKev(doc)) kev.set(k, v);
+    // Drafts name the feed by its file name only, never a path of the machine that ran intake.
+    const name = basename(file);
+    if (isKev(doc)) for (const [k, v] of parseKev(doc, refusedKev)) kev.set(k, v);
     // A loop, not push(...list): a feed with 100,000s of remediations would overflow the call stack.
-    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, file, notDrafted)) updates.push(u);
+    else if (isMsrcCvrf(doc)) for (const u of parseMsrcCvrf(doc, name, notDrafted)) updates.push(u);
     else if (isCsaf(doc)) {
-      const packages = parseCsafPackages(doc, file);
+      const packages = parseCsafPackages(doc, name);
       const reported: NotDrafted[] = [];
-      for (const u of parseCsaf(doc, file, reported)) updates.push(u);
+      for (const u of parseCsaf(doc, name, reported)) updates.push(u);
       for (const u of packages) updates.push(u);
       // Red Hat's rpm fixes are drafted by the package reader; only what it could not draft stays reported.
       for (const n of reported)
         if (!(packages.length > 0 && n.reason.startsWith("a Linux package fix"))) notDrafted.push(n);
-    } else if (isOsv(doc)) for (const u of parseOsv(doc, file)) updates.push(u);
+    } else if (isOsv(doc)) for (const u of parseOsv(doc, name)) updates.push(u);
     else
       throw new UsageError(
         `${file}: not a CISA KEV catalog, an MSRC CVRF document, a CSAF 2.0 advisory or an OSV advisory`,
       );
   }
-  return { updates: mergeById(updates), kev, notDrafted };
+  return { updates: mergeById(updates), kev, notDrafted, refusedKev };
 }
 
 export function registerIntake(program: Command, io: Io): void {
@@ -97,9 +109,9 @@ export function registerIntake(program: Command, io: Io): void {
       const repo = repoDir(opts.repo);
       const now = nowOption(opts.now);
       // Drafts waiting for their RFC answers do not stop the next intake.
-      const valid = await validPolicyAt(repo, undefined, now, io, ["rfc-todo", "rfc-incomplete", "missing-severity"]);
+      const valid = await validPolicyAt(repo, undefined, now, io, DRAFT_TOLERATED);
       if (!valid) return;
-      const { updates, kev, notDrafted } = await readFeeds(opts.feed);
+      const { updates, kev, notDrafted, refusedKev } = await readFeeds(opts.feed);
       let inventory = null;
       if (opts.inventory) {
         try {
@@ -117,6 +129,25 @@ export function registerIntake(program: Command, io: Io): void {
         inventory,
         now: isoUtc(now).slice(0, 10),
       });
+      // Files already in the policy that feeds now call exploited: the edit that says so, proposed on its own.
+      const feedById = new Map(updates.map((u) => [u.id.toUpperCase(), u]));
+      const proposed: (ExploitedChange & { text: string })[] = [];
+      for (const c of exploitedChanges({ set: valid.set, feed: feedById, kev })) {
+        const text = await readFile(join(repo, c.file), "utf8");
+        proposed.push({ ...c, text: withExploited(text, c) });
+      }
+      const rechecked = new Set(proposed.map((c) => c.id.toUpperCase()));
+      result.known = result.known.filter((id) => !rechecked.has(id.toUpperCase()));
+      // Nothing the validator would reject is written: such a draft (or edit) is reported with its findings instead.
+      const admission = await admitDrafts<Draft | (ExploitedChange & { text: string })>(
+        valid.source,
+        [...result.drafts, ...proposed],
+        now,
+        DRAFT_TOLERATED,
+      );
+      const admitted = new Set(admission.admitted);
+      result.drafts = result.drafts.filter((d) => admitted.has(d));
+      const changes = proposed.filter((c) => admitted.has(c));
       const out: string[] = [
         `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs, ${notDrafted.length} remediation${notDrafted.length === 1 ? "" : "s"} not drafted`,
       ];
@@ -125,24 +156,42 @@ export function registerIntake(program: Command, io: Io): void {
           ? `${d.hosts} hosts (${d.relevance.map((r) => `${r.owner} ${r.hosts}`).join(", ")})`
           : "relevance not computed";
         out.push(
-          `  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.rule ? `; rule ${d.rule}` : ""}`,
+          `  + ${d.update.id.padEnd(10)} ${String(d.update.severity ?? "unrated").padEnd(9)} ${d.timeline === "emergency" ? "EMERGENCY" : "standard "} ${who}${d.kev.length ? `; known exploited, CISA due ${d.kev.map((k) => k.dueDate).join(", ")}` : ""}${d.update.exploited ? `; exploited (${d.update.exploited.sources.join(", ")})` : ""}${d.rule ? `; rule ${d.rule}` : ""}`,
         );
       }
+      // A KEV entry no draft may carry is refused like an advisory: reported, the rest of the catalog used.
+      result.refused = [...refusedKev, ...(result.refused ?? [])];
       for (const r of result.refused ?? [])
         io.err(`patchops: intake refused ${oneLine(r.id)}: ${oneLine(r.reason)}; the other advisories are drafted\n`);
       if (result.refused?.length) io.exitCode(EXIT.usage);
-      if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
-      if (result.irrelevant.length)
-        out.push(
-          `  - irrelevant (no affected host), logged to ${IRRELEVANT_LOG}: ${result.irrelevant.map((i) => i.id).join(", ")}`,
+      for (const r of admission.rejected) {
+        io.err(
+          `patchops: intake did not write ${r.draft.file}: \`patchops validate\` would reject it; the other drafts are written\n`,
         );
+        // The findings only: the summary line would count documents this check did not list.
+        io.err(diagnosticsAsText(r.findings, 0).split("\n").slice(0, r.findings.length).join("\n") + "\n");
+      }
+      if (admission.rejected.length && !result.refused?.length) io.exitCode(EXIT.invalid);
+      for (const u of result.unlinked ?? [])
+        out.push(`  ! ${u.id} drafted without its advisory link: ${oneLine(u.reason)}`);
+      for (const c of changes)
+        out.push(`  ! ${changeSummary(c)}; ${opts.dryRun ? "would propose" : "proposed"} in ${c.file}`);
+      if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
+      const logNote = opts.dryRun ? `not logged (dry run)` : `logged to ${IRRELEVANT_LOG}`;
+      if (result.irrelevant.length)
+        out.push(`  - irrelevant (no affected host), ${logNote}: ${result.irrelevant.map((i) => i.id).join(", ")}`);
       if (result.unknownOs.length)
         out.push(
           `  ? ${result.unknownOs.length} scanned Windows host${result.unknownOs.length === 1 ? "" : "s"} with an OS name patchops does not recognise, not counted for any OS update: ${result.unknownOs.slice(0, 10).join(", ")}${result.unknownOs.length > 10 ? ", …" : ""}`,
         );
       for (const n of result.notDrafted)
         out.push(`  ! not drafted: ${n.vendor} ${n.bulletin} ${n.cve || "(no CVE)"} ${n.product}: ${n.reason}`);
-      if (result.notDrafted.length) out.push(`    (logged to ${IRRELEVANT_LOG} for problem management)`);
+      if (result.notDrafted.length)
+        out.push(
+          opts.dryRun
+            ? `    (dry run: nothing written, nothing logged to ${IRRELEVANT_LOG})`
+            : `    (logged to ${IRRELEVANT_LOG} for problem management)`,
+        );
       if (!opts.dryRun) {
         // With --open-prs the drafts go to their branches only; the working tree keeps the log.
         for (const d of opts.openPrs ? [] : result.drafts) {
@@ -151,6 +200,8 @@ export function registerIntake(program: Command, io: Io): void {
             if (err.code !== "EEXIST") throw err;
           });
         }
+        // The re-check's edits replace the files they change; the working tree's diff is the proposal.
+        for (const c of opts.openPrs ? [] : changes) await writeFile(join(repo, c.file), c.text);
         const logged = [
           ...result.irrelevant,
           ...result.notDrafted.map((n) => ({
@@ -195,7 +246,7 @@ export function registerIntake(program: Command, io: Io): void {
       const pullRequests: { url: string; action: "opened" | "updated"; files: number }[] = [];
       if (opts.openPrs && !opts.dryRun) {
         const gh = requireGithub(opts);
-        for (const plan of pullRequestPlans(result.drafts)) {
+        for (const plan of [...pullRequestPlans(result.drafts), ...exploitedPullRequests(changes)]) {
           await gh.ensureBranch(plan.branch, opts.base);
           for (const f of plan.files) await gh.putFile(plan.branch, f.path, f.text, `intake: ${f.path}`);
           const existing = await gh.openPullFrom(plan.branch);
@@ -222,8 +273,19 @@ export function registerIntake(program: Command, io: Io): void {
           knownExploitedDue: d.kev.map((k) => k.dueDate),
           rule: d.rule ?? null,
         })),
+        exploited: changes.map((c) => ({
+          id: c.id,
+          file: c.file,
+          sources: c.exploited.sources,
+          since: c.exploited.since ?? null,
+          was: c.was,
+          timeline: c.timeline,
+        })),
         known: result.known,
         irrelevant: result.irrelevant.map((i) => i.id),
+        refused: result.refused ?? [],
+        rejected: admission.rejected.map((r) => ({ file: r.draft.file, findings: r.findings })),
+        unlinked: result.unlinked ?? [],
         pullRequests,
         dryRun: opts.dryRun === true,
       });

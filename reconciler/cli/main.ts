@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ["intake", async () => (await import("./intake.js")).registerIntake],
   ["verify-source", async () => (await import("./verify-source.js")).registerVerifySource],
   ["explain", async () => (await import("./explain.js")).registerExplain],
+  ["exposure", async () => (await import("./exposure.js")).registerExposure],
   ["export", async () => (await import("./export.js")).registerExport],
   ["deploy", async () => (await import("./deploy.js")).registerDeploy],
   ["approvals", async () => (await import("./approvals.js")).registerApprovals],

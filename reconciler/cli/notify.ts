@@ -1,10 +1,12 @@
 // `patchops notify`: send each owner team what changed since the last run (GitHub issue, webhook, mail), rate-bounded.
-import { join } from "node:path";
+import { realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { simpleGit } from "simple-git";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { loadPolicySet } from "../load/policy-set.js";
 import { syncTeamIssues } from "../notify/github-issues.js";
-import { changedFor, readLedger, recordSent, writeLedger, type Ledger } from "../notify/ledger.js";
+import { changedFor, emptyLedger, readLedger, recordSent, writeLedger, type Ledger } from "../notify/ledger.js";
 import { sendMail, smtpTransport } from "../notify/mail.js";
 import { teamNotices, type TeamNotice } from "../notify/notices.js";
 import { postWebhook, type WebhookFormat } from "../notify/webhook.js";
@@ -16,6 +18,29 @@ import { policySourceFor } from "../app/policy-source.js";
 import { PlanReader } from "../output/plan-reader.js";
 import { SpillDir } from "../output/sorted-runs.js";
 import { tallyPlan } from "../report/from-plan.js";
+
+/**
+ * Whether git tracks the state file in the repository, symbolic links resolved (the state's folder may be reached
+ * through one): a committed state is written by any committer, and would silence notices in every fresh clone.
+ */
+async function trackedState(repo: string, file: string): Promise<boolean> {
+  let root: string;
+  let dir: string;
+  try {
+    root = await realpath(repo);
+    dir = await realpath(dirname(resolve(file)));
+  } catch {
+    return false;
+  }
+  const rel = relative(root, join(dir, basename(file)));
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return false;
+  try {
+    await simpleGit(root).raw(["ls-files", "--error-unmatch", "--", rel]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface NotifyOptions extends GithubOptions {
   plan: string;
@@ -77,11 +102,20 @@ export function registerNotify(program: Command, io: Io): void {
 
     const stateFile = opts.state ?? join(repo, ".patchops-cache", "notifications.json");
     let ledger: Ledger;
-    try {
-      ledger = await readLedger(stateFile);
-    } catch (err) {
-      throw new UsageError(`cannot read ${stateFile}: ${(err as Error).message}`);
-    }
+    // A state file git tracks is refused (like the review cache): every notice is judged from an empty state and the
+    // state of this run is not written back into the checkout.
+    const refused = await trackedState(repo, stateFile);
+    if (refused) {
+      io.err(
+        `patchops: refusing the notification state ${stateFile}: it is tracked by git, so any committer could write it; every team's notice is sent as new and nothing is recorded (git rm --cached it, or pass --state outside the checkout)\n`,
+      );
+      ledger = emptyLedger();
+    } else
+      try {
+        ledger = await readLedger(stateFile);
+      } catch (err) {
+        throw new UsageError(`cannot read ${stateFile}: ${(err as Error).message}`);
+      }
     const send = async (channel: string, deliver: (n: TeamNotice) => Promise<boolean>) => {
       const due = changedFor(ledger, channel, notices);
       let sent = 0;
@@ -94,7 +128,7 @@ export function registerNotify(program: Command, io: Io): void {
           }
         } finally {
           // What went out is recorded even when a later message fails, so it is not sent twice.
-          await writeLedger(stateFile, ledger);
+          if (!refused) await writeLedger(stateFile, ledger);
         }
       }
       io.out(

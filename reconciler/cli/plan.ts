@@ -6,11 +6,18 @@ import { reconcileInto } from "../plan/reconcile.js";
 import { PlanDigest } from "../report/plan-digest.js";
 import { planSummaryOf } from "../views/plan-summary.js";
 import { EXIT, UsageError } from "../errors.js";
-import { addGithubOptions, cabRootOption, githubFromEnvironment, TRUSTED_LOCAL_WARNING } from "./github-options.js";
+import {
+  addGithubOptions,
+  cabRootOption,
+  githubFromEnvironment,
+  refuseUnverifiedOnActions,
+  TRUSTED_LOCAL_WARNING,
+} from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
+import { grouped, duration, PlanProgress } from "../views/progress.js";
 
 interface PlanOptions {
   repo?: string;
@@ -30,6 +37,7 @@ interface PlanOptions {
   shard?: string;
   results?: string[];
   statusHistory: string;
+  progress?: boolean;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -76,11 +84,18 @@ export function registerPlan(program: Command, io: Io): void {
       "patchops-status",
     )
     .option(
+      "--progress",
+      "print hosts read, hosts planned, rate and time left on stderr (default: when stderr is a terminal)",
+    )
+    .option("--no-progress", "no progress lines, even on a terminal")
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
   addGithubOptions(addResultsOption(cmd)).action(async (opts: PlanOptions) => {
+    const startedMs = performance.now();
     const format = formatOption(opts.format, ["text", "json", "markdown"] as const, "text");
+    refuseUnverifiedOnActions(opts.verifyApprovals);
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
     const github = opts.verifyApprovals ? githubFromEnvironment(opts) : null;
@@ -107,8 +122,27 @@ export function registerPlan(program: Command, io: Io): void {
       statusHistory: opts.statusHistory,
       summaries: true,
     });
+    // Progress goes to stderr on a terminal or with --progress; the clock is read here, at the edge.
+    const showProgress = opts.progress ?? process.stderr.isTTY === true;
+    let progress: PlanProgress | null = null;
+    if (showProgress && loaded.input) {
+      const tty = process.stderr.isTTY === true;
+      const read = loaded.input.inventory.records.size;
+      io.err(
+        `patchops plan: read ${grouped(read)} hosts from the inventory in ${duration(performance.now() - startedMs)}\n`,
+      );
+      const clock = () => performance.now();
+      progress = new PlanProgress({
+        total: read,
+        startedMs: clock(),
+        clock,
+        write: (t) => io.err(t),
+        tty,
+        everyMs: tty ? 1000 : 10_000,
+      });
+    }
     try {
-      await planAndWrite(io, opts, loaded, format, shard);
+      await planAndWrite(io, opts, loaded, format, shard, progress);
     } finally {
       loaded.input?.inventory.dispose?.();
     }
@@ -121,6 +155,7 @@ async function planAndWrite(
   loaded: LoadedPlanInputs,
   format: "text" | "json" | "markdown",
   shard: { index: number; count: number } | undefined,
+  progress: PlanProgress | null,
 ): Promise<void> {
   if (!loaded.input) {
     io.err(diagnosticsAsText(loaded.policyErrors, 0));
@@ -142,6 +177,7 @@ async function planAndWrite(
         onHost: (h) => {
           writer.onHost(h);
           digest.addHost(h);
+          progress?.host();
         },
         onJob: (j) => {
           writer.onJob(j);
@@ -153,6 +189,7 @@ async function planAndWrite(
     writer.discard();
     throw err;
   }
+  progress?.done();
   await writer.write(opts.out, plan);
   if (format === "json") io.out(JSON.stringify(plan, null, 2) + "\n");
   else io.out(planSummaryOf(plan, digest, format, opts.out));

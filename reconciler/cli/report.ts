@@ -9,6 +9,7 @@ import { SpillDir } from "../output/sorted-runs.js";
 import { reportFiles, tallyPlan } from "../report/from-plan.js";
 import { metrics } from "../report/metrics.js";
 import { updateInfoOf, type UpdateInfo } from "../report/update-info.js";
+import { siteFactsOf, type SiteFacts } from "../report/site/policy-facts.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { addResultsOption, repoDir } from "./options.js";
@@ -45,9 +46,11 @@ export function registerReport(program: Command, io: Io): void {
         const tally = tallyPlan(reader, spill.path);
         const repo = repoDir(opts.repo);
         let info = new Map<string, UpdateInfo>();
+        let facts: SiteFacts | undefined;
         try {
           const { set } = await loadPolicySet(await policySourceFor(repo, undefined));
           info = updateInfoOf(set);
+          facts = siteFactsOf(set);
         } catch {
           // Titles and severities are a nicety; a report without the policy repository still has every figure.
         }
@@ -56,7 +59,7 @@ export function registerReport(program: Command, io: Io): void {
         const m = metrics(snapshots, results);
         await writeTreeAtomically(
           opts.out,
-          reportFiles(tally, { metrics: m, info, refusedSnapshots: rejected.length }),
+          reportFiles(tally, { metrics: m, info, refusedSnapshots: rejected.length, facts }),
         );
         const hosts = tally.hosts.count;
         printResult(

@@ -1,5 +1,6 @@
 // Reads git blobs through one long-lived `git cat-file --batch` process instead of one process per blob.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { gitEnvironment } from "./git.js";
 
 interface Pending {
   sha: string;
@@ -21,6 +22,17 @@ export class BlobReader {
 
   read(sha: string): Promise<Buffer> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) return Promise.reject(new Error(`not an object id: ${sha}`));
+    return this.ask(sha);
+  }
+
+  /** A file at a commit (`<commit>:<path>`), through the same process; rejects when it does not exist. */
+  readAt(commit: string, path: string): Promise<Buffer> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit) || /[\n\r]/.test(path) || path.startsWith("/"))
+      return Promise.reject(new Error(`not a commit and path: ${commit}:${path}`));
+    return this.ask(`${commit}:${path}`);
+  }
+
+  private ask(sha: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const child = this.child ?? this.start();
       this.queue.push({ sha, resolve, reject });
@@ -29,7 +41,11 @@ export class BlobReader {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.repo, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", ["cat-file", "--batch"], {
+      cwd: this.repo,
+      env: gitEnvironment(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child = child;
     this.buffer = Buffer.alloc(0);
     child.stdout.on("data", (chunk: Buffer) => {

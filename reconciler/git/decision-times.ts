@@ -1,12 +1,12 @@
 // When each Update file's decision was last set, from git history: one `git log -p` over the policy folders.
-import { simpleGit } from "simple-git";
+import { gitAt } from "./git.js";
 
 /** File path → {commit, epoch ms} of the newest commit whose diff sets `decision:` in that file. */
 export async function decisionCommits(repo: string, ref: string): Promise<Map<string, { commit: string; at: number }>> {
   const out = new Map<string, { commit: string; at: number }>();
   let raw: string;
   try {
-    raw = await simpleGit(repo).raw([
+    raw = await gitAt(repo).raw([
       "log",
       "-p",
       "--no-color",

@@ -1,6 +1,7 @@
 // Git history of the policy files along the first-parent chain: which commits (merges included) changed each file.
 import { pushTo } from "../multimap.js";
-import { simpleGit } from "simple-git";
+import { BlobReader } from "./cat-file.js";
+import { gitAt } from "./git.js";
 
 export interface CommitInfo {
   sha: string;
@@ -20,7 +21,7 @@ export interface PolicyHistory {
 }
 
 export async function policyHistory(repo: string, ref: string): Promise<PolicyHistory> {
-  const git = simpleGit(repo);
+  const git = gitAt(repo);
   const raw = await git.raw([
     "log",
     // A merge is judged by what it changed on the branch: without these, an edit inside a merge is invisible.
@@ -63,7 +64,7 @@ export async function policyHistory(repo: string, ref: string): Promise<PolicyHi
 export async function landingCommit(repo: string, history: PolicyHistory, sha: string, ref: string): Promise<string> {
   if (history.firstParent.includes(sha)) return sha;
   const descendants = new Set(
-    (await simpleGit(repo).raw(["rev-list", "--ancestry-path", `${sha}..${ref}`])).split("\n").filter(Boolean),
+    (await gitAt(repo).raw(["rev-list", "--ancestry-path", `${sha}..${ref}`])).split("\n").filter(Boolean),
   );
   for (let i = history.firstParent.length - 1; i >= 0; i--)
     if (descendants.has(history.firstParent[i]!)) return history.firstParent[i]!;
@@ -71,7 +72,7 @@ export async function landingCommit(repo: string, history: PolicyHistory, sha: s
 }
 
 export async function commitInfo(repo: string, sha: string): Promise<CommitInfo> {
-  const raw = await simpleGit(repo).raw(["show", "-s", "--format=%H%x00%an%x00%ae%x00%ct%x00%s%x00%B", sha]);
+  const raw = await gitAt(repo).raw(["show", "-s", "--format=%H%x00%an%x00%ae%x00%ct%x00%s%x00%B", sha]);
   const [h, author, email, ct, subject, body] = raw.split("\0");
   return {
     sha: h!.trim(),
@@ -90,19 +91,47 @@ export function approvedByTrailers(message: string): string[] {
   return [...new Set(out)];
 }
 
-/** The file's text at a commit, or null where it does not exist. */
+/** One `git cat-file --batch` per repository for every version read (it ends itself when idle). */
+const readers = new Map<string, BlobReader>();
+
+/**
+ * The file's text at a commit, or null where it does not exist. Every version goes through one long-lived
+ * `git cat-file --batch`, not one `git show` process each (verification reads every version of every file).
+ */
 export async function fileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  let commit = sha;
+  if (!/^[0-9a-f]{40}$/.test(commit)) {
+    try {
+      commit = (await gitAt(repo).revparse(["--verify", "--quiet", `${sha}^{commit}`])).trim();
+    } catch {
+      return null;
+    }
+    if (!commit) return null;
+  }
+  let reader = readers.get(repo);
+  if (!reader) readers.set(repo, (reader = new BlobReader(repo)));
   try {
-    return await simpleGit(repo).show([`${sha}:${file}`]);
+    return (await reader.readAt(commit, file)).toString("utf8");
   } catch {
     return null;
   }
 }
 
+/** The file's text at a commit when it is a regular file there (null for a symbolic link or an absent file). */
+export async function regularFileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  try {
+    const entry = await gitAt(repo).raw(["ls-tree", sha, "--", file]);
+    if (!/^100(644|755) blob /.test(entry)) return null;
+  } catch {
+    return null;
+  }
+  return fileAt(repo, sha, file);
+}
+
 /** The first parent of a commit, or null for a root commit. */
 export async function firstParentOf(repo: string, sha: string): Promise<string | null> {
   try {
-    return (await simpleGit(repo).revparse(["--verify", "--quiet", `${sha}^1`])).trim() || null;
+    return (await gitAt(repo).revparse(["--verify", "--quiet", `${sha}^1`])).trim() || null;
   } catch {
     return null;
   }
@@ -112,7 +141,7 @@ export async function firstParentOf(repo: string, sha: string): Promise<string |
 export async function samePolicyTree(repo: string, a: string, b: string): Promise<boolean> {
   if (a === b) return true;
   try {
-    const out = await simpleGit(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
+    const out = await gitAt(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
     return out.trim() === "";
   } catch {
     return false;
@@ -128,15 +157,6 @@ export function authorAliases(author: string, email: string): Set<string> {
 
 /** The policy files that exist at a commit. */
 export async function policyFilesAt(repo: string, ref: string): Promise<Set<string>> {
-  const out = await simpleGit(repo).raw([
-    "ls-tree",
-    "-r",
-    "--name-only",
-    ref,
-    "--",
-    "policies",
-    "baselines",
-    "windows",
-  ]);
+  const out = await gitAt(repo).raw(["ls-tree", "-r", "--name-only", ref, "--", "policies", "baselines", "windows"]);
   return new Set(out.split("\n").filter(Boolean));
 }

@@ -1,8 +1,8 @@
 // Reads the policy folders at any git ref without a checkout (git ls-tree and cat-file through simple-git).
 import { posix } from "node:path";
-import { simpleGit } from "simple-git";
+import { dubiousOwnership, gitAt } from "./git.js";
 import { BlobReader } from "./cat-file.js";
-import { POLICY_ROOTS, type PolicySource, type SourceEntry } from "../load/source.js";
+import { linkReason, POLICY_ROOTS, type PolicySource, type SourceEntry } from "../load/source.js";
 import { UsageError } from "../errors.js";
 import { compareText } from "../order.js";
 
@@ -15,7 +15,7 @@ interface TreeEntry {
 }
 
 async function lsTree(repo: string, commit: string): Promise<TreeEntry[]> {
-  const raw = await simpleGit(repo).raw(["ls-tree", "-r", "-z", "--long", commit, "--", ...POLICY_ROOTS]);
+  const raw = await gitAt(repo).raw(["ls-tree", "-r", "-z", "--long", commit, "--", ...POLICY_ROOTS]);
   return raw
     .split("\0")
     .filter(Boolean)
@@ -26,22 +26,57 @@ async function lsTree(repo: string, commit: string): Promise<TreeEntry[]> {
     });
 }
 
-/** The commit a ref names; a usage error when it names none. */
+/**
+ * The newest version of a path that was a regular file, on the first-parent history of `commit` (null when it never
+ * was one): what a verified plan may fall back to when the path is now a link.
+ */
+async function lastRegularVersion(
+  repo: string,
+  commit: string,
+  path: string,
+): Promise<{ commit: string; sha: string; size: number } | null> {
+  const git = gitAt(repo);
+  const changes = (await git.raw(["rev-list", "--first-parent", commit, "--", path])).split("\n").filter(Boolean);
+  for (const c of changes) {
+    const raw = await git.raw(["ls-tree", "-z", "--long", c, "--", path]);
+    const line = raw.split("\0").find((l) => l.endsWith(`\t${path}`));
+    if (!line) continue;
+    const [mode, type, sha, size] = line.slice(0, line.indexOf("\t")).split(/\s+/);
+    if (type === "blob" && mode !== "120000") return { commit: c, sha: sha!, size: Number(size) || 0 };
+  }
+  return null;
+}
+
+/** The commit a ref names; a usage error when it names none (git prints nothing then, and does not fail). */
 export async function resolveRef(repo: string, ref: string): Promise<string> {
+  let sha = "";
   try {
-    return (await simpleGit(repo).revparse(["--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-    throw new UsageError(`'${ref}' is not a commit in ${repo}`);
+    sha = (await gitAt(repo).revparse(["--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch (err) {
+    throw dubiousOwnership(repo, err) ?? new UsageError(`'${ref}' is not a commit in ${repo}`);
+  }
+  if (!sha) throw new UsageError(`'${ref}' is not a commit in ${repo}`);
+  return sha;
+}
+
+/** True when the object exists in the repository and is a commit. */
+export async function commitExists(repo: string, sha: string): Promise<boolean> {
+  try {
+    return (await gitAt(repo).raw(["cat-file", "-t", sha])).trim() === "commit";
+  } catch (err) {
+    const refused = dubiousOwnership(repo, err);
+    if (refused) throw refused;
+    return false;
   }
 }
 
-/** HEAD's commit, or null outside a git repository (or before the first commit). */
+/** HEAD's commit, or null outside a git repository (or before the first commit); git's ownership refusal is named. */
 export async function headRevision(repo: string): Promise<string | null> {
   try {
-    const git = simpleGit(repo);
-    if (!(await git.checkIsRepo())) return null;
-    return (await git.revparse(["--verify", "--quiet", "HEAD^{commit}"])).trim() || null;
-  } catch {
+    return (await gitAt(repo).revparse(["--verify", "--quiet", "HEAD^{commit}"])).trim() || null;
+  } catch (err) {
+    const refused = dubiousOwnership(repo, err);
+    if (refused) throw refused;
     return null;
   }
 }
@@ -53,7 +88,7 @@ export async function gitRefSource(repo: string, ref: string): Promise<PolicySou
     revision: commit,
     async readExtra(path: string) {
       try {
-        return await simpleGit(repo).show([`${commit}:${path}`]);
+        return await gitAt(repo).show([`${commit}:${path}`]);
       } catch {
         return null;
       }
@@ -61,18 +96,23 @@ export async function gitRefSource(repo: string, ref: string): Promise<PolicySou
     async list() {
       const blobs = new BlobReader(repo);
       const entries = await lsTree(repo, commit);
-      const byPath = new Map(entries.map((e) => [e.path, e]));
       const out: SourceEntry[] = [];
       for (const e of entries) {
         if (e.mode === "120000") {
+          // Never followed: verification judges a path by its own history, and a link's says nothing of its target's.
           const target = (await blobs.read(e.sha)).toString("utf8");
           const resolved = posix.normalize(posix.join(posix.dirname(e.path), target));
-          const hit = byPath.get(resolved);
-          if (resolved.startsWith("../") || posix.isAbsolute(target) || !hit || hit.mode === "120000") {
+          if (resolved.startsWith("../") || resolved === ".." || posix.isAbsolute(target)) {
             out.push({ path: e.path, type: "symlink-outside", target });
-          } else {
-            out.push({ path: e.path, type: "file", size: hit.size, read: () => blobs.read(hit.sha) });
+            continue;
           }
+          const previous = await lastRegularVersion(repo, commit, e.path);
+          out.push({
+            path: e.path,
+            type: "symlink-refused",
+            reason: `a symbolic link in git (mode 120000): ${linkReason(resolved)}`,
+            ...(previous ? { previous: { ...previous, read: () => blobs.read(previous.sha) } } : {}),
+          });
           continue;
         }
         if (e.type !== "blob") continue;

@@ -2,6 +2,7 @@
 // With a remote, the remote's branch is the truth: each attempt builds on its tip (so a fresh clone with only
 // the remote-tracking branch works) and pushes without force; a run that lost the race rebuilds on the new tip,
 // keeping both snapshots. The local branch moves only to a commit the remote accepted, so nothing half-done stays.
+import { createHmac } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,26 @@ export interface SnapshotCommit {
   /** How many times the push was tried (more than 1 when another run pushed first). */
   attempts: number;
 }
+
+/** The environment variable holding the key `status record` seals snapshots with, and `plan` checks seals with. */
+export const STATUS_KEY_ENV = "PATCHOPS_STATUS_KEY";
+
+/** The key from the environment (at the edge: the reconcile job's secret), or null when none is set. */
+export function statusKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const key = env[STATUS_KEY_ENV];
+  return key && key.length > 0 ? key : null;
+}
+
+/**
+ * The seal of one snapshot: HMAC-SHA256 over its path and exact bytes. Only a holder of the key (the reconcile job)
+ * can write it, so a snapshot pushed by hand to the unreviewed status branch carries none that verifies.
+ */
+export function snapshotSeal(key: string, path: string, content: string): string {
+  return createHmac("sha256", key).update(`${path}\n`).update(content).digest("hex");
+}
+
+/** The commit-message trailer carrying a seal: `Patchops-Seal: <path> <hex>`. */
+export const SEAL_TRAILER = "Patchops-Seal";
 
 /** A git operation on the status branch failed for an operational reason (network, permissions, a lost race). */
 export class StatusBranchError extends OperationalError {
@@ -76,8 +97,15 @@ export async function appendSnapshot(opts: {
   name: string;
   content: string;
   message: string;
+  /** The sealing key; default: PATCHOPS_STATUS_KEY. Without one the snapshot is unsealed (no pilot evidence). */
+  key?: string | null;
 }): Promise<SnapshotCommit> {
   const git = simpleGit(opts.repo);
+  const key = opts.key === undefined ? statusKeyFromEnv() : opts.key;
+  if (key) {
+    const seal = snapshotSeal(key, `snapshots/${opts.name}`, opts.content);
+    opts = { ...opts, message: `${opts.message}\n\n${SEAL_TRAILER}: snapshots/${opts.name} ${seal}` };
+  }
   const localRef = `refs/heads/${opts.branch}`;
   const path = `snapshots/${opts.name}`;
   for (let attempt = 1; ; attempt++) {
@@ -138,7 +166,10 @@ async function snapshotCommit(
     else await g.raw(["read-tree", "--empty"]);
     const blob = await hashObject(repo, opts.content);
     await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},snapshots/${opts.name}`]);
-    await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},latest.json`]);
+    // latest.json is the newest snapshot by name (its instant): a run that lost a push race to a newer plan's
+    // snapshot adds its own without turning latest.json back to the older one.
+    if (!parent || (await newestSnapshot(repo, parent)) <= opts.name)
+      await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},latest.json`]);
     const tree = (await g.raw(["write-tree"])).trim();
     return (
       await simpleGit(repo).raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", opts.message])
@@ -148,6 +179,19 @@ async function snapshotCommit(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The greatest snapshot name on a commit of the branch ("" when it has none). */
+async function newestSnapshot(repo: string, commit: string): Promise<string> {
+  let names: string[];
+  try {
+    names = (await simpleGit(repo).raw(["ls-tree", "--name-only", `${commit}:snapshots`])).split("\n");
+  } catch {
+    return "";
+  }
+  let newest = "";
+  for (const n of names) if (n.endsWith(".json") && n > newest) newest = n;
+  return newest;
 }
 
 async function hashObject(repo: string, content: string): Promise<string> {

@@ -35,6 +35,8 @@ export interface BranchProtection {
   requireCodeOwnerReviews: boolean;
   allowForcePushes: boolean;
   enforceAdmins: boolean;
+  /** "Require approval of the most recent reviewable push": whoever pushed last cannot be the approval. */
+  requireLastPushApproval: boolean;
 }
 
 export interface Review {
@@ -269,6 +271,7 @@ export class GithubClient {
             requireCodeOwnerReviews: reviews?.require_code_owner_reviews ?? false,
             allowForcePushes: data.allow_force_pushes?.enabled ?? false,
             enforceAdmins: data.enforce_admins?.enabled ?? false,
+            requireLastPushApproval: reviews?.require_last_push_approval ?? false,
           };
         },
         // A token without the administration permission gets 403 here; that must not stop verification.

@@ -23,7 +23,9 @@ export interface AdvisoryUpdate {
   url: string | null;
   /** Linux advisories: the affected packages with the first fixed version, per release (the OS name hosts report). */
   packages?: AdvisoryPackage[];
-  /** The feed file it came from. */
+  /** Vendor flags and KEV listings that say a CVE it fixes is exploited (spec.exploited of the draft). */
+  exploited?: { sources: ("msrc" | "csaf" | "kev")[]; since?: string };
+  /** The feed file it came from (its base name: drafts never carry a path of the machine that ran intake). */
   source: string;
 }
 
@@ -81,6 +83,27 @@ export function kbOf(...texts: (string | undefined | null)[]): string | null {
   return null;
 }
 
+const EXPLOIT_SOURCES = ["msrc", "csaf", "kev"] as const;
+
+/**
+ * Whether a vendor's exploitation status says exploited: Microsoft writes "Publicly Disclosed:No;Exploited:Yes;Latest
+ * Software Release:Exploitation Detected" (CVRF Exploit Status threats and CSAF exploit_status threats alike).
+ */
+export function saysExploited(status: string): boolean {
+  return /(^|;)\s*Exploited\s*:\s*Yes\b/i.test(status) || /Exploitation Detected/i.test(status);
+}
+
+/** Both sources' flags: every source that says so, in a fixed order, and the earliest date any of them gives. */
+export function mergeExploited(
+  a: AdvisoryUpdate["exploited"],
+  b: AdvisoryUpdate["exploited"],
+): AdvisoryUpdate["exploited"] {
+  if (!a && !b) return undefined;
+  const sources = new Set([...(a?.sources ?? []), ...(b?.sources ?? [])]);
+  const dates = [a?.since, b?.since].filter((d): d is string => !!d).sort();
+  return { sources: EXPLOIT_SOURCES.filter((s) => sources.has(s)), ...(dates.length ? { since: dates[0] } : {}) };
+}
+
 /** Merges updates that several vulnerabilities of one document share (one KB fixes many CVEs). */
 export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
   const by = new Map<string, AdvisoryUpdate>();
@@ -93,6 +116,7 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
         products: [...u.products],
         supersedes: [...u.supersedes],
         ...(u.fixed ? { fixed: [...u.fixed] } : {}),
+        ...(u.exploited ? { exploited: mergeExploited(undefined, u.exploited) } : {}),
       });
       continue;
     }
@@ -105,6 +129,7 @@ export function mergeById(list: AdvisoryUpdate[]): AdvisoryUpdate[] {
     }
     if (u.packages) prev.packages = [...(prev.packages ?? []), ...u.packages];
     prev.severity = worse(prev.severity, u.severity);
+    if (u.exploited) prev.exploited = mergeExploited(prev.exploited, u.exploited);
     if (u.restart === "required") prev.restart = "required";
   }
   return [...by.values()].sort((a, b) => compareText(a.id, b.id));

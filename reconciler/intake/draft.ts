@@ -5,6 +5,9 @@ import { UpdateSpec } from "../model/update.js";
 import { applicability } from "../plan/applicability.js";
 import { ruleMatches } from "../policy/decision.js";
 import type { AdvisoryUpdate, KnownExploited, NotDrafted } from "./advisory.js";
+import { timelineOf, withKev } from "./exploited.js";
+import { advisoryUrl } from "./advisory-url.js";
+import { AdvisoryUpdateSchema, firstProblem } from "./record.js";
 import { linuxDraft } from "./linux-draft.js";
 import { sealDraft } from "./draft-record.js";
 import { renderWindowsDraft } from "./render.js";
@@ -39,6 +42,8 @@ export interface IntakeResult {
   unknownOs: string[];
   /** Advisories whose fields no Update may carry (a malformed CVE or date): refused one by one, never drafted. */
   refused?: { id: string; reason: string }[];
+  /** Drafts written without their advisory link, because the link is no URL even once percent-encoded. */
+  unlinked?: { id: string; reason: string }[];
 }
 
 export function draftUpdates(input: {
@@ -66,14 +71,23 @@ export function draftUpdates(input: {
           .sort(compareText)
       : [],
   };
-  for (const u of input.updates) {
-    if (known.has(u.id)) {
-      result.known.push(u.id);
+  for (const fromFeed of input.updates) {
+    if (known.has(fromFeed.id)) {
+      result.known.push(fromFeed.id);
+      continue;
+    }
+    const link = advisoryUrl(fromFeed.url);
+    if ("problem" in link) (result.unlinked ??= []).push({ id: fromFeed.id, reason: link.problem });
+    const kevOf = fromFeed.cves.map((c) => input.kev.get(c)).filter((k): k is KnownExploited => !!k);
+    const u = withKev({ ...fromFeed, url: link.url }, kevOf);
+    // The record a draft carries is checked against this same grammar when verification renders it again.
+    const problem = firstProblem(AdvisoryUpdateSchema, u);
+    if (problem) {
+      (result.refused ??= []).push({ id: fromFeed.id, reason: problem });
       continue;
     }
     if (u.packages) {
-      const timelines = policy?.timelines ?? null;
-      const d = linuxDraft(u, { inventory, ownerOf, kev: input.kev, timelines, rules: set.rules, now: input.now });
+      const d = linuxDraft(u, { inventory, ownerOf, kev: input.kev, policy, rules: set.rules, now: input.now });
       if ("irrelevant" in d) result.irrelevant.push(d.irrelevant);
       else
         result.drafts.push({
@@ -115,9 +129,8 @@ export function draftUpdates(input: {
         continue;
       }
     }
-    const kev = u.cves.map((c) => input.kev.get(c)).filter((k): k is KnownExploited => !!k);
-    const bySeverity = u.severity && policy ? policy.timelines[u.severity] : "standard";
-    const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
+    const kev = kevOf;
+    const timeline = timelineOf(u, policy);
     const parsed = UpdateSpec.safeParse({
       id: u.id,
       title: u.title,

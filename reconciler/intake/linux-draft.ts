@@ -1,6 +1,7 @@
 // Draft Update files for Linux advisories (OSV, Red Hat CSAF): affected packages with fixed versions per release.
 import type { Inventory } from "../inventory/host-record.js";
 import type { LoadedDoc } from "../model/policy-set.js";
+import type { PatchPolicySpec } from "../model/policy.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import { UpdateSpec } from "../model/update.js";
 import { ruleMatches } from "../policy/decision.js";
@@ -8,7 +9,9 @@ import { concerns } from "../plan/linux-updates.js";
 import { compareText } from "../order.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 
-import { draftHeader, standardChange, TODO } from "./render.js";
+import { emitYaml } from "./emit.js";
+import { timelineOf } from "./exploited.js";
+import { advisoryComment, draftHeader, SCHEMA_COMMENT, standardChange, TODO, vulnerabilityAnswer } from "./render.js";
 
 /** A file and metadata name for an advisory id: "RHSA-2022:0011" → "rhsa-2022-0011". */
 export function draftNameOf(id: string): string {
@@ -50,57 +53,60 @@ export function renderLinuxDraft(
   now: string,
   rule: string | null = null,
 ): string {
-  const q = (s: string) => JSON.stringify(s);
   const answer = rule ? standardChange(rule) : TODO;
   const applies = linuxAppliesTo(u);
-  return (
-    [
-      "# yaml-language-server: $schema=../../schemas/update.json",
-      draftHeader(u.source, now, rule),
-      "apiVersion: patchops/v1",
-      "kind: Update",
-      "metadata:",
-      `  name: ${draftNameOf(u.id)}`,
-      "spec:",
-      `  id: ${q(u.id)}`,
-      `  title: ${q(u.title)}`,
-      `  vendor: ${q(u.vendor)}`,
-      ...(u.bulletin ? [`  bulletin: ${q(u.bulletin)}`] : []),
-      `  cves: [${u.cves.join(", ")}]`,
-      "  classification: security",
-      ...(u.severity
-        ? [`  severity: ${u.severity}`]
-        : [
-            "  # severity: TODO: the advisory rates none; set critical, important, moderate or low (validate requires it)",
-          ]),
-      `  released: ${u.released}`,
-      `  timeline: ${timeline}`,
-      "  appliesTo:",
-      "    os:",
-      "      - family: linux",
-      `        names: [${applies.os[0]!.names.map(q).join(", ")}]`,
-      "    packages:",
-      ...applies.packages.map(
-        (p) => `      - { os: ${q(p.os)}, name: ${q(p.name)}, fixed: ${q(p.fixed)}, binary: ${p.binary} }`,
-      ),
-      `  restart: ${u.restart}`,
-      ...(u.url ? ["  source:", `    url: ${q(u.url)}`] : []),
-      "  rfc:",
-      `    change: ${q(`Upgrade ${[...new Set(applies.packages.map((p) => p.name))].join(", ")} to the fixed versions of ${u.id} on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} running ${applies.os[0]!.names.join(", ")}.`)}`,
-      `    vulnerability: ${q(`${u.cves.join(", ") || "no CVE listed"}${u.severity ? ` (${u.severity})` : ""}${kev.length ? `; known exploited: ${kev.map((k) => `${k.cve} (${k.name}, CISA due ${k.dueDate})`).join("; ")}` : ""}`)}`,
-      `    servicesImpacted: ${q(answer)}`,
-      `    concurrentDeployment: ${q(answer)}`,
-      `    countermeasures: ${q(answer)}`,
-      `    testStrategy: ${q(answer)}`,
-    ].join("\n") + "\n"
-  );
+  const comments = [
+    SCHEMA_COMMENT,
+    draftHeader(u.source, now, rule),
+    ...advisoryComment(u.url),
+    ...(u.severity
+      ? []
+      : ["severity: TODO: the advisory rates none; set critical, important, moderate or low (validate requires it)"]),
+  ];
+  return emitYaml(comments, {
+    apiVersion: "patchops/v1",
+    kind: "Update",
+    metadata: { name: draftNameOf(u.id) },
+    spec: {
+      id: u.id,
+      title: u.title,
+      vendor: u.vendor,
+      ...(u.bulletin ? { bulletin: u.bulletin } : {}),
+      cves: [...u.cves],
+      classification: "security",
+      ...(u.severity ? { severity: u.severity } : {}),
+      released: u.released,
+      timeline,
+      ...(u.exploited
+        ? {
+            exploited: {
+              sources: [...u.exploited.sources],
+              ...(u.exploited.since ? { since: u.exploited.since } : {}),
+            },
+          }
+        : {}),
+      appliesTo: {
+        os: [{ family: "linux", names: [...applies.os[0]!.names] }],
+        packages: applies.packages.map((p) => ({ os: p.os, name: p.name, fixed: p.fixed, binary: p.binary })),
+      },
+      restart: u.restart,
+      rfc: {
+        change: `Upgrade ${[...new Set(applies.packages.map((p) => p.name))].join(", ")} to the fixed versions of ${u.id} on the ${hosts === null ? "affected" : hosts} host${hosts === 1 ? "" : "s"} running ${applies.os[0]!.names.join(", ")}.`,
+        vulnerability: vulnerabilityAnswer(u, kev),
+        servicesImpacted: answer,
+        concurrentDeployment: answer,
+        countermeasures: answer,
+        testStrategy: answer,
+      },
+    },
+  });
 }
 
 export interface LinuxDraftContext {
   inventory: Inventory | null;
   ownerOf: ReadonlyMap<string, string>;
   kev: ReadonlyMap<string, KnownExploited>;
-  timelines: Record<"critical" | "important" | "moderate" | "low", "emergency" | "standard"> | null;
+  policy: PatchPolicySpec | null | undefined;
   rules: readonly LoadedDoc<ApprovalRuleSpec>[];
   now: string;
 }
@@ -137,8 +143,7 @@ export function linuxDraft(u: AdvisoryUpdate, ctx: LinuxDraftContext): LinuxDraf
       };
   }
   const kev = u.cves.map((c) => ctx.kev.get(c)).filter((k): k is KnownExploited => !!k);
-  const bySeverity = u.severity && ctx.timelines ? ctx.timelines[u.severity] : "standard";
-  const timeline = kev.length > 0 || bySeverity === "emergency" ? "emergency" : "standard";
+  const timeline = timelineOf(u, ctx.policy);
   const spec = UpdateSpec.parse({
     id: u.id,
     title: u.title,

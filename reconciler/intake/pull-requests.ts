@@ -1,5 +1,6 @@
 // RFC pull requests from drafts: one per update, or one monthly bundle for the updates an approval rule covers.
 import type { Draft } from "./draft.js";
+import { changeSummary, type ExploitedChange } from "./recheck.js";
 import { compareText } from "../order.js";
 
 export interface PullRequestPlan {
@@ -60,10 +61,23 @@ export function pullRequestPlans(drafts: Draft[]): PullRequestPlan[] {
     plans.push({
       branch: `patchops/patch-tuesday-${month}`,
       title: `Patch Tuesday ${month}: ${sorted.length} update${sorted.length === 1 ? "" : "s"} under ${rules}`,
-      body: `${INTAKE_MARKER}\nThe approval rule${rules.includes(",") ? "s" : ""} ${rules} will approve these updates once their delay has passed; this pull request adds their catalog entries. One CAB member's approval (or the intake identity as author) is enough for entries under an approved rule.\n\n${relevanceTable(sorted)}\n\n${links(sorted)}\n`,
+      body: `${INTAKE_MARKER}\nThe approval rule${rules.includes(",") ? "s" : ""} ${rules} will approve these updates once their delay has passed; this pull request adds their catalog entries. One CAB member's approval is enough for entries under an approved rule; the intake identity as author is enough only for an entry exactly as intake drafted it that supersedes no approved update, targets nothing outside the rule and was released at most 35 days before it was drafted (docs/intake.md).\n\n${relevanceTable(sorted)}\n\n${links(sorted)}\n`,
       labels: ["intake", "bundle", ...(sorted.some((d) => d.timeline === "emergency") ? ["emergency"] : [])],
       files: sorted.map((d) => ({ path: d.file, text: d.text })),
     });
   }
   return plans.sort((a, b) => compareText(a.branch, b.branch));
+}
+
+/** One pull request per update that became exploited: the edit of its file, for a CAB member to review. */
+export function exploitedPullRequests(changes: readonly (ExploitedChange & { text: string })[]): PullRequestPlan[] {
+  return changes
+    .map((c) => ({
+      branch: `patchops/exploited-${c.id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`,
+      title: `Exploited: ${c.id} now on the ${c.timeline} timeline`,
+      body: `${INTAKE_MARKER}\n${changeSummary(c)}.\n\nThis edit adds \`exploited\` and sets \`timeline: ${c.timeline}\` in ${c.file}. It changes a file already in the policy, so a CAB member reviews it.\n`,
+      labels: ["intake", "exploited", ...(c.timeline === "emergency" ? ["emergency"] : [])],
+      files: [{ path: c.file, text: c.text }],
+    }))
+    .sort((a, b) => compareText(a.branch, b.branch));
 }

@@ -4,6 +4,7 @@ import { canonicalOsName } from "./os-names.js";
 import { IdSet, NO_IDS } from "./id-set.js";
 import { hasLinuxPackages, linuxPackages, type LinuxPackages } from "./linux/packages.js";
 import { identityOf } from "../identity.js";
+import { agentEvidenceOf, hasAgentEvidence, type AgentEvidence } from "./agent-scan.js";
 
 export interface HostRecord {
   host: string;
@@ -21,6 +22,10 @@ export interface HostRecord {
   products: { name: string; version: string | null }[];
   features: ReadonlySet<string>;
   agentHealthy: boolean;
+  /** Whether the record carries its update agent's scan (agent evidence); false: applicability is estimated. */
+  agentScanned: boolean;
+  /** The agent's scan; a summary does not hold it (reading it throws when agentScanned: read the whole record). */
+  agentScan: AgentEvidence | null;
   /** Installed Linux packages and the upgrades on offer; null for a host without package data. */
   linux: LinuxPackages | null;
   /** Facts a selector can use: labels, role and cluster as the inventory reports them. */
@@ -149,9 +154,17 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     products: productsOf(r.products),
     features: r.features?.length ? new Set(r.features.map((f) => intern(f.toLowerCase()))) : NO_IDS,
     agentHealthy: r.agent?.healthy !== false,
+    ...agentFields(r),
     linux: linuxPackages(r, intern),
     origin,
   };
+}
+
+function agentFields(
+  r: Pick<InventoryRecord, "agentScan" | "scanErrors">,
+): Pick<HostRecord, "agentScanned" | "agentScan"> {
+  const agentScan = agentEvidenceOf(r);
+  return { agentScanned: agentScan !== null, agentScan };
 }
 
 function scannedText(at: string): string {
@@ -159,7 +172,7 @@ function scannedText(at: string): string {
 }
 
 /** What hosts of one build, product set and state share: one object for all of them. */
-type Profile = Omit<HostRecord, "host" | "os" | "installed" | "origin" | "place">;
+type Profile = Omit<HostRecord, "host" | "os" | "installed" | "origin" | "place" | "agentScan">;
 const profiles = new Map<string, Profile>();
 
 /**
@@ -207,6 +220,14 @@ class SummaryRecord implements HostRecord {
   get agentHealthy() {
     return this.p.agentHealthy;
   }
+  get agentScanned() {
+    return this.p.agentScanned;
+  }
+  get agentScan(): AgentEvidence | null {
+    if (this.p.agentScanned)
+      throw new Error("internal: a summary inventory record's agent scan was read; read the whole record first");
+    return null;
+  }
   get linux() {
     return null;
   }
@@ -248,6 +269,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
       r.role ?? null,
       r.cluster ?? null,
       r.agent?.healthy !== false,
+      hasAgentEvidence(r),
       r.pendingReboot ?? false,
       !!r.pendingRebootUpdates,
       r.scannedAt,
@@ -267,6 +289,7 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
       products,
       features: features.length ? new Set(features.map(intern)) : NO_IDS,
       agentHealthy: r.agent?.healthy !== false,
+      agentScanned: hasAgentEvidence(r),
       linux: null,
     });
     if (profiles.size < 100_000) profiles.set(key, p);
@@ -295,6 +318,7 @@ export function completed(
   summary: HostRecord,
   installed: readonly string[],
   pendingRebootUpdates: readonly string[] | undefined,
+  scan: Pick<InventoryRecord, "agentScan" | "scanErrors"> = {},
 ): HostRecord {
   return {
     host: summary.host,
@@ -312,6 +336,7 @@ export function completed(
     products: summary.products,
     features: summary.features,
     agentHealthy: summary.agentHealthy,
+    ...agentFields(scan),
     linux: null,
     origin: summary.origin,
   };

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { completed, fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
-import { checkRecord, parseLine } from "./native/parse.js";
+import type { InventoryRecord } from "../model/inventory.js";
+import { checkRecord, parseLine, plannableHost } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
 import { detectFormat, INVENTORY_FORMATS, type InventoryFormat } from "./formats.js";
 import { convertHotfixCsv, convertHotfixJson } from "./hotfix/convert.js";
@@ -33,6 +34,8 @@ interface Collector {
   rereader: Rereader | null;
   /** Lower-case host names: JSON Lines of other hosts may be skipped unread. */
   only: ReadonlySet<string> | null;
+  /** The plan's instant: a duplicate scan dated after it never beats one that is not. */
+  now: number | null;
 }
 
 /**
@@ -76,7 +79,14 @@ class Rereader {
     if (this.buffer.length < place.bytes) this.buffer = Buffer.alloc(place.bytes);
     const n = readSync(src.fd, this.buffer, 0, place.bytes, place.offset);
     // The line was checked against the schema in pass one; here it must still be that host's scan, with lists of ids.
-    let value: { host?: unknown; scannedAt?: unknown; installed?: unknown; pendingRebootUpdates?: unknown } | null;
+    let value: {
+      host?: unknown;
+      scannedAt?: unknown;
+      installed?: unknown;
+      pendingRebootUpdates?: unknown;
+      agentScan?: unknown;
+      scanErrors?: unknown;
+    } | null;
     try {
       value = JSON.parse(this.buffer.toString("utf8", 0, n).trim()) as typeof value;
     } catch {
@@ -94,7 +104,14 @@ class Rereader {
       throw new InventoryReadError(
         `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
       );
-    return completed(rec, value.installed, value.pendingRebootUpdates as string[] | undefined);
+    // The line was checked against the schema in pass one: its agent scan and scan errors have the record's shape.
+    const scan = value as Pick<InventoryRecord, "agentScan" | "scanErrors">;
+    const whole = completed(rec, value.installed, value.pendingRebootUpdates as string[] | undefined, scan);
+    if (whole.agentScanned !== rec.agentScanned)
+      throw new InventoryReadError(
+        `inventory ${src.label} changed while it was being planned (${rec.origin} no longer holds the scan of ${rec.host}); plan again from a file nothing writes to`,
+      );
+    return whole;
   }
 
   dispose(): void {
@@ -111,27 +128,98 @@ class Rereader {
 function keep(c: Collector, rec: HostRecord): void {
   const key = rec.host.toLowerCase();
   const prev = c.inventory.records.get(key);
-  if (prev) {
+  if (!prev) {
+    c.inventory.records.set(key, rec);
+    return;
+  }
+  const where = { file: rec.origin.replace(/:\d+$|\[\d+\]$/, ""), line: lineOf(rec.origin), column: 1 };
+  if (prev.scannedAt === rec.scannedAt) {
+    if (scanSignature(c, prev) === scanSignature(c, rec)) {
+      c.diagnostics.push(
+        diagnostic(
+          "inventory-duplicate",
+          "warning",
+          `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}) with the same scan; one is kept`,
+          where,
+        ),
+      );
+      return;
+    }
+    // Two different scans of one instant: neither can be believed over the other, whatever the order of the lines.
     c.diagnostics.push(
       diagnostic(
         "inventory-duplicate",
         "warning",
-        `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}); the latest scan wins`,
+        `host ${rec.host}: ${prev.origin} and ${rec.origin} are different scans dated ${rec.scannedAtText}; neither is used and the host is treated as stale`,
+        where,
       ),
     );
-    if (prev.scannedAt >= rec.scannedAt) return;
+    if (!c.inventory.malformed.has(key))
+      c.inventory.malformed.set(key, {
+        host: rec.host,
+        reason: `${prev.origin} and ${rec.origin}: different scans at the same instant`,
+      });
+    return;
   }
-  c.inventory.records.set(key, rec);
+  const future = (r: HostRecord) => c.now !== null && r.scannedAt > c.now;
+  // A scan dated after the plan's instant (a wrong clock) never beats one that is not, however far ahead it lies.
+  const wins = future(prev) !== future(rec) ? future(prev) : rec.scannedAt > prev.scannedAt;
+  const kept = wins ? rec : prev;
+  const dropped = wins ? prev : rec;
+  c.diagnostics.push(
+    diagnostic(
+      "inventory-duplicate",
+      "warning",
+      future(dropped) && !future(kept)
+        ? `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}); the scan at ${dropped.origin} is dated ${dropped.scannedAtText}, after the plan's instant (the scanner's clock is wrong), so ${kept.origin} is used`
+        : `host ${rec.host} is scanned again at ${rec.origin} (also ${prev.origin}); the latest scan wins`,
+      where,
+    ),
+  );
+  if (wins) c.inventory.records.set(key, rec);
 }
 
-function bad(c: Collector, file: string, line: number, host: string | undefined, reason: string): void {
+function lineOf(origin: string): number | null {
+  const m = /:(\d+)$|\[(\d+)\]$/.exec(origin);
+  return m ? Number(m[1] ?? Number(m[2]) + 1) : null;
+}
+
+/** What a scan says, to tell a repeated line from a contradicting one (a summary is read whole for it). */
+function scanSignature(c: Collector, r: HostRecord): string {
+  const rec = r.place && c.inventory.whole ? c.inventory.whole(r) : r;
+  const sorted = (s: ReadonlySet<string> | null) => (s ? [...s].sort() : null);
+  return JSON.stringify([
+    rec.os,
+    rec.osReported,
+    sorted(rec.installed),
+    rec.pendingReboot,
+    sorted(rec.pendingRebootUpdates),
+    rec.products,
+    sorted(rec.features),
+    Object.entries(rec.labels).sort(),
+    rec.role,
+    rec.cluster,
+    rec.agentHealthy,
+    rec.linux
+      ? [
+          rec.linux.format,
+          [...rec.linux.installed].sort(),
+          [...rec.linux.available].sort(([a], [b]) => (a < b ? -1 : 1)),
+        ]
+      : null,
+  ]);
+}
+
+function bad(c: Collector, file: string, line: number, named: string | undefined, reason: string, column = 1): void {
   const where = `${file}:${line}`;
+  // A name no assignment could hold (braces, quotes, spaces) is not planned under: the record names no usable host.
+  const host = plannableHost(named);
   c.diagnostics.push(
     diagnostic(
       "inventory-malformed",
       "warning",
-      `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : "; the record names no host"}`,
-      { file, line, column: 1 },
+      `${host ? `host ${host}: ` : ""}${reason}${host ? "; the host is treated as stale" : named !== undefined ? "; the record names no host patchops can plan" : "; the record names no host"}`,
+      { file, line, column },
     ),
   );
   if (host) {
@@ -213,7 +301,7 @@ async function readNativeLines(
           ? summaryOf(r.record, file, l.n, { source, offset: l.offset, bytes: l.bytes })
           : fromNative(r.record, `${file}:${l.n}`),
       );
-    else bad(c, file, l.n, r.host, r.error ?? "invalid record");
+    else bad(c, file, l.n, r.host, r.error ?? "invalid record", r.column);
   }
 }
 
@@ -274,6 +362,8 @@ export async function readInventory(
      * digest still covers every byte.
      */
     only?: ReadonlySet<string>;
+    /** The plan's instant: of duplicate scans of one host, one dated after it never wins. */
+    now?: number;
   } = {},
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
   const rereader = options.summaries ? new Rereader() : null;
@@ -282,6 +372,7 @@ export async function readInventory(
     diagnostics: [],
     rereader,
     only: options.only ?? null,
+    now: options.now ?? null,
   };
   if (rereader) {
     c.inventory.whole = (rec) => rereader.whole(rec);

@@ -22,6 +22,12 @@ export type { LoadedDoc, Located, PolicySet } from "../model/policy-set.js";
 
 const IGNORED = new Set([".gitkeep", "README.md", ".keep"]);
 
+/**
+ * Load errors that concern one file only, whose document is left out (or replaced by its last regular version): a
+ * plan reports them as findings and plans everything else. Other load errors make the policy invalid.
+ */
+export const ITEM_LOAD_ERRORS: ReadonlySet<string> = new Set(["symlink-refused", "symlink-outside-repo"]);
+
 function emptySet(source: PolicySource): PolicySet {
   return {
     source: { label: source.label, revision: source.revision, digest: "" },
@@ -80,11 +86,22 @@ async function loadEntry(entry: SourceEntry): Promise<{ doc?: LoadedDoc<unknown>
     };
   }
   if (entry.type === "symlink-refused") {
+    const refused = `${file} is a symbolic link patchops does not follow: ${entry.reason}`;
+    if (!entry.previous) return { diagnostics: [diagnostic("symlink-refused", "error", refused, { file })] };
+    // From git: the path's last version as a regular file stands in, judged by the path's own history (the commit
+    // that made it a link included), so a plan keeps what was reviewed instead of losing the document.
+    const { commit, size, read } = entry.previous;
+    const loaded = await loadEntry({ path: file, type: "file", size, read });
     return {
+      ...loaded,
       diagnostics: [
-        diagnostic("symlink-refused", "error", `${file} is a symbolic link patchops does not follow: ${entry.reason}`, {
-          file,
-        }),
+        diagnostic(
+          "symlink-refused",
+          "error",
+          `${refused}; its last version as a regular file (commit ${commit.slice(0, 12)}) is read instead`,
+          { file },
+        ),
+        ...loaded.diagnostics,
       ],
     };
   }
@@ -215,7 +232,8 @@ export async function loadPolicySet(source: PolicySource): Promise<{ set: Policy
   // Each file's bytes are hashed as they are read: the set's digest tells whether two runs read the same policy.
   const entries = (await source.list()).map((e): SourceEntry => {
     if (e.type !== "file") {
-      hashes.set(e.path, `${e.type}:${"reason" in e ? e.reason : e.target}`);
+      const previous = e.type === "symlink-refused" && e.previous ? `:${e.previous.commit}` : "";
+      hashes.set(e.path, `${e.type}:${"reason" in e ? e.reason : e.target}${previous}`);
       return e;
     }
     return {

@@ -8,8 +8,17 @@ export const POLICY_ROOTS = ["policies", "baselines", "windows"] as const;
 export type SourceEntry =
   | { path: string; type: "file"; size: number; read: () => Promise<Buffer> }
   | { path: string; type: "symlink-outside"; target: string }
-  /** A link inside the repository that patchops will not follow: into .git, out of the policy folders, a loop. */
-  | { path: string; type: "symlink-refused"; reason: string }
+  /**
+   * A symbolic link patchops does not follow (every link: a link's history is not its target's, so what it reads would
+   * not be what was reviewed). From git, `previous` is the path's last version as a regular file, if it had one: a
+   * verified plan may fall back to it, judged by the path's own history.
+   */
+  | {
+      path: string;
+      type: "symlink-refused";
+      reason: string;
+      previous?: { commit: string; size: number; read: () => Promise<Buffer> };
+    }
   | { path: string; type: "unreadable"; reason: string };
 
 export interface PolicySource {
@@ -22,14 +31,19 @@ export interface PolicySource {
   readExtra(path: string): Promise<string | null>;
 }
 
+/** Why a link inside the policy folders is refused all the same (the same words for the working tree and git). */
+export function linkReason(target: string): string {
+  return `it points to ${target || "the repository root"}; links are never followed, because a review of the link is not a review of what it points to (replace it with the file)`;
+}
+
 function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
 /**
- * Reads the policy folders of a directory. A symbolic link is followed only to a file or folder inside the policy
- * folders, as the git-ref source does: never into .git (its config can hold a credential), never elsewhere in the
- * checkout (.env files, node_modules), and each real folder is walked once, so a loop is reported, not followed.
+ * Reads the policy folders of a directory. A symbolic link is never followed, as the git-ref source never follows
+ * one: approval is judged on a path's own history, and a link's history says nothing about its target's. Its target is
+ * resolved only to say where it points (into .git, out of the repository, a loop), never read.
  */
 export function workingTreeSource(root: string, revision: string | null = null): PolicySource {
   return {
@@ -104,41 +118,45 @@ export function workingTreeSource(root: string, revision: string | null = null):
               entries.push({ path, type: "symlink-outside", target });
               continue;
             }
+            const where = toPosix(relative(realRoot, target));
             const inGit = relative(realRoot, target).split(sep).includes(".git");
-            if (inGit || !realRoots.some((r) => under(target, r))) {
-              const where = toPosix(relative(realRoot, target));
-              entries.push({
-                path,
-                type: "symlink-refused",
-                reason: inGit
-                  ? `it points into git's own files (${where}), which are never policy`
-                  : `it points to ${where || "the repository root"}, outside the policy folders (${POLICY_ROOTS.join(", ")})`,
-              });
-              continue;
-            }
-            let tst;
-            try {
-              tst = await lstat(target);
-            } catch (err) {
-              entries.push({ path, type: "unreadable", reason: (err as NodeJS.ErrnoException).code ?? String(err) });
-              continue;
-            }
-            if (tst.isDirectory()) await walk(full);
-            else if (tst.isFile()) entries.push({ path, type: "file", size: tst.size, read: () => readFile(target) });
+            entries.push({
+              path,
+              type: "symlink-refused",
+              reason: inGit
+                ? `it points into git's own files (${where}), which are never policy`
+                : !realRoots.some((r) => under(target, r))
+                  ? `it points to ${where || "the repository root"}, outside the policy folders (${POLICY_ROOTS.join(", ")})`
+                  : linkReason(where),
+            });
             continue;
           }
           if (st.isDirectory()) await walk(full);
           else if (st.isFile()) entries.push({ path, type: "file", size: st.size, read: () => readFile(full) });
         }
       }
-      for (const top of POLICY_ROOTS) await walk(join(root, top));
+      for (const top of POLICY_ROOTS) {
+        const st = await lstat(join(root, top)).catch(() => null);
+        if (st?.isSymbolicLink()) {
+          const target = await realpath(join(root, top)).catch(() => null);
+          entries.push({
+            path: top,
+            type: "symlink-refused",
+            reason:
+              target === null ? "a dangling symbolic link or a loop" : linkReason(toPosix(relative(realRoot, target))),
+          });
+        } else await walk(join(root, top));
+      }
       return entries;
     },
   };
 }
 
-/** The source with extra files laid over it (restored files): an extra path replaces an entry of the same path. */
-export function overlaySource(base: PolicySource, extra: ReadonlyMap<string, string>): PolicySource {
+/**
+ * The source with extra files laid over it (restored files): an extra path replaces an entry of the same path, and a
+ * null drops it (an unverified copy that would collide with a restored file).
+ */
+export function overlaySource(base: PolicySource, extra: ReadonlyMap<string, string | null>): PolicySource {
   return {
     label: base.label,
     revision: base.revision,
@@ -146,6 +164,7 @@ export function overlaySource(base: PolicySource, extra: ReadonlyMap<string, str
     async list() {
       const entries = (await base.list()).filter((e) => !extra.has(e.path));
       for (const [path, text] of [...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (text === null) continue;
         const bytes = Buffer.from(text, "utf8");
         entries.push({ path, type: "file", size: bytes.length, read: async () => bytes });
       }

@@ -15,7 +15,7 @@ export const UpdateState = z.enum([
   "rejected-installed",
   "failed",
 ]);
-export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify", "uninstall"]);
+export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify", "uninstall", "restart"]);
 export const JobTimeline = z.enum(["emergency", "standard", "pilot", "recurring", "immediate"]);
 
 const Instant = z.iso.datetime();
@@ -107,6 +107,10 @@ export const HostResult = z
       .strictObject({ family: z.string(), name: z.string().nullable(), version: z.string() })
       .optional()
       .meta({ description: "Operating system and build from the host's last scan (absent when never scanned)." }),
+    estimated: z.literal(true).optional().meta({
+      description:
+        "What applies to the host was matched from advisory text: its record carries no scan of its own update agent (agentScan). Absent for agent evidence.",
+    }),
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 
@@ -166,6 +170,10 @@ export const Plan = z
               installed: z.number().int(),
               failedHosts: z.array(z.string()).meta({
                 description: "Reference hosts whose pilot window has passed without the update installed.",
+              }),
+              awaitingHosts: z.array(z.string()).optional().meta({
+                description:
+                  "Reference hosts past their pilot window with no verdict yet: a restart is pending, or no scan or result is newer than the window's end.",
               }),
               passedAt: Instant.nullable().meta({
                 description: "When the pilot passed (from the status history when recorded there earlier).",

@@ -1,6 +1,7 @@
 // The PatchPolicy kind: fleet-wide rules for timelines, SLAs, enforcement and escalation.
 import { z } from "zod";
 import { Selector, envelope } from "./common.js";
+import { NonPatchClass } from "./update.js";
 
 const Step = z.strictObject({
   name: z.string().min(1),
@@ -14,8 +15,22 @@ export const PatchPolicySpec = z.strictObject({
       important: z.enum(["emergency", "standard"]).default("standard"),
       moderate: z.enum(["emergency", "standard"]).default("standard"),
       low: z.enum(["emergency", "standard"]).default("standard"),
+      exploited: z.enum(["emergency", "standard"]).default("emergency").meta({
+        description:
+          "The timeline of an update whose spec.exploited is set; it raises the severity's or rule's timeline, never lowers it.",
+      }),
     })
-    .default({ critical: "emergency", important: "standard", moderate: "standard", low: "standard" }),
+    .default({
+      critical: "emergency",
+      important: "standard",
+      moderate: "standard",
+      low: "standard",
+      exploited: "emergency",
+    }),
+  nonPatchClasses: z.array(NonPatchClass).default([]).meta({
+    description:
+      "Non-patch classes (definition, tool, driver, upgrade) to manage like patches: approval rules may approve them and above-baseline reports them. Default: none.",
+  }),
   sla: z
     .strictObject({
       emergencyHours: z.number().int().min(1).default(24),

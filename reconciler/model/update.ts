@@ -11,7 +11,15 @@ export const Classification = z.enum([
   "service-pack",
   "feature-pack",
   "synthetic",
+  "definition",
+  "tool",
+  "driver",
+  "upgrade",
+  "other",
 ]);
+/** Classes that are not patches: approval rules and above-baseline skip them unless PatchPolicy.nonPatchClasses lists them. */
+export const NonPatchClass = z.enum(["definition", "tool", "driver", "upgrade"]);
+export const ExploitSource = z.enum(["msrc", "csaf", "kev"]);
 export const Severity = z.enum(["critical", "important", "moderate", "low"]);
 export const Decision = z.enum(["approved", "rejected"]);
 export const TimelineName = z.enum(["emergency", "standard"]);
@@ -44,7 +52,16 @@ export const UpdateSpec = z.strictObject({
   decision: Decision.optional().meta({
     description: "Omit to let an ApprovalRule decide; without one the update is pending.",
   }),
-  timeline: TimelineName.optional().meta({ description: "Default: PatchPolicy.timelines by severity." }),
+  timeline: TimelineName.optional().meta({
+    description: "Default: PatchPolicy.timelines by severity, escalated to timelines.exploited when exploited.",
+  }),
+  exploited: z
+    .strictObject({
+      sources: z.array(ExploitSource).min(1).meta({ description: "Who says it is exploited: msrc, csaf, kev." }),
+      since: IsoDate.optional().meta({ description: "When exploitation was first reported." }),
+    })
+    .optional()
+    .meta({ description: "The vulnerability is exploited in the wild: PatchPolicy.timelines.exploited applies." }),
   appliesTo: z
     .strictObject({
       os: z
@@ -135,3 +152,5 @@ export const UpdateDoc = envelope("Update", UpdateSpec, "An RFC: approve or reje
 export type UpdateSpec = z.infer<typeof UpdateSpec>;
 export type Severity = z.infer<typeof Severity>;
 export type TimelineName = z.infer<typeof TimelineName>;
+export type Classification = z.infer<typeof Classification>;
+export type NonPatchClass = z.infer<typeof NonPatchClass>;

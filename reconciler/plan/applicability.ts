@@ -4,7 +4,8 @@ import type { UpdateSpec } from "../model/update.js";
 import { canonicalKey, impliedBuilds } from "../inventory/os-names.js";
 import { productKey } from "./baseline-conformance.js";
 import { concerns } from "./linux-updates.js";
-import { satisfies } from "./versions.js";
+import { unknownRelease } from "./os-recognition.js";
+import { compareVersions, satisfies } from "./versions.js";
 
 export type Applicability = { applies: true } | { applies: false; why: string };
 
@@ -16,11 +17,23 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
         (!o.names ||
           (host.os.name !== null &&
             o.names.some(
-              (n) => canonicalKey(n) === canonicalKey(host.os.name!) && satisfies(host.os.version, impliedBuilds(n)),
+              (n) =>
+                !unknownRelease(n) &&
+                canonicalKey(n) === canonicalKey(host.os.name!) &&
+                satisfies(host.os.version, impliedBuilds(n)),
             ))) &&
         satisfies(host.os.version, o.versions),
     );
-    if (!ok) return { applies: false, why: `the host runs ${host.os.name ?? host.os.family} ${host.os.version}` };
+    if (!ok) {
+      const unknown = u.os.flatMap((o) => o.names ?? []).filter(unknownRelease);
+      return {
+        applies: false,
+        why:
+          unknown.length > 0 && unknown.length === u.os.flatMap((o) => o.names ?? []).length
+            ? `it names only a Windows release patchops does not know (${unknown.join(", ")}), which is never widened to the family`
+            : `the host runs ${host.os.name ?? host.os.family} ${host.os.version}`,
+      };
+    }
   }
   if (u.products && u.products.length > 0) {
     const ok = u.products.some((p) =>
@@ -30,6 +43,8 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
           (p.versions === undefined || (hp.version !== null && satisfies(hp.version, p.versions))),
       ),
     );
+    const branch = ok ? otherSqlBranch(u.products, host) : null;
+    if (branch) return { applies: false, why: branch };
     if (!ok) {
       const near = host.products.find((hp) => u.products!.some((p) => productKey(p.name) === productKey(hp.name)));
       const wanted = u.products.map((p) => `${p.name} ${p.versions ?? ""}`.trim()).join(", ");
@@ -46,4 +61,31 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
   for (const f of u.features ?? [])
     if (!host.features.has(f.toLowerCase())) return { applies: false, why: `feature ${f} is not enabled` };
   return { applies: true };
+}
+
+/**
+ * SQL Server 2017 and later ship each fix twice, for the GDR branch and the CU branch, with build numbers in different thousands
+ * (SQL Server 2022: GDR 16.0.1xxx, CU 16.0.4xxx). A fix whose upper bound lies in another thousand than the host's build
+ * is for the other branch: a GDR host is not matched to the CU branch's fix, nor the reverse.
+ */
+function otherSqlBranch(products: NonNullable<UpdateSpec["appliesTo"]["products"]>, host: HostRecord): string | null {
+  for (const p of products) {
+    if (!/\bSQL Server\b/i.test(p.name) || !p.versions) continue;
+    const bound = /<=?\s*(\d+\.\d+\.\d+(?:\.\d+)?)/.exec(p.versions)?.[1];
+    if (!bound) continue;
+    for (const hp of host.products) {
+      if (productKey(hp.name) !== productKey(p.name) || hp.version === null || !satisfies(hp.version, p.versions))
+        continue;
+      const band = (v: string) =>
+        v.split(".").slice(0, 2).join(".") + "." + Math.floor(Number(v.split(".")[2] ?? 0) / 1000);
+      // SQL Server 2017 (14.x) and later have no service packs: a build in another thousand is another branch.
+      if (
+        Number(bound.split(".")[0]) >= 14 &&
+        band(hp.version) !== band(bound) &&
+        compareVersions(hp.version, bound) < 0
+      )
+        return `${hp.name} ${hp.version} is on another servicing branch than this fix (${bound}): a GDR and a CU build never take each other's update`;
+    }
+  }
+  return null;
 }

@@ -36,6 +36,8 @@ export interface CatalogEntry {
   /** Some approved update supersedes this one. */
   supersededByApproved: boolean;
   requires: string[];
+  /** Made from update agents' reports (no Update file): it concerns only hosts whose own agent lists it. */
+  agentReported?: boolean;
 }
 
 export interface CatalogInput {
@@ -56,7 +58,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
   for (const doc of set.updates) {
     const id = doc.spec.id.toUpperCase();
     if (catalog.has(id)) continue;
-    const d = effectiveDecision(doc.spec, set.rules, now);
+    const d = effectiveDecision(doc.spec, set.rules, now, policy.nonPatchClasses);
     const evidence = approvals.get(id);
     let approvedAt: number | null = null;
     if (d.decision === "approved") {

@@ -24,10 +24,20 @@ export interface Failure {
 /** host (lower-case) → update id (upper-case) → outcomes, oldest first. */
 export type ResultIndex = Map<string, Map<string, Outcome[]>>;
 
-export function indexResults(results: readonly JobResult[]): ResultIndex {
+/** A result may finish this far after `now` (clock skew between the control node and the reconciler). */
+export const RESULT_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Results that claim to have finished after `now` (beyond the skew): a controller clock is wrong; they count for nothing. */
+export function futureResults(results: readonly JobResult[], now: number): JobResult[] {
+  return results.filter((r) => Date.parse(r.finishedAt) > now + RESULT_CLOCK_SKEW_MS);
+}
+
+/** Indexes the results that finished by `now` (plus the skew); later ones are left out (see futureResults). */
+export function indexResults(results: readonly JobResult[], now: number): ResultIndex {
   const index: ResultIndex = new Map();
   for (const r of results) {
     const at = Date.parse(r.finishedAt);
+    if (at > now + RESULT_CLOCK_SKEW_MS) continue;
     const atText = new Date(at).toISOString().replace(/\.000Z$/, "Z");
     let byId = index.get(r.host.toLowerCase());
     if (!byId) index.set(r.host.toLowerCase(), (byId = new Map()));

@@ -24,15 +24,32 @@ function distribution(osName: string): string {
 
 interface Offer {
   spec: Omit<UpdateSpec, "released"> & { released?: string };
+  /** The earliest `scannedAt` of the records offering it: patchops' own sighting, never a record's claim. */
   firstSeen: number;
   osNames: Set<string>;
+  /** Every offering host says security / what each says: the entry takes the least any of them claims. */
+  security: boolean;
+  severities: (UpdateSpec["severity"] | null)[];
 }
 
+const SEVERITY_RANK = { low: 0, moderate: 1, important: 2, critical: 3 } as const;
+
 /**
- * One catalog update per upgrade the scan offers, named `name=version`. It counts as released when a scan first saw it
- * (the earliest `firstSeen`, else `scannedAt`, of the records offering it), so approveAfterDays counts from there.
+ * Package references of scanned upgrades: such a reference concerns only a host whose own package manager offers that
+ * exact version (or that already has it), never every host with the package (a host's offer concerns that host).
  */
-export function scannedUpdates(inventory: Inventory): UpdateSpec[] {
+const offeredOnly = new WeakSet<PackageRef>();
+
+/**
+ * One catalog update per upgrade the scan offers, named `name=version`. It counts as released when patchops first saw
+ * it: the earliest `scannedAt` of the records offering it, or an earlier sighting recorded on the status branch
+ * (`seen`, id → instant); a record's own `firstSeen` is a claim and is not believed. Its classification and severity
+ * are the least any offering host claims, so one host never raises another's.
+ */
+export function scannedUpdates(
+  inventory: Inventory,
+  seen: ReadonlyMap<string, number> = new Map(),
+): { spec: UpdateSpec; firstSeen: number }[] {
   const offers = new Map<string, Offer>();
   for (const rec of inventory.records.values()) {
     if (!rec.linux || !rec.os.name) continue;
@@ -46,8 +63,7 @@ export function scannedUpdates(inventory: Inventory): UpdateSpec[] {
             title: `${name} ${up.version} (${up.origin})`,
             vendor: distribution(rec.os.name),
             cves: [],
-            classification: up.security ? "security" : "update",
-            ...(up.severity ? { severity: up.severity } : {}),
+            classification: "update",
             appliesTo: { os: [], packages: [{ name, fixed: up.version, binary: true }] },
             supersedes: [],
             requires: [],
@@ -57,30 +73,48 @@ export function scannedUpdates(inventory: Inventory): UpdateSpec[] {
             catalogOnly: false,
             pilot: true,
           },
-          firstSeen: up.firstSeen,
+          firstSeen: rec.scannedAt,
           osNames: new Set(),
+          security: true,
+          severities: [],
         };
         offers.set(id, o);
       }
       o.osNames.add(rec.os.name);
-      o.firstSeen = Math.min(o.firstSeen, up.firstSeen);
-      // A candidate any host gets from a security suite or advisory is a security update.
-      if (up.security) o.spec.classification = "security";
-      if (up.severity && !o.spec.severity) o.spec.severity = up.severity;
+      o.firstSeen = Math.min(o.firstSeen, rec.scannedAt);
+      o.security &&= up.security;
+      o.severities.push(up.severity);
     }
   }
   return [...offers.values()]
-    .map((o) =>
-      UpdateSpecSchema.parse({
+    .map((o) => {
+      const recorded = seen.get(o.spec.id.toUpperCase());
+      const firstSeen = recorded !== undefined ? Math.min(recorded, o.firstSeen) : o.firstSeen;
+      const severity = leastSeverity(o.severities);
+      const spec = UpdateSpecSchema.parse({
         ...o.spec,
-        released: new Date(o.firstSeen).toISOString().slice(0, 10),
+        classification: o.security ? "security" : "update",
+        ...(severity ? { severity } : {}),
+        released: new Date(firstSeen).toISOString().slice(0, 10),
         appliesTo: {
           os: [{ family: "linux", names: [...o.osNames].sort(compareText) }],
           packages: o.spec.appliesTo.packages,
         },
-      }),
-    )
-    .sort((a, b) => compareText(a.id, b.id));
+      });
+      for (const p of spec.appliesTo.packages ?? []) offeredOnly.add(p);
+      return { spec, firstSeen };
+    })
+    .sort((a, b) => compareText(a.spec.id, b.spec.id));
+}
+
+/** The lowest severity claimed; none when any offering host gives none. */
+function leastSeverity(list: readonly (UpdateSpec["severity"] | null)[]): UpdateSpec["severity"] | null {
+  let least: UpdateSpec["severity"] | null = null;
+  for (const s of list) {
+    if (!s) return null;
+    if (!least || SEVERITY_RANK[s] < SEVERITY_RANK[least]) least = s;
+  }
+  return least;
 }
 
 export interface ScannedUpdatesInput {
@@ -89,6 +123,8 @@ export interface ScannedUpdatesInput {
   now: number;
   /** Verification on: a rule approves only when its own approval was verified (rule name → when it took effect). */
   verifiedRules: ReadonlyMap<string, number> | null;
+  /** When patchops first recorded each scanned upgrade (upper-case id → instant), from trusted status snapshots. */
+  offersSeen?: ReadonlyMap<string, number>;
 }
 
 /** Adds the scan's upgrades to the catalog (an Update file with the same id decides instead) and completes package ids. */
@@ -106,7 +142,7 @@ export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: Scann
         },
       };
   }
-  for (const spec of scannedUpdates(input.inventory)) {
+  for (const { spec, firstSeen } of scannedUpdates(input.inventory, input.offersSeen)) {
     const id = spec.id.toUpperCase();
     if (catalog.has(id)) continue;
     const d = effectiveDecision(spec, input.set.rules, input.now);
@@ -125,9 +161,11 @@ export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: Scann
       decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
       pendingNote: d.note,
       timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
-      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0) : null,
+      // Not before patchops saw the offer: `released` is only its day, and a pilot window that closed before the
+      // first scan offering it cannot have failed.
+      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0, firstSeen) : null,
       approvedEvidence: d.rule
-        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after the scan first offered it on ${spec.released}`
+        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after patchops first saw a scan offer it on ${spec.released}`
         : null,
       unverified,
       supersededBy: new Set(),
@@ -180,9 +218,18 @@ export function concerns(packages: UpdateSpec["appliesTo"]["packages"], host: Li
 
 type PackageRef = NonNullable<UpdateSpec["appliesTo"]["packages"]>[number];
 
-/** A binary package stands for itself; a source package (advisories name those) also for the binaries built from it. */
+/**
+ * A binary package stands for itself; a source package (advisories name those) also for the binaries built from it.
+ * A scanned upgrade concerns a host only when its own package manager offers that version or it already has it.
+ */
 function installedFor(p: PackageRef, host: LinuxPackages): string[] {
   if (p.os && p.os.toLowerCase() !== host.osName) return [];
+  if (offeredOnly.has(p)) {
+    const have = host.installed.get(p.name);
+    if (have === undefined) return [];
+    const offered = host.available.get(p.name)?.version === p.fixed;
+    return offered || comparePackageVersions(host.format, have, p.fixed) >= 0 ? [p.name] : [];
+  }
   if (p.binary) return host.installed.has(p.name) ? [p.name] : [];
   return binariesOf(host, p.name);
 }

@@ -1,5 +1,6 @@
 // Combines the outputs of `plan --shard i/N` into exactly the plan a single run writes.
 import { InputError } from "../errors.js";
+import { compareText } from "../order.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareFindings, compareHosts, compareJobs } from "./reconcile.js";
 import { SummaryCounters } from "./passes/summary.js";
@@ -58,6 +59,16 @@ export function checkShards(plans: readonly Plan[]): void {
   }
 }
 
+/**
+ * Every shard's updates: the policy's are in each, but an update only hosts' agents reported (agent-updates.ts) is in
+ * the shards whose hosts reported it. The first shard's word wins, in id order as a single run writes them.
+ */
+function unionOfUpdates(plans: readonly Plan[]): Plan["summary"]["updates"] {
+  const all = new Map<string, Plan["summary"]["updates"][string]>();
+  for (const p of plans) for (const [id, u] of Object.entries(p.summary.updates)) if (!all.has(id)) all.set(id, u);
+  return Object.fromEntries([...all].sort(([a], [b]) => compareText(a, b)));
+}
+
 /** plan.json of the merged run: the shards' findings once each, sla-at-risk summed, counts from `counters`. */
 export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): Plan {
   const first = plans[0]!;
@@ -75,7 +86,7 @@ export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): P
   return {
     ...first,
     shard: null,
-    summary: counters.summary(withSlaAtRisk(first.summary.updates, sla.byUpdate)),
+    summary: counters.summary(withSlaAtRisk(unionOfUpdates(plans), sla.byUpdate)),
     pilot: { hosts: first.pilot.hosts, window: pilotJob ? pilotJob.window : null },
     findings,
   };

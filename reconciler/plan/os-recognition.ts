@@ -1,6 +1,36 @@
 // Hosts whose Windows name patchops cannot recognise: never silently "not applicable", always a finding and a note.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { HostRecord } from "../inventory/host-record.js";
+import { impliedBuilds } from "../inventory/os-names.js";
+import { lineOf, type CatalogEntry } from "./catalog.js";
+
+/**
+ * Whether an OS name of an Update file pins a Windows 10/11 release patchops does not know ("Windows 11 Version 26H1"):
+ * such a name matches no host by advisory text, never every host of the family.
+ */
+export function unknownRelease(name: string): boolean {
+  return /^\s*(?:Microsoft\s+)?Windows (?:10|11),? Version \w+/i.test(name) && impliedBuilds(name) === undefined;
+}
+
+/** One finding per approved Update file whose OS names include an unknown release. */
+export function unknownReleaseFindings(entries: Iterable<CatalogEntry>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of entries) {
+    if (e.decision !== "approved" || !e.doc) continue;
+    const names = (e.spec.appliesTo.os ?? []).flatMap((o) => o.names ?? []).filter(unknownRelease);
+    if (names.length === 0) continue;
+    const at = e.doc.at(["spec", "appliesTo", "os"]);
+    out.push(
+      diagnostic(
+        "os-release-unknown",
+        "warning",
+        `${e.id}: ${names.map((n) => `'${n}'`).join(", ")} is no Windows release patchops knows: hosts without an agent scan are not matched to it (only hosts whose update agent offers it get it); ${lineOf(at)}`,
+        { file: at.file, line: at.line },
+      ),
+    );
+  }
+  return out;
+}
 
 /** The note for one host whose OS name is unknown, or null when the name is recognised. */
 export function unrecognisedOsNote(rec: HostRecord): string | null {
@@ -13,7 +43,7 @@ export function unrecognisedOsNote(rec: HostRecord): string | null {
 export function unrecognisedOsFindings(records: Iterable<HostRecord>): Diagnostic[] {
   const byName = new Map<string, HostRecord[]>();
   for (const r of records) {
-    if (r.osKnown) continue;
+    if (r.osKnown || r.agentScanned) continue;
     const key = r.osReported ?? "";
     const list = byName.get(key);
     if (list) list.push(r);

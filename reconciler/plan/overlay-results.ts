@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { HostRecord } from "../inventory/host-record.js";
 import type { UpdateState } from "../model/plan.js";
 import { judgeUpdate, type Failure, type Outcome } from "./job-results.js";
+import { failureCause, needsPerson } from "../policy/failure-classes.js";
 
 export interface HostOverlay {
   host: string;
@@ -48,7 +49,17 @@ export function overlayResults(o: HostOverlay): void {
     }
     if (v.failure) {
       o.failures.set(id, v.failure);
-      if (v.failure.attempts >= o.maxFailures)
+      const f = v.failure;
+      const cause = failureCause(f.code);
+      if (state !== "rejected-installed" && needsPerson(f.code, f.attempts))
+        o.findings.push(
+          diagnostic(
+            "update-needs-person",
+            "warning",
+            `${o.host} (owner ${o.owner ?? "none"}): ${id} failed ${f.attempts === 1 ? "once" : `${f.attempts} times`}, last at ${f.atText}${f.code ? ` with ${f.code}` : ""}${cause ? ` (${cause.meaning})` : ", a cause patchops does not know"}; it is not retried until a person fixes the cause`,
+          ),
+        );
+      else if (v.failure.attempts >= o.maxFailures)
         o.findings.push(
           diagnostic(
             "update-failing",

@@ -1,5 +1,5 @@
 // The pilot wave's verdict per update: running, passed, failed (everyone waits for a person) or overridden.
-import { PILOT_DONE, PILOT_NOT_CONCERNED } from "../policy/states.js";
+import { PILOT_AWAITING_RESTART, PILOT_DONE, PILOT_NOT_CONCERNED } from "../policy/states.js";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { UpdateState } from "../model/plan.js";
 import type { TimetableSpec } from "../model/timetable.js";
@@ -18,6 +18,11 @@ export interface PilotVerdict {
   required: number;
   /** Reference hosts whose pilot window has passed without the update installed. */
   failedHosts: string[];
+  /**
+   * Reference hosts with no verdict yet although their window has passed: installed but waiting for a restart, or
+   * with no scan or result newer than the window's end (a scan taken before the end cannot show the result).
+   */
+  awaitingHosts: string[];
   passedAt: number | null;
 }
 
@@ -60,6 +65,8 @@ export interface PilotInput {
   referenceHosts: readonly string[];
   stateOf: (host: string, id: string) => UpdateState | undefined;
   windowEndOf: (host: string, e: CatalogEntry) => number | null;
+  /** The instant of the newest evidence about the update on the host: its scan, or a job result for it. */
+  evidenceAt: (host: string, id: string) => number;
   /** Updates whose pilot passed in an earlier run, as recorded on the status branch (id → instant). */
   passedBefore: ReadonlyMap<string, number>;
   minSuccessRatio: number;
@@ -74,6 +81,7 @@ export function pilotVerdicts(input: PilotInput): Map<string, PilotVerdict> {
     let total = 0;
     let ok = 0;
     const failedHosts: string[] = [];
+    const awaitingHosts: string[] = [];
     for (const host of input.referenceHosts) {
       const s = input.stateOf(host, e.id);
       if (s === undefined || PILOT_NOT_CONCERNED.has(s)) continue;
@@ -83,8 +91,12 @@ export function pilotVerdicts(input: PilotInput): Map<string, PilotVerdict> {
         continue;
       }
       const end = input.windowEndOf(host, e);
-      // A failed job (from --results) fails the host at once; otherwise its pilot window must have passed.
-      if (s === "failed" || (end !== null && input.now >= end)) failedHosts.push(host);
+      // A failed job (from --results) fails the host at once.
+      if (s === "failed") failedHosts.push(host);
+      else if (end === null || input.now < end) continue;
+      // Past the window: judged only on evidence from after its end, and never while a restart is pending.
+      else if (PILOT_AWAITING_RESTART.has(s) || input.evidenceAt(host, e.id) < end) awaitingHosts.push(host);
+      else failedHosts.push(host);
     }
     const ratio = total === 0 ? 1 : Math.round((ok / total) * 1000) / 1000;
     const earlier = input.passedBefore.get(e.id);
@@ -102,7 +114,7 @@ export function pilotVerdicts(input: PilotInput): Map<string, PilotVerdict> {
       // Even if every reference host still in its window succeeded, the ratio could not be met.
       state = pilotOverride(e) ? "overridden" : "failed";
     } else state = "running";
-    out.set(e.id, { state, hosts: total, installed: ok, ratio, required, failedHosts, passedAt });
+    out.set(e.id, { state, hosts: total, installed: ok, ratio, required, failedHosts, awaitingHosts, passedAt });
   }
   return out;
 }
@@ -117,7 +129,11 @@ export function pilotHolds(v: PilotVerdict | undefined, isReferenceHost: boolean
 export function pilotHoldNote(v: PilotVerdict): string {
   if (v.state === "failed")
     return `held: the pilot failed on ${v.failedHosts.join(", ")} (${v.installed} of ${v.hosts} reference hosts patched, ${v.required} required); a person decides in a pull request (pilot: {override: proceed, reason: …} on the Update file)`;
-  return `held: the pilot wave has ${v.installed} of ${v.hosts} reference hosts patched (${v.ratio}), below ${v.required}`;
+  const awaiting =
+    v.awaitingHosts.length > 0
+      ? `; past the pilot window, ${v.awaitingHosts.join(", ")} still ${v.awaitingHosts.length === 1 ? "needs" : "need"} a restart or a scan newer than the window's end`
+      : "";
+  return `held: the pilot wave has ${v.installed} of ${v.hosts} reference hosts patched (${v.ratio}), below ${v.required}${awaiting}`;
 }
 
 /** Findings the CAB must see: a failed pilot, an override in force, a reference host that failed in a passing pilot. */
@@ -165,6 +181,7 @@ export function pilotSummary(v: PilotVerdict) {
     hosts: v.hosts,
     installed: v.installed,
     failedHosts: v.failedHosts,
+    ...(v.awaitingHosts.length > 0 ? { awaitingHosts: v.awaitingHosts } : {}),
     passedAt: v.passedAt === null ? null : isoUtc(v.passedAt),
   };
 }

@@ -5,6 +5,7 @@ import type { AssignedHost, AssignmentSpec, HostSelector } from "../model/assign
 import { compareText } from "../order.js";
 import { shardOf } from "./job-id.js";
 import { satisfies } from "./versions.js";
+import { hostGlob } from "../inventory/host-glob.js";
 
 export interface SelectedHost {
   assignment: LoadedDoc<AssignmentSpec>;
@@ -13,13 +14,9 @@ export interface SelectedHost {
   entry: AssignedHost;
 }
 
-function namePattern(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
-}
-
 export function selectorMatches(s: HostSelector, rec: HostRecord): boolean {
   const m = s.match;
-  if (m.name && !namePattern(m.name).test(rec.host)) return false;
+  if (m.name && !hostGlob(m.name).test(rec.host)) return false;
   if (m.os && m.os !== rec.os.family) return false;
   if (m.osName && m.osName.toLowerCase() !== (rec.os.name ?? "").toLowerCase()) return false;
   if (m.osVersion && !satisfies(rec.os.version, m.osVersion)) return false;

@@ -2,7 +2,7 @@
 import type { LoadedDoc } from "../model/policy-set.js";
 import type { PatchPolicySpec } from "../model/policy.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
-import type { TimelineName, UpdateSpec } from "../model/update.js";
+import type { Classification, NonPatchClass, TimelineName, UpdateSpec } from "../model/update.js";
 import { compareText } from "../order.js";
 
 const DAY = 86_400_000;
@@ -29,7 +29,20 @@ function names(u: UpdateSpec): string[] {
   return out;
 }
 
-export function ruleMatches(rule: ApprovalRuleSpec, u: UpdateSpec): boolean {
+const NON_PATCH: ReadonlySet<Classification> = new Set<Classification>(["definition", "tool", "driver", "upgrade"]);
+
+/** Definitions, tools, drivers and upgrades are not patches: rules and above-baseline skip them unless the policy opts in. */
+export function isManagedClass(classification: Classification, nonPatchClasses: readonly NonPatchClass[]): boolean {
+  return !NON_PATCH.has(classification) || (nonPatchClasses as readonly string[]).includes(classification);
+}
+
+/** `nonPatchClasses`: PatchPolicy.nonPatchClasses, the non-patch classes a rule may approve (none by default). */
+export function ruleMatches(
+  rule: ApprovalRuleSpec,
+  u: UpdateSpec,
+  nonPatchClasses: readonly NonPatchClass[] = [],
+): boolean {
+  if (!isManagedClass(u.classification, nonPatchClasses)) return false;
   if (rule.exclude.some((id) => id.toUpperCase() === u.id.toUpperCase())) return false;
   if (rule.vendors && !rule.vendors.some((v) => v.toLowerCase() === u.vendor.toLowerCase())) return false;
   if (rule.classifications && !rule.classifications.includes(u.classification)) return false;
@@ -47,10 +60,11 @@ export function effectiveDecision(
   u: UpdateSpec,
   rules: readonly LoadedDoc<ApprovalRuleSpec>[],
   now: number,
+  nonPatchClasses: readonly NonPatchClass[] = [],
 ): EffectiveDecision {
   if (u.decision) return { decision: u.decision, decidedBy: "file", approvableAt: null, rule: null, note: null };
   const sorted = [...rules].sort((a, b) => compareText(a.name, b.name));
-  const rule = sorted.find((r) => ruleMatches(r.spec, u));
+  const rule = sorted.find((r) => ruleMatches(r.spec, u, nonPatchClasses));
   if (!rule)
     return {
       decision: "pending",
@@ -72,9 +86,13 @@ export function effectiveDecision(
   return { decision: "approved", decidedBy: `rule:${rule.name}`, approvableAt: at, rule, note: null };
 }
 
-/** The timeline: the file's, else the approving rule's, else PatchPolicy's mapping by severity. */
+/**
+ * The timeline: the file's (the CAB's explicit word), else the approving rule's, else PatchPolicy's mapping by
+ * severity; an exploited update is raised to `timelines.exploited` (never lowered by it).
+ */
 export function effectiveTimeline(u: UpdateSpec, policy: PatchPolicySpec, rule: ApprovalRuleSpec | null): TimelineName {
   if (u.timeline) return u.timeline;
-  if (rule?.timeline) return rule.timeline;
-  return u.severity ? policy.timelines[u.severity] : "standard";
+  const base = rule?.timeline ?? (u.severity ? policy.timelines[u.severity] : "standard");
+  if (u.exploited && policy.timelines.exploited === "emergency") return "emergency";
+  return base;
 }

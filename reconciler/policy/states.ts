@@ -17,8 +17,14 @@ export const NOT_DONE: ReadonlySet<UpdateState> = new Set([
 /** What an owner still has open on a host (not done, or merely exempted for now). */
 export const OPEN: ReadonlySet<UpdateState> = new Set([...NOT_DONE, "exempt"]);
 
-/** The update is on the host, even while it waits for its own period to restart: a pilot host that reports it has passed. */
-export const PILOT_DONE: ReadonlySet<UpdateState> = new Set(["installed", "superseded", "pending-reboot"]);
+/**
+ * A reference host passes the pilot only when it reports the update installed with no restart pending (or a job's
+ * own restart completed, which its result records): failures such as 0x800F0922 roll back during that restart.
+ */
+export const PILOT_DONE: ReadonlySet<UpdateState> = new Set(["installed", "superseded"]);
+
+/** Installed, waiting for the restart that completes it: a reference host in this state is not yet a verdict. */
+export const PILOT_AWAITING_RESTART: ReadonlySet<UpdateState> = new Set(["pending-reboot"]);
 
 /**
  * A reference host in one of these states (or none) is not a test of the update: it does not apply, its owner deferred

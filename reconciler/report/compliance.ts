@@ -16,9 +16,12 @@ export interface UpdateCompliance {
   deferred: number;
   /** Assigned hosts with no scan: whether the update applies is unknown, so they count as not compliant. */
   unscanned: number;
-  /** Installed (or superseded) among the hosts it applies to and the unscanned ones, in percent with one decimal. */
+  /**
+   * Installed (or superseded) among the hosts it applies to and the unscanned ones, in percent with one decimal; null
+   * when there are none, or when the update is fully deferred.
+   */
   percent: number | null;
-  /** True when every host it applies to has it deferred: shown as deferred, never as 0 %. */
+  /** True when every host it applies to has it deferred (unscanned hosts aside): shown as deferred, never as 0 %. */
   fullyDeferred: boolean;
 }
 
@@ -34,6 +37,8 @@ export interface GroupCompliance {
   belowBaseline: number;
   /** Hosts with installed updates above their baseline (nobody approved them). */
   aboveBaseline: number;
+  /** Scanned hosts without an agent scan: what applies to them was matched from advisory text. */
+  estimated: number;
   percent: number | null;
 }
 
@@ -63,6 +68,7 @@ function emptyGroup(name: string): GroupCompliance {
     unmanaged: 0,
     belowBaseline: 0,
     aboveBaseline: 0,
+    estimated: 0,
     percent: null,
   };
 }
@@ -72,6 +78,7 @@ function count(g: GroupCompliance, h: HostResult): void {
   g[h.status]++;
   if (h.belowBaseline?.length) g.belowBaseline++;
   if (h.aboveBaseline.length) g.aboveBaseline++;
+  if (h.estimated) g.estimated++;
 }
 
 /** Groups in name order, each with its percentage. */
@@ -143,6 +150,9 @@ export class ComplianceCounts {
       const exempt = s.exempt ?? 0;
       const deferred = s.deferred ?? 0;
       const listed = Object.values(s).reduce((a, n) => a + (n ?? 0), 0) - (s["not-applicable"] ?? 0);
+      // Deferred on every host known to need it: risk accepted, shown as deferred, never as a 0 % an unscanned host
+      // would otherwise make of it (whether it applies there is unknown, so it cannot undo the deferral).
+      const fullyDeferred = deferred > 0 && installed + missing + exempt === 0;
       byUpdate.push({
         id,
         decision: u.decision,
@@ -153,8 +163,8 @@ export class ComplianceCounts {
         exempt,
         deferred,
         unscanned,
-        percent: pct(installed, installed + missing + exempt + unscanned),
-        fullyDeferred: deferred > 0 && installed + missing + exempt + unscanned === 0,
+        percent: fullyDeferred ? null : pct(installed, installed + missing + exempt + unscanned),
+        fullyDeferred,
       });
     }
     const fleet = { ...this.fleet, percent: pct(this.fleet.compliant, this.fleet.hosts) };

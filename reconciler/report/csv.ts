@@ -54,7 +54,10 @@ export function* hostsCsv(hosts: Iterable<HostResult>): Generator<string> {
   }
 }
 
-/** One row per approved update, with what people read about it. */
+/**
+ * One row per approved update, with what people read about it; `unscanned` (hosts that may need it, counted against
+ * it) lets a reader rebuild the percentage: installed / (installed + missing + exempt + unscanned).
+ */
 export function updatesCsv(byUpdate: readonly UpdateCompliance[], info: ReadonlyMap<string, UpdateInfo>): string {
   return csv(
     [
@@ -70,6 +73,7 @@ export function updatesCsv(byUpdate: readonly UpdateCompliance[], info: Readonly
       "exempt",
       "deferred",
       "not_applicable",
+      "unscanned",
       "percent",
     ],
     byUpdate.map((u) => {
@@ -87,6 +91,7 @@ export function updatesCsv(byUpdate: readonly UpdateCompliance[], info: Readonly
         u.exempt,
         u.deferred,
         u.notApplicable,
+        u.unscanned,
         u.fullyDeferred ? "deferred" : u.percent,
       ];
     }),

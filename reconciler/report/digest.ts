@@ -1,4 +1,5 @@
 // Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
+import { createHash } from "node:crypto";
 import { OPEN } from "../policy/states.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
@@ -208,4 +209,20 @@ function pilotAndSaturationLines(plan: Plan, m: Metrics): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The file of an owner's digest under digests/: the owner's own name when it is already a safe, lower-case file name,
+ * else its safe form with a short hash of the exact name, so "web platform", "web_platform" and "Web_Platform" get
+ * three files (on case-insensitive disks too) and no team's digest overwrites another's.
+ */
+export function digestFileName(owner: string): string {
+  if (/^[a-z0-9_-][a-z0-9._-]{0,99}$/.test(owner)) return `digests/${owner}.md`;
+  const safe = owner
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, "_")
+    .replace(/^\./, "_")
+    .slice(0, 80);
+  const hash = createHash("sha256").update(owner, "utf8").digest("hex").slice(0, 12);
+  return `digests/${safe}-${hash}.md`;
 }

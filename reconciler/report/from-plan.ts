@@ -7,10 +7,11 @@ import type { PlanReader } from "../output/plan-reader.js";
 import { DEFAULT_RUN_BUDGET } from "../output/plan-stream.js";
 import { SortedRuns } from "../output/sorted-runs.js";
 import { ComplianceCounts, type Compliance } from "./compliance.js";
-import { OwnerDigests, summaryMarkdown } from "./digest.js";
+import { OwnerDigests, summaryMarkdown, digestFileName } from "./digest.js";
 import { jobSuccessMarkdown } from "./job-metrics.js";
 import type { Metrics } from "./metrics.js";
 import { buildSite, OpenHosts, type HostJobs, type SiteHosts } from "./site/build.js";
+import type { SiteFacts } from "./site/policy-facts.js";
 import type { UpdateInfo } from "./update-info.js";
 
 /** What the passes over a plan found: the figures, and the hosts to read again in the site's order. */
@@ -94,20 +95,14 @@ export function tallyPlan(reader: PlanReader, spillDir: string, budget = DEFAULT
 /** Every file of the report: the site, compliance.json, metrics.json, summary.md and the owner digests. */
 export function reportFiles(
   t: PlanTally,
-  o: { metrics: Metrics; info: ReadonlyMap<string, UpdateInfo>; refusedSnapshots?: number },
+  o: { metrics: Metrics; info: ReadonlyMap<string, UpdateInfo>; refusedSnapshots?: number; facts?: SiteFacts },
 ): Map<string, FileContent> {
   const { plan, compliance: c } = t;
   const files = buildSite({ plan, hosts: t.hosts, open: t.open, compliance: c, ...o });
   files.set("compliance.json", JSON.stringify(c, null, 2) + "\n");
   files.set("metrics.json", JSON.stringify(o.metrics, null, 2) + "\n");
   files.set("summary.md", summaryMarkdown(plan, c, o.metrics) + jobSuccessMarkdown(o.metrics.jobs));
-  // Owners whose names make the same file name: the last in name order is written, as one file can hold one.
-  const named = new Map<string, FileContent>();
-  for (const [owner, text] of t.digests.digests()) {
-    const name = `digests/${owner.replace(/[^A-Za-z0-9._-]/g, "_")}.md`;
-    named.delete(name);
-    named.set(name, text);
-  }
-  for (const [name, text] of named) files.set(name, text);
+  // One file per owner: digestFileName never gives two owners one name.
+  for (const [owner, text] of t.digests.digests()) files.set(digestFileName(owner), text);
   return files;
 }

@@ -2,6 +2,8 @@
 import type { StatusSnapshot } from "./snapshot.js";
 import { compareText } from "../order.js";
 import type { JobResult } from "../model/job-result.js";
+import type { UpdateState } from "../model/plan.js";
+import { OPEN } from "../policy/states.js";
 import { jobMetrics, type JobMetrics } from "./job-metrics.js";
 
 export interface UpdateMetrics {
@@ -35,17 +37,13 @@ export interface Metrics {
   jobs: JobMetrics;
 }
 
+/** Not yet done on a host the update applies to: what the owner has open, and what a defer exemption holds back. */
+const NOT_SATURATED: readonly UpdateState[] = [...OPEN, "deferred"];
+
 function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
   const st = s.states;
   const done = (st.installed ?? 0) + (st.superseded ?? 0);
-  const open =
-    (st.missing ?? 0) +
-    (st.overdue ?? 0) +
-    (st.blocked ?? 0) +
-    (st["pending-reboot"] ?? 0) +
-    (st.exempt ?? 0) +
-    (st.deferred ?? 0) +
-    (st.failed ?? 0);
+  const open = NOT_SATURATED.reduce((a, k) => a + (st[k] ?? 0), 0);
   return done + open === 0 ? null : done / (done + open);
 }
 

@@ -10,6 +10,8 @@ export interface UpdateInfo {
   classification: string;
   released: string;
   cves: string[];
+  /** Who says the vulnerability is exploited (Update spec.exploited), or null. */
+  exploited?: { sources: string[]; since: string | null } | null;
 }
 
 export function updateInfoOf(set: PolicySet): Map<string, UpdateInfo> {
@@ -22,6 +24,9 @@ export function updateInfoOf(set: PolicySet): Map<string, UpdateInfo> {
       classification: u.spec.classification,
       released: u.spec.released,
       cves: [...(u.spec.cves ?? [])],
+      exploited: u.spec.exploited
+        ? { sources: [...u.spec.exploited.sources], since: u.spec.exploited.since ?? null }
+        : null,
     });
   return out;
 }

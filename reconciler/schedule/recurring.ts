@@ -12,6 +12,16 @@ export function durationMs(iso: string): number {
   return Duration.fromISO(iso).as("milliseconds");
 }
 
+/** Maintenance windows recur hourly at the most: a finer rule is refused (it would make a plan walk seconds). */
+const SUB_HOURLY = new Set<number>([RRule.SECONDLY, RRule.MINUTELY]);
+/** COUNT counts from 2000-01-01 (every rule's phase), so a larger one only makes each plan walk more occurrences. */
+export const MAX_COUNT = 10_000;
+/**
+ * How many occurrences one query may walk before it gives up (no window found): a bound on the work of one rule, so a
+ * plan never hangs on a timetable, whatever validate let through.
+ */
+export const MAX_ITERATIONS = 20_000;
+
 /** Checks a recurring window's expression; null when it is usable, else why not. */
 export function recurrenceProblem(w: RecurringWindow): string | null {
   if ((w.rrule ? 1 : 0) + (w.cron ? 1 : 0) !== 1) return "give exactly one of rrule or cron";
@@ -20,7 +30,11 @@ export function recurrenceProblem(w: RecurringWindow): string | null {
     if (w.rrule) {
       if (/DTSTART|TZID/i.test(w.rrule))
         return "leave DTSTART and TZID out of the rrule; the timetable's timeZone applies";
-      RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
+      const options = RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
+      if (options.freq != null && SUB_HOURLY.has(options.freq))
+        return `FREQ=${options.freq === RRule.SECONDLY ? "SECONDLY" : "MINUTELY"} is finer than a maintenance window can recur; use HOURLY or coarser`;
+      if (options.count != null && options.count > MAX_COUNT)
+        return `COUNT=${options.count} is more than ${MAX_COUNT}; COUNT counts from 2000-01-01, so leave it out or use UNTIL`;
       const r = new RRule({
         ...RRule.parseString(w.rrule.replace(/^RRULE:/i, "")),
         dtstart: new Date(Date.UTC(2000, 0, 1)),
@@ -69,10 +83,12 @@ function nextFloatingStarts(w: RecurringWindow, fromFloatingMs: number, count: n
   if (w.rrule) {
     const options = RRule.parseString(w.rrule.replace(/^RRULE:/i, ""));
     const rule = new RRule({ ...options, dtstart: new Date(anchorNear(options, fromFloatingMs)) });
-    // One pass from the anchor: occurrences before the query are skipped, iteration stops at `count`.
+    // One pass from the anchor: occurrences before the query are skipped, iteration stops at `count`, and in any case
+    // after MAX_ITERATIONS occurrences (a rule validate would refuse finds no window rather than hanging the plan).
+    let walked = 0;
     rule.all((d) => {
       if (d.getTime() >= fromFloatingMs) out.push(d.getTime());
-      return out.length < count;
+      return out.length < count && ++walked < MAX_ITERATIONS;
     });
   } else if (w.cron) {
     const it = CronExpressionParser.parse(w.cron, { tz: "UTC", currentDate: new Date(fromFloatingMs - 1) });

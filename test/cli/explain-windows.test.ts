@@ -26,6 +26,7 @@ describe("explain", () => {
       [
         "host-e: noncompliant, owner team-a, period D3-04",
         "  last scan 2026-12-10T04:00:00Z",
+        "  estimated: no agent scan; matched from advisory text",
         "  exemptions: noforce-e",
         "  (CAB approval verification is OFF for this run)",
         "",

@@ -21,11 +21,13 @@ describe("patchops init", () => {
       ".github/ISSUE_TEMPLATE/exemption-request.yml",
       ".github/ISSUE_TEMPLATE/maintenance-period-change.yml",
       ".github/pull_request_template.md",
+      ".github/workflows/patchops-deploy.yml",
       ".github/workflows/patchops-intake.yml",
       ".github/workflows/patchops-reconcile.yml",
       ".github/workflows/patchops-rfc.yml",
       ".gitignore",
       "baselines/windows-server-2022.yaml",
+      "deploy/connection.yml",
       "examples/inventory.jsonl",
       "package.json",
       "policies/cab.yaml",
@@ -36,11 +38,14 @@ describe("patchops init", () => {
     ]);
     const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
       devDependencies: Record<string, string>;
+      allowScripts: Record<string, boolean>;
     };
     const { version } = JSON.parse(await readFile(join(import.meta.dirname, "../../package.json"), "utf8")) as {
       version: string;
     };
-    expect(manifest.devDependencies).toEqual({ patchops: version });
+    // The release it was made from, by git URL and tag: never a file: path, never the bare registry name.
+    expect(manifest.devDependencies).toEqual({ patchops: `git+https://github.com/patchops/patchops.git#v${version}` });
+    expect(manifest.allowScripts).toEqual({ patchops: true });
     expect((await readFile(join(dir, "policies/updates/kb5035857.yaml"), "utf8")).split("\n")[0]).toBe(
       "# yaml-language-server: $schema=../../node_modules/patchops/schemas/update.json",
     );
@@ -52,13 +57,13 @@ describe("patchops init", () => {
     const again = await cli("init", dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
-      /^patchops: init would overwrite 14 existing file\(s\) in .*\(use --force to overwrite\)\n$/,
+      /^patchops: init would overwrite 16 existing file\(s\) in .*\(use --force to overwrite\)\n$/,
     );
     expect(await readFile(join(dir, "policies/policy.yaml"), "utf8")).toBe("# mine\n");
 
     const forced = await cli("init", dir, "--force");
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toMatch(/14 files written, kept your \.gitignore and package\.json\nOverwrote: /);
+    expect(forced.stdout).toMatch(/16 files written, kept your \.gitignore and package\.json\nOverwrote: /);
     expect(await readFile(join(dir, "policies/policy.yaml"), "utf8")).not.toBe("# mine\n");
     expect(await readFile(join(dir, "package.json"), "utf8")).toBe('{ "name": "mine" }\n');
   });

@@ -39,7 +39,8 @@ describe("workflow-command injection (issue 21, point 18)", () => {
         format,
       );
       expect(r.stderr).toContain("evil\\n::error title=CAB approval::");
-      expect(r.stdout).toContain("evil\\n::error");
+      // Text shows the control character; Markdown (the step summary) escapes the name as Markdown text (D27).
+      expect(r.stdout).toContain(format === "text" ? "evil\\n::error" : "evil \\:\\:error");
       expect(commandLines(r.stdout)).toEqual([]);
       expect(commandLines(r.stderr)).toEqual([]);
     }

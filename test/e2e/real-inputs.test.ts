@@ -4,6 +4,8 @@
 import { appendFile, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { UpdateSpec } from "../../reconciler/model/update.js";
 import type { Compliance } from "../../reconciler/report/compliance.js";
 import type { HostResult, Plan } from "../../reconciler/model/plan.js";
 import { cli, FIXTURES, tempRepo } from "../helpers/repo.js";
@@ -128,13 +130,22 @@ describe("real inputs end to end", () => {
 
   it("intake drafts every OS of a KB, client Windows included, with the release's builds", async () => {
     expect(intake.code).toBe(0);
-    const kb3135456 = await readFile(join(repo, "policies/updates/kb3135456.yaml"), "utf8");
-    expect(kb3135456).toContain('names: ["Windows 8.1", "Windows Server 2012", "Windows Server 2012 R2"]');
-    expect(kb3135456).not.toContain("products:");
-    const kb3147461 = await readFile(join(repo, "policies/updates/kb3147461.yaml"), "utf8");
-    expect(kb3147461).toContain('names: ["Windows 10"]');
-    expect(kb3147461).toContain('versions: ">=10.0.10240 <10.0.10241"');
-    expect(kb3147461).toContain("severity: important");
+    const specOf = async (f: string) =>
+      (parse(await readFile(join(repo, "policies/updates", f), "utf8")) as { spec: UpdateSpec }).spec;
+    const kb3135456 = await specOf("kb3135456.yaml");
+    expect(kb3135456.appliesTo.os?.[0]?.names).toEqual([
+      "Windows 8.1",
+      "Windows Server 2012",
+      "Windows Server 2012 R2",
+    ]);
+    expect(kb3135456.appliesTo.products).toBeUndefined();
+    const kb3147461 = await specOf("kb3147461.yaml");
+    expect(kb3147461.appliesTo.os).toContainEqual({
+      family: "windows",
+      names: ["Windows 10"],
+      versions: ">=10.0.10240 <10.0.10241",
+    });
+    expect(kb3147461.severity).toBe("important");
     // Relevance uses the plan's applicability: only the 1507 desktop, not the 1607 one.
     expect(intake.stdout).toMatch(/\+ KB3147461 +important standard +1 hosts \(web-platform 1\)/);
     expect(intake.stdout).toMatch(/\+ KB3135456 +important standard +2 hosts \(web-platform 2\)/);
@@ -144,12 +155,15 @@ describe("real inputs end to end", () => {
   });
 
   it("a fix without a KB becomes a version-fixed update with a stable id, rated by the vendor, not by CVSS", async () => {
-    const edge = await readFile(join(repo, "policies/updates/edge-chromium-based-120.0.2210.61.yaml"), "utf8");
-    expect(edge).toContain("id: edge-chromium-based-120.0.2210.61");
-    expect(edge).toContain('- name: "Edge"\n        versions: "<120.0.2210.61"');
+    const edgeText = await readFile(join(repo, "policies/updates/edge-chromium-based-120.0.2210.61.yaml"), "utf8");
+    const edge = (parse(edgeText) as { spec: UpdateSpec }).spec;
+    expect(edge.id).toBe("edge-chromium-based-120.0.2210.61");
+    expect(edge.appliesTo.products).toEqual([{ name: "Edge", versions: "<120.0.2210.61" }]);
     // MSRC says Important; the CVSS base severity says CRITICAL.
-    expect(edge).toContain("severity: important");
-    expect(intake.stdout).toMatch(/\+ edge-chromium-based-120\.0\.2210\.61 +important standard +1 hosts/);
+    expect(edge.severity).toBe("important");
+    // The sample's exploit_status says Exploited:Yes: exploited means the emergency timeline.
+    expect(edge.exploited).toEqual({ sources: ["csaf"] });
+    expect(intake.stdout).toMatch(/\+ edge-chromium-based-120\.0\.2210\.61 +important EMERGENCY 1 hosts/);
   });
 
   it("reports what it cannot draft (BSI's non-numeric version, Cisco's workaround), counts and logs it; Red Hat's rpm fix is read as a package advisory (irrelevant to this Windows fleet)", async () => {

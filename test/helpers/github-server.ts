@@ -1,19 +1,52 @@
-// A local HTTP server answering like the GitHub REST API (same paths, shapes, Link pagination, rate-limit headers).
+// A local HTTP server answering like the GitHub REST API (same paths, Link pagination, rate-limit headers), its answers
+// laid over GitHub's published examples (test/helpers/github-shapes.ts) so every key GitHub sends is there; the
+// conformance test (test/promises/github-conformance.promises.test.ts) checks them. What it models beyond the
+// defaults is opt-in: deleted users, secondary rate limits, rulesets, other base branches, web-flow commits.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { onPublished, published } from "./github-shapes.js";
+
+/** The account GitHub shows in place of a deleted user (reviews, comments). */
+export const GHOST = "ghost";
 
 export function ghUser(login: string, id = 1000 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0)) {
+  const known: Record<string, number> = { [GHOST]: 10137, "web-flow": 19864447 };
+  id = known[login] ?? id;
+  const url = `https://api.github.com/users/${login}`;
   return {
     login,
     id,
     node_id: `MDQ6VXNlcj${id}`,
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
     gravatar_id: "",
-    url: `https://api.github.com/users/${login}`,
+    url,
     html_url: `https://github.com/${login}`,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
     type: login.endsWith("[bot]") ? "Bot" : "User",
+    user_view_type: "public",
     site_admin: false,
   };
+}
+
+/** A repository ruleset (branch or tag), as GET /repos/{owner}/{repo}/rulesets/{id} describes it. */
+export interface FakeRuleset {
+  id: number;
+  name: string;
+  target: "branch" | "tag";
+  enforcement: "active" | "disabled" | "evaluate";
+  /** ref_name conditions: "refs/heads/main", "refs/tags/v*", "~DEFAULT_BRANCH", "~ALL" (only * is a wildcard). */
+  include: string[];
+  exclude?: string[];
+  rules: { type: string; parameters?: Record<string, unknown> }[];
+  bypass?: { actor_id: number; actor_type: string; bypass_mode: "always" | "pull_request" }[];
 }
 
 export interface FakePull {
@@ -25,13 +58,21 @@ export interface FakePull {
   /** `commit` is the commit reviewed (default: the pull request's final head, its last commit). */
   reviews: {
     login: string;
-    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+    /** PENDING: started, not submitted (GitHub sends no submitted_at). */
+    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
     at: string;
     commit?: string;
   }[];
   baseSha?: string;
-  /** GitHub logins of each commit's author and committer (default: the pull request's author for both). */
+  /** The branch it targets (default main). */
+  baseRef?: string;
+  /**
+   * GitHub logins of each commit's author and committer (default: the pull request's author for both). A committer
+   * "web-flow" is GitHub itself (a commit made in the web interface or a merge button): name GitHub, noreply email.
+   */
   commitLogins?: Record<string, { author: string; committer: string }>;
+  /** When each commit was authored and committed (default: both 2026-11-20T00:00:00Z). */
+  commitDates?: Record<string, { authored: string; committed: string }>;
 }
 
 export interface FakeGithub {
@@ -50,7 +91,15 @@ export interface FakeGithub {
   /** Branch → protection settings, answered in GitHub's shape (absent: 404 "Branch not protected"). */
   protection: Map<
     string,
-    { reviews: number | null; dismissStale: boolean; codeOwners: boolean; forcePushes: boolean; admins: boolean }
+    {
+      reviews: number | null;
+      dismissStale: boolean;
+      codeOwners: boolean;
+      forcePushes: boolean;
+      admins: boolean;
+      /** require_last_push_approval (default false). */
+      lastPush?: boolean;
+    }
   >;
   pageSize: number;
   /** Branches (name → sha) and files on them (branch → path → text), for intake's pull requests. */
@@ -60,6 +109,12 @@ export interface FakeGithub {
   openPulls: { number: number; head: string; base: string; title: string; body: string }[];
   /** Issues (not pull requests), as created by owner notifications. */
   issues: FakeIssue[];
+  /** Answer the next N requests with a secondary rate limit: 403 with retry-after (seconds), quota left. */
+  secondaryRateLimitNext: { count: number; retryAfter: number };
+  /** Logins of deleted accounts: GET /users/{login} is 404, their reviews show the ghost user, commits no login. */
+  deletedUsers: Set<string>;
+  /** Repository rulesets (GET /rulesets, /rulesets/{id}, /rules/branches/{branch}). */
+  rulesets: FakeRuleset[];
   close(): Promise<void>;
 }
 
@@ -92,8 +147,12 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     labels: new Map(),
     openPulls: [],
     issues: [],
+    secondaryRateLimitNext: { count: 0, retryAfter: 0 },
+    deletedUsers: new Set(),
+    rulesets: [],
     close: async () => {},
   };
+  const userOrGhost = (login: string) => ghUser(state.deletedUsers.has(login) ? GHOST : login);
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, {
       "content-type": "application/json; charset=utf-8",
@@ -113,16 +172,28 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     const slice = items.slice((page - 1) * size, page * size);
     const headers: Record<string, string> = {};
     const last = Math.max(1, Math.ceil(items.length / size));
-    if (page < last) {
-      const next = new URL(u);
-      next.searchParams.set("page", String(page + 1));
-      const lastUrl = new URL(u);
-      lastUrl.searchParams.set("page", String(last));
-      headers.link = `<${next}>; rel="next", <${lastUrl}>; rel="last"`;
-    }
+    const at = (n: number) => {
+      const x = new URL(u);
+      x.searchParams.set("page", String(n));
+      return x;
+    };
+    // GitHub's order: prev and next, then last and first where they apply.
+    const links: string[] = [];
+    if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
+    if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
+    if (page > 1) links.push(`<${at(1)}>; rel="first"`);
+    if (links.length) headers.link = links.join(", ");
     json(res, 200, slice, headers);
   };
-  const pullShape = (p: FakePull, owner: string, repo: string) => ({
+  const pullShape = (p: FakePull, owner: string, repo: string, full = false) =>
+    onPublished(
+      published(
+        full ? "/repos/{owner}/{repo}/pulls/{pull_number}" : "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+        !full,
+      ),
+      pullFields(p, owner, repo),
+    );
+  const pullFields = (p: FakePull, owner: string, repo: string) => ({
     url: `https://api.github.com/repos/${owner}/${repo}/pulls/${p.number}`,
     id: 100000 + p.number,
     node_id: `PR_kwDO${p.number}`,
@@ -144,8 +215,15 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       ref: `change-${p.number}`,
       sha: p.commits[p.commits.length - 1] ?? "",
     },
-    base: { label: `${owner}:main`, ref: "main", sha: "0".repeat(40) },
+    base: { label: `${owner}:${p.baseRef ?? "main"}`, ref: p.baseRef ?? "main", sha: "0".repeat(40) },
     author_association: "MEMBER",
+    ...(p.mergedAt ? { merged: true, merged_by: ghUser("web-flow") } : { merged: false, merged_by: null }),
+    labels: [],
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    milestone: null,
     auto_merge: null,
     active_lock_reason: null,
   });
@@ -165,6 +243,21 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           { "retry-after": String(state.tooManyNext.retryAfter) },
         );
       }
+      if (state.secondaryRateLimitNext.count > 0) {
+        state.secondaryRateLimitNext.count--;
+        return json(
+          res,
+          403,
+          {
+            message:
+              "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
+            documentation_url:
+              "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            status: "403",
+          },
+          { "retry-after": String(state.secondaryRateLimitNext.retryAfter) },
+        );
+      }
       if (state.failWith)
         return json(res, state.failWith, {
           message: state.failWith === 401 ? "Bad credentials" : "Forbidden",
@@ -181,6 +274,33 @@ export async function startFakeGithub(): Promise<FakeGithub> {
             documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
           },
           { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
+        );
+      }
+      const user = /^\/users\/([^/]+)$/.exec(path);
+      if (req.method === "GET" && user) {
+        const login = decodeURIComponent(user[1]!);
+        if (state.deletedUsers.has(login) || login === GHOST)
+          return json(res, 404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/users/users#get-a-user",
+            status: "404",
+          });
+        return json(
+          res,
+          200,
+          onPublished(published("/users/{username}"), {
+            ...ghUser(login),
+            name: login,
+            company: null,
+            blog: "",
+            location: null,
+            email: null,
+            hireable: null,
+            bio: null,
+            twitter_username: null,
+            created_at: "2020-01-01T00:00:00Z",
+            updated_at: "2026-11-01T00:00:00Z",
+          }),
         );
       }
       const m = OWNER_REPO.exec(path);
@@ -306,7 +426,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
             message: "Not Found",
             documentation_url: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request",
           });
-        const shape = pullShape(p, owner, repo);
+        const shape = pullShape(p, owner, repo, true);
         return json(res, 200, {
           ...shape,
           base: { ...shape.base, sha: p.baseSha ?? shape.base.sha },
@@ -319,34 +439,44 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         return paged(
           req,
           res,
-          p.commits.map((sha) => {
+          p.commits.map((sha, i) => {
             const who = p.commitLogins?.[sha] ?? { author: p.author, committer: p.author };
-            return {
+            const when = p.commitDates?.[sha] ?? {
+              authored: "2026-11-20T00:00:00Z",
+              committed: "2026-11-20T00:00:00Z",
+            };
+            const person = (login: string, date: string) =>
+              login === "web-flow"
+                ? { name: "GitHub", email: "noreply@github.com", date }
+                : { name: login, email: `${login}@users.noreply.github.com`, date };
+            // A deleted account's commits keep their name and email but link to no login.
+            const account = (login: string) => (state.deletedUsers.has(login) ? null : ghUser(login));
+            const api = `https://api.github.com/repos/${owner}/${repo}`;
+            return onPublished(published("/repos/{owner}/{repo}/pulls/{pull_number}/commits", true), {
               sha,
               node_id: `C_${sha.slice(0, 8)}`,
               commit: {
-                author: {
-                  name: who.author,
-                  email: `${who.author}@users.noreply.github.com`,
-                  date: "2026-11-20T00:00:00Z",
-                },
-                committer: {
-                  name: who.committer,
-                  email: `${who.committer}@users.noreply.github.com`,
-                  date: "2026-11-20T00:00:00Z",
-                },
+                author: person(who.author, when.authored),
+                committer: person(who.committer, when.committed),
                 message: "change",
-                tree: { sha: "0".repeat(40), url: "" },
-                url: "",
+                tree: { sha: "0".repeat(40), url: `${api}/git/trees/${"0".repeat(40)}` },
+                url: `${api}/git/commits/${sha}`,
                 comment_count: 0,
+                verification: {
+                  verified: who.committer === "web-flow",
+                  reason: who.committer === "web-flow" ? "valid" : "unsigned",
+                  signature: null,
+                  payload: null,
+                  verified_at: null,
+                },
               },
-              url: "",
-              html_url: "",
-              comments_url: "",
-              author: ghUser(who.author),
-              committer: ghUser(who.committer),
-              parents: [],
-            };
+              url: `${api}/commits/${sha}`,
+              html_url: `https://github.com/${owner}/${repo}/commit/${sha}`,
+              comments_url: `${api}/commits/${sha}/comments`,
+              author: account(who.author),
+              committer: account(who.committer),
+              parents: i === 0 ? [] : [{ sha: p.commits[i - 1]!, url: `${api}/commits/${p.commits[i - 1]}` }],
+            });
           }),
         );
       }
@@ -371,7 +501,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
                   dismiss_stale_reviews: p.dismissStale,
                   require_code_owner_reviews: p.codeOwners,
                   required_approving_review_count: p.reviews,
-                  require_last_push_approval: false,
+                  require_last_push_approval: p.lastPush ?? false,
                 },
               }),
           required_signatures: { url: `${base}/required_signatures`, enabled: false },
@@ -385,25 +515,73 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           allow_fork_syncing: { enabled: false },
         });
       }
+      if (req.method === "GET" && rest === "/rulesets")
+        return paged(
+          req,
+          res,
+          state.rulesets.map((rs) => {
+            const {
+              target: _t,
+              conditions: _c,
+              rules: _r,
+              bypass_actors: _b,
+              ...summary
+            } = rulesetShape(rs, owner, repo);
+            return summary;
+          }),
+        );
+      if (req.method === "GET" && (r = /^\/rulesets\/(\d+)$/.exec(rest))) {
+        const rs = state.rulesets.find((x) => x.id === Number(r![1]));
+        if (!rs)
+          return json(res, 404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/repos/rules#get-a-repository-ruleset",
+            status: "404",
+          });
+        return json(res, 200, rulesetShape(rs, owner, repo));
+      }
+      if (req.method === "GET" && (r = /^\/rules\/branches\/(.+)$/.exec(rest))) {
+        const branch = r[1]!;
+        const rules = state.rulesets
+          .filter(
+            (rs) => rs.target === "branch" && rs.enforcement === "active" && refMatches(rs, `refs/heads/${branch}`),
+          )
+          .flatMap((rs) =>
+            rs.rules.map((rule) => ({
+              type: rule.type,
+              ruleset_source_type: "Repository",
+              ruleset_source: `${owner}/${repo}`,
+              ruleset_id: rs.id,
+              ...(rule.parameters ? { parameters: rule.parameters } : {}),
+            })),
+          );
+        return paged(req, res, rules);
+      }
       if (req.method === "GET" && (r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
         const p = state.pulls.find((x) => x.number === Number(r![1]));
         if (!p) return json(res, 404, { message: "Not Found" });
         return paged(
           req,
           res,
-          p.reviews.map((rv, i) => ({
-            id: 80000 + p.number * 100 + i,
-            node_id: `PRR_kwDO${p.number}${i}`,
-            user: ghUser(rv.login),
-            body: "",
-            state: rv.state,
-            html_url: `https://github.com/${owner}/${repo}/pull/${p.number}#pullrequestreview-${80000 + i}`,
-            pull_request_url: `https://api.github.com/repos/${owner}/${repo}/pulls/${p.number}`,
-            author_association: "MEMBER",
-            _links: { html: { href: "" }, pull_request: { href: "" } },
-            submitted_at: rv.at,
-            commit_id: rv.commit ?? p.commits[p.commits.length - 1] ?? null,
-          })),
+          p.reviews.map((rv, i) => {
+            const html = `https://github.com/${owner}/${repo}/pull/${p.number}#pullrequestreview-${80000 + i}`;
+            const pull = `https://api.github.com/repos/${owner}/${repo}/pulls/${p.number}`;
+            const review = onPublished(published("/repos/{owner}/{repo}/pulls/{pull_number}/reviews", true), {
+              id: 80000 + p.number * 100 + i,
+              node_id: `PRR_kwDO${p.number}${i}`,
+              user: userOrGhost(rv.login),
+              body: "",
+              state: rv.state,
+              html_url: html,
+              pull_request_url: pull,
+              author_association: state.deletedUsers.has(rv.login) ? "NONE" : "MEMBER",
+              _links: { html: { href: html }, pull_request: { href: pull } },
+              submitted_at: rv.at as string | undefined,
+              commit_id: rv.commit ?? p.commits[p.commits.length - 1] ?? null,
+            });
+            if (rv.state === "PENDING") delete review.submitted_at;
+            return review;
+          }),
         );
       }
       if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
@@ -485,7 +663,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
 }
 
 function commentShape(c: { id: number; body: string; user: string }, owner: string, repo: string, n: number) {
-  return {
+  return onPublished(published("/repos/{owner}/{repo}/issues/{issue_number}/comments", true), {
     url: `https://api.github.com/repos/${owner}/${repo}/issues/comments/${c.id}`,
     html_url: `https://github.com/${owner}/${repo}/pull/${n}#issuecomment-${c.id}`,
     issue_url: `https://api.github.com/repos/${owner}/${repo}/issues/${n}`,
@@ -497,11 +675,13 @@ function commentShape(c: { id: number; body: string; user: string }, owner: stri
     author_association: "NONE",
     body: c.body,
     performed_via_github_app: null,
-  };
+  });
 }
 
 function issueShape(i: FakeIssue, owner: string, repo: string) {
-  return {
+  // The published example is a pull request listed among issues; an issue has no pull_request key.
+  const { pull_request: _pr, ...template } = published("/repos/{owner}/{repo}/issues", true) as Record<string, never>;
+  return onPublished(template, {
     url: `https://api.github.com/repos/${owner}/${repo}/issues/${i.number}`,
     repository_url: `https://api.github.com/repos/${owner}/${repo}`,
     html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
@@ -510,7 +690,15 @@ function issueShape(i: FakeIssue, owner: string, repo: string) {
     number: i.number,
     title: i.title,
     user: ghUser(i.user),
-    labels: i.labels.map((name, n) => ({ id: n, name, color: "ededed", default: false, description: null })),
+    labels: i.labels.map((name, n) => ({
+      id: n,
+      node_id: `LA_kwDO${n}`,
+      url: `https://api.github.com/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`,
+      name,
+      color: "ededed",
+      default: false,
+      description: null,
+    })),
     state: i.state,
     state_reason: i.state === "closed" ? "completed" : null,
     locked: false,
@@ -520,9 +708,43 @@ function issueShape(i: FakeIssue, owner: string, repo: string) {
     created_at: "2026-11-22T12:00:00Z",
     updated_at: "2026-11-22T12:00:00Z",
     closed_at: i.state === "closed" ? "2026-11-22T12:00:00Z" : null,
+    closed_by: null,
+    milestone: null,
     author_association: "NONE",
     body: i.body,
+  });
+}
+
+/** Whether a ruleset's ref_name conditions take in `ref` (the default branch is main). */
+function refMatches(rs: FakeRuleset, ref: string): boolean {
+  const glob = (pattern: string) => {
+    if (pattern === "~ALL") return true;
+    if (pattern === "~DEFAULT_BRANCH") return ref === "refs/heads/main";
+    const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    return re.test(ref);
   };
+  return rs.include.some(glob) && !(rs.exclude ?? []).some(glob);
+}
+
+function rulesetShape(rs: FakeRuleset, owner: string, repo: string) {
+  return onPublished(published("/repos/{owner}/{repo}/rulesets/{ruleset_id}"), {
+    id: rs.id,
+    name: rs.name,
+    target: rs.target,
+    source_type: "Repository",
+    source: `${owner}/${repo}`,
+    enforcement: rs.enforcement,
+    bypass_actors: rs.bypass ?? [],
+    conditions: { ref_name: { include: rs.include, exclude: rs.exclude ?? [] } },
+    rules: rs.rules,
+    node_id: `RRS_${rs.id}`,
+    _links: {
+      self: { href: `https://api.github.com/repos/${owner}/${repo}/rulesets/${rs.id}` },
+      html: { href: `https://github.com/${owner}/${repo}/rules/${rs.id}` },
+    },
+    created_at: "2026-11-01T00:00:00Z",
+    updated_at: "2026-11-01T00:00:00Z",
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse, parseDocument } from "yaml";
 import type { Job } from "../../reconciler/model/plan.js";
 import { FIXTURES, ROOT, cli, tempRepo } from "../helpers/repo.js";
 
@@ -31,12 +32,15 @@ async function convert(...args: string[]): Promise<string> {
 /** What a person does to a draft before the CAB reviews it: answer the TODOs, rate it if the vendor did not, decide. */
 async function answerDraft(repo: string, file: string): Promise<void> {
   const path = join(repo, file);
-  const text = (await readFile(path, "utf8"))
-    .replace(/"TODO: a person answers this before the CAB reviews"/g, '"Answered by the patch administrator"')
-    .replace(/ {2}# severity: TODO.*\n/, "  severity: important\n")
-    // Released years ago: its pilot window is long past, so the RFC sends it without a pilot wave.
-    .replace("  classification: security\n", "  classification: security\n  decision: approved\n  pilot: false\n");
-  await writeFile(path, text);
+  const doc = parseDocument(await readFile(path, "utf8"));
+  for (const q of ["servicesImpacted", "concurrentDeployment", "countermeasures", "testStrategy"])
+    if (String(doc.getIn(["spec", "rfc", q])).startsWith("TODO"))
+      doc.setIn(["spec", "rfc", q], "Answered by the patch administrator");
+  if (!doc.hasIn(["spec", "severity"])) doc.setIn(["spec", "severity"], "important");
+  // Released years ago: its pilot window is long past, so the RFC sends it without a pilot wave.
+  doc.setIn(["spec", "decision"], "approved");
+  doc.setIn(["spec", "pilot"], false);
+  await writeFile(path, doc.toString());
 }
 
 async function planAndExport(repo: string): Promise<{ jobs: Job[]; inventoryFile: string }> {
@@ -121,10 +125,14 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     expect(intake.stdout).toContain("RHSA-2022:0011");
     expect(intake.stdout).toContain("team-a 1");
     const draft = await readFile(join(repo, "policies/updates/rhsa-2022-0011.yaml"), "utf8");
-    expect(draft).toContain('names: ["Red Hat Enterprise Linux 7"]');
-    expect(draft).toContain(
-      '{ os: "Red Hat Enterprise Linux 7", name: "telnet", fixed: "1:0.17-65.el7_6", binary: true }',
-    );
+    const applies = (parse(draft) as { spec: { appliesTo: { os: unknown; packages: unknown[] } } }).spec.appliesTo;
+    expect(applies.os).toEqual([{ family: "linux", names: ["Red Hat Enterprise Linux 7"] }]);
+    expect(applies.packages).toContainEqual({
+      os: "Red Hat Enterprise Linux 7",
+      name: "telnet",
+      fixed: "1:0.17-65.el7_6",
+      binary: true,
+    });
     expect(draft).not.toContain("debuginfo");
 
     await answerDraft(repo, "policies/updates/rhsa-2022-0011.yaml");
@@ -185,7 +193,9 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     expect(intake.code).toBe(0);
     expect(intake.stdout).toMatch(/DSA-135 .* 1 hosts? \(team-a 1\)/);
     const draft = await readFile(join(repo, "policies/updates/dsa-135.yaml"), "utf8");
-    expect(draft).toContain('{ os: "Debian 3.0", name: "libapache-mod-ssl", fixed: "2.8.9-2", binary: false }');
+    expect((parse(draft) as { spec: { appliesTo: { packages: unknown[] } } }).spec.appliesTo.packages).toEqual([
+      { os: "Debian 3.0", name: "libapache-mod-ssl", fixed: "2.8.9-2", binary: false },
+    ]);
     expect(draft).toContain("# severity: TODO");
     // Unrated, it cannot be planned: validate asks for a severity.
     const refused = await cli("validate", "--repo", repo);

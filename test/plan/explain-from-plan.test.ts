@@ -212,8 +212,8 @@ describe("patchops explain --plan", () => {
     expect(edited.stderr).toMatch(/the policy read is not the one .* was planned from/);
   });
 
-  it("reads every line where Linux updates come from the scans (their release date is the fleet's first offer)", async () => {
-    const deb = (host: string, firstSeen?: string) =>
+  it("reads every line where Linux updates come from the scans (their classification is the least any offer claims)", async () => {
+    const deb = (host: string, security = true) =>
       JSON.stringify({
         host,
         scannedAt: "2026-12-01T08:00:00Z",
@@ -227,18 +227,17 @@ describe("patchops explain --plan", () => {
             version: "3.0.15-1",
             arch: "amd64",
             origin: "oldstable-security",
-            security: true,
-            ...(firstSeen ? { firstSeen } : {}),
+            security,
           },
         ],
       });
     const repo = await tempRepo("minimal", {
       "policies/rules/debian-security.yaml":
-        'apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: debian-security\nspec:\n  products: ["Debian 12"]\n  classifications: [security]\n  approveAfterDays: 7\n',
+        'apiVersion: patchops/v1\nkind: ApprovalRule\nmetadata:\n  name: debian-security\nspec:\n  products: ["Debian 12"]\n  classifications: [security]\n  approveAfterDays: 0\n',
       "windows/assignments/team-a.yaml":
         "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-a\nspec:\n  owner: team-a\n  timetable: dc\n  hosts:\n    - { name: deb-a, period: D2-04, role: node }\n    - { name: deb-b, period: D3-04, role: node }\n    - { name: deb-c, period: D4-04, role: node }\n",
-      // Only deb-c's scan saw the update first offered a month ago: that makes it approved under the rule.
-      "inv.jsonl": [deb("deb-a"), deb("deb-b"), deb("deb-c", "2026-11-01T00:00:00Z")].join("\n") + "\n",
+      // Only deb-c's scan says the offer is not a security update: that keeps it out of the rule for every host.
+      "inv.jsonl": [deb("deb-a"), deb("deb-b"), deb("deb-c", false)].join("\n") + "\n",
     });
     await rm(join(repo, "policies/updates/kb5035857.yaml"));
     const inventory = join(repo, "inv.jsonl");
@@ -250,7 +249,7 @@ describe("patchops explain --plan", () => {
       const fast = await cli(...args, "--plan", out);
       expect(fast.code, fast.stderr).toBe(0);
       expect(fast.stdout, host).toBe((await cli(...args, "--now", now)).stdout);
-      expect(fast.stdout).toContain(`${host}: noncompliant`);
+      expect(fast.stdout).toContain(`${host}: compliant`);
     }
   });
 

@@ -78,7 +78,7 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
       jobId: "bbbb",
       host: "app-1",
       status: "failed",
-      updates: { KB5004: { status: "failed", code: "0x8024200B" } },
+      updates: { KB5004: { status: "failed", code: "0x8024402C" } },
       finishedAt: "2026-12-10T17:00:00Z",
     }) +
     line({
@@ -106,7 +106,7 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
     expect(p.hosts.get("app-1")).toMatchObject({
       status: "noncompliant",
       updates: { KB5004: "failed" },
-      failures: { KB5004: { code: "0x8024200B", at: "2026-12-10T17:00:00Z", attempts: 2 } },
+      failures: { KB5004: { code: "0x8024402C", at: "2026-12-10T17:00:00Z", attempts: 2 } },
     });
     expect(p.plan.summary.updates.KB5004!.states.failed).toBe(1);
   });
@@ -122,7 +122,7 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
 
   it("after maxFailures failures the owner gets a finding", () => {
     const f = p.plan.findings.find((x) => x.code === "update-failing")!;
-    expect(f.message).toBe("app-1 (owner team-a): KB5004 failed 2 times, last at 2026-12-10T17:00:00Z with 0x8024200B");
+    expect(f.message).toBe("app-1 (owner team-a): KB5004 failed 2 times, last at 2026-12-10T17:00:00Z with 0x8024402C");
   });
 
   it("a success the newer scan contradicts is a finding, and the scan wins", () => {
@@ -168,7 +168,7 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("KB5004");
-    expect(r.stdout).toContain("failed in job bbbb at 2026-12-10T17:00:00Z with 0x8024200B (attempt 2)");
+    expect(r.stdout).toContain("failed in job bbbb at 2026-12-10T17:00:00Z with 0x8024402C (attempt 2)");
     expect(r.stdout).toContain("retry 3 after the failure at 2026-12-10T17:00:00Z");
   });
 
@@ -176,6 +176,109 @@ describe("job results in the plan (test/fixtures/loop)", async () => {
     const q = await planLoop({ results: RESULTS });
     expect(q.jobs).toEqual(p.jobs);
     expect([...q.hosts.values()]).toEqual([...p.hosts.values()]);
+  });
+});
+
+describe("retries by cause (docs/execution.md, Retries by cause)", async () => {
+  const failed = (jobId: string, code: string | undefined, finishedAt: string) =>
+    line({
+      jobId,
+      host: "app-1",
+      status: "failed",
+      updates: { KB5004: code === undefined ? { status: "failed" } : { status: "failed", code } },
+      finishedAt,
+    });
+  const installJob = (q: Awaited<ReturnType<typeof planLoop>>) =>
+    q.jobs.find((j) => j.host === "app-1" && j.type === "install" && j.updates.includes("KB5004"));
+  const needsPerson = (q: Awaited<ReturnType<typeof planLoop>>) =>
+    q.plan.findings.filter((f) => f.code === "update-needs-person").map((f) => f.message);
+
+  it("a deterministic code (0x800F0922) is not retried after its first failure, and a person is asked", async () => {
+    const q = await planLoop({ results: failed("j1", "0x800F0922", "2026-12-10T13:00:00Z") });
+    expect(q.hosts.get("app-1")!.updates.KB5004).toBe("failed");
+    expect(installJob(q)).toBeUndefined();
+    expect(needsPerson(q)).toEqual([
+      "app-1 (owner team-a): KB5004 failed once, last at 2026-12-10T13:00:00Z with 0x800F0922 (CBS_E_INSTALLERS_FAILED: the servicing stack could not install (System Reserved or recovery partition too small, a blocked .NET or VPN component)); it is not retried until a person fixes the cause",
+    ]);
+  });
+
+  it("codes match whatever their case or notation: lower-case hex and signed decimal HRESULTs", async () => {
+    for (const code of ["0x800f0922", "-2146498270"]) {
+      const q = await planLoop({ results: failed("j1", code, "2026-12-10T13:00:00Z") });
+      expect(installJob(q), code).toBeUndefined();
+      expect(needsPerson(q), code).toHaveLength(1);
+    }
+  });
+
+  it("a transient code (0x8024402C) is retried after the backoff, and nobody is asked", async () => {
+    const q = await planLoop({ results: failed("j1", "0x8024402C", "2026-12-10T13:00:00Z") });
+    expect(installJob(q)!.retry).toEqual({ attempt: 2, after: "2026-12-10T13:00:00Z" });
+    expect(needsPerson(q)).toEqual([]);
+  });
+
+  it("an unknown code gets one retry: deterministic from its second consecutive failure on", async () => {
+    const once = await planLoop({ results: failed("j1", "0x8024200B", "2026-12-10T13:00:00Z") });
+    expect(installJob(once)!.retry).toEqual({ attempt: 2, after: "2026-12-10T13:00:00Z" });
+    expect(needsPerson(once)).toEqual([]);
+    const twice = await planLoop({
+      results: failed("j1", "0x8024200B", "2026-12-10T09:00:00Z") + failed("j2", "0x8024200B", "2026-12-10T13:00:00Z"),
+    });
+    expect(installJob(twice)).toBeUndefined();
+    expect(needsPerson(twice)).toEqual([
+      "app-1 (owner team-a): KB5004 failed 2 times, last at 2026-12-10T13:00:00Z with 0x8024200B, a cause patchops does not know; it is not retried until a person fixes the cause",
+    ]);
+    // No code at all is unknown too.
+    const bare = await planLoop({
+      results: failed("j1", undefined, "2026-12-10T09:00:00Z") + failed("j2", undefined, "2026-12-10T13:00:00Z"),
+    });
+    expect(installJob(bare)).toBeUndefined();
+  });
+
+  it("a success after a deterministic failure clears it", async () => {
+    const q = await planLoop({
+      results:
+        failed("j1", "0x800F0922", "2026-12-10T09:00:00Z") +
+        line({
+          jobId: "j2",
+          host: "app-1",
+          status: "succeeded",
+          updates: { KB5004: { status: "succeeded" } },
+          finishedAt: "2026-12-10T13:00:00Z",
+        }),
+    });
+    expect(q.hosts.get("app-1")!.updates.KB5004).toBe("installed");
+    expect(needsPerson(q)).toEqual([]);
+  });
+});
+
+describe("a result from the future (the control node's clock is wrong)", async () => {
+  const success = (finishedAt: string) =>
+    line({
+      jobId: "j1",
+      host: "app-1",
+      status: "succeeded",
+      updates: { KB5004: { status: "succeeded" } },
+      finishedAt,
+    });
+  const future = (q: Awaited<ReturnType<typeof planLoop>>) =>
+    q.plan.findings.filter((f) => f.code === "result-from-the-future").map((f) => f.message);
+
+  it("counts up to five minutes after now, and is ignored with a finding one second later", async () => {
+    // NOW is 18:00:00Z: 18:05:00Z is within the skew, 18:05:01Z is not.
+    const inSkew = await planLoop({ results: success("2026-12-10T18:05:00Z") });
+    expect(inSkew.hosts.get("app-1")!.updates.KB5004).toBe("installed");
+    expect(future(inSkew)).toEqual([]);
+    const beyond = await planLoop({ results: success("2026-12-10T18:05:01Z") });
+    expect(beyond.hosts.get("app-1")!.updates.KB5004).toBe("missing");
+    expect(future(beyond)).toEqual([
+      "job j1 on app-1 claims to have finished at 2026-12-10T18:05:01Z, after 2026-12-10T18:00:00Z: the control node's clock is wrong; the result is ignored",
+    ]);
+  });
+
+  it("a result dated 2099 never makes an update installed", async () => {
+    const q = await planLoop({ results: success("2099-01-01T00:00:00Z") });
+    expect(q.hosts.get("app-1")!.updates.KB5004).toBe("missing");
+    expect(future(q)).toHaveLength(1);
   });
 });
 

@@ -143,7 +143,7 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
     for (const f of ["jobs.ndjson", "hosts.ndjson", "plan.json"]) expect(bytes(a).get(f)).toBe(bytes(b).get(f));
   });
 
-  it("counts approveAfterDays from when the scan first offered the upgrade", async () => {
+  it("counts approveAfterDays from when patchops first saw the offer, never from the record's own firstSeen", async () => {
     const files = {
       "policies/rules/debian-security.yaml": rule(
         "debian-security",
@@ -152,18 +152,29 @@ describe("Linux: the real Debian 12 host under a rule approving security updates
     };
     const before = await plan(files, "2026-12-03T23:00:00Z");
     expect(before.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
-    // The scan is old by then: firstSeen in the record carries the first sighting forward.
+    // A later scan claims it saw the upgrade on 12-01: a claim, not patchops' own sighting (H3).
     const rec = JSON.parse(RECORD) as {
       scannedAt: string;
       availableUpdates: { firstSeen?: string }[];
     };
     rec.scannedAt = "2026-12-04T08:00:00Z";
-    for (const u of rec.availableUpdates) u.firstSeen = SCANNED;
-    const after = await plan(files, "2026-12-04T09:00:00Z", `${JSON.stringify(rec)}\n`);
-    expect(after.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({
+    for (const u of rec.availableUpdates) u.firstSeen = "2020-01-01T00:00:00Z";
+    const later = `${JSON.stringify(rec)}\n`;
+    const claimed = await plan(files, "2026-12-04T09:00:00Z", later);
+    expect(claimed.summary.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
+    // What patchops recorded on the status branch on 12-01 (a snapshot of the first plan) counts: 12-01 + 3 days.
+    const { inventory } = await readInventoryText(later, "native");
+    const seen = await planFixture({
+      files: { "windows/assignments/team-a.yaml": ASSIGNMENT, ...files },
+      hosts: inventory,
+      now: "2026-12-04T09:00:00Z",
+      input: { offersSeen: new Map([["LIBSSL3=3.0.22-1~DEB12U2", Date.parse(SCANNED)]]) },
+    });
+    expect(seen.plan.summary.updates["LIBSSL3=3.0.22-1~DEB12U2"]).toMatchObject({
       decision: "approved",
       approvedAt: "2026-12-04T00:00:00Z",
     });
+    expect(seen.plan.summary.updates["OPENSSL=3.0.22-1~DEB12U2"]).toMatchObject({ decision: "pending" });
   });
 
   it("an Update file rejects one package version; the rest of the rule's approvals stand", async () => {

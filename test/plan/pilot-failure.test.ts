@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { summaryMarkdown } from "../../reconciler/report/digest.js";
 import { metrics } from "../../reconciler/report/metrics.js";
 import { planSummaryText } from "../helpers/plan-fixture.js";
@@ -98,6 +98,8 @@ describe("pilot failure (issue 14.1)", () => {
   });
 
   it("a pilot success recorded on the status branch is not withdrawn when the reference host misses a scan", async () => {
+    // Snapshots count as evidence only when sealed by status record with the reconcile job's key.
+    vi.stubEnv("PATCHOPS_STATUS_KEY", "reconcile-job-secret");
     // One permutation: the automatic selection takes the first host by name, a-ref; without it, b-app.
     const repo = await scenarioRepo(
       {
@@ -137,5 +139,6 @@ describe("pilot failure (issue 14.1)", () => {
     const blind = await planAt(repo, next, stale, ["--status-history", "no-such-branch"]);
     expect(blind.plan.summary.updates.KB900!.pilot!.state).not.toBe("passed");
     expect(blind.hosts.get("c-app")!.held).toEqual(["KB900"]);
+    vi.unstubAllEnvs();
   });
 });

@@ -291,6 +291,20 @@ describe("plan: the embedded example", () => {
     ])
       expect(states).toContain(s);
     expect(p.hosts.size).toBeGreaterThanOrEqual(40);
-    expect(new Set(p.jobs.map((j) => j.type))).toEqual(new Set(["install", "synthetic", "healthcheck", "isolate"]));
+    expect(new Set(p.jobs.map((j) => j.type))).toEqual(
+      new Set(["install", "synthetic", "healthcheck", "isolate", "restart"]),
+    );
+    // pay-app-06 reports KB5035857 installed with a restart pending: its period's next window restarts it (D3-12,
+    // Saturday 12 December 12:00–16:00 in Los Angeles, PST), and no other host waits for one.
+    expect(p.jobs.filter((j) => j.type === "restart").map((j) => [j.host, j.updates, j.window, j.enforcement])).toEqual(
+      [
+        [
+          "pay-app-06",
+          ["KB5035857"],
+          { start: "2026-12-12T20:00:00Z", end: "2026-12-13T00:00:00Z" },
+          { forceInstall: false, forceRestart: true },
+        ],
+      ],
+    );
   });
 });

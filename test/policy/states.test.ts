@@ -2,7 +2,14 @@
 // installed), and no state is both.
 import { describe, expect, it } from "vitest";
 import { UpdateState } from "../../reconciler/model/plan.js";
-import { COMPLIANT, NOT_DONE, OPEN, PILOT_DONE, PILOT_NOT_CONCERNED } from "../../reconciler/policy/states.js";
+import {
+  COMPLIANT,
+  NOT_DONE,
+  OPEN,
+  PILOT_AWAITING_RESTART,
+  PILOT_DONE,
+  PILOT_NOT_CONCERNED,
+} from "../../reconciler/policy/states.js";
 
 describe("update states", () => {
   it("classifies every state exactly once as compliant or open", () => {
@@ -16,6 +23,9 @@ describe("update states", () => {
 
   it("a pilot host is either done, not concerned, or still to be judged", () => {
     for (const s of PILOT_DONE) expect(PILOT_NOT_CONCERNED.has(s), s).toBe(false);
-    expect([...PILOT_DONE].sort()).toEqual(["installed", "pending-reboot", "superseded"]);
+    // A pending restart is not a pass: 0x800F0922 and its kind roll back during the restart (issue 31, point 4).
+    expect([...PILOT_DONE].sort()).toEqual(["installed", "superseded"]);
+    expect([...PILOT_AWAITING_RESTART]).toEqual(["pending-reboot"]);
+    for (const s of PILOT_AWAITING_RESTART) expect(PILOT_DONE.has(s) || PILOT_NOT_CONCERNED.has(s), s).toBe(false);
   });
 });

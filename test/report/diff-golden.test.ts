@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIFF_MARKER } from "../../reconciler/views/diff-markdown.js";
 import { launchChromium } from "../helpers/browser.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { expectGolden } from "../helpers/golden.js";
 import { cli, commitAll, FIXTURES, restoreEnv, ROOT, tempRepo } from "../helpers/repo.js";
 
 // Golden files change only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/diff-golden.test.ts
@@ -113,9 +114,7 @@ async function render(markdown: string, shot: string) {
 }
 
 async function golden(name: string, text: string): Promise<void> {
-  const file = join(FIXTURES, "diff", name);
-  if (UPDATE) await writeFile(file, text);
-  expect(text).toBe(await readFile(file, "utf8"));
+  await expectGolden(join(FIXTURES, "diff", name), text);
 }
 
 describe("the pull-request comment (golden files, rendered in Chromium)", () => {

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
+import { expectGolden } from "../helpers/golden.js";
 import { cli, commitAll, FIXTURES, restoreEnv, tempRepo } from "../helpers/repo.js";
 
-// Golden files change only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/diff.test.ts
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
+// Golden files change only on purpose: UPDATE_GOLDEN=1 npx vitest run test/report/diff.test.ts (prints the diff).
 
 async function realisticChange(): Promise<string> {
   const repo = await tempRepo("example");
@@ -50,12 +50,7 @@ describe("diff", () => {
       "2026-12-10T09:00:00Z",
     );
     expect(r.code).toBe(0);
-    const golden = join(FIXTURES, "diff", "approve-ssu.md");
-    if (UPDATE) {
-      await mkdir(join(FIXTURES, "diff"), { recursive: true });
-      await writeFile(golden, r.stdout);
-    }
-    expect(r.stdout).toBe(await readFile(golden, "utf8"));
+    await expectGolden(join(FIXTURES, "diff", "approve-ssu.md"), r.stdout);
     expect(r.stdout.split("\n")[4]).toMatch(/^\*\*Approves 1 update \(KB3020369\)/);
   });
 

@@ -50,7 +50,7 @@ describe("job-success metrics", () => {
       approvalVerification: "verified",
       hosts: 3,
       byStatus: { compliant: 1, noncompliant: 2, stale: 0, unscanned: 0, unmanaged: 0 },
-      jobs: { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0 },
+      jobs: { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0, restart: 0 },
       updates: {},
       byOwner: {},
       jobResults,

@@ -11,7 +11,7 @@ function snap(now: string, kb1: [number, number], compliant: number): StatusSnap
     approvalVerification: "verified",
     hosts: 100,
     byStatus: { compliant, noncompliant: 100 - compliant, stale: 0, unscanned: 0, unmanaged: 0 },
-    jobs: { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0 },
+    jobs: { install: 0, synthetic: 0, healthcheck: 0, isolate: 0, notify: 0, uninstall: 0, restart: 0 },
     updates: {
       KB1: {
         decision: "approved",

@@ -12,7 +12,7 @@ afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force:
 
 describe("npm run setup", () => {
   it("names every missing tool and the exact install line when it cannot install them", async () => {
-    // A PATH holding only `id`: no git, no ansible-inventory, no chromium, no apt-get.
+    // A PATH holding only `id` and no HOME: no git, no ansible-inventory, no chromium, no apt-get, no pwsh, no curl.
     const bin = await mkdtemp(join(tmpdir(), "patchops-path-"));
     dirs.push(bin);
     const id = spawnSync("sh", ["-c", "command -v id"], { encoding: "utf8" }).stdout.trim();
@@ -25,6 +25,8 @@ describe("npm run setup", () => {
         "setup: missing git ansible chromium. Install them, then run npm test:",
         "  (no apt-get here) install the equivalents of the Debian packages: git ansible chromium;",
         "  or point CHROMIUM_PATH at an installed Chrome or Chromium",
+        "setup: missing PowerShell 7. Install the .NET SDK, then: dotnet tool install --global PowerShell --version 7.6.10",
+        "setup: missing Pester 5.7.1; installing it from NuGet needs curl sha256sum python3 mktemp mkdir mv rm",
         "",
       ].join("\n"),
     );

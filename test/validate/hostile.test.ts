@@ -126,13 +126,13 @@ describe("hostile input", () => {
     expect(got).toEqual([
       "6:7 spec.id must be a string (found a list)",
       "7:10 spec.title must be a string (found number 42)",
-      "8:19 spec.classification must be one of security, critical, update, hotfix, rollup, service-pack, feature-pack, synthetic (found the string 'securty')",
+      "8:19 spec.classification must be one of security, critical, update, hotfix, rollup, service-pack, feature-pack, synthetic, definition, tool, driver, upgrade, other (found the string 'securty')",
       "9:13 spec.severity must be one of critical, important, moderate, low (found the string 'urgent')",
       "10:13 spec.released must be a calendar date, YYYY-MM-DD (found the string '12/03/2024')",
       "11:9 spec.cves must be a list (found the string 'CVE-2024-1')",
       "12:12 spec.restart must be one of required, maybe, never (found the string 'yes')",
       "13:10 spec.pilot must be true or false or a mapping (found the string 'maybe')",
-      "14:3 spec has an unknown field 'colour'; allowed: id, title, vendor, bulletin, cves, classification, severity, released, decision, timeline, appliesTo, supersedes, requires, restart, uninstallable, remove, catalogOnly, source, pilot, rfc",
+      "14:3 spec has an unknown field 'colour'; allowed: id, title, vendor, bulletin, cves, classification, severity, released, decision, timeline, exploited, appliesTo, supersedes, requires, restart, uninstallable, remove, catalogOnly, source, pilot, rfc",
     ]);
     expect(new Set(d.map((x) => x.code))).toEqual(new Set(["schema"]));
   });

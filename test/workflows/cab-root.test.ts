@@ -17,7 +17,11 @@ describe("the CAB trust root in the workflows", () => {
       let patchopsSteps = 0;
       for (const job of Object.values(wf.jobs))
         for (const step of job.steps) {
-          if (!/patchops|reconcile\.sh/.test(step.run ?? "") || /npm (ci|run build)/.test(step.run ?? "")) continue;
+          if (
+            !/patchops|\$PATCHOPS_FROM_BASE|reconcile\.sh/.test(step.run ?? "") ||
+            /npm (ci|run build)/.test(step.run ?? "")
+          )
+            continue;
           patchopsSteps++;
           const env = { ...wf.env, ...job.env, ...step.env };
           expect(Object.keys(env), `${file}: ${step.run}`).toContain("PATCHOPS_CAB_ROOT");
@@ -42,11 +46,13 @@ describe("the CAB trust root in the workflows", () => {
       if (s.uses?.startsWith("actions/cache")) expect(s.with?.path).toBe("~/.cache/patchops");
   });
 
-  it.each(["patchops-reconcile.yml", "patchops-rfc.yml"])(
+  it.each(["patchops-reconcile.yml", "patchops-rfc.yml", "patchops-deploy.yml"])(
     "the scaffolded %s hands a cab-root to the action, for the adopter to pin",
     async (file) => {
       const wf = parse(await readFile(join(ROOT, "templates/policy-repo/.github/workflows", file), "utf8")) as Workflow;
-      const uses = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses === "./node_modules/patchops"));
+      const uses = Object.values(wf.jobs).flatMap((j) =>
+        j.steps.filter((s) => /^\.\/(base\/)?node_modules\/patchops$/.test(s.uses ?? "")),
+      );
       expect(uses.length).toBeGreaterThan(0);
       for (const s of uses) expect(Object.keys(s.with ?? {})).toContain("cab-root");
     },

@@ -144,3 +144,111 @@ async function gate(repo: string, base: string, name: string, step: { run?: stri
   await rm(dir, { recursive: true, force: true });
   return result;
 }
+
+type Job = {
+  if?: string;
+  "runs-on"?: string | string[];
+  steps: { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string }[];
+};
+async function parsedWorkflows(): Promise<[string, { jobs: Record<string, Job> }][]> {
+  const out: [string, { jobs: Record<string, Job> }][] = [];
+  for (const [file, text] of await workflows())
+    if (file !== "action.yml") out.push([file, parse(text) as { jobs: Record<string, Job> }]);
+  return out;
+}
+
+describe("credentials and code provenance", () => {
+  // The jobs that push (the status branch, the release tags) keep the checkout's credential; no other job does.
+  const PUSHING = [
+    ".github/workflows/reconcile.yml reconcile",
+    ".github/workflows/reconcile-sharded.yml merge",
+    ".github/workflows/release.yml release",
+    "templates/policy-repo/.github/workflows/patchops-reconcile.yml reconcile",
+    "templates/policy-repo/.github/workflows/patchops-deploy.yml deploy",
+  ];
+
+  it("persist no credential in any checkout except the jobs that push", async () => {
+    const keeping: string[] = [];
+    for (const [file, wf] of await parsedWorkflows())
+      for (const [name, job] of Object.entries(wf.jobs))
+        for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@")))
+          if (step.with?.["persist-credentials"] !== false) keeping.push(`${file} ${name}`);
+    expect(keeping.sort()).toEqual([...PUSHING].sort());
+  });
+
+  it("judge a pull request with the base branch's patchops, reading the pull request's files only as data", async () => {
+    for (const file of [
+      ".github/workflows/pull-request.yml",
+      "templates/policy-repo/.github/workflows/patchops-rfc.yml",
+    ]) {
+      const wf = parse(await readFile(join(ROOT, file), "utf8")) as { jobs: Record<string, Job> };
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const where = `${file} ${name}`;
+        const checkouts = job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
+        expect(
+          checkouts.map((s) => [s.with?.path, s.with?.ref]),
+          where,
+        ).toEqual([
+          ["base", "${{ github.event.pull_request.base.sha }}"],
+          ["head", "${{ github.event.pull_request.head.sha }}"],
+        ]);
+        // Installing and building happen in base/ only; patchops runs from base/ with head/ as its working directory.
+        for (const s of job.steps.filter((s) => /\bnpm\b|\bnpx\b/.test(s.run ?? "")))
+          expect(s["working-directory"], `${where}: ${s.run}`).toBe("base");
+        const runsPatchops = job.steps.filter(
+          (s) =>
+            /\$PATCHOPS_FROM_BASE|patchops (validate|diff|comment|approvals)/.test(s.run ?? "") ||
+            /patchops$/.test(s.uses ?? ""),
+        );
+        expect(runsPatchops.length, where).toBeGreaterThan(0);
+        for (const s of runsPatchops) {
+          if (s.uses) {
+            expect(s.uses, where).toBe("./base/node_modules/patchops");
+            expect(s.with?.["working-directory"], where).toBe("head");
+          } else {
+            expect(s.run, where).toMatch(/^node "\$GITHUB_WORKSPACE\/\$PATCHOPS_FROM_BASE" /);
+            expect(s["working-directory"], where).toBe("head");
+          }
+        }
+      }
+    }
+    const wf = parse(await readFile(join(ROOT, ".github/workflows/pull-request.yml"), "utf8")) as {
+      env: Record<string, string>;
+    };
+    expect(wf.env.PATCHOPS_FROM_BASE).toBe("base/bin/patchops.js");
+  });
+
+  it("keep the status site private unless Pages is opted into, with the warning beside the switch", async () => {
+    for (const file of [
+      ".github/workflows/reconcile.yml",
+      "templates/policy-repo/.github/workflows/patchops-reconcile.yml",
+    ]) {
+      const text = await readFile(join(ROOT, file), "utf8");
+      const wf = parse(text) as { env: Record<string, string>; jobs: Record<string, Job> };
+      expect(wf.env.PATCHOPS_PUBLISH_PAGES, file).toBe("false");
+      expect(wf.jobs.pages?.if, file).toBe("needs.reconcile.outputs.pages == 'true'");
+      const pagesStep = wf.jobs.reconcile!.steps.find((s) => s.uses?.startsWith("actions/upload-pages-artifact@"));
+      expect((pagesStep as { if?: string }).if, file).toBe("env.PATCHOPS_PUBLISH_PAGES == 'true'");
+      expect(text, file).toMatch(/Pages sites are PUBLIC even when/);
+      // The site still leaves every run as an artifact.
+      const artifact = wf.jobs.reconcile!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      expect(String(artifact?.with?.path), file).toMatch(/^out\/$|out\/site\//m);
+    }
+  });
+
+  it("notify after every scaffolded reconcile, with the channels as inputs", async () => {
+    const wf = parse(
+      await readFile(join(ROOT, "templates/policy-repo/.github/workflows/patchops-reconcile.yml"), "utf8"),
+    ) as { jobs: Record<string, Job & { permissions: Record<string, string> }> };
+    const step = wf.jobs.reconcile!.steps.find((s) => s.uses === "./node_modules/patchops")!;
+    expect(step.with).toMatchObject({ command: "reconcile", "notify-github-issues": "true" });
+    expect(step.with?.["notify-webhook"]).toBe("${{ secrets.PATCHOPS_NOTIFY_WEBHOOK }}");
+    expect(wf.jobs.reconcile!.permissions.issues).toBe("write");
+    const action = parse(await readFile(join(ROOT, "action.yml"), "utf8")) as {
+      runs: { steps: { name: string; if?: string; run?: string }[] };
+    };
+    const notify = action.runs.steps.find((s) => /\$PATCHOPS notify /.test(s.run ?? ""))!;
+    expect(notify.if).toMatch(/inputs\.command == 'reconcile'/);
+    expect(notify.if).toMatch(/^!cancelled\(\)/);
+  });
+});

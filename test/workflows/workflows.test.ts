@@ -21,6 +21,7 @@ describe("workflows", () => {
       "pull-request.yml",
       "reconcile-sharded.yml",
       "reconcile.yml",
+      "release.yml",
     ]);
     for (const f of files) {
       const results = lint(await readFile(join(dir, f), "utf8"), `.github/workflows/${f}`);
@@ -36,7 +37,9 @@ describe("workflows", () => {
         ),
       )
     ).join("\n");
-    const commands = [...text.matchAll(/npx --no-install patchops (\w+)/g)].map((m) => m[1]);
+    const commands = [
+      ...text.matchAll(/(?:npx --no-install patchops|node "\$GITHUB_WORKSPACE\/\$PATCHOPS_FROM_BASE") (\w+)/g),
+    ].map((m) => m[1]);
     expect(new Set(commands)).toEqual(
       new Set(["validate", "diff", "comment", "approvals", "plan", "merge", "export", "status", "intake"]),
     );

@@ -4,6 +4,7 @@ import {
   kbOf,
   mergeById,
   productList,
+  saysExploited,
   severityOf,
   versionFixedId,
   type AdvisoryUpdate,
@@ -107,6 +108,9 @@ export function parseCsaf(doc: unknown, source: string, notDrafted: NotDrafted[]
     const v = obj(vv);
     const cve = str(v.cve).toUpperCase();
     const severity = severityOfVulnerability(v, aggregate);
+    const exploited = arr(v.threats).some(
+      (t) => str(obj(t).category) === "exploit_status" && saysExploited(str(obj(t).details)),
+    );
     // Fixed versions per product, from product_status.fixed / first_fixed (BSI and others name the fixed release).
     const fixedByProduct = new Map<string, string>();
     const status = obj(v.product_status);
@@ -149,6 +153,7 @@ export function parseCsaf(doc: unknown, source: string, notDrafted: NotDrafted[]
         cves: cve ? [cve] : [],
         supersedes: [] as string[],
         restart: restart as AdvisoryUpdate["restart"],
+        ...(exploited ? { exploited: { sources: ["csaf" as const] } } : {}),
         source,
       };
       if (id) {

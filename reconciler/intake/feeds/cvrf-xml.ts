@@ -5,7 +5,21 @@ import { XMLParser } from "fast-xml-parser";
 type Obj = Record<string, unknown>;
 const arr = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const text = (v: unknown): string =>
+const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+/**
+ * XML's own escapes: the five predefined entities and character references. Nothing else: an entity a DOCTYPE
+ * declares stays as written ("&t;"), because the parser is told not to process entities at all.
+ */
+export function decodeXmlText(raw: string): string {
+  return raw.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (whole, ref: string) => {
+    if (!ref.startsWith("#")) return PREDEFINED[ref]!;
+    const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+const rawText = (v: unknown): string =>
   typeof v === "string"
     ? v
     : typeof v === "number"
@@ -15,6 +29,8 @@ const text = (v: unknown): string =>
         : typeof obj(v)["#text"] === "number"
           ? String(obj(v)["#text"])
           : "";
+const text = (v: unknown): string => decodeXmlText(rawText(v));
+const attr = (v: unknown, name: string): string => decodeXmlText(String(obj(v)[`@_${name}`] ?? ""));
 
 /** CVRF XML names the threat and remediation types; the JSON API numbers them. */
 const THREAT_TYPES: Record<string, number> = { Impact: 0, "Exploit Status": 1, "Target Set": 2, Severity: 3 };
@@ -36,22 +52,23 @@ export function cvrfXmlToJson(xml: string): unknown {
     attributeNamePrefix: "@_",
     removeNSPrefix: true,
     parseTagValue: false,
-    processEntities: true,
-    // Entities declared in a DOCTYPE are never expanded: an advisory is data, not a template.
+    parseAttributeValue: false,
+    // Entities declared in a DOCTYPE are never expanded: an advisory is data, not a template. The parser processes no
+    // entity at all; decodeXmlText undoes XML's own five escapes and character references.
+    processEntities: false,
+    htmlEntities: false,
     allowBooleanAttributes: true,
   });
   const doc = obj(obj(parser.parse(xml)).cvrfdoc);
   const products: { ProductID: string; Value: string }[] = [];
   const visit = (branch: unknown) => {
     for (const b of arr(branch)) {
-      for (const p of arr(obj(b).FullProductName))
-        products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
+      for (const p of arr(obj(b).FullProductName)) products.push({ ProductID: attr(p, "ProductID"), Value: text(p) });
       visit(obj(b).Branch);
     }
   };
   const tree = obj(doc.ProductTree);
-  for (const p of arr(tree.FullProductName))
-    products.push({ ProductID: String(obj(p)["@_ProductID"] ?? ""), Value: text(p) });
+  for (const p of arr(tree.FullProductName)) products.push({ ProductID: attr(p, "ProductID"), Value: text(p) });
   visit(tree.Branch);
   const tracking = obj(doc.DocumentTracking);
   return {
@@ -68,12 +85,12 @@ export function cvrfXmlToJson(xml: string): unknown {
         CVE: text(v.CVE),
         Title: { Value: text(v.Title) },
         Threats: arr(obj(v.Threats).Threat).map((t) => ({
-          Type: THREAT_TYPES[String(obj(t)["@_Type"])] ?? -1,
+          Type: THREAT_TYPES[attr(t, "Type")] ?? -1,
           Description: { Value: text(obj(t).Description) },
           ProductID: arr(obj(t).ProductID).map(text),
         })),
         Remediations: arr(obj(v.Remediations).Remediation).map((r) => ({
-          Type: REMEDIATION_TYPES[String(obj(r)["@_Type"])] ?? -1,
+          Type: REMEDIATION_TYPES[attr(r, "Type")] ?? -1,
           Description: { Value: text(obj(r).Description) },
           URL: text(obj(r).URL),
           Supercedence: text(obj(r).Supercedence),

@@ -4,6 +4,7 @@ import {
   kbOf,
   mergeById,
   productList,
+  saysExploited,
   severityOf,
   versionFixedId,
   type AdvisoryUpdate,
@@ -18,6 +19,8 @@ const value = (v: unknown): string => str(obj(v).Value) || str(v);
 
 /** CVRF threat type 3 is "Impact"... MSRC uses type 3 for severity, with the rating as the description. */
 const THREAT_SEVERITY = 3;
+/** CVRF threat type 1 is "Exploit Status". */
+const THREAT_EXPLOIT_STATUS = 1;
 /** CVRF remediation type 2 is "Vendor Fix". */
 const VENDOR_FIX = 2;
 
@@ -39,6 +42,10 @@ export function parseMsrcCvrf(doc: unknown, source: string, notDrafted: NotDraft
     const v = obj(vv);
     const cve = str(v.CVE).toUpperCase();
     const severityByProduct = new Map<string, AdvisoryUpdate["severity"]>();
+    // Microsoft's own word that the CVE is exploited: every update fixing it is exploited (urgent).
+    const exploited = arr(v.Threats).some(
+      (t) => Number(obj(t).Type) === THREAT_EXPLOIT_STATUS && saysExploited(value(obj(t).Description)),
+    );
     for (const t of arr(v.Threats)) {
       const th = obj(t);
       if (Number(th.Type) !== THREAT_SEVERITY) continue;
@@ -90,6 +97,7 @@ export function parseMsrcCvrf(doc: unknown, source: string, notDrafted: NotDraft
             ? "never"
             : "maybe") as AdvisoryUpdate["restart"],
         url: str(r.URL) || null,
+        ...(exploited ? { exploited: { sources: ["msrc" as const] } } : {}),
         source,
       };
       if (kb) {

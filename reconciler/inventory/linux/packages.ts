@@ -60,7 +60,8 @@ export function linuxPackages(r: InventoryRecord, intern: (s: string) => string 
   return { format, osName: r.os.name ? intern(r.os.name.toLowerCase()) : null, installed, bySource, available };
 }
 
-function guessFormat(osName: string): PackageFormat {
+/** A record without `packageFormat`: deb for the Debian family, else rpm. */
+export function guessFormat(osName: string): PackageFormat {
   return /debian|ubuntu|mint|raspbian|kali/i.test(osName) ? "deb" : "rpm";
 }
 

@@ -1,35 +1,137 @@
 // The native format: JSON Lines (one InventoryRecord a line) or a JSON array of them.
 import { validatorFor } from "../../load/schema-check.js";
-import { InventoryRecord } from "../../model/inventory.js";
+import { InventoryRecord, PACKAGE_NAME } from "../../model/inventory.js";
+import { guessFormat } from "../linux/packages.js";
 
 export interface RecordResult {
   record?: InventoryRecord;
   /** The host name, when the record names one even though it is invalid. */
   host?: string;
   error?: string;
+  /** Where in the line the problem is (1-based), when it can be told; else the line's start. */
+  column?: number;
 }
 
-function describe(errors: { instancePath: string; message?: string; params?: Record<string, unknown> }[]): string {
+/** A value as a message quotes it: JSON, cut short, so a hostile string is shown, never interpreted. */
+function quoted(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+type Path = (string | number)[];
+
+function describe(
+  value: unknown,
+  errors: { instancePath: string; message?: string; params?: Record<string, unknown> }[],
+): { error: string; path: Path } {
   const e = errors[0];
-  if (!e) return "invalid record";
-  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the record";
-  if (e.params && "missingProperty" in e.params) return `${where} is missing '${String(e.params.missingProperty)}'`;
+  if (!e) return { error: "invalid record", path: [] };
+  const path: Path = e.instancePath
+    ? e.instancePath
+        .slice(1)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+    : [];
+  const where = path.length ? path.join(".") : "the record";
+  if (e.params && "missingProperty" in e.params)
+    return { error: `${where} is missing '${String(e.params.missingProperty)}'`, path };
   if (e.params && "additionalProperty" in e.params)
-    return `${where} has an unknown field '${String(e.params.additionalProperty)}'`;
-  return `${where} ${e.message ?? "is invalid"}`;
+    return { error: `${where} has an unknown field '${String(e.params.additionalProperty)}'`, path };
+  const at = valueAt(value, path);
+  if (e.params && "pattern" in e.params && typeof at === "string")
+    return { error: `${where} ${quoted(at)} is not ${grammarOf(path)}`, path };
+  return { error: `${where} ${e.message ?? "is invalid"}`, path };
 }
 
-/** Checks one parsed value against the InventoryRecord schema. */
-export function checkRecord(value: unknown): RecordResult {
+function grammarOf(path: Path): string {
+  const field = path.filter((p) => typeof p === "string").join(".");
+  if (field === "host") return "a host name (RFC 1123: labels of letters, digits and '-', dot-separated)";
+  if (/(^|\.)(name|source)$/.test(field)) return "a package name (letters, digits and . _ + -, not leading)";
+  if (/(^|\.)version$/.test(field)) return "a package version ([epoch:]version[-release])";
+  return "in the expected form";
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+/** The 1-based column of the value at `path` in the line: its JSON text, searched after its key. */
+function columnOf(line: string | undefined, value: unknown, path: Path): number | undefined {
+  if (line === undefined || path.length === 0) return undefined;
+  const at = valueAt(value, path);
+  const key = path.findLast((p) => typeof p === "string");
+  const text = at === undefined ? null : JSON.stringify(at);
+  if (text === null || text === undefined) return undefined;
+  // The value after its own key when there is one ("name":"…"), else its first occurrence.
+  const keyed = key === undefined ? -1 : line.search(new RegExp(`"${key}"\\s*:\\s*${escapeRegExp(text)}`));
+  const i = keyed >= 0 ? line.indexOf(text, keyed + key!.length + 2) : line.indexOf(text);
+  return i >= 0 ? i + 1 : undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** dpkg's own rules (Debian Policy 5.6.1, 5.6.12): lower-case names of two or more; upstream starts with a digit. */
+const DEB_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const DEB_VERSION = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/;
+/** rpm: NAME of letters, digits and ._+- (not leading '-'); [EPOCH:]VERSION[-RELEASE], neither with a '-'. */
+const RPM_VERSION = /^(?:[0-9]+:)?[A-Za-z0-9._+~^]+(?:-[A-Za-z0-9._+~^]+)?$/;
+
+/** The format's own grammar for the record's package names and versions: the first violation, with its path. */
+function packageProblem(r: InventoryRecord): { error: string; path: Path } | null {
+  if (!r.packages && !r.availableUpdates) return null;
+  const format = r.packageFormat ?? guessFormat(r.os.name ?? "");
+  const name = format === "deb" ? DEB_NAME : PACKAGE_NAME;
+  const version = format === "deb" ? DEB_VERSION : RPM_VERSION;
+  const grammar = format === "deb" ? "dpkg" : "rpm";
+  for (const list of ["packages", "availableUpdates"] as const)
+    for (const [i, p] of (r[list] ?? []).entries()) {
+      const source = "source" in p ? p.source : undefined;
+      for (const [field, v, re] of [
+        ["name", p.name, name],
+        ["source", source, name],
+        ["version", p.version, version],
+      ] as const) {
+        if (v === undefined || re.test(v)) continue;
+        const what = field === "version" ? "version" : "package name";
+        return { error: `${list}.${i}.${field} ${quoted(v)} is not a ${grammar} ${what}`, path: [list, i, field] };
+      }
+      if (format === "deb" && p.version.endsWith("-"))
+        return { error: `${list}.${i}.version ${quoted(p.version)} is not a dpkg version`, path: [list, i, "version"] };
+    }
+  return null;
+}
+
+/** A host name the record gives that patchops may plan under (it could be named in an assignment), or undefined. */
+export function plannableHost(host: string | undefined): string | undefined {
+  return host !== undefined && host.length <= 253 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host) ? host : undefined;
+}
+
+/** Checks one parsed value against the InventoryRecord schema and the package grammar of its format. */
+export function checkRecord(value: unknown, line?: string): RecordResult {
   const validate = validatorFor(InventoryRecord);
   const host =
     value && typeof value === "object" && typeof (value as { host?: unknown }).host === "string"
       ? (value as { host: string }).host
       : undefined;
-  if (!validate(value)) return { host, error: describe(validate.errors ?? []) };
-  if (Number.isNaN(Date.parse((value as InventoryRecord).scannedAt)))
-    return { host, error: "scannedAt is not a valid instant" };
-  return { record: value as InventoryRecord, host };
+  const failed = (p: { error: string; path: Path }): RecordResult => {
+    const column = columnOf(line, value, p.path);
+    return { host, error: p.error, ...(column ? { column } : {}) };
+  };
+  if (!validate(value)) return failed(describe(value, validate.errors ?? []));
+  const record = value as InventoryRecord;
+  if (Number.isNaN(Date.parse(record.scannedAt)))
+    return failed({ error: "scannedAt is not a valid instant", path: ["scannedAt"] });
+  const problem = packageProblem(record);
+  if (problem) return failed(problem);
+  return { record, host };
 }
 
 export function parseLine(line: string): RecordResult {
@@ -39,7 +141,7 @@ export function parseLine(line: string): RecordResult {
   } catch (err) {
     return { host: topLevelHost(line), error: `not valid JSON (${(err as Error).message})` };
   }
-  return checkRecord(value);
+  return checkRecord(value, line);
 }
 
 /**

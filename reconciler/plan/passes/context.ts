@@ -8,14 +8,17 @@ import type { Plan } from "../../model/plan.js";
 import type { PatchPolicySpec } from "../../model/policy.js";
 import { exemptionEnd } from "../../policy/exemptions.js";
 import { compareText } from "../../order.js";
+import { isoUtc } from "../../schedule/wall-clock.js";
 import { baselineRequirementFindings } from "../baseline-requirements.js";
 import { CandidateIndex } from "../candidates.js";
 import { buildCatalog, type ApprovalEvidence, type CatalogEntry } from "../catalog.js";
 import { hostContexts, type HostContext, type PartialScope } from "../hosts.js";
 import { shardOf } from "../job-id.js";
-import { indexResults, type ResultIndex } from "../job-results.js";
+import { futureResults, indexResults, type ResultIndex } from "../job-results.js";
 import { addLinuxUpdates, PackageIndex } from "../linux-updates.js";
-import { unrecognisedOsFindings } from "../os-recognition.js";
+import { unknownReleaseFindings, unrecognisedOsFindings } from "../os-recognition.js";
+import { AgentCatalog } from "../agent-updates.js";
+import { estimatedFinding } from "../evidence.js";
 import { impliedBuilds } from "../../inventory/os-names.js";
 import { satisfies } from "../versions.js";
 import type { Evaluation } from "./evaluate-host.js";
@@ -42,6 +45,8 @@ export interface ReconcileInput {
   explainHosts?: ReadonlySet<string>;
   /** Updates whose pilot passed in an earlier run, from the status branch (id → instant): a success is not withdrawn. */
   pilotPassed?: ReadonlyMap<string, number>;
+  /** When patchops first recorded each scanned `name=version` upgrade (upper-case id → instant), from the status branch. */
+  offersSeen?: ReadonlyMap<string, number>;
   /** Plan only the hosts of shard `index` (1-based) of `count`; fleet-wide facts (pilot wave, holds) stay fleet-wide. */
   shard?: { index: number; count: number };
   /** Job results read with --results: failures, successes awaiting a scan, removals. */
@@ -80,6 +85,8 @@ export interface PlanContext {
   evaluations: Map<string, Evaluation>;
   /** Which of the catalog's OS version conditions a build meets: builds alike for every update share a class. */
   versionClass: (version: string) => string;
+  /** Updates hosts' own update agents report without an Update file, judged per host. */
+  agentCatalog: AgentCatalog;
 }
 
 export function buildContext(input: ReconcileInput): PlanContext {
@@ -96,13 +103,22 @@ export function buildContext(input: ReconcileInput): PlanContext {
     inventory,
     now,
     verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+    offersSeen: input.offersSeen,
   });
   const hosts = hostContexts(set, inventory, input.partial);
   const findings: Diagnostic[] = [...(input.approvalFindings ?? []), ...baselineRequirementFindings(set, catalog)];
   const productNames = new Set<string>();
   for (const e of catalog.values())
     for (const p of e.spec.appliesTo.products ?? []) productNames.add(p.name.toLowerCase());
-  const resultIndex = indexResults(input.results ?? []);
+  const resultIndex = indexResults(input.results ?? [], now);
+  for (const r of futureResults(input.results ?? [], now))
+    findings.push(
+      diagnostic(
+        "result-from-the-future",
+        "warning",
+        `job ${r.jobId} on ${r.host} claims to have finished at ${r.finishedAt}, after ${isoUtc(now)}: the control node's clock is wrong; the result is ignored`,
+      ),
+    );
   const known = new Set(hosts.map((h) => h.name.toLowerCase()));
   for (const host of [...resultIndex.keys()].sort(compareText))
     if (!known.has(host))
@@ -149,8 +165,16 @@ export function buildContext(input: ReconcileInput): PlanContext {
     findings,
     evaluations: new Map(),
     versionClass: versionClasses(catalog),
+    agentCatalog: new AgentCatalog(catalog, {
+      set,
+      now,
+      verifiedRules: input.verification === "off" ? null : (input.verifiedRules ?? new Map()),
+    }),
   };
   findings.push(...unrecognisedOsFindings(inventory.records.values()));
+  findings.push(...unknownReleaseFindings(approved));
+  const estimated = estimatedFinding(inventory.records.values());
+  if (estimated) findings.push(estimated);
   return ctx;
 }
 

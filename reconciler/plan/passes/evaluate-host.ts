@@ -8,7 +8,7 @@ import type { ExemptionSpec } from "../../model/exemption.js";
 import type { UpdateState } from "../../model/plan.js";
 import { compareText } from "../../order.js";
 import { matchesSelector } from "../../policy/selector.js";
-import { applicability } from "../applicability.js";
+import { isKb, managedInstall, relevance, withAgentInstalled } from "../evidence.js";
 import { lineOf, type CatalogEntry } from "../catalog.js";
 import type { HostContext } from "../hosts.js";
 import type { Failure } from "../job-results.js";
@@ -122,7 +122,18 @@ function evaluationKey(
     identityOf(h.baselines),
     exemptions.map((e) => e.name).join(","),
     rec.installed.key(),
+    rec.agentScan ? agentKey(rec) : "estimated",
   ].join("\u0000");
+}
+
+/** What the evaluation reads from an agent scan: each KB's report (as rules see it) and whether it is installed. */
+function agentKey(rec: HostRecord): string {
+  return JSON.stringify(
+    [...rec.agentScan!.byKb].map(([kb, list]) => [
+      kb,
+      list.map((u) => [u.installed, u.title, u.classification, u.severity ?? null, u.products, u.released, u.reboot]),
+    ]),
+  );
 }
 
 function evaluate(
@@ -133,22 +144,38 @@ function evaluate(
   trail: Trail,
 ): Evaluation {
   const ev = emptyEvaluation();
-  const rec = withSatisfiedPackages(whole, ctx.packageIndex)!;
+  const rec = withAgentInstalled(withSatisfiedPackages(whole, ctx.packageIndex)!);
   const { catalog } = ctx;
   const note = trail.forHost(h.name);
+  const agent = rec.agentScan;
   ev.exemptions = hostExemptions.map((e) => e.name);
   const required = new Map<string, string>();
   for (const b of h.baselines)
     for (const id of b.spec.requiredUpdates)
       if (!required.has(id.toUpperCase())) required.set(id.toUpperCase(), b.file);
-  // What the host is measured against: approved updates that may apply (indexed), its baselines' requirements,
-  // and known updates it has installed (to catch rejected or superseded ones).
+  // Updates only agents report (no Update file) are judged from this host's own report, and only on a host with one.
+  const reported = agent
+    ? ctx.agentCatalog.entriesFor(agent, (id) => {
+        const e = catalog.get(id);
+        return e !== undefined && !e.agentReported;
+      })
+    : new Map<string, CatalogEntry>();
+  const entryOf = (id: string): CatalogEntry | undefined => {
+    const e = reported.get(id) ?? catalog.get(id);
+    return e && (!e.agentReported || reported.has(id)) ? e : undefined;
+  };
+  // What the host is measured against: approved updates that may apply (indexed; with an agent scan, what the agent
+  // offers), its baselines' requirements, and known updates it has installed (to catch rejected or superseded ones).
   const relevant = new Set<string>(required.keys());
-  for (const e of ctx.candidates.candidates(rec)) relevant.add(e.id);
-  for (const id of rec.installed) if (catalog.has(id)) relevant.add(id);
+  if (agent) {
+    for (const [kb, list] of agent.byKb)
+      if (!list.some((u) => u.installed) && entryOf(kb)?.decision === "approved") relevant.add(kb);
+    for (const e of ctx.candidates.candidates(rec)) if (!isKb(e.id)) relevant.add(e.id);
+  } else for (const e of ctx.candidates.candidates(rec)) relevant.add(e.id);
+  for (const id of rec.installed) if (entryOf(id)) relevant.add(id);
   const coveredByInstalled = ctx.coveredBy(rec.installed);
   for (const id of [...relevant].sort(compareText)) {
-    const entry = catalog.get(id)!;
+    const entry = entryOf(id)!;
     const file = entry.doc?.file ?? entry.decisionFile ?? "";
     // A baseline's requirement is obligatory only through its own approved Update file.
     const obligatory = entry.decision === "approved" && !entry.unverified;
@@ -163,22 +190,23 @@ function evaluate(
       ) {
         ev.states.set(id, "pending-reboot");
         note(id, () => `installed and waiting for a restart (${rec.origin})`);
-      } else if (obligatory || entry.decision !== "pending" || required.has(id)) {
+      } else if (obligatory || entry.decision !== "pending" || required.has(id) || entry.spec.exploited) {
+        // An exploited update is recorded where installed even while pending: exposure reads the plan's states.
         ev.states.set(id, "installed");
         note(id, () => `installed according to the scan at ${rec.origin}`);
       }
       continue;
     }
     if (entry.decision === "rejected" || (!obligatory && entry.decision !== "approved")) continue;
-    const app = applicability(entry.spec.appliesTo, rec);
+    const app = relevance(entry, rec);
     if (!app.applies) {
       // Only a baseline's requirement is worth listing as not applicable; any other update simply does not concern the host.
       if (!required.has(id)) continue;
       ev.states.set(id, "not-applicable");
-      note(
-        id,
-        () =>
-          `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`,
+      note(id, () =>
+        agent && isKb(id)
+          ? `not applicable: ${app.why}`
+          : `not applicable: ${app.why} (appliesTo at ${entry.doc ? lineOf(entry.doc.at(["spec", "appliesTo"])) : file})`,
       );
       continue;
     }
@@ -204,6 +232,8 @@ function evaluate(
       continue;
     }
     note(id, () => approvalLine(entry, file));
+    if (agent && isKb(id))
+      note(id, () => `the host's update agent offers it, not installed (${agent.source} scan at ${agent.completedAt})`);
     const exemption = hostExemptions.find((e) => covers(e.spec, id));
     const files = [file];
     if (required.has(id)) files.push(required.get(id)!);
@@ -245,8 +275,12 @@ function evaluate(
   ev.removals = removals.remove;
   ev.cannotRemove = removals.cannot;
   const allowed = (id: string) => {
-    const e = catalog.get(id);
-    return (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) || required.has(id);
+    const e = entryOf(id);
+    return (
+      (e !== undefined && (e.decision === "approved" || e.supersededByApproved)) ||
+      required.has(id) ||
+      !managedInstall(id, rec, e?.spec.classification, ctx.policy.nonPatchClasses)
+    );
   };
   ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort(compareText);
   return ev;
@@ -284,14 +318,14 @@ function resolvePrerequisites(
       const satisfied = rec.installed.has(r) || coveredByInstalled.has(r);
       if (satisfied) continue;
       // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
-      if (dep && !applicability(dep.spec.appliesTo, rec).applies) continue;
+      if (dep && !relevance(dep, rec).applies) continue;
       if (ev.missing.has(r)) continue;
       // A deferred prerequisite stays deferred: what needs it waits (blocked) rather than dragging it in.
       if (ev.states.get(r) === "deferred") {
         absent.push(r);
         continue;
       }
-      if (dep && dep.decision === "approved" && !dep.unverified && applicability(dep.spec.appliesTo, rec).applies) {
+      if (dep && dep.decision === "approved" && !dep.unverified && relevance(dep, rec).applies) {
         ev.missing.set(r, { entry: dep, noForce: m.noForce, files: [dep.doc?.file ?? dep.decisionFile ?? ""] });
         ev.states.set(r, "missing");
         note(r, () => `missing; pulled in as a prerequisite of ${id}`);

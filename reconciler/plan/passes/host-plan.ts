@@ -1,13 +1,16 @@
 // Pass two for one host: windows, deadlines, overdue states and its jobs, then its final status and host line.
+import { diagnostic } from "../../diagnostics.js";
 import { COMPLIANT } from "../../policy/states.js";
 import type { HostResult, Job } from "../../model/plan.js";
 import { compareText } from "../../order.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
 import type { BaselineShortfall } from "../baseline-conformance.js";
 import { lineOf } from "../catalog.js";
+import { isEstimated } from "../evidence.js";
 import type { EscalationRequest } from "../escalation.js";
 import { periodPath, type HostContext } from "../hosts.js";
 import { backoffMs } from "../job-results.js";
+import { failureCause, needsPerson } from "../../policy/failure-classes.js";
 import type { SlaWatch } from "../late-approval.js";
 import { windowStartingFrom } from "../next-window.js";
 import { pilotHoldNote, pilotHolds, usesPilotWave } from "../pilot.js";
@@ -45,7 +48,13 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
   let status = standing.status;
   const held: string[] = [];
   const needs: Need[] = [];
-  const escalate: { ids: string[]; files: string[]; mild: string | null } = { ids: [], files: [], mild: null };
+  // mild: why the action is milder than the policy's; strict: an escalated update with no such reason.
+  const escalate: { ids: string[]; files: string[]; mild: string | null; strict: boolean } = {
+    ids: [],
+    files: [],
+    mild: null,
+    strict: false,
+  };
   const assignmentProblem = h.assignment ? ctx.input.unverifiedAssignments?.get(h.assignment.file) : undefined;
   if (assignmentProblem) notes.push(`no install jobs: ${assignmentProblem}`);
   const operational =
@@ -75,7 +84,16 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
       );
       if (!slot) continue;
       const failure = ev.failures.get(id);
-      if (failure) {
+      // A deterministic failure fails the same way again: no retry (and no forced restart loop) until a person acts.
+      const manual = failure && needsPerson(failure.code, failure.attempts) ? failure : null;
+      if (manual) {
+        const cause = failureCause(manual.code);
+        note(
+          id,
+          () =>
+            `no retry: ${manual.code ?? "the failure"} ${cause ? `is deterministic (${cause.meaning})` : `has no known cause and failed ${manual.attempts} times`}; a person must fix the cause (a later scan or job result that shows it installed clears it)`,
+        );
+      } else if (failure) {
         // A failed update is retried in the host's first window after the backoff, never again in the same one.
         const notBefore = failure.at + backoffMs(policy.retry.backoffHours, failure.attempts);
         if (slot.window.start < notBefore) {
@@ -99,8 +117,13 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
           escalate.files.push(...m.files);
           // The wave waited for a failed pilot and a person's override: the owner hears of it, the host stays up.
           if (verdict?.state === "overridden") escalate.mild ??= `the pilot of ${id} failed and was overridden`;
+          // Automation cannot install it: the owner hears of it, the host stays up.
+          else if (manual)
+            escalate.mild ??= `${id} failed with ${manual.code ?? "an unknown error"} and needs a person`;
+          else escalate.strict = true;
         }
       }
+      if (manual) continue;
       note(
         id,
         () =>
@@ -135,15 +158,19 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
     const job = removalJob(ctx, h, ev, facts);
     if (job) jobs.push(job);
   }
+  if (operational) {
+    const job = restartJob(ctx, h, ev, jobs, facts, trail);
+    if (job) jobs.push(job);
+  }
   const escalation: EscalationRequest | null =
     escalate.ids.length > 0
       ? {
           host: h.name,
           cluster: h.entry?.cluster ?? null,
-          action: escalate.mild ? "notify" : policy.escalation.action,
+          action: escalate.mild && !escalate.strict ? "notify" : policy.escalation.action,
           ids: sortIds(new Set(escalate.ids), catalog),
           files: [...new Set([...escalate.files, ctx.set.policy!.file])].sort(compareText),
-          why: escalate.mild,
+          why: escalate.strict ? null : escalate.mild,
         }
       : null;
   if (h.assignment && (status === "stale" || status === "unscanned")) {
@@ -245,5 +272,70 @@ function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held
         .map(([id, f]) => [id, { code: f.code, at: f.atText, attempts: f.attempts }]),
     );
   if (h.record) result.os = h.record.os;
+  if (h.record && isEstimated(h.record)) result.estimated = true;
   return result;
+}
+
+/**
+ * A host that waits for a restart to finish installing approved updates gets a restart in its period's next window,
+ * when the policy forces restarts and no no-force exemption covers those updates; otherwise its owner is told.
+ */
+function restartJob(
+  ctx: PlanContext,
+  h: HostContext,
+  ev: Evaluation,
+  jobs: readonly Job[],
+  facts: HostJobFacts,
+  trail: Trail,
+): Job | null {
+  const pending = [...ev.states]
+    .filter(([, s]) => s === "pending-reboot")
+    .map(([id]) => id)
+    .sort(compareText);
+  if (pending.length === 0) return null;
+  // An install job of this host restarts it anyway.
+  if (jobs.some((j) => j.enforcement.forceRestart)) return null;
+  const note = trail.forHost(h.name);
+  const noForce = ctx.liveExemptions.filter(
+    (e) =>
+      ev.exemptions.includes(e.name) &&
+      e.spec.type === "no-force" &&
+      (e.spec.updates.includes("*") || e.spec.updates.some((u) => pending.includes(u.toUpperCase()))),
+  );
+  if (!ctx.policy.enforcement.forceRestart || noForce.length > 0) {
+    const why =
+      noForce.length > 0
+        ? `the owner controls restarts (${noForce.map((e) => e.name).join(", ")})`
+        : "the policy never forces a restart (enforcement.forceRestart: false)";
+    ctx.findings.push(
+      diagnostic(
+        "restart-needed",
+        "warning",
+        `${h.name} (owner ${facts.owner ?? "none"}) waits for a restart to finish installing ${pending.join(", ")}; ${why}, so the owner must restart it`,
+      ),
+    );
+    for (const id of pending) note(id, () => `pending a restart; ${why}: no restart job, the owner is told`);
+    return null;
+  }
+  const next = windowStartingFrom(h.timetable!.spec, h.entry!.period, "standard", ctx.now);
+  if (!next) return null;
+  for (const id of pending)
+    note(id, () => `pending a restart: restart job in ${isoUtc(next.window.start)} – ${isoUtc(next.window.end)}`);
+  return makeJob({
+    type: "restart",
+    host: h.name,
+    owner: facts.owner,
+    updates: pending,
+    timeline: next.timeline,
+    period: facts.period,
+    window: next.window,
+    enforcement: { forceInstall: false, forceRestart: true },
+    priority: "normal",
+    hooks: { pre: ctx.policy.hooks.pre, post: ctx.policy.hooks.post },
+    reason: {
+      summary: `restart to finish installing ${pending.join(", ")} (the scan reports a pending restart)`,
+      files: [h.assignment!.file],
+      commit: facts.revision,
+    },
+  });
 }

@@ -39,7 +39,8 @@ export function hostStanding(h: HostContext, policy: PatchPolicySpec, now: numbe
     out.notes.push("the scanning agent reports itself unhealthy");
   }
   out.below = belowBaseline(rec, h.baselines);
-  const osNote = unrecognisedOsNote(rec);
+  // With its agent's scan, what applies does not depend on recognising the OS name.
+  const osNote = rec.agentScanned ? null : unrecognisedOsNote(rec);
   if (osNote) {
     if (out.status === "compliant") out.status = "noncompliant";
     out.notes.push(osNote);

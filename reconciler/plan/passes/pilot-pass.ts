@@ -64,6 +64,12 @@ export function pilotPass(ctx: PlanContext, standingOf: (h: HostContext) => Host
         ? pilotWindowEnd(h.timetable.spec, h.entry.period, e.approvedAt ?? now, standardDays)
         : null;
     },
+    evidenceAt: (host: string, id: string) => {
+      const scanned = ctx.hostNamed(host)?.record?.scannedAt ?? Number.NEGATIVE_INFINITY;
+      const outcomes = ctx.resultIndex.get(host.toLowerCase())?.get(id);
+      const result = outcomes && outcomes.length > 0 ? outcomes[outcomes.length - 1]!.at : Number.NEGATIVE_INFINITY;
+      return Math.max(scanned, result);
+    },
     passedBefore: ctx.input.pilotPassed ?? new Map(),
     minSuccessRatio: policy.pilot.minSuccessRatio,
     now,

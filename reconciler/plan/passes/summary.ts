@@ -47,6 +47,7 @@ export class SummaryCounters {
     isolate: 0,
     notify: 0,
     uninstall: 0,
+    restart: 0,
   };
   private readonly states = new Map<string, Record<string, number>>();
   /** The first pilot job in jobs.ndjson order: its window is the plan's pilot window. */

@@ -12,7 +12,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; } .card { border: 1px solid var(--line); border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }
 .card b { display: block; font-size: 1.6rem; }
 .banner { background: #ffebe9; border: 1px solid var(--bad); color: var(--bad); font-weight: 600; padding: .6rem 1rem; border-radius: 6px; }
-.bad { color: var(--bad); font-size: .9rem; } .deferred { color: var(--warn); font-weight: 600; } .sev.critical { color: var(--bad); font-weight: 600; } .sev.important { color: var(--warn); }
+.bad { color: var(--bad); font-size: .9rem; } .deferred { color: var(--warn); font-weight: 600; } .sev.critical { color: var(--bad); font-weight: 600; } .sev.important { color: var(--warn); } .risk { color: var(--warn); } .local { color: var(--muted, #666); }
 .job.isolate, .job.notify { color: var(--bad); font-weight: 600; } pre { background: #f6f8fa; padding: .6rem; overflow-x: auto; }
 @media (max-width: 600px) { table { display: block; overflow-x: auto; } } input[type=search] { font-size: 1rem; padding: .4rem .6rem; width: 22rem; max-width: 100%; }
 .pager button { margin-right: .5rem; } figure.chart { display: inline-block; margin: 0 1rem 1rem 0; } figure.chart svg { width: 480px; height: 160px; border: 1px solid var(--line); border-radius: 6px; }
@@ -46,6 +46,34 @@ function search() {
 var JOB_LABEL = { install: "install", synthetic: "synthetic test (inert)", healthcheck: "agent health check", isolate: "isolate: network port disabled until patched", notify: "notify the owner (past the deadline)" };
 function jobWhat(j) { return j.type === "install" || j.type === "synthetic" ? j.updates.map(esc).join(", ") : esc(j.updates.length ? j.updates.join(", ") : ""); }
 function jobEnforcement(j) { return j.type === "install" || j.type === "synthetic" ? (j.enforcement.forceInstall ? "forced at the deadline" : "not forced (owner restarts)") : "—"; }
+// A time in UTC and, when the host's timetable zone is known, in that zone as its owner reads it.
+function localTime(iso, zone) {
+  try {
+    return new Date(iso).toLocaleString("en-GB", { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  } catch (e) { return ""; }
+}
+function when(iso, zone) {
+  var local = zone ? localTime(iso, zone) : "";
+  return esc(iso) + (local ? " <span class=local>(" + esc(local) + ")</span>" : "");
+}
+// An exempt or deferred update names the exemption that accepted its risk, until when, under which ticket.
+function acceptedBy(h, u) {
+  var all = window.patchopsExemptions || {}, names = h.exemptions || [], U = u.toUpperCase();
+  for (var i = 0; i < names.length; i++) {
+    var e = Object.prototype.hasOwnProperty.call(all, names[i]) ? all[names[i]] : null;
+    if (e && (e.updates.indexOf("*") >= 0 || e.updates.indexOf(U) >= 0)) return e;
+  }
+  return null;
+}
+function stateText(h, u) {
+  var s = h.updates[u], e = (s === "exempt" || s === "deferred") ? acceptedBy(h, u) : null;
+  return esc(s) + (e ? " <span class=risk>risk accepted until " + esc(e.expires) + " (" + esc(e.ticket) + ")</span>" : "");
+}
+function exemptionText(name) {
+  var all = window.patchopsExemptions || {}, e = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : null;
+  if (!e) return esc(name);
+  return esc(name) + ": " + (e.type === "defer" ? "deferred, not deployed" : "never forced, still due by the deadline") + "; risk accepted until " + esc(e.expires) + " (" + esc(e.ticket) + ")";
+}
 function hostPage() {
   var name = param("h"), entry = window.patchopsIndex.find(function (r) { return r[0] === name; }), el = document.getElementById("host");
   if (!entry) { el.innerHTML = "<p>No host named " + esc(name) + " in this plan.</p>"; return; }
@@ -53,19 +81,22 @@ function hostPage() {
     var h = window.patchopsHosts[name], jobs = (window.patchopsJobs[name] || []), openStates = window.patchopsOpenStates;
     var open = Object.keys(h.updates).filter(function (u) { return openStates.indexOf(h.updates[u]) >= 0; });
     document.title = name + " — patch status";
+    var deadlines = jobs.map(function (j) { return j.deadline; }).sort();
+    var zone = (window.patchopsZones && window.patchopsZones[name]) || null;
     var os = h.os ? esc(h.os.name || h.os.family) + " <span class=muted>build</span> <b id=os-build>" + esc(h.os.version) + "</b>" : "<span class=muted>not scanned</span>";
     el.innerHTML = "<h2>" + esc(name) + " <span class='status " + esc(h.status) + "'>" + esc(h.status) + "</span></h2>" +
-      "<p>owner <b>" + esc(h.owner || "none") + "</b> · period <b>" + esc(h.period || "none") + "</b>" + (h.cluster ? " · cluster <b>" + esc(h.cluster) + "</b>" : "") + (h.role ? " · role <b>" + esc(h.role) + "</b>" : "") + " · last scan <b>" + esc(h.scannedAt || "never") + "</b></p>" +
+      "<p>owner <b>" + esc(h.owner || "none") + "</b> · period <b>" + esc(h.period || "none") + "</b>" + (h.cluster ? " · cluster <b>" + esc(h.cluster) + "</b>" : "") + (h.role ? " · role <b>" + esc(h.role) + "</b>" : "") + " · last scan <b>" + esc(h.scannedAt || "never") + "</b>" + (h.estimated ? " · <b>estimated</b>: no agent scan; matched from advisory text" : "") + "</p>" +
       "<p id=os>OS " + os + "</p>" +
+      "<p id=next-deadline>next deadline <b>" + (deadlines.length ? when(deadlines[0], zone) : "none: nothing planned") + "</b>" + (zone ? " <span class=muted>· time zone " + esc(zone) + "</span>" : " <span class=muted>· times in UTC</span>") + "</p>" +
       (h.notes ? "<p class=muted>" + h.notes.map(esc).join("<br>") + "</p>" : "") +
       (h.belowBaseline ? "<p id=below-baseline><b>Below baseline</b>: " + h.belowBaseline.map(function (b) { return esc(b.reason) + " (" + esc(b.file) + (b.line ? ":" + esc(b.line) : "") + ")"; }).join("; ") + "</p>" : "") +
       (h.failures ? "<p id=failures><b>Last job failed</b>: " + Object.keys(h.failures).map(function (u) { var f = h.failures[u]; return esc(u) + " (" + esc(f.code || "no code") + " at " + esc(f.at) + ", " + esc(f.attempts) + " attempt" + (f.attempts === 1 ? "" : "s") + ")"; }).join("; ") + "</p>" : "") +
       (h.aboveBaseline.length ? "<p id=above-baseline><b>Above baseline</b> (nobody approved these): " + h.aboveBaseline.map(esc).join(", ") + "</p>" : "") +
-      "<h3>Open updates (<span id=open-count>" + open.length + "</span>)</h3>" + (open.length ? "<table><tr><th>update</th><th>state</th></tr>" + open.map(function (u) { return "<tr><td><a href='update.html?u=" + encodeURIComponent(u) + "'>" + esc(u) + "</a></td><td>" + esc(h.updates[u]) + (h.blockedBy && h.blockedBy[u] ? " (needs " + h.blockedBy[u].map(esc).join(", ") + ")" : "") + "</td></tr>"; }).join("") + "</table>" : "<p>Nothing to install.</p>") +
-      "<h3>Next windows</h3>" + (jobs.length ? "<table id=jobs><tr><th>window (UTC)</th><th>job</th><th>timeline</th><th>updates</th><th>enforcement</th></tr>" + jobs.map(function (j) { return "<tr><td>" + esc(j.window.start) + " – " + esc(j.window.end) + "</td><td class='job " + esc(j.type) + "'>" + esc(JOB_LABEL[j.type] || j.type) + "</td><td>" + esc(j.timeline) + "</td><td>" + jobWhat(j) + "</td><td>" + jobEnforcement(j) + "</td></tr>"; }).join("") + "</table><p class=muted>You may install early: anything installed before the window is simply reported done.</p>" : "<p>No job planned.</p>") +
-      "<h3>Exemptions</h3><p>" + (h.exemptions ? h.exemptions.map(esc).join(", ") : "none") + "</p>" +
+      "<h3>Open updates (<span id=open-count>" + open.length + "</span>)</h3>" + (open.length ? "<table><tr><th>update</th><th>state</th></tr>" + open.map(function (u) { return "<tr><td><a href='update.html?u=" + encodeURIComponent(u) + "'>" + esc(u) + "</a></td><td>" + stateText(h, u) + (h.blockedBy && h.blockedBy[u] ? " (needs " + h.blockedBy[u].map(esc).join(", ") + ")" : "") + "</td></tr>"; }).join("") + "</table>" : "<p>Nothing to install.</p>") +
+      "<h3>Next windows</h3>" + (jobs.length ? "<table id=jobs><tr><th>window</th><th>deadline</th><th>job</th><th>timeline</th><th>updates</th><th>enforcement</th></tr>" + jobs.map(function (j) { return "<tr><td>" + when(j.window.start, zone) + " – " + when(j.window.end, zone) + "</td><td>" + when(j.deadline, zone) + "</td><td class='job " + esc(j.type) + "'>" + esc(JOB_LABEL[j.type] || j.type) + "</td><td>" + esc(j.timeline) + "</td><td>" + jobWhat(j) + "</td><td>" + jobEnforcement(j) + "</td></tr>"; }).join("") + "</table><p class=muted>You may install early: anything installed before the window is simply reported done.</p>" : "<p>No job planned.</p>") +
+      "<h3>Exemptions</h3>" + (h.exemptions ? "<ul id=exemptions>" + h.exemptions.map(function (n) { return "<li>" + exemptionText(n) + "</li>"; }).join("") + "</ul>" : "<p>none</p>") +
       "<h3>Why</h3><p>The decision trail for this host, with the file and line of every rule that decided it:</p><pre id=explain><code>patchops explain --host " + esc(name) + " --inventory &lt;the scanned inventory&gt; --now " + esc(document.body.dataset.now || "") + "</code></pre>" +
-      "<h3>All updates</h3><table><tr><th>update</th><th>state</th></tr>" + Object.keys(h.updates).map(function (u) { return "<tr><td>" + esc(u) + "</td><td>" + esc(h.updates[u]) + "</td></tr>"; }).join("") + "</table>";
+      "<h3>All updates</h3><table><tr><th>update</th><th>state</th></tr>" + Object.keys(h.updates).map(function (u) { return "<tr><td>" + esc(u) + "</td><td>" + stateText(h, u) + "</td></tr>"; }).join("") + "</table>";
   }).catch(function (e) { el.textContent = e.message; });
 }
 function updatePage() {

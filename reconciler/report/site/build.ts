@@ -8,6 +8,8 @@ import { isOpenState, OPEN_STATES } from "../states.js";
 import { lineChart } from "../svg.js";
 import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
+import { exposureBody } from "./exposure-page.js";
+import { NO_FACTS, type SiteFacts } from "./policy-facts.js";
 import { compareText } from "../../order.js";
 import type { FileContent } from "../../output/atomic.js";
 
@@ -45,6 +47,7 @@ function page(title: string, body: string, scripts: string[], onload: string, pl
       : `<p class=banner id=verification-banner>CAB approval verification was ${plan.approvalVerification === "off" ? "OFF" : "trusted-local (commit trailers, not GitHub reviews)"} for this plan: approvals shown here are not verified.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
 <title>${esc(title)}</title><link rel="stylesheet" href="style.css"></head>
 <body data-now="${esc(plan.now)}"><header><h1><a href="index.html">patchops status</a></h1><span class="muted">plan of ${esc(plan.now)} · refreshed by every reconcile</span></header>
 ${banner}${body}
@@ -179,10 +182,12 @@ export interface SiteInput {
   info: ReadonlyMap<string, UpdateInfo>;
   /** Files on the status branch that failed the snapshot schema (shown as a count, never rendered). */
   refusedSnapshots?: number;
+  /** Exemption details and host time zones from the policy (absent: names only, times in UTC only). */
+  facts?: SiteFacts;
 }
 
 /** A file per 500 hosts, each with those hosts' lines and jobs: one pass over the hosts, a file at a time, in order. */
-function bucketFiles(hosts: SiteHosts): [string, Iterable<string>][] {
+function bucketFiles(hosts: SiteHosts, facts: SiteFacts): [string, Iterable<string>][] {
   let rows: Iterator<HostJobs> | undefined;
   let next = 0;
   const files: [string, Iterable<string>][] = [];
@@ -204,7 +209,9 @@ function bucketFiles(hosts: SiteHosts): [string, Iterable<string>][] {
           if (b === last) rows.return?.();
           yield (
             dataScript("window.patchopsHosts", Object.fromEntries(chunk.map(([h]) => [h.host, h]))) +
-            dataScript("window.patchopsJobs", Object.fromEntries(chunk.map(([h, jobs]) => [h.host, jobs])))
+            dataScript("window.patchopsJobs", Object.fromEntries(chunk.map(([h, jobs]) => [h.host, jobs]))) +
+            // Beside the lines, not inside them: each host's line stays exactly its line of hosts.ndjson.
+            dataScript("window.patchopsZones", Object.fromEntries(chunk.map(([h]) => [h.host, facts.zoneOf(h)])))
           );
         },
       },
@@ -234,7 +241,9 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
         })(),
       ),
   });
-  for (const [name, content] of bucketFiles(hosts)) files.set(name, content);
+  const facts = input.facts ?? NO_FACTS;
+  for (const [name, content] of bucketFiles(hosts, facts)) files.set(name, content);
+  files.set("data/exemptions.js", dataScript("window.patchopsExemptions", facts.exemptions));
   const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
   const updates = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
@@ -258,6 +267,8 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   );
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
   files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
+  // The site maps every host, owner and missing fix: no search engine may keep it, even if it is published by mistake.
+  files.set("robots.txt", "User-agent: *\nDisallow: /\n");
   files.set("style.css", STYLE);
   files.set("app.js", SCRIPT);
   files.set("hosts.csv", { [Symbol.iterator]: () => hostsCsv(hosts.hosts()) });
@@ -273,10 +284,11 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
     ["unmanaged", f.unmanaged],
     ["below-baseline", f.belowBaseline],
     ["above-baseline", f.aboveBaseline],
+    ["estimated", f.estimated],
   ]
     .map(([k, v]) => `<div class="card ${k}" id="card-${k}"><b>${v}</b>${k}</div>`)
     .join("")}<div class=card id=card-percent><b>${esc(f.percent ?? "—")}%</b>compliant</div></div>`;
-  const downloads = `<p class=downloads>Download: <a href="hosts.csv" download id=csv-hosts>compliance by host (CSV)</a> · <a href="updates.csv" download id=csv-updates>compliance by update (CSV)</a> · <a href="compliance.json">compliance.json</a></p>`;
+  const downloads = `<p class=downloads>Download: <a href="hosts.csv" download id=csv-hosts>compliance by host (CSV)</a> · <a href="updates.csv" download id=csv-updates>compliance by update (CSV)</a> · <a href="compliance.json">compliance.json</a> · <a href="exposure.html" id=exposure-link>exposed to exploited CVEs</a></p>`;
   const windows = `<h2>Next windows</h2><table><tr><th>window (UTC)</th><th>timeline</th><th class=num>hosts</th><th>updates</th></tr>${c.byWindow
     .slice(0, 30)
     .map(
@@ -287,12 +299,13 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
 <section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
+  files.set("exposure.html", page("Exposure", exposureBody(plan, hosts.hosts(), info), [], "", plan));
   files.set(
     "host.html",
     page(
       "Host status",
       `<div id=host>Loading…</div>`,
-      ["app.js", "data/index.js", "data/states.js"],
+      ["app.js", "data/index.js", "data/states.js", "data/exemptions.js"],
       "hostPage();",
       plan,
     ),

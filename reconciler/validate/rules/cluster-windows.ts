@@ -68,21 +68,34 @@ function emergencyWindow(n: Node, t: number, memo: Map<string, Window[]>): Windo
 
 const overlap = (a: Window, b: Window) => a.start < b.end && b.start < a.end;
 
-function firstClash(a: Node, b: Node, now: number, memo: Map<string, Window[]>): string | null {
+interface Clash {
+  why: string;
+  /** Only in a later cycle: neither window is its node's next one (e.g. a DST gap three months ahead). */
+  future: boolean;
+}
+
+function firstClash(a: Node, b: Node, now: number, memo: Map<string, Window[]>): Clash | null {
   const wa = standardWindows(a, now, memo);
   const wb = standardWindows(b, now, memo);
-  for (const x of wa)
-    for (const y of wb)
-      if (overlap(x, y))
-        return `their standard windows overlap in UTC (${a.host} ${a.timetable}/${a.period} ${isoUtc(x.start)} – ${isoUtc(x.end)}, ${b.host} ${b.timetable}/${b.period} ${isoUtc(y.start)} – ${isoUtc(y.end)})`;
+  let future: Clash | null = null;
+  for (const [i, x] of wa.entries())
+    for (const [k, y] of wb.entries())
+      if (overlap(x, y)) {
+        const why = `their standard windows overlap in UTC (${a.host} ${a.timetable}/${a.period} ${isoUtc(x.start)} – ${isoUtc(x.end)}, ${b.host} ${b.timetable}/${b.period} ${isoUtc(y.start)} – ${isoUtc(y.end)})`;
+        if (i === 0 || k === 0) return { why, future: false };
+        future ??= { why, future: true };
+      }
   for (let q = 0; q < 4; q++) {
     const t = now + q * 15 * 60_000;
     const x = emergencyWindow(a, t, memo);
     const y = emergencyWindow(b, t, memo);
     if (overlap(x, y))
-      return `their emergency windows overlap in UTC (an approval at ${isoUtc(t)} patches ${a.host} in ${isoUtc(x.start)} – ${isoUtc(x.end)} and ${b.host} in ${isoUtc(y.start)} – ${isoUtc(y.end)})`;
+      return {
+        why: `their emergency windows overlap in UTC (an approval at ${isoUtc(t)} patches ${a.host} in ${isoUtc(x.start)} – ${isoUtc(x.end)} and ${b.host} in ${isoUtc(y.start)} – ${isoUtc(y.end)})`,
+        future: false,
+      };
   }
-  return null;
+  return future;
 }
 
 /** The same timetable and the same day (or recurring window) is cluster-same-day's finding already. */
@@ -115,19 +128,21 @@ export function clusterWindows({ set, now }: RuleContext): Diagnostic[] {
         const a = nodes[i]!;
         const b = nodes[k]!;
         if (a.host.toLowerCase() === b.host.toLowerCase() || sameBucket(a, b)) continue;
-        let why: string | null;
+        let clash: Clash | null;
         try {
-          why = firstClash(a, b, now, memo);
+          clash = firstClash(a, b, now, memo);
         } catch {
           // A timetable whose windows cannot be computed has its own finding (invalid-recurrence, schema).
           continue;
         }
-        if (why)
+        // An overlap only in a later cycle is a warning: it must not stop anything now, and when that cycle comes the
+        // plan holds the later node's job (cluster-held) and plans everyone else.
+        if (clash)
           out.push(
             diagnostic(
               "cluster-overlap",
-              "error",
-              `cluster '${cluster}': ${b.host} and ${a.host}: ${why}; give each node a period that no other node's window touches`,
+              clash.future ? "warning" : "error",
+              `cluster '${cluster}': ${b.host} and ${a.host}: ${clash.why}${clash.future ? " in a later cycle (not the next window of either node); when it comes, the plan holds the later node" : ""}; give each node a period that no other node's window touches`,
               b.assignment.at(["spec", "hosts", b.index, "period"]),
             ),
           );

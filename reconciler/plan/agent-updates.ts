@@ -1,0 +1,109 @@
+// Updates a host's own update agent reports, in the catalog: approval rules decide them per host, from that host's
+// report alone (its classification, severity, products and release date), as Linux offers are decided per host.
+import type { AgentEvidence } from "../inventory/agent-scan.js";
+import type { AgentUpdate } from "../model/inventory.js";
+import type { PolicySet } from "../model/policy-set.js";
+import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
+import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
+import { lineOf, type CatalogEntry } from "./catalog.js";
+
+const RESTART: Record<AgentUpdate["reboot"], UpdateSpec["restart"]> = {
+  never: "never",
+  always: "required",
+  "can-request": "maybe",
+};
+
+/** The Update an agent's report describes, for one KB. */
+export function specOfReport(kb: string, u: AgentUpdate): UpdateSpec {
+  return UpdateSpecSchema.parse({
+    id: kb,
+    title: u.title,
+    vendor: "Microsoft",
+    classification: u.classification,
+    ...(u.severity ? { severity: u.severity } : {}),
+    released: u.released,
+    appliesTo: { products: u.products.map((name) => ({ name })) },
+    restart: RESTART[u.reboot],
+    pilot: true,
+  });
+}
+
+export interface AgentCatalogInput {
+  set: PolicySet;
+  now: number;
+  /** Verification on: a rule approves only when its own approval was verified (rule name → when it took effect). */
+  verifiedRules: ReadonlyMap<string, number> | null;
+}
+
+/**
+ * Entries for what agents report and no Update file describes. Each host's report is judged on its own (memoised by
+ * what the report says), so one host's report never approves or raises an update for another host. The first entry
+ * made for an id also joins the fleet catalog, so jobs, the summary and explain can name it.
+ */
+export class AgentCatalog {
+  private readonly memo = new Map<string, CatalogEntry>();
+
+  constructor(
+    private readonly catalog: Map<string, CatalogEntry>,
+    private readonly input: AgentCatalogInput,
+  ) {}
+
+  /** The host's entries for the KBs its agent lists that no Update file (or baseline) describes. */
+  entriesFor(agent: AgentEvidence, describedElsewhere: (id: string) => boolean): Map<string, CatalogEntry> {
+    const out = new Map<string, CatalogEntry>();
+    for (const [kb, list] of agent.byKb) {
+      if (describedElsewhere(kb)) continue;
+      const report = list[0]!;
+      const key = JSON.stringify([
+        kb,
+        report.title,
+        report.classification,
+        report.severity ?? null,
+        report.products,
+        report.released,
+        report.reboot,
+      ]);
+      let entry = this.memo.get(key);
+      if (!entry) {
+        entry = this.entryOf(kb, specOfReport(kb, report));
+        if (this.memo.size < 100_000) this.memo.set(key, entry);
+      }
+      if (!this.catalog.has(kb)) this.catalog.set(kb, entry);
+      out.set(kb, entry);
+    }
+    return out;
+  }
+
+  private entryOf(id: string, spec: UpdateSpec): CatalogEntry {
+    const { set, now, verifiedRules } = this.input;
+    const policy = set.policy!.spec;
+    const d = effectiveDecision(spec, set.rules, now, policy.nonPatchClasses);
+    const ruleAt = d.rule && verifiedRules ? verifiedRules.get(d.rule.name) : undefined;
+    const unverified =
+      d.decision === "approved" && verifiedRules && ruleAt === undefined
+        ? `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB`
+        : null;
+    return {
+      id,
+      spec,
+      doc: null,
+      decision: d.decision,
+      decidedBy: d.decidedBy,
+      decisionFile: d.rule?.file ?? null,
+      decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
+      pendingNote:
+        d.note ?? (d.decision === "pending" ? "reported by the host's update agent; no rule approves it" : null),
+      timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
+      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0) : null,
+      approvedEvidence: d.rule
+        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after its release on ${spec.released} as the host's update agent reports it`
+        : null,
+      unverified,
+      supersededBy: new Set(),
+      supersedesAll: new Set(),
+      supersededByApproved: false,
+      requires: [],
+      agentReported: true,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+// The vitest run StrykerJS mutates against: only test files that call the core in the test's own process (a child
+// process or a browser never sees the active mutant, so those tests cannot kill one and only cost time). Pick others
+// with PATCHOPS_MUTATE_TESTS (comma-separated globs).
+import { defineConfig } from "vitest/config";
+
+const IN_PROCESS = [
+  "test/promises/**/*.test.ts",
+  "test/policy/**/*.test.ts",
+  "test/plan/passes.test.ts",
+  "test/plan/late-approval.test.ts",
+  "test/plan/install-details.test.ts",
+  "test/plan/pilot-cluster.test.ts",
+  "test/schedule/**/*.test.ts",
+  "test/versions/rpm.test.ts",
+  "test/report/metrics.test.ts",
+  "test/report/job-metrics.test.ts",
+  "test/report/table4.test.ts",
+  "test/report/snapshot.test.ts",
+];
+
+// eslint-disable-next-line no-restricted-syntax -- vitest reads a config file's default export
+export default defineConfig({
+  test: {
+    include: process.env.PATCHOPS_MUTATE_TESTS?.split(",") ?? IN_PROCESS,
+    setupFiles: ["test/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: 1,
+  },
+});

@@ -1,0 +1,175 @@
+// `patchops exposure`: the hosts exposed now to an exploited CVE and the update that fixes it on each, through the real
+// CLI on a git repository. Expected output worked out by hand (KB numbers: test/fixtures/agent-fleet/README.md;
+// CVE-2025-62215 is the exploited kernel EoP of November 2025, mission.md §2.2).
+import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CU, HOTPATCH, agentHost, assignment, estimatedHost, updateFile } from "../plan/agent-fleet.js";
+import { cli, commitAll, tempRepo } from "../helpers/repo.js";
+
+const RFC = `  rfc:
+    change: November cumulative update
+    vulnerability: CVE-2025-62215, exploited
+    servicesImpacted: every Windows Server 2022 service
+    concurrentDeployment: none
+    countermeasures: none
+    testStrategy: reference collection first
+    impact: significant
+`;
+const EXPLOITED = "  cves: [CVE-2025-62215]\n  exploited: { sources: [msrc], since: 2025-11-11 }\n";
+
+const FILES: Record<string, string> = {
+  "policies/updates/kb5068787.yaml": updateFile(
+    "KB5068787",
+    "2025-11 Cumulative Update for Windows Server 2022",
+    "{ os: [{ family: windows, names: [Windows Server 2022], versions: '<10.0.20348.4405' }] }",
+    { severity: "important", extra: EXPLOITED + RFC },
+  ),
+  // Exploited, but nobody decided it yet: exposure still lists the hosts it would fix.
+  "policies/updates/kb5068840.yaml": updateFile(
+    "KB5068840",
+    "2025-11 Security Hotpatch Update for Windows Server 2022",
+    "{ os: [{ family: windows, names: [Windows Server 2022], versions: '<10.0.20348.4346' }] }",
+    { severity: "important", decision: null, extra: EXPLOITED },
+  ),
+  // A fix for another CVE nobody exploits: never listed.
+  "policies/updates/kb5068406.yaml": updateFile(
+    "KB5068406",
+    "Security Update for SQL Server 2022 CU21",
+    "{ products: [{ name: SQL Server 2022, versions: '<16.0.4222.2' }] }",
+    { severity: "important", extra: "  cves: [CVE-2025-59499]\n" },
+  ),
+  ...assignment(["ws22-plain", "ws22-azure", "ws22-done", "est-ws22", "est-patched", "est-hotpatched", "silent"]),
+};
+
+const AZURE = {
+  family: "windows" as const,
+  name: "Microsoft Windows Server 2022 Datacenter: Azure Edition",
+  version: "10.0.20348.4294",
+};
+const INVENTORY = [
+  agentHost("ws22-plain", [CU()]),
+  agentHost("ws22-azure", [HOTPATCH()], { os: AZURE }),
+  agentHost("ws22-done", [{ ...CU(), installed: true }]),
+  estimatedHost("est-ws22"),
+  // The hotpatch fixes the CVE too: a host that has it is not exposed, although the CU still matches it by advisory.
+  estimatedHost("est-hotpatched", { installed: ["KB5068840"] }),
+  estimatedHost("est-patched", {
+    installed: ["KB5068787"],
+    os: { family: "windows", name: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348.4405" },
+  }),
+];
+
+let repo = "";
+const run = (...args: string[]) =>
+  cli(
+    "exposure",
+    "--repo",
+    repo,
+    "--inventory",
+    join(repo, "inv.jsonl"),
+    "--now",
+    "2025-11-12T06:00:00Z",
+    "--no-verify-approvals",
+    ...args,
+  );
+
+beforeAll(async () => {
+  repo = await tempRepo("minimal", {
+    ...FILES,
+    "inv.jsonl": INVENTORY.map((r) => JSON.stringify(r)).join("\n") + "\n",
+  });
+  await rm(join(repo, "policies/updates/kb5035857.yaml"));
+  commitAll(repo, "policy", "2025-11-11T18:00:00Z");
+});
+
+// Approved by the commit at 2025-11-11T18:00Z on the emergency timeline (exploited): period D1's emergency hour is
+// 18:00–19:00Z, so at 2025-11-12T06:00Z the CU is overdue on the hosts that still lack it.
+describe("patchops exposure", () => {
+  it("lists each exploited CVE's exposed hosts, the fixing update and its state, and whether evidence is estimated", async () => {
+    const r = await run();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "CVE-2025-62215 (exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840): 3 hosts exposed",
+        "  est-ws22  KB5068787 overdue (emergency), KB5068840 not approved (pending) (emergency)  owner team-a  estimated: no agent scan; matched from advisory text",
+        "  ws22-azure  KB5068840 not approved (pending) (emergency)  owner team-a",
+        "  ws22-plain  KB5068787 overdue (emergency)  owner team-a",
+        "3 hosts exposed as of 2025-11-12T06:00:00Z; 1 unscanned (unknown): silent",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("writes the same as JSON, and --cve narrows to one CVE", async () => {
+    const r = await run("--format", "json", "--cve", "cve-2025-62215");
+    const x = JSON.parse(r.stdout) as {
+      cves: { cve: string; hosts: { host: string; estimated: boolean; fixes: { id: string; state: string }[] }[] }[];
+      exposedHosts: number;
+    };
+    expect(x.exposedHosts).toBe(3);
+    expect(x.cves.map((c) => c.cve)).toEqual(["CVE-2025-62215"]);
+    expect(x.cves[0]!.hosts.map((h) => [h.host, h.estimated, h.fixes.map((f) => `${f.id}:${f.state}`)])).toEqual([
+      ["est-ws22", true, ["KB5068787:overdue", "KB5068840:not approved (pending)"]],
+      ["ws22-azure", false, ["KB5068840:not approved (pending)"]],
+      ["ws22-plain", false, ["KB5068787:overdue"]],
+    ]);
+    const none = await run("--cve", "CVE-2025-59499");
+    expect(none.stdout).toBe(
+      "no exploited CVE in the policy (as of 2025-11-12T06:00:00Z)\n0 hosts exposed as of 2025-11-12T06:00:00Z; 1 unscanned (unknown): silent\n",
+    );
+  });
+
+  it("refuses a malformed --cve with exit 2 and one line", async () => {
+    const r = await run("--cve", "62215");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("--cve '62215' is not a CVE id");
+  });
+});
+
+describe("the status site's exposure page", () => {
+  it("lists the same hosts from the plan's states, and counts estimated hosts", async () => {
+    const out = join(repo, "out-plan");
+    const site = join(repo, "out-site");
+    const planned = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inv.jsonl"),
+      "--now",
+      "2025-11-12T06:00:00Z",
+      "--no-verify-approvals",
+      "--out",
+      out,
+    );
+    expect(planned.code).toBe(0);
+    const reported = await cli("report", "--plan", out, "--out", site, "--repo", repo);
+    expect(reported.code).toBe(0);
+    const html = await readFile(join(site, "exposure.html"), "utf8");
+    // The plan measures approved updates only: the pending hotpatch's host (ws22-azure) is for `patchops exposure`.
+    expect(html).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
+    expect(html).toContain(
+      "<h2>CVE-2025-62215: 2 hosts exposed</h2><p>exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840</p>",
+    );
+    const rows = [
+      ...html.matchAll(
+        /<tr><td><a href="host\.html#([^"]+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
+      ),
+    ].map((m) => m.slice(1));
+    expect(rows).toEqual([
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", "estimated: no agent scan; matched from advisory text"],
+      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
+    ]);
+    // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
+    const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
+      fleet: { estimated: number };
+    };
+    expect(compliance.fleet.estimated).toBe(3);
+    expect(await readFile(join(site, "index.html"), "utf8")).toContain(
+      '<div class="card estimated" id="card-estimated"><b>3</b>estimated</div>',
+    );
+  });
+});

@@ -1,0 +1,66 @@
+// Where a scaffolded policy repository installs patchops from: a pinned release, never a local path or a bare name.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { releaseSource, sourceProblem } from "../../reconciler/app/scaffold.js";
+import { cli } from "../helpers/repo.js";
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+describe("the release a scaffold pins", () => {
+  it("is the repository's git URL at the version's tag", () => {
+    expect(releaseSource("git+https://github.com/acme/patchops.git", "0.2.0")).toBe(
+      "git+https://github.com/acme/patchops.git#v0.2.0",
+    );
+    expect(releaseSource("https://github.com/acme/patchops.git", "0.2.0")).toBe(
+      "git+https://github.com/acme/patchops.git#v0.2.0",
+    );
+    expect(releaseSource("github:acme/patchops#main", "1.0.0")).toBe("github:acme/patchops#v1.0.0");
+  });
+
+  it("refuses local paths and the unscoped registry name, accepts URLs and scoped names", () => {
+    for (const bad of [
+      "file:../patchops-0.1.0.tgz",
+      "file:vendor/patchops-0.1.0.tgz",
+      "link:../patchops",
+      "./vendor/patchops-0.1.0.tgz",
+      "../patchops",
+      "/opt/patchops",
+      "0.1.0",
+      "^0.1.0",
+      "~0.1.0",
+      ">=0.1.0",
+      "*",
+      "latest",
+      "npm:patchops@0.1.0",
+    ])
+      expect(sourceProblem(bad), bad).not.toBeNull();
+    for (const good of [
+      "git+https://github.com/acme/patchops.git#v0.2.0",
+      "github:acme/patchops#v0.2.0",
+      "https://github.com/acme/patchops/releases/download/v0.2.0/patchops-0.2.0.tgz",
+      "npm:@acme/patchops@0.2.0",
+    ])
+      expect(sourceProblem(good), good).toBeNull();
+  });
+
+  it("init --source writes the given release, and a file: path is a usage error that writes nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "patchops-init-source-"));
+    dirs.push(dir);
+    const bad = await cli("init", dir, "--source", "file:../patchops-0.1.0.tgz");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^patchops: init --source: 'file:\.\.\/patchops-0\.1\.0\.tgz' is a local path/);
+    expect(bad.stdout).toBe("");
+    await expect(readFile(join(dir, "package.json"), "utf8")).rejects.toThrow(/ENOENT/);
+
+    const url = "https://github.com/acme/patchops/releases/download/v0.2.0/patchops-0.2.0.tgz";
+    const good = await cli("init", dir, "--source", url);
+    expect(good.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(manifest.devDependencies).toEqual({ patchops: url });
+  });
+});

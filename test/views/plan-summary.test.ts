@@ -1,0 +1,57 @@
+// The plan summary people read in a terminal and in the step summary: long lists are cut, and in Markdown every
+// value from an inventory or a policy file is escaped (D27: a host named like an image must stay text).
+import { appendFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Plan } from "../../reconciler/model/plan.js";
+import { cutList, planSummary } from "../../reconciler/views/plan-summary.js";
+import { cli, commitAll, tempDir, tempRepo } from "../helpers/repo.js";
+
+const HOSTILE = "<img src=https://evil.example/p.png>[x](https://evil.example)";
+
+describe("cutList", () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `h${String(i).padStart(3, "0")}`);
+  it("lists up to 20 names and cuts the 21st into '… and 1 more'", () => {
+    expect(cutList(names(20))).toBe(names(20).join(", "));
+    expect(cutList(names(21))).toBe(`${names(20).join(", ")} … and 1 more`);
+    expect(cutList(names(296))).toBe(`${names(20).join(", ")} … and 276 more`);
+    expect(cutList([])).toBe("");
+  });
+});
+
+describe("plan --format markdown", () => {
+  it("escapes host names and notes from the inventory; text keeps them as one log line", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "policy", "2026-11-22T12:00:00Z");
+    const inventory = join(repo, "examples/inventory.jsonl");
+    const first = (await readFile(inventory, "utf8")).split("\n")[0]!;
+    await appendFile(inventory, first.replace(/"host": *"[^"]*"/, `"host": ${JSON.stringify(HOSTILE)}`) + "\n");
+    const out = join(await tempDir(), "plan");
+    const args = ["--repo", repo, "--inventory", inventory, "--out", out, "--now", "2026-12-10T09:00:00Z"];
+    const md = await cli("plan", ...args, "--no-verify-approvals", "--format", "markdown");
+    expect(md.code).toBe(0);
+    expect(md.stdout).not.toContain("<img");
+    expect(md.stdout).not.toContain("](https");
+    // Worked by hand from escapeMarkdown's rules: < > as entities, : [ ] ( ) backslashed.
+    expect(md.stdout).toContain(
+      "- &lt;img src=https\\://evil.example/p.png&gt;\\[x\\]\\(https\\://evil.example\\) (unmanaged): scanned but in no assignment",
+    );
+    const text = await cli("plan", ...args, "--no-verify-approvals");
+    expect(text.stdout).toContain(`  ${HOSTILE} (unmanaged): scanned but in no assignment`);
+  });
+
+  it("cuts a long reference collection: 296 names print 20 and '… and 276 more'", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "policy", "2026-11-22T12:00:00Z");
+    const out = join(await tempDir(), "plan");
+    const args = ["--repo", repo, "--inventory", join(repo, "examples/inventory.jsonl"), "--out", out];
+    expect((await cli("plan", ...args, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals")).code).toBe(0);
+    const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8")) as Plan;
+    const hosts = Array.from({ length: 296 }, (_, i) => `ref-${String(i).padStart(3, "0")}`);
+    const text = planSummary({ ...plan, pilot: { ...plan.pilot, hosts } }, [], [], "text", null);
+    const line = text.split("\n").find((l) => l.startsWith("  reference collection: "))!;
+    expect(line).toBe(`  reference collection: ${hosts.slice(0, 20).join(", ")} … and 276 more`);
+    const exact = planSummary({ ...plan, pilot: { ...plan.pilot, hosts: hosts.slice(0, 20) } }, [], [], "text", null);
+    expect(exact).toContain(`  reference collection: ${hosts.slice(0, 20).join(", ")}\n`);
+  });
+});
