@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The Linux loop end to end, for real: two Debian roots (overlays of this machine's root) each with sshd on
+# The Linux loop end to end, for real: three Debian roots (overlays of this machine's root) each with sshd on
 # 127.0.0.1, a local apt repository with two versions of two packages built by dpkg-deb, deploy/collect/linux.sh,
 # `patchops plan`, `patchops deploy due`, the real ansible-playbook over SSH with apt, results back, plan again.
 #   deb-ok:     patchops-e2e-demo 1.0 → 2.0: apt upgrades it, the job succeeds, the host is compliant.
 #   deb-broken: patchops-e2e-broken 1.0 → 2.0 whose postinst exits 1: the job fails with apt's error.
+#   deb-stage:  demo 1.0 under a no-force exemption: apt only downloads 2.0, the result is not-run/staged.
 # Needs root (mount, chroot) on Debian or Ubuntu; installs openssh-server, dpkg-dev and python3-apt with apt-get.
 # Prints "N passed, N failed"; exit 0 only when nothing failed. Every wait is bounded; sshd is killed by its pid and
 # every mount is undone on exit.
@@ -117,6 +118,7 @@ start_root() { # start_root HOST PACKAGE
 }
 start_root deb-ok patchops-e2e-demo
 start_root deb-broken patchops-e2e-broken
+start_root deb-stage patchops-e2e-demo
 SSH_OPTS=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o BatchMode=yes -i "$W/id")
 on() { local host=$1; shift; timeout 120 ssh "${SSH_OPTS[@]}" -p "${PORT[$host]}" root@127.0.0.1 "$@"; }
 version_on() { on "$1" "dpkg-query -W -f='\${Version}' $2"; }
@@ -124,7 +126,7 @@ version_on() { on "$1" "dpkg-query -W -f='\${Version}' $2"; }
 # 3. Collect with the shipped collector over SSH, convert on the control node.
 collect() { # collect SCANNED_AT OUT
   : >"$2"
-  for host in deb-ok deb-broken; do
+  for host in deb-ok deb-broken deb-stage; do
     on "$host" sh -s collect <"$ROOT/deploy/collect/linux.sh" >"$W/$host.scan" 2>>"$W/collect.log" || die "collect on $host"
     sh "$ROOT/deploy/collect/linux.sh" convert "$host" "$1" <"$W/$host.scan" >>"$2" || die "convert $host"
   done
@@ -140,7 +142,7 @@ patchops plan --repo "$W/policy" --inventory "$W/inventory1.jsonl" --out "$W/pla
 check "plan exits 0" test $? = 0
 check "deb-ok's job installs patchops-e2e-demo=2.0" grep -q '"host":"deb-ok".*"packages":\["patchops-e2e-demo=2.0"\]' "$W/plan1/jobs.ndjson"
 mkdir -p "$W/inv/host_vars"
-for host in deb-ok deb-broken; do
+for host in deb-ok deb-broken deb-stage; do
   cat >"$W/inv/host_vars/$host.yml" <<EOF
 ansible_connection: ssh
 ansible_host: 127.0.0.1
@@ -165,6 +167,11 @@ check "apt upgraded patchops-e2e-demo to 2.0 on deb-ok" test "$(version_on deb-o
 check "deb-ok's result: succeeded" grep -Eq '"status": ?"succeeded"' "$W"/results/deb-ok.*.ndjson
 check "deb-broken's result: failed" grep -Eq '"status": ?"failed"' "$W"/results/deb-broken.*.ndjson
 check "deb-broken's result carries apt's error" grep -q 'returned an error code' "$W"/results/deb-broken.*.ndjson
+check "deb-stage (no-force) still has demo 1.0" test "$(version_on deb-stage patchops-e2e-demo)" = 1.0
+# A file: repository is used in place (nothing lands in /var/cache/apt/archives): check that apt was asked to stage.
+check "deb-stage ran apt-get install --download-only (rc 0)" \
+  grep -q 'changed: \[deb-stage\] => {"changed": true, "cmd": \["apt-get", "install", "--download-only", "--yes", "--", "patchops-e2e-demo=2.0"\].*"rc": 0' "$W/playbook.log"
+check "deb-stage's result: not-run, staged" grep -Eq '"status": ?"not-run".*"reason": ?"staged"|"reason": ?"staged".*"status": ?"not-run"' "$W"/results/deb-stage.*.ndjson
 check "deb-broken's update failed with package-install-failed" \
   grep -Eq '"PATCHOPS-E2E-BROKEN=2.0": ?\{"status": ?"failed", ?"code": ?"package-install-failed"\}' "$W"/results/deb-broken.*.ndjson
 

@@ -2,15 +2,18 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ansibleInventory, jobLineDigests } from "../export/ansible.js";
-import type { Job, Plan } from "../model/plan.js";
+import type { HostResult, Job, Plan } from "../model/plan.js";
 
 /** Reads jobs.ndjson again for the digest of each line as written (the plan reader keeps parsed lines only). */
 export async function inventoryOf(
   planDir: string,
   plan: Plan,
   jobs: readonly Job[],
+  hosts: readonly HostResult[],
   rollout: { maxErrors?: string } = {},
 ): Promise<string> {
+  const osFamily = new Map<string, string>();
+  for (const h of hosts) if (h.os) osFamily.set(h.host, h.os.family);
   const lineDigests = jobLineDigests(await readFile(join(planDir, "jobs.ndjson"), "utf8"));
   return ansibleInventory(jobs, {
     now: plan.now,
@@ -18,6 +21,7 @@ export async function inventoryOf(
     policyRevision: plan.policyRevision,
     inputs: plan.inputs,
     lineDigests,
+    osFamily,
     ...rollout,
   });
 }

@@ -99,7 +99,10 @@ export function registerDeploy(program: Command, io: Io): void {
       await writeFilesAtomically(
         dirname(opts.out),
         new Map([
-          [basename(opts.out), await inventoryOf(opts.plan, plan, due, maxErrors === undefined ? {} : { maxErrors })],
+          [
+            basename(opts.out),
+            await inventoryOf(opts.plan, plan, due, hosts, maxErrors === undefined ? {} : { maxErrors }),
+          ],
         ]),
       );
       const groups = [...new Set(due.map(groupOf))].sort();

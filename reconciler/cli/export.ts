@@ -36,7 +36,7 @@ export function registerExport(program: Command, io: Io): void {
         io.exitCode(EXIT.invalid);
         return;
       }
-      const inventory = await inventoryOf(opts.plan, plan, jobs);
+      const inventory = await inventoryOf(opts.plan, plan, jobs, hosts);
       await writeFilesAtomically(dirname(opts.out), new Map([[basename(opts.out), inventory]]));
       printResult(io, format, `Wrote ${opts.out}: ${jobs.length} jobs\n`, { out: opts.out, jobs: jobs.length });
     });

@@ -7,13 +7,14 @@ import { canonicalJson, sha256 } from "./canonical-json.js";
 /** A group name Ansible accepts: letters, digits and underscores. */
 export function windowGroup(job: Pick<Job, "window" | "timeline"> & { type?: Job["type"] }): string {
   const stamp = job.window.start.replace(/[-:]/g, "").replace(/Z$/, "z").toLowerCase();
-  // An uninstall job has a group of its own, so a host can hold an install and an uninstall job in one window.
-  return `patchops_${stamp}_${job.type === "uninstall" ? "uninstall" : job.timeline}`;
+  // An uninstall or restart job has a group of its own, so a host can hold it beside an install job in one window.
+  const own = job.type === "uninstall" || job.type === "restart";
+  return `patchops_${stamp}_${own ? job.type : job.timeline}`;
 }
 
 /** The group whose play runs the job: its window's group, or patchops_<type> for isolate, notify and healthcheck. */
 export function groupOf(job: Job): string {
-  const windowed = job.type === "install" || job.type === "synthetic" || job.type === "uninstall";
+  const windowed = ["install", "synthetic", "uninstall", "restart"].includes(job.type);
   return windowed ? windowGroup(job) : `patchops_${job.type}`;
 }
 
@@ -80,6 +81,8 @@ interface JobVars {
 /** What the export takes from plan.json, and the digest of each job line (by job id). */
 export interface PlanProvenance {
   now: string;
+  /** Each host's OS family from the plan's host lines: a restart job of a Linux host reboots with the Linux steps. */
+  osFamily?: ReadonlyMap<string, string>;
   /** Where the playbook finds plan.json and jobs.ndjson to check each job against (absolute). */
   planDir: string;
   policyRevision: string | null;
@@ -117,7 +120,8 @@ function varsOf(job: Job, meta: PlanProvenance): JobVars {
   const installs = job.type === "install" || job.type === "synthetic";
   const downloads = (job.downloads ?? []).map((d) => ({ ...d, file: fileOf(d) }));
   const fromCatalog = new Set(downloads.map((d) => d.id));
-  const linux = job.packages !== undefined;
+  // A restart job installs nothing: the host's OS family says which steps restart it.
+  const linux = job.packages !== undefined || (job.type === "restart" && meta.osFamily?.get(job.host) === "linux");
   const vars: Omit<JobVars, "job_digest"> = {
     job_id: job.id,
     host: job.host,
@@ -134,7 +138,7 @@ function varsOf(job: Job, meta: PlanProvenance): JobVars {
     category_names: linux ? [] : (job.categories ?? []),
     downloads,
     install_steps: job.type === "install" && !linux ? stepsOf(job, downloads) : [],
-    ...(linux ? { packages: job.packages, platform: "linux" } : {}),
+    ...(linux ? { packages: job.packages ?? [], platform: "linux" } : {}),
     updates: job.updates,
     markers: job.type === "synthetic" ? job.updates : [],
     remove: job.type === "uninstall" ? job.updates : [],
@@ -142,8 +146,8 @@ function varsOf(job: Job, meta: PlanProvenance): JobVars {
     reboot: job.type !== "synthetic" && job.enforcement.forceRestart,
     force_install: job.enforcement.forceInstall,
     priority: job.priority,
-    pre: installs || job.type === "uninstall" ? job.pre.map((s) => s.run) : [],
-    post: installs || job.type === "uninstall" ? job.post.map((s) => s.run) : [],
+    pre: installs || job.type === "uninstall" || job.type === "restart" ? job.pre.map((s) => s.run) : [],
+    post: installs || job.type === "uninstall" || job.type === "restart" ? job.post.map((s) => s.run) : [],
     commands: (job.commands ?? []).map((s) => s.run),
     retry_attempt: job.retry?.attempt ?? 1,
     max_errors: meta.maxErrors ?? null,
@@ -195,6 +199,7 @@ export function ansibleInventory(jobs: readonly Job[], meta: PlanProvenance): st
     if (job.type === "install" || job.type === "synthetic")
       add(job.timeline === "emergency" ? "patchops_emergency" : "patchops_install", job.host);
     if (job.type === "uninstall") add("patchops_uninstall", job.host);
+    if (job.type === "restart") add("patchops_restart", job.host);
     const vars = hostJobs.get(job.host) ?? {};
     vars[group] = varsOf(job, meta);
     hostJobs.set(job.host, vars);

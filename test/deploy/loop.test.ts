@@ -145,7 +145,16 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
     expect(hosts2.get("web-1")!.failures).toEqual({
       KB5004: { code: "0x80240022", at: "2026-12-10T15:00:00Z", attempts: 1 },
     });
-    expect(hosts2.get("web-2")!.updates["SYN-1"]).toBe("installed");
+    // The synthetic job ran on 12-11 (its window), after plan2's now: plan2 counts no result from its future.
+    expect(hosts2.get("web-2")!.updates["SYN-1"]).toBe("missing");
+    expect(written).toContainEqual({
+      jobId: synJob.id,
+      host: "web-2",
+      type: "synthetic",
+      status: "succeeded",
+      updates: { "SYN-1": { status: "succeeded" } },
+      finishedAt: "2026-12-11T13:00:00Z",
+    });
     const jobs2 = lines<Job>(await readFile(join(repo, "plan2", "jobs.ndjson"), "utf8"));
     const retry = jobs2.filter((j) => j.host === "web-1");
     expect(retry.map((j) => [j.type, j.updates])).toEqual([["install", ["KB5004"]]]);
