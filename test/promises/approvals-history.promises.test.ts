@@ -126,10 +126,34 @@ describe("assignment files need their owner team", () => {
       },
     ]);
     expect(v.ok).toBe(false);
+    const both = await check(
+      6,
+      sha.head!,
+      [file],
+      [
+        { login: "tina", commit: sha.head! },
+        { login: "ben", commit: sha.head! },
+      ],
+      new Map([[file, "team-b"]]),
+    );
+    expect(both.lines.map((l) => [l.subject, l.ok, l.detail])).toEqual([
+      [file, true, "approved by tina (owner team team-a)"],
+      [`${file} (previous owner team-b)`, true, "approved by ben (owner team team-b)"],
+    ]);
+  });
+
+  it("the same owner at the base: one line, no previous-owner check", async () => {
+    const v = await check(7, sha.head!, [file], [{ login: "tina", commit: sha.head! }], new Map([[file, "team-a"]]));
+    expect(v.lines.map((l) => l.subject)).toEqual([file]);
   });
 
   it("files outside the policy (README, scripts) need no one; CODEOWNERS needs the CAB", async () => {
-    const v = await check(5, sha.head!, ["README.md", "scripts/x.sh", ".github/CODEOWNERS"], []);
+    const v = await check(
+      5,
+      sha.head!,
+      ["README.md", "docs/windows/notes.md", "scripts/x.sh", ".github/CODEOWNERS"],
+      [],
+    );
     expect(v.lines.map((l) => [l.subject, l.ok])).toEqual([[".github/CODEOWNERS", false]]);
   });
 });
