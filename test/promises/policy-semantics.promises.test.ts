@@ -142,6 +142,7 @@ describe("matchesSelector: every given condition must hold", () => {
     [{ cluster: "websql" }, false],
     [{ hosts: ["pay-sql-01"] }, true],
     [{ hosts: ["pay-sql-02"] }, false],
+    [{ hosts: ["web-01", "PAY-SQL-01"] }, true],
     [{ labels: { env: "prod" } }, true],
     [{ labels: { env: "prod", tier: "2" } }, false],
     [{ labels: { zone: "a" } }, false],
