@@ -536,7 +536,7 @@ spec:
       /✗ update +KB301 +UNVERIFIED: PR #6 by patchops-intake\[bot\]: 0 of 2 needed from the CAB \(2 needed, as the entry goes beyond its rule: pilot: false/,
     );
     expect(a.stdout).toMatch(
-      /✗ update +KB303 +UNVERIFIED: PR #7 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(not as intake drafted it: it carries no intake record\)/,
+      /✗ update +KB303 +UNVERIFIED: PR #7 by patchops-intake\[bot\]: 0 of 1 needed from one CAB member.*; the intake shortcut does not apply \(it carries no intake record\)/,
     );
     expect(a.stdout).toMatch(
       /✗ update +KB666 +UNVERIFIED: PR #4 by patchops-intake\[bot\]: not an intake-only change \(commit [0-9a-f]{12} was written or pushed by mallory/,

@@ -69,6 +69,7 @@ async function check(
     pr: number,
     author: "dave",
     headSha,
+    committedAt: Date.parse("2026-11-22T12:00:00Z"),
     ...(baseOwners ? { baseOwners } : {}),
   });
 }
