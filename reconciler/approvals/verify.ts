@@ -18,7 +18,7 @@ import { UpdateSpec } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
 import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
-import { replayDraft } from "../intake/draft-record.js";
+import { judgeIntakeDraft, shortcutContext } from "../intake/draft-record.js";
 import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
@@ -708,13 +708,16 @@ function updateNeeds(ctx: KnownContext, set: PolicySet, u: LoadedDoc<UpdateSpec>
     // Beyond its rule, an entry is a decision in all but name: the quorum, and no intake shortcut.
     if (beyond.length) return { groups: [[requirement]], intake: null };
     const text = (await fileAt(repo, sha, u.file)) ?? "";
-    const replay = underRule && spec.intakeIdentity ? replayDraft(text) : null;
+    // The record is checked with the feeds' own grammar and the shortcut's limits (docs/intake.md): its reasons say
+    // "the intake shortcut does not cover it: …".
+    const replay =
+      underRule && spec.intakeIdentity && d.rule
+        ? judgeIntakeDraft(text, shortcutContext(set, d.rule.spec, now))
+        : null;
     return {
       groups: [[requirement]],
       intake: replay?.ok ? spec.intakeIdentity! : null,
-      ...(replay && !replay.ok
-        ? { intakeRefused: { identity: spec.intakeIdentity!, reason: `not as intake drafted it: ${replay.reason}` } }
-        : {}),
+      ...(replay && !replay.ok ? { intakeRefused: { identity: spec.intakeIdentity!, reason: replay.reason } } : {}),
     };
   };
 }
