@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# One deploy turn on a runner that reaches the fleet (the action's `deploy` command, hourly): plan with the job
-# results so far, export for Ansible, run the playbook for every window group that opens this hour and for the
-# isolate, notify and healthcheck groups, then record the results on the status branch.
+# One deploy turn on a runner that reaches the fleet (the action's `deploy` command, on a schedule): plan with the job
+# results so far, select the jobs due now (`patchops deploy due`: window open, no result yet), run the playbook for
+# each of their groups, then record the results on the status branch.
 set -euo pipefail
 
 out="${PATCHOPS_OUT:-out}"
@@ -12,9 +12,6 @@ inventory="${PATCHOPS_INVENTORY_PATH:?set PATCHOPS_INVENTORY_PATH to the latest 
 results_dir="${PATCHOPS_RESULTS_DIR:?set PATCHOPS_RESULTS_DIR to a folder on the runner that is kept between runs}"
 connection="${PATCHOPS_CONNECTION_INVENTORY:-deploy/connection.yml}"
 now="${PATCHOPS_NOW:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
-# Window groups are named patchops_<start as yyyymmddthhmmssz>_<kind>: the ones opening in this UTC hour run, and
-# the isolate, notify and healthcheck groups whenever the export has them.
-hour="patchops_${now:0:4}${now:5:2}${now:8:2}t${now:11:2}"
 mkdir -p "$out" "$results_dir"
 
 shopt -s nullglob
@@ -32,16 +29,17 @@ if [ "$plan_rc" -gt 1 ]; then
   exit "$plan_rc"
 fi
 
-# ▶ DUE-JOB COMMAND: when `patchops export ansible --due` (with its time guard) ships, replace the next line with
-# ▶   $patchops export ansible --due --now "$now" --plan "$out/plan" --out "$out/ansible-inventory.yml"
-# ▶ and the hour filter below with every group of that export.
-$patchops export ansible --plan "$out/plan" --out "$out/ansible-inventory.yml"
-groups="$(ansible-inventory -i "$out/ansible-inventory.yml" --list |
-  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-    const groups = Object.keys(JSON.parse(s)).sort();
-    for (const g of groups) if (g.startsWith(process.argv[1])) console.log(g);
-    for (const g of ["patchops_isolate", "patchops_notify", "patchops_healthcheck"]) if (groups.includes(g)) console.log(g);
-  })' "$hour")"
+# The jobs due now: every job whose window is open at $now and that no result has ended yet, whatever hour its window
+# opened in (a window already open when the job first appeared, a half-hour zone). The playbook's gate refuses a job
+# outside its window, or one that does not match plan.json, and records that as a not-run result.
+due_rc=0
+groups="$($patchops deploy due --plan "$out/plan" --now "$now" --results-dir "$results_dir" \
+  --out "$out/ansible-inventory.yml" 2> "$out/deploy-due.txt")" || due_rc=$?
+cat "$out/deploy-due.txt"
+if [ "$due_rc" -gt 1 ]; then
+  echo "patchops deploy: selecting the due jobs failed (exit $due_rc); nothing deployed" >&2
+  exit "$due_rc"
+fi
 
 inventories=(-i "$out/ansible-inventory.yml")
 if [ -f "$connection" ]; then inventories+=(-i "$connection"); fi

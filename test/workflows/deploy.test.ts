@@ -1,6 +1,6 @@
 // The deploy turn (scripts/deploy.sh, the action's `deploy` command) in a scaffolded policy repository: it runs the
 // real ansible-playbook (--list-hosts: it resolves the groups and both inventories without connecting) for exactly
-// the windows that open in the current UTC hour, and records the turn on the status branch.
+// the windows open at the turn's instant (patchops deploy due), and records the turn on the status branch.
 import { execFile, execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -47,7 +47,7 @@ function windowPatterns(out: string): string[] {
 }
 
 describe("the deploy turn", () => {
-  it("runs the window groups of the current UTC hour only, on both sides of each hour", async () => {
+  it("runs the window groups open at the turn's instant (deploy due), on both sides of each window's bounds", async () => {
     const instants = ["2026-12-10T09:59:59Z", "2026-12-10T10:00:00Z", "2026-12-10T10:59:59Z", "2026-12-10T11:00:00Z"];
     const [t0959, t1000, t1059, t1100] = await Promise.all(instants.map(deployAt));
     lastRepo = t1000!.repo;
@@ -71,10 +71,16 @@ describe("the deploy turn", () => {
   it("merges the scaffold's connection settings into the export: WinRM over HTTPS with Kerberos, credentials from the environment", async () => {
     expect(lastRepo, "the deploy turns ran").not.toBe("");
     const repo = lastRepo;
+    // The export holds the jobs due at 10:00: the hosts of the 10:00 emergency window.
+    const groups = JSON.parse(
+      execFileSync("ansible-inventory", ["-i", "out/ansible-inventory.yml", "--list"], { cwd: repo, encoding: "utf8" }),
+    ) as Record<string, { hosts?: string[] }>;
+    const due = groups.patchops_20261210t100000z_emergency?.hosts ?? [];
+    expect(due.length).toBeGreaterThan(0);
     const host = JSON.parse(
       execFileSync(
         "ansible-inventory",
-        ["-i", "out/ansible-inventory.yml", "-i", "deploy/connection.yml", "--host", "app-03"],
+        ["-i", "out/ansible-inventory.yml", "-i", "deploy/connection.yml", "--host", due[0]!],
         { cwd: repo, encoding: "utf8" },
       ),
     ) as Record<string, unknown>;
