@@ -160,7 +160,7 @@ describe("assignment files need their owner team", () => {
 });
 
 describe("branch protection, read from GitHub, against what the approval model relies on", () => {
-  const full = { reviews: 2, dismissStale: true, codeOwners: true, forcePushes: false, admins: true };
+  const full = { reviews: 2, dismissStale: true, codeOwners: true, forcePushes: false, admins: true, lastPush: true };
 
   it("all set, with exactly the CAB's requiredApprovals (2): no gap", async () => {
     gh.protection.set("main", full);
@@ -172,6 +172,7 @@ describe("branch protection, read from GitHub, against what the approval model r
     expect(protectionGaps("main", await github.branchProtection("main"), CAB)).toEqual([
       "branch main requires 1 approving review(s), fewer than the CAB's requiredApprovals (2)",
       "branch main does not dismiss stale approvals when new commits are pushed",
+      "branch main does not require approval of the most recent reviewable push, so a CAB member could push commits under a colleague's e-mail and approve them",
       "branch main does not require review from code owners",
       "branch main allows force pushes, which can rewrite the approved history",
       "branch main lets administrators bypass its protection",
