@@ -41,6 +41,12 @@ if [ "$due_rc" -gt 1 ]; then
   exit "$due_rc"
 fi
 
+# The policy's rollout.maxConcurrency, as plan.json records it: how many hosts of a window start at a time.
+serial="$(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const c = p.rollout && p.rollout.maxConcurrency; if (c !== undefined) console.log(String(c));' "$out/plan/plan.json")"
+waves=()
+if [ -n "$serial" ]; then waves=(-e "patchops_serial=$serial"); fi
+
 inventories=(-i "$out/ansible-inventory.yml")
 if [ -f "$connection" ]; then inventories+=(-i "$connection"); fi
 read -r -a extra <<< "${PATCHOPS_PLAYBOOK_ARGS:-}"
@@ -48,7 +54,7 @@ failed=0
 for group in $groups; do
   # One failed window must not hide the others: its failures are in the results, and the next plan retries them.
   ansible-playbook "${inventories[@]}" "$playbook" -e window="$group" -e patchops_results_dir="$results_dir" \
-    "${extra[@]}" || failed=$((failed + 1))
+    "${waves[@]}" "${extra[@]}" || failed=$((failed + 1))
 done
 
 results=("$results_dir"/*.ndjson)

@@ -64,15 +64,17 @@ export function registerDeploy(program: Command, io: Io): void {
     .option("--results-dir <dir>", "a folder of result files (*.ndjson), e.g. the playbook's patchops_results_dir")
     .option(
       "--max-errors <n|n%>",
-      "stop starting jobs of a group once more than this many (or this % of its hosts) failed",
+      "stop starting jobs of a group once more than this many (or this % of its hosts) failed (default: the policy's rollout.maxErrors)",
     )
     .option("--repo <dir>", "the policy repository whose folders are never written (default: current directory)")
     .option("--format <format>", "what to print: text (the groups) or json", "text")
     .action(async (opts: DueOptions) => {
       const format = outputFormat(opts.format);
       const now = nowOption(opts.now);
-      const maxErrors = maxErrorsOption(opts.maxErrors);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
+      // The option wins; without it the PatchPolicy's rollout.maxErrors, as the plan recorded it.
+      const fromPolicy = plan.rollout?.maxErrors;
+      const maxErrors = maxErrorsOption(opts.maxErrors ?? (fromPolicy === undefined ? undefined : String(fromPolicy)));
       await checkExportTarget(opts.out, repoDir(opts.repo));
       const overlaps = clusterOverlapProblems(jobs, hosts);
       if (overlaps.length > 0) {

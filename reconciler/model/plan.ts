@@ -142,6 +142,13 @@ export const Plan = z
           "Fingerprints of what the plan was made from: merge checks them all, explain --plan all but results (null when planned in memory).",
       }),
     shard: z.string().nullable(),
+    rollout: z
+      .strictObject({
+        maxConcurrency: z.union([z.number().int(), z.string()]).optional(),
+        maxErrors: z.union([z.number().int(), z.string()]).optional(),
+      })
+      .optional()
+      .meta({ description: "The PatchPolicy's rate control (spec.rollout), for deploy due and the deploy turn." }),
     summary: z.strictObject({
       hosts: z.number().int(),
       byStatus: z.record(HostStatus, z.number().int()),

@@ -8,6 +8,12 @@ const Step = z.strictObject({
   run: z.string().min(1).meta({ description: "What the deployment tool runs, e.g. a script or a module call." }),
 });
 
+/** A count of hosts or jobs (10), or a whole percentage of a window's hosts (25%). */
+const RolloutLimit = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^(0|[1-9][0-9]?|100)%$/, "a whole percentage from 0% to 100%, e.g. 25%"),
+]);
+
 export const PatchPolicySpec = z.strictObject({
   timelines: z
     .strictObject({
@@ -77,6 +83,22 @@ export const PatchPolicySpec = z.strictObject({
       }),
     })
     .default({ backoffHours: 4, maxFailures: 3 }),
+  rollout: z
+    .strictObject({
+      maxConcurrency: RolloutLimit.optional().meta({
+        description:
+          "How many hosts of one window start at a time: a count (10) or a share of the window's hosts (25%); Ansible's serial.",
+      }),
+      maxErrors: RolloutLimit.optional().meta({
+        description:
+          "Once more jobs of a window failed than this (a count, or a share of its hosts), its later waves do not start and report not-run (max-errors).",
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "Rate control for the executor, as AWS Systems Manager's MaxConcurrency and MaxErrors: plan.json carries it, `deploy due` and the deploy turn apply it (docs/execution.md).",
+    }),
 });
 
 export const PatchPolicyDoc = envelope(

@@ -126,4 +126,39 @@ describe("deploy due (+05:30 windows, a window already open when the plan appear
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--now 'tomorrow' is not an ISO-8601 instant");
   });
+
+  it("takes max_errors from the policy's rollout (plan.json) unless --max-errors says otherwise", async () => {
+    const policy = join(repo, "policies", "policy.yaml");
+    const original = await readFile(policy, "utf8");
+    await writeFile(policy, original.replace("spec:\n", "spec:\n  rollout: { maxConcurrency: 2, maxErrors: 25% }\n"));
+    const limited = join(repo, "plan-rollout");
+    const inv = join(repo, "inventory.jsonl");
+    const args = ["--repo", repo, "--inventory", inv, "--out", limited, "--no-verify-approvals"];
+    try {
+      expect((await cli("plan", ...args, "--now", "2026-12-09T23:00:00Z")).code).toBe(0);
+    } finally {
+      await writeFile(policy, original);
+    }
+    const recorded = JSON.parse(await readFile(join(limited, "plan.json"), "utf8")) as { rollout?: unknown };
+    expect(recorded.rollout).toEqual({ maxConcurrency: 2, maxErrors: "25%" });
+    const maxErrorsOf = async (...extra: string[]) => {
+      const out = join(repo, `rollout-${extra.length}.yml`);
+      const r = await cli("deploy", "due", "--plan", limited, "--now", "2026-12-09T22:30:00Z", "--out", out, ...extra);
+      expect(r.code).toBe(0);
+      const doc = parse(await readFile(out, "utf8"), { customTags: [unsafe] }) as {
+        all: { hosts: Record<string, { patchops_jobs: Record<string, { max_errors: string | null }> }> };
+      };
+      return Object.values(doc.all.hosts).flatMap((h) => Object.values(h.patchops_jobs).map((j) => j.max_errors));
+    };
+    expect(await maxErrorsOf()).toEqual(["25%"]);
+    expect(await maxErrorsOf("--max-errors", "1")).toEqual(["1"]);
+    // The plan made without a rollout block sets no limit.
+    const none = parse(
+      await readFile((await due("2026-12-09T22:30:00Z"), join(repo, "due-2026-12-09T223000Z-0.yml")), "utf8"),
+      { customTags: [unsafe] },
+    ) as { all: { hosts: Record<string, { patchops_jobs: Record<string, { max_errors: string | null }> }> } };
+    expect(
+      Object.values(none.all.hosts).flatMap((h) => Object.values(h.patchops_jobs).map((j) => j.max_errors)),
+    ).toEqual([null]);
+  }, 60_000);
 });

@@ -115,6 +115,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings
     approvalVerification: input.verification,
     inputs: input.inputs ?? null,
     shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
+    ...(input.set.policy?.spec.rollout ? { rollout: input.set.policy.spec.rollout } : {}),
     summary: counters.summary(updates),
     pilot: { hosts: [...pilot.hosts].sort(compareText), window: pilotJob ? pilotJob.window : null },
     findings: findings
