@@ -33,7 +33,12 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
     const id = u.spec.id.toUpperCase();
     const r = v.updates.get(id);
     if (!r) continue;
-    if (r.ok) approvals.set(id, { at: r.effectiveAt ?? 0, evidence: r.reason });
+    if (r.ok)
+      approvals.set(id, {
+        at: r.effectiveAt ?? 0,
+        evidence: r.reason,
+        ...(r.override ? { override: r.override } : {}),
+      });
     else {
       unverified.set(id, r.reason);
       findings.push(

@@ -47,8 +47,20 @@ export interface SubjectVerdict {
   effectiveAt: number | null;
   /** For an Update file: its effective decision. */
   decision?: "approved" | "rejected" | "pending";
+  /** For an Update file carrying `pilot: {override: proceed}`: the reviewed change that added it. */
+  override?: OverrideEvidence;
   /** Unverified, but its last verified version (from this commit) is what was planned. */
   fallback?: { sha: string };
+}
+
+/** Who decided to proceed after a failed pilot, in which reviewed change, and why. */
+export interface OverrideEvidence {
+  commit: string;
+  pull: number | null;
+  author: string | null;
+  approvers: string[];
+  at: string | null;
+  reason: string;
 }
 
 /** A policy file deleted on the first-parent history, and whether its deletion was approved. */
@@ -653,6 +665,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
       continue;
     }
     const v = await verifyFile(ctx, "update", id, u.file, updateNeeds(ctx, set, u));
+    if (v.ok && d.decision === "approved" && d.decidedBy === "file") await approvalStreak(repo, u.file, v);
     if (v.ok && rule && d.decision === "approved") v.effectiveAt = Math.max(v.effectiveAt ?? 0, rule.effectiveAt ?? 0);
     v.decision = d.decision;
     result.updates.set(id, v);
@@ -853,4 +866,38 @@ function rootEvidence(ctx: Context, sha: string): CommitEvidence {
 
 function kindOf(kind: string): SubjectKind {
   return KIND_OF_DOC[kind] ?? "policy";
+}
+
+/**
+ * An approved Update file's approval instant is the merge of the change that set `decision: approved`, not of a later
+ * edit (an override after a failed pilot, an exploitation flag): the SLA clock does not restart. The change that added
+ * the current `pilot: {override: proceed}` is recorded as the override's evidence.
+ */
+async function approvalStreak(repo: string, file: string, v: SubjectVerdict): Promise<void> {
+  let since: CommitEvidence | null = null;
+  let override: CommitEvidence | null = null;
+  let reason: string | null = null;
+  // v.commits is oldest first: walk back from the newest while the version is still approved (and still overrides).
+  let overriding = true;
+  for (let i = v.commits.length - 1; i >= 0; i--) {
+    const c = v.commits[i]!;
+    const at = await updateAt(repo, c.sha, file);
+    if (at?.decision !== "approved") break;
+    since = c;
+    const o = typeof at.pilot === "object" ? at.pilot : null;
+    if (overriding && o) {
+      override = c;
+      reason ??= o.reason;
+    } else overriding = false;
+  }
+  if (since?.mergedAt) v.effectiveAt = Date.parse(since.mergedAt);
+  if (override && reason !== null)
+    v.override = {
+      commit: override.sha,
+      pull: override.pull,
+      author: override.author,
+      approvers: override.approvers,
+      at: override.mergedAt,
+      reason,
+    };
 }

@@ -185,6 +185,20 @@ export const Plan = z
               passedAt: Instant.nullable().meta({
                 description: "When the pilot passed (from the status history when recorded there earlier).",
               }),
+              override: z
+                .strictObject({
+                  reason: z.string(),
+                  commit: z.string().nullable(),
+                  pull: z.number().int().nullable(),
+                  author: z.string().nullable(),
+                  approvers: z.array(z.string()),
+                  at: Instant.nullable(),
+                })
+                .optional()
+                .meta({
+                  description:
+                    "The person's decision to proceed after a failed pilot: the reason in the Update file and, when verified, the reviewed change that added it. The update's approval time does not move.",
+                }),
             })
             .nullable()
             .optional()

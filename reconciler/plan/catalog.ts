@@ -10,6 +10,15 @@ export interface ApprovalEvidence {
   at: number;
   /** Where the evidence comes from, e.g. "commit 1a2b3c4 (PR #12, approved by …)". */
   evidence: string;
+  /** The reviewed change that added the file's `pilot: {override: proceed}`, when it has one. */
+  override?: {
+    commit: string;
+    pull: number | null;
+    author: string | null;
+    approvers: string[];
+    at: string | null;
+    reason: string;
+  };
 }
 
 export interface CatalogEntry {
@@ -38,6 +47,8 @@ export interface CatalogEntry {
   requires: string[];
   /** Made from update agents' reports (no Update file): it concerns only hosts whose own agent lists it. */
   agentReported?: boolean;
+  /** The reviewed change that added `pilot: {override: proceed}` (verified plans only). */
+  override?: ApprovalEvidence["override"];
 }
 
 export interface CatalogInput {
@@ -84,6 +95,7 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
       approvedEvidence:
         evidence?.evidence ?? (d.decidedBy?.startsWith("rule:") ? `rule ${d.rule!.name} (${d.rule!.file})` : null),
       unverified: why,
+      ...(evidence?.override ? { override: evidence.override } : {}),
       supersededBy: new Set(),
       supersedesAll: new Set(),
       supersededByApproved: false,

@@ -174,8 +174,20 @@ export function pilotFindings(verdicts: ReadonlyMap<string, PilotVerdict>, catal
   return out;
 }
 
-/** The verdict as plan.json carries it. */
-export function pilotSummary(v: PilotVerdict) {
+/** The verdict as plan.json carries it; an overridden pilot names who decided, where, and why. */
+export function pilotSummary(v: PilotVerdict, e?: CatalogEntry) {
+  const o = e ? pilotOverride(e) : null;
+  const override =
+    v.state === "overridden" && o
+      ? {
+          reason: o.reason,
+          commit: e!.override?.commit ?? null,
+          pull: e!.override?.pull ?? null,
+          author: e!.override?.author ?? null,
+          approvers: e!.override?.approvers ?? [],
+          at: e!.override?.at ?? null,
+        }
+      : null;
   return {
     state: v.state,
     hosts: v.hosts,
@@ -183,5 +195,6 @@ export function pilotSummary(v: PilotVerdict) {
     failedHosts: v.failedHosts,
     ...(v.awaitingHosts.length > 0 ? { awaitingHosts: v.awaitingHosts } : {}),
     passedAt: v.passedAt === null ? null : isoUtc(v.passedAt),
+    ...(override ? { override } : {}),
   };
 }

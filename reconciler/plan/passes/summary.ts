@@ -102,7 +102,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings
       states: {},
       held: pilot.holds.get(e.id) ?? null,
       ...(e.unverified && e.decision === "approved" ? { unverified: e.unverified } : {}),
-      ...(pilot.verdicts.has(e.id) ? { pilot: pilotSummary(pilot.verdicts.get(e.id)!) } : {}),
+      ...(pilot.verdicts.has(e.id) ? { pilot: pilotSummary(pilot.verdicts.get(e.id)!, e) } : {}),
       ...(slaAtRisk.has(e.id) ? { slaAtRisk: slaAtRisk.get(e.id)! } : {}),
     };
   }
