@@ -56,7 +56,7 @@ export function registerInventory(program: Command, io: Io): void {
         throw new UsageError(`--upgradable-format must be apt, dnf-updateinfo or dnf-check-update, not '${fmt}'`);
       if (Number.isNaN(Date.parse(opts.scannedAt)) || !/T.*(Z|[+-]\d\d:\d\d)$/.test(opts.scannedAt))
         throw new UsageError(`--scanned-at must be an ISO-8601 instant with offset, not '${opts.scannedAt}'`);
-      const { record, problems } = convertLinux({
+      const { record, problems, warnings } = convertLinux({
         from: opts.from,
         host: opts.host,
         scannedAt: opts.scannedAt,
@@ -72,6 +72,7 @@ export function registerInventory(program: Command, io: Io): void {
           })),
         ),
       });
+      for (const p of warnings) io.err(`${p.file}:${p.line}:${p.column}: warning dpkg-unfinished: ${p.reason}\n`);
       for (const p of problems) io.err(`${p.file}:${p.line}:${p.column}: error inventory-malformed: ${p.reason}\n`);
       if (!record) {
         io.err(`✗ no record written: ${problems.length} line${problems.length === 1 ? "" : "s"} not understood\n`);

@@ -141,11 +141,17 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     expect(job.updates).toEqual(["RHSA-2022:0011"]);
     expect(job.packages).toEqual(["telnet=1:0.17-65.el7_6", "telnet-server=1:0.17-65.el7_6"]);
     const listed = ansibleList(repo, inventoryFile) as {
-      _meta: { hostvars: Record<string, { patchops_jobs: Record<string, { packages: string[]; platform: string }> }> };
+      _meta: {
+        hostvars: Record<string, { patchops_jobs: Record<string, { packages: unknown[]; platform: unknown }> }>;
+      };
     };
     const vars = Object.values(listed._meta.hostvars["rhel7-app"]!.patchops_jobs)[0]!;
-    expect(vars.packages).toEqual(["telnet=1:0.17-65.el7_6", "telnet-server=1:0.17-65.el7_6"]);
-    expect(vars.platform).toBe("linux");
+    // The export writes every string !unsafe; ansible-inventory --list shows one as {"__ansible_unsafe": text}.
+    expect(vars.packages).toEqual([
+      { __ansible_unsafe: "telnet=1:0.17-65.el7_6" },
+      { __ansible_unsafe: "telnet-server=1:0.17-65.el7_6" },
+    ]);
+    expect(vars.platform).toEqual({ __ansible_unsafe: "linux" });
   });
 
   it("an OSV advisory (Debian's DSA-135) reaches the one host with the affected source package on Debian 3.0", async () => {
@@ -232,11 +238,12 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     const repo = await tempRepo("minimal");
     await writeFile(
       join(repo, "play.yml"),
-      `- hosts: all\n  gather_facts: false\n  vars:\n    patchops_job: "{{ patchops_jobs[window] }}"\n  tasks:\n    - ansible.builtin.include_tasks: ${join(ROOT, "deploy/ansible/tasks/linux.yml")}\n    - ansible.builtin.debug:\n        msg: "OUTCOMES={{ patchops_outcomes | to_json }} MGR={{ ansible_facts['pkg_mgr'] }}"\n`,
+      // tasks/job.yml sets patchops_stage_only before it includes linux.yml: false for a job with force_install true.
+      `- hosts: all\n  gather_facts: false\n  vars:\n    patchops_job: "{{ patchops_jobs[window] }}"\n    patchops_stage_only: "{{ patchops_job.type == 'install' and not patchops_job.force_install | bool }}"\n  tasks:\n    - ansible.builtin.include_tasks: ${join(ROOT, "deploy/ansible/tasks/linux.yml")}\n    - ansible.builtin.debug:\n        msg: "OUTCOMES={{ patchops_outcomes | to_json }} MGR={{ ansible_facts['pkg_mgr'] }}"\n`,
     );
     await writeFile(
       join(repo, "inv.yml"),
-      `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: /usr/bin/python3\n      patchops_jobs:\n        w1: { job_id: j1, type: install, updates: ["DSA-1"], packages: [], reboot: true, pre: [], post: [] }\n`,
+      `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: /usr/bin/python3\n      patchops_jobs:\n        w1: { job_id: j1, type: install, updates: ["DSA-1"], packages: [], reboot: true, force_install: true, pre: [], post: [] }\n`,
     );
     const out = execFileSync(
       "ansible-playbook",

@@ -1,8 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dpkgState } from "../../reconciler/inventory/linux/installed.js";
 import { readInventory } from "../../reconciler/inventory/read.js";
 import { parseDnfCheckUpdate, parseDnfUpdateinfo, parseNevra } from "../../reconciler/inventory/linux/upgradable.js";
+import { comparePackageVersions } from "../../reconciler/versions/scheme.js";
 import { FIXTURES, cli, tempRepo } from "../helpers/repo.js";
 
 const LINUX = join(FIXTURES, "linux");
@@ -79,6 +81,62 @@ describe("patchops inventory convert", () => {
       join(repo, "d.tsv"),
     );
     expect((JSON.parse(reboot.stdout) as { pendingReboot: boolean }).pendingReboot).toBe(true);
+  });
+
+  it("a package dpkg left half-configured (iF) is not installed at its version: reported, and below every fixed version", async () => {
+    // Real-shaped: the Debian 12 host's libssl3 line after an upgrade to apt's 3.0.22-1~deb12u2 whose configure step
+    // failed (dpkg-query prints db:Status-Abbrev 'iF '); openssl beside it finished ('ii '), apt held ('hi ').
+    const repo = await tempRepo("minimal", {
+      "d.tsv":
+        "libssl3\t3.0.22-1~deb12u2\tamd64\tiF \topenssl\t3.0.22-1~deb12u2\n" +
+        "openssl\t3.0.19-1~deb12u2\tamd64\tii \topenssl\t3.0.19-1~deb12u2\n" +
+        "curl\t7.88.1-10+deb12u14\tamd64\thi \tcurl\t7.88.1-10+deb12u14\n" +
+        "libc-bin\t2.36-9+deb12u13\tamd64\tiU \tglibc\t2.36-9+deb12u13\n" +
+        "tzdata\t2025b-0+deb12u2\tall\tiH \ttzdata\t2025b-0+deb12u2\n",
+    });
+    const r = await cli(...base, "--from", "dpkg", "--host", "h", "--os-name", "Debian 12", join(repo, "d.tsv"));
+    expect(r.code).toBe(0);
+    const rec = JSON.parse(r.stdout) as { packages: { name: string; version: string }[] };
+    expect(rec.packages.map((p) => [p.name, p.version])).toEqual([
+      ["curl", "7.88.1-10+deb12u14"],
+      ["libc-bin", "0~unfinished"],
+      ["libssl3", "0~unfinished"],
+      ["openssl", "3.0.19-1~deb12u2"],
+      ["tzdata", "0~unfinished"],
+    ]);
+    const warnings = r.stderr.split("\n").filter(Boolean);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toBe(
+      `${join(repo, "d.tsv")}:1:1: warning dpkg-unfinished: libssl3 3.0.22-1~deb12u2 is not completely installed ` +
+        "(dpkg status 'iF'): recorded as 0~unfinished, so the host stays non-compliant for updates of libssl3 until an install completes",
+    );
+    expect(warnings[1]).toContain(":4:1: warning dpkg-unfinished: libc-bin 2.36-9+deb12u13");
+    expect(warnings[2]).toContain(":5:1: warning dpkg-unfinished: tzdata 2025b-0+deb12u2");
+    // By dpkg's rules 0~unfinished < 3.0.22-1~deb12u2 (upstream 0 < 3): the fix apt offers is still missing.
+    await writeFile(join(repo, "inv.jsonl"), r.stdout);
+    const { inventory, diagnostics } = await readInventory([join(repo, "inv.jsonl")]);
+    expect(diagnostics).toEqual([]);
+    const linux = inventory.records.get("h")!.linux!;
+    expect(linux.installed.get("libssl3")).toBe("0~unfinished");
+    expect(comparePackageVersions("deb", "0~unfinished", "3.0.22-1~deb12u2")).toBeLessThan(0);
+    expect(comparePackageVersions("deb", "0~unfinished", "0")).toBeLessThan(0);
+    // The source package still names it, so an advisory for openssl concerns the host.
+    expect(linux.bySource.get("openssl")).toEqual(["libssl3"]);
+  });
+
+  it("reads dpkg's long Status words too: only 'install ok installed' is installed", () => {
+    expect(dpkgState("install ok installed")).toBe("installed");
+    expect(dpkgState("hold ok installed")).toBe("installed");
+    expect(dpkgState("install ok half-configured")).toBe("unfinished");
+    expect(dpkgState("install ok unpacked")).toBe("unfinished");
+    expect(dpkgState("install ok half-installed")).toBe("unfinished");
+    expect(dpkgState("install reinstreq installed")).toBe("unfinished");
+    expect(dpkgState("deinstall ok config-files")).toBe("absent");
+    expect(dpkgState("ii ")).toBe("installed");
+    expect(dpkgState("iF ")).toBe("unfinished");
+    expect(dpkgState("iiR")).toBe("unfinished");
+    expect(dpkgState("rc ")).toBe("absent");
+    expect(dpkgState("installed")).toBeNull();
   });
 
   it("a host with nothing to upgrade: apt's 'Listing...' alone gives an empty list", async () => {

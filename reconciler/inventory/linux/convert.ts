@@ -2,7 +2,13 @@
 import type { InventoryRecord } from "../../model/inventory.js";
 import { compareText } from "../../order.js";
 import { comparePackageVersions } from "../../versions/scheme.js";
-import { parseDpkgQuery, parseRpmQa, type LineProblem } from "./installed.js";
+import {
+  DPKG_UNFINISHED_VERSION,
+  parseDpkgQuery,
+  parseRpmQa,
+  type LineProblem,
+  type UnfinishedPackage,
+} from "./installed.js";
 import {
   detectUpgradable,
   listsNothing,
@@ -27,11 +33,26 @@ export interface FileProblem extends LineProblem {
   file: string;
 }
 
-export function convertLinux(input: ConvertInput): { record: InventoryRecord | null; problems: FileProblem[] } {
+export function convertLinux(input: ConvertInput): {
+  record: InventoryRecord | null;
+  problems: FileProblem[];
+  /** Packages dpkg has not finished installing: recorded as not installed at their version. */
+  warnings: FileProblem[];
+} {
   const format = input.from === "dpkg" ? "deb" : "rpm";
   const problems: FileProblem[] = [];
-  const installed = (input.from === "dpkg" ? parseDpkgQuery : parseRpmQa)(input.installed.text);
+  const dpkg = input.from === "dpkg" ? parseDpkgQuery(input.installed.text) : null;
+  const installed = dpkg ?? parseRpmQa(input.installed.text);
   problems.push(...installed.problems.map((p) => ({ file: input.installed.file, ...p })));
+  const unfinished: UnfinishedPackage[] = dpkg?.unfinished ?? [];
+  const warnings: FileProblem[] = unfinished.map((u) => ({
+    file: input.installed.file,
+    line: u.line,
+    column: 1,
+    reason:
+      `${u.name} ${u.version} is not completely installed (dpkg status '${u.status}'): recorded as ` +
+      `${DPKG_UNFINISHED_VERSION}, so the host stays non-compliant for updates of ${u.name} until an install completes`,
+  }));
   const offered = new Map<string, OfferedUpgrade>();
   for (const u of input.upgradable) {
     // A host with nothing to upgrade: apt prints "Listing..." alone.
@@ -63,7 +84,7 @@ export function convertLinux(input: ConvertInput): { record: InventoryRecord | n
       }
     }
   }
-  if (problems.length > 0) return { record: null, problems };
+  if (problems.length > 0) return { record: null, problems, warnings };
   const record: InventoryRecord = {
     host: input.host,
     scannedAt: input.scannedAt,
@@ -85,5 +106,5 @@ export function convertLinux(input: ConvertInput): { record: InventoryRecord | n
         ...(u.severity ? { severity: u.severity } : {}),
       })),
   };
-  return { record, problems };
+  return { record, problems, warnings };
 }

@@ -1,5 +1,5 @@
 // osquery's deb_packages and rpm_packages tables as the native record's installed packages.
-import type { InstalledPackage } from "./installed.js";
+import { DPKG_UNFINISHED_VERSION, dpkgState, type InstalledPackage } from "./installed.js";
 
 type Row = Record<string, unknown>;
 
@@ -20,7 +20,11 @@ export function linuxTableOf(queryName: string, row: Row): "deb_packages" | "rpm
   return null;
 }
 
-/** Adds (or removes) one row; a deb row counts only when dpkg says "install ok installed" (or carries no status). */
+/**
+ * Adds (or removes) one row. A deb row is installed at its version only when dpkg says "install ok installed" (or it
+ * carries no status); one dpkg has not finished installing (unpacked, half-configured, ...) is listed at
+ * DPKG_UNFINISHED_VERSION, so the updates that concern it still apply, unmet.
+ */
 export function linuxPackageRow(
   acc: LinuxPackageRows | null,
   table: "deb_packages" | "rpm_packages",
@@ -38,11 +42,12 @@ export function linuxPackageRow(
   }
   if (table === "deb_packages") {
     const status = text(row.status);
-    if (status && !/ installed$/.test(status)) return out;
+    const state = status ? dpkgState(status) : "installed";
+    if (state !== "installed" && state !== "unfinished") return out;
     const source = text(row.source).replace(/\s*\(.*\)$/, "");
     out.rows.set(key, {
       name,
-      version: text(row.version),
+      version: state === "installed" ? text(row.version) : DPKG_UNFINISHED_VERSION,
       ...(arch ? { arch } : {}),
       ...(source && source !== name ? { source } : {}),
     });
