@@ -25,7 +25,9 @@ const DPKG = readFileSync(join(FIXTURES, "linux", "dpkg-query-W-debian12-node-im
   .map((l) => l.split("\t"))
   .filter((c) => c[3]?.[1] === "i")
   .map(([name, version, arch]) => ({ name: name!, version: version!, arch: arch! }));
-// rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}' (test/fixtures/linux/rhel7-rpm-qa.tsv).
+// rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}' (test/fixtures/linux/rhel7-rpm-qa.tsv). An arch
+// of (none) (gpg-pubkey) is left out as `inventory convert` leaves it out (parseRpmQa): the native record's arch
+// grammar refuses it, so a record carrying it is not one a converter writes.
 const RPM = readFileSync(join(FIXTURES, "linux", "rhel7-rpm-qa.tsv"), "utf8")
   .split("\n")
   .filter(Boolean)
@@ -33,7 +35,7 @@ const RPM = readFileSync(join(FIXTURES, "linux", "rhel7-rpm-qa.tsv"), "utf8")
   .map(([name, epoch, version, release, arch]) => ({
     name: name!,
     version: `${epoch === "(none)" ? "" : `${epoch}:`}${version}-${release}`,
-    arch: arch!,
+    ...(arch === "(none)" ? {} : { arch: arch! }),
   }));
 
 const SCANNED = "2026-12-10T04:00:00Z";

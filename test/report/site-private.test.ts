@@ -14,7 +14,7 @@ describe("the status site stays out of search engines", () => {
     expect((await cli("plan", ...args, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals")).code).toBe(0);
     expect((await cli("report", "--plan", plan, "--out", site)).code).toBe(0);
     const pages = (await readdir(site, { recursive: true })).filter((f) => f.endsWith(".html")).sort();
-    expect(pages).toEqual(["host.html", "index.html", "update.html"]);
+    expect(pages).toEqual(["exposure.html", "host.html", "index.html", "update.html"]);
     for (const name of pages) {
       const html = await readFile(join(site, name), "utf8");
       const head = html.slice(0, html.indexOf("</head>"));

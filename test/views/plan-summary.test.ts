@@ -3,7 +3,7 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../reconciler/model/plan.js";
+import type { HostResult, Plan } from "../../reconciler/model/plan.js";
 import { cutList, planSummary } from "../../reconciler/views/plan-summary.js";
 import { cli, commitAll, tempDir, tempRepo } from "../helpers/repo.js";
 
@@ -21,6 +21,31 @@ describe("cutList", () => {
 
 describe("plan --format markdown", () => {
   it("escapes host names and notes from the inventory; text keeps them as one log line", async () => {
+    // A hostile host name is refused at the inventory boundary now (docs/inventory-and-degradation.md), so it cannot
+    // reach the summary through `plan`; the view is what escapes, so it gets the hostile name and note directly.
+    const repo = await tempRepo("example");
+    commitAll(repo, "policy", "2026-11-22T12:00:00Z");
+    const out = join(await tempDir(), "plan");
+    const args = ["--repo", repo, "--inventory", join(repo, "examples/inventory.jsonl"), "--out", out];
+    expect((await cli("plan", ...args, "--now", "2026-12-10T09:00:00Z", "--no-verify-approvals")).code).toBe(0);
+    const plan = JSON.parse(await readFile(join(out, "plan.json"), "utf8")) as Plan;
+    const hosts = (await readFile(join(out, "hosts.ndjson"), "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as HostResult);
+    const unmanaged = hosts.find((h) => h.status === "unmanaged")!;
+    const hostile = { ...unmanaged, host: HOSTILE, notes: [`scanned but in no assignment: ${HOSTILE}`] };
+    const md = planSummary(plan, [hostile], [], "markdown", null);
+    expect(md).not.toContain("<img");
+    expect(md).not.toContain("](https");
+    // Worked by hand from escapeMarkdown's rules: < > as entities, : [ ] ( ) backslashed.
+    const escaped = "&lt;img src=https\\://evil.example/p.png&gt;\\[x\\]\\(https\\://evil.example\\)";
+    expect(md).toContain(`- ${escaped} (unmanaged): scanned but in no assignment\\: ${escaped}\n`);
+    const text = planSummary(plan, [hostile], [], "text", null);
+    expect(text).toContain(`  ${HOSTILE} (unmanaged): scanned but in no assignment: ${HOSTILE}\n`);
+  });
+
+  it("a host name refused at the inventory boundary is planned nowhere and never reaches the summary", async () => {
     const repo = await tempRepo("example");
     commitAll(repo, "policy", "2026-11-22T12:00:00Z");
     const inventory = join(repo, "examples/inventory.jsonl");
@@ -32,12 +57,9 @@ describe("plan --format markdown", () => {
     expect(md.code).toBe(0);
     expect(md.stdout).not.toContain("<img");
     expect(md.stdout).not.toContain("](https");
-    // Worked by hand from escapeMarkdown's rules: < > as entities, : [ ] ( ) backslashed.
-    expect(md.stdout).toContain(
-      "- &lt;img src=https\\://evil.example/p.png&gt;\\[x\\]\\(https\\://evil.example\\) (unmanaged): scanned but in no assignment",
-    );
-    const text = await cli("plan", ...args, "--no-verify-approvals");
-    expect(text.stdout).toContain(`  ${HOSTILE} (unmanaged): scanned but in no assignment`);
+    expect(md.stdout).not.toContain("evil.example");
+    expect(md.stderr).toContain("inventory-malformed");
+    expect(await readFile(join(out, "hosts.ndjson"), "utf8")).not.toContain("evil.example");
   });
 
   it("cuts a long reference collection: 296 names print 20 and '… and 276 more'", async () => {
