@@ -71,10 +71,12 @@ export function registerDeploy(program: Command, io: Io): void {
     .action(async (opts: DueOptions) => {
       const format = outputFormat(opts.format);
       const now = nowOption(opts.now);
+      // A bad option is a usage error before anything is read.
+      const given = maxErrorsOption(opts.maxErrors);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
       // The option wins; without it the PatchPolicy's rollout.maxErrors, as the plan recorded it.
       const fromPolicy = plan.rollout?.maxErrors;
-      const maxErrors = maxErrorsOption(opts.maxErrors ?? (fromPolicy === undefined ? undefined : String(fromPolicy)));
+      const maxErrors = given ?? (fromPolicy === undefined ? undefined : maxErrorsOption(String(fromPolicy)));
       await checkExportTarget(opts.out, repoDir(opts.repo));
       const overlaps = clusterOverlapProblems(jobs, hosts);
       if (overlaps.length > 0) {
