@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import type { InlineConfig } from "vitest/node";
 
 /**
  * The real end-to-end checks, which drive systems outside patchops for real and are too slow for the README's
@@ -29,22 +30,23 @@ export const SLOW_END_TO_END = [
   "test/cli/operational-errors.test.ts",
 ];
 
+/** What both runs share (vitest.e2e.config.ts picks the other files). */
+export const SHARED: InlineConfig = {
+  // Compiles the CLI that tests start as a child process (test/helpers/child.ts).
+  globalSetup: ["test/global-setup.ts"],
+  // Removes each file's temp repositories after it (test/helpers/repo.ts).
+  setupFiles: ["test/setup.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: "forks",
+  // Test files share a worker's modules: the core's module state is value-keyed memos only (checked), and each
+  // test builds its own repositories, servers and environment. Isolation cost more than half of the suite's time.
+  isolate: false,
+  // The suite waits on child processes (git, the CLI) much of the time: three workers keep two cores busier than
+  // two (89 s against 97 s for the suite on the 2-core machine).
+  maxWorkers: 3,
+};
+
 export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", ...SLOW_END_TO_END],
-    // Compiles the CLI that tests start as a child process (test/helpers/child.ts).
-    globalSetup: ["test/global-setup.ts"],
-    // Removes each file's temp repositories after it (test/helpers/repo.ts).
-    setupFiles: ["test/setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: "forks",
-    // Test files share a worker's modules: the core's module state is value-keyed memos only (checked), and each
-    // test builds its own repositories, servers and environment. Isolation cost more than half of the suite's time.
-    isolate: false,
-    // The suite waits on child processes (git, the CLI) much of the time: three workers keep two cores busier than
-    // two (89 s against 97 s for the suite on the 2-core machine).
-    maxWorkers: 3,
-  },
+  test: { include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...SLOW_END_TO_END], ...SHARED },
 });
