@@ -439,6 +439,10 @@ async function readAll(
     const refusal = screenTableRefusal(head, label);
     if (refusal) throw new InventoryReadError(refusal);
     const format = options.format && options.format !== "auto" ? options.format : detectFormat(head);
+    if (!format && head.replace(/^\uFEFF/, "").trim() === "")
+      throw new InventoryReadError(
+        `${label}: the inventory is empty: it names no host (an empty scan never makes a fleet compliant); check the scanner's export`,
+      );
     if (!format)
       throw new InventoryReadError(
         `${label}: cannot tell the inventory format; pass --inventory-format (${INVENTORY_FORMATS.join(", ")})`,

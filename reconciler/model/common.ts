@@ -6,7 +6,10 @@ export const API_VERSION = "patchops/v1";
 export const Name = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?$/)
-  .meta({ description: "Lower-case letters, digits, '.', '_' and '-'; starts and ends with a letter or digit." });
+  .meta({
+    description:
+      "Lower-case letters, digits, '.', '_' and '-', at most 253 characters; starts and ends with a letter or digit.",
+  });
 
 export const UpdateId = z
   .string()
