@@ -136,6 +136,16 @@ export function pilotHoldNote(v: PilotVerdict): string {
   return `held: the pilot wave has ${v.installed} of ${v.hosts} reference hosts patched (${v.ratio}), below ${v.required}${awaiting}`;
 }
 
+/** The trail line of a wave that proceeds after a failed pilot: who decided, in which reviewed change, and why. */
+export function pilotOverrideNote(v: PilotVerdict, e: CatalogEntry): string {
+  const o = pilotSummary(v, e).override;
+  if (!o) return "the pilot failed and the wave proceeds by override";
+  const change = o.commit
+    ? ` in ${o.pull === null ? `commit ${o.commit.slice(0, 12)}` : `PR #${o.pull} (commit ${o.commit.slice(0, 12)})`}${o.author ? ` by ${o.author}` : ""}${o.approvers.length ? `, approved by ${o.approvers.join(", ")}` : ""}${o.at ? `, merged ${o.at}` : ""}`
+    : " (the approval was not verified, so who decided is not known)";
+  return `the pilot failed on ${v.failedHosts.join(", ")}; the wave proceeds by override${change}: ${o.reason}`;
+}
+
 /** Findings the CAB must see: a failed pilot, an override in force, a reference host that failed in a passing pilot. */
 export function pilotFindings(verdicts: ReadonlyMap<string, PilotVerdict>, catalog: ReadonlyMap<string, CatalogEntry>) {
   const out: Diagnostic[] = [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
 import { cli, restoreEnv, tempDir } from "../helpers/repo.js";
-import { pilotSummary, type PilotVerdict } from "../../reconciler/plan/pilot.js";
+import { pilotOverrideNote, pilotSummary, type PilotVerdict } from "../../reconciler/plan/pilot.js";
 import type { CatalogEntry } from "../../reconciler/plan/catalog.js";
 import { base, change, makeTemplate, NOW, ok, pr } from "./trust-fixture.js";
 
@@ -111,6 +111,13 @@ describe("an overridden pilot in plan.json", () => {
       approvers: [],
       at: null,
     });
+    // explain's trail says the same.
+    expect(pilotOverrideNote(verdict, entry(change))).toBe(
+      `the pilot failed on ref-1, ref-2; the wave proceeds by override in PR #12 (commit ${"a".repeat(12)}) by dave, approved by alice, bob, merged 2026-12-09T15:00:00Z: ref-1 had a full disk (INC-7)`,
+    );
+    expect(pilotOverrideNote(verdict, entry())).toBe(
+      "the pilot failed on ref-1, ref-2; the wave proceeds by override (the approval was not verified, so who decided is not known): ref-1 had a full disk (INC-7)",
+    );
     // A pilot that did not fail carries no override, whatever the file says.
     expect(pilotSummary({ ...verdict, state: "running" }, entry(change)).override).toBeUndefined();
   });

@@ -13,7 +13,7 @@ import { backoffMs } from "../job-results.js";
 import { failureCause, needsPerson } from "../../policy/failure-classes.js";
 import type { SlaWatch } from "../late-approval.js";
 import { windowStartingFrom } from "../next-window.js";
-import { pilotHoldNote, pilotHolds, usesPilotWave } from "../pilot.js";
+import { pilotHoldNote, pilotHolds, pilotOverrideNote, usesPilotWave } from "../pilot.js";
 import { slotFor } from "../timing.js";
 import { removalSlot } from "../uninstall.js";
 import type { PlanContext } from "./context.js";
@@ -70,6 +70,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
         note(id, () => pilotHoldNote(verdict!));
         continue;
       }
+      if (verdict?.state === "overridden") note(id, () => pilotOverrideNote(verdict, e));
       let slot = slotFor(
         {
           tt: h.timetable!.spec,
