@@ -18,7 +18,6 @@ const IN_PROCESS = [
   "test/report/snapshot.test.ts",
 ];
 
-// eslint-disable-next-line no-restricted-syntax -- vitest reads a config file's default export
 export default defineConfig({
   test: {
     include: process.env.PATCHOPS_MUTATE_TESTS?.split(",") ?? IN_PROCESS,

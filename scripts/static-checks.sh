@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The first half of `npm test`: the type check and the linters side by side (they use a core each), failing when
-# either fails. The README's test command stays under two minutes on a 2-core machine this way.
+# The first half of `npm test`: the type check, ESLint and Prettier side by side (two cores), failing when any of them
+# fails. Run one after the other they took a third of the README's test command.
 set -u
 npx tsc --noEmit -p . &
-tsc=$!
-npm run -s lint
-lint=$?
-wait "$tsc"
-typecheck=$?
-if [ "$typecheck" -ne 0 ] || [ "$lint" -ne 0 ]; then exit 1; fi
+typecheck=$!
+npx eslint . &
+eslint=$!
+npx prettier --check --log-level warn .
+prettier=$?
+failed=$prettier
+wait "$typecheck" || failed=1
+wait "$eslint" || failed=1
+exit "$failed"
