@@ -22,6 +22,41 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
     expect(r.stdout).toContain("playbook: ");
   }, 120_000);
 
+  it("a catalog download whose SHA-256 does not match is a failed update, never installed, never reported installed", async () => {
+    const repo = await tempRepo("loop");
+    await mkdir(join(repo, "pkg"));
+    // The bytes served are not the bytes the Update file's source.sha256 names.
+    await writeFile(join(repo, "pkg", "windows-kb5003-x64.msu"), "tampered KB5003 package\n");
+    const kb5003 = join(repo, "policies", "updates", "kb5003.yaml");
+    await writeFile(
+      kb5003,
+      (await readFile(kb5003, "utf8")).replace(/url: .*/, `url: file://${join(repo, "pkg", "windows-kb5003-x64.msu")}`),
+    );
+    commitAll(repo, "policy", "2026-10-01T12:00:00Z");
+    const inv = join(repo, "inventory.jsonl");
+    const out = join(repo, "plan1");
+    expect(
+      (await cli("plan", "--repo", repo, "--inventory", inv, "--out", out, "--now", NOW1, "--no-verify-approvals"))
+        .code,
+    ).toBe(0);
+    expect((await cli("export", "ansible", "--plan", out, "--out", join(repo, "inv.yml"))).code).toBe(0);
+    const web1 = await playbook(repo, join(repo, "inv.yml"), "patchops_20261210t120000z_standard", {
+      PATCHOPS_NOW: "2026-12-10T15:00:00Z",
+    });
+    const modules = web1.calls.map((c) => c.module);
+    expect(modules).toContain("win_get_url");
+    // The failed download stops there: no win_hotfix installs the file.
+    expect(modules).not.toContain("win_hotfix");
+    const results = lines<{ host: string; status: string; updates: Record<string, { status: string; code?: string }> }>(
+      (
+        await Promise.all((await readdir(join(repo, "results"))).map((f) => readFile(join(repo, "results", f), "utf8")))
+      ).join(""),
+    );
+    const web1Result = results.find((r) => r.host === "web-1")!;
+    expect(web1Result.updates.KB5003).toEqual({ status: "failed", code: "download-or-checksum" });
+    expect(web1Result.status).toBe("failed");
+  }, 120_000);
+
   it("runs end to end: failed and installed states, a retry after the backoff, removal, escalation plays, metrics", async () => {
     const repo = await tempRepo("loop");
     // The catalog-only package is served from a file, so the stand-in win_get_url checks the real SHA-256.
