@@ -11,7 +11,15 @@ import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 
 import { emitYaml } from "./emit.js";
 import { timelineOf } from "./exploited.js";
-import { advisoryComment, draftHeader, SCHEMA_COMMENT, standardChange, TODO, vulnerabilityAnswer } from "./render.js";
+import {
+  advisoryComment,
+  advisorySpec,
+  draftHeader,
+  SCHEMA_COMMENT,
+  standardChange,
+  TODO,
+  vulnerabilityAnswer,
+} from "./render.js";
 
 /** A file and metadata name for an advisory id: "RHSA-2022:0011" → "rhsa-2022-0011". */
 export function draftNameOf(id: string): string {
@@ -68,23 +76,7 @@ export function renderLinuxDraft(
     kind: "Update",
     metadata: { name: draftNameOf(u.id) },
     spec: {
-      id: u.id,
-      title: u.title,
-      vendor: u.vendor,
-      ...(u.bulletin ? { bulletin: u.bulletin } : {}),
-      cves: [...u.cves],
-      classification: "security",
-      ...(u.severity ? { severity: u.severity } : {}),
-      released: u.released,
-      timeline,
-      ...(u.exploited
-        ? {
-            exploited: {
-              sources: [...u.exploited.sources],
-              ...(u.exploited.since ? { since: u.exploited.since } : {}),
-            },
-          }
-        : {}),
+      ...advisorySpec(u, timeline),
       appliesTo: {
         os: [{ family: "linux", names: [...applies.os[0]!.names] }],
         packages: applies.packages.map((p) => ({ os: p.os, name: p.name, fixed: p.fixed, binary: p.binary })),

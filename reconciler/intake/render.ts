@@ -32,6 +32,29 @@ export function vulnerabilityAnswer(u: AdvisoryUpdate, kev: readonly KnownExploi
   }${flags.length ? `; exploited according to ${flags.join(", ")}` : ""}`;
 }
 
+/** The spec fields every draft takes from its advisory, in the order drafts write them (Windows and Linux alike). */
+export function advisorySpec(u: AdvisoryUpdate, timeline: string) {
+  return {
+    id: u.id,
+    title: u.title,
+    vendor: u.vendor,
+    ...(u.bulletin ? { bulletin: u.bulletin } : {}),
+    cves: [...u.cves],
+    classification: "security",
+    ...(u.severity ? { severity: u.severity } : {}),
+    released: u.released,
+    timeline,
+    ...(u.exploited
+      ? {
+          exploited: {
+            sources: [...u.exploited.sources],
+            ...(u.exploited.since ? { since: u.exploited.since } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 export function renderWindowsDraft(
   u: AdvisoryUpdate,
   timeline: "emergency" | "standard",
@@ -67,23 +90,7 @@ export function renderWindowsDraft(
     kind: "Update",
     metadata: { name: u.id.toLowerCase() },
     spec: {
-      id: u.id,
-      title: u.title,
-      vendor: u.vendor,
-      ...(u.bulletin ? { bulletin: u.bulletin } : {}),
-      cves: [...u.cves],
-      classification: "security",
-      ...(u.severity ? { severity: u.severity } : {}),
-      released: u.released,
-      timeline,
-      ...(u.exploited
-        ? {
-            exploited: {
-              sources: [...u.exploited.sources],
-              ...(u.exploited.since ? { since: u.exploited.since } : {}),
-            },
-          }
-        : {}),
+      ...advisorySpec(u, timeline),
       appliesTo: applies,
       ...(u.supersedes.length ? { supersedes: [...u.supersedes] } : {}),
       restart: u.restart,
