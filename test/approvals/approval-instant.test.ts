@@ -3,29 +3,16 @@
 // override itself is recorded in plan.json with the change that added it.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, restoreEnv, tempDir } from "../helpers/repo.js";
+import type { FakeGithub } from "../helpers/github-server.js";
+import { cli, tempDir } from "../helpers/repo.js";
 import { pilotOverrideNote, pilotSummary, type PilotVerdict } from "../../reconciler/plan/pilot.js";
 import type { CatalogEntry } from "../../reconciler/plan/catalog.js";
-import { base, change, makeTemplate, NOW, ok, pr } from "./trust-fixture.js";
+import { base, change, makeTemplate, NOW, ok, pr, withFakeGithub } from "./trust-fixture.js";
 
 let gh: FakeGithub;
-const saved = { ...process.env };
-beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_instanttoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
-});
+withFakeGithub("ghs_instanttoken", (started) => (gh = started));
 
 async function approvedAt(repo: string): Promise<string | null> {
   const scratch = await tempDir();

@@ -1,25 +1,14 @@
 // M3 (second review): the files that configure verification are policy, and plan will not run unverified on Actions.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, restoreEnv } from "../helpers/repo.js";
-import { base, change, git, makeTemplate, NOW, ok, plan, pr, type Template } from "./trust-fixture.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeGithub } from "../helpers/github-server.js";
+import { cli } from "../helpers/repo.js";
+import { base, change, git, makeTemplate, NOW, ok, plan, pr, type Template, withFakeGithub } from "./trust-fixture.js";
 
 let gh: FakeGithub;
 let template: Template;
-const saved = { ...process.env };
+withFakeGithub("ghs_configtoken", (started) => (gh = started));
 beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_configtoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
   template = await makeTemplate();
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
 });
 beforeEach(() => {
   gh.pulls.length = 0;

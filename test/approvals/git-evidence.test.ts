@@ -1,28 +1,29 @@
 // Git evidence hygiene (second review L2, L3, L4, L8, L11): what verification reads is what git holds for everyone.
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { commitAll, restoreEnv, tempDir } from "../helpers/repo.js";
-import { approvals, base, change, git, installed, makeTemplate, ok, plan, pr, type Template } from "./trust-fixture.js";
+import type { FakeGithub } from "../helpers/github-server.js";
+import { commitAll, tempDir } from "../helpers/repo.js";
+import {
+  approvals,
+  base,
+  change,
+  git,
+  installed,
+  makeTemplate,
+  ok,
+  plan,
+  pr,
+  type Template,
+  withFakeGithub,
+} from "./trust-fixture.js";
 
 let gh: FakeGithub;
 let template: Template;
-const saved = { ...process.env };
+withFakeGithub("ghs_evidencetoken", (started) => (gh = started));
 beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_evidencetoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
   template = await makeTemplate();
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
 });
 beforeEach(() => {
   gh.pulls.length = 0;

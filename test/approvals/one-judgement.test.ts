@@ -1,16 +1,26 @@
 // M2 (second review): a catalog entry under a rule needs the CAB's quorum for every field beyond what the rule
 // implies, and `plan` and `approvals --pr` judge it with the same function (approvals/requirements.ts).
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, commitAll, copyRepo, restoreEnv } from "../helpers/repo.js";
-import { change, installed, INVENTORY, makeTemplate, NOW, ok, plan, pr, type Template } from "./trust-fixture.js";
+import type { FakeGithub } from "../helpers/github-server.js";
+import { cli, commitAll, copyRepo } from "../helpers/repo.js";
+import {
+  change,
+  installed,
+  INVENTORY,
+  makeTemplate,
+  NOW,
+  ok,
+  plan,
+  pr,
+  type Template,
+  withFakeGithub,
+} from "./trust-fixture.js";
 import { mkdir, writeFile } from "node:fs/promises";
 
 let gh: FakeGithub;
 let template: Template & { rule: string };
-const saved = { ...process.env };
 const RULE = `apiVersion: patchops/v1
 kind: ApprovalRule
 metadata:
@@ -20,23 +30,13 @@ spec:
   classifications: [security]
   approveAfterDays: 3
 `;
+withFakeGithub("ghs_judgetoken", (started) => (gh = started));
 beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_judgetoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
   const t = await makeTemplate();
   // The hosts report their OS name (as examples/inventory.jsonl does), so the rule's products select them.
   const inv = INVENTORY.replaceAll('"family":"windows"', '"family":"windows","name":"Windows Server 2022"');
   const rule = await change(t.dir, { "policies/rules/ws2022.yaml": RULE, "inv.jsonl": inv });
   template = { ...t, rule };
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
 });
 beforeEach(() => {
   gh.pulls.length = 0;

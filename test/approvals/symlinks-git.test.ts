@@ -1,27 +1,28 @@
 // C1 (second review): a symbolic link in the policy folders read from git is refused, never followed to its target.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { cli, restoreEnv } from "../helpers/repo.js";
-import { approvals, base, change, git, installed, makeTemplate, ok, plan, pr, type Template } from "./trust-fixture.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeGithub } from "../helpers/github-server.js";
+import { cli } from "../helpers/repo.js";
+import {
+  approvals,
+  base,
+  change,
+  git,
+  installed,
+  makeTemplate,
+  ok,
+  plan,
+  pr,
+  type Template,
+  withFakeGithub,
+} from "./trust-fixture.js";
 
 let gh: FakeGithub;
 let template: Template;
-const saved = { ...process.env };
+withFakeGithub("ghs_linktoken", (started) => (gh = started));
 beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_linktoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
   template = await makeTemplate();
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
 });
 beforeEach(() => {
   gh.pulls.length = 0;

@@ -5,8 +5,9 @@ import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
 import { updateDoc } from "../helpers/documents.js";
-import type { FakeGithub, FakePull } from "../helpers/github-server.js";
-import { cli, commitAll, copyRepo, tempDir, tempRepo } from "../helpers/repo.js";
+import { afterAll, beforeAll } from "vitest";
+import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
+import { cli, commitAll, copyRepo, restoreEnv, tempDir, tempRepo } from "../helpers/repo.js";
 
 export const NOW = "2026-12-10T09:00:00Z";
 export const CAB = `apiVersion: patchops/v1
@@ -137,4 +138,27 @@ export const installed = (jobs: Job[]) =>
 
 export async function approvals(repo: string, ...extra: string[]) {
   return cli("approvals", "--repo", repo, "--now", NOW, "--cache-dir", join(await tempDir(), "c"), ...extra);
+}
+
+/**
+ * Starts the fake GitHub before the test file's tests, with the environment verification reads (token, repository,
+ * API address, short retries), and stops it and restores the environment after them.
+ */
+export function withFakeGithub(token: string, started: (gh: FakeGithub) => void): void {
+  const saved = { ...process.env };
+  let gh: FakeGithub | null = null;
+  beforeAll(async () => {
+    gh = await startFakeGithub();
+    started(gh);
+    Object.assign(process.env, {
+      GITHUB_TOKEN: token,
+      GITHUB_REPOSITORY: "acme/patch-policy",
+      GITHUB_API_URL: gh.url,
+      PATCHOPS_RETRY_SCALE: "0.01",
+    });
+  });
+  afterAll(async () => {
+    restoreEnv(saved);
+    await gh?.close();
+  });
 }

@@ -1,27 +1,27 @@
 // H1, L1, D28 (second review): the CAB trust root is a full commit SHA, never a name someone can move.
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
-import { startFakeGithub, type FakeGithub } from "../helpers/github-server.js";
-import { restoreEnv } from "../helpers/repo.js";
-import { approvals, base, change, git, installed, makeTemplate, ok, plan, pr, type Template } from "./trust-fixture.js";
+import type { FakeGithub } from "../helpers/github-server.js";
+import {
+  approvals,
+  base,
+  change,
+  git,
+  installed,
+  makeTemplate,
+  ok,
+  plan,
+  pr,
+  type Template,
+  withFakeGithub,
+} from "./trust-fixture.js";
 
 let gh: FakeGithub;
 let template: Template;
-const saved = { ...process.env };
+withFakeGithub("ghs_roottoken", (started) => (gh = started));
 beforeAll(async () => {
-  gh = await startFakeGithub();
-  Object.assign(process.env, {
-    GITHUB_TOKEN: "ghs_roottoken",
-    GITHUB_REPOSITORY: "acme/patch-policy",
-    GITHUB_API_URL: gh.url,
-    PATCHOPS_RETRY_SCALE: "0.01",
-  });
   template = await makeTemplate();
-});
-afterAll(async () => {
-  restoreEnv(saved);
-  await gh.close();
 });
 beforeEach(() => {
   gh.pulls.length = 0;
