@@ -4,7 +4,7 @@ import { reconcile } from "../plan/reconcile.js";
 import { explainHost } from "../views/explain-text.js";
 import { explainHostData } from "../report/explain-data.js";
 import { EXIT, UsageError } from "../errors.js";
-import { cabRootOption, githubFromEnvironment } from "./github-options.js";
+import { addPlanInputOptions, cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { loadPlanInputs, type LoadedPlanInputs } from "../app/plan-inputs.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
@@ -16,27 +16,18 @@ import { partialNames } from "../plan/hosts.js";
 import type { ReconcileInput } from "../plan/reconcile.js";
 
 export function registerExplain(program: Command, io: Io): void {
-  addResultsOption(
-    addInventoryOptions(
-      program
-        .command("explain")
-        .description("explain why a host gets (or does not get) an update, when, and which file decided it"),
-      "the inventory the plan is made from",
-    ),
-  )
-    .requiredOption("--host <name>", "the host")
-    .option("--update <id>", "one update (default: every update the host is measured against)")
-    .option("--repo <dir>", "policy repository (default: current directory)")
-    .option("--ref <ref>", "the policy at a git ref")
-    .option("--now <iso>", "as of this instant (default: the clock)")
-    .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
-    .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
-    .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
-    .option("--cache-dir <dir>", "review cache (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)")
-    .option(
-      "--cab-root <ref>",
-      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
+  addPlanInputOptions(
+    addResultsOption(
+      addInventoryOptions(
+        program
+          .command("explain")
+          .description("explain why a host gets (or does not get) an update, when, and which file decided it"),
+        "the inventory the plan is made from",
+      ),
     )
+      .requiredOption("--host <name>", "the host")
+      .option("--update <id>", "one update (default: every update the host is measured against)"),
+  )
     .option(
       "--plan <dir>",
       "a plan written from the same policy, inventory and --now: its reference collection is used, and only this host's lines of the inventory are read (fast on a large fleet)",

@@ -4,31 +4,21 @@ import { exposureNow } from "../app/exposure.js";
 import { EXIT, UsageError } from "../errors.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
 import { exposureText } from "../views/exposure.js";
-import { cabRootOption, githubFromEnvironment } from "./github-options.js";
+import { addPlanInputOptions, cabRootOption, githubFromEnvironment } from "./github-options.js";
 import type { Io } from "./io.js";
 import { addInventoryOptions, addResultsOption, formatOption, nowOption, repoDir } from "./options.js";
 
 export function registerExposure(program: Command, io: Io): void {
-  addResultsOption(
-    addInventoryOptions(
-      program
-        .command("exposure")
-        .description("which hosts are exposed right now to an exploited CVE, and which update fixes it on each"),
-      "the scanned inventory (as for plan)",
-    ),
+  addPlanInputOptions(
+    addResultsOption(
+      addInventoryOptions(
+        program
+          .command("exposure")
+          .description("which hosts are exposed right now to an exploited CVE, and which update fixes it on each"),
+        "the scanned inventory (as for plan)",
+      ),
+    ).option("--cve <id>", "only this CVE (default: every exploited CVE the policy names)"),
   )
-    .option("--cve <id>", "only this CVE (default: every exploited CVE the policy names)")
-    .option("--repo <dir>", "policy repository (default: current directory)")
-    .option("--ref <ref>", "the policy at a git ref")
-    .option("--now <iso>", "as of this instant (default: the clock)")
-    .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
-    .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
-    .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
-    .option("--cache-dir <dir>", "review cache (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)")
-    .option(
-      "--cab-root <ref>",
-      "the pinned commit or tag whose cab.yaml is the trust root (default: $PATCHOPS_CAB_ROOT)",
-    )
     .option("--format <format>", "text or json", "text")
     .action(
       async (opts: {

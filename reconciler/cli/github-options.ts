@@ -27,6 +27,25 @@ export function addGithubOptions(cmd: Command): Command {
     );
 }
 
+/**
+ * The options of a command that plans from a policy as `plan` does, without writing it (explain, exposure): where the
+ * policy is, the instant, and how its approvals are verified.
+ */
+export function addPlanInputOptions(cmd: Command): Command {
+  return cmd
+    .option("--repo <dir>", "policy repository (default: current directory)")
+    .option("--ref <ref>", "the policy at a git ref")
+    .option("--now <iso>", "as of this instant (default: the clock)")
+    .option("--no-verify-approvals", "trust approved files without CAB verification (demos only)")
+    .option("--trust-local-approvals", "accept Approved-by: trailers where no review can be checked")
+    .option("--github-repo <owner/name>", "the GitHub repository (default: $GITHUB_REPOSITORY)")
+    .option("--cache-dir <dir>", "review cache (default: $PATCHOPS_CACHE_DIR or ~/.cache/patchops)")
+    .option(
+      "--cab-root <sha>",
+      "the full 40-hex commit SHA whose cab.yaml is the trust root; a tag or branch is refused (default: $PATCHOPS_CAB_ROOT)",
+    );
+}
+
 /** A client when a token and a repository are known; null otherwise (verification then fails closed). */
 export function githubFromEnvironment(opts: GithubOptions, env: NodeJS.ProcessEnv = process.env): GithubClient | null {
   const token = env.GITHUB_TOKEN;
