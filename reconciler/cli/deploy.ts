@@ -4,13 +4,13 @@ import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { inventoryOf } from "../app/ansible-export.js";
 import { EXIT } from "../errors.js";
-import { clusterOverlapProblems, groupOf } from "../export/ansible.js";
+import { groupOf } from "../export/ansible.js";
 import { dueJobs } from "../export/due.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readResults, ResultsReadError } from "../results/read.js";
 import { UsageError } from "../errors.js";
 import { diagnosticsAsText } from "../views/diagnostics.js";
-import { checkExportTarget } from "./export-target.js";
+import { checkExportTarget, refuseClusterOverlaps } from "./export-target.js";
 import type { Io } from "./io.js";
 import { nowOption, repoDir } from "./options.js";
 import { outputFormat, printResult } from "./output-format.js";
@@ -78,13 +78,7 @@ export function registerDeploy(program: Command, io: Io): void {
       const fromPolicy = plan.rollout?.maxErrors;
       const maxErrors = given ?? (fromPolicy === undefined ? undefined : maxErrorsOption(String(fromPolicy)));
       await checkExportTarget(opts.out, repoDir(opts.repo));
-      const overlaps = clusterOverlapProblems(jobs, hosts);
-      if (overlaps.length > 0) {
-        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
-        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
-        io.exitCode(EXIT.invalid);
-        return;
-      }
+      if (refuseClusterOverlaps(io, opts.plan, jobs, hosts)) return;
       const files = [...(opts.results ?? []), ...(await resultFiles(opts.resultsDir))];
       let read;
       try {

@@ -1,14 +1,12 @@
 // `patchops export ansible`: a reader of a written plan; it never re-plans.
 import type { Command } from "commander";
 import { inventoryOf } from "../app/ansible-export.js";
-import { clusterOverlapProblems } from "../export/ansible.js";
-import { EXIT } from "../errors.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { readPlanDir } from "./read-plan.js";
 import type { Io } from "./io.js";
 import { outputFormat, printResult } from "./output-format.js";
 import { basename, dirname } from "node:path";
-import { checkExportTarget } from "./export-target.js";
+import { checkExportTarget, refuseClusterOverlaps } from "./export-target.js";
 import { repoDir } from "./options.js";
 
 export function registerExport(program: Command, io: Io): void {
@@ -28,14 +26,7 @@ export function registerExport(program: Command, io: Io): void {
       const format = outputFormat(opts.format);
       const { plan, hosts, jobs } = await readPlanDir(opts.plan);
       await checkExportTarget(opts.out, repoDir(opts.repo));
-      // Fail closed: a plan that would take two nodes of a cluster down together is never handed to a runner.
-      const overlaps = clusterOverlapProblems(jobs, hosts);
-      if (overlaps.length > 0) {
-        io.err(overlaps.map((o) => `${opts.plan}: cluster-window: ${o}\n`).join(""));
-        io.err(`patchops: the plan holds ${overlaps.length} cluster overlap(s); nothing was exported\n`);
-        io.exitCode(EXIT.invalid);
-        return;
-      }
+      if (refuseClusterOverlaps(io, opts.plan, jobs, hosts)) return;
       const inventory = await inventoryOf(opts.plan, plan, jobs, hosts);
       await writeFilesAtomically(dirname(opts.out), new Map([[basename(opts.out), inventory]]));
       printResult(io, format, `Wrote ${opts.out}: ${jobs.length} jobs\n`, { out: opts.out, jobs: jobs.length });
