@@ -4,8 +4,7 @@ import type { AgentEvidence } from "../inventory/agent-scan.js";
 import type { AgentUpdate } from "../model/inventory.js";
 import type { PolicySet } from "../model/policy-set.js";
 import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
-import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
-import { lineOf, type CatalogEntry } from "./catalog.js";
+import { scannedEntry, type CatalogEntry } from "./catalog.js";
 
 const RESTART: Record<AgentUpdate["reboot"], UpdateSpec["restart"]> = {
   never: "never",
@@ -75,34 +74,13 @@ export class AgentCatalog {
   }
 
   private entryOf(id: string, spec: UpdateSpec): CatalogEntry {
-    const { set, now, verifiedRules } = this.input;
-    const policy = set.policy!.spec;
-    const d = effectiveDecision(spec, set.rules, now, policy.nonPatchClasses);
-    const ruleAt = d.rule && verifiedRules ? verifiedRules.get(d.rule.name) : undefined;
-    const unverified =
-      d.decision === "approved" && verifiedRules && ruleAt === undefined
-        ? `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB`
-        : null;
     return {
-      id,
-      spec,
-      doc: null,
-      decision: d.decision,
-      decidedBy: d.decidedBy,
-      decisionFile: d.rule?.file ?? null,
-      decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
-      pendingNote:
-        d.note ?? (d.decision === "pending" ? "reported by the host's update agent; no rule approves it" : null),
-      timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
-      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0) : null,
-      approvedEvidence: d.rule
-        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after its release on ${spec.released} as the host's update agent reports it`
-        : null,
-      unverified,
-      supersededBy: new Set(),
-      supersedesAll: new Set(),
-      supersededByApproved: false,
-      requires: [],
+      ...scannedEntry(id, spec, this.input, {
+        notBefore: 0,
+        delayFrom: `its release on ${spec.released} as the host's update agent reports it`,
+        pendingNote: "reported by the host's update agent; no rule approves it",
+        nonPatchClasses: this.input.set.policy!.spec.nonPatchClasses,
+      }),
       agentReported: true,
     };
   }

@@ -1,6 +1,7 @@
 // The catalog: every update the policy knows, with its effective decision, timeline, approval instant and supersedence.
 import { pushTo } from "../multimap.js";
 import type { LoadedDoc, PolicySet } from "../model/policy-set.js";
+import type { PatchPolicySpec } from "../model/policy.js";
 import type { UpdateSpec } from "../model/update.js";
 import { UpdateSpec as UpdateSpecSchema } from "../model/update.js";
 import { effectiveDecision, effectiveTimeline, releasedAt } from "../policy/decision.js";
@@ -156,4 +157,53 @@ export function buildCatalog({ set, now, approvals, unverified }: CatalogInput):
 /** Supersedence also covers ids the policy never described (an installed KB9 that supersedes KB8). */
 export function supersedersOf(catalog: Map<string, CatalogEntry>, id: string): Set<string> {
   return catalog.get(id)?.supersededBy ?? new Set();
+}
+
+/** How a rule-decided entry that only scans report (no Update file) differs between sources. */
+export interface ScannedEntryFacts {
+  /** The earliest instant the approval may take effect beyond the rule's delay (e.g. patchops' first sighting). */
+  notBefore: number;
+  /** Why the rule's delay counts from where it does, for the evidence line ("days after …"). */
+  delayFrom: string;
+  /** The pending note when no rule decides. */
+  pendingNote: string | null;
+  nonPatchClasses?: PatchPolicySpec["nonPatchClasses"];
+}
+
+/**
+ * A catalog entry for an update that host scans report and no Update file names (a Linux offer, an agent-reported
+ * KB): the rules decide, and a rule the CAB did not approve approves nothing.
+ */
+export function scannedEntry(
+  id: string,
+  spec: UpdateSpec,
+  { set, now, verifiedRules }: { set: PolicySet; now: number; verifiedRules: ReadonlyMap<string, number> | null },
+  facts: ScannedEntryFacts,
+): CatalogEntry {
+  const policy = set.policy!.spec;
+  const d = effectiveDecision(spec, set.rules, now, facts.nonPatchClasses);
+  const ruleAt = d.rule && verifiedRules ? verifiedRules.get(d.rule.name) : undefined;
+  return {
+    id,
+    spec,
+    doc: null,
+    decision: d.decision,
+    decidedBy: d.decidedBy,
+    decisionFile: d.rule?.file ?? null,
+    decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
+    pendingNote: d.note ?? (d.decision === "pending" ? facts.pendingNote : null),
+    timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
+    approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0, facts.notBefore) : null,
+    approvedEvidence: d.rule
+      ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after ${facts.delayFrom}`
+      : null,
+    unverified:
+      d.decision === "approved" && verifiedRules && ruleAt === undefined
+        ? `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB`
+        : null,
+    supersededBy: new Set(),
+    supersedesAll: new Set(),
+    supersededByApproved: false,
+    requires: [],
+  };
 }

@@ -7,8 +7,7 @@ import type { PolicySet } from "../model/policy-set.js";
 import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
 import { compareText } from "../order.js";
 import { comparePackageVersions } from "../versions/scheme.js";
-import { lineOf, type CatalogEntry } from "./catalog.js";
-import { effectiveDecision, effectiveTimeline } from "../policy/decision.js";
+import { scannedEntry, type CatalogEntry } from "./catalog.js";
 import { jobId } from "./job-id.js";
 
 /** `name=version` (apt and dnf syntax); null for a KB or advisory id. */
@@ -129,7 +128,6 @@ export interface ScannedUpdatesInput {
 
 /** Adds the scan's upgrades to the catalog (an Update file with the same id decides instead) and completes package ids. */
 export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: ScannedUpdatesInput): void {
-  const policy = input.set.policy!.spec;
   for (const e of catalog.values()) {
     const pv = packageVersionOf(e.spec.id);
     if (pv && !e.spec.appliesTo.packages)
@@ -145,34 +143,16 @@ export function addLinuxUpdates(catalog: Map<string, CatalogEntry>, input: Scann
   for (const { spec, firstSeen } of scannedUpdates(input.inventory, input.offersSeen)) {
     const id = spec.id.toUpperCase();
     if (catalog.has(id)) continue;
-    const d = effectiveDecision(spec, input.set.rules, input.now);
-    const ruleAt = d.rule && input.verifiedRules ? input.verifiedRules.get(d.rule.name) : undefined;
-    const unverified =
-      d.decision === "approved" && input.verifiedRules && ruleAt === undefined
-        ? `approved by rule '${d.rule!.name}', but the rule itself was not approved by the CAB`
-        : null;
-    catalog.set(id, {
+    catalog.set(
       id,
-      spec,
-      doc: null,
-      decision: d.decision,
-      decidedBy: d.decidedBy,
-      decisionFile: d.rule?.file ?? null,
-      decisionAt: d.rule ? lineOf(d.rule.at(["spec"])) : null,
-      pendingNote: d.note,
-      timeline: effectiveTimeline(spec, policy, d.decision === "approved" ? (d.rule?.spec ?? null) : null),
-      // Not before patchops saw the offer: `released` is only its day, and a pilot window that closed before the
-      // first scan offering it cannot have failed.
-      approvedAt: d.decision === "approved" ? Math.max(d.approvableAt ?? 0, ruleAt ?? 0, firstSeen) : null,
-      approvedEvidence: d.rule
-        ? `rule ${d.rule.name} (${d.rule.file}), ${d.rule.spec.approveAfterDays} days after patchops first saw a scan offer it on ${spec.released}`
-        : null,
-      unverified,
-      supersededBy: new Set(),
-      supersedesAll: new Set(),
-      supersededByApproved: false,
-      requires: [],
-    });
+      scannedEntry(id, spec, input, {
+        // Not before patchops saw the offer: `released` is only its day, and a pilot window that closed before the
+        // first scan offering it cannot have failed.
+        notBefore: firstSeen,
+        delayFrom: `patchops first saw a scan offer it on ${spec.released}`,
+        pendingNote: null,
+      }),
+    );
   }
 }
 
