@@ -2,6 +2,7 @@
 // sealed by `status record` with the reconcile job's key are evidence; a fresh clone reads origin's branch; latest.json
 // names the newest snapshot.
 import { execFileSync } from "node:child_process";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { appendSnapshot } from "../../reconciler/git/status-branch.js";
@@ -41,14 +42,24 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** A repository whose pilot of KB900 failed, with that plan recorded (sealed) on patchops-status. */
+let base: string | null = null;
+
+/**
+ * A repository whose pilot of KB900 failed, with that plan recorded (sealed) on patchops-status: planned and recorded
+ * once, then copied for each test.
+ */
 async function failedPilot(): Promise<string> {
   vi.stubEnv("PATCHOPS_STATUS_KEY", KEY);
-  const repo = await scenarioRepo(FILES, "2026-12-01T12:00:00Z");
-  const p = await planAt(repo, FAILED_AT, scans(FAILED_AT, HOSTS));
-  expect(p.plan.summary.updates.KB900!.pilot).toMatchObject({ state: "failed" });
-  expect((await cli("status", "record", "--plan", p.out, "--repo", repo)).code).toBe(0);
-  return repo;
+  if (!base) {
+    const repo = await scenarioRepo(FILES, "2026-12-01T12:00:00Z");
+    const p = await planAt(repo, FAILED_AT, scans(FAILED_AT, HOSTS));
+    expect(p.plan.summary.updates.KB900!.pilot).toMatchObject({ state: "failed" });
+    expect((await cli("status", "record", "--plan", p.out, "--repo", repo)).code).toBe(0);
+    base = repo;
+  }
+  const copy = join(await tempDir(), "repo");
+  await cp(base, copy, { recursive: true });
+  return copy;
 }
 
 /** The review's forgery: a copy of the recorded snapshot whose KB900 pilot "passed", committed by `key`'s holder. */
