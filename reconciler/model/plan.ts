@@ -160,6 +160,10 @@ export const Plan = z
           decidedBy: z.string().nullable(),
           timeline: z.enum(["emergency", "standard"]),
           approvedAt: z.string().nullable(),
+          patch: z.string().optional().meta({
+            description:
+              "Linux package versions: the patch they belong to (the advisory, e.g. DSA-5555-1, or SOURCE@DAY without one); metrics and compliance count patches. Absent when the update is its own patch.",
+          }),
           states: z.partialRecord(UpdateState, z.number().int()),
           held: z
             .strictObject({

@@ -18,9 +18,20 @@ interface UpdateLateness {
   latestEnd: number;
 }
 
-/** Collects, per update, how its slots relate to the SLA counted from approval. */
+/** One host's next window that ends past the SLA of some updates: reported once, whatever the number of packages. */
+interface WindowAtRisk {
+  host: string;
+  start: number;
+  end: number;
+  entries: CatalogEntry[];
+  slaBy: number;
+}
+
+/** Collects, per update, how its slots relate to the SLA counted from approval, and per host and window what is late. */
 export class SlaWatch {
   private readonly byUpdate = new Map<string, UpdateLateness>();
+  /** `host|start|end` → the window's late updates; only hosts at risk are kept. */
+  private readonly byWindow = new Map<string, WindowAtRisk>();
 
   record(entry: CatalogEntry, host: string, slot: Slot): void {
     // The emergency SLA is the emergency timeline's own; a synthetic payload has none.
@@ -36,6 +47,19 @@ export class SlaWatch {
     if (!slot.overdue && slot.window.end > slot.slaBy) {
       u.atRisk.add(host, undefined);
       u.latestEnd = Math.max(u.latestEnd, slot.window.end);
+      const key = `${host}|${slot.window.start}|${slot.window.end}`;
+      const w = this.byWindow.get(key);
+      if (w) {
+        w.entries.push(entry);
+        w.slaBy = Math.min(w.slaBy, slot.slaBy);
+      } else
+        this.byWindow.set(key, {
+          host,
+          start: slot.window.start,
+          end: slot.window.end,
+          entries: [entry],
+          slaBy: slot.slaBy,
+        });
     }
   }
 
@@ -53,42 +77,93 @@ export class SlaWatch {
     return out;
   }
 
-  /** `pilotSkipped`: updates that use a pilot wave but came too late for every reference host's window. */
-  findings(standardDays: number, pilotSkipped: ReadonlySet<string>): Diagnostic[] {
+  /**
+   * `pilotSkipped`: updates that use a pilot wave but came too late for every reference host's window. `patches`:
+   * update id → its patch (plan/patches.ts). Linux package versions approved together give one `pilot-skipped`, and
+   * each host gives one `sla-at-risk` per window, naming patches, never one finding per package.
+   */
+  findings(
+    standardDays: number,
+    pilotSkipped: ReadonlySet<string>,
+    patches: ReadonlyMap<string, string> = new Map(),
+  ): Diagnostic[] {
     const out: Diagnostic[] = [];
+    const skippedGroups = new Map<string, { entries: CatalogEntry[]; skipped: boolean }>();
     for (const [id, u] of [...this.byUpdate].sort(([a], [b]) => compareText(a, b))) {
-      const where = u.entry.doc ? u.entry.doc.at(["spec", "decision"]) : { file: u.entry.decisionFile };
-      const approved = u.entry.approvedAt === null ? "?" : isoUtc(u.entry.approvedAt);
       const skipped = pilotSkipped.has(id) || u.late.has("skipped");
-      if (skipped || u.late.has("shortened"))
-        out.push(
-          diagnostic(
-            "pilot-skipped",
-            "warning",
-            `${id}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA it deploys in this cycle's remaining periods, ${skipped ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
-            where,
-          ),
-        );
-      const risk = this.summaries().get(id);
-      if (risk) out.push(diagnostic("sla-at-risk", "warning", slaAtRiskMessage(id, approved, risk), where));
+      if (!skipped && !u.late.has("shortened")) continue;
+      // Package versions group by approval (the same rule or file, the same instant); anything else stands alone.
+      const key = patches.has(id)
+        ? `${skipped}|${u.entry.approvedAt}|${u.entry.decisionFile}`
+        : `${skipped}|${u.entry.approvedAt}|${u.entry.decisionFile}|${id}`;
+      const g = skippedGroups.get(key);
+      if (g) g.entries.push(u.entry);
+      else skippedGroups.set(key, { entries: [u.entry], skipped });
+    }
+    for (const { entries, skipped } of skippedGroups.values()) {
+      const first = entries[0]!;
+      const approved = first.approvedAt === null ? "?" : isoUtc(first.approvedAt);
+      const names = patchNames(entries, patches);
+      const what =
+        entries.length === 1
+          ? first.id
+          : `${entries.length} package updates in ${names.length} patch${names.length === 1 ? "" : "es"} (${listed(names)})`;
+      out.push(
+        diagnostic(
+          "pilot-skipped",
+          "warning",
+          `${what}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA ${entries.length === 1 ? "it deploys" : "they deploy"} in this cycle's remaining periods, ${skipped ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
+          whereOf(first),
+        ),
+      );
+    }
+    const windows = [...this.byWindow.values()].sort(
+      (a, b) => compareText(a.host.toLowerCase(), b.host.toLowerCase()) || a.start - b.start || a.end - b.end,
+    );
+    for (const w of windows) {
+      // The update whose SLA ends first speaks for the window: its approval and its due date.
+      const first = [...w.entries].sort(
+        (a, b) => (a.approvedAt ?? 0) - (b.approvedAt ?? 0) || compareText(a.id, b.id),
+      )[0]!;
+      const names = patchNames(w.entries, patches);
+      const approved = first.approvedAt === null ? "?" : isoUtc(first.approvedAt);
+      const days = first.approvedAt === null ? "?" : Math.round((w.slaBy - first.approvedAt) / 86_400_000);
+      const what = names.length === 1 ? `${names[0]!}` : `${names.length} patches (${listed(names)}), the first`;
+      out.push(
+        diagnostic(
+          "sla-at-risk",
+          "warning",
+          `${w.host}: its next window (${isoUtc(w.start)} – ${isoUtc(w.end)}) ends after the SLA: ${what} approved at ${approved}, due within ${days} days (by ${isoUtc(w.slaBy)})`,
+          whereOf(first),
+        ),
+      );
     }
     return out;
   }
 }
 
-type SlaAtRisk = NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>;
-
-function slaAtRiskMessage(id: string, approved: string, r: SlaAtRisk): string {
-  const days = Math.round((Date.parse(r.slaBy) - Date.parse(approved)) / 86_400_000);
-  const more = r.hosts > r.examples.length ? `, … and ${r.hosts - r.examples.length} more` : "";
-  return `${id}: approved at ${approved}, due within ${days} days (by ${r.slaBy}), but ${r.hosts} host${r.hosts === 1 ? "'s" : "s'"} next window ends later (the last at ${r.latestWindowEnd}): ${r.examples.join(", ")}${more}`;
+function whereOf(e: CatalogEntry): { file: string | null; line?: number | null } {
+  return e.doc ? e.doc.at(["spec", "decision"]) : { file: e.decisionFile };
 }
 
-/** Shards see part of the fleet: their at-risk counts add up, and the finding is written again from the sum. */
-export function mergeSlaAtRisk(plans: readonly Plan[]): {
-  byUpdate: Map<string, SlaAtRisk>;
-  findings: Plan["findings"];
-} {
+/** The distinct patches of some updates, in code-point order. */
+function patchNames(entries: readonly CatalogEntry[], patches: ReadonlyMap<string, string>): string[] {
+  return [...new Set(entries.map((e) => patches.get(e.id) ?? e.id))].sort(compareText);
+}
+
+/** At most ten names, then how many more. */
+function listed(names: readonly string[]): string {
+  const more = names.length > EXAMPLES ? `, … and ${names.length - EXAMPLES} more` : "";
+  return names.slice(0, EXAMPLES).join(", ") + more;
+}
+
+type SlaAtRisk = NonNullable<Plan["summary"]["updates"][string]["slaAtRisk"]>;
+
+/**
+ * Shards see part of the fleet: their at-risk counts add up. The `sla-at-risk` findings name one host each, and every
+ * host is in exactly one shard, so the shards' findings are kept as they are.
+ */
+export function mergeSlaAtRisk(plans: readonly Plan[]): Map<string, SlaAtRisk> {
   const byUpdate = new Map<string, SlaAtRisk>();
   for (const p of plans)
     for (const [id, u] of Object.entries(p.summary.updates)) {
@@ -107,20 +182,5 @@ export function mergeSlaAtRisk(plans: readonly Plan[]): {
           : u.slaAtRisk,
       );
     }
-  const findings: Plan["findings"] = [];
-  const where = new Map<string, Plan["findings"][number]>();
-  for (const p of plans)
-    for (const f of p.findings) if (f.code === "sla-at-risk") where.set(f.message.slice(0, f.message.indexOf(":")), f);
-  for (const [id, r] of byUpdate) {
-    const f = where.get(id);
-    const approved = plans[0]!.summary.updates[id]?.approvedAt ?? "?";
-    findings.push({
-      code: "sla-at-risk",
-      severity: "warning",
-      message: slaAtRiskMessage(id, approved, r),
-      file: f?.file ?? null,
-      line: f?.line ?? null,
-    });
-  }
-  return { byUpdate, findings };
+  return byUpdate;
 }

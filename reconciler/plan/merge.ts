@@ -69,12 +69,13 @@ function unionOfUpdates(plans: readonly Plan[]): Plan["summary"]["updates"] {
   return Object.fromEntries([...all].sort(([a], [b]) => compareText(a, b)));
 }
 
-/** plan.json of the merged run: the shards' findings once each, sla-at-risk summed, counts from `counters`. */
+/** plan.json of the merged run: the shards' findings once each, sla-at-risk counts summed, counts from `counters`. */
 export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): Plan {
   const first = plans[0]!;
   const seen = new Set<string>();
-  const sla = mergeSlaAtRisk(plans);
-  const findings = [...plans.flatMap((p) => p.findings).filter((f) => f.code !== "sla-at-risk"), ...sla.findings]
+  const slaAtRisk = mergeSlaAtRisk(plans);
+  const findings = plans
+    .flatMap((p) => p.findings)
     .filter((f) => {
       const k = JSON.stringify(f);
       if (seen.has(k)) return false;
@@ -86,7 +87,7 @@ export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): P
   return {
     ...first,
     shard: null,
-    summary: counters.summary(withSlaAtRisk(unionOfUpdates(plans), sla.byUpdate)),
+    summary: counters.summary(withSlaAtRisk(unionOfUpdates(plans), slaAtRisk)),
     pilot: { hosts: first.pilot.hosts, window: pilotJob ? pilotJob.window : null },
     findings,
   };

@@ -8,6 +8,7 @@ import type { EscalationRequest } from "./escalation.js";
 import type { HostContext } from "./hosts.js";
 import { SlaWatch } from "./late-approval.js";
 import { addPackageLists } from "./linux-updates.js";
+import { patchKeys } from "./patches.js";
 import { clusterSafetyPass } from "./passes/cluster-safety-pass.js";
 import { buildContext, type PlanContext, type ReconcileInput } from "./passes/context.js";
 import { emptyEvaluation, evaluateHost } from "./passes/evaluate-host.js";
@@ -70,12 +71,21 @@ export function reconcileInto(input: ReconcileInput, sink: PlanSink, scope: Reco
   }
   const { findings } = ctx;
   findings.push(...fleet.findings(ctx.catalog));
-  findings.push(...slaWatch.findings(ctx.policy.sla.standardDays, pilot.skipped));
+  const patches = patchKeys(ctx.catalog, ctx.inventory);
+  findings.push(...slaWatch.findings(ctx.policy.sla.standardDays, pilot.skipped, patches));
   for (const [file, reason] of input.unverifiedAssignments ?? [])
     findings.push(
       diagnostic("approval-unverified", "error", `${file}: its hosts get no install jobs: ${reason}`, { file }),
     );
-  const plan = summarize({ input, catalog: ctx.catalog, counters, pilot, slaAtRisk: slaWatch.summaries(), findings });
+  const plan = summarize({
+    input,
+    catalog: ctx.catalog,
+    counters,
+    pilot,
+    slaAtRisk: slaWatch.summaries(),
+    patches,
+    findings,
+  });
   return { plan, trail, catalog: ctx.catalog };
 }
 

@@ -72,7 +72,7 @@ describe("late approvals keep the SLA (issue 14.3)", () => {
       severity: "warning",
       file: "policies/updates/kb930.yaml",
       message:
-        "KB930: approved at 2026-12-10T13:00:00Z, due within 7 days (by 2026-12-17T13:00:00Z), but 1 host's next window ends later (the last at 2027-01-14T12:00:00Z): app-0",
+        "app-0: its next window (2027-01-14T08:00:00Z – 2027-01-14T12:00:00Z) ends after the SLA: KB930 approved at 2026-12-10T13:00:00Z, due within 7 days (by 2026-12-17T13:00:00Z)",
     });
     expect(planSummaryText(p.result)).toContain("sla-at-risk");
   });

@@ -88,10 +88,12 @@ export interface SummaryInput {
   counters: SummaryCounters;
   pilot: PilotFacts;
   slaAtRisk: ReadonlyMap<string, SlaAtRisk>;
+  /** Update id → its patch (plan/patches.ts), where that is not the update itself. */
+  patches: ReadonlyMap<string, string>;
   findings: readonly Diagnostic[];
 }
 
-export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings }: SummaryInput): Plan {
+export function summarize({ input, catalog, counters, pilot, slaAtRisk, patches, findings }: SummaryInput): Plan {
   const updates: Plan["summary"]["updates"] = {};
   for (const e of [...catalog.values()].sort((a, b) => compareText(a.id, b.id))) {
     updates[e.id] = {
@@ -99,6 +101,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, findings
       decidedBy: e.decidedBy,
       timeline: e.timeline,
       approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
+      ...(patches.has(e.id) ? { patch: patches.get(e.id)! } : {}),
       states: {},
       held: pilot.holds.get(e.id) ?? null,
       ...(e.unverified && e.decision === "approved" ? { unverified: e.unverified } : {}),

@@ -1,0 +1,159 @@
+// Issue 31 point 9: Linux package versions group into patches (the advisory, else the source package and day), and
+// a late approval gives one sla-at-risk per host and window, not one per package.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { byHost, planFixture, readInventoryText } from "../helpers/plan-fixture.js";
+import { assignmentDoc, policyDoc } from "../helpers/scenario.js";
+
+const DEB01 = JSON.stringify(JSON.parse(readFileSync("test/fixtures/linux-patches/deb-01.json", "utf8")));
+
+const RULE = `apiVersion: patchops/v1
+kind: ApprovalRule
+metadata:
+  name: debian-12
+spec:
+  products: ["Debian 12"]
+  classifications: [security, update]
+  exclude: [DSA-9001-1, DSA-9002-1]
+  approveAfterDays: 0
+`;
+
+/** An advisory Update file as intake drafts it from Debian's OSV feed (made-up ids; see the fixture's README). */
+const advisory = (id: string, source: string, fixed: string) => `apiVersion: patchops/v1
+kind: Update
+metadata:
+  name: ${id.toLowerCase()}
+spec:
+  id: ${id}
+  title: ${source} security update
+  vendor: Debian
+  classification: security
+  severity: important
+  released: 2026-12-09
+  appliesTo:
+    os: [{ family: linux, names: ["Debian 12"] }]
+    packages: [{ name: ${source}, fixed: "${fixed}", os: "Debian 12" }]
+`;
+
+const FILES = {
+  "policies/policy.yaml": policyDoc("  sla: { standardDays: 7 }\n  escalation: { afterHours: 24, action: isolate }\n"),
+  "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", ["{ name: deb-01, period: D1-00 }"]),
+  "policies/rules/debian-12.yaml": RULE,
+  "policies/updates/dsa-9001-1.yaml": advisory("DSA-9001-1", "krb5", "1.20.1-2+deb12u4"),
+  "policies/updates/dsa-9002-1.yaml": advisory("DSA-9002-1", "expat", "2.5.0-1+deb12u2"),
+};
+
+async function planOf(records: string[], now: string, files: Record<string, string | null> = {}) {
+  const { inventory, diagnostics } = await readInventoryText(records.join("\n"));
+  expect(diagnostics).toEqual([]);
+  return planFixture({ files: { ...FILES, ...files }, hosts: inventory, now });
+}
+
+const patchOf = (r: Awaited<ReturnType<typeof planOf>>) =>
+  Object.fromEntries(
+    Object.entries(r.plan.summary.updates)
+      .filter(([id]) => id.includes("="))
+      .map(([id, u]) => [id, u.patch ?? null]),
+  );
+
+describe("Linux updates are grouped per advisory, else per source package and day (issue 31, point 9)", () => {
+  it("11 package versions of one Debian host are 3 patches: two advisories and curl of the day it was first seen", async () => {
+    const r = await planOf([DEB01], "2026-12-10T13:30:00Z");
+    expect(patchOf(r)).toEqual({
+      "KRB5-LOCALES=1.20.1-2+DEB12U5": "DSA-9001-1",
+      "LIBGSSAPI-KRB5-2=1.20.1-2+DEB12U5": "DSA-9001-1",
+      "LIBK5CRYPTO3=1.20.1-2+DEB12U5": "DSA-9001-1",
+      "LIBKRB5-3=1.20.1-2+DEB12U5": "DSA-9001-1",
+      "LIBKRB5SUPPORT0=1.20.1-2+DEB12U5": "DSA-9001-1",
+      "LIBEXPAT1=2.5.0-1+DEB12U5": "DSA-9002-1",
+      "LIBEXPAT1-DEV=2.5.0-1+DEB12U5": "DSA-9002-1",
+      "CURL=7.88.1-10+DEB12U15": "curl@2026-12-10",
+      "LIBCURL3-GNUTLS=7.88.1-10+DEB12U15": "curl@2026-12-10",
+      "LIBCURL3-NSS=7.88.1-10+DEB12U15": "curl@2026-12-10",
+      "LIBCURL4=7.88.1-10+DEB12U15": "curl@2026-12-10",
+    });
+    // The advisory files are their own patch.
+    expect(r.plan.summary.updates["DSA-9001-1"]!.patch).toBeUndefined();
+  });
+
+  it("approved after the host's period: one sla-at-risk for the host and its window, one pilot-skipped, not one per package", async () => {
+    // Scanned (and so approved) 10 Dec 13:00Z, after the pilot window (9 Dec 02:00Z – 10 Dec 02:00Z) and after deb-01's
+    // D1-00 (10 Dec 08:00Z – 12:00Z): its next window is January's D1-00, past the SLA of 17 Dec 13:00Z.
+    const r = await planOf([DEB01], "2026-12-10T13:30:00Z");
+    const risk = r.plan.findings.filter((f) => f.code === "sla-at-risk");
+    expect(risk).toEqual([
+      {
+        code: "sla-at-risk",
+        severity: "warning",
+        file: "policies/rules/debian-12.yaml",
+        line: null,
+        message:
+          "deb-01: its next window (2027-01-14T08:00:00Z – 2027-01-14T12:00:00Z) ends after the SLA: 3 patches (DSA-9001-1, DSA-9002-1, curl@2026-12-10), the first approved at 2026-12-10T13:00:00Z, due within 7 days (by 2026-12-17T13:00:00Z)",
+      },
+    ]);
+    const skipped = r.plan.findings.filter((f) => f.code === "pilot-skipped");
+    expect(skipped.map((f) => f.message)).toEqual([
+      "11 package updates in 3 patches (DSA-9001-1, DSA-9002-1, curl@2026-12-10): approved at 2026-12-10T13:00:00Z, after its cycle's pilot window opened; to keep the 7-day SLA they deploy in this cycle's remaining periods, without a pilot wave",
+    ]);
+    // The per-update summary still says which hosts are at risk.
+    expect(r.plan.summary.updates["CURL=7.88.1-10+DEB12U15"]!.slaAtRisk).toEqual({
+      hosts: 1,
+      slaBy: "2026-12-17T13:00:00Z",
+      latestWindowEnd: "2027-01-14T12:00:00Z",
+      examples: ["deb-01"],
+    });
+    expect(byHost(r.hosts).get("deb-01")!.status).toBe("noncompliant");
+  });
+
+  it("a second host is its own finding, also in the same window; a host in its period in progress is on time", async () => {
+    const deb02 = DEB01.replace('"host":"deb-01"', '"host":"deb-02"');
+    const deb03 = DEB01.replace('"host":"deb-01"', '"host":"deb-03"');
+    const r = await planOf([DEB01, deb02, deb03], "2026-12-10T13:30:00Z", {
+      "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", [
+        "{ name: deb-01, period: D1-00 }",
+        "{ name: deb-02, period: D1-00 }",
+        "{ name: deb-03, period: D1-04 }",
+      ]),
+    });
+    // deb-03's D1-04 (10 Dec 12:00Z – 16:00Z) is in progress: it deploys now, within the SLA.
+    expect(r.plan.findings.filter((f) => f.code === "sla-at-risk").map((f) => f.message.split(":")[0])).toEqual([
+      "deb-01",
+      "deb-02",
+    ]);
+  });
+
+  it("an offer whose package manager names the advisory (dnf updateinfo) belongs to that advisory", async () => {
+    const alma = JSON.stringify({
+      host: "alma-01",
+      scannedAt: "2026-12-10T13:00:00Z",
+      os: { family: "linux", name: "AlmaLinux 9", version: "9.4" },
+      installed: [],
+      packageFormat: "rpm",
+      packages: [
+        { name: "openssl", version: "1:3.0.7-27.el9", source: "openssl" },
+        { name: "openssl-libs", version: "1:3.0.7-27.el9", source: "openssl" },
+        { name: "tar", version: "2:1.34-6.el9_4" },
+      ],
+      availableUpdates: [
+        { name: "openssl", version: "1:3.0.7-28.el9_4", origin: "ALSA-2024:9999", security: true },
+        { name: "openssl-libs", version: "1:3.0.7-28.el9_4", origin: "ALSA-2024:9999", security: true },
+        { name: "tar", version: "2:1.34-7.el9", origin: "baseos", security: false },
+      ],
+    });
+    const r = await planOf([alma], "2026-12-10T13:30:00Z", {
+      "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", ["{ name: alma-01, period: D1-00 }"]),
+    });
+    expect(patchOf(r)).toEqual({
+      "OPENSSL=1:3.0.7-28.EL9_4": "ALSA-2024:9999",
+      "OPENSSL-LIBS=1:3.0.7-28.EL9_4": "ALSA-2024:9999",
+      "TAR=2:1.34-7.EL9": "tar@2026-12-10",
+    });
+  });
+
+  it("an advisory fixed at or below the installed version is an old one: the upgrade is not grouped under it", async () => {
+    const r = await planOf([DEB01], "2026-12-10T13:30:00Z", {
+      "policies/updates/dsa-9002-1.yaml": advisory("DSA-9002-1", "expat", "2.5.0-1+deb12u1"),
+    });
+    expect(patchOf(r)["LIBEXPAT1=2.5.0-1+DEB12U5"]).toBe("expat@2026-12-10");
+  });
+});
