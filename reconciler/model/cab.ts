@@ -36,7 +36,7 @@ const Member = z
   })
   .meta({
     description:
-      "A GitHub login, or a GitHub team as @org/team-slug: every active member of the team, as GitHub lists them when the approval is judged, counts as a member.",
+      "A GitHub login, or a GitHub team as @org/team-slug (the organisation's login, then the team's slug: lower-case letters, digits, '_' and '-'); every active member of a team, as GitHub lists it when the approval is judged, counts as a member.",
   });
 
 export const ChangeAdvisoryBoardSpec = z.strictObject({
