@@ -4,11 +4,39 @@ import { join } from "node:path";
 import type { PullCommit, PullSummary, Review } from "../github/client.js";
 import { writeFilesAtomically } from "../output/atomic.js";
 import { compareText } from "../order.js";
+import type { TeamRead } from "./judge.js";
 
 export interface CachedPull extends PullSummary {
   reviews: Review[];
   /** Authors and committers of the pull request's commits; fetched only for intake-identity pull requests. */
   commits?: PullCommit[];
+  /**
+   * Team memberships of its reviewers, keyed `@org/team-slug login` (lower case), as first read from GitHub after the
+   * merge: GitHub keeps no membership history, so the first reading stands for the review, not later ones.
+   */
+  teams?: Record<string, TeamRead>;
+}
+
+/** Only well-formed membership readings are kept from a cache file; the rest are read again. */
+function teamReads(value: unknown): Record<string, TeamRead> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, TeamRead> = {};
+  for (const [key, r] of Object.entries(value as Record<string, unknown>)) {
+    const read = r as Partial<TeamRead> | null;
+    if (
+      /^@[^\s/]+\/\S+ \S+$/.test(key) &&
+      typeof read?.member === "boolean" &&
+      typeof read.readAt === "string" &&
+      Number.isFinite(Date.parse(read.readAt))
+    )
+      out[key] = { member: read.member, readAt: read.readAt };
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The review cache's key of one reviewer's membership of one team. */
+export function teamReadKey(team: string, login: string): string {
+  return `${team.toLowerCase()} ${login.toLowerCase()}`;
 }
 
 const VERSION = 2;
@@ -62,7 +90,11 @@ export class ReviewCache {
       if (parsed.version !== VERSION || parsed.repository !== repository || typeof parsed.commits !== "object")
         return c;
       for (const [sha, pulls] of Object.entries(parsed.commits ?? {}))
-        if (/^[0-9a-f]{40}$/.test(sha) && complete(pulls)) c.entries[sha] = pulls;
+        if (/^[0-9a-f]{40}$/.test(sha) && complete(pulls))
+          c.entries[sha] = pulls.map(({ teams, ...p }) => {
+            const reads = teamReads(teams);
+            return reads ? { ...p, teams: reads } : p;
+          });
     } catch {
       // A missing or damaged cache is only a slower run.
     }
@@ -83,6 +115,13 @@ export class ReviewCache {
     if (!complete(pulls)) return;
     this.entries[sha] = pulls;
     this.dirty = true;
+  }
+
+  /** Keeps the first reading of a reviewer's team membership with the merged pull request it judged. */
+  rememberTeamRead(sha: string, pull: CachedPull, key: string, read: TeamRead): void {
+    const stored = this.get(sha)?.find((p) => p.number === pull.number);
+    for (const p of new Set([pull, stored])) if (p) p.teams = { ...p.teams, [key]: read };
+    if (stored) this.dirty = true;
   }
 
   /** Writes the cache; one that cannot be written (a read-only home) is a warning, never a failed run. */

@@ -7,6 +7,7 @@ import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
 import { effectiveTimeline } from "../policy/decision.js";
 import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 import { approvedIds, catalogEntryRequirement } from "./requirements.js";
+import { gatherTeamFacts, teamEntryWhere } from "./teams.js";
 
 export interface PullRequestVerdict {
   ok: boolean;
@@ -81,6 +82,19 @@ export async function verifyPullRequest(input: {
         required: cab.emergencyCommittee.requiredApprovals,
       }
     : null;
+  // Team memberships are read once, before judging: the board, the committee and the owner teams of changed assignments.
+  const owners = files.flatMap((f) => [
+    set.assignments.find((a) => a.file === f)?.spec.owner,
+    input.baseOwners?.get(f),
+  ]);
+  const teamEntries = [board, committee, ...owners.map((o) => (o ? { members: teamOf(cab, o) ?? [] } : null))];
+  const teams = await gatherTeamFacts(
+    github,
+    [{ label: "", required: 1, members: teamEntries.flatMap((r) => r?.members ?? []) }],
+    approvers,
+    null,
+    teamEntryWhere(set),
+  );
   const lines: PullRequestVerdict["lines"] = [];
   for (const file of files) {
     const assignment = set.assignments.find((a) => a.file === file);
@@ -99,14 +113,16 @@ export async function verifyPullRequest(input: {
         reqs = [catalogEntryRequirement(cab, update.spec, set, approved, now, committedAt).requirement];
       else reqs = emergency && committee ? [board, committee] : [board];
     } else continue;
-    const j = judge(approvers, reqs);
+    const j = judge(approvers, reqs, teams);
     lines.push({ subject: file, ok: j.ok, detail: j.detail });
     // Moving an assignment away from its owner needs that owner team too.
     const before = input.baseOwners?.get(file);
     if (assignment && before && before !== assignment.spec.owner) {
-      const was = judge(approvers, [
-        { label: `owner team ${before}`, members: teamOf(cab, before) ?? [], required: 1 },
-      ]);
+      const was = judge(
+        approvers,
+        [{ label: `owner team ${before}`, members: teamOf(cab, before) ?? [], required: 1 }],
+        teams,
+      );
       lines.push({ subject: `${file} (previous owner ${before})`, ok: was.ok, detail: was.detail });
     }
   }

@@ -20,6 +20,7 @@ import type { ReviewCache, CachedPull } from "./cache.js";
 import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./judge.js";
 import { judgeIntakeDraft, shortcutContext } from "../intake/draft-record.js";
 import { approvedIds, catalogEntryRequirement } from "./requirements.js";
+import { gatherTeamFacts, teamEntryWhere } from "./teams.js";
 
 export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
@@ -280,7 +281,14 @@ async function checkCommit(ctx: KnownContext, sha: string, needs: Needs): Promis
         const selfApproved = approversOf(p.reviews, p.author, fresh).filter((a) => authors.has(a.toLowerCase()));
         const approvers = approversOf(p.reviews, p.author, fresh).filter((a) => !authors.has(a.toLowerCase()));
         const stale = staleApprovals(p.reviews, p.author, fresh);
-        const verdicts = needs.groups.map((g) => judge(approvers, g));
+        const teams = await gatherTeamFacts(
+          input.github,
+          needs.groups.flat(),
+          approvers,
+          { cache: input.cache, sha, pull: p },
+          teamEntryWhere(input.set),
+        );
+        const verdicts = needs.groups.map((g) => judge(approvers, g, teams));
         const bad = verdicts.find((j) => !j.ok);
         const selfNote = selfApproved.length
           ? `; approvals by authors of its commits do not count (${selfApproved.join(", ")})`

@@ -47,6 +47,16 @@ export interface Review {
   commitId: string | null;
 }
 
+/** A team's members as GitHub listed them, and when (GitHub keeps no history of team membership). */
+export interface TeamMembers {
+  /** `@org/team-slug` as asked. */
+  team: string;
+  /** The logins of its active members (members of its child teams included, as GitHub lists them). */
+  logins: string[];
+  /** The instant of the answer (GitHub's Date header), ISO-8601 UTC. */
+  readAt: string;
+}
+
 export interface IssueSummary {
   number: number;
   title: string;
@@ -139,6 +149,8 @@ export class GithubClient {
   private readonly scale: number;
   /** Why the client stopped asking GitHub; every later call fails at once with it. */
   private broken: string | null = null;
+  /** Each team is read at most once a run: the answer (or the failure) is kept. */
+  private readonly teams = new Map<string, Promise<TeamMembers>>();
 
   constructor(
     readonly target: GithubRepo,
@@ -190,6 +202,60 @@ export class GithubClient {
           : {}),
       },
     });
+  }
+
+  /**
+   * The active members of a GitHub team (GET /orgs/{org}/teams/{team_slug}/members, every page), read at most once a
+   * run. A team that cannot be read (404: no such team or not visible to the token; 403: no read:org scope or
+   * members permission) fails alone: the circuit stays closed, so other teams and every other request still run.
+   */
+  teamMembers(org: string, slug: string): Promise<TeamMembers> {
+    const team = `@${org}/${slug}`;
+    const key = team.toLowerCase();
+    let read = this.teams.get(key);
+    if (!read) this.teams.set(key, (read = this.readTeam(team, org, slug)));
+    return read;
+  }
+
+  private async readTeam(team: string, org: string, slug: string): Promise<TeamMembers> {
+    const what = `listing the members of team ${team}`;
+    try {
+      return await this.call(what, async () => {
+        const logins: string[] = [];
+        let date: string | undefined;
+        for await (const page of this.octokit.paginate.iterator(this.octokit.rest.teams.listMembersInOrg, {
+          org,
+          team_slug: slug,
+          per_page: 100,
+        })) {
+          date ??= page.headers.date;
+          for (const m of page.data) if (m?.login) logins.push(m.login);
+        }
+        const at = date ? Date.parse(date) : NaN;
+        return { team, logins, readAt: new Date(Number.isFinite(at) ? at : Date.now()).toISOString() };
+      }, [403, 404]);
+    } catch (err) {
+      const e = err as { status?: number; response?: { headers?: Record<string, string> } };
+      // A rate limit that outlasted its retries is about every request, not this team: the circuit opens.
+      const limited =
+        e.response?.headers?.["x-ratelimit-remaining"] === "0" ||
+        e.response?.headers?.["retry-after"] !== undefined ||
+        /rate limit/i.test((err as Error).message ?? "");
+      if (e.status === 403 && limited) {
+        const out = explain(err, what);
+        this.broken = `an earlier request failed (${out.message})`;
+        throw out;
+      }
+      if (e.status === 404)
+        throw new GithubError(
+          `GitHub answered 404 while ${what}: no such team in ${org}, or the token cannot see it (reading teams needs read:org)`,
+        );
+      if (e.status === 403)
+        throw new GithubError(
+          `GitHub denied access (403) while ${what}: the token may not read the organisation's teams (a personal access token needs read:org, a GitHub App token members: read; the workflow's default GITHUB_TOKEN cannot)`,
+        );
+      throw err;
+    }
   }
 
   /** Why GitHub is no longer asked in this run, or null. */

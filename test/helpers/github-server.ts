@@ -1,7 +1,8 @@
 // A local HTTP server answering like the GitHub REST API (same paths, Link pagination, rate-limit headers), its answers
 // laid over GitHub's published examples (test/helpers/github-shapes.ts) so every key GitHub sends is there; the
 // conformance test (test/promises/github-conformance.promises.test.ts) checks them. What it models beyond the
-// defaults is opt-in: deleted users, secondary rate limits, rulesets, other base branches, web-flow commits.
+// defaults is opt-in: deleted users, secondary rate limits, rulesets, other base branches, web-flow commits,
+// organisation teams (members, memberships, pending invitations, a token without read:org).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { onPublished, published } from "./github-shapes.js";
@@ -115,7 +116,25 @@ export interface FakeGithub {
   deletedUsers: Set<string>;
   /** Repository rulesets (GET /rulesets, /rulesets/{id}, /rules/branches/{branch}). */
   rulesets: FakeRuleset[];
+  /**
+   * Organisation teams by `org/team-slug` (GET /orgs/{org}/teams/{team_slug}/members and .../memberships/{username}).
+   * A `pending` member was invited and has not accepted: GitHub lists only active members, and its membership says
+   * `state: "pending"`. A team not here is 404.
+   */
+  teams: Map<string, FakeTeamMember[]>;
+  /** False: the token may not read organisation teams (the workflow's GITHUB_TOKEN; a PAT without read:org): 403. */
+  teamScope: boolean;
+  /** The Date header of every answer, ISO-8601 (default: the clock, as GitHub). */
+  date: string | null;
   close(): Promise<void>;
+}
+
+export interface FakeTeamMember {
+  login: string;
+  /** Default active. */
+  state?: "active" | "pending";
+  /** Default member. */
+  role?: "member" | "maintainer";
 }
 
 export interface FakeIssue {
@@ -150,6 +169,9 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     secondaryRateLimitNext: { count: 0, retryAfter: 0 },
     deletedUsers: new Set(),
     rulesets: [],
+    teams: new Map(),
+    teamScope: true,
+    date: null,
     close: async () => {},
   };
   const userOrGhost = (login: string) => ghUser(state.deletedUsers.has(login) ? GHOST : login);
@@ -161,6 +183,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       "x-ratelimit-remaining": "4999",
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
       "x-ratelimit-resource": "core",
+      ...(state.date ? { date: new Date(state.date).toUTCString() } : {}),
       ...headers,
     });
     res.end(JSON.stringify(body));
@@ -227,6 +250,55 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     auto_merge: null,
     active_lock_reason: null,
   });
+  const answerTeam = (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => {
+    const [org, slug, , username] = [1, 2, 3, 4].map((i) =>
+      m[i] === undefined ? undefined : decodeURIComponent(m[i]!),
+    );
+    const docs = username
+      ? "https://docs.github.com/rest/teams/members#get-team-membership-for-a-user"
+      : "https://docs.github.com/rest/teams/members#list-team-members";
+    if (!state.teamScope)
+      // What an installation token without the organisation members permission is told.
+      return json(
+        res,
+        403,
+        { message: "Resource not accessible by integration", documentation_url: docs, status: "403" },
+        { "x-accepted-github-permissions": "members=read" },
+      );
+    // GitHub matches organisation logins without regard to case; team slugs are lower case.
+    const key = [...state.teams.keys()].find((k) => k.toLowerCase() === `${org}/${slug}`.toLowerCase());
+    const members = key === undefined ? undefined : state.teams.get(key)!;
+    const notFound = () => json(res, 404, { message: "Not Found", documentation_url: docs, status: "404" });
+    if (!members) return notFound();
+    const teamId = 4000 + [...key!].reduce((a, c) => a + c.charCodeAt(0), 0);
+    if (username) {
+      const who = members.find((x) => x.login.toLowerCase() === username.toLowerCase());
+      if (!who) return notFound();
+      return json(
+        res,
+        200,
+        onPublished(published("/orgs/{org}/teams/{team_slug}/memberships/{username}"), {
+          url: `https://api.github.com/organizations/1/team/${teamId}/memberships/${who.login}`,
+          role: who.role ?? "member",
+          state: who.state ?? "active",
+        }),
+      );
+    }
+    const role = new URL(req.url!, "http://x").searchParams.get("role") ?? "all";
+    return paged(
+      req,
+      res,
+      members
+        .filter((x) => (x.state ?? "active") === "active" && (role === "all" || (x.role ?? "member") === role))
+        .map((x) =>
+          onPublished(published("/orgs/{org}/teams/{team_slug}/members", true), {
+            ...ghUser(x.login),
+            role: x.role ?? "member",
+            inherited: false,
+          }),
+        ),
+    );
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -303,6 +375,8 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           }),
         );
       }
+      const team = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/(members|memberships\/([^/]+))$/.exec(path);
+      if (req.method === "GET" && team) return answerTeam(req, res, team);
       const m = OWNER_REPO.exec(path);
       if (!m) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
       const [, owner, repo] = m as unknown as [string, string, string];
