@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run setup`: the system tools the test suite drives for real (git, Ansible's ansible-inventory, Chromium,
+# `npm run setup`: the system tools the test suite drives for real (git, Ansible's ansible-inventory, ansible-lint, Chromium,
 # PowerShell 7 and Pester for the Windows collector's tests).
 # As root with apt-get it installs the missing Debian packages; otherwise it prints the exact line to run. PowerShell
 # comes from `dotnet tool install` and Pester from its NuGet package (versions: deploy/collect/tests/tools.json).
@@ -28,10 +28,12 @@ command -v git >/dev/null 2>&1 || need+=(git)
 # Debian's ansible brings ansible-core (ansible-inventory, ansible-playbook) and ansible.posix, whose JSON stdout
 # callback the playbook test reads.
 ansible-doc -t callback ansible.posix.json >/dev/null 2>&1 || need+=(ansible)
+# CI lints the shipped playbook with Debian's ansible-lint (production profile).
+command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: git, Ansible (with ansible.posix) and Chromium are installed"
+  echo "setup: git, Ansible (with ansible.posix), ansible-lint and Chromium are installed"
 elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "setup: installing ${need[*]} (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive

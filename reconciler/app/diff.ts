@@ -1,7 +1,7 @@
 // The diff use case: plan a change's base and head against one inventory read, each policy read and validated once,
 // and compare them as data (with the pull request's approval judgement when asked).
-import { simpleGit } from "simple-git";
 import type { Diagnostic } from "../diagnostics.js";
+import { gitAt } from "../git/git.js";
 import type { GithubClient } from "../github/client.js";
 import type { PolicySet } from "../model/policy-set.js";
 import type { Inventory } from "../inventory/host-record.js";
@@ -77,7 +77,7 @@ async function judge(
 ): Promise<DiffContext["approvals"]> {
   if (!pr.github) return { error: "no GITHUB_TOKEN or repository to read the reviews from" };
   try {
-    const head = (await simpleGit(r.repo).revparse([`${r.head}^{commit}`])).trim();
+    const head = (await gitAt(r.repo).revparse([`${r.head}^{commit}`])).trim();
     const judged = await judgePullRequest({
       repo: r.repo,
       head,

@@ -1,7 +1,6 @@
 // `patchops notify`: send each owner team what changed since the last run (GitHub issue, webhook, mail), rate-bounded.
 import { realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { simpleGit } from "simple-git";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { loadPolicySet } from "../load/policy-set.js";
@@ -11,6 +10,7 @@ import { sendMail, smtpTransport } from "../notify/mail.js";
 import { teamNotices, type TeamNotice } from "../notify/notices.js";
 import { postWebhook, type WebhookFormat } from "../notify/webhook.js";
 import { UsageError } from "../errors.js";
+import { gitAt } from "../git/git.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
 import { repoDir } from "./options.js";
@@ -35,7 +35,7 @@ async function trackedState(repo: string, file: string): Promise<boolean> {
   const rel = relative(root, join(dir, basename(file)));
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return false;
   try {
-    await simpleGit(root).raw(["ls-files", "--error-unmatch", "--", rel]);
+    await gitAt(root).raw(["ls-files", "--error-unmatch", "--", rel]);
     return true;
   } catch {
     return false;

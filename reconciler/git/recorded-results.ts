@@ -1,5 +1,5 @@
 // Which job results the status branch already keeps, from its recent snapshots, so a run records each result once.
-import { simpleGit } from "simple-git";
+import { gitAt } from "./git.js";
 import type { JobResult } from "../model/job-result.js";
 
 /** Snapshot names are `<now without colons>.json`; the cut-off compares as text in the same form. */
@@ -18,7 +18,7 @@ export async function recordedResults(
   /** The snapshot this run writes (re-recording a plan replaces it, so what it kept does not count). */
   replacing: string,
 ): Promise<JobResult[]> {
-  const git = simpleGit(repo);
+  const git = gitAt(repo);
   let names: string[];
   try {
     names = (await git.raw(["ls-tree", "--name-only", `${ref}:snapshots`]))

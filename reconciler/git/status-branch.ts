@@ -6,8 +6,9 @@ import { createHmac } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { simpleGit, type SimpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
 import { OperationalError } from "../errors.js";
+import { gitAt } from "./git.js";
 
 export interface SnapshotCommit {
   commit: string;
@@ -100,7 +101,7 @@ export async function appendSnapshot(opts: {
   /** The sealing key; default: PATCHOPS_STATUS_KEY. Without one the snapshot is unsealed (no pilot evidence). */
   key?: string | null;
 }): Promise<SnapshotCommit> {
-  const git = simpleGit(opts.repo);
+  const git = gitAt(opts.repo);
   const key = opts.key === undefined ? statusKeyFromEnv() : opts.key;
   if (key) {
     const seal = snapshotSeal(key, `snapshots/${opts.name}`, opts.content);
@@ -161,7 +162,7 @@ async function snapshotCommit(
       const v = process.env[k];
       if (v !== undefined) env[k] = v;
     }
-    const g = simpleGit(repo).env(env);
+    const g = gitAt(repo, Object.keys(env)).env(env);
     if (parent) await g.raw(["read-tree", parent]);
     else await g.raw(["read-tree", "--empty"]);
     const blob = await hashObject(repo, opts.content);
@@ -171,9 +172,7 @@ async function snapshotCommit(
     if (!parent || (await newestSnapshot(repo, parent)) <= opts.name)
       await g.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},latest.json`]);
     const tree = (await g.raw(["write-tree"])).trim();
-    return (
-      await simpleGit(repo).raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", opts.message])
-    ).trim();
+    return (await gitAt(repo).raw(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", opts.message])).trim();
   } catch (err) {
     throw new StatusBranchError(`cannot write the snapshot commit in ${repo}: ${gitReason(err)}`);
   } finally {
@@ -185,7 +184,7 @@ async function snapshotCommit(
 async function newestSnapshot(repo: string, commit: string): Promise<string> {
   let names: string[];
   try {
-    names = (await simpleGit(repo).raw(["ls-tree", "--name-only", `${commit}:snapshots`])).split("\n");
+    names = (await gitAt(repo).raw(["ls-tree", "--name-only", `${commit}:snapshots`])).split("\n");
   } catch {
     return "";
   }

@@ -1,6 +1,7 @@
 // Reads the compliance snapshots on the status branch, oldest first (for audit and metrics); each is checked by schema.
 import { timingSafeEqual } from "node:crypto";
-import { simpleGit, type SimpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
+import { gitAt } from "./git.js";
 import { StatusSnapshot } from "../model/snapshot.js";
 import { compareText } from "../order.js";
 import { SEAL_TRAILER, snapshotSeal } from "./status-branch.js";
@@ -46,7 +47,7 @@ async function readHistory(
   ref: string | null;
   texts: Map<StatusSnapshot, { file: string; text: string }>;
 }> {
-  const git = simpleGit(repo);
+  const git = gitAt(repo);
   const texts = new Map<StatusSnapshot, { file: string; text: string }>();
   const ref = await statusRef(git, branch);
   let names: string[];
@@ -131,7 +132,7 @@ export async function readTrustedSnapshots(repo: string, branch: string, key: st
  */
 async function lastSeals(repo: string, ref: string): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
-  const log = await simpleGit(repo).raw([
+  const log = await gitAt(repo).raw([
     "log",
     "--no-renames",
     "--format=%x1e%B%x1f",

@@ -452,6 +452,7 @@ export class GithubClient {
     );
   }
 
+  // Ids are int64 in GitHub's OpenAPI types (number | bigint); parsed JSON always gives a number.
   async reviews(pull: number): Promise<Review[]> {
     return this.call(`listing the reviews of pull request #${pull}`, async () => {
       const items = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
@@ -460,7 +461,7 @@ export class GithubClient {
         per_page: 100,
       });
       return items.map((r) => ({
-        id: r.id,
+        id: Number(r.id),
         login: r.user?.login ?? "",
         state: r.state as Review["state"],
         submittedAt: r.submitted_at ?? null,
@@ -476,21 +477,21 @@ export class GithubClient {
         issue_number: issue,
         per_page: 100,
       });
-      return items.map((c) => ({ id: c.id, body: c.body ?? "", author: c.user?.login ?? "", url: c.html_url }));
+      return items.map((c) => ({ id: Number(c.id), body: c.body ?? "", author: c.user?.login ?? "", url: c.html_url }));
     });
   }
 
   async createComment(issue: number, body: string): Promise<IssueComment> {
     return this.call(`commenting on #${issue}`, async () => {
       const { data } = await this.octokit.rest.issues.createComment({ ...this.target, issue_number: issue, body });
-      return { id: data.id, body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
+      return { id: Number(data.id), body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
     });
   }
 
   async updateComment(id: number, body: string): Promise<IssueComment> {
     return this.call(`updating comment ${id}`, async () => {
       const { data } = await this.octokit.rest.issues.updateComment({ ...this.target, comment_id: id, body });
-      return { id: data.id, body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
+      return { id: Number(data.id), body: data.body ?? "", author: data.user?.login ?? "", url: data.html_url };
     });
   }
 

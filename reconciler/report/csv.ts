@@ -1,4 +1,5 @@
 // Compliance as CSV for auditors (RFC 4180): quoted when needed, and cells that a spreadsheet would run as a formula neutralised.
+// Not csv-stringify: four times slower on 300,000 rows, and it leaves a lone CR or LF unquoted (docs/development.md).
 import type { HostResult } from "../model/plan.js";
 import type { UpdateCompliance } from "./compliance.js";
 import { isOpenState } from "./states.js";

@@ -22,8 +22,8 @@ describe("npm run setup", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
       [
-        "setup: missing git ansible chromium. Install them, then run npm test:",
-        "  (no apt-get here) install the equivalents of the Debian packages: git ansible chromium;",
+        "setup: missing git ansible ansible-lint chromium. Install them, then run npm test:",
+        "  (no apt-get here) install the equivalents of the Debian packages: git ansible ansible-lint chromium;",
         "  or point CHROMIUM_PATH at an installed Chrome or Chromium",
         "setup: missing PowerShell 7. Install the .NET SDK, then: dotnet tool install --global PowerShell --version 7.6.10",
         "setup: missing Pester 5.7.1; installing it from NuGet needs curl sha256sum python3 mktemp mkdir mv rm",
