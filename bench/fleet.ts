@@ -33,6 +33,8 @@ export interface FleetSpec {
   hosts: number;
   updates: number;
   seed?: number;
+  /** Every host distinct: 250–300 installed ids from a catalogue of a few thousand, OS builds spread wide (issue 33). */
+  diverse?: boolean;
 }
 
 export interface FleetUpdate {
@@ -44,6 +46,8 @@ export interface FleetUpdate {
   decision: "approved" | "rejected" | null;
   severity: "critical" | "important" | "moderate" | "low";
   released: string;
+  /** The OS builds it applies to (the diverse fleet: a fix that only some builds of one OS need). */
+  osVersions?: string;
 }
 
 /** The update catalog: per OS and product a monthly chain, with servicing-stack prerequisites. */
@@ -81,7 +85,7 @@ export function catalog(m: number, rand: () => number): FleetUpdate[] {
 
 function updateYaml(u: FleetUpdate): string {
   const applies = u.os
-    ? `{ os: [{ family: windows, names: ["${u.os}"] }] }`
+    ? `{ os: [{ family: windows, names: ["${u.os}"]${u.osVersions ? `, versions: "${u.osVersions}"` : ""} }] }`
     : `{ products: [{ name: "${u.product}" }] }`;
   return `apiVersion: patchops/v1
 kind: Update
@@ -188,11 +192,89 @@ export async function writeInventory(
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-export async function generateFleet(dir: string, spec: FleetSpec): Promise<{ inventory: string }> {
+/** How many ids the diverse fleet's hosts draw from besides the policy's own: KBs the policy has no Update file for. */
+export const DIVERSE_UNKNOWN_IDS = 3_000;
+/** The first KB number of those ids (below the policy's KB5000000 and up). */
+const UNKNOWN_KB = 4_000_000;
+
+/**
+ * The diverse catalog: the same monthly chains, and every fourth OS update applies only from one build revision (UBR)
+ * on, so hosts of one OS differ in what applies to them as their builds differ.
+ */
+export function diverseCatalog(m: number, rand: () => number): FleetUpdate[] {
+  return catalog(m, rand).map((u, i) =>
+    u.os && i % 4 === 1 ? { ...u, osVersions: `>=${OSES.find((o) => o.name === u.os)!.version}.${1000 + i * 7}` } : u,
+  );
+}
+
+/**
+ * The diverse inventory: no two hosts alike. Each host holds its OS chain's recent updates with gaps (each missing
+ * with probability 0.1, some lagging months), its products' updates likewise, and unknown KBs up to 250–300 ids in
+ * all, drawn from `DIVERSE_UNKNOWN_IDS`; its build revision is one of 20,000.
+ */
+export async function writeDiverseInventory(
+  file: string,
+  updates: FleetUpdate[],
+  hosts: number,
+  rand: () => number,
+  scannedAt: string,
+): Promise<void> {
+  const byOs = new Map<string, string[]>();
+  const byProduct = new Map<string, string[]>();
+  for (const u of updates) {
+    if (u.os) byOs.set(u.os, [...(byOs.get(u.os) ?? []), u.id]);
+    if (u.product) byProduct.set(u.product, [...(byProduct.get(u.product) ?? []), u.id]);
+  }
+  const out = createWriteStream(file);
+  const pick = () => {
+    let r = rand();
+    for (const o of OSES) if ((r -= o.weight) <= 0) return o;
+    return OSES[0]!;
+  };
+  const recent = (chain: readonly string[], keep: number, lag: number, into: string[]) => {
+    for (const id of chain.slice(Math.max(0, chain.length - keep - lag), chain.length - lag))
+      if (rand() >= 0.1) into.push(id);
+  };
+  for (let i = 0; i < hosts; i++) {
+    const os = pick();
+    const lag = rand() < 0.6 ? 0 : Math.floor(rand() * 12);
+    const installed: string[] = [];
+    recent(byOs.get(os.name) ?? [], 60, lag, installed);
+    const products = PRODUCTS.filter((p) => rand() < p.share);
+    for (const p of products) recent(byProduct.get(p.name) ?? [], 20, rand() < 0.8 ? 0 : 2, installed);
+    const want = 250 + Math.floor(rand() * 51);
+    const unknown = new Set<number>();
+    while (installed.length + unknown.size < want) unknown.add(Math.floor(rand() * DIVERSE_UNKNOWN_IDS));
+    for (const k of unknown) installed.push(`KB${UNKNOWN_KB + k}`);
+    const stale = rand() < 0.01;
+    const rec = {
+      host: `h${i}`,
+      scannedAt: stale ? "2026-11-01T00:00:00Z" : scannedAt,
+      os: { family: "windows", name: os.name, version: `${os.version}.${1 + Math.floor(rand() * 20_000)}` },
+      installed,
+      pendingReboot: rand() < 0.02,
+      products: products.map((p) => ({ name: p.name, version: p.version })),
+      features: [],
+    };
+    if (!out.write(JSON.stringify(rec) + "\n")) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+export async function generateFleet(
+  dir: string,
+  spec: FleetSpec,
+): Promise<{ inventory: string; updates: FleetUpdate[] }> {
   const rand = prng(spec.seed ?? 42);
-  const updates = catalog(spec.updates, rand);
+  const updates = spec.diverse ? diverseCatalog(spec.updates, rand) : catalog(spec.updates, rand);
   await writePolicy(dir, updates, spec.hosts, rand);
   const inventory = join(dir, "inventory.jsonl");
-  await writeInventory(inventory, updates, spec.hosts, rand, "2026-12-10T04:00:00Z");
-  return { inventory };
+  await (spec.diverse ? writeDiverseInventory : writeInventory)(
+    inventory,
+    updates,
+    spec.hosts,
+    rand,
+    "2026-12-10T04:00:00Z",
+  );
+  return { inventory, updates };
 }
