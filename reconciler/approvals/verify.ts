@@ -21,7 +21,8 @@ import { approversOf, judge, staleApprovals, teamOf, type Requirement } from "./
 import { judgeIntakeDraft, shortcutContext } from "../intake/draft-record.js";
 import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 
-export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
+export type SubjectKind =
+  "update" | "advisory" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
 export interface CommitEvidence {
   sha: string;
@@ -534,6 +535,7 @@ const EMPTY_SET: PolicySet = {
   cab: null,
   rules: [],
   updates: [],
+  advisories: [],
   exemptions: [],
   baselines: [],
   timetables: [],
@@ -560,6 +562,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     ...(set.cab ? [set.cab] : []),
     ...set.rules,
     ...set.updates,
+    ...set.advisories,
     ...set.exemptions,
     ...set.baselines,
     ...set.timetables,
@@ -640,6 +643,8 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
   }
   if (policyVerdict) record(policyVerdict);
   for (const doc of set.exemptions) record(await verifyFile(ctx, "exemption", doc.name, doc.file, plain));
+  // Advisory facts raise urgency (exploited, a higher rating): the CAB reviews them like any policy change.
+  for (const doc of set.advisories) record(await verifyFile(ctx, "advisory", doc.name, doc.file, plain));
   for (const doc of set.baselines) record(await verifyFile(ctx, "baseline", doc.name, doc.file, plain));
   for (const doc of set.timetables) record(await verifyFile(ctx, "timetable", doc.name, doc.file, plain));
   for (const r of set.rules) {
@@ -779,6 +784,7 @@ function shapeOf(text: string): DocShape {
 
 const KIND_OF_DOC: Record<string, SubjectKind> = {
   Update: "update",
+  Advisory: "advisory",
   ApprovalRule: "rule",
   Assignment: "assignment",
   Baseline: "baseline",
