@@ -17,7 +17,7 @@ export interface VerifiedInputs {
 
 /**
  * The fail-closed rules: an unverified update gets no jobs and stays missing; an unverified rule approves nothing;
- * an unverified exemption or baseline is ignored; an unverified assignment or timetable gives its hosts no install
+ * an unverified exemption, baseline or advisory is ignored; an unverified assignment or timetable gives its hosts no install
  * jobs; an unverified policy.yaml (hooks, enforcement, SLAs) is planned in its last verified version, or gives no host
  * install jobs when it has none; an unverified cab.yaml is not applied (the last approved CAB judges).
  */
@@ -158,8 +158,21 @@ export function applyVerification(set: PolicySet, v: VerificationResult): Verifi
       );
     return !why;
   });
+  const advisories = set.advisories.filter((a) => {
+    const why = bad(a.file);
+    if (why)
+      findings.push(
+        diagnostic(
+          "policy-file-unverified",
+          "error",
+          `${a.file} is unverified, so its facts (CVEs, rating, exploitation) are not applied to ${a.spec.id} where agents report it: ${why}`,
+          { file: a.file },
+        ),
+      );
+    return !why;
+  });
   return {
-    set: { ...set, exemptions, baselines },
+    set: { ...set, exemptions, baselines, advisories },
     approvals,
     unverified,
     blockedAssignments: blocked,

@@ -22,7 +22,8 @@ import { judgeIntakeDraft, shortcutContext } from "../intake/draft-record.js";
 import { approvedIds, catalogEntryRequirement } from "./requirements.js";
 import { gatherTeamFacts, teamEntryWhere } from "./teams.js";
 
-export type SubjectKind = "update" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
+export type SubjectKind =
+  "update" | "advisory" | "rule" | "assignment" | "baseline" | "exemption" | "timetable" | "policy" | "cab";
 
 export interface CommitEvidence {
   sha: string;
@@ -542,6 +543,7 @@ const EMPTY_SET: PolicySet = {
   cab: null,
   rules: [],
   updates: [],
+  advisories: [],
   exemptions: [],
   baselines: [],
   timetables: [],
@@ -568,6 +570,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     ...(set.cab ? [set.cab] : []),
     ...set.rules,
     ...set.updates,
+    ...set.advisories,
     ...set.exemptions,
     ...set.baselines,
     ...set.timetables,
@@ -648,6 +651,8 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
   }
   if (policyVerdict) record(policyVerdict);
   for (const doc of set.exemptions) record(await verifyFile(ctx, "exemption", doc.name, doc.file, plain));
+  // Advisory facts raise urgency (exploited, a higher rating): the CAB reviews them like any policy change.
+  for (const doc of set.advisories) record(await verifyFile(ctx, "advisory", doc.name, doc.file, plain));
   for (const doc of set.baselines) record(await verifyFile(ctx, "baseline", doc.name, doc.file, plain));
   for (const doc of set.timetables) record(await verifyFile(ctx, "timetable", doc.name, doc.file, plain));
   for (const r of set.rules) {
@@ -787,6 +792,7 @@ function shapeOf(text: string): DocShape {
 
 const KIND_OF_DOC: Record<string, SubjectKind> = {
   Update: "update",
+  Advisory: "advisory",
   ApprovalRule: "rule",
   Assignment: "assignment",
   Baseline: "baseline",

@@ -13,7 +13,10 @@ import { isOsv, parseOsv } from "../intake/feeds/osv.js";
 import { isMsrcCvrf, parseMsrcCvrf } from "../intake/feeds/cvrf.js";
 import { cvrfXmlToJson, looksLikeCvrfXml } from "../intake/feeds/cvrf-xml.js";
 import { isKev, parseKev } from "../intake/feeds/kev.js";
-import { exploitedPullRequests, pullRequestPlans } from "../intake/pull-requests.js";
+import { exploitedPullRequests, factsPullRequests, pullRequestPlans } from "../intake/pull-requests.js";
+import { advisoryFacts, agentSightings, factsSummary, factsText, type FactsChange } from "../intake/facts.js";
+import { targetsOf } from "../intake/targets.js";
+import { applicability } from "../plan/applicability.js";
 import { oneLine } from "../log-safe.js";
 import { InventoryReadError, readInventory } from "../inventory/read.js";
 import { isoUtc } from "../schedule/wall-clock.js";
@@ -121,8 +124,16 @@ export function registerIntake(program: Command, io: Io): void {
           throw err;
         }
       }
+      // What agents already report is enriched (an Advisory file), never drafted: rules decide it per host.
+      const facts = advisoryFacts({ set: valid.set, updates, kev, sightings: agentSightings(inventory) });
+      const factsChanges: (FactsChange & { text: string })[] = [];
+      for (const c of facts.changes) {
+        const existing = c.was ? await readFile(join(repo, c.file), "utf8") : null;
+        const feeds = opts.feed.map((f) => basename(f)).join(", ");
+        factsChanges.push({ ...c, text: factsText(c, existing, feeds, isoUtc(now).slice(0, 10)) });
+      }
       const result = draftUpdates({
-        updates,
+        updates: updates.filter((u) => !facts.handled.has(u.id)),
         notDrafted,
         kev,
         set: valid.set,
@@ -139,15 +150,13 @@ export function registerIntake(program: Command, io: Io): void {
       const rechecked = new Set(proposed.map((c) => c.id.toUpperCase()));
       result.known = result.known.filter((id) => !rechecked.has(id.toUpperCase()));
       // Nothing the validator would reject is written: such a draft (or edit) is reported with its findings instead.
-      const admission = await admitDrafts<Draft | (ExploitedChange & { text: string })>(
-        valid.source,
-        [...result.drafts, ...proposed],
-        now,
-        DRAFT_TOLERATED,
-      );
+      const admission = await admitDrafts<
+        Draft | (ExploitedChange & { text: string }) | (FactsChange & { text: string })
+      >(valid.source, [...result.drafts, ...proposed, ...factsChanges], now, DRAFT_TOLERATED);
       const admitted = new Set(admission.admitted);
       result.drafts = result.drafts.filter((d) => admitted.has(d));
       const changes = proposed.filter((c) => admitted.has(c));
+      const factsWritten = factsChanges.filter((c) => admitted.has(c));
       const out: string[] = [
         `intake: ${updates.length} updates in ${opts.feed.length} feed${opts.feed.length === 1 ? "" : "s"}, ${kev.size} known-exploited CVEs, ${notDrafted.length} remediation${notDrafted.length === 1 ? "" : "s"} not drafted`,
       ];
@@ -176,6 +185,26 @@ export function registerIntake(program: Command, io: Io): void {
         out.push(`  ! ${u.id} drafted without its advisory link: ${oneLine(u.reason)}`);
       for (const c of changes)
         out.push(`  ! ${changeSummary(c)}; ${opts.dryRun ? "would propose" : "proposed"} in ${c.file}`);
+      for (const c of factsWritten)
+        out.push(
+          `  ~ ${c.id.padEnd(10)} reported by update agents, not drafted: ${factsSummary(c)}; facts ${c.was ? "updated" : "recorded"} in ${c.file}${opts.dryRun ? " (dry run: not written)" : ""}`,
+        );
+      if (facts.unchanged.length)
+        out.push(`  = reported by update agents, facts already recorded: ${facts.unchanged.join(", ")}`);
+      // Hosts without an agent scan that advisory text would match get nothing from agent-reported updates: said once.
+      if (inventory)
+        for (const u of updates) {
+          if (!facts.handled.has(u.id)) continue;
+          const appliesTo = targetsOf(u);
+          if ((appliesTo.os?.length ?? 0) + (appliesTo.products?.length ?? 0) === 0) continue;
+          let n = 0;
+          for (const rec of inventory.records.values())
+            if (!rec.agentScanned && applicability(appliesTo, rec).applies) n++;
+          if (n)
+            out.push(
+              `  ? ${u.id}: ${n} host${n === 1 ? "" : "s"} without an agent scan match it by advisory text; they get it only once their agent reports it, or from an Update file a person writes`,
+            );
+        }
       if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);
       const logNote = opts.dryRun ? `not logged (dry run)` : `logged to ${IRRELEVANT_LOG}`;
       if (result.irrelevant.length)
@@ -202,6 +231,10 @@ export function registerIntake(program: Command, io: Io): void {
         }
         // The re-check's edits replace the files they change; the working tree's diff is the proposal.
         for (const c of opts.openPrs ? [] : changes) await writeFile(join(repo, c.file), c.text);
+        for (const c of opts.openPrs ? [] : factsWritten) {
+          await mkdir(dirname(join(repo, c.file)), { recursive: true });
+          await writeFile(join(repo, c.file), c.text);
+        }
         const logged = [
           ...result.irrelevant,
           ...result.notDrafted.map((n) => ({
@@ -246,7 +279,11 @@ export function registerIntake(program: Command, io: Io): void {
       const pullRequests: { url: string; action: "opened" | "updated"; files: number }[] = [];
       if (opts.openPrs && !opts.dryRun) {
         const gh = requireGithub(opts);
-        for (const plan of [...pullRequestPlans(result.drafts), ...exploitedPullRequests(changes)]) {
+        for (const plan of [
+          ...pullRequestPlans(result.drafts),
+          ...exploitedPullRequests(changes),
+          ...factsPullRequests(factsWritten, isoUtc(now).slice(0, 10)),
+        ]) {
           await gh.ensureBranch(plan.branch, opts.base);
           for (const f of plan.files) await gh.putFile(plan.branch, f.path, f.text, `intake: ${f.path}`);
           const existing = await gh.openPullFrom(plan.branch);
@@ -281,6 +318,16 @@ export function registerIntake(program: Command, io: Io): void {
           was: c.was,
           timeline: c.timeline,
         })),
+        advisories: factsWritten.map((c) => ({
+          id: c.id,
+          file: c.file,
+          change: c.was ? "updated" : "new",
+          severity: c.facts.severity ?? null,
+          cves: c.facts.cves,
+          exploited: c.facts.exploited ?? null,
+          agents: c.sightings,
+        })),
+        advisoriesUnchanged: facts.unchanged,
         known: result.known,
         irrelevant: result.irrelevant.map((i) => i.id),
         refused: result.refused ?? [],

@@ -33,6 +33,7 @@ export function registerValidate(program: Command, io: Io): void {
         (set.policy ? 1 : 0) +
         (set.cab ? 1 : 0) +
         set.updates.length +
+        set.advisories.length +
         set.rules.length +
         set.exemptions.length +
         set.baselines.length +

@@ -1,6 +1,7 @@
 // RFC pull requests from drafts: one per update, or one monthly bundle for the updates an approval rule covers.
 import type { Draft } from "./draft.js";
 import { changeSummary, type ExploitedChange } from "./recheck.js";
+import { factsSummary, type FactsChange } from "./facts.js";
 import { compareText } from "../order.js";
 
 export interface PullRequestPlan {
@@ -80,4 +81,38 @@ export function exploitedPullRequests(changes: readonly (ExploitedChange & { tex
       files: [{ path: c.file, text: c.text }],
     }))
     .sort((a, b) => compareText(a.branch, b.branch));
+}
+
+/**
+ * One pull request for the advisory facts of a run (policies/advisories/): what the feeds say about updates the
+ * fleet's agents already report. A change that adds exploitation has its own pull request, labelled for urgency.
+ */
+export function factsPullRequests(
+  changes: readonly (FactsChange & { text: string })[],
+  now: string,
+): PullRequestPlan[] {
+  const exploited = changes.filter((c) => c.facts.exploited && !c.was?.exploited);
+  const rest = changes.filter((c) => !exploited.includes(c));
+  const row = (c: FactsChange) =>
+    `| ${c.id} | ${c.was ? "updated" : "new"} | ${factsSummary(c)} | ${c.facts.cves.join(", ") || "—"} |`;
+  const table = (list: readonly FactsChange[]) =>
+    ["| update | file | facts | CVEs |", "|---|---|---|---|", ...list.map(row)].join("\n");
+  const why =
+    "The fleet's own update agents already report these updates, so intake drafts no Update file for them: approval rules decide them per host. These facts raise their urgency (exploited → the policy's exploited timeline; a higher rating) once a CAB member approves this pull request; until then plan does not apply them.";
+  const plans: PullRequestPlan[] = exploited.map((c) => ({
+    branch: `patchops/advisory-exploited-${c.id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`,
+    title: `Exploited: ${c.id} (reported by update agents)`,
+    body: `${INTAKE_MARKER}\n${why}\n\n${table([c])}\n`,
+    labels: ["intake", "exploited", "advisory"],
+    files: [{ path: c.file, text: c.text }],
+  }));
+  if (rest.length)
+    plans.push({
+      branch: `patchops/advisories-${now}`,
+      title: `Advisory facts ${now}: ${rest.length} update${rest.length === 1 ? "" : "s"} reported by update agents`,
+      body: `${INTAKE_MARKER}\n${why}\n\n${table(rest)}\n`,
+      labels: ["intake", "advisory"],
+      files: rest.map((c) => ({ path: c.file, text: c.text })),
+    });
+  return plans.sort((a, b) => compareText(a.branch, b.branch));
 }

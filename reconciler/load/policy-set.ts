@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { compareText } from "../order.js";
+import type { AdvisorySpec } from "../model/advisory.js";
 import type { AssignmentSpec } from "../model/assignment.js";
 import type { BaselineSpec } from "../model/baseline.js";
 import type { ChangeAdvisoryBoardSpec } from "../model/cab.js";
@@ -34,6 +35,7 @@ function emptySet(source: PolicySource): PolicySet {
     policy: null,
     cab: null,
     updates: [],
+    advisories: [],
     rules: [],
     exemptions: [],
     baselines: [],
@@ -265,6 +267,9 @@ export async function loadPolicySet(source: PolicySource): Promise<{ set: Policy
         break;
       case "Update":
         set.updates.push(doc as LoadedDoc<UpdateSpec>);
+        break;
+      case "Advisory":
+        set.advisories.push(doc as LoadedDoc<AdvisorySpec>);
         break;
       case "ApprovalRule":
         set.rules.push(doc as LoadedDoc<ApprovalRuleSpec>);

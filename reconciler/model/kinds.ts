@@ -1,5 +1,6 @@
 // The registry of document kinds: where each lives and which schema checks it.
 import type { z } from "zod";
+import { AdvisoryDoc } from "./advisory.js";
 import { AssignmentDoc } from "./assignment.js";
 import { BaselineDoc } from "./baseline.js";
 import { ChangeAdvisoryBoardDoc } from "./cab.js";
@@ -32,6 +33,12 @@ export const KINDS: readonly KindInfo[] = [
     location: { dir: "policies", file: "cab.yaml" },
   },
   { kind: "Update", schema: UpdateDoc, schemaFile: "update.json", location: { dir: "policies/updates" } },
+  {
+    kind: "Advisory",
+    schema: AdvisoryDoc,
+    schemaFile: "advisory.json",
+    location: { dir: "policies/advisories" },
+  },
   {
     kind: "ApprovalRule",
     schema: ApprovalRuleDoc,

@@ -1,5 +1,6 @@
 // The loaded policy as the rest of patchops sees it: typed documents of each kind, each able to say where a path
 // inside it sits. Read by load/ (positions from YAML), used by every layer above.
+import type { AdvisorySpec } from "./advisory.js";
 import type { AssignmentSpec } from "./assignment.js";
 import type { BaselineSpec } from "./baseline.js";
 import type { ChangeAdvisoryBoardSpec } from "./cab.js";
@@ -30,6 +31,8 @@ export interface PolicySet {
   policy: LoadedDoc<PatchPolicySpec> | null;
   cab: LoadedDoc<ChangeAdvisoryBoardSpec> | null;
   updates: LoadedDoc<UpdateSpec>[];
+  /** Advisory facts for updates agents report (policies/advisories/). */
+  advisories: LoadedDoc<AdvisorySpec>[];
   rules: LoadedDoc<ApprovalRuleSpec>[];
   exemptions: LoadedDoc<ExemptionSpec>[];
   baselines: LoadedDoc<BaselineSpec>[];

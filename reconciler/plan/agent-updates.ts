@@ -1,6 +1,7 @@
 // Updates a host's own update agent reports, in the catalog: approval rules decide them per host, from that host's
 // report alone (its classification, severity, products and release date), as Linux offers are decided per host.
 import type { AgentEvidence } from "../inventory/agent-scan.js";
+import type { AdvisorySpec } from "../model/advisory.js";
 import type { AgentUpdate } from "../model/inventory.js";
 import type { PolicySet } from "../model/policy-set.js";
 import { UpdateSpec as UpdateSpecSchema, type UpdateSpec } from "../model/update.js";
@@ -12,14 +13,31 @@ const RESTART: Record<AgentUpdate["reboot"], UpdateSpec["restart"]> = {
   "can-request": "maybe",
 };
 
-/** The Update an agent's report describes, for one KB. */
-export function specOfReport(kb: string, u: AgentUpdate): UpdateSpec {
+const RANK = { low: 0, moderate: 1, important: 2, critical: 3 } as const;
+
+/** The higher of two ratings: advisory facts may raise what an agent reports, never lower it. */
+function higher(a: AgentUpdate["severity"], b: AgentUpdate["severity"]): AgentUpdate["severity"] {
+  if (!a) return b;
+  if (!b) return a;
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * The Update an agent's report describes, for one KB, with the reviewed advisory facts for it (policies/advisories/):
+ * their CVEs and exploitation, and the higher of the two ratings. The agent's own fields (products, classification,
+ * release date, restart) always come from the report.
+ */
+export function specOfReport(kb: string, u: AgentUpdate, facts?: AdvisorySpec): UpdateSpec {
+  const severity = higher(u.severity, facts?.severity);
   return UpdateSpecSchema.parse({
     id: kb,
     title: u.title,
     vendor: "Microsoft",
+    ...(facts?.bulletin ? { bulletin: facts.bulletin } : {}),
+    cves: facts?.cves ?? [],
+    ...(facts?.exploited ? { exploited: facts.exploited } : {}),
     classification: u.classification,
-    ...(u.severity ? { severity: u.severity } : {}),
+    ...(severity ? { severity } : {}),
     released: u.released,
     appliesTo: { products: u.products.map((name) => ({ name })) },
     restart: RESTART[u.reboot],
@@ -41,11 +59,18 @@ export interface AgentCatalogInput {
  */
 export class AgentCatalog {
   private readonly memo = new Map<string, CatalogEntry>();
+  /** The policy's advisory facts by KB (upper-case); with verification on, only verified files are in the set. */
+  private readonly facts = new Map<string, AdvisorySpec>();
 
   constructor(
     private readonly catalog: Map<string, CatalogEntry>,
     private readonly input: AgentCatalogInput,
-  ) {}
+  ) {
+    for (const a of input.set.advisories ?? []) {
+      const id = a.spec.id.toUpperCase();
+      if (!this.facts.has(id)) this.facts.set(id, a.spec);
+    }
+  }
 
   /** The host's entries for the KBs its agent lists that no Update file (or baseline) describes. */
   entriesFor(agent: AgentEvidence, describedElsewhere: (id: string) => boolean): Map<string, CatalogEntry> {
@@ -64,7 +89,7 @@ export class AgentCatalog {
       ]);
       let entry = this.memo.get(key);
       if (!entry) {
-        entry = this.entryOf(kb, specOfReport(kb, report));
+        entry = this.entryOf(kb, specOfReport(kb, report, this.facts.get(kb)));
         if (this.memo.size < 100_000) this.memo.set(key, entry);
       }
       if (!this.catalog.has(kb)) this.catalog.set(kb, entry);

@@ -138,11 +138,14 @@ export class ExposureTally {
   }
 }
 
-/** The exploited updates of a catalog (what agents alone report carries no exploitation flag). */
+/**
+ * The exploited updates of a catalog: Update files that say so, and updates agents report that a reviewed advisory
+ * file (policies/advisories/) calls exploited.
+ */
 export function exploitedUpdates(catalog: ReadonlyMap<string, CatalogEntry>): ExploitedUpdate[] {
   const out: ExploitedUpdate[] = [];
   for (const e of catalog.values())
-    if (e.spec.exploited && !e.agentReported)
+    if (e.spec.exploited)
       out.push({
         id: e.id,
         cves: e.spec.cves,
@@ -180,6 +183,8 @@ export function exposureOf(input: ExposureInput): Exposure {
     const rec = withAgentInstalled(wholeRecord(input.inventory, summary));
     tally.add(h, isEstimated(rec), (u) => {
       const e = input.catalog.get(u.id)!;
+      // What only agents report concerns only hosts whose own agent lists it.
+      if (e.agentReported && !rec.agentScan) return null;
       if (rec.installed.has(e.id) || [...e.supersededBy].some((s) => rec.installed.has(s))) return "fixed";
       return relevance(e, rec).applies ? "open" : null;
     });

@@ -28,6 +28,22 @@ export function updateInfoOf(set: PolicySet): Map<string, UpdateInfo> {
         ? { sources: [...u.spec.exploited.sources], since: u.spec.exploited.since ?? null }
         : null,
     });
+  // Updates only agents report: their reviewed advisory facts (policies/advisories/) name CVEs and exploitation.
+  for (const a of set.advisories ?? []) {
+    const id = a.spec.id.toUpperCase();
+    if (out.has(id)) continue;
+    out.set(id, {
+      title: a.spec.title ?? id,
+      vendor: a.spec.vendor,
+      severity: a.spec.severity ?? null,
+      classification: "security",
+      released: a.spec.released ?? "",
+      cves: [...a.spec.cves],
+      exploited: a.spec.exploited
+        ? { sources: [...a.spec.exploited.sources], since: a.spec.exploited.since ?? null }
+        : null,
+    });
+  }
   return out;
 }
 

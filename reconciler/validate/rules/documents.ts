@@ -24,6 +24,7 @@ export function uniqueNames({ set }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const groups: LoadedDoc<unknown>[][] = [
     set.updates,
+    set.advisories,
     set.rules,
     set.exemptions,
     set.baselines,
