@@ -28,6 +28,9 @@ export const SLOW_END_TO_END = [
   // actionlint over every workflow, and full and read-only disks for real.
   "test/workflows/workflows.test.ts",
   "test/cli/operational-errors.test.ts",
+  // The bench's own fleets and minimal program (tens of thousands of hosts each).
+  "test/bench/fleet.test.ts",
+  "test/bench/minimal.test.ts",
 ];
 
 /** What both runs share (vitest.e2e.config.ts picks the other files). */
