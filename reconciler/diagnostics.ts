@@ -79,6 +79,8 @@ export const DIAGNOSTIC_CODES = {
     ".github/CODEOWNERS no longer matches cab.yaml and the assignments, so GitHub would ask the wrong reviewers. Run `patchops codeowners --write` and commit the result.",
   "approval-unverified":
     "An Update file's approval could not be verified: an approved update gets no jobs; a pending or rejected one keeps its decision, but its supersedence, prerequisites and removal do not count.",
+  "team-unreadable":
+    "A GitHub team named in cab.yaml (@org/team-slug) could not be read in this run (no such team, a token without read:org or the organisation's members permission, a rate limit): it approves nothing, so changes only its members approved stay unverified. The finding points at the entry; see docs/approvals.md for the token.",
   "cab-root-unpinned":
     "No CAB trust root is pinned (--cab-root or PATCHOPS_CAB_ROOT): the first commit of cab.yaml is trusted on first use. Set PATCHOPS_CAB_ROOT in the workflows to the full 40-hex SHA of the reviewed root (a tag is refused: it can be moved).",
   "deletion-unverified":

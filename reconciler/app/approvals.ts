@@ -9,6 +9,7 @@ import {
   type PullRequestVerdict,
 } from "../approvals/pull-request.js";
 import { protectionGaps } from "../approvals/protection.js";
+import { teamFindings } from "../approvals/teams.js";
 import { verifiedCabAt, verifyApprovals, type DeletionVerdict, type SubjectVerdict } from "../approvals/verify.js";
 import { UsageError } from "../errors.js";
 import { fileAt } from "../git/history.js";
@@ -76,6 +77,8 @@ export async function approvalLedger(r: LedgerRequest): Promise<ApprovalLedger> 
       );
     }
   }
+  for (const d of teamFindings(r.set, r.github))
+    warnings.push(`${d.file}${d.line === null ? "" : `:${d.line}:${d.column}`}: ${d.message}`);
   if (!r.cabRoot && result.cabRoot)
     warnings.push(
       `no CAB trust root is pinned: ${result.cabRoot.slice(0, 12)}, the first commit of policies/cab.yaml, is trusted on first use; pin it with --cab-root or PATCHOPS_CAB_ROOT`,

@@ -15,6 +15,7 @@ import { parseInstant } from "../schedule/wall-clock.js";
 import { UsageError } from "../errors.js";
 import { applyVerification } from "../approvals/effects.js";
 import { verifyApprovals, type VerificationResult } from "../approvals/verify.js";
+import { teamFindings } from "../approvals/teams.js";
 import { diagnostic } from "../diagnostics.js";
 import { openReviewCache } from "./review-cache.js";
 import { protectionGaps } from "../approvals/protection.js";
@@ -198,6 +199,7 @@ async function withInventory(
     unverifiedAssignments = applied.blockedAssignments;
     if (o.github && set.cab)
       approvalFindings.push(...(await protectionFindings(o.github, o.protectedBranch ?? "main", set)));
+    approvalFindings.push(...teamFindings(set, o.github ?? null));
     if (!o.cabRoot && verification.cabRoot)
       approvalFindings.push(
         diagnostic(

@@ -27,6 +27,7 @@ function teamReads(value: unknown): Record<string, TeamRead> | undefined {
       /^@[^\s/]+\/\S+ \S+$/.test(key) &&
       typeof read?.member === "boolean" &&
       typeof read.readAt === "string" &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/.test(read.readAt) &&
       Number.isFinite(Date.parse(read.readAt))
     )
       out[key] = { member: read.member, readAt: read.readAt };

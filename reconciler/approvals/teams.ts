@@ -2,7 +2,8 @@
 // most once a run (the client keeps each answer), and kept with a merged pull request in the review cache.
 import type { GithubClient } from "../github/client.js";
 import { isTeamRef, teamRefParts } from "../model/cab.js";
-import type { PolicySet } from "../model/policy-set.js";
+import type { Located, PolicySet } from "../model/policy-set.js";
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { teamReadKey, type CachedPull, type ReviewCache } from "./cache.js";
 import { UNRESOLVED_TEAMS, type Requirement, type TeamFact, type TeamFacts, type TeamRead } from "./judge.js";
 
@@ -61,22 +62,44 @@ export async function gatherTeamFacts(
   return { resolved: true, teams };
 }
 
-/** Where a team entry is written in the loaded cab.yaml (file:line:column), for the trail of a team that fails. */
+/** Where a team entry is first written in the loaded cab.yaml (members, the emergency committee, then owner teams). */
+export function teamEntryAt(set: Pick<PolicySet, "cab">, team: string): Located | null {
+  const cab = set.cab;
+  if (!cab) return null;
+  const wanted = team.toLowerCase();
+  const lists: [(string | number)[], readonly string[]][] = [
+    [["spec", "members"], cab.spec.members],
+    [["spec", "emergencyCommittee", "members"], cab.spec.emergencyCommittee?.members ?? []],
+    ...Object.entries(cab.spec.teams).map(([owner, members]): [(string | number)[], readonly string[]] => [
+      ["spec", "teams", owner],
+      members,
+    ]),
+  ];
+  for (const [path, members] of lists) {
+    const i = members.findIndex((m) => m.toLowerCase() === wanted);
+    if (i >= 0) return cab.at([...path, i]);
+  }
+  return { file: cab.file, line: null, column: null };
+}
+
+/** Where a team entry is written (file:line:column), for the trail of a team that fails. */
 export function teamEntryWhere(set: Pick<PolicySet, "cab">): (team: string) => string | null {
   return (team) => {
-    const cab = set.cab;
-    if (!cab) return null;
-    const wanted = team.toLowerCase();
-    const paths: (string | number)[][] = [];
-    cab.spec.members.forEach((m, i) => paths.push(m.toLowerCase() === wanted ? ["spec", "members", i] : []));
-    cab.spec.emergencyCommittee?.members.forEach((m, i) =>
-      paths.push(m.toLowerCase() === wanted ? ["spec", "emergencyCommittee", "members", i] : []),
-    );
-    for (const [owner, members] of Object.entries(cab.spec.teams))
-      members.forEach((m, i) => paths.push(m.toLowerCase() === wanted ? ["spec", "teams", owner, i] : []));
-    const path = paths.find((p) => p.length > 0);
-    if (!path) return cab.file;
-    const at = cab.at(path);
+    const at = teamEntryAt(set, team);
+    if (!at) return null;
     return at.line === null ? at.file : `${at.file}:${at.line}:${at.column ?? 1}`;
   };
+}
+
+/** One `team-unreadable` warning per team the run could not read, at its entry in cab.yaml. */
+export function teamFindings(set: Pick<PolicySet, "cab">, github: GithubClient | null): Diagnostic[] {
+  return (github?.unreadableTeams ?? []).map(({ team, reason }) => {
+    const at = teamEntryAt(set, team);
+    return diagnostic(
+      "team-unreadable",
+      "warning",
+      `team ${team} could not be read, so it approves nothing in this run: ${reason}`,
+      at ?? {},
+    );
+  });
 }

@@ -151,6 +151,8 @@ export class GithubClient {
   private broken: string | null = null;
   /** Each team is read at most once a run: the answer (or the failure) is kept. */
   private readonly teams = new Map<string, Promise<TeamMembers>>();
+  /** Teams that could not be read in this run, and why, by lower-case `@org/team-slug`. */
+  private readonly failedTeams = new Map<string, { team: string; reason: string }>();
 
   constructor(
     readonly target: GithubRepo,
@@ -217,7 +219,21 @@ export class GithubClient {
     return read;
   }
 
+  /** The teams this run could not read, and why, in code-point order. */
+  get unreadableTeams(): { team: string; reason: string }[] {
+    return [...this.failedTeams.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
+  }
+
   private async readTeam(team: string, org: string, slug: string): Promise<TeamMembers> {
+    try {
+      return await this.askTeam(team, org, slug);
+    } catch (err) {
+      this.failedTeams.set(team.toLowerCase(), { team, reason: (err as Error).message });
+      throw err;
+    }
+  }
+
+  private async askTeam(team: string, org: string, slug: string): Promise<TeamMembers> {
     const what = `listing the members of team ${team}`;
     try {
       return await this.call(what, async () => {

@@ -8,7 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateDoc } from "../helpers/documents.js";
 import type { FakeGithub } from "../helpers/github-server.js";
 import { cli, commitAll, copyRepo, tempDir, tempRepo } from "../helpers/repo.js";
-import { change, NOW, pr, withFakeGithub } from "./trust-fixture.js";
+import { change, installed, INVENTORY, NOW, plan, pr, withFakeGithub } from "./trust-fixture.js";
 
 // Lines and columns matter: the trail names where the unreadable @acme/ghosts is written (line 11, column 19).
 const CAB = `apiVersion: patchops/v1
@@ -50,6 +50,7 @@ beforeAll(async () => {
     "policies/cab.yaml": CAB,
     "windows/assignments/team-b.yaml": assignment("team-b", "host-03", "D2-04"),
     "windows/assignments/team-c.yaml": assignment("team-c", "host-04", "D4-04"),
+    "inv.jsonl": INVENTORY,
   });
   await rm(join(template, "policies/updates/kb5035857.yaml"));
   root = commitAll(template, "Bootstrap", "2026-11-01T10:00:00Z");
@@ -101,6 +102,7 @@ beforeEach(() => {
 
 interface Ledger {
   ok: boolean;
+  warnings: string[];
   subjects: { file: string; ok: boolean; reason: string }[];
 }
 
@@ -121,7 +123,7 @@ async function ledger(repo: string, cacheDir: string, ...extra: string[]) {
   );
   expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   const parsed = JSON.parse(r.stdout) as Ledger;
-  return { code: r.code, byFile: new Map(parsed.subjects.map((s) => [s.file, s])) };
+  return { code: r.code, warnings: parsed.warnings, byFile: new Map(parsed.subjects.map((s) => [s.file, s])) };
 }
 
 const teamReads = (slug: string) => gh.requests.filter((r) => r.path === `/orgs/acme/teams/${slug}/members`).length;
@@ -129,7 +131,7 @@ const teamReads = (slug: string) => gh.requests.filter((r) => r.path === `/orgs/
 describe("approvals judged through GitHub teams", () => {
   it("counts team members, refuses non-members and pending invitees, counts each person once, and fails closed per team", async () => {
     const repo = await copyRepo(template);
-    const { code, byFile } = await ledger(repo, join(await tempDir(), "cache"));
+    const { code, byFile, warnings } = await ledger(repo, join(await tempDir(), "cache"));
     expect(code).toBe(1);
     const reason = (file: string) => byFile.get(file)!.reason;
     const ok = (file: string) => byFile.get(file)!.ok;
@@ -180,6 +182,11 @@ describe("approvals judged through GitHub teams", () => {
     );
     expect(ok("policies/updates/kb106.yaml")).toBe(true);
 
+    // The unreadable team is also a warning of its own, at its entry.
+    expect(warnings.filter((w) => w.includes("@acme/"))).toEqual([
+      "policies/cab.yaml:11:19: team @acme/ghosts could not be read, so it approves nothing in this run: GitHub answered 404 while listing the members of team @acme/ghosts: no such team in acme, or the token cannot see it (reading teams needs read:org)",
+    ]);
+
     // Each team once a run, however many pull requests and reviewers asked about it.
     expect(["cab", "security", "emergency", "web-ops", "ghosts"].map(teamReads)).toEqual([1, 1, 1, 1, 1]);
   });
@@ -209,6 +216,27 @@ describe("approvals judged through GitHub teams", () => {
       reason:
         "PR #2 by dave: approved by alice, mallory (the CAB (2 needed)); mallory counted as a member of @acme/cab as GitHub listed it at 2026-12-11T08:00:00.000Z",
     });
+  });
+
+  it("plan: the unreadable team is a team-unreadable warning at its entry in cab.yaml, beside the unverified file's error", async () => {
+    const r = await plan(await copyRepo(template), "--cab-root", root);
+    const team = r.plan.findings.filter((f) => f.code === "team-unreadable");
+    expect(team).toEqual([
+      {
+        code: "team-unreadable",
+        severity: "warning",
+        file: "policies/cab.yaml",
+        line: 11,
+        message:
+          "team @acme/ghosts could not be read, so it approves nothing in this run: GitHub answered 404 while listing the members of team @acme/ghosts: no such team in acme, or the token cannot see it (reading teams needs read:org)",
+      },
+    ]);
+    expect(r.plan.findings.find((f) => f.file === "windows/assignments/team-c.yaml")).toMatchObject({
+      code: "approval-unverified",
+      severity: "error",
+    });
+    // Every other file verified: KB100, KB105 and KB106 get jobs.
+    expect(installed(r.jobs)).toEqual(["KB100", "KB105", "KB106"]);
   });
 
   it("a token that may not read teams: team entries approve nothing, named logins still do", async () => {
