@@ -11,49 +11,17 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/patchops-e2e-linux.XXXXXX)
-PASS=0
-FAIL=0
-SSHD_PIDS=()
-MOUNTS=()
 NOW_SCAN=2026-12-10T12:00:00Z # D1-04 of the dc timetable is 2026-12-10T12:00Z-16:00Z
 NOW_PLAN=2026-12-10T12:30:00Z
 NOW_RUN=2026-12-10T12:30:00Z
 NOW_SCAN2=2026-12-10T12:45:00Z
 NOW_PLAN2=2026-12-10T13:00:00Z
-
-log() { printf '%s\n' "$*" >&2; }
-check() { # check NAME COMMAND...: one assertion
-  local name=$1
-  shift
-  if "$@"; then PASS=$((PASS + 1)); echo "ok   $name"; else FAIL=$((FAIL + 1)); echo "FAIL $name"; fi
-}
-finish() {
-  for pid in "${SSHD_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${SSHD_PIDS[@]}"; do timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null; done
-  # E2E_LOGS=DIR keeps the logs, results and plans for a look after the run.
-  if [ -n "${E2E_LOGS:-}" ]; then mkdir -p "$E2E_LOGS" && cp -r "$W"/*.log "$W"/*.jsonl "$W"/results "$W"/plan* "$W/inv" "$E2E_LOGS/" 2>/dev/null; fi
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount "${MOUNTS[$i]}" 2>/dev/null || umount -l "${MOUNTS[$i]}"; done
-  rm -rf "$W"
-  echo "$PASS passed, $FAIL failed"
-}
-trap finish EXIT
-die() {
-  log "e2e-linux-loop: $*"
-  FAIL=$((FAIL + 1))
-  exit 1
-}
-
-[ "$(id -u)" = 0 ] || die "needs root (mount, chroot)"
-missing=()
-command -v sshd >/dev/null || missing+=(openssh-server)
-command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
-/usr/bin/python3 -c 'import apt' 2>/dev/null || missing+=(python3-apt)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    die "apt-get install ${missing[*]} failed"
-fi
-command -v ansible-playbook >/dev/null || die "ansible-playbook is not installed (npm run setup)"
+E2E_NAME=e2e-linux-loop
+# shellcheck source=scripts/e2e-lib.sh
+. "$ROOT/scripts/e2e-lib.sh"
+e2e_keep_logs() { cp -r "$W"/*.log "$W"/*.jsonl "$W"/results "$W"/plan* "$W/inv" "$E2E_LOGS/" 2>/dev/null; }
+trap e2e_finish EXIT
+e2e_tools
 
 # patchops from the source tree (no build needed).
 cat >"$W/patchops.mts" <<EOF
@@ -64,74 +32,19 @@ patchops() { timeout 300 "$ROOT/node_modules/.bin/tsx" "$W/patchops.mts" "$@"; }
 export PATCHOPS="$ROOT/node_modules/.bin/tsx $W/patchops.mts"
 
 # 1. The packages: demo and broken, versions 1.0 and 2.0; broken 2.0's postinst fails.
-build() { # build NAME VERSION [failing]
-  local d="$W/build/$1-$2"
-  mkdir -p "$d/DEBIAN" "$d/usr/share/$1"
-  printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: patchops e2e <e2e@example.invalid>\nDescription: patchops end-to-end test package\n' \
-    "$1" "$2" >"$d/DEBIAN/control"
-  echo "$2" >"$d/usr/share/$1/version"
-  if [ "${3:-}" = failing ]; then
-    printf '#!/bin/sh\necho "patchops-e2e: this postinst fails on purpose" >&2\nexit 1\n' >"$d/DEBIAN/postinst"
-    chmod 755 "$d/DEBIAN/postinst"
-  fi
-  dpkg-deb --root-owner-group --build "$d" "$W/repo/$1_$2_all.deb" >/dev/null || die "dpkg-deb $1 $2"
-}
-mkdir -p "$W/repo"
-build patchops-e2e-demo 1.0
-build patchops-e2e-demo 2.0
-build patchops-e2e-broken 1.0
-build patchops-e2e-broken 2.0 failing
-(cd "$W/repo" && dpkg-scanpackages --multiversion . 2>/dev/null >Packages) || die "dpkg-scanpackages"
+build_deb patchops-e2e-demo 1.0
+build_deb patchops-e2e-demo 2.0
+build_deb patchops-e2e-broken 1.0
+build_deb patchops-e2e-broken 2.0 failing
+finish_repo
 
-# 2. Two Debian roots: an overlay of / on tmpfs each, the local repository as their only apt source, sshd inside.
-ssh-keygen -q -t ed25519 -N '' -f "$W/id" || die "ssh-keygen"
-ssh-keygen -q -t ed25519 -N '' -f "$W/hostkey" || die "ssh-keygen"
-spare_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-declare -A PORT
-start_root() { # start_root HOST PACKAGE
-  local host=$1 base="$W/$1"
-  local r="$base/root"
-  mkdir -p "$base"
-  mount -t tmpfs tmpfs "$base" && MOUNTS+=("$base") || die "mount tmpfs $base"
-  mkdir -p "$base/upper" "$base/work" "$r"
-  mount -t overlay overlay -o "lowerdir=/,upperdir=$base/upper,workdir=$base/work" "$r" && MOUNTS+=("$r") ||
-    die "mount overlay $r"
-  mount --bind /dev "$r/dev" && MOUNTS+=("$r/dev") || die "bind /dev"
-  mount -t proc proc "$r/proc" && MOUNTS+=("$r/proc") || die "mount proc"
-  rm -rf "$r/etc/apt/sources.list.d" "$r/srv/repo" "$r/var/run/reboot-required"
-  mkdir -p "$r/etc/apt/sources.list.d" "$r/srv" "$r/run/sshd" "$r/root/.ssh" "$r/etc/patchops-e2e"
-  cp -r "$W/repo" "$r/srv/repo"
-  echo 'deb [trusted=yes] file:/srv/repo ./' >"$r/etc/apt/sources.list"
-  cp "$W/id.pub" "$r/root/.ssh/authorized_keys"
-  chmod 700 "$r/root/.ssh" && chmod 600 "$r/root/.ssh/authorized_keys"
-  cp "$W/hostkey" "$r/etc/patchops-e2e/hostkey"
-  chroot "$r" dpkg -i "/srv/repo/$2_1.0_all.deb" >/dev/null || die "dpkg -i $2 1.0 in $host"
-  PORT[$host]=$(spare_port)
-  chroot "$r" /usr/sbin/sshd -D -e -p "${PORT[$host]}" -o ListenAddress=127.0.0.1 -h /etc/patchops-e2e/hostkey \
-    -o PidFile=none -o UsePAM=no -o PermitRootLogin=prohibit-password 2>>"$W/sshd-$host.log" &
-  SSHD_PIDS+=($!)
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/${PORT[$host]}") 2>/dev/null && return 0
-    sleep 0.2
-  done
-  die "sshd of $host did not listen on 127.0.0.1:${PORT[$host]} within 20 s: $(cat "$W/sshd-$host.log")"
-}
+# 2. Three Debian roots: an overlay of / on tmpfs each, the local repository as their only apt source, sshd inside.
 start_root deb-ok patchops-e2e-demo
 start_root deb-broken patchops-e2e-broken
 start_root deb-stage patchops-e2e-demo
-SSH_OPTS=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 -o BatchMode=yes -i "$W/id")
-on() { local host=$1; shift; timeout 120 ssh "${SSH_OPTS[@]}" -p "${PORT[$host]}" root@127.0.0.1 "$@"; }
-version_on() { on "$1" "dpkg-query -W -f='\${Version}' $2"; }
 
 # 3. Collect with the shipped collector over SSH, convert on the control node.
-collect() { # collect SCANNED_AT OUT
-  : >"$2"
-  for host in deb-ok deb-broken deb-stage; do
-    on "$host" sh -s collect <"$ROOT/deploy/collect/linux.sh" >"$W/$host.scan" 2>>"$W/collect.log" || die "collect on $host"
-    sh "$ROOT/deploy/collect/linux.sh" convert "$host" "$1" <"$W/$host.scan" >>"$2" || die "convert $host"
-  done
-}
-collect "$NOW_SCAN" "$W/inventory1.jsonl"
+collect "$NOW_SCAN" "$W/inventory1.jsonl" deb-ok deb-broken deb-stage
 check "the collector saw demo 1.0 offered 2.0 on deb-ok" \
   grep -q '"name":"patchops-e2e-demo","version":"2.0"' "$W/inventory1.jsonl"
 
@@ -176,7 +89,7 @@ check "deb-broken's update failed with package-install-failed" \
   grep -Eq '"PATCHOPS-E2E-BROKEN=2.0": ?\{"status": ?"failed", ?"code": ?"package-install-failed"\}' "$W"/results/deb-broken.*.ndjson
 
 # 6. Results back, a new scan, plan again.
-collect "$NOW_SCAN2" "$W/inventory2.jsonl"
+collect "$NOW_SCAN2" "$W/inventory2.jsonl" deb-ok deb-broken deb-stage
 patchops plan --repo "$W/policy" --inventory "$W/inventory2.jsonl" --results "$W"/results/*.ndjson --out "$W/plan2" \
   --now "$NOW_PLAN2" --no-verify-approvals >"$W/plan2.log" 2>&1
 check "plan with the results exits 0" test $? = 0

@@ -68,6 +68,40 @@ export function sourceProblem(spec: string): string | null {
   return null;
 }
 
+/** A git dependency spec: npm builds it through its `prepare` script. */
+function isGitSpec(spec: string): boolean {
+  return /^(git\+|git:|github:|gitlab:|bitbucket:)/.test(spec) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec);
+}
+
+/**
+ * What is wrong with how a package.json that init keeps installs patchops: a local path or the unscoped registry name
+ * (as `sourceProblem`), or a git install whose build npm 12 will skip. Empty when nothing is, or when the text is not
+ * a package.json npm would read (npm says so itself).
+ */
+export function keptManifestProblems(text: string): string[] {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (typeof manifest !== "object" || manifest === null) return [];
+  const m = manifest as {
+    dependencies?: Record<string, unknown>;
+    devDependencies?: Record<string, unknown>;
+    allowScripts?: Record<string, unknown>;
+  };
+  const spec = m.devDependencies?.patchops ?? m.dependencies?.patchops;
+  if (typeof spec !== "string") return [];
+  const problem = sourceProblem(spec);
+  if (problem) return [`package.json's patchops dependency ${problem}`];
+  if (isGitSpec(spec) && m.allowScripts?.patchops !== true)
+    return [
+      "package.json installs patchops from git, and npm 12 runs its build (prepare) only when allowed: npm pkg set allowScripts.patchops=true --json",
+    ];
+  return [];
+}
+
 /** A package name npm accepts, from a folder name. */
 export function packageNameFor(folder: string): string {
   const name = folder

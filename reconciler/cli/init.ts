@@ -3,7 +3,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { KEPT_IF_PRESENT, packageNameFor, releaseSource, scaffold, sourceProblem } from "../app/scaffold.js";
+import {
+  KEPT_IF_PRESENT,
+  keptManifestProblems,
+  packageNameFor,
+  releaseSource,
+  scaffold,
+  sourceProblem,
+} from "../app/scaffold.js";
 import { writeTreeAtomically } from "../output/atomic.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "./io.js";
@@ -59,6 +66,10 @@ export function registerInit(program: Command, io: Io): void {
           `init would overwrite ${existing.length} existing file(s) in ${target}: ${existing.join(", ")} (use --force to overwrite)`,
         );
       await writeTreeAtomically(target, files);
+      // A kept package.json is the adopter's: init says what would break CI, and changes nothing in it.
+      if (kept.includes("package.json"))
+        for (const problem of keptManifestProblems(await readFile(join(target, "package.json"), "utf8")))
+          io.err(`patchops: warning: ${problem}\n`);
       if (format === "json") {
         io.out(
           JSON.stringify({ dir: target, written: [...files.keys()], kept, overwritten: existing }, null, 2) + "\n",
