@@ -70,7 +70,8 @@ export function linuxPackages(r: InventoryRecord, intern: (s: string) => string 
 
 /** RHEL's minor-release streams, as their repository ids (rhel-8-for-x86_64-baseos-eus-rpms) and OSV/CSAF name them. */
 export const RHEL_STREAMS = ["EUS", "E4S", "AUS", "TUS"] as const;
-const STREAM_REPO = /^rhel-(\d+)-(?:for-[a-z0-9_]+-[a-z0-9_-]+|server(?:-[a-z0-9_-]+)?)-(eus|e4s|aus|tus)(?:-[a-z]+)?-rpms$/;
+const STREAM_REPO =
+  /^rhel-(\d+)-(?:for-[a-z0-9_]+-[a-z0-9_-]+|server(?:-[a-z0-9_-]+)?)-(eus|e4s|aus|tus)(?:-[a-z]+)?-rpms$/;
 
 /**
  * The stream a RHEL host is pinned to, from its enabled repositories and its release: a host with
