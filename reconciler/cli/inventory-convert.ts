@@ -16,6 +16,7 @@ interface ConvertOptions {
   upgradable: string[];
   upgradableFormat?: string;
   rebootRequired?: boolean;
+  repolist?: string;
 }
 
 async function readText(file: string): Promise<string> {
@@ -45,6 +46,10 @@ export function registerInventory(program: Command, io: Io): void {
     )
     .option("--upgradable-format <format>", "apt, dnf-updateinfo or dnf-check-update (default: detected)")
     .option(
+      "--repolist <file>",
+      "dnf repolist --enabled output: an EUS, E4S, AUS or TUS repository pins a RHEL host to its minor release's stream",
+    )
+    .option(
       "--reboot-required",
       "the host waits for a restart (/var/run/reboot-required, or needs-restarting -r exit 1)",
     )
@@ -64,6 +69,7 @@ export function registerInventory(program: Command, io: Io): void {
         osVersion: opts.osVersion,
         pendingReboot: opts.rebootRequired === true,
         installed: { file: installedFile, text: await readText(installedFile) },
+        ...(opts.repolist ? { repolist: { file: opts.repolist, text: await readText(opts.repolist) } } : {}),
         upgradable: await Promise.all(
           opts.upgradable.map(async (file) => ({
             file,

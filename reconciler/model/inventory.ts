@@ -131,6 +131,13 @@ export const InventoryRecord = z
       )
       .optional()
       .meta({ description: "Installed Linux packages (patchops inventory convert)." }),
+    repos: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/))
+      .optional()
+      .meta({
+        description:
+          "Enabled package repositories (dnf repolist --enabled repo ids): an EUS, E4S, AUS or TUS repository pins a RHEL host to its minor release's stream (docs/applicability.md).",
+      }),
     availableUpdates: z
       .array(
         z.strictObject({

@@ -10,16 +10,19 @@ import { compareVersions, satisfies } from "./versions.js";
 export type Applicability = { applies: true } | { applies: false; why: string };
 
 export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): Applicability {
+  // A RHEL host pinned to an update stream (EUS, E4S, AUS, TUS) is named by its stream: mainline advisories are not
+  // for it, and its stream's are for it alone.
+  const osName = host.linux?.stream ?? host.os.name;
   if (u.os && u.os.length > 0) {
     const ok = u.os.some(
       (o) =>
         o.family === host.os.family &&
         (!o.names ||
-          (host.os.name !== null &&
+          (osName !== null &&
             o.names.some(
               (n) =>
                 !unknownRelease(n) &&
-                canonicalKey(n) === canonicalKey(host.os.name!) &&
+                canonicalKey(n) === canonicalKey(osName) &&
                 satisfies(host.os.version, impliedBuilds(n)),
             ))) &&
         satisfies(host.os.version, o.versions),
@@ -31,7 +34,7 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
         why:
           unknown.length > 0 && unknown.length === u.os.flatMap((o) => o.names ?? []).length
             ? `it names only a Windows release patchops does not know (${unknown.join(", ")}), which is never widened to the family`
-            : `the host runs ${host.os.name ?? host.os.family} ${host.os.version}`,
+            : `the host runs ${osName ?? host.os.family} ${host.os.version}`,
       };
     }
   }

@@ -38,6 +38,8 @@ export class CandidateIndex {
       if (list) for (const e of list) out.add(e);
     };
     if (host.os.name) add(this.byOsName.get(canonicalKey(host.os.name)));
+    // A RHEL host on an update stream is also named by its stream (applicability.ts).
+    if (host.linux?.stream) add(this.byOsName.get(canonicalKey(host.linux.stream)));
     add(this.byFamily.get(host.os.family));
     for (const p of host.products) add(this.byProduct.get(productKey(p.name)));
     for (const f of host.features) add(this.byFeature.get(f));

@@ -80,6 +80,8 @@ export function scannedUpdates(
         offers.set(id, o);
       }
       o.osNames.add(rec.os.name);
+      // A host on a RHEL update stream is matched by its stream's name (applicability); rules still see the release's.
+      if (rec.linux.stream) o.osNames.add(rec.linux.stream);
       o.firstSeen = Math.min(o.firstSeen, rec.scannedAt);
       o.security &&= up.security;
       o.severities.push(up.severity);

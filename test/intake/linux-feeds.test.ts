@@ -19,11 +19,14 @@ describe("Linux advisory feeds", () => {
       cves: ["CVE-2020-10188"],
       released: "2022-01-04",
     });
-    expect(u!.packages).toEqual([
-      { os: "Red Hat Enterprise Linux 7", name: "telnet", fixed: "1:0.17-65.el7_6", binary: true },
-      { os: "Red Hat Enterprise Linux 7", name: "telnet-server", fixed: "1:0.17-65.el7_6", binary: true },
-    ]);
-    expect(rhelNameOf("Red Hat Enterprise Linux Server E4S (v. 7.6)")).toBe("Red Hat Enterprise Linux 7");
+    // RHSA-2022:0011 is for the 7.6 AUS, E4S and TUS streams only (its product tree names no other RHEL 7 product).
+    expect(u!.packages).toEqual(
+      ["AUS", "E4S", "TUS"].flatMap((stream) => [
+        { os: `Red Hat Enterprise Linux 7.6 ${stream}`, name: "telnet", fixed: "1:0.17-65.el7_6", binary: true },
+        { os: `Red Hat Enterprise Linux 7.6 ${stream}`, name: "telnet-server", fixed: "1:0.17-65.el7_6", binary: true },
+      ]),
+    );
+    expect(rhelNameOf("Red Hat Enterprise Linux Server E4S (v. 7.6)")).toBe("Red Hat Enterprise Linux 7.6 E4S");
     expect(rhelNameOf("Red Hat Enterprise Linux AppStream (v. 9)")).toBe("Red Hat Enterprise Linux 9");
     expect(rhelNameOf("Red Hat OpenShift Container Platform 4.6")).toBeNull();
   });

@@ -78,9 +78,17 @@ function ansibleList(repo: string, file: string): Record<string, unknown> {
 }
 
 describe("Linux advisories end to end: intake, plan, export", () => {
-  it("a RHEL 7 record and Red Hat's CSAF RHSA-2022:0011: draft, approval, a dnf job at the fixed versions, the Ansible variables", async () => {
+  it("a RHEL 7.6 E4S record and Red Hat's CSAF RHSA-2022:0011: draft, approval, a dnf job at the fixed versions, the Ansible variables", async () => {
     const repo = await tempRepo("minimal", { "windows/assignments/team-a.yaml": ASSIGNMENT });
+    // RHSA-2022:0011 fixes telnet for the 7.6 AUS, E4S and TUS streams only: the host is on 7.6 E4S.
+    const repolist = join(repo, "repolist.txt");
+    await writeFile(
+      repolist,
+      "repo id                          repo name\nrhel-7-server-e4s-rpms/7Server/x86_64  Red Hat Enterprise Linux 7 Server - Update Services for SAP Solutions (RPMs)\n",
+    );
     const record = await convert(
+      "--repolist",
+      repolist,
       "--from",
       "rpm",
       "--host",
@@ -126,9 +134,18 @@ describe("Linux advisories end to end: intake, plan, export", () => {
     expect(intake.stdout).toContain("team-a 1");
     const draft = await readFile(join(repo, "policies/updates/rhsa-2022-0011.yaml"), "utf8");
     const applies = (parse(draft) as { spec: { appliesTo: { os: unknown; packages: unknown[] } } }).spec.appliesTo;
-    expect(applies.os).toEqual([{ family: "linux", names: ["Red Hat Enterprise Linux 7"] }]);
+    expect(applies.os).toEqual([
+      {
+        family: "linux",
+        names: [
+          "Red Hat Enterprise Linux 7.6 AUS",
+          "Red Hat Enterprise Linux 7.6 E4S",
+          "Red Hat Enterprise Linux 7.6 TUS",
+        ],
+      },
+    ]);
     expect(applies.packages).toContainEqual({
-      os: "Red Hat Enterprise Linux 7",
+      os: "Red Hat Enterprise Linux 7.6 E4S",
       name: "telnet",
       fixed: "1:0.17-65.el7_6",
       binary: true,

@@ -66,6 +66,7 @@ describe("Windows collection", () => {
               "cluster",
               "packageFormat",
               "packages",
+              "repos",
               "availableUpdates",
             ].includes(k),
         )

@@ -8,9 +8,16 @@ const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-/** "Red Hat Enterprise Linux Server AUS (v. 7.6)" → "Red Hat Enterprise Linux 7"; null for other products. */
+/**
+ * "Red Hat Enterprise Linux AppStream (v. 9)" → "Red Hat Enterprise Linux 9"; a minor release's stream keeps its
+ * release and stream, "Red Hat Enterprise Linux Server AUS (v. 7.6)" → "Red Hat Enterprise Linux 7.6 AUS" (its fixes
+ * are for hosts on that stream alone); null for other products.
+ */
 export function rhelNameOf(product: string): string | null {
   if (!/^Red Hat Enterprise Linux\b/.test(product)) return null;
+  const stream = /\b(EUS|E4S|AUS|TUS)\b/.exec(product);
+  const release = /\(v\.\s?(\d+)\.(\d+)/.exec(product);
+  if (stream && release) return `Red Hat Enterprise Linux ${release[1]}.${release[2]} ${stream[1]}`;
   // "(v. 7.6)" names the release; otherwise the first number not inside a word (E4S, AUS are variants).
   const m = /\(v\. (\d+)/.exec(product) ?? /(?<![A-Za-z\d])(\d+)(?![A-Za-z\d])/.exec(product);
   return m ? `Red Hat Enterprise Linux ${m[1]}` : null;

@@ -24,10 +24,39 @@ export function osNameOfEcosystem(ecosystem: string): string | null {
     return release ? `Ubuntu ${release}` : null;
   }
   if (name === "Red Hat") {
+    // "Red Hat:rhel_eus:9.2::baseos": a minor release's stream, whose fixes are for hosts on that stream alone.
+    const stream = /^rhel_(eus|e4s|aus|tus)$/.exec(parts[1] ?? "");
+    const release = /^(\d+)\.(\d+)$/.exec(parts[2] ?? "");
+    if (stream && release) return `Red Hat Enterprise Linux ${release[1]}.${release[2]} ${stream[1]!.toUpperCase()}`;
     const m = /(\d+)/.exec(parts.slice(1).join(":"));
     return m ? `Red Hat Enterprise Linux ${m[1]}` : null;
   }
   if ((name === "AlmaLinux" || name === "Rocky Linux") && parts[1]) return `${name} ${parts[1].split(".")[0]}`;
+  return null;
+}
+
+/**
+ * The distribution's own rating of an OSV advisory, as real records carry it: AlmaLinux and Rocky put it before the
+ * summary ("Important: squid security update"), Red Hat in the classification link among the references
+ * (https://access.redhat.com/security/updates/classification/#important); some feeds in `database_specific.severity`
+ * or a textual `severity` score ("high"). A CVSS vector is a score, not the vendor's rating, and is not read.
+ */
+export function vendorRating(d: Obj): AdvisoryUpdate["severity"] {
+  const summary = /^(Critical|Important|Moderate|Low):\s/i.exec(str(d.summary));
+  if (summary) return severityOf(summary[1]);
+  for (const r of arr(d.references)) {
+    const m = /\/security\/updates\/classification\/?#(critical|important|moderate|low)\b/i.exec(str(obj(r).url));
+    if (m) return severityOf(m[1]);
+  }
+  const specific = severityOf(str(obj(d.database_specific).severity));
+  if (specific) return specific;
+  for (const s of arr(d.severity)) {
+    const score = str(obj(s).score);
+    if (!score.startsWith("CVSS:")) {
+      const rated = severityOf(score);
+      if (rated) return rated;
+    }
+  }
   return null;
 }
 
@@ -54,9 +83,7 @@ export function parseOsv(doc: unknown, source: string): AdvisoryUpdate[] {
     }
   }
   if (packages.length === 0) return [];
-  let severity: AdvisoryUpdate["severity"] = null;
-  for (const s of arr(d.severity)) severity = severity ?? severityOf(str(obj(s).score));
-  severity = severity ?? severityOf(str(obj(d.database_specific).severity));
+  const severity = vendorRating(d);
   const cves = [...new Set([...arr(d.aliases), ...arr(d.related), ...arr(d.upstream)].map(str))]
     .filter((c) => /^CVE-\d{4}-\d{4,}$/.test(c))
     .sort();

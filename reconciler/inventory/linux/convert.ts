@@ -9,6 +9,7 @@ import {
   type LineProblem,
   type UnfinishedPackage,
 } from "./installed.js";
+import { parseRepolist } from "./repos.js";
 import {
   detectUpgradable,
   listsNothing,
@@ -27,6 +28,8 @@ export interface ConvertInput {
   upgradable: { file: string; text: string; format?: UpgradableFormat }[];
   /** /var/run/reboot-required exists, or needs-restarting -r exited 1. */
   pendingReboot?: boolean;
+  /** `dnf repolist --enabled` output: the enabled repositories (an EUS repository pins the host's stream). */
+  repolist?: { file: string; text: string };
 }
 
 export interface FileProblem extends LineProblem {
@@ -84,6 +87,8 @@ export function convertLinux(input: ConvertInput): {
       }
     }
   }
+  const repos = input.repolist ? parseRepolist(input.repolist.text) : null;
+  if (repos) problems.push(...repos.problems.map((p) => ({ file: input.repolist!.file, ...p })));
   if (problems.length > 0) return { record: null, problems, warnings };
   const record: InventoryRecord = {
     host: input.host,
@@ -94,6 +99,7 @@ export function convertLinux(input: ConvertInput): {
     products: [],
     features: [],
     packageFormat: format,
+    ...(repos ? { repos: repos.items } : {}),
     packages: installed.items.sort((a, b) => compareText(a.name, b.name) || compareText(a.arch ?? "", b.arch ?? "")),
     availableUpdates: [...offered.values()]
       .sort((a, b) => compareText(a.name, b.name))

@@ -13,8 +13,14 @@ export interface AvailableUpgrade {
 
 export interface LinuxPackages {
   format: PackageFormat;
-  /** The host's OS name, lower-case: an advisory's fixed versions are per release. */
+  /**
+   * The host's OS name, lower-case: an advisory's fixed versions are per release. A host on a RHEL update stream
+   * (EUS, E4S, AUS, TUS) is named by its stream, e.g. "red hat enterprise linux 9.2 eus": only that stream's fixes
+   * concern it, never the mainline release's.
+   */
   osName: string | null;
+  /** The update stream a RHEL host is pinned to ("Red Hat Enterprise Linux 9.2 EUS"), from its enabled repositories. */
+  stream: string | null;
   /** Package name → installed version; with several architectures, the oldest (it is the one still exposed). */
   installed: Map<string, string>;
   /** Source package name → its installed binary packages (advisories name source packages). */
@@ -57,7 +63,30 @@ export function linuxPackages(r: InventoryRecord, intern: (s: string) => string 
       firstSeen: u.firstSeen ? Date.parse(u.firstSeen) : scanned,
     });
   }
-  return { format, osName: r.os.name ? intern(r.os.name.toLowerCase()) : null, installed, bySource, available };
+  const stream = streamOf(r);
+  const name = stream ?? r.os.name;
+  return { format, osName: name ? intern(name.toLowerCase()) : null, stream, installed, bySource, available };
+}
+
+/** RHEL's minor-release streams, as their repository ids (rhel-8-for-x86_64-baseos-eus-rpms) and OSV/CSAF name them. */
+export const RHEL_STREAMS = ["EUS", "E4S", "AUS", "TUS"] as const;
+const STREAM_REPO =
+  /^rhel-(\d+)-(?:for-[a-z0-9_]+-[a-z0-9_-]+|server(?:-[a-z0-9_-]+)?)-(eus|e4s|aus|tus)(?:-[a-z]+)?-rpms$/;
+
+/**
+ * The stream a RHEL host is pinned to, from its enabled repositories and its release: a host with
+ * rhel-8-for-x86_64-baseos-eus-rpms (RHEL 7: rhel-7-server-e4s-rpms) enabled and os.version 8.6 is on "Red Hat Enterprise Linux 8.6 EUS". Null for a
+ * host on the mainline repositories, or when the release's minor version is unknown (os.version "8").
+ */
+export function streamOf(r: Pick<InventoryRecord, "repos" | "os">): string | null {
+  for (const repo of r.repos ?? []) {
+    const m = STREAM_REPO.exec(repo);
+    if (!m) continue;
+    const release = /^(\d+)\.(\d+)/.exec(r.os.version);
+    if (!release || release[1] !== m[1]) return null;
+    return `Red Hat Enterprise Linux ${release[1]}.${release[2]} ${m[2]!.toUpperCase()}`;
+  }
+  return null;
 }
 
 /** A record without `packageFormat`: deb for the Debian family, else rpm. */
