@@ -10,6 +10,7 @@ import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { exposureBody } from "./exposure-page.js";
 import { NO_FACTS, type SiteFacts } from "./policy-facts.js";
+import { patchPageData } from "./patch-pages.js";
 import { compareText } from "../../order.js";
 import type { FileContent } from "../../output/atomic.js";
 
@@ -74,7 +75,7 @@ function updateTable(c: Compliance, info: ReadonlyMap<string, UpdateInfo>): stri
   return `<h2>Compliance by update</h2><table id=by-update><tr><th>update</th><th>title</th><th>severity</th><th>classification</th><th>released</th><th>timeline</th><th class=num>installed</th><th class=num>missing</th><th class=num>exempt</th><th class=num>deferred</th><th class=num>%</th></tr>${c.byUpdate
     .map((u) => {
       const i = info.get(u.id);
-      return `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${esc(i?.title ?? "")}</td><td class="sev ${esc(i?.severity ?? "")}">${esc(i?.severity ?? "—")}</td><td>${esc(i?.classification ?? "—")}</td><td>${esc(i?.released ?? "—")}</td><td>${esc(u.timeline)}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.exempt}</td><td class=num>${u.deferred}</td><td class=num>${percentCell(u)}</td></tr>`;
+      return `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${esc(i?.title ?? (u.updates ? `${u.updates.length} package versions` : ""))}</td><td class="sev ${esc(i?.severity ?? "")}">${esc(i?.severity ?? "—")}</td><td>${esc(i?.classification ?? "—")}</td><td>${esc(i?.released ?? "—")}</td><td>${esc(u.timeline)}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.exempt}</td><td class=num>${u.deferred}</td><td class=num>${percentCell(u)}</td></tr>`;
     })
     .join("")}</table>`;
 }
@@ -245,7 +246,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   for (const [name, content] of bucketFiles(hosts, facts)) files.set(name, content);
   files.set("data/exemptions.js", dataScript("window.patchopsExemptions", facts.exemptions));
   const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
-  const updates = Object.fromEntries(
+  const updates: Record<string, object> = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
       const o = open.of(id);
       const i = info.get(id);
@@ -265,6 +266,9 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
       ];
     }),
   );
+  // Patches of Linux package versions (an advisory, or SOURCE@DAY) have a page of their own.
+  for (const [id, p] of Object.entries(patchPageData(plan, c.byUpdate, open, OPEN_LISTED, byName)))
+    updates[id] = { ...updates[id], ...p };
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
   files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
   // The site maps every host, owner and missing fix: no search engine may keep it, even if it is published by mistake.
