@@ -24,6 +24,7 @@ export const SLOW_END_TO_END = [
   "test/report/site-truth.test.ts",
   "test/report/site-views.test.ts",
   "test/report/site-override.test.ts",
+  "test/report/metrics-patches-site.test.ts",
   "test/report/diff-golden.test.ts",
   "test/e2e/real-inputs.test.ts",
   // actionlint over every workflow, and full and read-only disks for real.
