@@ -23,6 +23,8 @@ export const SLOW_END_TO_END = [
   "test/report/site-hostile.test.ts",
   "test/report/site-truth.test.ts",
   "test/report/site-views.test.ts",
+  "test/report/site-override.test.ts",
+  "test/report/metrics-patches-site.test.ts",
   "test/report/diff-golden.test.ts",
   "test/e2e/real-inputs.test.ts",
   // Intake on two whole real MSRC months (3 MB each).

@@ -104,9 +104,9 @@ export const DIAGNOSTIC_CODES = {
   "pilot-host-failed":
     "A reference host's pilot window passed without the update installed, but the pilot still met minSuccessRatio. Investigate that host.",
   "pilot-skipped":
-    "A standard update approved after its cycle's pilot window keeps the SLA by deploying in the remaining periods of that cycle without a pilot wave.",
+    "A standard update approved after its cycle's pilot window keeps the SLA by deploying in the remaining periods of that cycle without a pilot wave (Linux package versions approved together: one finding).",
   "sla-at-risk":
-    "Some hosts' windows end after the standard SLA counted from approval (sla.standardDays). Approve earlier, add windows, or accept the risk.",
+    "A host's next window ends after the standard SLA counted from approval (sla.standardDays); one finding per host and window, naming the patches late there. Approve earlier, add windows, or accept the risk.",
   "cluster-held":
     "At plan time, two nodes of one cluster would be patched in overlapping windows; the later node's job is held and everything else is planned. Move one node's period.",
   "cluster-overlap":

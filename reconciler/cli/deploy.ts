@@ -17,7 +17,7 @@ import { outputFormat, printResult } from "./output-format.js";
 import { readPlanDir } from "./read-plan.js";
 
 /** The .ndjson files of a results folder, by name; a folder that does not exist yet holds none. */
-async function resultFiles(dir: string | undefined): Promise<string[]> {
+export async function resultFiles(dir: string | undefined): Promise<string[]> {
   if (dir === undefined) return [];
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === "ENOENT") return [] as string[];

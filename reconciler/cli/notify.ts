@@ -3,13 +3,18 @@ import { realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
+import type { JobResult } from "../model/job-result.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import { syncTeamIssues } from "../notify/github-issues.js";
 import { changedFor, emptyLedger, readLedger, recordSent, writeLedger, type Ledger } from "../notify/ledger.js";
 import { sendMail, smtpTransport } from "../notify/mail.js";
 import { teamNotices, type TeamNotice } from "../notify/notices.js";
+import { StagedJobs } from "../notify/staged.js";
+import { resultFiles } from "./deploy.js";
+import { readResults, ResultsReadError } from "../results/read.js";
+import { diagnosticsAsText } from "../views/diagnostics.js";
 import { postWebhook, type WebhookFormat } from "../notify/webhook.js";
-import { UsageError } from "../errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { gitAt } from "../git/git.js";
 import { addGithubOptions, requireGithub, type GithubOptions } from "./github-options.js";
 import type { Io } from "./io.js";
@@ -51,6 +56,8 @@ interface NotifyOptions extends GithubOptions {
   smtp?: string;
   mailFrom?: string;
   state?: string;
+  results?: string[];
+  resultsDir?: string;
   max: string;
   intervalMs: string;
 }
@@ -67,6 +74,11 @@ export function registerNotify(program: Command, io: Io): void {
     .option("--smtp <url>", "send mail through this SMTP server, e.g. smtp://mail.example.com:587")
     .option("--mail-from <address>", "the sender of mail (required with --smtp)")
     .option("--state <file>", "what was sent last time (default: <repo>/.patchops-cache/notifications.json)")
+    .option(
+      "--results <file...>",
+      "job results (NDJSON or Ansible JSON callback output): say which no-force jobs were staged",
+    )
+    .option("--results-dir <dir>", "a folder of result files (*.ndjson), e.g. the playbook's patchops_results_dir")
     .option("--max <n>", "at most this many messages per channel and run; the rest wait for the next run", "50")
     .option("--interval-ms <ms>", "pause between two webhook or mail messages", "1000");
   addGithubOptions(cmd).action(async (opts: NotifyOptions) => {
@@ -82,12 +94,15 @@ export function registerNotify(program: Command, io: Io): void {
     if (!opts.githubIssues && !opts.webhook && !opts.smtp)
       throw new UsageError("nothing to send to: give --github-issues, --webhook or --smtp");
     const repo = repoDir(opts.repo);
+    const results = await resultsOf([...(opts.results ?? []), ...(await resultFiles(opts.resultsDir))], io);
     // The plan is read line by line, as report reads it: each team's digest is gathered host by host.
     const reader = await PlanReader.open(opts.plan);
     const spill = new SpillDir();
     let notices: TeamNotice[];
     try {
-      notices = teamNotices(tallyPlan(reader, spill.path).digests);
+      const staged = new StagedJobs(results);
+      for (const job of reader.jobs()) staged.addJob(job);
+      notices = teamNotices(tallyPlan(reader, spill.path).digests, staged.result());
     } finally {
       spill.remove();
       await reader.close();
@@ -176,4 +191,22 @@ async function teamContacts(repo: string): Promise<Map<string, string[]>> {
     out.set(a.spec.owner, [...new Set([...(out.get(a.spec.owner) ?? []), ...mails])].sort());
   }
   return out;
+}
+
+/**
+ * The job results that say which no-force jobs were staged. A line that is not a job result is reported (exit 1) and
+ * left out: only the job it would have named is told as still to be staged; every team is still notified.
+ */
+async function resultsOf(files: string[], io: Io): Promise<JobResult[]> {
+  try {
+    const { results, diagnostics } = await readResults(files);
+    if (diagnostics.length > 0) {
+      io.err(diagnosticsAsText(diagnostics, 0));
+      io.exitCode(EXIT.invalid);
+    }
+    return results;
+  } catch (err) {
+    if (err instanceof ResultsReadError) throw new UsageError(err.message);
+    throw err;
+  }
 }

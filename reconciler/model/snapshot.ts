@@ -6,11 +6,15 @@ import { HostStatus, JobType, UpdateState } from "./plan.js";
 
 const Instant = z.iso.datetime();
 const Count = z.number().int().nonnegative();
+/** An advisory (DSA-5555-1, RHSA-2024:0001) or SOURCE@DAY (curl@2026-12-10). */
+const PatchKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:+~-]{0,127}(@\d{4}-\d{2}-\d{2})?$/);
 
 export const SnapshotUpdate = z.strictObject({
   decision: z.enum(["approved", "rejected", "pending"]),
   timeline: z.enum(["emergency", "standard"]),
   approvedAt: Instant.nullable(),
+  /** The patch a Linux package version belongs to (plan.json summary.updates[id].patch); absent in older snapshots. */
+  patch: PatchKey.optional(),
   states: z.partialRecord(UpdateState, Count),
   /** The pilot's verdict in that run (absent in older snapshots and for updates without a pilot wave). */
   pilot: z
@@ -35,6 +39,8 @@ export const StatusSnapshot = z
     byStatus: z.partialRecord(HostStatus, Count),
     jobs: z.partialRecord(JobType, Count),
     updates: z.record(UpdateId, SnapshotUpdate),
+    /** Per patch of several updates, its hosts by state (each host once, at its worst state among them). */
+    patches: z.record(PatchKey, z.partialRecord(UpdateState, Count)).optional(),
     byOwner: z.record(z.string().min(1).max(253), z.partialRecord(HostStatus, Count)),
     /** The job results recorded with this run (status record --results), for job-success metrics. */
     jobResults: z.array(JobResult).optional(),

@@ -3,8 +3,13 @@ import type { TeamNotice } from "./notices.js";
 
 export type WebhookFormat = "slack" | "teams";
 
+/** A chat message names the first staged jobs; the digest (issue, mail) lists them all. */
+const STAGED_SHOWN = 5;
+
 export function webhookPayload(format: WebhookFormat, n: TeamNotice): unknown {
-  const summary = `${n.subject}\n${n.text.split("\n").slice(2, 4).join("\n").trim()}`;
+  const staged = n.staged.slice(0, STAGED_SHOWN);
+  if (n.staged.length > STAGED_SHOWN) staged.push(`… and ${n.staged.length - STAGED_SHOWN} more staged jobs`);
+  const summary = [`${n.subject}`, n.text.split("\n").slice(2, 4).join("\n").trim(), ...staged].join("\n");
   if (format === "slack") return { text: summary };
   return {
     type: "message",

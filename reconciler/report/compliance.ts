@@ -2,9 +2,13 @@
 import { NOT_DONE } from "../policy/states.js";
 import type { HostResult, Job, Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
+import { PatchStates, patchesOf } from "./patches.js";
 
 export interface UpdateCompliance {
+  /** The update, or the patch that takes Linux package versions together (an advisory, or SOURCE@DAY). */
   id: string;
+  /** A patch of several updates: its package versions (a host counts once, at the worst state among them). */
+  updates?: string[];
   decision: string;
   timeline: string;
   installed: number;
@@ -109,9 +113,14 @@ export class ComplianceCounts {
   /** An unscanned host may need any approved update: no evidence is not compliance, per update as for the fleet. */
   private unscanned = 0;
 
-  constructor(private readonly plan: Plan) {}
+  private readonly patches: PatchStates;
+
+  constructor(private readonly plan: Plan) {
+    this.patches = new PatchStates(plan.summary.updates);
+  }
 
   addHost(h: HostResult): void {
+    this.patches.addHost(h);
     if (h.scannedAt !== null) this.scanned++;
     if (h.status === "unscanned") this.unscanned++;
     count(this.fleet, h);
@@ -142,7 +151,7 @@ export class ComplianceCounts {
   result(): Compliance {
     const { plan, scanned, unscanned } = this;
     const byUpdate: UpdateCompliance[] = [];
-    for (const [id, u] of Object.entries(plan.summary.updates)) {
+    for (const [id, u] of patchesOf(plan.summary.updates, this.patches.result())) {
       if (u.decision !== "approved") continue;
       const s = u.states;
       const installed = (s.installed ?? 0) + (s.superseded ?? 0);
@@ -155,6 +164,7 @@ export class ComplianceCounts {
       const fullyDeferred = deferred > 0 && installed + missing + exempt === 0;
       byUpdate.push({
         id,
+        ...(u.updates.length > 1 || u.updates[0] !== id ? { updates: u.updates } : {}),
         decision: u.decision,
         timeline: u.timeline,
         installed,

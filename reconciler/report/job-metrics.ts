@@ -26,15 +26,19 @@ export function distinctResults(results: Iterable<JobResult>): JobResult[] {
   return [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, r]) => r);
 }
 
-export function jobMetrics(all: Iterable<JobResult>): JobMetrics {
+/**
+ * `patchOf`: upper-case update id → its patch (Linux package versions of one advisory, or of one source package and
+ * day). A result's package versions of one patch are one attempt at that patch: it succeeded when each of them did,
+ * and a failure counts once, under the code of its first failed version.
+ */
+export function jobMetrics(all: Iterable<JobResult>, patchOf: ReadonlyMap<string, string> = new Map()): JobMetrics {
   const results = distinctResults(all);
   const perUpdate = new Map<string, { attempts: number; succeeded: number }>();
   const byCode = new Map<string, number>();
   const byHost = new Map<string, { failures: number; updates: Set<string> }>();
   for (const r of results) {
     if (r.type === "uninstall") continue;
-    for (const [raw, u] of Object.entries(r.updates)) {
-      const id = raw.toUpperCase();
+    for (const [id, u] of attemptsOf(r, patchOf)) {
       const ok = u.status === "succeeded";
       const c = perUpdate.get(id) ?? { attempts: 0, succeeded: 0 };
       c.attempts++;
@@ -68,6 +72,21 @@ export function jobMetrics(all: Iterable<JobResult>): JobMetrics {
       .slice(0, 10)
       .map(([host, h]) => ({ host, failures: h.failures, updates: [...h.updates].sort() })),
   };
+}
+
+/** A result's attempts per patch, in code-point order of the update ids: a patch succeeded when all of its versions did. */
+function attemptsOf(
+  r: JobResult,
+  patchOf: ReadonlyMap<string, string>,
+): Map<string, { status: string; code?: string | undefined }> {
+  const out = new Map<string, { status: string; code?: string | undefined }>();
+  for (const [raw, u] of Object.entries(r.updates).sort(([a], [b]) => compareText(a, b))) {
+    const id = raw.toUpperCase();
+    const key = patchOf.get(id) ?? id;
+    const prev = out.get(key);
+    if (!prev || (prev.status === "succeeded" && u.status !== "succeeded")) out.set(key, u);
+  }
+  return out;
 }
 
 /** The job-success section of the step summary (empty until results are recorded). */

@@ -5,9 +5,13 @@ import type { JobResult } from "../model/job-result.js";
 import type { UpdateState } from "../model/plan.js";
 import { OPEN } from "../policy/states.js";
 import { jobMetrics, type JobMetrics } from "./job-metrics.js";
+import { patchesOf, patchIndex, type PatchFigures } from "./patches.js";
 
 export interface UpdateMetrics {
+  /** The update, or the patch of Linux package versions (an advisory, or SOURCE@DAY). */
   id: string;
+  /** A patch of several updates: its package versions, as the latest snapshot records them. */
+  updates?: string[];
   timeline: string;
   approvedAt: string | null;
   /** Second figure, labelled "from approval": hours from approval to the first snapshot at or above 60, 80, 90 %. */
@@ -40,7 +44,7 @@ export interface Metrics {
 /** Not yet done on a host the update applies to: what the owner has open, and what a defer exemption holds back. */
 const NOT_SATURATED: readonly UpdateState[] = [...OPEN, "deferred"];
 
-function saturationOf(s: StatusSnapshot["updates"][string]): number | null {
+function saturationOf(s: PatchFigures): number | null {
   const st = s.states;
   const done = (st.installed ?? 0) + (st.superseded ?? 0);
   const open = NOT_SATURATED.reduce((a, k) => a + (st[k] ?? 0), 0);
@@ -51,7 +55,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 const hours = (from: number, to: number) => Math.round(((to - from) / 3_600_000) * 10) / 10;
 
 /** The first pilot success any snapshot recorded for the update. */
-function testSuccess(sorted: readonly StatusSnapshot[], id: string): string | null {
+function testSuccess(sorted: readonly PatchView[], id: string): string | null {
   for (const s of sorted) {
     const p = s.updates[id]?.pilot;
     if (p?.state === "passed") return p.passedAt ?? s.now;
@@ -81,8 +85,24 @@ function table4(
   };
 }
 
+/** A snapshot's updates as patches: Linux package versions counted together under their advisory or SOURCE@DAY. */
+interface PatchView {
+  now: string;
+  updates: Record<string, PatchFigures>;
+}
+
+function patchView(s: StatusSnapshot): PatchView {
+  return { now: s.now, updates: Object.fromEntries(patchesOf(s.updates, s.patches ?? {})) };
+}
+
+/**
+ * The metrics count patches, not package versions: a Linux package version counts with the other versions of its
+ * advisory (or of its source package and day), as the snapshots record it, so 81 upgrades of one Debian host make as
+ * many patches as the advisories they ship.
+ */
 export function metrics(snapshots: readonly StatusSnapshot[], extraResults: readonly JobResult[] = []): Metrics {
-  const sorted = [...snapshots].sort((a, b) => compareText(a.now, b.now));
+  const sortedSnapshots = [...snapshots].sort((a, b) => compareText(a.now, b.now));
+  const sorted = sortedSnapshots.map(patchView);
   const latest = sorted[sorted.length - 1];
   const updates: UpdateMetrics[] = [];
   for (const [id, u] of Object.entries(latest?.updates ?? {})) {
@@ -102,6 +122,7 @@ export function metrics(snapshots: readonly StatusSnapshot[], extraResults: read
     const last = latest!.updates[id] ? saturationOf(latest!.updates[id]!) : null;
     updates.push({
       id,
+      ...(u.updates.length > 1 || u.updates[0] !== id ? { updates: u.updates } : {}),
       timeline: u.timeline,
       approvedAt: u.approvedAt,
       hoursTo60: hoursTo(0.6),
@@ -120,7 +141,7 @@ export function metrics(snapshots: readonly StatusSnapshot[], extraResults: read
   for (const u of approved)
     if (u.approvedAt) perMonth[u.approvedAt.slice(0, 7)] = (perMonth[u.approvedAt.slice(0, 7)] ?? 0) + 1;
   return {
-    snapshots: sorted.length,
+    snapshots: sortedSnapshots.length,
     updates: updates.sort((a, b) => compareText(a.id, b.id)),
     emergencyRatio: approved.length
       ? round(approved.filter((u) => u.timeline === "emergency").length / approved.length)
@@ -129,7 +150,17 @@ export function metrics(snapshots: readonly StatusSnapshot[], extraResults: read
       ? round(decided.filter((u) => u.decision === "rejected").length / decided.length)
       : null,
     approvedPerMonth: Object.fromEntries(Object.entries(perMonth).sort(([a], [b]) => compareText(a, b))),
-    trend: sorted.map((s) => ({ at: s.now, compliant: s.byStatus.compliant ?? 0, hosts: s.hosts })),
-    jobs: jobMetrics([...sorted.flatMap((s) => s.jobResults ?? []), ...extraResults]),
+    trend: sortedSnapshots.map((s) => ({ at: s.now, compliant: s.byStatus.compliant ?? 0, hosts: s.hosts })),
+    jobs: jobMetrics(
+      [...sortedSnapshots.flatMap((s) => s.jobResults ?? []), ...extraResults],
+      patchesOfUpdates(sortedSnapshots),
+    ),
   };
+}
+
+/** Update id → patch, as the snapshots record it (the newest word wins), for the job metrics. */
+function patchesOfUpdates(sorted: readonly StatusSnapshot[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of sorted) for (const [id, patch] of patchIndex(s.updates)) out.set(id.toUpperCase(), patch);
+  return out;
 }

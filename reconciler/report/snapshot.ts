@@ -3,6 +3,7 @@ import type { HostResult, Plan } from "../model/plan.js";
 import type { StatusSnapshot } from "../model/snapshot.js";
 import { compareText } from "../order.js";
 import type { JobResult } from "../model/job-result.js";
+import { PatchStates } from "./patches.js";
 
 export type { StatusSnapshot };
 
@@ -14,7 +15,9 @@ export function snapshotOf(
 ): StatusSnapshot {
   // A Map, not an object: an owner named "__proto__" is an owner like any other.
   const byOwner = new Map<string, StatusSnapshot["byOwner"][string]>();
+  const patches = new PatchStates(plan.summary.updates);
   for (const h of hosts) {
+    patches.addHost(h);
     const owner = h.owner ?? "(unassigned)";
     const o = byOwner.get(owner) ?? {};
     byOwner.set(owner, o);
@@ -26,6 +29,7 @@ export function snapshotOf(
       decision: u.decision,
       timeline: u.timeline,
       approvedAt: u.approvedAt,
+      ...(u.patch ? { patch: u.patch } : {}),
       states: u.states,
       ...(u.pilot ? { pilot: { state: u.pilot.state, passedAt: u.pilot.passedAt } } : {}),
     };
@@ -39,6 +43,7 @@ export function snapshotOf(
     byStatus: plan.summary.byStatus,
     jobs: plan.summary.jobs,
     updates,
+    ...(patches.empty ? {} : { patches: patches.result() }),
     byOwner: Object.fromEntries([...byOwner].sort(([a], [b]) => compareText(a, b))),
     ...(results.length > 0 ? { jobResults: [...results] } : {}),
   };

@@ -1,53 +1,9 @@
 // Issue 31 point 9: Linux package versions group into patches (the advisory, else the source package and day), and
 // a late approval gives one sla-at-risk per host and window, not one per package.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { byHost, planFixture, readInventoryText } from "../helpers/plan-fixture.js";
-import { assignmentDoc, policyDoc } from "../helpers/scenario.js";
-
-const DEB01 = JSON.stringify(JSON.parse(readFileSync("test/fixtures/linux-patches/deb-01.json", "utf8")));
-
-const RULE = `apiVersion: patchops/v1
-kind: ApprovalRule
-metadata:
-  name: debian-12
-spec:
-  products: ["Debian 12"]
-  classifications: [security, update]
-  exclude: [DSA-9001-1, DSA-9002-1]
-  approveAfterDays: 0
-`;
-
-/** An advisory Update file as intake drafts it from Debian's OSV feed (made-up ids; see the fixture's README). */
-const advisory = (id: string, source: string, fixed: string) => `apiVersion: patchops/v1
-kind: Update
-metadata:
-  name: ${id.toLowerCase()}
-spec:
-  id: ${id}
-  title: ${source} security update
-  vendor: Debian
-  classification: security
-  severity: important
-  released: 2026-12-09
-  appliesTo:
-    os: [{ family: linux, names: ["Debian 12"] }]
-    packages: [{ name: ${source}, fixed: "${fixed}", os: "Debian 12" }]
-`;
-
-const FILES = {
-  "policies/policy.yaml": policyDoc("  sla: { standardDays: 7 }\n  escalation: { afterHours: 24, action: isolate }\n"),
-  "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", ["{ name: deb-01, period: D1-00 }"]),
-  "policies/rules/debian-12.yaml": RULE,
-  "policies/updates/dsa-9001-1.yaml": advisory("DSA-9001-1", "krb5", "1.20.1-2+deb12u4"),
-  "policies/updates/dsa-9002-1.yaml": advisory("DSA-9002-1", "expat", "2.5.0-1+deb12u2"),
-};
-
-async function planOf(records: string[], now: string, files: Record<string, string | null> = {}) {
-  const { inventory, diagnostics } = await readInventoryText(records.join("\n"));
-  expect(diagnostics).toEqual([]);
-  return planFixture({ files: { ...FILES, ...files }, hosts: inventory, now });
-}
+import { byHost } from "../helpers/plan-fixture.js";
+import { assignmentDoc } from "../helpers/scenario.js";
+import { advisory, DEB01, debHost, planLinux as planOf } from "../helpers/linux-patches.js";
 
 const patchOf = (r: Awaited<ReturnType<typeof planOf>>) =>
   Object.fromEntries(
@@ -106,8 +62,8 @@ describe("Linux updates are grouped per advisory, else per source package and da
   });
 
   it("a second host is its own finding, also in the same window; a host in its period in progress is on time", async () => {
-    const deb02 = DEB01.replace('"host":"deb-01"', '"host":"deb-02"');
-    const deb03 = DEB01.replace('"host":"deb-01"', '"host":"deb-03"');
+    const deb02 = debHost("deb-02");
+    const deb03 = debHost("deb-03");
     const r = await planOf([DEB01, deb02, deb03], "2026-12-10T13:30:00Z", {
       "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", [
         "{ name: deb-01, period: D1-00 }",

@@ -106,6 +106,7 @@ function updatePage() {
     "<table id=facts><tr><th>severity</th><td>" + esc(u.severity || "—") + "</td></tr><tr><th>classification</th><td>" + esc(u.classification || "—") + "</td></tr><tr><th>released</th><td>" + esc(u.released || "—") + "</td></tr>" +
     "<tr><th>decision</th><td>" + esc(u.decision) + (u.decidedBy ? " by " + esc(u.decidedBy) : "") + "</td></tr><tr><th>timeline</th><td>" + esc(u.timeline) + "</td></tr><tr><th>approved</th><td>" + esc(u.approvedAt || "—") + "</td></tr>" +
     (u.cves && u.cves.length ? "<tr><th>CVEs</th><td>" + u.cves.map(esc).join(", ") + "</td></tr>" : "") + "</table>" +
+    (u.pilotOverride ? "<p class=override id=pilot-override>" + esc(u.pilotOverride) + "</p>" : "") +
     (u.fullyDeferred ? "<p class=deferred id=deferred>Deferred on every host it applies to (risk accepted by exemption): not deployed, not counted as 0 %.</p>" : "") +
     "<table><tr><th>state</th><th class=num>hosts</th></tr>" + Object.keys(u.states).map(function (s) { return "<tr><td>" + esc(s) + "</td><td class=num>" + esc(u.states[s]) + "</td></tr>"; }).join("") + "</table>" +
     (u.open.length ? "<h3>Hosts still open</h3><p>" + u.open.map(function (n) { return "<a href='host.html?h=" + encodeURIComponent(n) + "'>" + esc(n) + "</a>"; }).join(", ") + (u.moreOpen ? " …and " + esc(u.moreOpen) + " more" : "") + "</p>" : "");

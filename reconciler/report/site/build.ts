@@ -10,6 +10,8 @@ import { bySeverity, type UpdateInfo } from "../update-info.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { exposureBody } from "./exposure-page.js";
 import { NO_FACTS, type SiteFacts } from "./policy-facts.js";
+import { patchPageData } from "./patch-pages.js";
+import { pilotOverrideText } from "./pilot-override.js";
 import { compareText } from "../../order.js";
 import type { FileContent } from "../../output/atomic.js";
 
@@ -65,16 +67,22 @@ function groupTable(title: string, id: string, rows: Compliance["byOwner"]): str
     .join("")}</table>`;
 }
 
+/** Under the title: a pilot a person overrode, and who, where and why. */
+function overrideNote(pilot: Plan["summary"]["updates"][string]["pilot"]): string {
+  const text = pilotOverrideText(pilot);
+  return text === null ? "" : `<br><span class=override>${esc(text)}</span>`;
+}
+
 /** A deferred update is risk accepted, not 0 % done. */
 function percentCell(u: UpdateCompliance): string {
   return u.fullyDeferred ? "<span class=deferred>deferred</span>" : esc(u.percent ?? "—");
 }
 
-function updateTable(c: Compliance, info: ReadonlyMap<string, UpdateInfo>): string {
+function updateTable(c: Compliance, info: ReadonlyMap<string, UpdateInfo>, plan: Plan): string {
   return `<h2>Compliance by update</h2><table id=by-update><tr><th>update</th><th>title</th><th>severity</th><th>classification</th><th>released</th><th>timeline</th><th class=num>installed</th><th class=num>missing</th><th class=num>exempt</th><th class=num>deferred</th><th class=num>%</th></tr>${c.byUpdate
     .map((u) => {
       const i = info.get(u.id);
-      return `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${esc(i?.title ?? "")}</td><td class="sev ${esc(i?.severity ?? "")}">${esc(i?.severity ?? "—")}</td><td>${esc(i?.classification ?? "—")}</td><td>${esc(i?.released ?? "—")}</td><td>${esc(u.timeline)}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.exempt}</td><td class=num>${u.deferred}</td><td class=num>${percentCell(u)}</td></tr>`;
+      return `<tr><td><a href="update.html?u=${encodeURIComponent(u.id)}">${esc(u.id)}</a></td><td>${esc(i?.title ?? (u.updates ? `${u.updates.length} package versions` : ""))}${overrideNote(plan.summary.updates[u.id]?.pilot)}</td><td class="sev ${esc(i?.severity ?? "")}">${esc(i?.severity ?? "—")}</td><td>${esc(i?.classification ?? "—")}</td><td>${esc(i?.released ?? "—")}</td><td>${esc(u.timeline)}</td><td class=num>${u.installed}</td><td class=num>${u.missing}</td><td class=num>${u.exempt}</td><td class=num>${u.deferred}</td><td class=num>${percentCell(u)}</td></tr>`;
     })
     .join("")}</table>`;
 }
@@ -245,7 +253,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   for (const [name, content] of bucketFiles(hosts, facts)) files.set(name, content);
   files.set("data/exemptions.js", dataScript("window.patchopsExemptions", facts.exemptions));
   const byId = new Map(c.byUpdate.map((u) => [u.id, u]));
-  const updates = Object.fromEntries(
+  const updates: Record<string, object> = Object.fromEntries(
     Object.entries(plan.summary.updates).map(([id, u]) => {
       const o = open.of(id);
       const i = info.get(id);
@@ -259,12 +267,16 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
           released: i?.released ?? null,
           cves: i?.cves ?? [],
           fullyDeferred: byId.get(id)?.fullyDeferred ?? false,
+          pilotOverride: pilotOverrideText(u.pilot),
           open: o.first,
           moreOpen: Math.max(0, o.count - OPEN_LISTED),
         },
       ];
     }),
   );
+  // Patches of Linux package versions (an advisory, or SOURCE@DAY) have a page of their own.
+  for (const [id, p] of Object.entries(patchPageData(plan, c.byUpdate, open, OPEN_LISTED, byName)))
+    updates[id] = { ...updates[id], ...p };
   files.set("data/updates.js", dataScript("window.patchopsUpdates", updates));
   files.set("data/states.js", dataScript("window.patchopsOpenStates", OPEN_STATES));
   // The site maps every host, owner and missing fix: no search engine may keep it, even if it is published by mistake.
@@ -297,7 +309,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
     )
     .join("")}</table>`;
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
-<section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
+<section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info, plan)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
   files.set("exposure.html", page("Exposure", exposureBody(plan, hosts.hosts(), info), [], "", plan));
   files.set(
