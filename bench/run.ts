@@ -401,10 +401,12 @@ async function profileCase(diverse: boolean): Promise<void> {
     await mkdir("out", { recursive: true });
     const text = await readFile(join(dir, "prof", file), "utf8");
     await writeFile("out/bench.cpuprofile", text);
+    const top = topSelf(JSON.parse(text));
+    const total = top[0] ? top[0].ms / top[0].share : 0;
     console.log(
-      `top self time, plan of 50,000 hosts × 300 updates${diverse ? " (diverse fleet)" : ""} (out/bench.cpuprofile):`,
+      `top self time, plan of 50,000 hosts × 300 updates${diverse ? " (diverse fleet)" : ""}, ${s(total)} sampled (out/bench.cpuprofile; ${load()}):`,
     );
-    for (const t of topSelf(JSON.parse(text))) console.log(`  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.name}`);
+    for (const t of top) console.log(`  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.name}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

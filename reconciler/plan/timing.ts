@@ -62,16 +62,24 @@ export function deploymentCycle(
 }
 
 const cache = new Map<string, Slot | null>();
-const timetableKeys = new WeakMap<TimetableSpec, string>();
-const policyKeys = new WeakMap<PatchPolicySpec, string>();
+/** Each distinct timetable or policy (by its JSON text) gets a small number, so a slot's key stays short. */
+const specNumbers = new Map<string, number>();
+const timetableKeys = new WeakMap<TimetableSpec, number>();
+const policyKeys = new WeakMap<PatchPolicySpec, number>();
 
-function keyOf<T extends object>(m: WeakMap<T, string>, o: T): string {
+function keyOf<T extends object>(m: WeakMap<T, number>, o: T): number {
   let k = m.get(o);
-  if (k === undefined) m.set(o, (k = JSON.stringify(o)));
+  if (k === undefined) {
+    const text = JSON.stringify(o);
+    k = specNumbers.get(text);
+    if (k === undefined) specNumbers.set(text, (k = specNumbers.size));
+    m.set(o, k);
+  }
   return k;
 }
 
 export function slotFor(req: SlotRequest, policy: PatchPolicySpec, now: number): Slot | null {
+  // Asked once per missing update of every host: the timetable's and policy's JSON stand in as their numbers.
   const key = `${keyOf(timetableKeys, req.tt)}|${keyOf(policyKeys, policy)}|${req.period}|${req.timeline}|${req.approvedAt}|${req.pilot}|${req.usesPilot}|${now}`;
   if (cache.has(key)) return cache.get(key)!;
   const slot = compute(req, policy, now);

@@ -73,8 +73,6 @@ export interface PlanContext {
   /** Approved updates, and the index of those hosts are measured against (the newest of each supersedence chain). */
   approved: CatalogEntry[];
   candidates: CandidateIndex;
-  /** What an installed set supersedes, computed once per distinct set. */
-  coveredBy: (installed: ReadonlySet<string>) => Set<string>;
   productNames: Set<string>;
   resultIndex: ResultIndex;
   liveExemptions: LoadedDoc<ExemptionSpec>[];
@@ -157,7 +155,6 @@ export function buildContext(input: ReconcileInput): PlanContext {
     // An approved update superseded by another approved one is represented by the newer one: hosts are measured
     // against the newest approved member of each chain (the older ones still show as installed where they are).
     candidates: new CandidateIndex(approved.filter((e) => !e.supersededByApproved)),
-    coveredBy: supersededMemo(catalog),
     productNames,
     resultIndex,
     liveExemptions: liveExemptions(set, now, findings),
@@ -216,22 +213,6 @@ function versionClasses(catalog: Map<string, CatalogEntry>): (version: string) =
     if (hit === undefined) {
       hit = list.map((r) => (satisfies(version, r) ? "1" : "0")).join("");
       if (memo.size < 100_000) memo.set(version, hit);
-    }
-    return hit;
-  };
-}
-
-/** Many hosts share an installed set (same build, same month): what it supersedes is computed once per set. */
-function supersededMemo(catalog: Map<string, CatalogEntry>): (installed: ReadonlySet<string>) => Set<string> {
-  const memo = new Map<string, Set<string>>();
-  return (installed) => {
-    const key = [...installed].sort().join(",");
-    let hit = memo.get(key);
-    if (!hit) {
-      hit = new Set<string>();
-      for (const i of installed) for (const old of catalog.get(i)?.supersedesAll ?? []) hit.add(old);
-      if (memo.size > 50_000) memo.clear();
-      memo.set(key, hit);
     }
     return hit;
   };

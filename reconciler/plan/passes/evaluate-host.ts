@@ -6,7 +6,6 @@ import { IdSet } from "../../inventory/id-set.js";
 import type { LoadedDoc } from "../../model/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { UpdateState } from "../../model/plan.js";
-import { compareText } from "../../order.js";
 import { matchesSelector } from "../../policy/selector.js";
 import { isKb, managedInstall, relevance, withAgentInstalled } from "../evidence.js";
 import { lineOf, type CatalogEntry } from "../catalog.js";
@@ -80,9 +79,11 @@ export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Ev
   // A summary record (a streaming plan's pass one) is read again whole here, used, and dropped with the evaluation.
   const whole = wholeRecord(ctx.inventory, h.record);
   const hostExemptions = exemptionsFor(h, ctx.liveExemptions);
-  const key = trail.keeps(h.name) ? null : evaluationKey(ctx, h, whole, hostExemptions);
+  const memo = memoOf(ctx.evaluations);
+  const key = trail.keeps(h.name) || !memo.worthIt() ? null : evaluationKey(ctx, h, whole, hostExemptions);
   if (key !== null) {
     const hit = ctx.evaluations.get(key);
+    memo.count(hit !== undefined);
     if (hit) return copyOf(hit);
   }
   const ev = evaluate(ctx, h, whole, hostExemptions, trail);
@@ -91,6 +92,39 @@ export function evaluateHost(ctx: PlanContext, h: HostContext, trail: Trail): Ev
     ctx.evaluations.set(key, copyOf(ev));
   }
   return ev;
+}
+
+/** Lookups after which a memo that rarely hits is given up, and the share of hits it needs to be kept. */
+export const MEMO_TRIAL = 2_000;
+export const MEMO_HITS = 0.1;
+
+/**
+ * Whether sharing evaluations pays in this run. Its key joins every installed id of a host; on a fleet where hosts
+ * rarely match (each lists its own few hundred ids) that costs more than it saves, so after `MEMO_TRIAL` lookups with
+ * fewer than `MEMO_HITS` hits the run stops keying. The answer depends only on the hosts in plan order, and either
+ * way each host gets the same evaluation.
+ */
+export class MemoUse {
+  private lookups = 0;
+  private hits = 0;
+
+  worthIt(): boolean {
+    return this.lookups < MEMO_TRIAL || this.hits >= MEMO_HITS * this.lookups;
+  }
+
+  count(hit: boolean): void {
+    if (this.lookups >= MEMO_TRIAL) return;
+    this.lookups++;
+    if (hit) this.hits++;
+  }
+}
+
+const memoUse = new WeakMap<Map<string, Evaluation>, MemoUse>();
+
+function memoOf(evaluations: Map<string, Evaluation>): MemoUse {
+  let m = memoUse.get(evaluations);
+  if (!m) memoUse.set(evaluations, (m = new MemoUse()));
+  return m;
 }
 
 /** A copy the caller may change: planHost marks overdue updates in `states`; the rest is only read. */
@@ -172,9 +206,18 @@ function evaluate(
       if (!list.some((u) => u.installed) && entryOf(kb)?.decision === "approved") relevant.add(kb);
     for (const e of ctx.candidates.candidates(rec)) if (!isKb(e.id)) relevant.add(e.id);
   } else for (const e of ctx.candidates.candidates(rec)) relevant.add(e.id);
-  for (const id of rec.installed) if (entryOf(id)) relevant.add(id);
-  const coveredByInstalled = ctx.coveredBy(rec.installed);
-  for (const id of [...relevant].sort(compareText)) {
+  // Read once: a host lists a few hundred ids, and both this and aboveBaseline go through them all.
+  const installedIds = [...rec.installed];
+  for (const id of installedIds) if (entryOf(id)) relevant.add(id);
+  // Covered by an installed update: one of its superseders is installed (the inverse of each installed update's
+  // `supersedesAll`, asked only of the few updates that need it instead of built from every installed id).
+  const coveredByInstalled = (id: string): boolean => {
+    const by = catalog.get(id)?.supersededBy;
+    if (by) for (const s of by) if (rec.installed.has(s)) return true;
+    return false;
+  };
+  // sort() without a comparer orders by UTF-16 code units, as compareText does, without a call per comparison.
+  for (const id of [...relevant].sort()) {
     const entry = entryOf(id)!;
     const file = entry.doc?.file ?? entry.decisionFile ?? "";
     // A baseline's requirement is obligatory only through its own approved Update file.
@@ -210,7 +253,7 @@ function evaluate(
       );
       continue;
     }
-    if (coveredByInstalled.has(id)) {
+    if (coveredByInstalled(id)) {
       ev.states.set(id, "superseded");
       note(
         id,
@@ -282,7 +325,7 @@ function evaluate(
       !managedInstall(id, rec, e?.spec.classification, ctx.policy.nonPatchClasses)
     );
   };
-  ev.aboveBaseline = [...rec.installed].filter((id) => !allowed(id)).sort(compareText);
+  ev.aboveBaseline = installedIds.filter((id) => !allowed(id)).sort();
   return ev;
 }
 
@@ -308,14 +351,14 @@ function resolvePrerequisites(
   ev: Evaluation,
   catalog: Map<string, CatalogEntry>,
   rec: NonNullable<HostContext["record"]>,
-  coveredByInstalled: ReadonlySet<string>,
+  coveredByInstalled: (id: string) => boolean,
   note: Note,
 ): void {
   for (const [id, m] of [...ev.missing]) {
     const absent: string[] = [];
     for (const r of m.entry.requires) {
       const dep = catalog.get(r);
-      const satisfied = rec.installed.has(r) || coveredByInstalled.has(r);
+      const satisfied = rec.installed.has(r) || coveredByInstalled(r);
       if (satisfied) continue;
       // A prerequisite that does not apply (e.g. a service pack the product's version is already past) is met.
       if (dep && !relevance(dep, rec).applies) continue;
