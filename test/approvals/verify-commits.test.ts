@@ -2,8 +2,6 @@
 // which approvals do not count (the pull request's author, authors and committers of its commits, stale reviews, other
 // base branches, non-members), the approval instant, the CAB in force at each commit, and what an unreviewed deletion
 // restores. Every expected value is worked out by hand from the history built below.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { restoreWith } from "../../reconciler/app/plan-inputs.js";
 import { ReviewCache } from "../../reconciler/approvals/cache.js";
@@ -13,7 +11,7 @@ import { GithubClient } from "../../reconciler/github/client.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { commitAll, tempRepo } from "../helpers/repo.js";
+import { fastHistory, minimalRoot, type HistoryCommit } from "./history.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
 const CAB = `apiVersion: patchops/v1
@@ -26,6 +24,7 @@ spec:
   emergencyCommittee: { members: [carol], requiredApprovals: 1 }
   teams: { team-a: [tina], team-b: [tom] }
 `;
+const ROOT = minimalRoot(CAB);
 const RFC =
   "  rfc: { change: c, vulnerability: v, servicesImpacted: s, concurrentDeployment: none, countermeasures: none, testStrategy: t, impact: major }\n";
 const exemption = (name: string) => `apiVersion: patchops/v1
@@ -76,64 +75,61 @@ const pull = (
   ...more,
 });
 
-let hour = 0;
-async function commit(name: string, files: Record<string, string | null>): Promise<void> {
-  for (const [p, t] of Object.entries(files)) {
-    await rm(join(repo, p), { force: true });
-    if (t === null) continue;
-    await mkdir(dirname(join(repo, p)), { recursive: true });
-    await writeFile(join(repo, p), t);
-  }
-  hour++;
-  sha[name] = commitAll(repo, name, new Date(Date.parse("2026-11-02T00:00:00Z") + hour * 3_600_000).toISOString());
+const steps: HistoryCommit[] = [];
+/** One commit an hour from 2026-11-02T01:00Z, in the order given. */
+function commit(name: string, files: Record<string, string | null>): void {
+  const at = new Date(Date.parse("2026-11-02T00:00:00Z") + (steps.length + 1) * 3_600_000).toISOString();
+  steps.push({ name, at, files });
 }
 
 beforeAll(async () => {
   gh = await startFakeGithub();
   github = new GithubClient({ owner: "acme", repo: "patch-policy" }, { token: "t", baseUrl: gh.url });
-  repo = await tempRepo("minimal", { "policies/cab.yaml": CAB });
-  await rm(join(repo, "policies/updates/kb5035857.yaml"));
-  sha.root = commitAll(repo, "Bootstrap", "2026-11-01T10:00:00Z");
-  await commit("kb100", { "policies/updates/kb100.yaml": updateDoc("KB100") });
-  await commit("kb101", { "policies/updates/kb101.yaml": updateDoc("KB101") });
-  await commit("kb102", { "policies/updates/kb102.yaml": updateDoc("KB102") });
-  await commit("kb103", { "policies/updates/kb103.yaml": updateDoc("KB103") });
-  await commit("kb104", { "policies/updates/kb104.yaml": updateDoc("KB104") });
-  await commit("kb105", { "policies/updates/kb105.yaml": updateDoc("KB105") });
-  await commit("kb106", { "policies/updates/kb106.yaml": updateDoc("KB106") });
-  await commit("kb107", { "policies/updates/kb107.yaml": updateDoc("KB107") });
-  await commit("readme", { "README.md": "notes, not policy\n" });
-  await commit("kb108", {
+  commit("kb100", { "policies/updates/kb100.yaml": updateDoc("KB100") });
+  commit("kb101", { "policies/updates/kb101.yaml": updateDoc("KB101") });
+  commit("kb102", { "policies/updates/kb102.yaml": updateDoc("KB102") });
+  commit("kb103", { "policies/updates/kb103.yaml": updateDoc("KB103") });
+  commit("kb104", { "policies/updates/kb104.yaml": updateDoc("KB104") });
+  commit("kb105", { "policies/updates/kb105.yaml": updateDoc("KB105") });
+  commit("kb106", { "policies/updates/kb106.yaml": updateDoc("KB106") });
+  commit("kb107", { "policies/updates/kb107.yaml": updateDoc("KB107") });
+  commit("readme", { "README.md": "notes, not policy\n" });
+  commit("kb108", {
     "policies/updates/kb108.yaml": updateDoc("KB108", { extra: RFC }).replace(
       "severity: important",
       "severity: critical",
     ),
   });
-  await commit("kb109", { "policies/updates/kb109.yaml": updateDoc("KB109") });
-  await commit("override", {
+  commit("kb109", { "policies/updates/kb109.yaml": updateDoc("KB109") });
+  commit("override", {
     "policies/updates/kb100.yaml": updateDoc("KB100").replace(
       "  pilot: false\n",
       "  pilot: { override: proceed, reason: the failure was the lab's disk }\n",
     ),
   });
-  await commit("cab-dan", { "policies/cab.yaml": CAB.replace("[alice, bob, carol]", "[alice, bob, carol, dan]") });
-  await commit("kb111", { "policies/updates/kb111.yaml": updateDoc("KB111") });
-  await commit("cab-eve", {
+  commit("cab-dan", { "policies/cab.yaml": CAB.replace("[alice, bob, carol]", "[alice, bob, carol, dan]") });
+  commit("kb111", { "policies/updates/kb111.yaml": updateDoc("KB111") });
+  commit("cab-eve", {
     "policies/cab.yaml": CAB.replace("[alice, bob, carol]", "[alice, bob, carol, dan, eve]"),
   });
-  await commit("kb112", { "policies/updates/kb112.yaml": updateDoc("KB112") });
-  await commit("ex-add", {
+  commit("kb112", { "policies/updates/kb112.yaml": updateDoc("KB112") });
+  commit("ex-add", {
     "policies/exemptions/kept.yaml": exemption("kept"),
     "policies/exemptions/gone.yaml": exemption("gone"),
   });
-  await commit("ex-gone", { "policies/exemptions/gone.yaml": null });
-  await commit("ex-kept", { "policies/exemptions/kept.yaml": null });
-  await commit("assign", {
-    "windows/assignments/team-a.yaml":
-      "# reviewed by its owner\n" + (await readFile(join(repo, "windows/assignments/team-a.yaml"), "utf8")),
+  commit("ex-gone", { "policies/exemptions/gone.yaml": null });
+  commit("ex-kept", { "policies/exemptions/kept.yaml": null });
+  commit("assign", {
+    "windows/assignments/team-a.yaml": "# reviewed by its owner\n" + ROOT["windows/assignments/team-a.yaml"],
   });
-  await commit("rule", { "policies/rules/all.yaml": RULE });
-  await commit("kb120", { "policies/updates/kb120.yaml": updateDoc("KB120", { decision: null }) });
+  commit("rule", { "policies/rules/all.yaml": RULE });
+  commit("kb120", { "policies/updates/kb120.yaml": updateDoc("KB120", { decision: null }) });
+  const built = await fastHistory([
+    { name: "root", message: "Bootstrap", at: "2026-11-01T10:00:00Z", files: ROOT },
+    ...steps,
+  ]);
+  repo = built.repo;
+  Object.assign(sha, built.sha);
 
   gh.pulls.push(
     pull(1, [sha.kb100!], [approve("alice"), approve("bob")]),

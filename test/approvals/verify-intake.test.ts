@@ -2,8 +2,6 @@
 // says nothing beyond its rule; the intake identity's own pull request passes alone only when every commit was written
 // and pushed by it (GitHub's web-flow may commit) and the file is exactly what intake renders; anything beyond the
 // rule needs the quorum. Expected reasons are worked out by hand from judge.ts's and rule-scope.ts's wording.
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ReviewCache } from "../../reconciler/approvals/cache.js";
 import { verifyApprovals } from "../../reconciler/approvals/verify.js";
@@ -12,7 +10,7 @@ import { GithubClient } from "../../reconciler/github/client.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { intakeDraft, updateDoc } from "../helpers/documents.js";
 import { startFakeGithub, type FakeGithub, type FakePull } from "../helpers/github-server.js";
-import { commitAll, tempRepo } from "../helpers/repo.js";
+import { fastHistory, minimalRoot, type HistoryCommit } from "./history.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
 const BOT = "patchops-intake[bot]";
@@ -37,18 +35,15 @@ spec:
 
 let gh: FakeGithub;
 let repo: string;
-let root: string;
 const sha: Record<string, string> = {};
-let hour = 0;
-
-async function commit(name: string, files: Record<string, string>): Promise<void> {
-  for (const [p, t] of Object.entries(files)) {
-    await rm(join(repo, p), { force: true });
-    await mkdir(dirname(join(repo, p)), { recursive: true });
-    await writeFile(join(repo, p), t);
-  }
-  hour++;
-  sha[name] = commitAll(repo, name, new Date(Date.parse("2026-11-21T00:00:00Z") + hour * 3_600_000).toISOString());
+const steps: HistoryCommit[] = [];
+/** One commit an hour from 2026-11-21T01:00Z, in the order given. */
+function commit(name: string, files: Record<string, string>): void {
+  steps.push({
+    name,
+    at: new Date(Date.parse("2026-11-21T00:00:00Z") + (steps.length + 1) * 3_600_000).toISOString(),
+    files,
+  });
 }
 
 const pull = (number: number, name: string, reviews: string[], more: Partial<FakePull> = {}): FakePull => ({
@@ -63,26 +58,29 @@ const drafted = (id: string) => intakeDraft(id, { rule: "all" });
 
 beforeAll(async () => {
   gh = await startFakeGithub();
-  repo = await tempRepo("minimal", { "policies/cab.yaml": CAB });
-  await rm(join(repo, "policies/updates/kb5035857.yaml"));
-  root = commitAll(repo, "Bootstrap", "2026-11-01T10:00:00Z");
-  await commit("kb100", { "policies/updates/kb100.yaml": updateDoc("KB100") });
-  await commit("rule", { "policies/rules/all.yaml": RULE });
-  await commit("good", { "policies/updates/kb300.yaml": drafted("KB300") });
-  await commit("handmade", { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
-  await commit("edited", {
+  commit("kb100", { "policies/updates/kb100.yaml": updateDoc("KB100") });
+  commit("rule", { "policies/rules/all.yaml": RULE });
+  commit("good", { "policies/updates/kb300.yaml": drafted("KB300") });
+  commit("handmade", { "policies/updates/kb301.yaml": updateDoc("KB301", { decision: null }) });
+  commit("edited", {
     "policies/updates/kb302.yaml": drafted("KB302").replace(
       "restart: required",
       "restart: required\n  supersedes: [KB100]",
     ),
   });
-  await commit("plain", {
+  commit("plain", {
     "policies/updates/kb303.yaml": updateDoc("KB303", { decision: null }).replace("  pilot: false\n", ""),
   });
-  await commit("member", { "policies/updates/kb304.yaml": drafted("KB304") });
-  await commit("mallory", { "policies/updates/kb305.yaml": drafted("KB305") });
-  await commit("pushed", { "policies/updates/kb306.yaml": drafted("KB306") });
-  await commit("web", { "policies/updates/kb307.yaml": drafted("KB307") });
+  commit("member", { "policies/updates/kb304.yaml": drafted("KB304") });
+  commit("mallory", { "policies/updates/kb305.yaml": drafted("KB305") });
+  commit("pushed", { "policies/updates/kb306.yaml": drafted("KB306") });
+  commit("web", { "policies/updates/kb307.yaml": drafted("KB307") });
+  const built = await fastHistory([
+    { name: "root", message: "Bootstrap", at: "2026-11-01T10:00:00Z", files: minimalRoot(CAB) },
+    ...steps,
+  ]);
+  repo = built.repo;
+  Object.assign(sha, built.sha);
   gh.pulls.push(
     pull(1, "kb100", ["alice", "bob"], { author: "dave" }),
     pull(2, "rule", ["alice", "bob"], { author: "dave" }),
@@ -109,7 +107,7 @@ it("catalog entries: the intake identity alone, one CAB member, or the quorum wh
     github: new GithubClient({ owner: "acme", repo: "patch-policy" }, { token: "t", baseUrl: gh.url }),
     trustLocal: false,
     cache: ReviewCache.none(),
-    cabRoot: root,
+    cabRoot: sha.root!,
   });
   const u = (id: string) => v.updates.get(id)!;
   const short = (name: string) => sha[name]!.slice(0, 12);
