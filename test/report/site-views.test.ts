@@ -200,6 +200,17 @@ describe("what owners and auditors see on the status site", () => {
     );
     expect(await page.textContent("#explain")).toContain("patchops explain --host pay-app-05");
     if (UPDATE) await page.screenshot({ path: join(ROOT, "docs/img/site-host-isolate.png"), fullPage: true });
+    // Every update is listed on this line (none settled): the counts, and no note.
+    expect(await page.textContent("#state-counts")).toBe("overdue 1 · deferred 1");
+    expect(await page.locator("#compact-note").count()).toBe(0);
+
+    // A compact line: the installed update is counted, not listed, and the page says so.
+    await page.goto(`file://${site}/host.html?h=pay-sql-01`);
+    await page.waitForSelector("#state-counts");
+    expect(await page.textContent("#state-counts")).toBe("installed 1 · deferred 1");
+    expect(await page.textContent("#compact-note")).toBe(
+      "1 installed, superseded or not-applicable update is counted, not listed (a compact plan; plan --detail full lists them)",
+    );
 
     await page.goto(`file://${site}/update.html?u=KB3042553`);
     await page.waitForSelector("#facts");
