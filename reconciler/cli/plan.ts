@@ -1,6 +1,7 @@
 // `patchops plan`: reconcile the policy with the scanned inventory and write the plan artifact.
 import type { Command } from "commander";
 import { hasErrors } from "../diagnostics.js";
+import type { PlanDetail } from "../model/plan.js";
 import { PlanDirWriter } from "../output/plan-stream.js";
 import { reconcileInto } from "../plan/reconcile.js";
 import { PlanDigest } from "../report/plan-digest.js";
@@ -38,6 +39,7 @@ interface PlanOptions {
   results?: string[];
   statusHistory: string;
   progress?: boolean;
+  detail?: string;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -48,6 +50,13 @@ export function parseShard(text: string | undefined): { index: number; count: nu
   if (!m || count < 1 || index < 1 || index > count)
     throw new UsageError(`--shard must be i/N with 1 <= i <= N (found '${text}')`);
   return { index, count };
+}
+
+/** `--detail`: how much of each host's update map hosts.ndjson carries (docs/plan-format.md). */
+function detailOption(text: string | undefined): PlanDetail {
+  const v = text ?? "compact";
+  if (v !== "compact" && v !== "full") throw new UsageError(`--detail must be compact or full (found '${text}')`);
+  return v;
 }
 
 /** Items held per output file before a sorted run spills to a temp file (README, "Streaming plan"). */
@@ -89,6 +98,11 @@ export function registerPlan(program: Command, io: Io): void {
     )
     .option("--no-progress", "no progress lines, even on a terminal")
     .option(
+      "--detail <detail>",
+      "host lines: compact (only the updates not installed, superseded or not-applicable, with counts per state) or full (every update)",
+      "compact",
+    )
+    .option(
       "--shard <i/N>",
       "plan only shard i of N (hosts split by a stable hash; cluster nodes stay together); combine with patchops merge",
     );
@@ -98,6 +112,7 @@ export function registerPlan(program: Command, io: Io): void {
     refuseUnverifiedOnActions(opts.verifyApprovals);
     const now = nowOption(opts.now);
     const shard = parseShard(opts.shard);
+    const detail = detailOption(opts.detail);
     const github = opts.verifyApprovals ? githubFromEnvironment(opts) : null;
     if (opts.verifyApprovals && opts.trustLocalApprovals) io.err(TRUSTED_LOCAL_WARNING);
     else if (opts.verifyApprovals && !github)
@@ -142,7 +157,7 @@ export function registerPlan(program: Command, io: Io): void {
       });
     }
     try {
-      await planAndWrite(io, opts, loaded, format, shard, progress);
+      await planAndWrite(io, opts, loaded, { format, shard, detail }, progress);
     } finally {
       loaded.input?.inventory.dispose?.();
     }
@@ -153,10 +168,14 @@ async function planAndWrite(
   io: Io,
   opts: PlanOptions,
   loaded: LoadedPlanInputs,
-  format: "text" | "json" | "markdown",
-  shard: { index: number; count: number } | undefined,
+  o: {
+    format: "text" | "json" | "markdown";
+    shard: { index: number; count: number } | undefined;
+    detail: PlanDetail;
+  },
   progress: PlanProgress | null,
 ): Promise<void> {
+  const { format, shard, detail } = o;
   if (!loaded.input) {
     io.err(diagnosticsAsText(loaded.policyErrors, 0));
     io.err("patchops: the policy is invalid; no plan was written\n");
@@ -172,7 +191,7 @@ async function planAndWrite(
   let plan;
   try {
     plan = reconcileInto(
-      { ...loaded.input, shard },
+      { ...loaded.input, shard, detail },
       {
         onHost: (h) => {
           writer.onHost(h);

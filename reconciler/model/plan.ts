@@ -15,6 +15,8 @@ export const UpdateState = z.enum([
   "rejected-installed",
   "failed",
 ]);
+/** How much of each host's per-update map hosts.ndjson carries (`plan --detail`). */
+export const PlanDetail = z.enum(["compact", "full"]);
 export const JobType = z.enum(["install", "synthetic", "healthcheck", "isolate", "notify", "uninstall", "restart"]);
 export const JobTimeline = z.enum(["emergency", "standard", "pilot", "recurring", "immediate"]);
 
@@ -59,7 +61,10 @@ export const Job = z
       .meta({ description: "A retry of failed updates: the attempt number and the failure it follows." }),
     reason: z.strictObject({
       summary: z.string(),
-      files: z.array(z.string()),
+      files: z.array(z.string()).meta({
+        description:
+          "The host's own files behind the job (its assignment, the baselines and exemptions that apply to it); each update's own file is plan.json summary.updates[id].file.",
+      }),
       commit: z.string().nullable(),
     }),
   })
@@ -75,7 +80,14 @@ export const HostResult = z
     role: z.string().nullable(),
     scannedAt: z.string().nullable(),
     baselines: z.array(z.string()),
-    updates: z.record(z.string(), UpdateState),
+    counts: z.partialRecord(UpdateState, z.number().int()).meta({
+      description:
+        "How many updates the host is measured against in each state, keys in the order of the state list, zero counts left out.",
+    }),
+    updates: z.record(z.string(), UpdateState).meta({
+      description:
+        "Update id → state, in id order. A compact plan (the default) lists only the ids not installed, superseded or not-applicable; plan --detail full lists every id the host is measured against.",
+    }),
     aboveBaseline: z.array(z.string()).meta({
       description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one.",
     }),
@@ -142,6 +154,10 @@ export const Plan = z
           "Fingerprints of what the plan was made from: merge checks them all, explain --plan all but results (null when planned in memory).",
       }),
     shard: z.string().nullable(),
+    detail: PlanDetail.meta({
+      description:
+        "compact: host lines list only the updates not installed, superseded or not-applicable (with counts per state); full: every update.",
+    }),
     rollout: z
       .strictObject({
         maxConcurrency: z.union([z.number().int(), z.string()]).optional(),
@@ -158,6 +174,10 @@ export const Plan = z
         z.strictObject({
           decision: z.enum(["approved", "rejected", "pending"]),
           decidedBy: z.string().nullable(),
+          file: z.string().nullable().meta({
+            description:
+              "The update's file: its Update file, else the file that decided it (an approving rule, a requiring baseline).",
+          }),
           timeline: z.enum(["emergency", "standard"]),
           approvedAt: z.string().nullable(),
           patch: z.string().optional().meta({
@@ -236,6 +256,7 @@ export const Plan = z
   .meta({ title: "Plan", description: "plan.json: the reviewable artifact of one reconcile." });
 
 export type HostStatus = z.infer<typeof HostStatus>;
+export type PlanDetail = z.infer<typeof PlanDetail>;
 export type UpdateState = z.infer<typeof UpdateState>;
 export type Job = z.infer<typeof Job>;
 export type HostResult = z.infer<typeof HostResult>;

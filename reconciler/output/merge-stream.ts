@@ -19,6 +19,7 @@ export async function mergePlanDirs(dirs: readonly string[], out: string): Promi
   const hostFiles = dirs.map((d) => join(d, "hosts.ndjson"));
   const jobFiles = dirs.map((d) => join(d, "jobs.ndjson"));
   const counters = new SummaryCounters();
+  for (const p of plans) counters.addShard(p.summary.updates);
   try {
     for (const f of hostFiles) for (const [h] of jsonLines(f, notJson)) counters.addHost(h as HostResult);
     for (const f of jobFiles) for (const [j] of jsonLines(f, notJson)) counters.addJob(j as Job);

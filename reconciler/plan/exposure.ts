@@ -33,6 +33,8 @@ export interface ExposedHost {
   /** What applies was matched from advisory text: the host reports no agent scan. */
   estimated: boolean;
   fixes: ExposedFix[];
+  /** Compact plans only: fixing updates the host line leaves out that some host has installed (this one may too). */
+  unlisted?: string[];
 }
 
 export interface CveExposure {
@@ -46,6 +48,11 @@ export interface CveExposure {
   hosts: ExposedHost[];
   /** How many hosts are exposed, listed or not. */
   count: number;
+  /**
+   * Compact plans only: how many of the exposed hosts leave out another fixing update that some host has installed
+   * (a compact host line lists no installed id): each may be fixed already; `patchops exposure` decides them.
+   */
+  undetermined?: number;
 }
 
 export interface Exposure {
@@ -76,6 +83,11 @@ export class ExposureTally {
     cve: string | null,
     private readonly now: string,
     private readonly limit = Number.POSITIVE_INFINITY,
+    /**
+     * A compact plan's ids installed or superseded on some host (summary.updates[id].states): its host lines leave
+     * them out, so such an unlisted fix may be installed (docs/plan-format.md). Null for a full plan.
+     */
+    private readonly maybeInstalled: ReadonlySet<string> | null = null,
   ) {
     for (const u of updates)
       for (const raw of u.cves) {
@@ -95,6 +107,7 @@ export class ExposureTally {
         updates: fixes.map((u) => u.id),
         hosts: [],
         count: 0,
+        ...(maybeInstalled ? { undetermined: 0 } : {}),
       };
     });
   }
@@ -121,6 +134,10 @@ export class ExposureTally {
       if (open.length === 0) continue;
       exposed = true;
       c.count++;
+      // A compact line lists no installed id: a fix it leaves out that some host has installed may be installed here.
+      const maybe = this.maybeInstalled;
+      const unlisted = maybe ? states.filter((s) => s.state === null && maybe.has(s.u.id)).map((s) => s.u.id) : [];
+      if (unlisted.length > 0) c.undetermined! += 1;
       if (c.hosts.length < this.limit)
         c.hosts.push({
           host: h.host,
@@ -128,6 +145,7 @@ export class ExposureTally {
           status: h.status,
           estimated,
           fixes: open.map(({ u, state }) => ({ id: u.id, state: state!, timeline: u.timeline })),
+          ...(unlisted.length > 0 ? { unlisted } : {}),
         });
     }
     if (exposed) this.exposedHosts++;

@@ -23,6 +23,7 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   const counters = new SummaryCounters();
   hosts.forEach((h) => counters.addHost(h));
   jobs.forEach((j) => counters.addJob(j));
+  parts.forEach((p) => counters.addShard(p.plan.summary.updates));
   return {
     plan: mergedPlan(
       parts.map((p) => p.plan),
@@ -50,10 +51,11 @@ export function checkShards(plans: readonly Plan[]): void {
       p.now !== first.now ||
       p.policyRevision !== first.policyRevision ||
       p.approvalVerification !== first.approvalVerification ||
+      p.detail !== first.detail ||
       JSON.stringify(p.inputs ?? null) !== JSON.stringify(first.inputs ?? null)
     ) {
       throw new MergeError(
-        `shard ${p.shard} was planned with other inputs (now, policy revision, verification, policy files, inventory, job results or status history differ)`,
+        `shard ${p.shard} was planned with other inputs (now, policy revision, verification, --detail, policy files, inventory, job results or status history differ)`,
       );
     }
   }
@@ -69,7 +71,10 @@ function unionOfUpdates(plans: readonly Plan[]): Plan["summary"]["updates"] {
   return Object.fromEntries([...all].sort(([a], [b]) => compareText(a, b)));
 }
 
-/** plan.json of the merged run: the shards' findings once each, sla-at-risk counts summed, counts from `counters`. */
+/**
+ * plan.json of the merged run: the shards' findings once each, sla-at-risk summed, counts from `counters` (hosts and
+ * jobs from the lines, per-update states summed from the shards' plan.json: a compact host line lists only some).
+ */
 export function mergedPlan(plans: readonly Plan[], counters: SummaryCounters): Plan {
   const first = plans[0]!;
   const seen = new Set<string>();

@@ -2,7 +2,7 @@
 // A short driver over named passes (passes/): context → host status → pilot → per unit (evaluate, jobs, cluster
 // safety, escalation) → summary. Hosts and jobs go to a sink as each unit is done, so nothing fleet-sized is held.
 import { diagnostic } from "../diagnostics.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { HostResult, Job, Plan, UpdateState } from "../model/plan.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { EscalationRequest } from "./escalation.js";
 import type { HostContext } from "./hosts.js";
@@ -47,7 +47,8 @@ export interface ReconcileScope {
 }
 
 /** The streaming reconcile: each host's line and jobs go to `sink` as soon as its unit is planned. */
-export function reconcileInto(input: ReconcileInput, sink: PlanSink, scope: ReconcileScope = {}): Reconciled {
+export function reconcileInto(given: ReconcileInput, sink: PlanSink, scope: ReconcileScope = {}): Reconciled {
+  const input: ReconcileInput = { ...given, detail: given.detail ?? "compact" };
   const ctx = buildContext(input);
   const trail = new Trail(input.explainHosts);
   const pilot = pilotPass(ctx, (h) => hostStanding(h, ctx.policy, ctx.now), trail);
@@ -60,8 +61,9 @@ export function reconcileInto(input: ReconcileInput, sink: PlanSink, scope: Reco
     if (!ctx.inShard(unit[0]!)) continue;
     if (wanted && !unit.some((h) => wanted.has(h.name.toLowerCase()))) continue;
     const planned = planUnit(ctx, unit, { pilot, trail, slaWatch, fleet });
-    for (const r of planned.results) {
+    for (const [r, states] of planned.results) {
       counters.addHost(r);
+      counters.addStates(states);
       sink.onHost(r);
     }
     for (const job of planned.jobs) {
@@ -79,6 +81,7 @@ export function reconcileInto(input: ReconcileInput, sink: PlanSink, scope: Reco
     );
   const plan = summarize({
     input,
+    detail: input.detail!,
     catalog: ctx.catalog,
     counters,
     pilot,
@@ -96,13 +99,16 @@ interface UnitState {
   fleet: FleetFindings;
 }
 
+/** A host line with the state of every update the host is measured against (a compact line lists only some). */
+type PlannedHost = [result: HostResult, states: ReadonlyMap<string, UpdateState>];
+
 /** Pass two for one unit: evaluate and plan each host, keep the cluster safe, escalate. */
 function planUnit(
   ctx: PlanContext,
   unit: readonly HostContext[],
   s: UnitState,
-): { results: HostResult[]; jobs: Job[] } {
-  const results: HostResult[] = [];
+): { results: PlannedHost[]; jobs: Job[] } {
+  const results: PlannedHost[] = [];
   const jobs: Job[] = [];
   const requests: EscalationRequest[] = [];
   for (const h of unit) {
@@ -120,21 +126,30 @@ function planUnit(
       slaWatch: s.slaWatch,
     });
     if (planned.below.length > 0) s.fleet.belowBaseline(h.name, planned.below);
-    results.push(planned.result);
+    results.push([planned.result, ev.states]);
     jobs.push(...planned.jobs);
     if (planned.escalation) requests.push(planned.escalation);
   }
-  const kept = clusterSafetyPass(unit, jobs, results, ctx.findings);
+  const kept = clusterSafetyPass(
+    unit,
+    jobs,
+    results.map(([r]) => r),
+    ctx.findings,
+  );
   const all = [...kept, ...escalationPass(ctx, requests, kept, ctx.findings)];
   addPackageLists(all, ctx.catalog, ctx.inventory);
   return { results, jobs: all };
 }
 
-/** The whole plan in memory, hosts and jobs in file order. */
+/** The whole plan in memory, hosts and jobs in file order; every update on each host line unless asked for compact. */
 export function reconcile(input: ReconcileInput, scope: ReconcileScope = {}): ReconcileResult {
   const hosts: HostResult[] = [];
   const jobs: Job[] = [];
-  const r = reconcileInto(input, { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j) }, scope);
+  const r = reconcileInto(
+    { ...input, detail: input.detail ?? "full" },
+    { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j) },
+    scope,
+  );
   hosts.sort(compareHosts);
   jobs.sort(compareJobs);
   return { ...r, hosts, jobs };
@@ -145,16 +160,4 @@ export function compareHosts(a: HostResult, b: HostResult): number {
   const x = a.host.toLowerCase();
   const y = b.host.toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** Counts by status, by job type and per update state, recomputed from host and job lines (also by merge). */
-export function tally(
-  hosts: readonly HostResult[],
-  jobs: readonly Job[],
-  updates: Plan["summary"]["updates"],
-): Plan["summary"] {
-  const counters = new SummaryCounters();
-  for (const h of hosts) counters.addHost(h);
-  for (const j of jobs) counters.addJob(j);
-  return counters.summary(updates);
 }

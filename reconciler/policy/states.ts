@@ -5,6 +5,12 @@ import type { UpdateState } from "../model/plan.js";
 /** A host is compliant when every update it is measured against is in one of these states. */
 export const COMPLIANT: ReadonlySet<UpdateState> = new Set(["installed", "superseded", "not-applicable", "deferred"]);
 
+/**
+ * Nothing left to do or to watch: a compact plan's host line counts these and leaves their ids out (every other state
+ * is listed: an open item, a deferral, a block, an installed update that was rejected).
+ */
+export const SETTLED: ReadonlySet<UpdateState> = new Set(["installed", "superseded", "not-applicable"]);
+
 /** Still to be done on the host: counted against an update's compliance. */
 export const NOT_DONE: ReadonlySet<UpdateState> = new Set([
   "missing",

@@ -67,6 +67,8 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
       verification: "off",
       unverified: new Map(),
       revision: null,
+      // What `plan` writes by default.
+      detail: "compact",
       // The CLI's fingerprints, of which the policy's and the inventory's must be what the readers computed here.
       inputs: (JSON.parse(await readFile(join(repo, "spilled", "plan.json"), "utf8")) as Plan).inputs!,
     });

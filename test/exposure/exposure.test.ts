@@ -148,21 +148,41 @@ describe("the status site's exposure page", () => {
     expect(planned.code).toBe(0);
     const reported = await cli("report", "--plan", out, "--out", site, "--repo", repo);
     expect(reported.code).toBe(0);
-    const html = await readFile(join(site, "exposure.html"), "utf8");
+    const rowsOf = (page: string) =>
+      [
+        ...page.matchAll(
+          /<tr><td><a href="host\.html#([^"]+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>(.*?)<\/td><\/tr>/g,
+        ),
+      ].map((m) => m.slice(1));
+    const ESTIMATED = "estimated: no agent scan; matched from advisory text";
+    // A full plan lists every state: est-hotpatched shows KB5068840 installed, so only two hosts are exposed.
+    const full = join(repo, "out-plan-full");
+    const fullSite = join(repo, "out-site-full");
+    const args = ["--repo", repo, "--inventory", join(repo, "inv.jsonl"), "--now", "2025-11-12T06:00:00Z"];
+    expect((await cli("plan", ...args, "--no-verify-approvals", "--out", full, "--detail", "full")).code).toBe(0);
+    expect((await cli("report", "--plan", full, "--out", fullSite, "--repo", repo)).code).toBe(0);
+    const fullHtml = await readFile(join(fullSite, "exposure.html"), "utf8");
     // The plan measures approved updates only: the pending hotpatch's host (ws22-azure) is for `patchops exposure`.
-    expect(html).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
-    expect(html).toContain(
+    expect(fullHtml).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
+    expect(fullHtml).toContain(
       "<h2>CVE-2025-62215: 2 hosts exposed</h2><p>exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840</p>",
     );
-    const rows = [
-      ...html.matchAll(
-        /<tr><td><a href="host\.html#([^"]+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
-      ),
-    ].map((m) => m.slice(1));
-    expect(rows).toEqual([
-      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", "estimated: no agent scan; matched from advisory text"],
+    expect(rowsOf(fullHtml)).toEqual([
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED],
       ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
     ]);
+    expect(fullHtml).not.toContain("class=undetermined");
+    // The default compact plan lists no installed id, and est-hotpatched has KB5068840 installed: every host with
+    // KB5068787 open may have KB5068840 too, so it is listed exposed with that caveat, and the page says how many.
+    const html = await readFile(join(site, "exposure.html"), "utf8");
+    expect(html).toContain("<p id=exposed-hosts>3 hosts exposed as of 2025-11-12T06:00:00Z.");
+    const unless = "; unless KB5068840 is installed (not listed in a compact plan)";
+    expect(rowsOf(html)).toEqual([
+      ["est-hotpatched", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
+      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan" + unless],
+    ]);
+    expect(html).toContain("<p class=undetermined>3 of 3 may have another update that fixes it installed");
     // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
     const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
       fleet: { estimated: number };

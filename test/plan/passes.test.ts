@@ -88,9 +88,17 @@ describe("reconcile as named passes", () => {
     const input = await planInput(ROOT, join(ROOT, "examples/inventory.jsonl"), "2026-12-10T09:00:00Z");
     const hosts: HostResult[] = [];
     const jobs: Job[] = [];
-    const streamed = reconcileInto(input, { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j) });
+    const streamed = reconcileInto(
+      { ...input, detail: "full" },
+      { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j) },
+    );
     const whole = reconcile(input);
     expect(streamed.plan).toEqual(whole.plan);
+    // The streaming default is compact: the same plan.json but for its detail, whatever the host lines leave out.
+    const compact = reconcileInto(input, { onHost: () => {}, onJob: () => {} });
+    expect(compact.plan.detail).toBe("compact");
+    expect(whole.plan.detail).toBe("full");
+    expect({ ...compact.plan, detail: "full" }).toEqual(whole.plan);
     expect(hosts.length).toBe(40);
     expect(new Set(hosts.map((h) => h.host)).size).toBe(40);
     expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);

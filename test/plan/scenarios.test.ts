@@ -92,9 +92,11 @@ describe("plan: one scenario per state and rule (test/fixtures/plan-basic)", asy
         deadline: "2026-12-11T16:00:00Z",
         enforcement: { forceInstall: true, forceRestart: true },
         priority: "normal",
-        reason: expect.objectContaining({ files: ["policies/updates/kb100.yaml", "windows/assignments/team-a.yaml"] }),
+        // The host's own file; the update's file is named once, in plan.json.
+        reason: expect.objectContaining({ files: ["windows/assignments/team-a.yaml"] }),
       }),
     ]);
+    expect(p.plan.summary.updates.KB100!.file).toBe("policies/updates/kb100.yaml");
   });
 
   it("defer exemption: deferred, no job; no-force exemption: exempt, a job that forces nothing", () => {
@@ -276,7 +278,10 @@ describe("plan: the embedded example", () => {
     expect(p.r.code).toBe(0);
     const statuses = new Set([...p.hosts.values()].map((h) => h.status));
     expect(statuses).toEqual(new Set(["compliant", "noncompliant", "stale", "unscanned", "unmanaged"]));
-    const states = new Set([...p.hosts.values()].flatMap((h) => Object.values(h.updates)));
+    // A compact plan counts every state on each host line and lists only the unsettled ids.
+    const states = new Set([...p.hosts.values()].flatMap((h) => Object.keys(h.counts)));
+    const listed = new Set([...p.hosts.values()].flatMap((h) => Object.values(h.updates)));
+    for (const settled of ["installed", "superseded", "not-applicable"]) expect(listed).not.toContain(settled);
     for (const s of [
       "installed",
       "superseded",

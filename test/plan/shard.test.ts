@@ -7,7 +7,7 @@ import { cli, commitAll, planArgs, tempRepo } from "../helpers/repo.js";
 const NOW = "2026-12-10T09:00:00Z";
 const FILES = ["plan.json", "hosts.ndjson", "jobs.ndjson"];
 
-async function shardAndMerge(repo: string, inventory: string, n: number) {
+async function shardAndMerge(repo: string, inventory: string, n: number, extra: string[] = []) {
   const single = join(repo, "single");
   expect(
     (
@@ -22,6 +22,7 @@ async function shardAndMerge(repo: string, inventory: string, n: number) {
         "--now",
         NOW,
         "--no-verify-approvals",
+        ...extra,
       )
     ).code,
   ).toBeLessThan(2);
@@ -41,6 +42,7 @@ async function shardAndMerge(repo: string, inventory: string, n: number) {
       "--no-verify-approvals",
       "--shard",
       `${i}/${n}`,
+      ...extra,
     );
     expect(r.code).toBeLessThan(2);
     dirs.push(d);
@@ -63,6 +65,14 @@ describe("plan --shard i/N and merge", () => {
     );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
     expect(Math.min(...sizes)).toBeGreaterThan(0);
+  });
+
+  it("and of a full plan (--detail full): the per-update states are summed from the shards either way", async () => {
+    const repo = await tempRepo("example");
+    commitAll(repo, "example", "2026-11-22T12:00:00Z");
+    const dirs = await shardAndMerge(repo, join(repo, "examples/inventory.jsonl"), 3, ["--detail", "full"]);
+    expect(JSON.parse(await readFile(join(dirs[0]!, "plan.json"), "utf8"))).toMatchObject({ detail: "full" });
+    expect(JSON.parse(await readFile(join(repo, "merged", "plan.json"), "utf8"))).toMatchObject({ detail: "full" });
   });
 
   it("holds on a generated fleet of 3,000 hosts with clusters", async () => {
@@ -119,6 +129,13 @@ describe("plan --shard i/N and merge", () => {
     const otherResults = await cli("merge", join(repo, "s1"), join(repo, "s2c"), "--out", join(repo, "m"));
     expect(otherResults.code).toBe(2);
     expect(otherResults.stderr).toContain("was planned with other inputs");
+    // Same inputs, but shard 2 was planned with --detail full: its host lines list more than shard 1's.
+    await cli(
+      ...planArgs({ repo, inventory: inv, out: join(repo, "s2d"), now: NOW }, "--shard", "2/2", "--detail", "full"),
+    );
+    const otherDetail = await cli("merge", join(repo, "s1"), join(repo, "s2d"), "--out", join(repo, "m"));
+    expect(otherDetail.code).toBe(2);
+    expect(otherDetail.stderr).toContain("--detail");
     const missing = await cli("merge", join(repo, "s1"), "--out", join(repo, "m"));
     expect(missing.stderr).toContain("expected each of 1..2 exactly once");
     expect((await cli("plan", "--repo", repo, "--inventory", inv, "--shard", "3/2")).code).toBe(2);

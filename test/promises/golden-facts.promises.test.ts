@@ -35,11 +35,30 @@ describe("test/fixtures/plan-basic/expected (plan of the fixture at 2026-12-10T0
       exempt: 1,
       missing: 3,
     });
-    const hosts = (await read("plan-basic/expected/hosts.ndjson"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as HostResult);
-    const kb100 = Object.fromEntries(hosts.map((h) => [h.host, h.updates.KB100 ?? null]));
+    // expected-full/ (plan --detail full) lists every state; expected/ (compact) only the unsettled ones.
+    const lines = async (dir: string) =>
+      (await read(`plan-basic/${dir}/hosts.ndjson`))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as HostResult);
+    const full = await lines("expected-full");
+    expect(JSON.parse(await read("plan-basic/expected-full/plan.json"))).toEqual({ ...plan, detail: "full" });
+    const compact = Object.fromEntries((await lines("expected")).map((h) => [h.host, h.updates.KB100 ?? null]));
+    expect(compact).toEqual({
+      "host-a": null,
+      "host-b": null,
+      "host-c": "missing",
+      "host-d": "deferred",
+      "host-e": "exempt",
+      "host-f": "missing",
+      "host-g": "pending-reboot",
+      "host-h": null,
+      rogue: "missing",
+      silent: null,
+      "sql-1": null,
+      "sql-2": null,
+    });
+    const kb100 = Object.fromEntries(full.map((h) => [h.host, h.updates.KB100 ?? null]));
     expect(kb100).toEqual({
       "host-a": "installed",
       "host-b": "superseded",

@@ -15,6 +15,7 @@ const host = (name: string, over: Partial<HostResult>): HostResult => ({
   role: null,
   scannedAt: "2026-12-10T04:00:00Z",
   baselines: [],
+  counts: {},
   updates: {},
   aboveBaseline: [],
   ...over,

@@ -15,6 +15,7 @@ const host = (name: string, over: Partial<HostResult>): HostResult => ({
   role: null,
   scannedAt: null,
   baselines: [],
+  counts: {},
   updates: {},
   aboveBaseline: [],
   ...over,

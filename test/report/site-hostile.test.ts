@@ -108,6 +108,7 @@ describe("the status site treats the status branch as untrusted (issue 21, point
       role: PAYLOAD,
       scannedAt: PAYLOAD,
       baselines: [PAYLOAD],
+      counts: { missing: 1 },
       updates: { [id]: "missing" },
       aboveBaseline: [],
       blockedBy: { [id]: [PAYLOAD] },

@@ -29,6 +29,7 @@ function host(name: string, over: Partial<HostResult>): HostResult {
     role: "sql",
     scannedAt: "2026-12-10T04:00:00Z",
     baselines: [],
+    counts: {},
     updates: {},
     aboveBaseline: [],
     os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2113" },
@@ -91,6 +92,7 @@ describe("what owners and auditors see on the status site", () => {
     plan.summary.updates.KB5035857 = {
       decision: "approved",
       decidedBy: "file",
+      file: "policies/updates/kb5035857.yaml",
       timeline: "emergency",
       approvedAt: "2026-12-09T00:00:00Z",
       states: { installed: 1, overdue: 1 },
@@ -99,6 +101,7 @@ describe("what owners and auditors see on the status site", () => {
     plan.summary.updates.KB3042553 = {
       decision: "approved",
       decidedBy: "file",
+      file: "policies/updates/kb3042553.yaml",
       timeline: "standard",
       approvedAt: "2026-12-01T00:00:00Z",
       states: { deferred: 3 },
@@ -107,12 +110,14 @@ describe("what owners and auditors see on the status site", () => {
     const hosts = [
       host("pay-app-05", {
         status: "noncompliant",
+        counts: { overdue: 1, deferred: 1 },
         updates: { KB5035857: "overdue", KB3042553: "deferred" },
         os: { family: "windows", name: "Windows Server 2019", version: "10.0.17763.5458" },
         failures: { KB5035857: { code: "0x80240022", at: "2026-12-09T14:10:00Z", attempts: 2 } },
       }),
-      host("pay-sql-01", { updates: { KB5035857: "installed", KB3042553: "deferred" } }),
-      host("pay-sql-02", { updates: { KB3042553: "deferred" } }),
+      // Compact lines, as `plan` writes them: the installed update is counted, not listed.
+      host("pay-sql-01", { counts: { installed: 1, deferred: 1 }, updates: { KB3042553: "deferred" } }),
+      host("pay-sql-02", { counts: { deferred: 1 }, updates: { KB3042553: "deferred" } }),
       host("new-01", { status: "stale", owner: null, os: undefined }),
     ];
     const jobs = [
@@ -195,6 +200,17 @@ describe("what owners and auditors see on the status site", () => {
     );
     expect(await page.textContent("#explain")).toContain("patchops explain --host pay-app-05");
     if (UPDATE) await page.screenshot({ path: join(ROOT, "docs/img/site-host-isolate.png"), fullPage: true });
+    // Every update is listed on this line (none settled): the counts, and no note.
+    expect(await page.textContent("#state-counts")).toBe("overdue 1 · deferred 1");
+    expect(await page.locator("#compact-note").count()).toBe(0);
+
+    // A compact line: the installed update is counted, not listed, and the page says so.
+    await page.goto(`file://${site}/host.html?h=pay-sql-01`);
+    await page.waitForSelector("#state-counts");
+    expect(await page.textContent("#state-counts")).toBe("installed 1 · deferred 1");
+    expect(await page.textContent("#compact-note")).toBe(
+      "1 installed, superseded or not-applicable update is counted, not listed (a compact plan; plan --detail full lists them)",
+    );
 
     await page.goto(`file://${site}/update.html?u=KB3042553`);
     await page.waitForSelector("#facts");

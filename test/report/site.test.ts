@@ -97,7 +97,9 @@ describe("the status site in a real browser", () => {
       role: "app",
       scannedAt: "2026-12-10T04:00:00Z",
       baselines: [],
-      updates: i % 10 === 0 ? { KB100: "missing" } : { KB100: "installed" },
+      // Compact lines, as `plan` writes them.
+      counts: i % 10 === 0 ? { missing: 1 } : { installed: 1 },
+      updates: i % 10 === 0 ? { KB100: "missing" as const } : ({} as HostResult["updates"]),
       aboveBaseline: [],
     }));
     const site = join(repo, "big");

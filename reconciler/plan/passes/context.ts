@@ -4,7 +4,7 @@ import type { Inventory } from "../../inventory/host-record.js";
 import type { LoadedDoc, PolicySet } from "../../model/policy-set.js";
 import type { ExemptionSpec } from "../../model/exemption.js";
 import type { JobResult } from "../../model/job-result.js";
-import type { Plan } from "../../model/plan.js";
+import type { Plan, PlanDetail } from "../../model/plan.js";
 import type { PatchPolicySpec } from "../../model/policy.js";
 import { exemptionEnd } from "../../policy/exemptions.js";
 import { compareText } from "../../order.js";
@@ -56,6 +56,12 @@ export interface ReconcileInput {
    * chose (explain --plan): the rest of the fleet is neither read nor planned.
    */
   partial?: PartialScope;
+  /**
+   * How much of each host's update map its line carries: "compact" (what `plan` writes by default) lists only the
+   * updates not settled, with counts per state; "full" lists every update. The streaming reconcile defaults to
+   * compact, the in-memory one (tests, diff, explain) to full.
+   */
+  detail?: PlanDetail;
 }
 
 export interface PlanContext {

@@ -1,7 +1,7 @@
 // Pass two for one host: windows, deadlines, overdue states and its jobs, then its final status and host line.
 import { diagnostic } from "../../diagnostics.js";
-import { COMPLIANT } from "../../policy/states.js";
-import type { HostResult, Job } from "../../model/plan.js";
+import { COMPLIANT, SETTLED } from "../../policy/states.js";
+import { UpdateState, type HostResult, type Job, type PlanDetail } from "../../model/plan.js";
 import { compareText } from "../../order.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
 import type { BaselineShortfall } from "../baseline-conformance.js";
@@ -19,7 +19,16 @@ import { removalSlot } from "../uninstall.js";
 import type { PlanContext } from "./context.js";
 import type { Evaluation } from "./evaluate-host.js";
 import type { HostStanding } from "./host-status.js";
-import { installJobs, makeJob, NO_HOOKS, NOT_FORCED, sortIds, type HostJobFacts, type Need } from "./jobs.js";
+import {
+  hostFiles,
+  installJobs,
+  makeJob,
+  NO_HOOKS,
+  NOT_FORCED,
+  sortIds,
+  type HostJobFacts,
+  type Need,
+} from "./jobs.js";
 import type { PilotFacts } from "./pilot-pass.js";
 import type { Trail } from "./trail.js";
 
@@ -115,7 +124,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
         // A synthetic payload is inert: a late one is a distribution problem, never a reason to isolate.
         if (e.spec.classification !== "synthetic" && now > s.slaBy + policy.escalation.afterHours * HOUR) {
           escalate.ids.push(id);
-          escalate.files.push(...m.files);
+          escalate.files.push(...hostFiles(m.files, e));
           // The wave waited for a failed pilot and a person's override: the owner hears of it, the host stays up.
           if (verdict?.state === "overridden") escalate.mild ??= `the pilot of ${id} failed and was overridden`;
           // Automation cannot install it: the owner hears of it, the host stays up.
@@ -134,7 +143,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
         entry: e,
         slot,
         noForce: m.noForce,
-        files: [...m.files, h.assignment!.file],
+        files: [...hostFiles(m.files, e), h.assignment!.file],
         ...(failure ? { retry: failure } : {}),
       });
     }
@@ -197,11 +206,16 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
   if (held.length > 0 && status === "compliant") status = "noncompliant";
   // Below its baseline (an older OS build, a product below the required version), a host is not compliant.
   if (standing.below.length > 0 && status === "compliant") status = "noncompliant";
-  return { result: hostResult(h, { ...standing, status, notes }, ev, held), jobs, escalation, below: standing.below };
+  return {
+    result: hostResult(h, { ...standing, status, notes }, ev, held, ctx.input.detail ?? "compact"),
+    jobs,
+    escalation,
+    below: standing.below,
+  };
 }
 
 function removalJob(ctx: PlanContext, h: HostContext, ev: Evaluation, f: HostJobFacts): Job | null {
-  const { policy, catalog } = ctx;
+  const { policy } = ctx;
   const slot = removalSlot(
     h.timetable!.spec,
     h.entry!.period,
@@ -224,7 +238,8 @@ function removalJob(ctx: PlanContext, h: HostContext, ev: Evaluation, f: HostJob
     hooks: policy.hooks,
     reason: {
       summary: `${ev.removals.length} rejected update${ev.removals.length === 1 ? "" : "s"} to remove (remove: true)`,
-      files: [...new Set(ev.removals.map((id) => catalog.get(id)?.doc?.file ?? ""))].filter(Boolean).sort(compareText),
+      // Each update's file is in plan.json (summary.updates[id].file), once.
+      files: [h.assignment!.file],
       commit: f.revision,
     },
   });
@@ -232,22 +247,50 @@ function removalJob(ctx: PlanContext, h: HostContext, ev: Evaluation, f: HostJob
   return job;
 }
 
-/** The states as an object in id order; the evaluation writes them in that order, so sorting is rarely needed. */
-function sortedRecord<V>(m: ReadonlyMap<string, V>): Record<string, V> {
-  let prev: string | null = null;
+/** Entries as an object in id order; the evaluation writes them in that order, so sorting is rarely needed. */
+function sortedRecord<V>(entries: readonly [string, V][]): Record<string, V> {
   let sorted = true;
-  for (const k of m.keys()) {
-    if (prev !== null && compareText(prev, k) >= 0) {
+  for (let i = 1; i < entries.length; i++)
+    if (compareText(entries[i - 1]![0], entries[i]![0]) >= 0) {
       sorted = false;
       break;
     }
-    prev = k;
-  }
   // fromEntries, not assignment: an id such as "__proto__" stays an own key.
-  return Object.fromEntries(sorted ? m : [...m].sort(([a], [b]) => compareText(a, b)));
+  return Object.fromEntries(sorted ? entries : [...entries].sort(([a], [b]) => compareText(a, b)));
 }
 
-function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held: string[]): HostResult {
+const STATE_INDEX = new Map(UpdateState.options.map((s, i) => [s, i]));
+
+/**
+ * The host line's `counts` (per state, in the order of the state list, zero counts left out) and `updates`: every
+ * state for a full plan, only the unsettled ones for a compact plan (docs/plan-format.md).
+ */
+export function hostUpdates(
+  states: ReadonlyMap<string, UpdateState>,
+  detail: PlanDetail,
+): Pick<HostResult, "counts" | "updates"> {
+  const tally = new Array<number>(STATE_INDEX.size).fill(0);
+  const listed: [string, UpdateState][] = [];
+  for (const [id, s] of states) {
+    const i = STATE_INDEX.get(s)!;
+    tally[i] = tally[i]! + 1;
+    if (detail === "full" || !SETTLED.has(s)) listed.push([id, s]);
+  }
+  const counts: HostResult["counts"] = {};
+  UpdateState.options.forEach((s, i) => {
+    if (tally[i]! > 0) counts[s] = tally[i]!;
+  });
+  return { counts, updates: sortedRecord(listed) };
+}
+
+function hostResult(
+  h: HostContext,
+  standing: HostStanding,
+  ev: Evaluation,
+  held: string[],
+  detail: PlanDetail,
+): HostResult {
+  const { counts, updates } = hostUpdates(ev.states, detail);
   const result: HostResult = {
     host: h.name,
     status: standing.status,
@@ -257,7 +300,8 @@ function hostResult(h: HostContext, standing: HostStanding, ev: Evaluation, held
     role: h.entry?.role ?? null,
     scannedAt: h.record?.scannedAtText ?? null,
     baselines: h.baselines.map((b) => b.name),
-    updates: sortedRecord(ev.states),
+    counts,
+    updates,
     aboveBaseline: ev.aboveBaseline,
   };
   if (standing.below.length > 0) result.belowBaseline = standing.below;

@@ -48,6 +48,17 @@ export function makeJob(s: JobSpec): Job {
   };
 }
 
+/** The update's own file, named once in plan.json (summary.updates[id].file): its Update file, else what decided it. */
+export function updateFile(e: CatalogEntry): string | null {
+  return e.doc?.file ?? e.decisionFile ?? null;
+}
+
+/** The files behind one update's need that belong to the host (baselines, exemptions): the update's own file left out. */
+export function hostFiles(files: readonly string[], e: CatalogEntry): string[] {
+  const own = updateFile(e) ?? "";
+  return files.filter((f) => f !== own);
+}
+
 /** Service packs first, then by release date and id. */
 export function sortIds(ids: Iterable<string>, catalog: Map<string, CatalogEntry>): string[] {
   const rank = (id: string) => (catalog.get(id)?.spec.classification === "service-pack" ? 0 : 1);

@@ -1,11 +1,12 @@
 // The summary pass: plan.json from counters kept while hosts and jobs flow past, never from held results.
 import type { Diagnostic } from "../../diagnostics.js";
-import type { HostResult, HostStatus, Job, JobType, Plan } from "../../model/plan.js";
+import type { HostResult, HostStatus, Job, JobType, Plan, PlanDetail, UpdateState } from "../../model/plan.js";
 import { compareText } from "../../order.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
 import type { CatalogEntry } from "../catalog.js";
 import { pilotSummary } from "../pilot.js";
 import type { ReconcileInput } from "./context.js";
+import { updateFile } from "./jobs.js";
 import type { PilotFacts } from "./pilot-pass.js";
 
 type Finding = Plan["findings"][number];
@@ -49,18 +50,31 @@ export class SummaryCounters {
     uninstall: 0,
     restart: 0,
   };
-  private readonly states = new Map<string, Record<string, number>>();
+  private readonly states = new Map<string, Partial<Record<UpdateState, number>>>();
   /** The first pilot job in jobs.ndjson order: its window is the plan's pilot window. */
   firstPilotJob: Job | null = null;
 
+  /** A host line: its status. Its updates' states come apart (addStates, addShard): a compact line lists only some. */
   addHost(h: HostResult): void {
     this.hosts++;
     this.byStatus[h.status]++;
-    for (const [id, st] of Object.entries(h.updates)) {
-      let c = this.states.get(id);
-      if (!c) this.states.set(id, (c = {}));
-      c[st] = (c[st] ?? 0) + 1;
-    }
+  }
+
+  /** One host's state of every update it is measured against (the evaluation's, whatever its line lists). */
+  addStates(states: Iterable<[string, UpdateState]>): void {
+    for (const [id, st] of states) this.addState(id, st, 1);
+  }
+
+  /** A shard's per-update state counts (its plan.json): merged plans sum them, as their hosts are disjoint. */
+  addShard(updates: Plan["summary"]["updates"]): void {
+    for (const [id, u] of Object.entries(updates))
+      for (const [st, n] of Object.entries(u.states)) this.addState(id, st as UpdateState, n ?? 0);
+  }
+
+  private addState(id: string, st: UpdateState, n: number): void {
+    let c = this.states.get(id);
+    if (!c) this.states.set(id, (c = {}));
+    c[st] = (c[st] ?? 0) + n;
   }
 
   addJob(j: Job): void {
@@ -84,6 +98,7 @@ export class SummaryCounters {
 
 export interface SummaryInput {
   input: ReconcileInput;
+  detail: PlanDetail;
   catalog: Map<string, CatalogEntry>;
   counters: SummaryCounters;
   pilot: PilotFacts;
@@ -93,12 +108,22 @@ export interface SummaryInput {
   findings: readonly Diagnostic[];
 }
 
-export function summarize({ input, catalog, counters, pilot, slaAtRisk, patches, findings }: SummaryInput): Plan {
+export function summarize({
+  input,
+  detail,
+  catalog,
+  counters,
+  pilot,
+  slaAtRisk,
+  patches,
+  findings,
+}: SummaryInput): Plan {
   const updates: Plan["summary"]["updates"] = {};
   for (const e of [...catalog.values()].sort((a, b) => compareText(a.id, b.id))) {
     updates[e.id] = {
       decision: e.decision,
       decidedBy: e.decidedBy,
+      file: updateFile(e),
       timeline: e.timeline,
       approvedAt: e.approvedAt === null ? null : isoUtc(e.approvedAt),
       ...(patches.has(e.id) ? { patch: patches.get(e.id)! } : {}),
@@ -118,6 +143,7 @@ export function summarize({ input, catalog, counters, pilot, slaAtRisk, patches,
     approvalVerification: input.verification,
     inputs: input.inputs ?? null,
     shard: input.shard ? `${input.shard.index}/${input.shard.count}` : null,
+    detail,
     ...(input.set.policy?.spec.rollout ? { rollout: input.set.policy.spec.rollout } : {}),
     summary: counters.summary(updates),
     pilot: { hosts: [...pilot.hosts].sort(compareText), window: pilotJob ? pilotJob.window : null },

@@ -74,6 +74,15 @@ function exemptionText(name) {
   if (!e) return esc(name);
   return esc(name) + ": " + (e.type === "defer" ? "deferred, not deployed" : "never forced, still due by the deadline") + "; risk accepted until " + esc(e.expires) + " (" + esc(e.ticket) + ")";
 }
+// The host line's counts per state; a compact plan's line lists only the ids not installed, superseded or not-applicable.
+function stateCounts(h) {
+  var c = h.counts || {}, states = Object.keys(c), total = 0;
+  states.forEach(function (s) { total += c[s]; });
+  if (!states.length) return "";
+  var left = total - Object.keys(h.updates).length;
+  return "<p id=state-counts>" + states.map(function (s) { return esc(s) + " <b>" + esc(c[s]) + "</b>"; }).join(" · ") + "</p>" +
+    (left > 0 ? "<p class=muted id=compact-note>" + esc(left) + " installed, superseded or not-applicable update" + (left === 1 ? " is" : "s are") + " counted, not listed (a compact plan; <code>plan --detail full</code> lists them)</p>" : "");
+}
 function hostPage() {
   var name = param("h"), entry = window.patchopsIndex.find(function (r) { return r[0] === name; }), el = document.getElementById("host");
   if (!entry) { el.innerHTML = "<p>No host named " + esc(name) + " in this plan.</p>"; return; }
@@ -96,7 +105,7 @@ function hostPage() {
       "<h3>Next windows</h3>" + (jobs.length ? "<table id=jobs><tr><th>window</th><th>deadline</th><th>job</th><th>timeline</th><th>updates</th><th>enforcement</th></tr>" + jobs.map(function (j) { return "<tr><td>" + when(j.window.start, zone) + " – " + when(j.window.end, zone) + "</td><td>" + when(j.deadline, zone) + "</td><td class='job " + esc(j.type) + "'>" + esc(JOB_LABEL[j.type] || j.type) + "</td><td>" + esc(j.timeline) + "</td><td>" + jobWhat(j) + "</td><td>" + jobEnforcement(j) + "</td></tr>"; }).join("") + "</table><p class=muted>You may install early: anything installed before the window is simply reported done.</p>" : "<p>No job planned.</p>") +
       "<h3>Exemptions</h3>" + (h.exemptions ? "<ul id=exemptions>" + h.exemptions.map(function (n) { return "<li>" + exemptionText(n) + "</li>"; }).join("") + "</ul>" : "<p>none</p>") +
       "<h3>Why</h3><p>The decision trail for this host, with the file and line of every rule that decided it:</p><pre id=explain><code>patchops explain --host " + esc(name) + " --inventory &lt;the scanned inventory&gt; --now " + esc(document.body.dataset.now || "") + "</code></pre>" +
-      "<h3>All updates</h3><table><tr><th>update</th><th>state</th></tr>" + Object.keys(h.updates).map(function (u) { return "<tr><td>" + esc(u) + "</td><td>" + stateText(h, u) + "</td></tr>"; }).join("") + "</table>";
+      "<h3>All updates</h3>" + stateCounts(h) + "<table><tr><th>update</th><th>state</th></tr>" + Object.keys(h.updates).map(function (u) { return "<tr><td>" + esc(u) + "</td><td>" + stateText(h, u) + "</td></tr>"; }).join("") + "</table>";
   }).catch(function (e) { el.textContent = e.message; });
 }
 function updatePage() {
