@@ -75,6 +75,9 @@ describe("held-out MSRC months (June and September 2025) against an agent-scanne
       "--out",
       out,
       "--no-verify-approvals",
+      // Installed and not-applicable states are asserted per host: the full per-update map.
+      "--detail",
+      "full",
     );
     expect(plan.stderr + plan.code).toBe("0");
     const hosts = new Map((await lines<HostResult>(join(out, "hosts.ndjson"))).map((h) => [h.host, h]));
