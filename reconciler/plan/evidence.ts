@@ -1,6 +1,7 @@
 // What applies to one host: its own update agent's answer where it gave one (agent evidence), else advisory
 // matching (estimated), which never widens an unknown release to the whole family.
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
+import { compareText } from "../order.js";
 import type { HostRecord } from "../inventory/host-record.js";
 import type { Classification, NonPatchClass } from "../model/update.js";
 import { isManagedClass } from "../policy/decision.js";
@@ -49,17 +50,22 @@ export function relevance(entry: CatalogEntry, rec: HostRecord): Applicability {
   return applicability(entry.spec.appliesTo, rec);
 }
 
-/** One finding counting the scanned hosts whose applicability is estimated, naming the first few. */
+/**
+ * One finding counting the scanned hosts whose applicability is estimated, naming the first few in name order (the
+ * same five whatever the order of the inventory's lines).
+ */
 export function estimatedFinding(records: Iterable<HostRecord>): Diagnostic | null {
   const names: string[] = [];
   let count = 0;
   for (const r of records) {
     if (!isEstimated(r)) continue;
     count++;
-    if (names.length < 5) names.push(r.host);
+    if (names.length === 5 && compareText(r.host, names[4]!) >= 0) continue;
+    names.push(r.host);
+    names.sort(compareText);
+    if (names.length > 5) names.pop();
   }
   if (count === 0) return null;
-  names.sort();
   return diagnostic(
     "applicability-estimated",
     "info",

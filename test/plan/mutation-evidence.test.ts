@@ -113,15 +113,17 @@ describe("estimatedFinding", () => {
     });
   });
 
-  it("five hosts named in code-point order; a sixth is counted and shown as …", () => {
+  it("the five first hosts by code-point order are named, whatever the line order; a sixth is counted as …", () => {
     const five = ["e5", "e3", "E4", "e1", "e2"].map((h) => read(estimatedHost(h)));
     expect(estimatedFinding(five)!.message).toBe(
       "5 hosts (E4, e1, e2, e3, e5) report no scan of their update agent: what applies to them is estimated from advisory text",
     );
+    // The first five by name, whatever the order of the lines (a0 comes last here, e5 is left out).
     const six = [...five, read(estimatedHost("a0"))];
-    expect(estimatedFinding(six)!.message).toBe(
-      "6 hosts (E4, e1, e2, e3, e5, …) report no scan of their update agent: what applies to them is estimated from advisory text",
-    );
+    const message =
+      "6 hosts (E4, a0, e1, e2, e3, …) report no scan of their update agent: what applies to them is estimated from advisory text";
+    expect(estimatedFinding(six)!.message).toBe(message);
+    expect(estimatedFinding([...six].reverse())!.message).toBe(message);
   });
 });
 
