@@ -61,6 +61,9 @@ export class BlobReader {
       for (const p of this.queue.splice(0)) p.reject(err);
     };
     child.on("error", fail);
+    // A process that died (or was ended) while a request was written gives EPIPE on stdin: fail what is pending rather
+    // than leave the stream's error unhandled, which would end the whole program.
+    child.stdin.on("error", fail);
     child.on("close", (code) => fail(new Error(`git cat-file ended (exit ${code})`)));
     return child;
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,5 +32,26 @@ describe("BlobReader: blobs through one git cat-file --batch", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect((await reader.read(shas.get("f5.bin")!)).equals(contents.get("f5.bin")!)).toBe(true);
     await expect(reader.read("HEAD:f1.bin")).rejects.toThrow(/not an object id/);
+  });
+});
+
+describe("BlobReader where git cannot answer", () => {
+  it("rejects every request, and a write after git has gone (EPIPE) does not end the program", async () => {
+    const notARepo = await mkdtemp(join(tmpdir(), "patchops-not-a-repo-"));
+    try {
+      const reader = new BlobReader(notARepo);
+      const first = await reader.read("0".repeat(40)).then(
+        () => "read",
+        (e: Error) => e.message,
+      );
+      expect(first).toMatch(/^(git cat-file ended \(exit \d+\)|write EPIPE)$/);
+      // Many requests written back to back: git exits at once, so later writes meet a closed pipe.
+      const all = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) => reader.read(i.toString(16).padStart(40, "0"))),
+      );
+      expect(all.every((r) => r.status === "rejected")).toBe(true);
+    } finally {
+      await rm(notARepo, { recursive: true, force: true });
+    }
   });
 });
