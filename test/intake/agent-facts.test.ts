@@ -319,6 +319,21 @@ spec:
       const approved = await planned();
       expect(approved.summary.updates.KB5034768?.timeline).toBe("emergency");
       expect(approved.findings.map((f) => f.code)).not.toContain("policy-file-unverified");
+      const explain = await cli(
+        "explain",
+        "--repo",
+        repo,
+        "--now",
+        NOW,
+        "--inventory",
+        inv,
+        "--trust-local-approvals",
+        "--host",
+        "host-01",
+        "--update",
+        "KB5034768",
+      );
+      expect(explain.stdout).toContain("advisory facts from policies/advisories/kb5034768.yaml (exploited per kev)");
       // An edit nobody approved: the file is unverified, its facts are not applied, and the plan says so.
       await writeFile(
         join(repo, "policies/advisories/kb5034768.yaml"),
