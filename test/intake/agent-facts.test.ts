@@ -11,6 +11,7 @@ import { applyVerification } from "../../reconciler/approvals/effects.js";
 import type { VerificationResult } from "../../reconciler/approvals/verify.js";
 import type { AgentUpdate, InventoryRecord } from "../../reconciler/model/inventory.js";
 import { exposureOf } from "../../reconciler/plan/exposure.js";
+import { updateInfoOf } from "../../reconciler/report/update-info.js";
 import { byHost, hostRecord, inventoryOf, planFixture } from "../helpers/plan-fixture.js";
 import { cli, commitAll, FIXTURES, restoreEnv, tempDir, tempRepo } from "../helpers/repo.js";
 
@@ -74,8 +75,13 @@ describe("intake enriches what agents report", () => {
     const inv = await inventoryFile([
       agentHost("host-01", [CU_2019()]),
       agentHost("host-02", [CU_2019({ installed: true })]),
+      // No agent scan: advisory text would match it (Windows Server 2019, below the fixed build), and it is said.
+      hostRecord("est-01", { scannedAt: "2024-02-15T04:00:00Z", os: WS2019 }),
     ]);
     const r = await cli("intake", "--repo", repo, "--now", NOW, "--inventory", inv, "--feed", FEB, KEV);
+    expect(r.stdout).toContain(
+      "? KB5034768: 1 host without an agent scan matches it by advisory text; it gets it only once its agent reports it, or from an Update file a person writes",
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(repo, "policies/updates/kb5034768.yaml"))).toBe(false);
@@ -193,6 +199,11 @@ describe("plan applies advisory facts to agent-reported updates", () => {
     expect(r.jobs.filter((j) => j.type === "install").map((j) => [j.host, j.timeline, j.updates])).toEqual([
       ["host-01", "emergency", ["KB5034768"]],
     ]);
+    // The status site reads the same facts for agent-reported updates (its exposure page and update details).
+    expect(updateInfoOf(r.set).get("KB5034768")).toMatchObject({
+      cves: ["CVE-2024-21338"],
+      exploited: { sources: ["msrc"], since: "2024-02-13" },
+    });
     const x = exposureOf({
       now: Date.parse(NOW),
       catalog: r.catalog,
