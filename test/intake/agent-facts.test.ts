@@ -5,13 +5,14 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { applyVerification } from "../../reconciler/approvals/effects.js";
 import type { VerificationResult } from "../../reconciler/approvals/verify.js";
 import type { AgentUpdate, InventoryRecord } from "../../reconciler/model/inventory.js";
 import { exposureOf } from "../../reconciler/plan/exposure.js";
 import { updateInfoOf } from "../../reconciler/report/update-info.js";
+import { withFakeGithub } from "../helpers/github-server.js";
 import { byHost, hostRecord, inventoryOf, planFixture } from "../helpers/plan-fixture.js";
 import { cli, commitAll, FIXTURES, restoreEnv, tempDir, tempRepo } from "../helpers/repo.js";
 
@@ -361,5 +362,23 @@ spec:
     } finally {
       restoreEnv(saved);
     }
+  });
+});
+
+describe("intake --open-prs with advisory facts", () => {
+  const fake = withFakeGithub({ beforeAll, afterAll });
+
+  it("a change that adds exploitation is its own pull request, labelled; the working tree is left alone", async () => {
+    const repo = await tempRepo("minimal");
+    const inv = await inventoryFile([agentHost("host-01", [CU_2019()])]);
+    const r = await cli("intake", "--repo", repo, "--now", NOW, "--inventory", inv, "--feed", FEB, KEV, "--open-prs");
+    expect(r.stderr).toBe("");
+    const gh = fake.gh;
+    const pr = gh.openPulls.find((p) => p.head === "patchops/advisory-exploited-kb5034768");
+    expect(pr?.title).toBe("Exploited: KB5034768 (reported by update agents)");
+    expect(gh.labels.get(pr!.number)).toEqual(["intake", "exploited", "advisory"]);
+    const text = gh.files.get("patchops/advisory-exploited-kb5034768")?.get("policies/advisories/kb5034768.yaml") ?? "";
+    expect((parse(text) as { spec: unknown }).spec).toEqual(KB5034768_FACTS);
+    expect(existsSync(join(repo, "policies/advisories/kb5034768.yaml"))).toBe(false);
   });
 });
