@@ -45,7 +45,7 @@ export interface ApprovalLedger {
   ok: boolean;
 }
 
-const KIND_ORDER = ["cab", "policy", "rule", "update", "baseline", "exemption", "timetable", "assignment"];
+const KIND_ORDER = ["cab", "policy", "rule", "update", "advisory", "baseline", "exemption", "timetable", "assignment"];
 
 /** Verifies every policy file at the source's commit and lists the verdicts, the deletions and the warnings. */
 export async function approvalLedger(r: LedgerRequest): Promise<ApprovalLedger> {

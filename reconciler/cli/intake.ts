@@ -202,7 +202,7 @@ export function registerIntake(program: Command, io: Io): void {
             if (!rec.agentScanned && applicability(appliesTo, rec).applies) n++;
           if (n)
             out.push(
-              `  ? ${u.id}: ${n} host${n === 1 ? "" : "s"} without an agent scan match it by advisory text; they get it only once their agent reports it, or from an Update file a person writes`,
+              `  ? ${u.id}: ${n === 1 ? "1 host without an agent scan matches" : `${n} hosts without an agent scan match`} it by advisory text; ${n === 1 ? "it gets" : "they get"} it only once ${n === 1 ? "its" : "their"} agent reports it, or from an Update file a person writes`,
             );
         }
       if (result.known.length) out.push(`  = already in the policy: ${result.known.join(", ")}`);

@@ -5,7 +5,7 @@ import type { PatchPolicySpec } from "../model/policy.js";
 import type { ApprovalRuleSpec } from "../model/rule.js";
 import { UpdateSpec } from "../model/update.js";
 import { ruleMatches } from "../policy/decision.js";
-import { concerns } from "../plan/linux-updates.js";
+import { belowFixed } from "../plan/linux-updates.js";
 import { compareText } from "../order.js";
 import type { AdvisoryUpdate, KnownExploited } from "./advisory.js";
 
@@ -37,7 +37,7 @@ export function linuxAppliesTo(u: AdvisoryUpdate) {
   };
 }
 
-/** Hosts that run an affected release with an affected package installed, by owner. */
+/** Hosts that run an affected release with an affected package installed below its fixed version, by owner. */
 export function linuxRelevance(
   u: AdvisoryUpdate,
   inventory: Inventory,
@@ -46,7 +46,8 @@ export function linuxRelevance(
   const counts = new Map<string, number>();
   const packages = linuxAppliesTo(u).packages;
   for (const rec of inventory.records.values()) {
-    if (!rec.linux || !concerns(packages, rec.linux)) continue;
+    // A host already at the fixed version (or newer) does not need it: relevance counts the hosts still below it.
+    if (!rec.linux || !belowFixed(packages, rec.linux)) continue;
     const owner = ownerOf.get(rec.host.toLowerCase()) ?? "(unassigned)";
     counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
@@ -130,7 +131,7 @@ export function linuxDraft(u: AdvisoryUpdate, ctx: LinuxDraftContext): LinuxDraf
           id: u.id,
           title: u.title,
           products: u.products,
-          reason: "no scanned host has an affected package on an affected release",
+          reason: "no scanned host has an affected package below its fixed version on an affected release",
         },
       };
   }

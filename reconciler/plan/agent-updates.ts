@@ -61,6 +61,7 @@ export class AgentCatalog {
   private readonly memo = new Map<string, CatalogEntry>();
   /** The policy's advisory facts by KB (upper-case); with verification on, only verified files are in the set. */
   private readonly facts = new Map<string, AdvisorySpec>();
+  private readonly factsFile = new Map<string, string>();
 
   constructor(
     private readonly catalog: Map<string, CatalogEntry>,
@@ -68,7 +69,9 @@ export class AgentCatalog {
   ) {
     for (const a of input.set.advisories ?? []) {
       const id = a.spec.id.toUpperCase();
-      if (!this.facts.has(id)) this.facts.set(id, a.spec);
+      if (this.facts.has(id)) continue;
+      this.facts.set(id, a.spec);
+      this.factsFile.set(id, a.file);
     }
   }
 
@@ -89,7 +92,7 @@ export class AgentCatalog {
       ]);
       let entry = this.memo.get(key);
       if (!entry) {
-        entry = this.entryOf(kb, specOfReport(kb, report, this.facts.get(kb)));
+        entry = this.entryOf(kb, specOfReport(kb, report, this.facts.get(kb)), this.factsFile.get(kb) ?? null);
         if (this.memo.size < 100_000) this.memo.set(key, entry);
       }
       if (!this.catalog.has(kb)) this.catalog.set(kb, entry);
@@ -98,14 +101,21 @@ export class AgentCatalog {
     return out;
   }
 
-  private entryOf(id: string, spec: UpdateSpec): CatalogEntry {
+  private entryOf(id: string, spec: UpdateSpec, factsFile: string | null): CatalogEntry {
+    const entry = scannedEntry(id, spec, this.input, {
+      notBefore: 0,
+      delayFrom: `its release on ${spec.released} as the host's update agent reports it`,
+      pendingNote: "reported by the host's update agent; no rule approves it",
+      nonPatchClasses: this.input.set.policy!.spec.nonPatchClasses,
+    });
+    // Where the CVEs, rating and exploitation come from, for explain and the plan's evidence.
+    const facts = factsFile
+      ? `advisory facts from ${factsFile}${spec.exploited ? ` (exploited per ${spec.exploited.sources.join(", ")})` : ""}`
+      : null;
     return {
-      ...scannedEntry(id, spec, this.input, {
-        notBefore: 0,
-        delayFrom: `its release on ${spec.released} as the host's update agent reports it`,
-        pendingNote: "reported by the host's update agent; no rule approves it",
-        nonPatchClasses: this.input.set.policy!.spec.nonPatchClasses,
-      }),
+      ...entry,
+      ...(facts && entry.approvedEvidence ? { approvedEvidence: `${entry.approvedEvidence}; ${facts}` } : {}),
+      ...(facts && entry.pendingNote ? { pendingNote: `${entry.pendingNote}; ${facts}` } : {}),
       agentReported: true,
     };
   }

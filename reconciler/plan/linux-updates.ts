@@ -198,6 +198,14 @@ export function concerns(packages: UpdateSpec["appliesTo"]["packages"], host: Li
   return (packages ?? []).some((p) => installedFor(p, host).length > 0);
 }
 
+/** Whether the host has a package of the update installed below its fixed version: it still needs the fix. */
+export function belowFixed(packages: UpdateSpec["appliesTo"]["packages"], host: LinuxPackages): boolean {
+  for (const p of packages ?? [])
+    for (const bin of installedFor(p, host))
+      if (comparePackageVersions(host.format, host.installed.get(bin)!, p.fixed) < 0) return true;
+  return false;
+}
+
 type PackageRef = NonNullable<UpdateSpec["appliesTo"]["packages"]>[number];
 
 /**

@@ -5,12 +5,14 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { applyVerification } from "../../reconciler/approvals/effects.js";
 import type { VerificationResult } from "../../reconciler/approvals/verify.js";
 import type { AgentUpdate, InventoryRecord } from "../../reconciler/model/inventory.js";
 import { exposureOf } from "../../reconciler/plan/exposure.js";
+import { updateInfoOf } from "../../reconciler/report/update-info.js";
+import { withFakeGithub } from "../helpers/github-server.js";
 import { byHost, hostRecord, inventoryOf, planFixture } from "../helpers/plan-fixture.js";
 import { cli, commitAll, FIXTURES, restoreEnv, tempDir, tempRepo } from "../helpers/repo.js";
 
@@ -74,8 +76,13 @@ describe("intake enriches what agents report", () => {
     const inv = await inventoryFile([
       agentHost("host-01", [CU_2019()]),
       agentHost("host-02", [CU_2019({ installed: true })]),
+      // No agent scan: advisory text would match it (Windows Server 2019, below the fixed build), and it is said.
+      hostRecord("est-01", { scannedAt: "2024-02-15T04:00:00Z", os: WS2019 }),
     ]);
     const r = await cli("intake", "--repo", repo, "--now", NOW, "--inventory", inv, "--feed", FEB, KEV);
+    expect(r.stdout).toContain(
+      "? KB5034768: 1 host without an agent scan matches it by advisory text; it gets it only once its agent reports it, or from an Update file a person writes",
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(repo, "policies/updates/kb5034768.yaml"))).toBe(false);
@@ -193,6 +200,11 @@ describe("plan applies advisory facts to agent-reported updates", () => {
     expect(r.jobs.filter((j) => j.type === "install").map((j) => [j.host, j.timeline, j.updates])).toEqual([
       ["host-01", "emergency", ["KB5034768"]],
     ]);
+    // The status site reads the same facts for agent-reported updates (its exposure page and update details).
+    expect(updateInfoOf(r.set).get("KB5034768")).toMatchObject({
+      cves: ["CVE-2024-21338"],
+      exploited: { sources: ["msrc"], since: "2024-02-13" },
+    });
     const x = exposureOf({
       now: Date.parse(NOW),
       catalog: r.catalog,
@@ -319,6 +331,21 @@ spec:
       const approved = await planned();
       expect(approved.summary.updates.KB5034768?.timeline).toBe("emergency");
       expect(approved.findings.map((f) => f.code)).not.toContain("policy-file-unverified");
+      const explain = await cli(
+        "explain",
+        "--repo",
+        repo,
+        "--now",
+        NOW,
+        "--inventory",
+        inv,
+        "--trust-local-approvals",
+        "--host",
+        "host-01",
+        "--update",
+        "KB5034768",
+      );
+      expect(explain.stdout).toContain("advisory facts from policies/advisories/kb5034768.yaml (exploited per kev)");
       // An edit nobody approved: the file is unverified, its facts are not applied, and the plan says so.
       await writeFile(
         join(repo, "policies/advisories/kb5034768.yaml"),
@@ -335,5 +362,23 @@ spec:
     } finally {
       restoreEnv(saved);
     }
+  });
+});
+
+describe("intake --open-prs with advisory facts", () => {
+  const fake = withFakeGithub({ beforeAll, afterAll });
+
+  it("a change that adds exploitation is its own pull request, labelled; the working tree is left alone", async () => {
+    const repo = await tempRepo("minimal");
+    const inv = await inventoryFile([agentHost("host-01", [CU_2019()])]);
+    const r = await cli("intake", "--repo", repo, "--now", NOW, "--inventory", inv, "--feed", FEB, KEV, "--open-prs");
+    expect(r.stderr).toBe("");
+    const gh = fake.gh;
+    const pr = gh.openPulls.find((p) => p.head === "patchops/advisory-exploited-kb5034768");
+    expect(pr?.title).toBe("Exploited: KB5034768 (reported by update agents)");
+    expect(gh.labels.get(pr!.number)).toEqual(["intake", "exploited", "advisory"]);
+    const text = gh.files.get("patchops/advisory-exploited-kb5034768")?.get("policies/advisories/kb5034768.yaml") ?? "";
+    expect((parse(text) as { spec: unknown }).spec).toEqual(KB5034768_FACTS);
+    expect(existsSync(join(repo, "policies/advisories/kb5034768.yaml"))).toBe(false);
   });
 });

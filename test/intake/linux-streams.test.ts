@@ -1,7 +1,7 @@
 // Linux the same way: a RHEL host pinned to a minor release's stream (EUS) is offered and planned only its stream's
 // fixes; ALSA/RHSA ratings are read as the real records carry them; dnf updateinfo severities reach the rule's
 // severity terms. Real AlmaLinux and Red Hat OSV records (test/fixtures/rhel-streams/README.md); worked out by hand.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsafPackages, rhelNameOf } from "../../reconciler/intake/feeds/csaf-rpm.js";
@@ -11,7 +11,7 @@ import { linuxPackages, streamOf } from "../../reconciler/inventory/linux/packag
 import { parseRepolist } from "../../reconciler/inventory/linux/repos.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
 import { byHost, hostRecord, planFixture } from "../helpers/plan-fixture.js";
-import { FIXTURES } from "../helpers/repo.js";
+import { cli, FIXTURES, tempRepo } from "../helpers/repo.js";
 
 const json = async (dir: string, f: string) => JSON.parse(await readFile(join(FIXTURES, dir, f), "utf8")) as unknown;
 
@@ -213,5 +213,32 @@ spec:
     expect(r.plan.summary.updates["SQUID=7:5.5-6.EL9_3.2"]).toMatchObject({ decision: "approved" });
     expect(r.plan.summary.updates["LIBXML2=2.9.13-5.EL9_3"]).toMatchObject({ decision: "pending" });
     expect(byHost(r.hosts).get("alma-01")!.updates).toEqual({ "SQUID=7:5.5-6.EL9_3.2": "missing" });
+  });
+});
+
+describe("Linux relevance counts the hosts that still need the fix", () => {
+  const alma = (host: string, squid: string): InventoryRecord =>
+    hostRecord(host, {
+      scannedAt: "2023-11-23T04:00:00Z",
+      os: { family: "linux", name: "AlmaLinux 9", version: "9.3" },
+      packageFormat: "rpm",
+      packages: [{ name: "squid", version: squid, arch: "x86_64" }],
+      availableUpdates: [],
+    });
+
+  it("ALSA-2023:7465 (fixed 7:5.5-6.el9_3.2): the host on 7:5.5-6.el9_3.1 is relevant, the one on el9_3.2 or later is not", async () => {
+    const repo = await tempRepo("minimal");
+    const inv = join(repo, "inventory.jsonl");
+    const write = (records: InventoryRecord[]) =>
+      writeFile(inv, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const feed = join(FIXTURES, "rhel-streams", "ALSA-2023_7465.json");
+    const intake = () =>
+      cli("intake", "--repo", repo, "--now", "2023-11-23T06:00:00Z", "--inventory", inv, "--feed", feed, "--dry-run");
+    await write([alma("host-01", "7:5.5-6.el9_3.1"), alma("host-02", "7:5.5-6.el9_3.2")]);
+    expect((await intake()).stdout).toMatch(/\+ ALSA-2023:7465 important +standard +1 hosts \(team-a 1\)/);
+    await write([alma("host-01", "7:5.5-6.el9_3.2"), alma("host-02", "7:5.5-7.el9_4")]);
+    expect((await intake()).stdout).toMatch(
+      /- irrelevant \(no affected host\), not logged \(dry run\): ALSA-2023:7465/,
+    );
   });
 });
