@@ -104,7 +104,7 @@ export const DIAGNOSTIC_CODES = {
   "pilot-host-failed":
     "A reference host's pilot window passed without the update installed, but the pilot still met minSuccessRatio. Investigate that host.",
   "pilot-skipped":
-    "A standard update approved after its cycle's pilot window keeps the SLA by deploying in the remaining periods of that cycle without a pilot wave (Linux package versions approved together: one finding).",
+    "A standard update approved after its cycle's pilot window keeps the SLA by deploying in the remaining periods of that cycle without a pilot wave (one finding per patch: a Linux advisory's package versions give one).",
   "sla-at-risk":
     "A host's next window ends after the standard SLA counted from approval (sla.standardDays); one finding per host and window, naming the patches late there. Approve earlier, add windows, or accept the risk.",
   "cluster-held":

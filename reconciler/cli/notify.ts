@@ -9,6 +9,7 @@ import { syncTeamIssues } from "../notify/github-issues.js";
 import { changedFor, emptyLedger, readLedger, recordSent, writeLedger, type Ledger } from "../notify/ledger.js";
 import { sendMail, smtpTransport } from "../notify/mail.js";
 import { teamNotices, type TeamNotice } from "../notify/notices.js";
+import { RestartsNeeded } from "../notify/restart-needed.js";
 import { StagedJobs } from "../notify/staged.js";
 import { resultFiles } from "./deploy.js";
 import { readResults, ResultsReadError } from "../results/read.js";
@@ -100,9 +101,18 @@ export function registerNotify(program: Command, io: Io): void {
     const spill = new SpillDir();
     let notices: TeamNotice[];
     try {
+      // What owners must do by hand: the jobs first (no-force installs, which hosts a job restarts), then the hosts.
       const staged = new StagedJobs(results);
-      for (const job of reader.jobs()) staged.addJob(job);
-      notices = teamNotices(tallyPlan(reader, spill.path).digests, staged.result());
+      const restarts = new RestartsNeeded();
+      for (const job of reader.jobs()) {
+        staged.addJob(job);
+        restarts.addJob(job);
+      }
+      for (const h of reader.hosts()) restarts.addHost(h);
+      notices = teamNotices(tallyPlan(reader, spill.path).digests, {
+        staged: staged.result(),
+        restarts: restarts.result(),
+      });
     } finally {
       spill.remove();
       await reader.close();

@@ -3,13 +3,13 @@ import type { TeamNotice } from "./notices.js";
 
 export type WebhookFormat = "slack" | "teams";
 
-/** A chat message names the first staged jobs; the digest (issue, mail) lists them all. */
-const STAGED_SHOWN = 5;
+/** A chat message names the first things the owner must do by hand; the digest (issue, mail) lists them all. */
+const ASKS_SHOWN = 5;
 
 export function webhookPayload(format: WebhookFormat, n: TeamNotice): unknown {
-  const staged = n.staged.slice(0, STAGED_SHOWN);
-  if (n.staged.length > STAGED_SHOWN) staged.push(`… and ${n.staged.length - STAGED_SHOWN} more staged jobs`);
-  const summary = [`${n.subject}`, n.text.split("\n").slice(2, 4).join("\n").trim(), ...staged].join("\n");
+  const asks = n.asks.slice(0, ASKS_SHOWN);
+  if (n.asks.length > ASKS_SHOWN) asks.push(`… and ${n.asks.length - ASKS_SHOWN} more`);
+  const summary = [`${n.subject}`, n.text.split("\n").slice(2, 4).join("\n").trim(), ...asks].join("\n");
   if (format === "slack") return { text: summary };
   return {
     type: "message",

@@ -79,8 +79,8 @@ export class SlaWatch {
 
   /**
    * `pilotSkipped`: updates that use a pilot wave but came too late for every reference host's window. `patches`:
-   * update id → its patch (plan/patches.ts). Linux package versions approved together give one `pilot-skipped`, and
-   * each host gives one `sla-at-risk` per window, naming patches, never one finding per package.
+   * update id → its patch (plan/patches.ts). A patch's package versions give one `pilot-skipped`, and each host gives
+   * one `sla-at-risk` per window, naming patches, never one finding per package.
    */
   findings(
     standardDays: number,
@@ -88,32 +88,24 @@ export class SlaWatch {
     patches: ReadonlyMap<string, string> = new Map(),
   ): Diagnostic[] {
     const out: Diagnostic[] = [];
-    const skippedGroups = new Map<string, { entries: CatalogEntry[]; skipped: boolean }>();
+    // One finding per patch (a Linux advisory or SOURCE@DAY, else the update itself) and approval instant: its words
+    // depend on no host, so the shards of a sharded plan write the same finding and merge keeps it once.
+    const skippedGroups = new Map<string, { name: string; entry: CatalogEntry; skipped: boolean }>();
     for (const [id, u] of [...this.byUpdate].sort(([a], [b]) => compareText(a, b))) {
       const skipped = pilotSkipped.has(id) || u.late.has("skipped");
       if (!skipped && !u.late.has("shortened")) continue;
-      // Package versions group by approval (the same rule or file, the same instant); anything else stands alone.
-      const key = patches.has(id)
-        ? `${skipped}|${u.entry.approvedAt}|${u.entry.decisionFile}`
-        : `${skipped}|${u.entry.approvedAt}|${u.entry.decisionFile}|${id}`;
-      const g = skippedGroups.get(key);
-      if (g) g.entries.push(u.entry);
-      else skippedGroups.set(key, { entries: [u.entry], skipped });
+      const name = patches.get(id) ?? id;
+      const key = `${name}|${skipped}|${u.entry.approvedAt}`;
+      if (!skippedGroups.has(key)) skippedGroups.set(key, { name, entry: u.entry, skipped });
     }
-    for (const { entries, skipped } of skippedGroups.values()) {
-      const first = entries[0]!;
-      const approved = first.approvedAt === null ? "?" : isoUtc(first.approvedAt);
-      const names = patchNames(entries, patches);
-      const what =
-        entries.length === 1
-          ? first.id
-          : `${entries.length} package updates in ${names.length} patch${names.length === 1 ? "" : "es"} (${listed(names)})`;
+    for (const { name, entry, skipped } of skippedGroups.values()) {
+      const approved = entry.approvedAt === null ? "?" : isoUtc(entry.approvedAt);
       out.push(
         diagnostic(
           "pilot-skipped",
           "warning",
-          `${what}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA ${entries.length === 1 ? "it deploys" : "they deploy"} in this cycle's remaining periods, ${skipped ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
-          whereOf(first),
+          `${name}: approved at ${approved}, after its cycle's pilot window opened; to keep the ${standardDays}-day SLA it deploys in this cycle's remaining periods, ${skipped ? "without a pilot wave" : "with a pilot shortened to what is left of the window"}`,
+          whereOf(entry),
         ),
       );
     }

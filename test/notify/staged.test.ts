@@ -41,16 +41,20 @@ spec:
   expires: 2027-01-31
 `;
 
-const record = (host: string) =>
+/** A scan of `host`; `pending`: KB5099001 is installed and waits for a restart. */
+const record = (host: string, pending = false) =>
   JSON.stringify({
     host,
     scannedAt: "2026-12-10T04:00:00Z",
     os: { family: "windows", name: "Windows Server 2022", version: "10.0.20348.2113" },
-    installed: [],
+    installed: pending ? ["KB5099001"] : [],
+    ...(pending ? { pendingReboot: true, pendingRebootUpdates: ["KB5099001"] } : {}),
   });
 
 /** team-a: host-01 (no-force, D1-04) and host-02 (D3-04), mail contact team-a@example.com; planned at NOW. */
-async function planned(): Promise<{ repo: string; dir: string; noForceJob: { id: string; deadline: string } }> {
+async function planned(
+  pending = false,
+): Promise<{ repo: string; dir: string; noForceJob: { id: string; deadline: string } }> {
   const repo = await tempRepo("minimal", {
     "policies/updates/kb5099001.yaml": UPDATE,
     "policies/exemptions/host-01-no-force.yaml": NO_FORCE,
@@ -58,7 +62,7 @@ async function planned(): Promise<{ repo: string; dir: string; noForceJob: { id:
       "apiVersion: patchops/v1\nkind: Assignment\nmetadata:\n  name: team-a\nspec:\n  owner: team-a\n  contacts: [team-a@example.com]\n  timetable: dc\n  hosts:\n    - { name: host-01, period: D1-04 }\n    - { name: host-02, period: D3-04 }\n",
   });
   await rm(join(repo, "policies/updates/kb5035857.yaml"));
-  await writeFile(join(repo, "inv.jsonl"), [record("host-01"), record("host-02")].join("\n"));
+  await writeFile(join(repo, "inv.jsonl"), [record("host-01", pending), record("host-02", pending)].join("\n"));
   const dir = join(repo, "plan");
   const r = await cli(
     "plan",
@@ -79,6 +83,11 @@ async function planned(): Promise<{ repo: string; dir: string; noForceJob: { id:
           enforcement: { forceInstall: boolean };
         },
     );
+  if (pending) {
+    // Installed, waiting for a restart: host-02 gets a restart job, host-01's owner controls its restarts.
+    expect(jobs.map((j) => `${j.host} ${j.type}`)).toEqual(["host-02 restart"]);
+    return { repo, dir, noForceJob: { id: "", deadline: "" } };
+  }
   const job = jobs.find((j) => j.host === "host-01" && j.type === "install")!;
   // The exemption makes host-01's job no-force; host-02's is forced.
   expect(job.enforcement.forceInstall).toBe(false);
@@ -190,5 +199,21 @@ describe("the owner is told about staged no-force jobs (issue 31, point 3)", () 
     expect(issue.body).toContain(
       `- host-01: KB5099001 will be staged in its window 2026-12-10T12:00:00Z – 2026-12-10T16:00:00Z, waiting for you to install before 2026-12-10T16:00:00Z`,
     );
+  });
+  it("a host waiting for a restart nothing will force: its owner is asked to restart it, once (issue 31, point 4)", async () => {
+    const { repo, dir } = await planned(true);
+    const state = join(repo, "state.json");
+    const args = ["--repo", repo, "--plan", dir, "--state", state, "--interval-ms", "0", "--webhook", hookUrl];
+    const before = posts.length;
+    const r = await cli("notify", ...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(posts.slice(before).map((p) => p.text.split("\n"))).toEqual([
+      [
+        "patchops: team-a has 2 of 2 hosts needing updates, 1 to restart",
+        "2 hosts: 0 compliant, 2 need something.",
+        "host-01: waits for a restart to finish installing KB5099001; nothing restarts it for you",
+      ],
+    ]);
+    expect((await cli("notify", ...args)).stdout).toContain("webhook: 0 sent, 1 unchanged");
   });
 });

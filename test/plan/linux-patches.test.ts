@@ -1,9 +1,12 @@
 // Issue 31 point 9: Linux package versions group into patches (the advisory, else the source package and day), and
 // a late approval gives one sla-at-risk per host and window, not one per package.
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { byHost } from "../helpers/plan-fixture.js";
 import { assignmentDoc } from "../helpers/scenario.js";
-import { advisory, DEB01, debHost, planLinux as planOf } from "../helpers/linux-patches.js";
+import { advisory, DEB01, debHost, LINUX_FILES, planLinux as planOf } from "../helpers/linux-patches.js";
+import { cli, tempRepo } from "../helpers/repo.js";
 
 const patchOf = (r: Awaited<ReturnType<typeof planOf>>) =>
   Object.fromEntries(
@@ -32,7 +35,7 @@ describe("Linux updates are grouped per advisory, else per source package and da
     expect(r.plan.summary.updates["DSA-9001-1"]!.patch).toBeUndefined();
   });
 
-  it("approved after the host's period: one sla-at-risk for the host and its window, one pilot-skipped, not one per package", async () => {
+  it("approved after the host's period: one sla-at-risk for the host and its window, one pilot-skipped per patch, not one per package", async () => {
     // Scanned (and so approved) 10 Dec 13:00Z, after the pilot window (9 Dec 02:00Z – 10 Dec 02:00Z) and after deb-01's
     // D1-00 (10 Dec 08:00Z – 12:00Z): its next window is January's D1-00, past the SLA of 17 Dec 13:00Z.
     const r = await planOf([DEB01], "2026-12-10T13:30:00Z");
@@ -48,8 +51,12 @@ describe("Linux updates are grouped per advisory, else per source package and da
       },
     ]);
     const skipped = r.plan.findings.filter((f) => f.code === "pilot-skipped");
+    const tail =
+      "approved at 2026-12-10T13:00:00Z, after its cycle's pilot window opened; to keep the 7-day SLA it deploys in this cycle's remaining periods, without a pilot wave";
     expect(skipped.map((f) => f.message)).toEqual([
-      "11 package updates in 3 patches (DSA-9001-1, DSA-9002-1, curl@2026-12-10): approved at 2026-12-10T13:00:00Z, after its cycle's pilot window opened; to keep the 7-day SLA they deploy in this cycle's remaining periods, without a pilot wave",
+      `DSA-9001-1: ${tail}`,
+      `DSA-9002-1: ${tail}`,
+      `curl@2026-12-10: ${tail}`,
     ]);
     // The per-update summary still says which hosts are at risk.
     expect(r.plan.summary.updates["CURL=7.88.1-10+DEB12U15"]!.slaAtRisk).toEqual({
@@ -111,5 +118,55 @@ describe("Linux updates are grouped per advisory, else per source package and da
       "policies/updates/dsa-9002-1.yaml": advisory("DSA-9002-1", "expat", "2.5.0-1+deb12u1"),
     });
     expect(patchOf(r)["LIBEXPAT1=2.5.0-1+DEB12U5"]).toBe("expat@2026-12-10");
+  });
+  it("a sharded plan merges into exactly the single run's findings, whichever shard saw which packages", async () => {
+    const repo = await tempRepo("minimal", {
+      ...LINUX_FILES,
+      "windows/assignments/team-a.yaml": assignmentDoc("team-a", "dc", [
+        "{ name: deb-01, period: D1-00 }",
+        "{ name: deb-02, period: D1-00 }",
+        "{ name: deb-03, period: D1-00 }",
+      ]),
+    });
+    await rm(join(repo, "policies/updates/kb5035857.yaml"));
+    // deb-02 is offered no curl upgrade: a shard holding only deb-02 sees two of the three patches.
+    const deb02 = debHost("deb-02", (r) => {
+      const rec = r as { availableUpdates: { name: string }[] };
+      rec.availableUpdates = rec.availableUpdates.filter((u) => !u.name.includes("curl"));
+    });
+    const inventory = join(repo, "inventory.jsonl");
+    await writeFile(inventory, [DEB01, deb02, debHost("deb-03")].join("\n") + "\n");
+    const now = "2026-12-10T13:30:00Z";
+    const plan = (out: string, ...more: string[]) =>
+      cli(
+        "plan",
+        "--repo",
+        repo,
+        "--inventory",
+        inventory,
+        "--out",
+        out,
+        "--now",
+        now,
+        "--no-verify-approvals",
+        ...more,
+      );
+    expect((await plan(join(repo, "single"))).code).toBeLessThan(2);
+    const shards = [1, 2, 3].map((i) => join(repo, `shard-${i}`));
+    for (const [i, d] of shards.entries()) expect((await plan(d, "--shard", `${i + 1}/3`)).code).toBeLessThan(2);
+    expect((await cli("merge", ...shards, "--out", join(repo, "merged"))).code).toBe(0);
+    const single = await readFile(join(repo, "single", "plan.json"), "utf8");
+    expect(await readFile(join(repo, "merged", "plan.json"), "utf8")).toBe(single);
+    const findings = (JSON.parse(single) as { findings: { code: string; message: string }[] }).findings;
+    expect(findings.filter((f) => f.code === "sla-at-risk").map((f) => f.message.split(":")[0])).toEqual([
+      "deb-01",
+      "deb-02",
+      "deb-03",
+    ]);
+    expect(findings.filter((f) => f.code === "pilot-skipped").map((f) => f.message.split(":")[0])).toEqual([
+      "DSA-9001-1",
+      "DSA-9002-1",
+      "curl@2026-12-10",
+    ]);
   });
 });

@@ -169,7 +169,7 @@ export function planHost(ctx: PlanContext, { h, standing, ev, pilot, trail, slaW
     if (job) jobs.push(job);
   }
   if (operational) {
-    const job = restartJob(ctx, h, ev, jobs, facts, trail);
+    const job = restartJob(ctx, h, ev, jobs, facts, trail, escalate);
     if (job) jobs.push(job);
   }
   const escalation: EscalationRequest | null =
@@ -332,6 +332,7 @@ function restartJob(
   jobs: readonly Job[],
   facts: HostJobFacts,
   trail: Trail,
+  escalate: { ids: string[]; files: string[]; mild: string | null },
 ): Job | null {
   const pending = [...ev.states]
     .filter(([, s]) => s === "pending-reboot")
@@ -360,6 +361,22 @@ function restartJob(
       ),
     );
     for (const id of pending) note(id, () => `pending a restart; ${why}: no restart job, the owner is told`);
+    // Past the SLA plus escalation.afterHours the owner is escalated to (a notify job, never an isolation: the host
+    // installed what it was asked to, and its owner controls when it restarts).
+    const { policy, now } = ctx;
+    for (const id of pending) {
+      const e = ctx.catalog.get(id);
+      if (!e || e.approvedAt === null) continue;
+      const sla = e.timeline === "emergency" ? policy.sla.emergencyHours * HOUR : policy.sla.standardDays * 24 * HOUR;
+      if (now <= e.approvedAt + sla + policy.escalation.afterHours * HOUR) continue;
+      escalate.ids.push(id);
+      escalate.files.push(h.assignment!.file, ...noForce.map((x) => x.file));
+      escalate.mild ??= `${id} waits for a restart past its SLA; ${why}`;
+      note(
+        id,
+        () => `still pending a restart past the SLA and escalation.afterHours: the owner is escalated to (notify)`,
+      );
+    }
     return null;
   }
   const next = windowStartingFrom(h.timetable!.spec, h.entry!.period, "standard", ctx.now);
