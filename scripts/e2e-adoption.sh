@@ -147,7 +147,9 @@ $PATCHOPS_CMD validate >"$W/validate.log" 2>&1
 check "validate exits 0" test $? = 0
 check "validate read the 7 documents" grep -q "✓ 7 documents valid" "$W/validate.log"
 
-# The runner's latest scan of the fleet: the Linux host, collected over SSH with the shipped collector.
+# The runner's latest scan of the fleet: the Linux host, collected over SSH with the release's collector.
+COLLECTOR="$ACTION/deploy/collect/linux.sh"
+check "the release ships the Linux collector" test -s "$COLLECTOR"
 collect "$NOW_SCAN" "$W/scan1.jsonl" "$HOST"
 
 # The reconcile workflow's step (action.yml: git identity, then scripts/reconcile.sh).

@@ -103,13 +103,14 @@ SSH_OPTS=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o Connect
 on() { local host=$1; shift; timeout 120 ssh "${SSH_OPTS[@]}" -i "$W/id" -p "${PORT[$host]}" root@127.0.0.1 "$@"; }
 version_on() { on "$1" "dpkg-query -W -f='\${Version}' $2"; }
 
-# deploy/collect/linux.sh over SSH on each host, converted on the control node into one inventory.
+# The collector (deploy/collect/linux.sh; COLLECTOR names another copy, e.g. an installed package's) over SSH on
+# each host, converted on the control node into one inventory.
 collect() { # collect SCANNED_AT OUT HOST...
-  local at=$1 out=$2 host
+  local at=$1 out=$2 host collector=${COLLECTOR:-$ROOT/deploy/collect/linux.sh}
   shift 2
   : >"$out"
   for host in "$@"; do
-    on "$host" sh -s collect <"$ROOT/deploy/collect/linux.sh" >"$W/$host.scan" 2>>"$W/collect.log" || die "collect on $host"
-    sh "$ROOT/deploy/collect/linux.sh" convert "$host" "$at" <"$W/$host.scan" >>"$out" || die "convert $host"
+    on "$host" sh -s collect <"$collector" >"$W/$host.scan" 2>>"$W/collect.log" || die "collect on $host"
+    sh "$collector" convert "$host" "$at" <"$W/$host.scan" >>"$out" || die "convert $host"
   done
 }
