@@ -165,7 +165,8 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
     await writeFile(join(repo, "web1.json"), web1.stdout);
 
     // Back into the plan: from the NDJSON files, and from the JSON callback output alike.
-    const p2 = await plan(join(repo, "plan2"), NOW2, "--results", ...resultFiles);
+    // --detail full: the installed states are read back from the host line (a compact line only counts them).
+    const p2 = await plan(join(repo, "plan2"), NOW2, "--detail", "full", "--results", ...resultFiles);
     expect(p2.code).toBe(0);
     const hosts2 = new Map(
       lines<HostResult>(await readFile(join(repo, "plan2", "hosts.ndjson"), "utf8")).map((h) => [h.host, h]),
@@ -197,7 +198,15 @@ describe("the loop: plan → export → playbook → results → plan (test/fixt
     expect(retry[0]!.retry).toEqual({ attempt: 2, after: "2026-12-10T15:00:00Z" });
     expect(Date.parse(retry[0]!.window.start)).toBeGreaterThanOrEqual(Date.parse("2026-12-10T19:00:00Z"));
     expect(retry[0]!.period).toBe("D1-04");
-    const p2b = await plan(join(repo, "plan2b"), NOW2, "--results", join(repo, "web1.json"), ...resultFiles.slice(1));
+    const p2b = await plan(
+      join(repo, "plan2b"),
+      NOW2,
+      "--detail",
+      "full",
+      "--results",
+      join(repo, "web1.json"),
+      ...resultFiles.slice(1),
+    );
     expect(p2b.code).toBe(0);
     expect(await readFile(join(repo, "plan2b", "hosts.ndjson"), "utf8")).toBe(
       await readFile(join(repo, "plan2", "hosts.ndjson"), "utf8"),

@@ -115,6 +115,9 @@ describe("real inputs end to end", () => {
       "--now",
       NOW,
       "--no-verify-approvals",
+      // Every state on the host lines: the tests below read installed ones too (a compact line only counts them).
+      "--detail",
+      "full",
     );
     expect(p.stderr).not.toMatch(/error (?!inventory-malformed)/);
     summary = p.stdout;
