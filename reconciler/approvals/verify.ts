@@ -6,6 +6,7 @@ import {
   fileAt,
   regularFileAt,
   firstParentOf,
+  holdReader,
   policyFilesAt,
   policyHistory,
   samePolicyTree,
@@ -528,7 +529,34 @@ async function openContext(
  * The CAB in force at a commit, as verified: the trusted root's cab.yaml and every later change the CAB before it
  * approved. An unapproved edit of cab.yaml is not in force. Used to judge an open pull request by its merge base.
  */
-export async function verifiedCabAt(
+/**
+ * The first parent of a commit on the first-parent chain, from the history walk instead of a git process per commit
+ * (null for the oldest commit walked: a root, or a shallow clone's boundary, whose parent git cannot name either).
+ */
+function chainParent(ctx: KnownContext, sha: string): Promise<string | null> {
+  const i = ctx.index.get(sha);
+  if (i === undefined) return firstParentOf(ctx.input.repo, sha);
+  const chain = ctx.history.firstParent;
+  return Promise.resolve(i > 0 ? chain[chain.length - i]! : null);
+}
+
+/** Runs `work` with the repository's one `git cat-file --batch` kept running throughout (issue 33). */
+async function holdingReader<T>(repo: string, work: () => Promise<T>): Promise<T> {
+  const release = holdReader(repo);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+export function verifiedCabAt(
+  input: Omit<VerifyInput, "set" | "now" | "restore">,
+): Promise<{ spec: ChangeAdvisoryBoardSpec; rejected: CommitEvidence[] } | { problem: string }> {
+  return holdingReader(input.repo, () => cabAtHeld(input));
+}
+
+async function cabAtHeld(
   input: Omit<VerifyInput, "set" | "now" | "restore">,
 ): Promise<{ spec: ChangeAdvisoryBoardSpec; rejected: CommitEvidence[] } | { problem: string }> {
   const { ctx, cabEvidence, problem } = await openContext({ ...input, set: EMPTY_SET, now: 0 });
@@ -550,7 +578,11 @@ const EMPTY_SET: PolicySet = {
   assignments: [],
 };
 
-export async function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
+export function verifyApprovals(input: VerifyInput): Promise<VerificationResult> {
+  return holdingReader(input.repo, () => verifyHeld(input));
+}
+
+async function verifyHeld(input: VerifyInput): Promise<VerificationResult> {
   const { repo, now } = input;
   let set = input.set;
   const { ctx, rootSha, cabEvidence, problem } = await openContext(input);
@@ -688,7 +720,7 @@ export async function verifyApprovals(input: VerifyInput): Promise<VerificationR
     const v = await verifyFile(ctx, "assignment", a.name, a.file, async (sha, spec) => {
       // Moving an assignment to another owner needs both the old and the new owner team.
       const owners = [
-        ...new Set([await ownerAt(repo, sha, a.file), await ownerAt(repo, await firstParentOf(repo, sha), a.file)]),
+        ...new Set([await ownerAt(repo, sha, a.file), await ownerAt(repo, await chainParent(ctx, sha), a.file)]),
       ]
         .filter((o): o is string => o !== null)
         .sort();
@@ -815,7 +847,7 @@ async function verifyDeletions(ctx: KnownContext): Promise<DeletionVerdict[]> {
     const sha = ctx.history.byFile.get(file)![0]!;
     const idx = ctx.index.get(sha) ?? -1;
     if (idx <= ctx.trustedIndex) continue;
-    const parent = await firstParentOf(repo, sha);
+    const parent = await chainParent(ctx, sha);
     let before: string | null;
     try {
       before = parent ? await fileAt(repo, parent, file) : null;

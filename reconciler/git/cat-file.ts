@@ -17,8 +17,24 @@ export class BlobReader {
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private idleCheck = false;
+  private holds = 0;
 
   constructor(private readonly repo: string) {}
+
+  /**
+   * Keeps the process running while idle, until the returned release is called: a verification waits on GitHub
+   * between reads, and each wait would otherwise end the process and start another for the next read.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.scheduleIdleCheck();
+    };
+  }
 
   read(sha: string): Promise<Buffer> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) return Promise.reject(new Error(`not an object id: ${sha}`));
@@ -101,7 +117,7 @@ export class BlobReader {
     this.idleCheck = true;
     setImmediate(() => {
       this.idleCheck = false;
-      if (this.queue.length === 0 && this.child) {
+      if (this.queue.length === 0 && this.child && this.holds === 0) {
         const child = this.child;
         this.child = null;
         child.stdin.end();

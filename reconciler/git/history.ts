@@ -91,8 +91,19 @@ export function approvedByTrailers(message: string): string[] {
   return [...new Set(out)];
 }
 
-/** One `git cat-file --batch` per repository for every version read (it ends itself when idle). */
+/** One `git cat-file --batch` per repository for every version read (it ends itself when idle and not held). */
 const readers = new Map<string, BlobReader>();
+
+function readerOf(repo: string): BlobReader {
+  let reader = readers.get(repo);
+  if (!reader) readers.set(repo, (reader = new BlobReader(repo)));
+  return reader;
+}
+
+/** Keeps the repository's one reader running until the release is called (one process for a whole verification). */
+export function holdReader(repo: string): () => void {
+  return readerOf(repo).hold();
+}
 
 /**
  * The file's text at a commit, or null where it does not exist. Every version goes through one long-lived
@@ -108,10 +119,8 @@ export async function fileAt(repo: string, sha: string, file: string): Promise<s
     }
     if (!commit) return null;
   }
-  let reader = readers.get(repo);
-  if (!reader) readers.set(repo, (reader = new BlobReader(repo)));
   try {
-    return (await reader.readAt(commit, file)).toString("utf8");
+    return (await readerOf(repo).readAt(commit, file)).toString("utf8");
   } catch (err) {
     // Absent is an answer; a git that failed is not, and must never read as "no such file" (fail closed).
     if ((err as Error).message.endsWith(" is missing")) return null;
@@ -121,13 +130,30 @@ export async function fileAt(repo: string, sha: string, file: string): Promise<s
 
 /** The file's text at a commit when it is a regular file there (null for a symbolic link or an absent file). */
 export async function regularFileAt(repo: string, sha: string, file: string): Promise<string | null> {
+  // The mode is in the tree that holds the file, read through the same `git cat-file --batch` as the text.
+  const slash = file.lastIndexOf("/");
   try {
-    const entry = await gitAt(repo).raw(["ls-tree", sha, "--", file]);
-    if (!/^100(644|755) blob /.test(entry)) return null;
+    const tree = await readerOf(repo).readAt(sha, file.slice(0, Math.max(0, slash)));
+    const entry = entryOf(tree, file.slice(slash + 1), sha.length / 2);
+    if (entry?.mode !== "100644" && entry?.mode !== "100755") return null;
   } catch {
     return null;
   }
   return fileAt(repo, sha, file);
+}
+
+/** One entry of a raw tree object (`<mode> <name>\0<binary id>` each): its mode and hex id, or null when absent. */
+function entryOf(tree: Buffer, name: string, idBytes = 20): { mode: string; id: string } | null {
+  let at = 0;
+  while (at < tree.length) {
+    const space = tree.indexOf(0x20, at);
+    const nul = tree.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    if (tree.toString("utf8", space + 1, nul) === name)
+      return { mode: tree.toString("latin1", at, space), id: tree.toString("hex", nul + 1, nul + 1 + idBytes) };
+    at = nul + 1 + idBytes;
+  }
+  return null;
 }
 
 /** The first parent of a commit, or null for a root commit. */
@@ -142,12 +168,23 @@ export async function firstParentOf(repo: string, sha: string): Promise<string |
 /** True when the policy folders are identical at both commits (false when either is unknown locally). */
 export async function samePolicyTree(repo: string, a: string, b: string): Promise<boolean> {
   if (a === b) return true;
+  // Git's trees are canonical: the folders are identical exactly when their entries in the root trees are.
   try {
-    const out = await gitAt(repo).raw(["diff", "--name-only", a, b, "--", "policies", "baselines", "windows"]);
-    return out.trim() === "";
+    const [x, y] = await Promise.all([policyFolders(repo, a), policyFolders(repo, b)]);
+    return x === y;
   } catch {
     return false;
   }
+}
+
+/** The root tree's entries for the policy folders (mode and id, or absent), as text, read through `git cat-file`. */
+async function policyFolders(repo: string, commit: string): Promise<string> {
+  const reader = readerOf(repo);
+  const text = (await reader.read(commit)).toString("utf8");
+  const tree = /^tree ([0-9a-f]{40,64})$/m.exec(text.slice(0, text.indexOf("\n\n")))?.[1];
+  if (!tree) throw new Error(`${commit} is not a commit`);
+  const root = await reader.read(tree);
+  return JSON.stringify(["policies", "baselines", "windows"].map((d) => entryOf(root, d, tree.length / 2)));
 }
 
 /** Words a commit's author may go by (name parts, e-mail local part and its parts), lower-case. */
