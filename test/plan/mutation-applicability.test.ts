@@ -35,6 +35,8 @@ describe("operating system", () => {
 
   it("names: the same release in another wording, not another release, not an unnamed host", () => {
     expect(check({ os: [{ family: "windows", names: ["Microsoft Windows Server 2022 Datacenter"] }] })).toEqual(YES);
+    // Any one of the names will do.
+    expect(check({ os: [{ family: "windows", names: ["Windows Server 2019", "Windows Server 2022"] }] })).toEqual(YES);
     expect(check({ os: [{ family: "windows", names: ["Windows Server 2019"] }] })).toEqual(
       no("the host runs Windows Server 2022 10.0.20348.2113"),
     );
@@ -49,6 +51,21 @@ describe("operating system", () => {
   it("an unknown Windows release is never widened to the family", () => {
     const win11 = host({ os: { family: "windows", name: "Windows 11 Enterprise", version: "10.0.22631.6060" } });
     expect(check({ os: [{ family: "windows", names: ["Windows 11, Version 99H9"] }] }, win11)).toEqual(
+      no(
+        "it names only a Windows release patchops does not know (Windows 11, Version 99H9), which is never widened to the family",
+      ),
+    );
+    // Two unknown releases, and an entry without names beside one: still only unknown releases are named.
+    expect(
+      check({ os: [{ family: "windows", names: ["Windows 11, Version 99H9", "Windows 10, Version 98H8"] }] }, win11),
+    ).toEqual(
+      no(
+        "it names only a Windows release patchops does not know (Windows 11, Version 99H9, Windows 10, Version 98H8), which is never widened to the family",
+      ),
+    );
+    expect(
+      check({ os: [{ family: "linux" }, { family: "windows", names: ["Windows 11, Version 99H9"] }] }, win11),
+    ).toEqual(
       no(
         "it names only a Windows release patchops does not know (Windows 11, Version 99H9), which is never widened to the family",
       ),
@@ -77,6 +94,26 @@ describe("products", () => {
     expect(check({ products: [{ name: "SQL Server 2019" }, { name: "SQL Server 2022" }] }, sql("1"))).toEqual(YES);
     expect(check({ products: [{ name: "SQL Server 2019" }] })).toEqual(no("no affected product (SQL Server 2019)"));
     expect(check({ products: [] })).toEqual(YES);
+    // Another product in range is not this one; the product near the range is the one named.
+    const two = host({
+      products: [
+        { name: "Exchange Server 2019", version: "15.2.1118.7" },
+        { name: "SQL Server 2022", version: "16.0.4222.2" },
+      ],
+    } as Partial<InventoryRecord>);
+    expect(
+      check(
+        CU,
+        host({ products: [{ name: "Exchange Server 2019", version: "15.2.1118.7" }] } as Partial<InventoryRecord>),
+      ),
+    ).toEqual(no("no affected product (SQL Server 2022 <16.0.4222.2)"));
+    expect(check(CU, two)).toEqual(no("SQL Server 2022 16.0.4222.2 is outside SQL Server 2022 <16.0.4222.2"));
+    expect(
+      check({ products: [{ name: "SQL Server 2019", versions: "<15.0.4430.1" }, CU.products[0]!] }, sql("16.0.4222.2")),
+    ).toEqual(no("SQL Server 2022 16.0.4222.2 is outside SQL Server 2019 <15.0.4430.1, SQL Server 2022 <16.0.4222.2"));
+    expect(check({ products: [{ name: "SQL Server 2019" }, { name: "SQL Server 2017" }] })).toEqual(
+      no("no affected product (SQL Server 2019, SQL Server 2017)"),
+    );
   });
 
   it("a GDR host never takes the CU branch's fix, nor the reverse (SQL Server 2017 and later)", () => {
@@ -115,6 +152,15 @@ describe("packages and features", () => {
       no("none of openssl, libssl3 is installed"),
     );
     expect(check({ packages: [] })).toEqual(YES);
+    const ubuntu = host({
+      os: { family: "linux", name: "Ubuntu 22.04", version: "22.04" },
+      packageFormat: "deb",
+      packages: [{ name: "openssl", version: "3.0.2-0ubuntu1.10" }],
+    });
+    expect(check({ packages: [{ name: "openssl" }] } as UpdateSpec["appliesTo"], ubuntu)).toEqual(YES);
+    expect(check({ packages: [{ name: "curl" }] } as UpdateSpec["appliesTo"], ubuntu)).toEqual(
+      no("none of curl is installed"),
+    );
   });
 
   it("every feature named must be enabled, in any case", () => {

@@ -34,6 +34,7 @@ describe("placeEscalations", () => {
       [
         "h1",
         [
+          { start: at(-3), end: at(-2) },
           { start: at(-2), end: NOW },
           { start: at(1), end: at(3) },
         ],

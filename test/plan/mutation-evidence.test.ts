@@ -61,6 +61,11 @@ describe("withAgentInstalled", () => {
     expect([...withAgentInstalled(rec).installed].sort()).toEqual(["KB111", "KB2267602", "KB999"]);
   });
 
+  it("a KB the agent lists twice counts as installed when either entry is", () => {
+    const rec = read(agentHost("a", [agentUpdate("KB7", "t"), { ...agentUpdate("KB7", "t (r2)"), installed: true }]));
+    expect([...withAgentInstalled(rec).installed]).toEqual(["KB7"]);
+  });
+
   it("returns the same record when there is nothing to add", () => {
     const none = read(estimatedHost("e", { installed: ["KB1"] }));
     expect(withAgentInstalled(none)).toBe(none);
@@ -148,5 +153,8 @@ describe("managedInstall", () => {
     expect(managedInstall("KB2267602", agent, "security", [])).toBe(false);
     expect(managedInstall("KB2267602", est, "security", [])).toBe(true);
     expect(managedInstall("KB5", est, "definition", [])).toBe(false);
+    // A KB the agent did not list: the Update file's class decides.
+    expect(managedInstall("KB5", agent, "security", [])).toBe(true);
+    expect(managedInstall("KB5", agent, "definition", [])).toBe(false);
   });
 });
