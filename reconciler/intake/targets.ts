@@ -9,13 +9,17 @@ type AppliesTo = UpdateSpec["appliesTo"];
 
 /** An application name as inventories report it: no vendor prefix, architecture, service pack or servicing branch. */
 export function productNameOf(product: string): string {
-  return product
-    .replace(/^Microsoft /, "")
-    .replace(/\s*\(.*?\)\s*/g, " ")
-    .replace(/ for (x64|x86|ARM64|32-bit|64-bit)[-\w ]*?Systems?/i, "")
-    .replace(/ (Service Pack|SP) ?\d+\b.*$/i, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    product
+      .replace(/^Microsoft /, "")
+      .replace(/\s*\(.*?\)\s*/g, " ")
+      .replace(/ for (x64|x86|ARM64|32-bit|64-bit)[-\w ]*?Systems?/i, "")
+      .replace(/ (Service Pack|SP) ?\d+\b.*$/i, "")
+      // ".NET 8.0 installed on Windows" (and on Linux, on Mac OS): the product is .NET 8.0 wherever it runs.
+      .replace(/ installed on (Windows|Linux|Mac OS)$/i, "")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /** The first build of the release a range such as ">=10.0.22621 <10.0.22622" pins. */

@@ -1,11 +1,14 @@
 // The Advisory kind: what vendor advisories and CISA KEV say about an update the fleet's own update agents report
 // (CVEs, the vendor's rating, exploitation), written by intake and reviewed like any policy change.
 import { z } from "zod";
-import { Cve, IsoDate, UpdateId, envelope } from "./common.js";
+import { Cve, IsoDate, envelope } from "./common.js";
 import { ExploitSource, Severity } from "./update.js";
 
 export const AdvisorySpec = z.strictObject({
-  id: UpdateId.meta({ description: "The KB the facts are about, e.g. KB5068787." }),
+  id: z
+    .string()
+    .regex(/^KB\d{1,12}$/)
+    .meta({ description: "The KB the facts are about, as update agents report it, e.g. KB5068787." }),
   title: z.string().min(1).optional().meta({ description: "The advisory's title for the update." }),
   vendor: z.string().min(1).default("Microsoft"),
   bulletin: z.string().min(1).optional().meta({ description: "The advisory document, e.g. 2025-Nov." }),

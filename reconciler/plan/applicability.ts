@@ -40,11 +40,13 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
   }
   if (u.products && u.products.length > 0) {
     const ok = u.products.some((p) =>
-      host.products.some(
-        (hp) =>
-          productKey(hp.name) === productKey(p.name) &&
-          (p.versions === undefined || (hp.version !== null && satisfies(hp.version, p.versions))),
-      ),
+      host.products.some((hp) => {
+        const named = asAdvisoryNames(hp);
+        return (
+          productKey(named.name) === productKey(p.name) &&
+          (p.versions === undefined || (named.version !== null && satisfies(named.version, p.versions)))
+        );
+      }),
     );
     const branch = ok ? otherSqlBranch(u.products, host) : null;
     if (branch) return { applies: false, why: branch };
@@ -64,6 +66,23 @@ export function applicability(u: UpdateSpec["appliesTo"], host: HostRecord): App
   for (const f of u.features ?? [])
     if (!host.features.has(f.toLowerCase())) return { applies: false, why: `feature ${f} is not enabled` };
   return { applies: true };
+}
+
+/**
+ * An installed product as advisories name it. The .NET runtimes appear in the Uninstall key (and osquery `programs`)
+ * as "Microsoft .NET Runtime - 8.0.16 (x64)", "Microsoft ASP.NET Core 8.0.16 - Shared Framework (x64)" or "Microsoft
+ * Windows Desktop Runtime - 8.0.16 (x64)", with a DisplayVersion that is not the runtime's; MSRC names ".NET 8.0" with
+ * the fixed runtime version (8.0.17). Other names are kept as they are.
+ */
+export function asAdvisoryNames(hp: { name: string; version: string | null }): {
+  name: string;
+  version: string | null;
+} {
+  const m =
+    /^(?:Microsoft\s+)?(?:\.NET(?: Core)? Runtime|Windows Desktop Runtime|ASP\.NET Core(?: Runtime)?)\s*-?\s*(\d+)\.(\d+)\.(\d+)\b/i.exec(
+      hp.name,
+    );
+  return m ? { name: `.NET ${m[1]}.${m[2]}`, version: `${m[1]}.${m[2]}.${m[3]}` } : hp;
 }
 
 /**

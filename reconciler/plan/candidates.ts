@@ -1,6 +1,7 @@
 // An index from what a host runs (OS name, OS family, products) to the approved updates that may apply to it.
 import type { HostRecord } from "../inventory/host-record.js";
 import { canonicalKey } from "../inventory/os-names.js";
+import { asAdvisoryNames } from "./applicability.js";
 import { productKey } from "./baseline-conformance.js";
 import type { CatalogEntry } from "./catalog.js";
 
@@ -41,7 +42,11 @@ export class CandidateIndex {
     // A RHEL host on an update stream is also named by its stream (applicability.ts).
     if (host.linux?.stream) add(this.byOsName.get(canonicalKey(host.linux.stream)));
     add(this.byFamily.get(host.os.family));
-    for (const p of host.products) add(this.byProduct.get(productKey(p.name)));
+    for (const p of host.products) {
+      add(this.byProduct.get(productKey(p.name)));
+      // A .NET runtime as the Uninstall key names it is also the ".NET 8.0" advisories name (applicability.ts).
+      add(this.byProduct.get(productKey(asAdvisoryNames(p).name)));
+    }
     for (const f of host.features) add(this.byFeature.get(f));
     return out;
   }

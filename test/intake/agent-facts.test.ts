@@ -102,6 +102,16 @@ describe("intake enriches what agents report", () => {
     expect(await readFile(join(repo, "policies/advisories/kb5034768.yaml"), "utf8")).toBe(text);
   });
 
+  it("an Advisory file is validated like any document: its id must be a KB as agents report it", async () => {
+    const repo = await tempRepo("minimal", {
+      "policies/advisories/rhsa-2023-0001.yaml":
+        "apiVersion: patchops/v1\nkind: Advisory\nmetadata:\n  name: rhsa-2023-0001\nspec:\n  id: RHSA-2023:0001\n",
+    });
+    const v = await cli("validate", "--repo", repo, "--now", NOW);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/^policies\/advisories\/rhsa-2023-0001\.yaml:6:7: error schema: /m);
+  });
+
   it("without an agent listing the KB it drafts the Update file as before", async () => {
     const repo = await tempRepo("minimal");
     const inv = await inventoryFile([

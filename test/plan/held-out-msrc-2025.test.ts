@@ -2,12 +2,14 @@
 // exploited WebDAV CVE-2025-33053 fixed by the WS2022 CU and its hotpatch; .NET 8) and September 2025 (SQL Server 2022
 // GDR and CU branches), excerpts of Microsoft's CVRF documents (test/fixtures/msrc-held-out/README.md). Every expected
 // value below is read from those documents and the fleet by hand.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { HostResult, Job } from "../../reconciler/model/plan.js";
-import { cli } from "../helpers/repo.js";
+import type { InventoryRecord } from "../../reconciler/model/inventory.js";
+import { byHost, hostRecord, planFixture } from "../helpers/plan-fixture.js";
+import { cli, tempRepo } from "../helpers/repo.js";
 import { heldOutRepo, JUNE, SEPTEMBER } from "./held-out-fleet.js";
 
 const NOW = "2025-09-10T06:00:00Z";
@@ -143,5 +145,70 @@ describe("held-out MSRC months (June and September 2025) against an agent-scanne
       ["ws22-hp", false, ["KB5060525"]],
       ["ws22-std", false, ["KB5060526"]],
     ]);
+  });
+});
+
+describe("the fallback for hosts without an agent scan: .NET as the Uninstall key names it", () => {
+  // KB5061935 (June 2025, CVE-2025-30399): ".NET 8.0 installed on Windows", fixed in 8.0.17.
+  const estimated = (host: string, runtime: string, version: string): InventoryRecord =>
+    hostRecord(host, {
+      scannedAt: "2025-06-12T04:00:00Z",
+      os: { family: "windows", name: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348.3807" },
+      products: [{ name: runtime, version }],
+    });
+
+  it("a runtime below 8.0.17 is matched (the name's version, not DisplayVersion); 8.0.17 and .NET 9 are not", async () => {
+    const repo = await tempRepo("minimal");
+    const inventory = join(repo, "inventory.jsonl");
+    const fleet = [
+      estimated("host-01", "Microsoft .NET Runtime - 8.0.16 (x64)", "64.64.12345"),
+      estimated("host-02", "Microsoft Windows Desktop Runtime - 8.0.17 (x64)", "8.0.17.34917"),
+      estimated("host-03", "Microsoft ASP.NET Core 9.0.5 - Shared Framework (x64)", "9.0.5.25265"),
+    ];
+    await writeFile(inventory, fleet.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = await cli(
+      "intake",
+      "--repo",
+      repo,
+      "--now",
+      "2025-06-12T06:00:00Z",
+      "--inventory",
+      inventory,
+      "--feed",
+      JUNE,
+    );
+    expect(r.code).toBe(0);
+    // host-01 (team-a) for .NET 8 (8.0.16 < 8.0.17); host-03 for .NET 9 (9.0.5 < 9.0.6); host-02 already on 8.0.17.
+    expect(r.stdout).toMatch(/\+ KB5061935 +important +standard +1 hosts \(team-a 1\)/);
+    expect(r.stdout).toMatch(/\+ KB5061936 +important +standard +1 hosts \(\(unassigned\) 1\)/);
+    const draft = parse(await readFile(join(repo, "policies/updates/kb5061935.yaml"), "utf8")) as {
+      spec: { appliesTo: unknown };
+    };
+    expect(draft.spec.appliesTo).toEqual({ products: [{ name: ".NET 8.0", versions: "<8.0.17" }] });
+    // Approved, plan gives it to host-01 only (the index finds it through the same name).
+    const planned = await planFixture({
+      files: {
+        "policies/updates/kb5035857.yaml": null,
+        "policies/updates/kb5061935.yaml": `apiVersion: patchops/v1
+kind: Update
+metadata:
+  name: kb5061935
+spec:
+  id: KB5061935
+  title: .NET 8.0 security update
+  classification: security
+  severity: important
+  released: 2025-06-10
+  decision: approved
+  pilot: false
+  appliesTo: { products: [{ name: .NET 8.0, versions: "<8.0.17" }] }
+`,
+      },
+      hosts: fleet.slice(0, 2),
+      now: "2025-06-12T06:00:00Z",
+    });
+    const hosts = byHost(planned.hosts);
+    expect(hosts.get("host-01")!.updates).toEqual({ KB5061935: "missing" });
+    expect(hosts.get("host-02")!.updates).toEqual({});
   });
 });
