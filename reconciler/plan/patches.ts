@@ -53,11 +53,14 @@ export function patchKeys(catalog: ReadonlyMap<string, CatalogEntry>, inventory:
   for (const rec of inventory.records.values()) {
     const l = rec.linux;
     if (!l) continue;
-    for (const [source, bins] of l.bySource)
-      for (const b of bins) {
-        const prev = sourceOf.get(b);
-        if (prev === undefined || compareText(source, prev) < 0) sourceOf.set(b, source);
-      }
+    // A binary's source package, from the first host that offers it (in inventory order): a host's whole package
+    // list is read only while an offered binary's source is still unknown, not for every host of a large fleet.
+    const unknown = [...l.available.keys()].filter((n) => !sourceOf.has(n));
+    if (unknown.length > 0) {
+      const open = new Set(unknown);
+      for (const [source, bins] of l.bySource) for (const b of bins) if (open.delete(b)) sourceOf.set(b, source);
+      for (const n of open) sourceOf.set(n, n);
+    }
     for (const [name, up] of l.available) {
       const id = `${name}=${up.version}`;
       if (!wanted.has(id)) continue;
