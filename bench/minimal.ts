@@ -33,7 +33,13 @@ function atLeast(a: string, b: string): boolean {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function hostLine(t: MinimalTable, overdue: Map<string, Set<string>>, r: Scan): string {
+interface Sets {
+  overdue: Map<string, Set<string>>;
+  compliant: Set<string>;
+  settled: Set<string>;
+}
+
+function hostLine(t: MinimalTable, sets: Sets, r: Scan): string {
   const [owner, period, cluster, role] = t.hosts[r.host] ?? [null, null, null, null];
   const installed = new Set(r.installed.map((id) => id.toUpperCase()));
   const covered = new Set<string>();
@@ -47,7 +53,8 @@ function hostLine(t: MinimalTable, overdue: Map<string, Set<string>>, r: Scan): 
     e[3] ? e[3] === r.os.name && (!e[4] || atLeast(r.os.version, e[4])) : products.has(e[5]);
   const states = new Map<string, string>();
   const missing: string[] = [];
-  for (const id of [...relevant].sort(byText)) {
+  // sort() without a comparer: UTF-16 code-unit order, as plan's compareText.
+  for (const id of [...relevant].sort()) {
     const [decision, , restartNever] = t.entries[id]!;
     if (installed.has(id)) {
       if (decision === "rejected") states.set(id, "rejected-installed");
@@ -82,16 +89,16 @@ function hostLine(t: MinimalTable, overdue: Map<string, Set<string>>, r: Scan): 
     }
   }
   const stale = Date.parse(r.scannedAt) < t.now - t.staleAfterHours * HOUR;
-  const late = period ? overdue.get(period) : undefined;
+  const late = period ? sets.overdue.get(period) : undefined;
   if (!stale && late) for (const id of due) if (late.has(id)) states.set(id, "overdue");
   let status = stale ? "stale" : "compliant";
-  if (!stale) for (const s of states.values()) if (!t.compliant.includes(s)) status = "noncompliant";
+  if (!stale) for (const s of states.values()) if (!sets.compliant.has(s)) status = "noncompliant";
   const above = [...installed]
     .filter((id) => {
       const e = t.entries[id];
       return !e || (e[0] !== "approved" && !e[1]);
     })
-    .sort(byText);
+    .sort();
   const sorted = [...states].sort(([a], [b]) => byText(a, b));
   const line: Record<string, unknown> = {
     host: r.host,
@@ -104,14 +111,12 @@ function hostLine(t: MinimalTable, overdue: Map<string, Set<string>>, r: Scan): 
     baselines: [],
   };
   if (t.compact) {
+    const tally = new Map<string, number>();
+    for (const [, v] of sorted) tally.set(v, (tally.get(v) ?? 0) + 1);
     const counts: Record<string, number> = {};
-    for (const s of t.states) {
-      let n = 0;
-      for (const [, v] of sorted) if (v === s) n++;
-      if (n > 0) counts[s] = n;
-    }
+    for (const s of t.states) if (tally.has(s)) counts[s] = tally.get(s)!;
     line.counts = counts;
-    line.updates = Object.fromEntries(sorted.filter(([, s]) => !t.settled.includes(s)));
+    line.updates = Object.fromEntries(sorted.filter(([, s]) => !sets.settled.has(s)));
   } else line.updates = Object.fromEntries(sorted);
   line.aboveBaseline = above;
   if (blockedBy.length > 0) line.blockedBy = Object.fromEntries(blockedBy.sort(([a], [b]) => byText(a, b)));
@@ -123,13 +128,17 @@ function hostLine(t: MinimalTable, overdue: Map<string, Set<string>>, r: Scan): 
 
 async function main(tableFile: string, inventory: string, outFile: string): Promise<void> {
   const t = JSON.parse(await readFile(tableFile, "utf8")) as MinimalTable;
-  const overdue = new Map(Object.entries(t.overdue).map(([p, ids]) => [p, new Set(ids)]));
+  const sets: Sets = {
+    overdue: new Map(Object.entries(t.overdue).map(([p, ids]) => [p, new Set(ids)])),
+    compliant: new Set(t.compliant),
+    settled: new Set(t.settled),
+  };
   // hosts.ndjson is in lower-case name order; the lines wait as bytes outside the heap.
   const lines: { key: string; bytes: Buffer }[] = [];
   for await (const text of createInterface({ input: createReadStream(inventory), crlfDelay: Infinity })) {
     if (!text) continue;
     const r = JSON.parse(text) as Scan;
-    lines.push({ key: r.host.toLowerCase(), bytes: Buffer.from(hostLine(t, overdue, r) + "\n") });
+    lines.push({ key: r.host.toLowerCase(), bytes: Buffer.from(hostLine(t, sets, r) + "\n") });
   }
   lines.sort((a, b) => byText(a.key, b.key));
   const out = createWriteStream(outFile);
