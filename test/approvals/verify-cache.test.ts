@@ -1,6 +1,6 @@
 // The review cache on disk: what it keeps (merged pull requests with a known head), what it refuses to read back
 // (another version or repository, damaged or incomplete entries), and a cache that cannot be written.
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ReviewCache, type CachedPull } from "../../reconciler/approvals/cache.js";
@@ -50,6 +50,14 @@ describe("ReviewCache", () => {
     await chmod(file, 0o444);
     await again.save();
     expect(await readFile(file, "utf8")).toBe(text);
+    // Saved once, a second save writes nothing: a file removed in between stays removed.
+    await rm(file);
+    await c.save();
+    await expect(readFile(file, "utf8")).rejects.toThrow(/ENOENT/);
+    // A cache that learnt nothing writes nothing, not even an empty file.
+    const fresh = await tempDir();
+    await (await ReviewCache.open(fresh, "acme/patch-policy")).save();
+    await expect(readFile(ReviewCache.fileFor(fresh, "acme/patch-policy"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses what a verdict cannot rest on: no pull request, an open one, no head, no reviews", async () => {
@@ -61,6 +69,9 @@ describe("ReviewCache", () => {
     c.set(A, [pull({ headSha: "C".repeat(40) })]);
     c.set(A, [pull(), pull({ reviews: undefined as unknown as CachedPull["reviews"] })]);
     c.set(A, [pull({ number: "7" as unknown as number })]);
+    c.set(A, [pull({ headSha: [HEAD] as unknown as string })]);
+    c.set(A, [pull({ headSha: `z${HEAD}` })]);
+    c.set(A, [pull({ headSha: `${HEAD}z` })]);
     expect(c.get(A)).toBeUndefined();
     c.set(A, [pull(), pull({ number: 9, reviews: [] })]);
     expect(c.get(A)?.map((p) => p.number)).toEqual([7, 9]);
@@ -85,9 +96,17 @@ describe("ReviewCache", () => {
     await write({
       version: 2,
       repository: "acme/patch-policy",
-      commits: { [A]: [pull()], ["x".repeat(40)]: [pull()], [B]: [pull({ mergedAt: null })] },
+      commits: {
+        [B]: [null],
+        [A]: [pull()],
+        ["x".repeat(40)]: [pull()],
+        [`z${A}`]: [pull()],
+        [`${A}z`]: [pull()],
+      },
     });
     const c = await open();
+    expect(c.get(`z${A}`)).toBeUndefined();
+    expect(c.get(`${A}z`)).toBeUndefined();
     expect(c.get(A)).toEqual([pull()]);
     expect(c.get("x".repeat(40))).toBeUndefined();
     expect(c.get(B)).toBeUndefined();

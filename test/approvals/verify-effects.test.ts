@@ -260,8 +260,10 @@ describe("applyVerification", () => {
         "the latest change to windows/assignments/team-c.yaml was not approved by team team-c (a)",
       ],
     ]);
-    expect(o.findings.map((f) => [f.file, f.message])).toEqual([
+    expect(o.findings.map((f) => [f.code, f.severity, f.file, f.message])).toEqual([
       [
+        "policy-file-unverified",
+        "error",
         "windows/timetables/lab.yaml",
         "windows/timetables/lab.yaml is unverified, so the hosts on timetable lab get no install jobs: t",
       ],
@@ -287,8 +289,12 @@ describe("applyVerification", () => {
       result({ files: [bad("policies/policy.yaml", "p", { fallback: { sha: "b".repeat(40) } })] }),
     );
     expect(fallback.blockedAssignments.size).toBe(0);
-    expect(fallback.findings.map((f) => f.message)).toEqual([
-      "policies/policy.yaml is unverified, so its last verified version (commit bbbbbbbbbbbb) is planned instead: p",
+    expect(fallback.findings.map((f) => [f.code, f.severity, f.message])).toEqual([
+      [
+        "policy-file-unverified",
+        "error",
+        "policies/policy.yaml is unverified, so its last verified version (commit bbbbbbbbbbbb) is planned instead: p",
+      ],
     ]);
     // The first reason a file is blocked is the one kept.
     const both = applyVerification(
@@ -308,6 +314,7 @@ describe("applyVerification", () => {
     ];
     v.dropped = [{ file: "policies/updates/kb500.yaml", reason: "dropped: an unreviewed rename" }];
     const restored = applyVerification(set, v);
+    expect(restored.findings.every((f) => f.severity === "error")).toBe(true);
     expect(restored.findings.map((f) => [f.code, f.file, f.message])).toEqual([
       ["policy-file-unverified", "policies/updates/kb500.yaml", "dropped: an unreviewed rename"],
       [
@@ -320,6 +327,7 @@ describe("applyVerification", () => {
     v.deletions = [deletion("policies/exemptions/r.yaml", {})];
     v.dropped = [];
     const stuck = applyVerification(set, v);
+    expect(stuck.findings.map((f) => [f.code, f.severity])).toEqual([["deletion-unverified", "error"]]);
     expect(stuck.findings.map((f) => f.message)).toEqual([
       "policies/exemptions/r.yaml was deleted in aaaaaaaaaaaa without approval: no pull request; so no host gets install jobs until the deletion is approved or the file is restored",
     ]);
