@@ -129,6 +129,8 @@ export const DIAGNOSTIC_CODES = {
     "Hosts whose record carries no scan of their own update agent (agentScan): what applies to them was matched from advisory text and may be wrong (hotpatches, servicing branches, new releases). Run the collector of docs/collectors.md on them.",
   "os-release-unknown":
     "An Update file names a Windows release patchops does not know (e.g. 'Windows 11 Version 26H1'): it applies to no host matched from advisory text (never to the whole family); hosts with an agent scan still get it where their agent offers it.",
+  "advisory-ignored":
+    "An Advisory file (policies/advisories/) that plan does not read: its KB has an Update file, whose own cves, severity and exploited decide, or another Advisory file for the same KB comes first. Move the facts into the Update file, or delete the extra file.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -121,7 +121,7 @@ export function advisoryFacts(input: {
 }): FactsResult {
   const described = new Set(input.set.updates.map((u) => u.spec.id.toUpperCase()));
   const existing = new Map<string, { file: string; spec: AdvisorySpec }>();
-  for (const a of input.set.advisories) {
+  for (const a of [...input.set.advisories].sort((x, y) => compareText(x.file, y.file))) {
     const id = a.spec.id.toUpperCase();
     if (!existing.has(id)) existing.set(id, { file: a.file, spec: a.spec });
   }

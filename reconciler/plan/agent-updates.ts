@@ -67,7 +67,9 @@ export class AgentCatalog {
     private readonly catalog: Map<string, CatalogEntry>,
     private readonly input: AgentCatalogInput,
   ) {
-    for (const a of input.set.advisories ?? []) {
+    // The first file by path, as validate's advisory-ignored says.
+    const files = [...(input.set.advisories ?? [])].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+    for (const a of files) {
       const id = a.spec.id.toUpperCase();
       if (this.facts.has(id)) continue;
       this.facts.set(id, a.spec);

@@ -5,6 +5,7 @@ import type { PolicySet } from "../model/policy-set.js";
 import { loadPolicySet } from "../load/policy-set.js";
 import type { PolicySource } from "../load/source.js";
 import { ruleContext, type RuleContext } from "./context.js";
+import { advisoriesRead } from "./rules/advisories.js";
 import { assignmentsResolve } from "./rules/assignments.js";
 import { clusterWindows } from "./rules/cluster-windows.js";
 import { requiredDocuments, uniqueNames } from "./rules/documents.js";
@@ -28,6 +29,7 @@ export const CROSS_FILE_RULES: readonly ((ctx: RuleContext) => Diagnostic[])[] =
   exemptionRules,
   timetableRules,
   approvalRuleAgreement,
+  advisoriesRead,
 ];
 
 export function crossFileDiagnostics(set: PolicySet, now: number): Diagnostic[] {

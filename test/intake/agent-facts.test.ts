@@ -2,7 +2,7 @@
 // MSRC and KEV exploitation) in a reviewed Advisory file, not a draft Update file; plan applies them to that
 // agent-reported update (exploited → the policy's exploited timeline; exposure sees it) once the file is verified.
 // Real February 2024 MSRC CVRF and KEV excerpts (test/fixtures/intake/README.md); expected values worked out by hand.
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +110,28 @@ describe("intake enriches what agents report", () => {
     const v = await cli("validate", "--repo", repo, "--now", NOW);
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(/^policies\/advisories\/rhsa-2023-0001\.yaml:6:7: error schema: /m);
+  });
+
+  it("an Advisory file plan would not read is a validate warning: its KB has an Update file, or another file came first", async () => {
+    const advisory = (name: string) =>
+      `apiVersion: patchops/v1\nkind: Advisory\nmetadata:\n  name: ${name}\nspec:\n  id: KB5035857\n  cves: [CVE-2024-26185]\n`;
+    const repo = await tempRepo("minimal", {
+      "policies/advisories/kb5035857.yaml": advisory("kb5035857"),
+      "policies/advisories/kb5035857-copy.yaml": advisory("kb5035857-copy"),
+    });
+    const v = await cli("validate", "--repo", repo, "--now", NOW);
+    expect(v.code).toBe(0);
+    // The minimal policy's policies/updates/kb5035857.yaml describes KB5035857: both files are ignored; the copy also
+    // comes first by path ("-copy" sorts before ".yaml").
+    expect(v.stdout.split("\n").filter((l) => l.includes("advisory-ignored"))).toEqual([
+      "policies/advisories/kb5035857-copy.yaml:6:7: warning advisory-ignored: KB5035857 has an Update file (policies/updates/kb5035857.yaml): plan reads that file's cves, severity and exploited, not policies/advisories/kb5035857-copy.yaml",
+      "policies/advisories/kb5035857.yaml:6:7: warning advisory-ignored: KB5035857 has an Update file (policies/updates/kb5035857.yaml): plan reads that file's cves, severity and exploited, not policies/advisories/kb5035857.yaml",
+    ]);
+    await rm(join(repo, "policies/updates/kb5035857.yaml"));
+    const again = await cli("validate", "--repo", repo, "--now", NOW);
+    expect(again.stdout.split("\n").filter((l) => l.includes("advisory-ignored"))).toEqual([
+      "policies/advisories/kb5035857.yaml:6:7: warning advisory-ignored: KB5035857 already has its facts in policies/advisories/kb5035857-copy.yaml: plan reads that file, not policies/advisories/kb5035857.yaml",
+    ]);
   });
 
   it("without an agent listing the KB it drafts the Update file as before", async () => {
