@@ -135,9 +135,28 @@ describe("products", () => {
     // SQL Server 2016 (13.x) has service packs: a build in another thousand is the same line.
     const old = host({ products: [{ name: "SQL Server 2016", version: "13.0.5026.0" }] } as Partial<InventoryRecord>);
     expect(check({ products: [{ name: "SQL Server 2016", versions: "<13.0.6300.2" }] }, old)).toEqual(YES);
-    // Not SQL Server, or no upper bound: no branch rule.
+    // A bound of three parts; a fourth part of two digits.
+    expect(check({ products: [{ name: "SQL Server 2022", versions: "<16.0.4222" }] }, sql("16.0.1150.1"))).toEqual(
+      no(
+        "SQL Server 2022 16.0.1150.1 is on another servicing branch than this fix (16.0.4222): a GDR and a CU build never take each other's update",
+      ),
+    );
+    expect(check({ products: [{ name: "SQL Server 2022", versions: "<16.0.4236.12" }] }, sql("16.0.1150.1"))).toEqual(
+      no(
+        "SQL Server 2022 16.0.1150.1 is on another servicing branch than this fix (16.0.4236.12): a GDR and a CU build never take each other's update",
+      ),
+    );
+    // Only the host's build of that product is compared: an older SQL Server beside it is not the fix's branch.
+    const side = host({
+      products: [
+        { name: "SQL Server 2019", version: "15.0.2000.5" },
+        { name: "SQL Server 2022", version: "16.0.4195.2" },
+      ],
+    } as Partial<InventoryRecord>);
+    expect(check(CU, side)).toEqual(YES);
+    // Not SQL Server, or no upper bound: no branch rule (an Exchange build in another thousand is the same line).
     const other = host({
-      products: [{ name: "Exchange Server 2019", version: "15.2.1118.7" }],
+      products: [{ name: "Exchange Server 2019", version: "15.2.986.42" }],
     } as Partial<InventoryRecord>);
     expect(check({ products: [{ name: "Exchange Server 2019", versions: "<15.2.1544.4" }] }, other)).toEqual(YES);
     expect(check({ products: [{ name: "SQL Server 2022", versions: ">=16.0.1000.0" }] }, sql("16.0.4195.2"))).toEqual(

@@ -41,6 +41,9 @@ describe("placeEscalations", () => {
       ],
     ]);
     expect(placeEscalations([req("h1")], windows, NOW).decisions[0]!.window).toEqual({ start: NOW, end: at(1) });
+    // A window that ended before now alone.
+    const past = new Map([["h1", [{ start: at(-3), end: at(-2) }]]]);
+    expect(placeEscalations([req("h1")], past, NOW).decisions[0]!.window).toEqual({ start: NOW, end: at(1) });
   });
 
   it("1 ms of overlap on either side moves it after the install window; chained windows, given in any order, too", () => {
