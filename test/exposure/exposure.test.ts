@@ -172,17 +172,31 @@ describe("the status site's exposure page", () => {
       ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
     ]);
     expect(fullHtml).not.toContain("class=undetermined");
-    // The default compact plan lists no installed id, and est-hotpatched has KB5068840 installed: every host with
-    // KB5068787 open may have KB5068840 too, so it is listed exposed with that caveat, and the page says how many.
+    // The default compact plan lists no installed id (est-hotpatched's KB5068840 is counted, not listed), but the plan
+    // run judged exposure from every state it measured (exposure.ndjson): the same two hosts, nothing to caveat.
     const html = await readFile(join(site, "exposure.html"), "utf8");
-    expect(html).toContain("<p id=exposed-hosts>3 hosts exposed as of 2025-11-12T06:00:00Z.");
-    const unless = "; unless KB5068840 is installed (not listed in a compact plan)";
+    expect(html).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
+    expect(html).toContain("<h2>CVE-2025-62215: 2 hosts exposed</h2>");
     expect(rowsOf(html)).toEqual([
-      ["est-hotpatched", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
-      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
-      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan" + unless],
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED],
+      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
     ]);
-    expect(html).toContain("<p class=undetermined>3 of 3 may have another update that fixes it installed");
+    expect(html).not.toContain("unless");
+    expect(await readFile(join(out, "exposure.ndjson"), "utf8")).toBe(
+      [
+        '{"host":"est-ws22","owner":"team-a","status":"noncompliant","estimated":true,"cves":{"CVE-2025-62215":{"KB5068787":"overdue"}}}',
+        '{"host":"ws22-plain","owner":"team-a","status":"noncompliant","cves":{"CVE-2025-62215":{"KB5068787":"overdue"}}}',
+        "",
+      ].join("\n"),
+    );
+    // A compact plan written before exposure.ndjson existed: its host lines cannot say who is exposed, so the page
+    // says so and counts nobody.
+    await rm(join(out, "exposure.ndjson"));
+    const oldSite = join(repo, "out-site-old");
+    expect((await cli("report", "--plan", out, "--out", oldSite, "--repo", repo)).code).toBe(0);
+    const oldHtml = await readFile(join(oldSite, "exposure.html"), "utf8");
+    expect(oldHtml).toContain("<p id=no-exposure>This plan has no exposure.ndjson");
+    expect(oldHtml).not.toContain("exposed-hosts");
     // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
     const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
       fleet: { estimated: number };
