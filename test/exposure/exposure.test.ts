@@ -189,6 +189,26 @@ describe("the status site's exposure page", () => {
         "",
       ].join("\n"),
     );
+    // The full plan's run judged the same: exposure.ndjson does not depend on --detail.
+    expect(await readFile(join(full, "exposure.ndjson"), "utf8")).toBe(
+      await readFile(join(out, "exposure.ndjson"), "utf8"),
+    );
+    // Four shards, each judging its own hosts, merge to the single run's bytes.
+    const shards: string[] = [];
+    for (const i of [4, 3, 2, 1]) {
+      const d = join(repo, `out-shard-${i}`);
+      expect((await cli("plan", ...args, "--no-verify-approvals", "--out", d, "--shard", `${i}/4`)).code).toBe(0);
+      shards.push(d);
+    }
+    const shardLines = await Promise.all(shards.map((d) => readFile(join(d, "exposure.ndjson"), "utf8")));
+    // est-ws22 falls in shard 1 and ws22-plain in shard 3 (FNV-1a of the name, modulo 4): shards 2 and 4 write an
+    // empty file, and the merge interleaves the other two.
+    expect(shardLines.map((t) => t.split("\n").filter(Boolean).length)).toEqual([0, 1, 0, 1]);
+    const merged = join(repo, "out-merged");
+    expect((await cli("merge", ...shards, "--out", merged)).code).toBe(0);
+    expect(await readFile(join(merged, "exposure.ndjson"), "utf8")).toBe(
+      await readFile(join(out, "exposure.ndjson"), "utf8"),
+    );
     // A compact plan written before exposure.ndjson existed: its host lines cannot say who is exposed, so the page
     // says so and counts nobody.
     await rm(join(out, "exposure.ndjson"));
