@@ -88,7 +88,7 @@ const PLAN: Plan = {
   kind: "Plan",
   now: "2026-12-10T09:00:00Z",
   policyRevision: "0".repeat(40),
-  approvalVerification: "disabled",
+  approvalVerification: "off",
   inputs: null,
   shard: null,
   detail: "compact",

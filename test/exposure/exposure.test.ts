@@ -209,6 +209,29 @@ describe("the status site's exposure page", () => {
     expect(await readFile(join(merged, "exposure.ndjson"), "utf8")).toBe(
       await readFile(join(out, "exposure.ndjson"), "utf8"),
     );
+    // `patchops exposure --plan` reads the same file: the plan's states only (the pending hotpatch is not measured
+    // where it is not installed, so ws22-azure is for the inventory form above).
+    const fromPlan = await cli("exposure", "--plan", out, "--repo", repo);
+    expect(fromPlan.stderr).toBe("");
+    expect(fromPlan.stdout).toBe(
+      [
+        "CVE-2025-62215 (exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840): 2 hosts exposed",
+        "  est-ws22  KB5068787 overdue (emergency)  owner team-a  estimated: no agent scan; matched from advisory text",
+        "  ws22-plain  KB5068787 overdue (emergency)  owner team-a",
+        "2 hosts exposed as of 2025-11-12T06:00:00Z; 1 unscanned (unknown): silent",
+        "",
+      ].join("\n"),
+    );
+    expect((await cli("exposure", "--plan", full, "--repo", repo)).stdout).toBe(fromPlan.stdout);
+    const other = await cli("exposure", "--plan", out, "--repo", repo, "--cve", "CVE-2025-59499", "--format", "json");
+    expect(JSON.parse(other.stdout)).toEqual({
+      now: "2025-11-12T06:00:00Z",
+      cves: [],
+      exposedHosts: 0,
+      unscanned: ["silent"],
+    });
+    const both = await cli("exposure", "--plan", out, "--repo", repo, "--inventory", join(repo, "inv.jsonl"));
+    expect([both.code, both.stderr]).toEqual([2, "patchops: give either --inventory FILE... or --plan DIR\n"]);
     // A compact plan written before exposure.ndjson existed: its host lines cannot say who is exposed, so the page
     // says so and counts nobody.
     await rm(join(out, "exposure.ndjson"));
@@ -217,6 +240,10 @@ describe("the status site's exposure page", () => {
     const oldHtml = await readFile(join(oldSite, "exposure.html"), "utf8");
     expect(oldHtml).toContain("<p id=no-exposure>This plan has no exposure.ndjson");
     expect(oldHtml).not.toContain("exposed-hosts");
+    const refused = await cli("exposure", "--plan", out, "--repo", repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("is a compact plan without exposure.ndjson");
+    expect(refused.stdout).toBe("");
     // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
     const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
       fleet: { estimated: number };

@@ -1,46 +1,20 @@
 // The status site's exposure page: per exploited CVE, the hosts exposed now and the update that fixes it on each.
-import type { ExposureLine, HostResult, Plan } from "../../model/plan.js";
-import { ExposureTally, type ExploitedUpdate } from "../../plan/exposure.js";
+import type { Plan } from "../../model/plan.js";
 import { escapeHtml as esc } from "../html.js";
+import { exposureOfPlan, type PlanLines } from "../plan-exposure.js";
 import type { UpdateInfo } from "../update-info.js";
 
 /** Hosts listed per CVE; the rest are counted. */
 const LISTED = 500;
 
-/** The exploited updates of a plan, as its Update files describe them. */
-function exploitedOf(plan: Plan, info: ReadonlyMap<string, UpdateInfo>): ExploitedUpdate[] {
-  const out: ExploitedUpdate[] = [];
-  for (const [id, u] of Object.entries(plan.summary.updates)) {
-    const i = info.get(id);
-    if (!i?.exploited) continue;
-    out.push({
-      id,
-      cves: i.cves,
-      sources: i.exploited.sources,
-      since: i.exploited.since,
-      timeline: u.timeline,
-      decision: u.decision,
-    });
-  }
-  return out;
-}
-
 /**
  * The page's body, from the plan's exposure.ndjson (judged by the plan run from every state it measured); a full plan
  * written before that file existed is judged from its host lines, which list every state. No inventory is read here.
  */
-export function exposureBody(
-  plan: Plan,
-  hosts: { hosts(): Iterable<HostResult>; exposure?(): Iterable<ExposureLine> },
-  info: ReadonlyMap<string, UpdateInfo>,
-): string {
-  const tally = new ExposureTally(exploitedOf(plan, info), null, plan.now, LISTED);
-  if (hosts.exposure) for (const x of hosts.exposure()) tally.addLine(x);
-  else if ((plan.detail ?? "full") === "full") for (const h of hosts.hosts()) tally.add(h, h.estimated === true, null);
-  else
-    // A compact plan lists no installed id, so its host lines cannot tell who is exposed: never guess.
+export function exposureBody(plan: Plan, hosts: PlanLines, info: ReadonlyMap<string, UpdateInfo>): string {
+  const x = exposureOfPlan(plan, hosts, info, { cve: null, limit: LISTED });
+  if (!x)
     return `<section><h2>Exposed now to exploited vulnerabilities</h2><p id=no-exposure>This plan has no exposure.ndjson (it was written before <code>patchops plan</code> wrote one): run <code>patchops plan</code> again, or use <code>patchops exposure</code>.</p></section>`;
-  const x = tally.result();
   const sections = x.cves.map((c) => {
     const rows = c.hosts
       .map(
