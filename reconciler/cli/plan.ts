@@ -202,6 +202,7 @@ async function planAndWrite(
           writer.onJob(j);
           digest.addJob(j);
         },
+        onExposure: (x) => writer.onExposure(x),
       },
     ).plan;
   } catch (err) {

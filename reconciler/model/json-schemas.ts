@@ -3,7 +3,7 @@ import { jsonSchemaOf } from "./json-schema-of.js";
 import { InventoryRecord } from "./inventory.js";
 import { JobResult } from "./job-result.js";
 import { KINDS } from "./kinds.js";
-import { HostResult, Job, Plan } from "./plan.js";
+import { ExposureLine, HostResult, Job, Plan } from "./plan.js";
 import { StatusSnapshot } from "./snapshot.js";
 
 const BASE = "https://patchops.dev/schemas/";
@@ -20,6 +20,7 @@ export function schemaFiles(): Map<string, string> {
   add("plan.json", Plan);
   add("job.json", Job);
   add("host.json", HostResult);
+  add("exposure-line.json", ExposureLine);
   add("job-result.json", JobResult);
   add("status-snapshot.json", StatusSnapshot);
   return out;

@@ -126,6 +126,25 @@ export const HostResult = z
   })
   .meta({ title: "HostResult", description: "One line of hosts.ndjson." });
 
+export const ExposureLine = z
+  .strictObject({
+    host: z.string(),
+    owner: z.string().nullable(),
+    status: HostStatus,
+    estimated: z.literal(true).optional().meta({
+      description: "What applies was matched from advisory text: the host reports no agent scan (as on its host line).",
+    }),
+    cves: z.record(z.string(), z.record(z.string(), UpdateState)).meta({
+      description:
+        "Exploited CVE (upper case, code-point order) → the updates that fix it and are open on this host → their state, in id order. Only CVEs the host is exposed to: no fixing update is installed or superseded, and one applies and is not done.",
+    }),
+  })
+  .meta({
+    title: "ExposureLine",
+    description:
+      "One line of exposure.ndjson: a host exposed now to an exploited CVE, judged from every state the plan run measured (a compact host line leaves installed ids out).",
+  });
+
 export const Plan = z
   .strictObject({
     apiVersion: z.literal("patchops/v1"),
@@ -261,4 +280,5 @@ export type UpdateState = z.infer<typeof UpdateState>;
 export type Job = z.infer<typeof Job>;
 export type HostResult = z.infer<typeof HostResult>;
 export type Plan = z.infer<typeof Plan>;
+export type ExposureLine = z.infer<typeof ExposureLine>;
 export type JobType = z.infer<typeof JobType>;

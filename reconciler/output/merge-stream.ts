@@ -1,7 +1,8 @@
 // `merge` without holding the fleet: shard files are counted in one read, then k-way merged into the plan set.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
-import type { HostResult, Job } from "../model/plan.js";
+import type { ExposureLine, HostResult, Job } from "../model/plan.js";
 import { checkShards, mergedPlan } from "../plan/merge.js";
 import { SummaryCounters } from "../plan/passes/summary.js";
 import { compareHosts, compareJobs } from "../plan/reconcile.js";
@@ -18,6 +19,9 @@ export async function mergePlanDirs(dirs: readonly string[], out: string): Promi
   checkShards(plans);
   const hostFiles = dirs.map((d) => join(d, "hosts.ndjson"));
   const jobFiles = dirs.map((d) => join(d, "jobs.ndjson"));
+  // Each shard judged its own hosts' exposure; shards written before exposure.ndjson existed merge without one.
+  const exposureFiles = dirs.map((d) => join(d, "exposure.ndjson"));
+  const withExposure = exposureFiles.every((f) => existsSync(f));
   const counters = new SummaryCounters();
   for (const p of plans) counters.addShard(p.summary.updates);
   try {
@@ -32,8 +36,11 @@ export async function mergePlanDirs(dirs: readonly string[], out: string): Promi
     out,
     new Map([
       ["plan.json", JSON.stringify(plan, null, 2) + "\n"],
-      ["hosts.ndjson", mergeSortedFiles(hostFiles, compareHosts)],
+      ["hosts.ndjson", mergeSortedFiles<HostResult>(hostFiles, compareHosts)],
       ["jobs.ndjson", mergeSortedFiles(jobFiles, compareJobs)],
+      ...(withExposure
+        ? [["exposure.ndjson", mergeSortedFiles<ExposureLine>(exposureFiles, compareHosts)] as const]
+        : []),
     ]),
   );
   return { hosts: counters.hosts, jobs: Object.values(counters.jobs).reduce((a, b) => a + b, 0) };

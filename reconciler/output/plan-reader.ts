@@ -4,7 +4,7 @@ import { open, readFile, type FileHandle } from "node:fs/promises";
 import { readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { ExposureLine, HostResult, Job, Plan } from "../model/plan.js";
 import { compareHosts, compareJobs } from "../plan/reconcile.js";
 import { jsonLines } from "./sorted-runs.js";
 
@@ -64,14 +64,18 @@ interface LineRules<T> {
 export class PlanReader {
   readonly hostsPath: string;
   readonly jobsPath: string;
+  readonly exposurePath: string;
 
   private constructor(
     readonly dir: string,
     readonly plan: Plan,
     private readonly files: FileHandle[],
+    /** exposure.ndjson, opened with the rest; null for a plan written before it existed. */
+    private readonly exposureFile: FileHandle | null,
   ) {
     this.hostsPath = join(dir, "hosts.ndjson");
     this.jobsPath = join(dir, "jobs.ndjson");
+    this.exposurePath = join(dir, "exposure.ndjson");
   }
 
   /** Opens plan.json (read and checked now), hosts.ndjson and jobs.ndjson; a missing or broken plan is a UsageError. */
@@ -83,7 +87,12 @@ export class PlanReader {
       if (plan?.kind !== "Plan") throw new UsageError(`${join(dir, "plan.json")} is not a patchops plan`);
       files.push(await open(join(dir, "hosts.ndjson"), "r"));
       files.push(await open(join(dir, "jobs.ndjson"), "r"));
-      return new PlanReader(dir, plan, files);
+      const exposure = await open(join(dir, "exposure.ndjson"), "r").catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return null;
+        throw err;
+      });
+      if (exposure) files.push(exposure);
+      return new PlanReader(dir, plan, files, exposure);
     } catch (err) {
       await Promise.all(files.map((f) => f.close()));
       if (err instanceof UsageError) throw err;
@@ -121,6 +130,22 @@ export class PlanReader {
       compare: compareJobs,
       strict: false,
       name: (j) => `job ${j.id} of '${j.host}'`,
+    });
+  }
+
+  get hasExposure(): boolean {
+    return this.exposureFile !== null;
+  }
+
+  /** The exposure lines in file order (by host, as hosts.ndjson), checked as the host lines are; null when absent. */
+  exposure(): Generator<ExposureLine> | null {
+    if (!this.exposureFile) return null;
+    return this.checked<ExposureLine>(this.exposurePath, this.exposureFile.fd, {
+      kind: "exposure",
+      valid: (x) => typeof x.host === "string" && typeof x.cves === "object" && x.cves !== null,
+      compare: compareHosts,
+      strict: true,
+      name: (x) => `host '${x.host}'`,
     });
   }
 

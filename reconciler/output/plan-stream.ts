@@ -1,5 +1,6 @@
-// The plan sink that writes: host lines and jobs go to sorted runs (spilled past a budget), merged into the plan set.
-import type { HostResult, Job, Plan } from "../model/plan.js";
+// The plan sink that writes: host lines, jobs and exposure lines go to sorted runs (spilled past a budget), merged
+// into the plan set.
+import type { ExposureLine, HostResult, Job, Plan } from "../model/plan.js";
 import type { PlanSink } from "../plan/passes/sink.js";
 import { compareHosts, compareJobs } from "../plan/reconcile.js";
 import type { FileContent } from "./atomic.js";
@@ -13,6 +14,7 @@ export class PlanDirWriter implements PlanSink {
   private readonly spill = new SpillDir();
   private readonly hosts: SortedRuns<HostResult>;
   private readonly jobs: SortedRuns<Job>;
+  private readonly exposure: SortedRuns<ExposureLine>;
 
   constructor(budget = DEFAULT_RUN_BUDGET) {
     const dir = this.spill.path;
@@ -31,6 +33,13 @@ export class PlanDirWriter implements PlanSink {
       name: "jobs",
       budget,
     });
+    this.exposure = new SortedRuns({
+      compare: compareHosts,
+      keyOf: (x) => [x.host.toLowerCase()],
+      dir,
+      name: "exposure",
+      budget,
+    });
   }
 
   onHost(result: HostResult): void {
@@ -41,18 +50,23 @@ export class PlanDirWriter implements PlanSink {
     this.jobs.add(job);
   }
 
+  onExposure(line: ExposureLine): void {
+    this.exposure.add(line);
+  }
+
   /** How many runs went to disk (hosts, jobs). */
   get spilled(): { hosts: number; jobs: number } {
     return { hosts: this.hosts.spilled, jobs: this.jobs.spilled };
   }
 
-  /** Writes plan.json and the merged line files as one set under the lock of `out`, then drops the spill files. */
+  /** Writes plan.json and the merged line files (hosts, jobs, exposure) as one set under the lock of `out`, then drops the spill files. */
   async write(out: string, plan: Plan, options: { lockWaitMs?: number } = {}): Promise<void> {
     try {
       const files = new Map<string, FileContent>([
         ["plan.json", JSON.stringify(plan, null, 2) + "\n"],
         ["hosts.ndjson", this.hosts.lines()],
         ["jobs.ndjson", this.jobs.lines()],
+        ["exposure.ndjson", this.exposure.lines()],
       ]);
       await writePlanDir(out, files, options);
     } finally {

@@ -2,7 +2,7 @@
 // host states for approved updates and, where the caller has the inventory, for exploited updates not (yet) approved
 // from each host's own evidence. `patchops exposure` and the status site's exposure page share this tally.
 import { wholeRecord, type Inventory } from "../inventory/host-record.js";
-import type { HostResult } from "../model/plan.js";
+import type { ExposureLine, HostResult, UpdateState } from "../model/plan.js";
 import { compareText } from "../order.js";
 import { OPEN } from "../policy/states.js";
 import type { CatalogEntry } from "./catalog.js";
@@ -33,8 +33,6 @@ export interface ExposedHost {
   /** What applies was matched from advisory text: the host reports no agent scan. */
   estimated: boolean;
   fixes: ExposedFix[];
-  /** Compact plans only: fixing updates the host line leaves out that some host has installed (this one may too). */
-  unlisted?: string[];
 }
 
 export interface CveExposure {
@@ -48,11 +46,6 @@ export interface CveExposure {
   hosts: ExposedHost[];
   /** How many hosts are exposed, listed or not. */
   count: number;
-  /**
-   * Compact plans only: how many of the exposed hosts leave out another fixing update that some host has installed
-   * (a compact host line lists no installed id): each may be fixed already; `patchops exposure` decides them.
-   */
-  undetermined?: number;
 }
 
 export interface Exposure {
@@ -71,9 +64,82 @@ const FIXED_STATES: ReadonlySet<string> = new Set(["installed", "superseded", "r
 /** What a host's own evidence says of an update the plan did not measure there: fixed, still open, or not concerned. */
 export type EvidenceState = (u: ExploitedUpdate) => "fixed" | "open" | null;
 
-/** Exposure counted host by host, in one pass over the plan's host lines. */
+/** One host's state of an exploited update: "fixed", an open state, or null (not measured there, or not concerned). */
+type StateOf = (u: ExploitedUpdate) => string | null;
+
+/** The exploited updates by CVE (upper case), CVEs in code-point order, each CVE's updates in id order. */
+function byCve(updates: Iterable<ExploitedUpdate>, cve: string | null): Map<string, ExploitedUpdate[]> {
+  const map = new Map<string, ExploitedUpdate[]>();
+  for (const u of updates)
+    for (const raw of u.cves) {
+      const id = raw.toUpperCase();
+      if (cve !== null && id !== cve) continue;
+      const list = map.get(id);
+      if (list) list.push(u);
+      else map.set(id, [u]);
+    }
+  for (const list of map.values()) list.sort((a, b) => compareText(a.id, b.id));
+  return new Map([...map].sort(([a], [b]) => compareText(a, b)));
+}
+
+/**
+ * The one rule: a host is exposed to a CVE when none of the updates that fix it is installed or superseded there and
+ * at least one of them applies and is not done. Returns those open updates with their states, or null (not exposed).
+ */
+function openFixes(
+  fixes: readonly ExploitedUpdate[],
+  stateOf: StateOf,
+): { u: ExploitedUpdate; state: string }[] | null {
+  const states = fixes.map((u) => ({ u, state: stateOf(u) }));
+  if (states.some((s) => s.state === "fixed")) return null;
+  const open = states.filter((s): s is { u: ExploitedUpdate; state: string } => s.state !== null);
+  return open.length > 0 ? open : null;
+}
+
+/** A plan state as exposure reads it: "fixed", the state itself where it leaves the CVE open, else null. */
+function planned(state: string | undefined): string | null {
+  if (state === undefined) return null;
+  return FIXED_STATES.has(state) ? "fixed" : EXPOSED_STATES.has(state) ? state : null;
+}
+
+/**
+ * The exposure lines of a plan run (exposure.ndjson): judged per host from every state the run measured, before a
+ * compact host line leaves the installed ids out, so readers of a compact plan get the same answer as of a full one.
+ */
+export class ExposureLines {
+  private readonly byCve: Map<string, ExploitedUpdate[]>;
+
+  constructor(updates: Iterable<ExploitedUpdate>) {
+    this.byCve = byCve(updates, null);
+  }
+
+  /** The host's line, or null when it is exposed to no exploited CVE (or not scanned: unknown). */
+  lineOf(h: HostResult, states: ReadonlyMap<string, UpdateState>): ExposureLine | null {
+    if (h.status === "unscanned" || this.byCve.size === 0) return null;
+    const cves: Record<string, Record<string, UpdateState>> = {};
+    let any = false;
+    for (const [cve, fixes] of this.byCve) {
+      const open = openFixes(fixes, (u) => planned(states.get(u.id)));
+      if (!open) continue;
+      any = true;
+      // fromEntries, not assignment: an id such as "__proto__" stays an own key.
+      cves[cve] = Object.fromEntries(open.map(({ u, state }) => [u.id, state as UpdateState]));
+    }
+    if (!any) return null;
+    return {
+      host: h.host,
+      owner: h.owner,
+      status: h.status,
+      ...(h.estimated ? { estimated: true as const } : {}),
+      cves,
+    };
+  }
+}
+
+/** Exposure counted host by host, in one pass over host lines or exposure lines. */
 export class ExposureTally {
-  private readonly byCve = new Map<string, ExploitedUpdate[]>();
+  private readonly byCve: Map<string, ExploitedUpdate[]>;
+  private readonly timelines = new Map<string, ExploitedUpdate["timeline"]>();
   private readonly cves: CveExposure[];
   private exposedHosts = 0;
   private readonly unscanned: string[] = [];
@@ -83,22 +149,10 @@ export class ExposureTally {
     cve: string | null,
     private readonly now: string,
     private readonly limit = Number.POSITIVE_INFINITY,
-    /**
-     * A compact plan's ids installed or superseded on some host (summary.updates[id].states): its host lines leave
-     * them out, so such an unlisted fix may be installed (docs/plan-format.md). Null for a full plan.
-     */
-    private readonly maybeInstalled: ReadonlySet<string> | null = null,
   ) {
-    for (const u of updates)
-      for (const raw of u.cves) {
-        const id = raw.toUpperCase();
-        if (cve !== null && id !== cve) continue;
-        const list = this.byCve.get(id);
-        if (list) list.push(u);
-        else this.byCve.set(id, [u]);
-      }
-    this.cves = [...this.byCve.keys()].sort(compareText).map((id) => {
-      const fixes = this.byCve.get(id)!.sort((a, b) => compareText(a.id, b.id));
+    this.byCve = byCve(updates, cve);
+    for (const fixes of this.byCve.values()) for (const u of fixes) this.timelines.set(u.id, u.timeline);
+    this.cves = [...this.byCve].map(([id, fixes]) => {
       const dates = fixes.flatMap((u) => (u.since ? [u.since] : [])).sort(compareText);
       return {
         cve: id,
@@ -107,48 +161,65 @@ export class ExposureTally {
         updates: fixes.map((u) => u.id),
         hosts: [],
         count: 0,
-        ...(maybeInstalled ? { undetermined: 0 } : {}),
       };
     });
   }
 
-  /** One host line; `evidence` judges updates the plan did not measure on it (null: only the plan's states count). */
+  /**
+   * One host line that lists every state it was measured against (a full plan, or one made in memory); `evidence`
+   * judges updates the plan did not measure on it (null: only the plan's states count).
+   */
   add(h: HostResult, estimated: boolean, evidence: EvidenceState | null): void {
     if (h.status === "unscanned") {
       this.unscanned.push(h.host);
       return;
     }
     const stateOf = (u: ExploitedUpdate): string | null => {
-      const planned = h.updates[u.id];
-      if (planned !== undefined)
-        return FIXED_STATES.has(planned) ? "fixed" : EXPOSED_STATES.has(planned) ? planned : null;
+      if (h.updates[u.id] !== undefined) return planned(h.updates[u.id]);
       const seen = evidence ? evidence(u) : null;
       if (seen !== "open") return seen;
       return u.decision === "approved" ? "missing" : `not approved (${u.decision})`;
     };
     let exposed = false;
     for (const c of this.cves) {
-      const states = this.byCve.get(c.cve)!.map((u) => ({ u, state: stateOf(u) }));
-      if (states.some((s) => s.state === "fixed")) continue;
-      const open = states.filter((s) => s.state !== null);
-      if (open.length === 0) continue;
+      const open = openFixes(this.byCve.get(c.cve)!, stateOf);
+      if (!open) continue;
       exposed = true;
-      c.count++;
-      // A compact line lists no installed id: a fix it leaves out that some host has installed may be installed here.
-      const maybe = this.maybeInstalled;
-      const unlisted = maybe ? states.filter((s) => s.state === null && maybe.has(s.u.id)).map((s) => s.u.id) : [];
-      if (unlisted.length > 0) c.undetermined! += 1;
-      if (c.hosts.length < this.limit)
-        c.hosts.push({
-          host: h.host,
-          owner: h.owner,
-          status: h.status,
-          estimated,
-          fixes: open.map(({ u, state }) => ({ id: u.id, state: state!, timeline: u.timeline })),
-          ...(unlisted.length > 0 ? { unlisted } : {}),
-        });
+      this.count(
+        c,
+        h,
+        estimated,
+        open.map(({ u, state }) => ({ id: u.id, state, timeline: u.timeline })),
+      );
     }
     if (exposed) this.exposedHosts++;
+  }
+
+  /** One line of exposure.ndjson, as the plan run judged it (only the CVEs this tally counts). */
+  addLine(x: ExposureLine): void {
+    let exposed = false;
+    for (const c of this.cves) {
+      const open = Object.hasOwn(x.cves, c.cve) ? x.cves[c.cve]! : null;
+      if (!open) continue;
+      exposed = true;
+      const fixes = Object.entries(open).map(([id, state]) => ({
+        id,
+        state,
+        timeline: this.timelines.get(id) ?? ("standard" as const),
+      }));
+      this.count(c, x, x.estimated === true, fixes);
+    }
+    if (exposed) this.exposedHosts++;
+  }
+
+  private count(
+    c: CveExposure,
+    h: Pick<HostResult, "host" | "owner" | "status">,
+    estimated: boolean,
+    fixes: ExposedFix[],
+  ): void {
+    c.count++;
+    if (c.hosts.length < this.limit) c.hosts.push({ host: h.host, owner: h.owner, status: h.status, estimated, fixes });
   }
 
   result(): Exposure {

@@ -1,7 +1,7 @@
 // Combines the outputs of `plan --shard i/N` into exactly the plan a single run writes.
 import { InputError } from "../errors.js";
 import { compareText } from "../order.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import type { ExposureLine, HostResult, Job, Plan } from "../model/plan.js";
 import { compareFindings, compareHosts, compareJobs } from "./reconcile.js";
 import { SummaryCounters } from "./passes/summary.js";
 import { mergeSlaAtRisk } from "./late-approval.js";
@@ -10,6 +10,8 @@ export interface PlanParts {
   plan: Plan;
   hosts: HostResult[];
   jobs: Job[];
+  /** exposure.ndjson, where the shard has one. */
+  exposure?: ExposureLine[];
 }
 
 export class MergeError extends InputError {
@@ -24,6 +26,10 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   hosts.forEach((h) => counters.addHost(h));
   jobs.forEach((j) => counters.addJob(j));
   parts.forEach((p) => counters.addShard(p.plan.summary.updates));
+  // Hosts are disjoint across shards, and each shard judged its own: the merged file is their lines in host order.
+  const exposure = parts.every((p) => p.exposure)
+    ? { exposure: parts.flatMap((p) => p.exposure!).sort(compareHosts) }
+    : {};
   return {
     plan: mergedPlan(
       parts.map((p) => p.plan),
@@ -31,6 +37,7 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
     ),
     hosts,
     jobs,
+    ...exposure,
   };
 }
 

@@ -2,9 +2,10 @@
 // A short driver over named passes (passes/): context → host status → pilot → per unit (evaluate, jobs, cluster
 // safety, escalation) → summary. Hosts and jobs go to a sink as each unit is done, so nothing fleet-sized is held.
 import { diagnostic } from "../diagnostics.js";
-import type { HostResult, Job, Plan, UpdateState } from "../model/plan.js";
+import type { ExposureLine, HostResult, Job, Plan, UpdateState } from "../model/plan.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { EscalationRequest } from "./escalation.js";
+import { exploitedUpdates, ExposureLines } from "./exposure.js";
 import type { HostContext } from "./hosts.js";
 import { SlaWatch } from "./late-approval.js";
 import { addPackageLists } from "./linux-updates.js";
@@ -39,6 +40,8 @@ export interface Reconciled {
 export interface ReconcileResult extends Reconciled {
   hosts: HostResult[];
   jobs: Job[];
+  /** exposure.ndjson: the hosts exposed to an exploited CVE, in host order. */
+  exposure: ExposureLine[];
 }
 
 export interface ReconcileScope {
@@ -57,6 +60,7 @@ export function reconcileInto(given: ReconcileInput, sink: PlanSink, scope: Reco
   const slaWatch = new SlaWatch();
   const counters = new SummaryCounters();
   const wanted = scope.hosts;
+  const exposure = new ExposureLines(exploitedUpdates(ctx.catalog));
   for (const unit of planUnits(ctx.hosts)) {
     if (!ctx.inShard(unit[0]!)) continue;
     if (wanted && !unit.some((h) => wanted.has(h.name.toLowerCase()))) continue;
@@ -65,6 +69,8 @@ export function reconcileInto(given: ReconcileInput, sink: PlanSink, scope: Reco
       counters.addHost(r);
       counters.addStates(states);
       sink.onHost(r);
+      const exposed = sink.onExposure ? exposure.lineOf(r, states) : null;
+      if (exposed) sink.onExposure!(exposed);
     }
     for (const job of planned.jobs) {
       counters.addJob(job);
@@ -145,18 +151,20 @@ function planUnit(
 export function reconcile(input: ReconcileInput, scope: ReconcileScope = {}): ReconcileResult {
   const hosts: HostResult[] = [];
   const jobs: Job[] = [];
+  const exposure: ExposureLine[] = [];
   const r = reconcileInto(
     { ...input, detail: input.detail ?? "full" },
-    { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j) },
+    { onHost: (h) => hosts.push(h), onJob: (j) => jobs.push(j), onExposure: (x) => exposure.push(x) },
     scope,
   );
   hosts.sort(compareHosts);
   jobs.sort(compareJobs);
-  return { ...r, hosts, jobs };
+  exposure.sort(compareHosts);
+  return { ...r, hosts, jobs, exposure };
 }
 
 /** The order of hosts.ndjson: by lower-case name. */
-export function compareHosts(a: HostResult, b: HostResult): number {
+export function compareHosts<T extends Pick<HostResult, "host">>(a: T, b: T): number {
   const x = a.host.toLowerCase();
   const y = b.host.toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;

@@ -88,6 +88,7 @@ export function tallyPlan(reader: PlanReader, spillDir: string, budget = DEFAULT
     count,
     hosts: () => reader.hosts(),
     withJobs: () => withJobs(reader.hosts(), jobs.lines()),
+    ...(reader.hasExposure ? { exposure: () => reader.exposure()! } : {}),
   };
   return { plan, compliance: compliance.result(), hosts, open, digests };
 }

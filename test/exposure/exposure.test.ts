@@ -172,17 +172,78 @@ describe("the status site's exposure page", () => {
       ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
     ]);
     expect(fullHtml).not.toContain("class=undetermined");
-    // The default compact plan lists no installed id, and est-hotpatched has KB5068840 installed: every host with
-    // KB5068787 open may have KB5068840 too, so it is listed exposed with that caveat, and the page says how many.
+    // The default compact plan lists no installed id (est-hotpatched's KB5068840 is counted, not listed), but the plan
+    // run judged exposure from every state it measured (exposure.ndjson): the same two hosts, nothing to caveat.
     const html = await readFile(join(site, "exposure.html"), "utf8");
-    expect(html).toContain("<p id=exposed-hosts>3 hosts exposed as of 2025-11-12T06:00:00Z.");
-    const unless = "; unless KB5068840 is installed (not listed in a compact plan)";
+    expect(html).toContain("<p id=exposed-hosts>2 hosts exposed as of 2025-11-12T06:00:00Z.");
+    expect(html).toContain("<h2>CVE-2025-62215: 2 hosts exposed</h2>");
     expect(rowsOf(html)).toEqual([
-      ["est-hotpatched", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
-      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED + unless],
-      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan" + unless],
+      ["est-ws22", "team-a", "KB5068787 overdue (emergency)", ESTIMATED],
+      ["ws22-plain", "team-a", "KB5068787 overdue (emergency)", "agent scan"],
     ]);
-    expect(html).toContain("<p class=undetermined>3 of 3 may have another update that fixes it installed");
+    expect(html).not.toContain("unless");
+    expect(await readFile(join(out, "exposure.ndjson"), "utf8")).toBe(
+      [
+        '{"host":"est-ws22","owner":"team-a","status":"noncompliant","estimated":true,"cves":{"CVE-2025-62215":{"KB5068787":"overdue"}}}',
+        '{"host":"ws22-plain","owner":"team-a","status":"noncompliant","cves":{"CVE-2025-62215":{"KB5068787":"overdue"}}}',
+        "",
+      ].join("\n"),
+    );
+    // The full plan's run judged the same: exposure.ndjson does not depend on --detail.
+    expect(await readFile(join(full, "exposure.ndjson"), "utf8")).toBe(
+      await readFile(join(out, "exposure.ndjson"), "utf8"),
+    );
+    // Four shards, each judging its own hosts, merge to the single run's bytes.
+    const shards: string[] = [];
+    for (const i of [4, 3, 2, 1]) {
+      const d = join(repo, `out-shard-${i}`);
+      expect((await cli("plan", ...args, "--no-verify-approvals", "--out", d, "--shard", `${i}/4`)).code).toBe(0);
+      shards.push(d);
+    }
+    const shardLines = await Promise.all(shards.map((d) => readFile(join(d, "exposure.ndjson"), "utf8")));
+    // est-ws22 falls in shard 1 and ws22-plain in shard 3 (FNV-1a of the name, modulo 4): shards 2 and 4 write an
+    // empty file, and the merge interleaves the other two.
+    expect(shardLines.map((t) => t.split("\n").filter(Boolean).length)).toEqual([0, 1, 0, 1]);
+    const merged = join(repo, "out-merged");
+    expect((await cli("merge", ...shards, "--out", merged)).code).toBe(0);
+    expect(await readFile(join(merged, "exposure.ndjson"), "utf8")).toBe(
+      await readFile(join(out, "exposure.ndjson"), "utf8"),
+    );
+    // `patchops exposure --plan` reads the same file: the plan's states only (the pending hotpatch is not measured
+    // where it is not installed, so ws22-azure is for the inventory form above).
+    const fromPlan = await cli("exposure", "--plan", out, "--repo", repo);
+    expect(fromPlan.stderr).toBe("");
+    expect(fromPlan.stdout).toBe(
+      [
+        "CVE-2025-62215 (exploited per msrc since 2025-11-11; fixed by KB5068787, KB5068840): 2 hosts exposed",
+        "  est-ws22  KB5068787 overdue (emergency)  owner team-a  estimated: no agent scan; matched from advisory text",
+        "  ws22-plain  KB5068787 overdue (emergency)  owner team-a",
+        "2 hosts exposed as of 2025-11-12T06:00:00Z; 1 unscanned (unknown): silent",
+        "",
+      ].join("\n"),
+    );
+    expect((await cli("exposure", "--plan", full, "--repo", repo)).stdout).toBe(fromPlan.stdout);
+    const other = await cli("exposure", "--plan", out, "--repo", repo, "--cve", "CVE-2025-59499", "--format", "json");
+    expect(JSON.parse(other.stdout)).toEqual({
+      now: "2025-11-12T06:00:00Z",
+      cves: [],
+      exposedHosts: 0,
+      unscanned: ["silent"],
+    });
+    const both = await cli("exposure", "--plan", out, "--repo", repo, "--inventory", join(repo, "inv.jsonl"));
+    expect([both.code, both.stderr]).toEqual([2, "patchops: give either --inventory FILE... or --plan DIR\n"]);
+    // A compact plan written before exposure.ndjson existed: its host lines cannot say who is exposed, so the page
+    // says so and counts nobody.
+    await rm(join(out, "exposure.ndjson"));
+    const oldSite = join(repo, "out-site-old");
+    expect((await cli("report", "--plan", out, "--out", oldSite, "--repo", repo)).code).toBe(0);
+    const oldHtml = await readFile(join(oldSite, "exposure.html"), "utf8");
+    expect(oldHtml).toContain("<p id=no-exposure>This plan has no exposure.ndjson");
+    expect(oldHtml).not.toContain("exposed-hosts");
+    const refused = await cli("exposure", "--plan", out, "--repo", repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("is a compact plan without exposure.ndjson");
+    expect(refused.stdout).toBe("");
     // est-ws22, est-patched and est-hotpatched are scanned without an agent; silent is not scanned at all.
     const compliance = JSON.parse(await readFile(join(site, "compliance.json"), "utf8")) as {
       fleet: { estimated: number };

@@ -1,8 +1,10 @@
 // Where the reconcile emits: one host line and its jobs at a time, so nothing fleet-sized has to be held.
-import type { HostResult, Job } from "../../model/plan.js";
+import type { ExposureLine, HostResult, Job } from "../../model/plan.js";
 
 /** Receives each host's result and each job as soon as they are final, in no particular order. */
 export interface PlanSink {
   onHost(result: HostResult): void;
   onJob(job: Job): void;
+  /** A host exposed now to an exploited CVE (exposure.ndjson), judged from every state measured on it. */
+  onExposure?(line: ExposureLine): void;
 }

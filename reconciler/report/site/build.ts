@@ -1,5 +1,5 @@
 // The self-serve status site: static files, an index with search and paging, a page per host and per update.
-import type { HostResult, Job, Plan } from "../../model/plan.js";
+import type { ExposureLine, HostResult, Job, Plan } from "../../model/plan.js";
 import type { Compliance, UpdateCompliance } from "../compliance.js";
 import { hostsCsv, updatesCsv } from "../csv.js";
 import { escapeHtml as esc } from "../html.js";
@@ -148,6 +148,8 @@ export interface SiteHosts {
   count: number;
   hosts(): Iterable<HostResult>;
   withJobs(): Iterable<HostJobs>;
+  /** exposure.ndjson's lines, where the plan has that file. */
+  exposure?(): Iterable<ExposureLine>;
 }
 
 const OPEN_LISTED = 200;
@@ -311,7 +313,7 @@ export function buildSite(input: SiteInput): Map<string, FileContent> {
   const body = `<section><h2>Find a server</h2><input type=search id=q placeholder="host or owner team" autofocus><div id=results></div><div id=pager class=pager></div></section>
 <section>${cards}${downloads}</section>${groupTable("By owner", "by-owner", c.byOwner)}${severityTable(c, info)}${updateTable(c, info, plan)}${groupTable("By OS", "by-os", c.byOs)}${windows}${groupTable("By baseline", "by-baseline", c.byBaseline)}${metricsSection(m, input.refusedSnapshots ?? 0)}`;
   files.set("index.html", page("Patch status", body, ["app.js", "data/index.js"], "search();", plan));
-  files.set("exposure.html", page("Exposure", exposureBody(plan, hosts.hosts(), info), [], "", plan));
+  files.set("exposure.html", page("Exposure", exposureBody(plan, hosts, info), [], "", plan));
   files.set(
     "host.html",
     page(
