@@ -526,10 +526,6 @@ async function openContext(
 }
 
 /**
- * The CAB in force at a commit, as verified: the trusted root's cab.yaml and every later change the CAB before it
- * approved. An unapproved edit of cab.yaml is not in force. Used to judge an open pull request by its merge base.
- */
-/**
  * The first parent of a commit on the first-parent chain, from the history walk instead of a git process per commit
  * (null for the oldest commit walked: a root, or a shallow clone's boundary, whose parent git cannot name either).
  */
@@ -550,6 +546,10 @@ async function holdingReader<T>(repo: string, work: () => Promise<T>): Promise<T
   }
 }
 
+/**
+ * The CAB in force at a commit, as verified: the trusted root's cab.yaml and every later change the CAB before it
+ * approved. An unapproved edit of cab.yaml is not in force. Used to judge an open pull request by its merge base.
+ */
 export function verifiedCabAt(
   input: Omit<VerifyInput, "set" | "now" | "restore">,
 ): Promise<{ spec: ChangeAdvisoryBoardSpec; rejected: CommitEvidence[] } | { problem: string }> {

@@ -2,8 +2,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { gitEnvironment } from "./git.js";
 
+/** What kind of object a read expects; another kind is an error, as a missing object is. */
+export type ObjectType = "blob" | "tree" | "commit";
+
 interface Pending {
   sha: string;
+  type: ObjectType | null;
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
 }
@@ -36,22 +40,22 @@ export class BlobReader {
     };
   }
 
-  read(sha: string): Promise<Buffer> {
+  read(sha: string, type: ObjectType | null = null): Promise<Buffer> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) return Promise.reject(new Error(`not an object id: ${sha}`));
-    return this.ask(sha);
+    return this.ask(sha, type);
   }
 
   /** A file at a commit (`<commit>:<path>`), through the same process; rejects when it does not exist. */
-  readAt(commit: string, path: string): Promise<Buffer> {
+  readAt(commit: string, path: string, type: ObjectType | null = null): Promise<Buffer> {
     if (!/^[0-9a-f]{40,64}$/.test(commit) || /[\n\r]/.test(path) || path.startsWith("/"))
       return Promise.reject(new Error(`not a commit and path: ${commit}:${path}`));
-    return this.ask(`${commit}:${path}`);
+    return this.ask(`${commit}:${path}`, type);
   }
 
-  private ask(sha: string): Promise<Buffer> {
+  private ask(sha: string, type: ObjectType | null): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const child = this.child ?? this.start();
-      this.queue.push({ sha, resolve, reject });
+      this.queue.push({ sha, type, resolve, reject });
       child.stdin.write(`${sha}\n`);
     });
   }
@@ -93,7 +97,7 @@ export class BlobReader {
       if (nl < 0) return;
       const header = this.buffer.subarray(0, nl).toString("utf8");
       // `<name> missing` (a name may hold spaces: `<commit>:<path>`), else `<oid> <type> <size>`.
-      const found = /^[0-9a-f]{40,64} [a-z]+ (\d+)$/.exec(header);
+      const found = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(header);
       if (!found) {
         this.buffer = this.buffer.subarray(nl + 1);
         this.queue.shift();
@@ -102,12 +106,14 @@ export class BlobReader {
         );
         continue;
       }
-      const size = Number(found[1]);
+      const size = Number(found[2]);
       if (this.buffer.length < nl + 1 + size + 1) return;
       const body = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
       this.buffer = this.buffer.subarray(nl + 1 + size + 1);
       this.queue.shift();
-      head.resolve(body);
+      if (head.type && found[1] !== head.type)
+        head.reject(new Error(`git object ${head.sha} is a ${found[1]}, not a ${head.type}`));
+      else head.resolve(body);
     }
     this.scheduleIdleCheck();
   }

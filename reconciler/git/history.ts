@@ -133,7 +133,7 @@ export async function regularFileAt(repo: string, sha: string, file: string): Pr
   // The mode is in the tree that holds the file, read through the same `git cat-file --batch` as the text.
   const slash = file.lastIndexOf("/");
   try {
-    const tree = await readerOf(repo).readAt(sha, file.slice(0, Math.max(0, slash)));
+    const tree = await readerOf(repo).readAt(sha, file.slice(0, Math.max(0, slash)), "tree");
     const entry = entryOf(tree, file.slice(slash + 1), sha.length / 2);
     if (entry?.mode !== "100644" && entry?.mode !== "100755") return null;
   } catch {
@@ -180,10 +180,10 @@ export async function samePolicyTree(repo: string, a: string, b: string): Promis
 /** The root tree's entries for the policy folders (mode and id, or absent), as text, read through `git cat-file`. */
 async function policyFolders(repo: string, commit: string): Promise<string> {
   const reader = readerOf(repo);
-  const text = (await reader.read(commit)).toString("utf8");
+  const text = (await reader.read(commit, "commit")).toString("utf8");
   const tree = /^tree ([0-9a-f]{40,64})$/m.exec(text.slice(0, text.indexOf("\n\n")))?.[1];
   if (!tree) throw new Error(`${commit} is not a commit`);
-  const root = await reader.read(tree);
+  const root = await reader.read(tree, "tree");
   return JSON.stringify(["policies", "baselines", "windows"].map((d) => entryOf(root, d, tree.length / 2)));
 }
 

@@ -53,4 +53,14 @@ describe("tree questions through git cat-file", () => {
     expect(await samePolicyTree(repo, policyEdit, windowsGone)).toBe(true);
     expect(await samePolicyTree(repo, first, "f".repeat(40))).toBe(false);
   });
+
+  it("takes only a commit as a commit: a blob written to look like one compares as unknown", async () => {
+    const { repo, policyEdit } = await repoWithHistory();
+    const git = (args: string[], input?: string) =>
+      execFileSync("git", args, { cwd: repo, encoding: "utf8", ...(input === undefined ? {} : { input }) }).trim();
+    const tree = git(["rev-parse", `${policyEdit}^{tree}`]);
+    const fake = git(["hash-object", "-w", "--stdin"], `tree ${tree}\nauthor x <x@x> 0 +0000\n\nnot a commit\n`);
+    expect(await samePolicyTree(repo, fake, policyEdit)).toBe(false);
+    expect(await samePolicyTree(repo, tree, policyEdit)).toBe(false);
+  });
 });
