@@ -28,7 +28,7 @@ describe("operating system", () => {
     // No OS entries: every OS.
     expect(check({ os: [] })).toEqual(YES);
     const unnamed = host({
-      os: { family: "windows", name: null, version: "10.0.17763.1" },
+      os: { family: "windows", version: "10.0.17763.1" },
     } as Partial<InventoryRecord>);
     expect(check({ os: [{ family: "linux" }] }, unnamed)).toEqual(no("the host runs windows 10.0.17763.1"));
   });
@@ -41,7 +41,7 @@ describe("operating system", () => {
       no("the host runs Windows Server 2022 10.0.20348.2113"),
     );
     const unnamed = host({
-      os: { family: "windows", name: null, version: "10.0.20348.2113" },
+      os: { family: "windows", version: "10.0.20348.2113" },
     } as Partial<InventoryRecord>);
     expect(check({ os: [{ family: "windows", names: ["Windows Server 2022"] }] }, unnamed)).toEqual(
       no("the host runs windows 10.0.20348.2113"),
