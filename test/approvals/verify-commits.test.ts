@@ -204,6 +204,7 @@ function whoApproved(v: VerificationResult): void {
     [sha.override, true, 11, ["alice", "bob"], "erin", merged(11)],
   ]);
   expect(u("KB100").commits[0]!.url).toBe("https://github.com/acme/patch-policy/pull/1");
+  expect(u("KB100").commits.map((c) => c.strength)).toEqual(["github", "github"]);
   expect(u("KB101")).toMatchObject({
     ok: false,
     strength: null,
@@ -325,6 +326,8 @@ function assignmentsAndRules(v: VerificationResult): void {
     kind: "assignment",
     reason: "PR #18 by dave: approved by tina (owner team team-a)",
   });
+  // The root's version and the reviewed edit: the approval took effect at the newest merge.
+  expect(v.assignments.get("windows/assignments/team-a.yaml")!.effectiveAt).toBe(Date.parse(merged(18)));
   expect(v.rules.get("all")).toMatchObject({
     ok: false,
     reason: `commit ${short("rule")} is in no merged pull request (pushed without review?)`,

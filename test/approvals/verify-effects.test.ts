@@ -277,9 +277,10 @@ describe("applyVerification", () => {
       "policies/policy.yaml is unverified (p)",
       "policies/policy.yaml is unverified (p)",
     ]);
-    expect(none.findings.map((f) => [f.code, f.file, f.message])).toEqual([
+    expect(none.findings.map((f) => [f.code, f.severity, f.file, f.message])).toEqual([
       [
         "policy-file-unverified",
+        "error",
         "policies/policy.yaml",
         "policies/policy.yaml is unverified, so its hooks, enforcement and SLAs are not applied and no host gets install jobs: p",
       ],
@@ -289,10 +290,11 @@ describe("applyVerification", () => {
       result({ files: [bad("policies/policy.yaml", "p", { fallback: { sha: "b".repeat(40) } })] }),
     );
     expect(fallback.blockedAssignments.size).toBe(0);
-    expect(fallback.findings.map((f) => [f.code, f.severity, f.message])).toEqual([
+    expect(fallback.findings.map((f) => [f.code, f.severity, f.file, f.message])).toEqual([
       [
         "policy-file-unverified",
         "error",
+        "policies/policy.yaml",
         "policies/policy.yaml is unverified, so its last verified version (commit bbbbbbbbbbbb) is planned instead: p",
       ],
     ]);

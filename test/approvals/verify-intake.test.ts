@@ -75,6 +75,9 @@ beforeAll(async () => {
   commit("mallory", { "policies/updates/kb305.yaml": drafted("KB305") });
   commit("pushed", { "policies/updates/kb306.yaml": drafted("KB306") });
   commit("web", { "policies/updates/kb307.yaml": drafted("KB307") });
+  commit("plain-dave", {
+    "policies/updates/kb308.yaml": updateDoc("KB308", { decision: null }).replace("  pilot: false\n", ""),
+  });
   const built = await fastHistory([
     { name: "root", message: "Bootstrap", at: "2026-11-01T10:00:00Z", files: minimalRoot(CAB) },
     ...steps,
@@ -92,12 +95,13 @@ beforeAll(async () => {
     pull(8, "mallory", [], { commitLogins: { [sha.mallory!]: { author: "mallory", committer: "mallory" } } }),
     pull(9, "pushed", [], { commitLogins: { [sha.pushed!]: { author: BOT, committer: "eve" } } }),
     pull(10, "web", [], { commitLogins: { [sha.web!]: { author: BOT, committer: "web-flow" } } }),
+    pull(11, "plain-dave", [], { author: "dave" }),
   );
 }, 60_000);
 afterAll(async () => gh.close());
 
 it("catalog entries: the intake identity alone, one CAB member, or the quorum when the entry goes beyond its rule", async () => {
-  const ref = sha.web!;
+  const ref = sha["plain-dave"]!;
   const { set } = await validateSource(await gitRefSource(repo, ref), NOW);
   const v = await verifyApprovals({
     repo,
@@ -122,6 +126,10 @@ it("catalog entries: the intake identity alone, one CAB member, or the quorum wh
     approvers: [],
     mergedAt: "2026-11-22T03:00:00Z",
   });
+
+  expect(u("KB300").commits[0]!.strength).toBe("github");
+  // A draft without an intake record, by anyone else: no note about the intake shortcut.
+  expect(u("KB308").reason).toBe("PR #11 by dave: 0 of 1 needed from one CAB member");
   expect(u("KB307")).toMatchObject({
     ok: true,
     reason: `PR #10 opened and written only by ${BOT} (the intake identity)`,

@@ -159,6 +159,8 @@ describe("a trust root that cannot be trusted fails every file, each with the re
       ["KB100", "KB100", "update", "approved"],
       ["KB200", "KB200", "update", "approved"],
     ]);
+    expect(off.updates.get("KB100")!.commits).toEqual([]);
+    expect(off.updates.get("KB100")!.effectiveAt).toBeNull();
     expect([...off.rules.keys()]).toEqual(["all"]);
     expect([...off.assignments.keys()]).toEqual(["windows/assignments/team-a.yaml"]);
     expect(off.deletions).toEqual([]);

@@ -29,7 +29,7 @@ describe("operating system", () => {
     expect(check({ os: [] })).toEqual(YES);
     const unnamed = host({
       os: { family: "windows", version: "10.0.17763.1" },
-    });
+    } as Partial<InventoryRecord>);
     expect(check({ os: [{ family: "linux" }] }, unnamed)).toEqual(no("the host runs windows 10.0.17763.1"));
   });
 
@@ -42,7 +42,7 @@ describe("operating system", () => {
     );
     const unnamed = host({
       os: { family: "windows", version: "10.0.20348.2113" },
-    });
+    } as Partial<InventoryRecord>);
     expect(check({ os: [{ family: "windows", names: ["Windows Server 2022"] }] }, unnamed)).toEqual(
       no("the host runs windows 10.0.20348.2113"),
     );
