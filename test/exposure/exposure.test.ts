@@ -193,6 +193,17 @@ describe("the status site's exposure page", () => {
     expect(await readFile(join(full, "exposure.ndjson"), "utf8")).toBe(
       await readFile(join(out, "exposure.ndjson"), "utf8"),
     );
+    // Spilled to sorted runs of one line each, the lines come back in host order.
+    const spilled = join(repo, "out-spilled");
+    process.env.PATCHOPS_PLAN_RUN_BUDGET = "1";
+    try {
+      expect((await cli("plan", ...args, "--no-verify-approvals", "--out", spilled)).code).toBe(0);
+    } finally {
+      delete process.env.PATCHOPS_PLAN_RUN_BUDGET;
+    }
+    expect(await readFile(join(spilled, "exposure.ndjson"), "utf8")).toBe(
+      await readFile(join(out, "exposure.ndjson"), "utf8"),
+    );
     // Four shards, each judging its own hosts, merge to the single run's bytes.
     const shards: string[] = [];
     for (const i of [4, 3, 2, 1]) {
