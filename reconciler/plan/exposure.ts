@@ -107,18 +107,33 @@ function planned(state: string | undefined): string | null {
  * compact host line leaves the installed ids out, so readers of a compact plan get the same answer as of a full one.
  */
 export class ExposureLines {
-  private readonly byCve: Map<string, ExploitedUpdate[]>;
+  private byCve: Map<string, ExploitedUpdate[]>;
+  private seen = -1;
 
-  constructor(updates: Iterable<ExploitedUpdate>) {
-    this.byCve = byCve(updates, null);
+  /**
+   * The exploited updates, or the reconcile's catalog: it grows while hosts are planned (updates only agents report,
+   * with reviewed advisory facts that may call them exploited), so its index is made again when it has grown.
+   */
+  constructor(private readonly source: Iterable<ExploitedUpdate> | ReadonlyMap<string, CatalogEntry>) {
+    this.byCve = source instanceof Map ? new Map() : byCve(source as Iterable<ExploitedUpdate>, null);
+  }
+
+  private index(): Map<string, ExploitedUpdate[]> {
+    const catalog = this.source;
+    if (catalog instanceof Map && catalog.size !== this.seen) {
+      this.byCve = byCve(exploitedUpdates(catalog as ReadonlyMap<string, CatalogEntry>), null);
+      this.seen = catalog.size;
+    }
+    return this.byCve;
   }
 
   /** The host's line, or null when it is exposed to no exploited CVE (or not scanned: unknown). */
   lineOf(h: HostResult, states: ReadonlyMap<string, UpdateState>): ExposureLine | null {
-    if (h.status === "unscanned" || this.byCve.size === 0) return null;
+    const index = this.index();
+    if (h.status === "unscanned" || index.size === 0) return null;
     const cves: Record<string, Record<string, UpdateState>> = {};
     let any = false;
-    for (const [cve, fixes] of this.byCve) {
+    for (const [cve, fixes] of index) {
       const open = openFixes(fixes, (u) => planned(states.get(u.id)));
       if (!open) continue;
       any = true;

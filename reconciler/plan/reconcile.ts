@@ -5,7 +5,7 @@ import { diagnostic } from "../diagnostics.js";
 import type { ExposureLine, HostResult, Job, Plan, UpdateState } from "../model/plan.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { EscalationRequest } from "./escalation.js";
-import { exploitedUpdates, ExposureLines } from "./exposure.js";
+import { ExposureLines } from "./exposure.js";
 import type { HostContext } from "./hosts.js";
 import { SlaWatch } from "./late-approval.js";
 import { addPackageLists } from "./linux-updates.js";
@@ -60,7 +60,7 @@ export function reconcileInto(given: ReconcileInput, sink: PlanSink, scope: Reco
   const slaWatch = new SlaWatch();
   const counters = new SummaryCounters();
   const wanted = scope.hosts;
-  const exposure = new ExposureLines(exploitedUpdates(ctx.catalog));
+  const exposure = new ExposureLines(ctx.catalog);
   for (const unit of planUnits(ctx.hosts)) {
     if (!ctx.inShard(unit[0]!)) continue;
     if (wanted && !unit.some((h) => wanted.has(h.name.toLowerCase()))) continue;
