@@ -1,4 +1,5 @@
-// Exposure as text: per exploited CVE, the hosts exposed now and the update that fixes it on each.
+// Exposure as text: per exploited CVE, the hosts exposed now and the update that fixes it on each. Every line is one
+// line: text from the policy or an inventory goes through oneLine.
 import type { Exposure } from "../plan/exposure.js";
 import { oneLine } from "../log-safe.js";
 
@@ -8,10 +9,12 @@ export function exposureText(x: Exposure): string {
   for (const c of x.cves) {
     const since = c.since ? ` since ${c.since}` : "";
     lines.push(
-      `${c.cve} (exploited per ${c.sources.join(", ")}${since}; fixed by ${c.updates.join(", ")}): ${c.hosts.length} host${c.hosts.length === 1 ? "" : "s"} exposed`,
+      oneLine(
+        `${c.cve} (exploited per ${c.sources.join(", ")}${since}; fixed by ${c.updates.join(", ")}): ${c.hosts.length} host${c.hosts.length === 1 ? "" : "s"} exposed`,
+      ),
     );
     for (const h of c.hosts) {
-      const fixes = h.fixes.map((f) => `${f.id} ${f.state} (${f.timeline})`).join(", ");
+      const fixes = oneLine(h.fixes.map((f) => `${f.id} ${f.state} (${f.timeline})`).join(", "));
       lines.push(
         `  ${oneLine(h.host)}  ${fixes}  owner ${oneLine(h.owner ?? "none")}${h.estimated ? "  estimated: no agent scan; matched from advisory text" : ""}`,
       );

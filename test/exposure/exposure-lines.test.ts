@@ -7,6 +7,7 @@ import type { ExposureLine, HostResult, Plan, UpdateState } from "../../reconcil
 import { ExposureLines, ExposureTally, type ExploitedUpdate } from "../../reconciler/plan/exposure.js";
 import { exposureBody } from "../../reconciler/report/site/exposure-page.js";
 import type { UpdateInfo } from "../../reconciler/report/update-info.js";
+import { exposureText } from "../../reconciler/views/exposure.js";
 
 const fix = (id: string, cves: string[]): ExploitedUpdate => ({
   id,
@@ -203,5 +204,27 @@ describe("the exposure page reads exposure.ndjson", () => {
     const x = t.result();
     expect(x.exposedHosts).toBe(2);
     expect(x.cves.map((c) => [c.cve, c.count, c.hosts.map((h) => h.host)])).toEqual([["CVE-2026-0002", 2, ["d"]]]);
+  });
+});
+
+describe("exposure as text", () => {
+  it("keeps hostile host, owner, source and update text on its own line", () => {
+    const t = new ExposureTally(
+      [{ ...fix("KB1\nforged: 0 hosts exposed", ["CVE-2026-0001"]), sources: ["kev\r\nforged"] }],
+      null,
+      "2026-12-10T09:00:00Z",
+    );
+    t.addLine({
+      host: "h\nforged",
+      owner: "o\u2028x",
+      status: "noncompliant",
+      cves: { "CVE-2026-0001": { "KB1\nforged: 0 hosts exposed": "missing" } },
+    });
+    expect(exposureText(t.result()).split("\n")).toEqual([
+      "CVE-2026-0001 (exploited per kev\\r\\nforged since 2026-12-01; fixed by KB1\\nforged: 0 hosts exposed): 1 host exposed",
+      "  h\\nforged  KB1\\nforged: 0 hosts exposed missing (emergency)  owner o\\u2028x",
+      "1 host exposed as of 2026-12-10T09:00:00Z",
+      "",
+    ]);
   });
 });
