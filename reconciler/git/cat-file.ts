@@ -83,7 +83,7 @@ export class BlobReader {
     child.on("error", fail);
     // A process that died (or was ended) while a request was written gives EPIPE on stdin: fail what is pending rather
     // than leave the stream's error unhandled, which would end the whole program.
-    child.stdin.on("error", fail);
+    child.stdin.on("error", (err) => fail(new Error(`git cat-file ended (${err.message})`)));
     child.on("close", (code) => fail(new Error(`git cat-file ended (exit ${code})`)));
     return child;
   }
