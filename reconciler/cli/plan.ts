@@ -73,7 +73,7 @@ export function registerPlan(program: Command, io: Io): void {
     program
       .command("plan")
       .description(
-        "reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson",
+        "reconcile policy with the scanned inventory: writes DIR/plan.json, DIR/hosts.ndjson, DIR/jobs.ndjson, DIR/exposure.ndjson",
       ),
     "inventory files (JSON Lines, JSON array, osquery, Get-HotFix); - for stdin",
   )
