@@ -125,6 +125,14 @@ describe("trusted-local: Approved-by trailers where GitHub cannot be asked", () 
       ok: false,
       reason: `Approved-by trailers on ${root.slice(0, 12)}: 0 of 2 needed from ${CAB2}`,
     });
+    // After a pinned root, a file of the root edited under trailers: its verdict's strength is the trailer's.
+    await write(repo, {
+      "policies/policy.yaml": (await readFile(join(repo, "policies/policy.yaml"), "utf8")) + "# x\n",
+    });
+    const edited = commitAll(repo, "policy\n\nApproved-by: alice\nApproved-by: carol", "2026-11-02T12:00:00Z");
+    const pinned = await verify(repo, edited, { github: null, trustLocal: true, cabRoot: root });
+    expect(pinned.files.get("policies/policy.yaml")).toMatchObject({ ok: true, strength: "trailer" });
+    expect(pinned.files.get("policies/policy.yaml")!.commits.map((c) => c.strength)).toEqual(["root", "trailer"]);
     // Without trust-local, no GitHub means no evidence at all.
     const off = await verify(repo, good, { github: null });
     const why = "GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY), so no review can be checked";
@@ -302,6 +310,35 @@ describe("owner teams of assignment files", () => {
     expect(z.assignments.get(file)!.reason).toBe(
       "owner team 'team-z' has no members in cab.yaml teams, so its approval cannot be checked",
     );
+  });
+});
+
+describe("authors of a pull request's commits", () => {
+  it("a deleted author links no login and blocks nothing; every self-approver is named", async () => {
+    const { repo, root } = await rooted();
+    await write(repo, { "policies/updates/kb100.yaml": updateDoc("KB100") });
+    const gone = commitAll(repo, "KB100", "2026-11-02T10:00:00Z");
+    await write(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
+    const selves = commitAll(repo, "KB101", "2026-11-02T11:00:00Z");
+    gh.deletedUsers.add("former");
+    gh.pulls.push(
+      pull(71, gone, ["alice", "bob"], { commitLogins: { [gone]: { author: "former", committer: "former" } } }),
+      pull(72, selves, ["alice", "bob", "carol"], {
+        commitLogins: { [selves]: { author: "alice", committer: "bob" } },
+      }),
+    );
+    try {
+      const v = await verify(repo, selves, { cabRoot: root });
+      expect(v.updates.get("KB100")).toMatchObject({
+        ok: true,
+        reason: `PR #71 by dave: approved by alice, bob (${CAB2})`,
+      });
+      expect(v.updates.get("KB101")!.reason).toBe(
+        `PR #72 by dave: 1 of 2 needed from ${CAB2} (carol); approvals by authors of its commits do not count (alice, bob)`,
+      );
+    } finally {
+      gh.deletedUsers.delete("former");
+    }
   });
 });
 
