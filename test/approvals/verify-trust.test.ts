@@ -320,21 +320,43 @@ describe("authors of a pull request's commits", () => {
     const gone = commitAll(repo, "KB100", "2026-11-02T10:00:00Z");
     await write(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
     const selves = commitAll(repo, "KB101", "2026-11-02T11:00:00Z");
+    await write(repo, { "policies/updates/kb102.yaml": updateDoc("KB102") });
+    const twice = commitAll(repo, "KB102", "2026-11-02T12:00:00Z");
+    await write(repo, { "policies/updates/kb103.yaml": updateDoc("KB103") });
+    const stale = commitAll(repo, "KB103", "2026-11-02T13:00:00Z");
     gh.deletedUsers.add("former");
     gh.pulls.push(
       pull(71, gone, ["alice", "bob"], { commitLogins: { [gone]: { author: "former", committer: "former" } } }),
       pull(72, selves, ["alice", "bob", "carol"], {
         commitLogins: { [selves]: { author: "alice", committer: "bob" } },
       }),
+      // One commit in two pull requests, both failing: both reasons, in GitHub's order.
+      pull(73, twice, ["alice", "bob"], { baseRef: "release" }),
+      pull(74, twice, ["carol"]),
+      // alice and bob approved KB100's tree, before KB101 to KB103 were added.
+      {
+        ...pull(75, stale, []),
+        reviews: [
+          { login: "alice", state: "APPROVED", at: "2026-11-02T14:00:00Z", commit: gone },
+          { login: "bob", state: "APPROVED", at: "2026-11-02T14:00:00Z", commit: gone },
+          { login: "carol", state: "APPROVED", at: "2026-11-02T14:00:00Z" },
+        ],
+      },
     );
     try {
-      const v = await verify(repo, selves, { cabRoot: root });
+      const v = await verify(repo, stale, { cabRoot: root });
       expect(v.updates.get("KB100")).toMatchObject({
         ok: true,
         reason: `PR #71 by dave: approved by alice, bob (${CAB2})`,
       });
       expect(v.updates.get("KB101")!.reason).toBe(
         `PR #72 by dave: 1 of 2 needed from ${CAB2} (carol); approvals by authors of its commits do not count (alice, bob)`,
+      );
+      expect(v.updates.get("KB102")!.reason).toBe(
+        `PR #73 was merged into release, not main: its reviews do not count here; PR #74 by dave: 1 of 2 needed from ${CAB2} (carol)`,
+      );
+      expect(v.updates.get("KB103")!.reason).toBe(
+        `PR #75 by dave: 1 of 2 needed from ${CAB2} (carol); approvals of an older commit do not count (alice, bob: policy files changed after their review)`,
       );
     } finally {
       gh.deletedUsers.delete("former");
