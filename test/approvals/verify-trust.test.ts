@@ -125,6 +125,14 @@ describe("trusted-local: Approved-by trailers where GitHub cannot be asked", () 
       ok: false,
       reason: `Approved-by trailers on ${root.slice(0, 12)}: 0 of 2 needed from ${CAB2}`,
     });
+    // After a pinned root, a file of the root edited under trailers: its verdict's strength is the trailer's.
+    await write(repo, {
+      "policies/policy.yaml": (await readFile(join(repo, "policies/policy.yaml"), "utf8")) + "# x\n",
+    });
+    const edited = commitAll(repo, "policy\n\nApproved-by: alice\nApproved-by: carol", "2026-11-02T12:00:00Z");
+    const pinned = await verify(repo, edited, { github: null, trustLocal: true, cabRoot: root });
+    expect(pinned.files.get("policies/policy.yaml")).toMatchObject({ ok: true, strength: "trailer" });
+    expect(pinned.files.get("policies/policy.yaml")!.commits.map((c) => c.strength)).toEqual(["root", "trailer"]);
     // Without trust-local, no GitHub means no evidence at all.
     const off = await verify(repo, good, { github: null });
     const why = "GitHub is not configured (GITHUB_TOKEN and GITHUB_REPOSITORY), so no review can be checked";
@@ -302,6 +310,57 @@ describe("owner teams of assignment files", () => {
     expect(z.assignments.get(file)!.reason).toBe(
       "owner team 'team-z' has no members in cab.yaml teams, so its approval cannot be checked",
     );
+  });
+});
+
+describe("authors of a pull request's commits", () => {
+  it("a deleted author links no login and blocks nothing; every self-approver is named", async () => {
+    const { repo, root } = await rooted();
+    await write(repo, { "policies/updates/kb100.yaml": updateDoc("KB100") });
+    const gone = commitAll(repo, "KB100", "2026-11-02T10:00:00Z");
+    await write(repo, { "policies/updates/kb101.yaml": updateDoc("KB101") });
+    const selves = commitAll(repo, "KB101", "2026-11-02T11:00:00Z");
+    await write(repo, { "policies/updates/kb102.yaml": updateDoc("KB102") });
+    const twice = commitAll(repo, "KB102", "2026-11-02T12:00:00Z");
+    await write(repo, { "policies/updates/kb103.yaml": updateDoc("KB103") });
+    const stale = commitAll(repo, "KB103", "2026-11-02T13:00:00Z");
+    gh.deletedUsers.add("former");
+    gh.pulls.push(
+      pull(71, gone, ["alice", "bob"], { commitLogins: { [gone]: { author: "former", committer: "former" } } }),
+      pull(72, selves, ["alice", "bob", "carol"], {
+        commitLogins: { [selves]: { author: "alice", committer: "bob" } },
+      }),
+      // One commit in two pull requests, both failing: both reasons, in GitHub's order.
+      pull(73, twice, ["alice", "bob"], { baseRef: "release" }),
+      pull(74, twice, ["carol"]),
+      // alice and bob approved KB100's tree, before KB101 to KB103 were added.
+      {
+        ...pull(75, stale, []),
+        reviews: [
+          { login: "alice", state: "APPROVED", at: "2026-11-02T14:00:00Z", commit: gone },
+          { login: "bob", state: "APPROVED", at: "2026-11-02T14:00:00Z", commit: gone },
+          { login: "carol", state: "APPROVED", at: "2026-11-02T14:00:00Z" },
+        ],
+      },
+    );
+    try {
+      const v = await verify(repo, stale, { cabRoot: root });
+      expect(v.updates.get("KB100")).toMatchObject({
+        ok: true,
+        reason: `PR #71 by dave: approved by alice, bob (${CAB2})`,
+      });
+      expect(v.updates.get("KB101")!.reason).toBe(
+        `PR #72 by dave: 1 of 2 needed from ${CAB2} (carol); approvals by authors of its commits do not count (alice, bob)`,
+      );
+      expect(v.updates.get("KB102")!.reason).toBe(
+        `PR #73 was merged into release, not main: its reviews do not count here; PR #74 by dave: 1 of 2 needed from ${CAB2} (carol)`,
+      );
+      expect(v.updates.get("KB103")!.reason).toBe(
+        `PR #75 by dave: 1 of 2 needed from ${CAB2} (carol); approvals of an older commit do not count (alice, bob: policy files changed after their review)`,
+      );
+    } finally {
+      gh.deletedUsers.delete("former");
+    }
   });
 });
 
