@@ -153,7 +153,11 @@ export function planSummaryOf(
         `${md ? "- " : "  "}… and ${plan.findings.length - FINDINGS_LIMIT} more findings (plan.json lists them all)`,
       );
   }
-  if (outDir) lines.push("", `Wrote ${t(outDir)}/plan.json, ${t(outDir)}/hosts.ndjson, ${t(outDir)}/jobs.ndjson, ${t(outDir)}/exposure.ndjson`);
+  if (outDir)
+    lines.push(
+      "",
+      `Wrote ${t(outDir)}/plan.json, ${t(outDir)}/hosts.ndjson, ${t(outDir)}/jobs.ndjson, ${t(outDir)}/exposure.ndjson`,
+    );
   // Host names and notes come from inventory: one value must never become a line of its own in a CI log.
   return lines.map(oneLine).join("\n") + "\n";
 }
