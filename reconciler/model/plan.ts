@@ -257,6 +257,10 @@ export const Plan = z
             .meta({ description: "Hosts whose next window ends after the SLA counted from approval (standardDays)." }),
         }),
       ),
+      patches: z.record(z.string(), z.partialRecord(UpdateState, z.number().int())).optional().meta({
+        description:
+          "Patches of several Linux package versions (summary.updates[id].patch): hosts per state, each host once at the worst state of the patch's approved versions, counted from every host's evaluation (a compact host line lists only some states). Absent when no patch groups versions.",
+      }),
     }),
     pilot: z.strictObject({
       hosts: z.array(z.string()),

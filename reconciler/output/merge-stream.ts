@@ -23,7 +23,7 @@ export async function mergePlanDirs(dirs: readonly string[], out: string): Promi
   const exposureFiles = dirs.map((d) => join(d, "exposure.ndjson"));
   const withExposure = exposureFiles.every((f) => existsSync(f));
   const counters = new SummaryCounters();
-  for (const p of plans) counters.addShard(p.summary.updates);
+  for (const p of plans) counters.addShard(p.summary);
   try {
     for (const f of hostFiles) for (const [h] of jsonLines(f, notJson)) counters.addHost(h as HostResult);
     for (const f of jobFiles) for (const [j] of jsonLines(f, notJson)) counters.addJob(j as Job);

@@ -25,7 +25,7 @@ export function mergeShards(parts: readonly PlanParts[]): PlanParts {
   const counters = new SummaryCounters();
   hosts.forEach((h) => counters.addHost(h));
   jobs.forEach((j) => counters.addJob(j));
-  parts.forEach((p) => counters.addShard(p.plan.summary.updates));
+  parts.forEach((p) => counters.addShard(p.plan.summary));
   // Hosts are disjoint across shards, and each shard judged its own: the merged file is their lines in host order.
   const exposure = parts.every((p) => p.exposure)
     ? { exposure: parts.flatMap((p) => p.exposure!).sort(compareHosts) }

@@ -44,3 +44,21 @@ export const PILOT_NOT_CONCERNED: ReadonlySet<UpdateState> = new Set([
 ]);
 
 export const isCompliant = (s: UpdateState): boolean => COMPLIANT.has(s);
+
+/**
+ * A host's state for a patch of several updates is the worst state of its updates there: the patch is done on a host
+ * only when every package version of it is. Worst first.
+ */
+export const PATCH_WORST_FIRST: readonly UpdateState[] = [
+  "failed",
+  "overdue",
+  "blocked",
+  "missing",
+  "pending-reboot",
+  "exempt",
+  "deferred",
+  "rejected-installed",
+  "installed",
+  "superseded",
+  "not-applicable",
+];

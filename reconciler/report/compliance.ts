@@ -117,10 +117,12 @@ export class ComplianceCounts {
 
   constructor(private readonly plan: Plan) {
     this.patches = new PatchStates(plan.summary.updates);
+    // Plan counts patches from every host's evaluation; a plan without them (older) is counted from its host lines.
+    if (plan.summary.patches) this.patches.addCounts(plan.summary.patches);
   }
 
   addHost(h: HostResult): void {
-    this.patches.addHost(h);
+    if (!this.plan.summary.patches) this.patches.addHost(h);
     if (h.scannedAt !== null) this.scanned++;
     if (h.status === "unscanned") this.unscanned++;
     count(this.fleet, h);

@@ -1,7 +1,10 @@
 // Patches, not package versions: the report's counts take Linux package versions together under the patch plan.json
 // names for them (summary.updates[id].patch: the advisory, or SOURCE@DAY), one host at a time.
-import type { HostResult, UpdateState } from "../model/plan.js";
+import type { UpdateState } from "../model/plan.js";
 import { compareText } from "../order.js";
+import { patchIndex } from "../policy/patch-states.js";
+
+export { PatchStates, patchIndex } from "../policy/patch-states.js";
 
 type States = Partial<Record<UpdateState, number>>;
 
@@ -18,75 +21,6 @@ export interface UpdateFigures {
 export interface PatchFigures extends UpdateFigures {
   /** The updates it is made of (one for a Windows update or an advisory without package versions). */
   updates: string[];
-}
-
-/**
- * A host's state for a patch is the worst state of its updates there: the patch is done on a host only when every
- * package version of it is. Worst first.
- */
-const WORST_FIRST: readonly UpdateState[] = [
-  "failed",
-  "overdue",
-  "blocked",
-  "missing",
-  "pending-reboot",
-  "exempt",
-  "deferred",
-  "rejected-installed",
-  "installed",
-  "superseded",
-  "not-applicable",
-];
-const RANK = new Map(WORST_FIRST.map((s, i) => [s, i]));
-
-/** Update id → its patch, for the updates that belong to a patch other than themselves. */
-export function patchIndex(updates: Readonly<Record<string, Pick<UpdateFigures, "patch">>>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [id, u] of Object.entries(updates)) if (u.patch && u.patch !== id) out.set(id, u.patch);
-  return out;
-}
-
-/** Counts per patch and state from host lines: each host once per patch, at the worst state of the patch's updates. */
-export class PatchStates {
-  private readonly counts = new Map<string, States>();
-  /** The patches that take several updates together, and the updates of each that count (the approved ones). */
-  private readonly members: Map<string, string>;
-
-  constructor(updates: Readonly<Record<string, Pick<UpdateFigures, "patch" | "decision">>>) {
-    const index = patchIndex(updates);
-    const grouped = new Set(index.values());
-    this.members = new Map();
-    for (const [id, u] of Object.entries(updates)) {
-      if (u.decision !== "approved") continue;
-      const patch = index.get(id) ?? (grouped.has(id) ? id : undefined);
-      if (patch !== undefined) this.members.set(id, patch);
-    }
-  }
-
-  get empty(): boolean {
-    return this.members.size === 0;
-  }
-
-  addHost(h: Pick<HostResult, "updates">): void {
-    if (this.members.size === 0) return;
-    const worst = new Map<string, UpdateState>();
-    for (const [id, s] of Object.entries(h.updates)) {
-      const patch = this.members.get(id);
-      if (patch === undefined) continue;
-      const prev = worst.get(patch);
-      if (prev === undefined || RANK.get(s)! < RANK.get(prev)!) worst.set(patch, s);
-    }
-    for (const [patch, s] of worst) {
-      let c = this.counts.get(patch);
-      if (!c) this.counts.set(patch, (c = {}));
-      c[s] = (c[s] ?? 0) + 1;
-    }
-  }
-
-  /** Patch → its host counts per state, in code-point order. */
-  result(): Record<string, States> {
-    return Object.fromEntries([...this.counts].sort(([a], [b]) => compareText(a, b)));
-  }
 }
 
 const DECISION_RANK = { approved: 0, rejected: 1, pending: 2 } as const;

@@ -16,8 +16,10 @@ export function snapshotOf(
   // A Map, not an object: an owner named "__proto__" is an owner like any other.
   const byOwner = new Map<string, StatusSnapshot["byOwner"][string]>();
   const patches = new PatchStates(plan.summary.updates);
+  // Plan counts patches from every host's evaluation; a plan without them (older) is counted from its host lines.
+  if (plan.summary.patches) patches.addCounts(plan.summary.patches);
   for (const h of hosts) {
-    patches.addHost(h);
+    if (!plan.summary.patches) patches.addHost(h);
     const owner = h.owner ?? "(unassigned)";
     const o = byOwner.get(owner) ?? {};
     byOwner.set(owner, o);

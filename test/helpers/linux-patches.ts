@@ -1,7 +1,7 @@
 // Test helper: the hand-worked Debian fleet of test/fixtures/linux-patches (11 package versions, 3 patches), planned.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { planFixture, readInventoryText } from "./plan-fixture.js";
+import { planFixture, readInventoryText, type PlanFixture } from "./plan-fixture.js";
 import { assignmentDoc, policyDoc } from "./scenario.js";
 
 export const DEB01 = JSON.stringify(JSON.parse(readFileSync("test/fixtures/linux-patches/deb-01.json", "utf8")));
@@ -50,8 +50,13 @@ export const LINUX_FILES = {
   "policies/updates/dsa-9002-1.yaml": advisory("DSA-9002-1", "expat", "2.5.0-1+deb12u2"),
 };
 
-export async function planLinux(records: string[], now: string, files: Record<string, string | null> = {}) {
+export async function planLinux(
+  records: string[],
+  now: string,
+  files: Record<string, string | null> = {},
+  input: PlanFixture["input"] = {},
+) {
   const { inventory, diagnostics } = await readInventoryText(records.join("\n"));
   expect(diagnostics).toEqual([]);
-  return planFixture({ files: { ...LINUX_FILES, ...files }, hosts: inventory, now });
+  return planFixture({ files: { ...LINUX_FILES, ...files }, hosts: inventory, now, input });
 }

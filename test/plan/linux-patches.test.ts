@@ -157,6 +157,12 @@ describe("Linux updates are grouped per advisory, else per source package and da
     expect((await cli("merge", ...shards, "--out", join(repo, "merged"))).code).toBe(0);
     const single = await readFile(join(repo, "single", "plan.json"), "utf8");
     expect(await readFile(join(repo, "merged", "plan.json"), "utf8")).toBe(single);
+    // Each host once per patch; deb-02 is offered no curl upgrade, so curl's patch does not concern it.
+    expect((JSON.parse(single) as { summary: { patches: unknown } }).summary.patches).toEqual({
+      "DSA-9001-1": { missing: 3 },
+      "DSA-9002-1": { missing: 3 },
+      "curl@2026-12-10": { missing: 2 },
+    });
     const findings = (JSON.parse(single) as { findings: { code: string; message: string }[] }).findings;
     expect(findings.filter((f) => f.code === "sla-at-risk").map((f) => f.message.split(":")[0])).toEqual([
       "deb-01",

@@ -22,7 +22,7 @@ const upgraded =
 const CURL = ["curl", "libcurl3-gnutls", "libcurl3-nss", "libcurl4"];
 const NOW = "2026-12-10T13:30:00Z";
 
-async function fleet() {
+async function fleet(input: Parameters<typeof planLinux>[3] = {}) {
   return planLinux(
     [
       DEB01,
@@ -41,6 +41,7 @@ async function fleet() {
       // Only the Linux fleet: the minimal fixture's Windows update would be a fourth patch.
       "policies/updates/kb5035857.yaml": null,
     },
+    input,
   );
 }
 
@@ -60,6 +61,29 @@ describe("metrics and compliance count patches, not package versions (issue 31, 
       "LIBEXPAT1-DEV=2.5.0-1+DEB12U5",
       "LIBEXPAT1=2.5.0-1+DEB12U5",
     ]);
+  });
+
+  it("a compact plan counts the same patches: plan.json carries each patch's hosts per state, from every evaluation", async () => {
+    const full = await fleet();
+    const compact = await fleet({ detail: "compact" });
+    // The compact lines leave installed versions out: deb-03's curl patch is done there, and only plan.json says so.
+    expect(compact.hosts.find((h) => h.host === "deb-03")!.updates).not.toHaveProperty("CURL=7.88.1-10+DEB12U15");
+    const byHand = {
+      "DSA-9001-1": { missing: 3 },
+      "DSA-9002-1": { missing: 3 },
+      "curl@2026-12-10": { installed: 1, missing: 2 },
+    };
+    expect(compact.plan.summary.patches).toEqual(byHand);
+    expect(full.plan.summary.patches).toEqual(byHand);
+    const rows = (r: Awaited<ReturnType<typeof fleet>>) =>
+      complianceOf(r.plan, r.hosts, r.jobs).byUpdate.map((u) => [u.id, u.installed, u.missing, u.percent]);
+    expect(rows(compact)).toEqual([
+      ["DSA-9001-1", 0, 3, 0],
+      ["DSA-9002-1", 0, 3, 0],
+      ["curl@2026-12-10", 1, 2, 33.3],
+    ]);
+    expect(rows(full)).toEqual(rows(compact));
+    expect(snapshotOf(compact.plan, compact.hosts).patches).toEqual(snapshotOf(full.plan, full.hosts).patches);
   });
 
   it("Table 4 metrics, approvals per month and the emergency ratio count 3 patches; job success is per patch", async () => {

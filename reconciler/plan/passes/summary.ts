@@ -2,6 +2,7 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { HostResult, HostStatus, Job, JobType, Plan, PlanDetail, UpdateState } from "../../model/plan.js";
 import { compareText } from "../../order.js";
+import { PatchStates } from "../../policy/patch-states.js";
 import { isoUtc } from "../../schedule/wall-clock.js";
 import type { CatalogEntry } from "../catalog.js";
 import { pilotSummary } from "../pilot.js";
@@ -51,6 +52,10 @@ export class SummaryCounters {
     restart: 0,
   };
   private readonly states = new Map<string, Partial<Record<UpdateState, number>>>();
+  /** Each host's states of Linux package versions (ids NAME=VERSION), for the patches that group them. */
+  private readonly packageStates: Record<string, UpdateState>[] = [];
+  /** The shards' patch counts (merge). */
+  private readonly shardPatches: Record<string, Partial<Record<UpdateState, number>>>[] = [];
   /** The first pilot job in jobs.ndjson order: its window is the plan's pilot window. */
   firstPilotJob: Job | null = null;
 
@@ -62,13 +67,19 @@ export class SummaryCounters {
 
   /** One host's state of every update it is measured against (the evaluation's, whatever its line lists). */
   addStates(states: Iterable<[string, UpdateState]>): void {
-    for (const [id, st] of states) this.addState(id, st, 1);
+    let packages: Record<string, UpdateState> | null = null;
+    for (const [id, st] of states) {
+      this.addState(id, st, 1);
+      if (id.indexOf("=") > 0) (packages ??= {})[id] = st;
+    }
+    if (packages) this.packageStates.push(packages);
   }
 
   /** A shard's per-update state counts (its plan.json): merged plans sum them, as their hosts are disjoint. */
-  addShard(updates: Plan["summary"]["updates"]): void {
-    for (const [id, u] of Object.entries(updates))
+  addShard(summary: Pick<Plan["summary"], "updates" | "patches">): void {
+    for (const [id, u] of Object.entries(summary.updates))
       for (const [st, n] of Object.entries(u.states)) this.addState(id, st as UpdateState, n ?? 0);
+    if (summary.patches) this.shardPatches.push(summary.patches);
   }
 
   private addState(id: string, st: UpdateState, n: number): void {
@@ -92,7 +103,21 @@ export class SummaryCounters {
         states: Object.fromEntries(Object.entries(this.states.get(id) ?? {}).sort(([a], [b]) => compareText(a, b))),
       };
     }
-    return { hosts: this.hosts, byStatus: { ...this.byStatus }, jobs: { ...this.jobs }, updates: out };
+    // Patches of several package versions: each host once, at the worst state of the patch's approved versions.
+    const patches = new PatchStates(out);
+    for (const states of this.packageStates) patches.addHost({ updates: states });
+    for (const shard of this.shardPatches) patches.addCounts(shard);
+    const counted = Object.entries(patches.result()).map(
+      ([patch, states]) =>
+        [patch, Object.fromEntries(Object.entries(states).sort(([a], [b]) => compareText(a, b)))] as const,
+    );
+    return {
+      hosts: this.hosts,
+      byStatus: { ...this.byStatus },
+      jobs: { ...this.jobs },
+      updates: out,
+      ...(counted.length > 0 ? { patches: Object.fromEntries(counted) } : {}),
+    };
   }
 }
 

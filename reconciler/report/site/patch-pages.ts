@@ -20,7 +20,7 @@ export function patchPageData(
   listed: number,
   byName: (a: string, b: string) => number,
 ): Record<string, Record<string, unknown>> {
-  const figures = patchesOf(plan.summary.updates);
+  const figures = patchesOf(plan.summary.updates, plan.summary.patches ?? {});
   const out: Record<string, Record<string, unknown>> = {};
   for (const row of byUpdate) {
     if (!row.updates) continue;
