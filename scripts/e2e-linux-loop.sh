@@ -96,8 +96,9 @@ check "plan with the results exits 0" test $? = 0
 check "deb-ok is compliant" grep -q '"host":"deb-ok","status":"compliant"' "$W/plan2/hosts.ndjson"
 # The results alone, against the scan from before the run: the success counts until a scan, the failure is recorded.
 # (After the run dpkg keeps patchops-e2e-broken 2.0 half-configured, status iF, which the converter counts as present.)
+# --detail full: the checks below read an installed update's state, which a compact host line only counts.
 patchops plan --repo "$W/policy" --inventory "$W/inventory1.jsonl" --results "$W"/results/*.ndjson --out "$W/plan3" \
-  --now "$NOW_PLAN2" --no-verify-approvals >"$W/plan3.log" 2>&1
+  --now "$NOW_PLAN2" --no-verify-approvals --detail full >"$W/plan3.log" 2>&1
 check "plan with the results and the old scan exits 0" test $? = 0
 check "the results were read: deb-ok's update installed" grep -q '"host":"deb-ok".*"PATCHOPS-E2E-DEMO=2.0":"installed"' "$W/plan3/hosts.ndjson"
 check "the results were read: deb-broken's update failed" grep -q '"host":"deb-broken".*"PATCHOPS-E2E-BROKEN=2.0":"failed"' "$W/plan3/hosts.ndjson"
