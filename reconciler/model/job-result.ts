@@ -18,10 +18,13 @@ export const JobResult = z
   .strictObject({
     jobId: z.string().min(1),
     host: z.string().min(1),
-    type: z.enum(["install", "synthetic", "uninstall", "restart"]).default("install").meta({
-      description:
-        "The job's type; for uninstall, succeeded means the update was removed; a restart result lists no updates (the next scan says whether the pending installs finished).",
-    }),
+    type: z
+      .enum(["install", "synthetic", "uninstall", "restart", "isolate", "notify", "healthcheck"])
+      .default("install")
+      .meta({
+        description:
+          "The job's type; for uninstall, succeeded means the update was removed; a restart result lists no updates (the next scan says whether the pending installs finished); an isolate, notify or healthcheck job (PatchPolicy's hooks) reports only a refusal: not-run with its reason.",
+      }),
     status: z.enum(["succeeded", "failed", "not-run"]).meta({
       description: "not-run: nothing was installed or removed (see reason); it lists no updates and is no attempt.",
     }),

@@ -123,4 +123,84 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
     expect(run.calls.filter((c) => c.module === "win_shell")).toHaveLength(4);
     expect(run.calls.filter((c) => c.module === "win_reboot")).toEqual([]);
   }, 300_000);
+
+  it("refuses an isolate job outside its window as a not-run result and runs its hook only inside", async () => {
+    const repo = await tempRepo("loop");
+    const plan = join(repo, "plan");
+    const p = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--out",
+      plan,
+      "--now",
+      "2026-12-10T09:00:00Z",
+      "--no-verify-approvals",
+    );
+    expect(p.code).toBe(0);
+    const base = lines<Job>(await readFile(join(plan, "jobs.ndjson"), "utf8")).find(
+      (j) => j.host === "app-1" && j.type === "install",
+    )!;
+    // The hook marks the host it ran for (the host name from the job's environment, never from the command text).
+    const marks = join(repo, "marks");
+    await mkdir(marks);
+    const clocks: Record<string, string> = {
+      "early-301s": "2026-12-10T15:54:59Z",
+      "end-1s": "2026-12-10T19:59:59Z",
+      "at-end": "2026-12-10T20:00:00Z",
+    };
+    const jobs = Object.keys(clocks).map((host, i): Job => ({
+      ...base,
+      id: `10000000000000${(i + 16).toString(16)}`,
+      host,
+      type: "isolate",
+      timeline: "immediate",
+      enforcement: { forceInstall: false, forceRestart: false },
+      commands: [{ name: "mark", run: `touch "${marks}/$PATCHOPS_HOST"` }],
+    }));
+    await writeFile(join(plan, "jobs.ndjson"), jobs.map((j) => JSON.stringify(j) + "\n").join(""));
+    const inv = join(repo, "inv", "inventory.yml");
+    await mkdir(join(repo, "inv", "host_vars"), { recursive: true });
+    expect((await cli("export", "ansible", "--plan", plan, "--out", inv)).code).toBe(0);
+    for (const [host, clock] of Object.entries(clocks))
+      await writeFile(join(repo, "inv", "host_vars", `${host}.yml`), `patchops_now: "${clock}"\n`);
+
+    await playbook(repo, inv, "patchops_isolate");
+    const results = lines<Record<string, unknown>>(
+      (
+        await Promise.all((await readdir(join(repo, "results"))).map((f) => readFile(join(repo, "results", f), "utf8")))
+      ).join(""),
+    );
+    // Refused on both sides of the window, as not-run results that list no update; the hook ran only inside.
+    expect(
+      results
+        .map((r) => [r.host, r.type, r.status, r.reason, r.updates])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      ["at-end", "isolate", "not-run", "outside-window", {}],
+      ["early-301s", "isolate", "not-run", "outside-window", {}],
+    ]);
+    expect(await readdir(marks)).toEqual(["end-1s"]);
+    // What the playbook wrote reads back as job results (the model accepts an isolate job's refusal).
+    const results2 = join(repo, "results-check");
+    await cp(join(repo, "results"), results2, { recursive: true });
+    const again = await cli(
+      "plan",
+      "--repo",
+      repo,
+      "--inventory",
+      join(repo, "inventory.jsonl"),
+      "--results",
+      ...(await readdir(results2)).map((f) => join(results2, f)),
+      "--out",
+      join(repo, "plan-again"),
+      "--now",
+      "2026-12-10T21:00:00Z",
+      "--no-verify-approvals",
+    );
+    expect(again.stderr).not.toContain("error");
+    expect(again.code).toBe(0);
+  }, 300_000);
 });
