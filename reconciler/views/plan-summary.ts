@@ -3,6 +3,7 @@ import type { HostResult, Job, Plan } from "../model/plan.js";
 import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
 import { escapeMarkdown } from "../report/markdown.js";
+import { patchesOf } from "../report/patches.js";
 import { PlanDigest } from "../report/plan-digest.js";
 
 /** How many names a summary line lists before "… and N more": a step summary must stay readable at 20,000 hosts. */
@@ -73,31 +74,32 @@ export function planSummaryOf(
       );
     if (windows.length > 8) lines.push(`${md ? "- " : "  "}… and ${windows.length - 8} more windows`);
   }
-  const missing = Object.entries(plan.summary.updates)
-    .map(([id, u]) => ({
-      id,
-      n:
-        (u.states.missing ?? 0) +
-        (u.states.overdue ?? 0) +
-        (u.states.exempt ?? 0) +
-        (u.states.blocked ?? 0) +
-        (u.states.failed ?? 0),
-      u,
-    }))
+  // Patches, not package versions: a Linux advisory's (or a source package's day's) versions are one line, its hosts
+  // counted once each (plan.json summary.patches); any other update is its own line.
+  const missing = [...patchesOf(plan.summary.updates, plan.summary.patches ?? {})]
+    .map(([id, p]) => {
+      const s = p.states;
+      const n = (s.missing ?? 0) + (s.overdue ?? 0) + (s.exempt ?? 0) + (s.blocked ?? 0) + (s.failed ?? 0);
+      // A single update keeps its own figures (held, the pilot's failed hosts).
+      const single = p.updates.length === 1 && p.updates[0] === id ? plan.summary.updates[id]! : null;
+      return { id, n, p, single };
+    })
     .filter((x) => x.n > 0)
     .sort((a, b) => b.n - a.n || compareText(a.id, b.id));
   if (missing.length) {
     lines.push("");
     h("Most-missing updates");
     for (const m of missing.slice(0, 8)) {
+      const u = m.single;
       const extra = [
-        m.u.timeline === "emergency" ? "EMERGENCY" : "",
-        m.u.states.overdue ? `${m.u.states.overdue} overdue` : "",
-        m.u.states.failed ? `${m.u.states.failed} failed` : "",
-        m.u.pilot?.state === "failed"
-          ? `PILOT FAILED on ${names(m.u.pilot.failedHosts)}: held until a pull request decides`
-          : m.u.held
-            ? `held by pilot (${m.u.held.installed}/${m.u.held.pilotHosts})`
+        m.p.timeline === "emergency" ? "EMERGENCY" : "",
+        u ? "" : `${m.p.updates.length} package versions`,
+        m.p.states.overdue ? `${m.p.states.overdue} overdue` : "",
+        m.p.states.failed ? `${m.p.states.failed} failed` : "",
+        u?.pilot?.state === "failed"
+          ? `PILOT FAILED on ${names(u.pilot.failedHosts)}: held until a pull request decides`
+          : u?.held
+            ? `held by pilot (${u.held.installed}/${u.held.pilotHosts})`
             : "",
       ]
         .filter(Boolean)

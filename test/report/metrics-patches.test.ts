@@ -5,6 +5,7 @@ import type { JobResult } from "../../reconciler/model/job-result.js";
 import { StatusSnapshot } from "../../reconciler/model/snapshot.js";
 import { metrics } from "../../reconciler/report/metrics.js";
 import { snapshotOf } from "../../reconciler/report/snapshot.js";
+import { planSummary } from "../../reconciler/views/plan-summary.js";
 import { assignmentDoc } from "../helpers/scenario.js";
 import { complianceOf } from "../helpers/report.js";
 import { DEB01, debHost, planLinux } from "../helpers/linux-patches.js";
@@ -84,6 +85,18 @@ describe("metrics and compliance count patches, not package versions (issue 31, 
     ]);
     expect(rows(full)).toEqual(rows(compact));
     expect(snapshotOf(compact.plan, compact.hosts).patches).toEqual(snapshotOf(full.plan, full.hosts).patches);
+  });
+
+  it("the plan's summary lists the most-missing patches, each host once, not its package versions", async () => {
+    const r = await fleet({ detail: "compact" });
+    const text = planSummary(r.plan, r.hosts, r.jobs, "text", null);
+    const section = text.slice(text.indexOf("Most-missing updates"));
+    expect(section.split("\n").slice(1, 4)).toEqual([
+      "  DSA-9001-1   3 hosts (5 package versions)",
+      "  DSA-9002-1   3 hosts (2 package versions)",
+      "  curl@2026-12-10 2 hosts (4 package versions)",
+    ]);
+    expect(section).not.toContain("=");
   });
 
   it("Table 4 metrics, approvals per month and the emergency ratio count 3 patches; job success is per patch", async () => {
