@@ -4,6 +4,7 @@ import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Job } from "../../reconciler/model/plan.js";
+import { compareText } from "../../reconciler/order.js";
 import { cli, tempRepo } from "../helpers/repo.js";
 import { lines, playbook } from "./playbook.js";
 
@@ -177,7 +178,7 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
     expect(
       results
         .map((r) => [r.host, r.type, r.status, r.reason, r.updates])
-        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        .sort((a, b) => compareText(String(a[0]), String(b[0]))),
     ).toEqual([
       ["at-end", "isolate", "not-run", "outside-window", {}],
       ["early-301s", "isolate", "not-run", "outside-window", {}],
