@@ -32,6 +32,10 @@ export const SLOW_END_TO_END = [
   // actionlint over every workflow, and full and read-only disks for real.
   "test/workflows/workflows.test.ts",
   "test/cli/operational-errors.test.ts",
+  // The red-team attacks (copies of one real git repository verified against the local GitHub server, ~30 s in one
+  // worker) and the count of git processes behind a verification (a PATH shim around the real git).
+  "test/approvals/attacks.test.ts",
+  "test/approvals/git-processes.test.ts",
   // The bench's own fleets and minimal program (tens of thousands of hosts each).
   "test/bench/fleet.test.ts",
   "test/bench/minimal.test.ts",
