@@ -71,7 +71,10 @@ export class ReviewCache {
 
   /** The cache file of one repository under a cache directory. */
   static fileFor(dir: string, repository: string): string {
-    return join(dir, ...repository.split("/").map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "_")), "reviews.json");
+    // Each segment a plain name: "." and ".." (which GitHub never gives a repository) would leave the cache folder.
+    const segment = (p: string) =>
+      p.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+$/, (dots) => "_".repeat(dots.length));
+    return join(dir, ...repository.split("/").map(segment), "reviews.json");
   }
 
   /** `warn` hears when the cache cannot be written: the run goes on without it. */
