@@ -24,26 +24,40 @@ const CLOCKS: Record<string, string> = {
   "line-changed": "2026-12-10T16:00:00Z", // its plan folder's jobs.ndjson line differs from the exported one
 };
 
+/** test/fixtures/loop planned at 2026-12-10T09:00Z into REPO/plan, and app-1's install job there. */
+async function plannedLoop(): Promise<{ repo: string; plan: string; base: Job }> {
+  const repo = await tempRepo("loop");
+  const plan = join(repo, "plan");
+  const p = await cli(
+    "plan",
+    "--repo",
+    repo,
+    "--inventory",
+    join(repo, "inventory.jsonl"),
+    "--out",
+    plan,
+    "--now",
+    "2026-12-10T09:00:00Z",
+    "--no-verify-approvals",
+  );
+  expect(p.code).toBe(0);
+  const base = lines<Job>(await readFile(join(plan, "jobs.ndjson"), "utf8")).find(
+    (j) => j.host === "app-1" && j.type === "install",
+  )!;
+  return { repo, plan, base };
+}
+
+/** Every result line the playbook wrote to REPO/results. */
+async function resultsOf(repo: string): Promise<Record<string, unknown>[]> {
+  const files = await readdir(join(repo, "results"));
+  return lines<Record<string, unknown>>(
+    (await Promise.all(files.map((f) => readFile(join(repo, "results", f), "utf8")))).join(""),
+  );
+}
+
 describe("the gate: window by the control node's clock, provenance; no-force stages (real ansible-playbook)", () => {
   it("refuses outside the window and mismatched jobs as not-run results, stages no-force jobs, never reboots them", async () => {
-    const repo = await tempRepo("loop");
-    const plan = join(repo, "plan");
-    const p = await cli(
-      "plan",
-      "--repo",
-      repo,
-      "--inventory",
-      join(repo, "inventory.jsonl"),
-      "--out",
-      plan,
-      "--now",
-      "2026-12-10T09:00:00Z",
-      "--no-verify-approvals",
-    );
-    expect(p.code).toBe(0);
-    const base = lines<Job>(await readFile(join(plan, "jobs.ndjson"), "utf8")).find(
-      (j) => j.host === "app-1" && j.type === "install",
-    )!;
+    const { repo, plan, base } = await plannedLoop();
     expect([base.window.start, base.window.end, base.updates]).toEqual([
       "2026-12-10T16:00:00Z",
       "2026-12-10T20:00:00Z",
@@ -90,11 +104,7 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
     }
 
     const run = await playbook(repo, inv, WINDOW, { PATCHOPS_STANDIN_REBOOT_REQUIRED: "1" });
-    const results = lines<Record<string, unknown>>(
-      (
-        await Promise.all((await readdir(join(repo, "results"))).map((f) => readFile(join(repo, "results", f), "utf8")))
-      ).join(""),
-    );
+    const results = await resultsOf(repo);
     const byHost = Object.fromEntries(results.map((r) => [r.host as string, r]));
     const outcome = (h: string) => [byHost[h]?.status, byHost[h]?.reason ?? null, byHost[h]?.updates];
     expect(Object.fromEntries(Object.keys(CLOCKS).map((h) => [h, outcome(h)]))).toEqual({
@@ -126,24 +136,7 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
   }, 300_000);
 
   it("refuses an isolate job outside its window as a not-run result and runs its hook only inside", async () => {
-    const repo = await tempRepo("loop");
-    const plan = join(repo, "plan");
-    const p = await cli(
-      "plan",
-      "--repo",
-      repo,
-      "--inventory",
-      join(repo, "inventory.jsonl"),
-      "--out",
-      plan,
-      "--now",
-      "2026-12-10T09:00:00Z",
-      "--no-verify-approvals",
-    );
-    expect(p.code).toBe(0);
-    const base = lines<Job>(await readFile(join(plan, "jobs.ndjson"), "utf8")).find(
-      (j) => j.host === "app-1" && j.type === "install",
-    )!;
+    const { repo, plan, base } = await plannedLoop();
     // The hook marks the host it ran for (the host name from the job's environment, never from the command text).
     const marks = join(repo, "marks");
     await mkdir(marks);
@@ -169,11 +162,7 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
       await writeFile(join(repo, "inv", "host_vars", `${host}.yml`), `patchops_now: "${clock}"\n`);
 
     await playbook(repo, inv, "patchops_isolate");
-    const results = lines<Record<string, unknown>>(
-      (
-        await Promise.all((await readdir(join(repo, "results"))).map((f) => readFile(join(repo, "results", f), "utf8")))
-      ).join(""),
-    );
+    const results = await resultsOf(repo);
     // Refused on both sides of the window, as not-run results that list no update; the hook ran only inside.
     expect(
       results
