@@ -9,10 +9,12 @@ export const UpdateOutcome = z.strictObject({
     .meta({ description: "The installer's code, e.g. 0x80240022 (HRESULT), or a word such as not-offered." }),
 });
 
-export const NotRunReason = z.enum(["outside-window", "provenance-mismatch", "max-errors", "staged"]).meta({
-  description:
-    "Why a job did not run: outside-window (the control node's clock was outside the job's window), provenance-mismatch (the job was edited after export or does not match its plan), max-errors (its wave was stopped by rollout.maxErrors), staged (forceInstall false: downloaded, not installed).",
-});
+export const NotRunReason = z
+  .enum(["outside-window", "provenance-mismatch", "max-errors", "staged", "no-command"])
+  .meta({
+    description:
+      "Why a job did not run: outside-window (the control node's clock was outside the job's window), provenance-mismatch (the job was edited after export or does not match its plan), max-errors (its wave was stopped by rollout.maxErrors), staged (forceInstall false: downloaded, not installed), no-command (an isolate, notify or healthcheck job whose PatchPolicy hook names no command: nothing ran).",
+  });
 
 export const JobResult = z
   .strictObject({

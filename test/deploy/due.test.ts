@@ -121,6 +121,29 @@ describe("deploy due (+05:30 windows, a window already open when the plan appear
     expect(broken.jobs).toEqual(["web-1 install"]);
   }, 60_000);
 
+  it("keeps a command job due after a no-command result, so a hook added later still runs in its window", async () => {
+    const job = (await readFile(join(plan, "jobs.ndjson"), "utf8"))
+      .split("\n")
+      .map((l) => (l ? (JSON.parse(l) as { id: string; host: string; type: string }) : null))
+      .find((j) => j?.host === "web-1" && j.type === "isolate")!;
+    const line = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        jobId: job.id,
+        host: "web-1",
+        type: "isolate",
+        updates: {},
+        finishedAt: "2026-12-10T02:31:00Z",
+        ...extra,
+      }) + "\n";
+    await writeFile(join(repo, "no-command.ndjson"), line({ status: "not-run", reason: "no-command" }));
+    await writeFile(join(repo, "isolated.ndjson"), line({ status: "succeeded" }));
+    const at = "2026-12-10T02:30:00Z";
+    const kept = await due(at, "--results", join(repo, "no-command.ndjson"));
+    expect(kept.code).toBe(0); // the result model knows the reason
+    expect(kept.jobs).toContain("web-1 isolate");
+    expect((await due(at, "--results", join(repo, "isolated.ndjson"))).jobs).not.toContain("web-1 isolate");
+  }, 60_000);
+
   it("refuses a --now that is not an instant (exit 2)", async () => {
     const r = await cli("deploy", "due", "--plan", plan, "--now", "tomorrow", "--out", join(repo, "x.yml"));
     expect(r.code).toBe(2);

@@ -135,7 +135,7 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
     expect(run.calls.filter((c) => c.module === "win_reboot")).toEqual([]);
   }, 300_000);
 
-  it("refuses an isolate job outside its window as a not-run result and runs its hook only inside", async () => {
+  it("refuses an isolate job outside its window as a not-run result and runs its hook only inside; one without a hook is not-run, no-command, and the run goes on", async () => {
     const { repo, plan, base } = await plannedLoop();
     // The hook marks the host it ran for (the host name from the job's environment, never from the command text).
     const marks = join(repo, "marks");
@@ -144,16 +144,21 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
       "early-301s": "2026-12-10T15:54:59Z",
       "end-1s": "2026-12-10T19:59:59Z",
       "at-end": "2026-12-10T20:00:00Z",
+      // Inside the window, but the PatchPolicy names no isolate command (the plan then writes no `commands`).
+      "no-hook": "2026-12-10T16:00:00Z",
     };
-    const jobs = Object.keys(clocks).map((host, i): Job => ({
-      ...base,
-      id: `10000000000000${(i + 16).toString(16)}`,
-      host,
-      type: "isolate",
-      timeline: "immediate",
-      enforcement: { forceInstall: false, forceRestart: false },
-      commands: [{ name: "mark", run: `touch "${marks}/$PATCHOPS_HOST"` }],
-    }));
+    const jobs = Object.keys(clocks).map((host, i): Job => {
+      const job: Job = {
+        ...base,
+        id: `10000000000000${(i + 16).toString(16)}`,
+        host,
+        type: "isolate",
+        timeline: "immediate",
+        enforcement: { forceInstall: false, forceRestart: false },
+      };
+      if (host !== "no-hook") job.commands = [{ name: "mark", run: `touch "${marks}/$PATCHOPS_HOST"` }];
+      return job;
+    });
     await writeFile(join(plan, "jobs.ndjson"), jobs.map((j) => JSON.stringify(j) + "\n").join(""));
     const inv = join(repo, "inv", "inventory.yml");
     await mkdir(join(repo, "inv", "host_vars"), { recursive: true });
@@ -163,7 +168,8 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
 
     await playbook(repo, inv, "patchops_isolate");
     const results = await resultsOf(repo);
-    // Refused on both sides of the window, as not-run results that list no update; the hook ran only inside.
+    // Refused on both sides of the window, as not-run results that list no update; the hook ran only inside. The
+    // job without a hook ran nothing and says why, and the playbook still ended well (playbook() throws otherwise).
     expect(
       results
         .map((r) => [r.host, r.type, r.status, r.reason, r.updates])
@@ -171,7 +177,11 @@ describe("the gate: window by the control node's clock, provenance; no-force sta
     ).toEqual([
       ["at-end", "isolate", "not-run", "outside-window", {}],
       ["early-301s", "isolate", "not-run", "outside-window", {}],
+      ["no-hook", "isolate", "not-run", "no-command", {}],
     ]);
+    expect(results.find((r) => r.host === "no-hook")?.message).toBe(
+      "PatchPolicy spec.hooks.isolate names no command, so the isolate job for no-hook ran nothing",
+    );
     expect(await readdir(marks)).toEqual(["end-1s"]);
     // What the playbook wrote reads back as job results (the model accepts an isolate job's refusal).
     const results2 = join(repo, "results-check");
