@@ -34,24 +34,30 @@ describe("recurrenceProblem", () => {
   });
 });
 
+/** This process's CPU time in ms (user + system): a bound on the walk's work that a busy machine does not stretch. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 describe("the plan's window search never hangs", () => {
-  it("FREQ=SECONDLY (which validate refuses) is answered at once, its walk bounded", { timeout: 5000 }, () => {
-    const t0 = performance.now();
+  it("FREQ=SECONDLY (which validate refuses) is answered at once, its walk bounded", { timeout: 20_000 }, () => {
+    const t0 = cpuMs();
     // Without the anchor near the query it would walk 843 million seconds from 2000 (the review's 60 s kill).
     const windows = nextOccurrences("UTC", w("FREQ=SECONDLY;INTERVAL=1", "PT1S"), NOW, 3);
     occurrenceStartingAfter("UTC", w("FREQ=SECONDLY;INTERVAL=1", "PT1S"), NOW);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(cpuMs() - t0).toBeLessThan(2000);
     expect(windows.every((x) => x.start >= NOW - 1000)).toBe(true);
   });
 
   it(
-    "FREQ=MINUTELY;COUNT=20000000 gives up after a bounded walk: no window, in well under the test's timeout",
-    { timeout: 5000 },
+    "FREQ=MINUTELY;COUNT=20000000 gives up after a bounded walk: no window, in a bounded CPU time",
+    { timeout: 20_000 },
     () => {
-      const t0 = performance.now();
+      const t0 = cpuMs();
       expect(nextOccurrences("UTC", w("FREQ=MINUTELY;COUNT=20000000"), NOW, 3)).toEqual([]);
       expect(occurrenceStartingAfter("UTC", w("FREQ=MINUTELY;COUNT=20000000"), NOW)).toBeNull();
-      expect(performance.now() - t0).toBeLessThan(4000);
+      expect(cpuMs() - t0).toBeLessThan(4000);
     },
   );
 
