@@ -43,11 +43,13 @@ describe("hostGlob", () => {
   });
 
   it("the review's pattern takes no time: web-************# against a 30-character name (was 55 s)", () => {
-    const t0 = performance.now();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < 1000; i++)
       expect(hostGlob("web-************#").test("web-legacy-03.corp.example.com")).toBe(false);
     expect(hostGlob("web-" + "*".repeat(5000) + "#").test("web-" + "x".repeat(100_000))).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // CPU time (user + system): the work is bounded whatever else the machine is doing.
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(1000);
   });
 
   it("compiles each pattern once", () => {
