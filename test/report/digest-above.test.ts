@@ -30,7 +30,7 @@ describe("owner digests: above the baseline", () => {
     digests.add(line("one", { aboveBaselineCount: 1 }), []);
     digests.add(line("none", {}), []);
     digests.add(line("empty", { aboveBaseline: [] }), []);
-    const [[owner, text, counts]] = digests.digests();
+    const [owner, text, counts] = digests.digests()[0]!;
     expect(owner).toBe("team-a");
     expect(counts.above).toBe(3);
     const md = [...text].join("");
