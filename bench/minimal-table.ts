@@ -14,7 +14,7 @@ import { COMPLIANT } from "../reconciler/policy/states.js";
 export interface MinimalTable {
   now: number;
   staleAfterHours: number;
-  /** Whether the plan's host lines carry `counts` and list only unsettled updates (the compact plan). */
+  /** Whether the plan wrote compact host lines: only unsettled updates listed, above-baseline ids counted (not listed). */
   compact: boolean;
   states: string[];
   compliant: string[];

@@ -93,12 +93,11 @@ function hostLine(t: MinimalTable, sets: Sets, r: Scan): string {
   if (!stale && late) for (const id of due) if (late.has(id)) states.set(id, "overdue");
   let status = stale ? "stale" : "compliant";
   if (!stale) for (const s of states.values()) if (!sets.compliant.has(s)) status = "noncompliant";
-  const above = [...installed]
-    .filter((id) => {
-      const e = t.entries[id];
-      return !e || (e[0] !== "approved" && !e[1]);
-    })
-    .sort();
+  // Above the baseline: installed, and neither approved nor superseded by an approved update.
+  const isAbove = (id: string) => {
+    const e = t.entries[id];
+    return !e || (e[0] !== "approved" && !e[1]);
+  };
   const sorted = [...states].sort(([a], [b]) => byText(a, b));
   const line: Record<string, unknown> = {
     host: r.host,
@@ -110,15 +109,22 @@ function hostLine(t: MinimalTable, sets: Sets, r: Scan): string {
     scannedAt: r.scannedAt,
     baselines: [],
   };
+  // Both kinds of line count the states; a compact one lists only the unsettled ids.
+  const tally = new Map<string, number>();
+  for (const [, v] of sorted) tally.set(v, (tally.get(v) ?? 0) + 1);
+  const counts: Record<string, number> = {};
+  for (const s of t.states) if (tally.has(s)) counts[s] = tally.get(s)!;
+  line.counts = counts;
   if (t.compact) {
-    const tally = new Map<string, number>();
-    for (const [, v] of sorted) tally.set(v, (tally.get(v) ?? 0) + 1);
-    const counts: Record<string, number> = {};
-    for (const s of t.states) if (tally.has(s)) counts[s] = tally.get(s)!;
-    line.counts = counts;
     line.updates = Object.fromEntries(sorted.filter(([, s]) => !sets.settled.has(s)));
-  } else line.updates = Object.fromEntries(sorted);
-  line.aboveBaseline = above;
+    // A compact line counts the installed ids above the baseline; a full one lists them.
+    let above = 0;
+    for (const id of installed) if (isAbove(id)) above++;
+    if (above > 0) line.aboveBaselineCount = above;
+  } else {
+    line.updates = Object.fromEntries(sorted);
+    line.aboveBaseline = [...installed].filter(isAbove).sort();
+  }
   if (blockedBy.length > 0) line.blockedBy = Object.fromEntries(blockedBy.sort(([a], [b]) => byText(a, b)));
   if (stale) line.notes = [`last scan ${r.scannedAt} is older than staleAfterHours (${t.staleAfterHours})`];
   line.os = r.os;

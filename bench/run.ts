@@ -82,10 +82,10 @@ async function child(dir: string): Promise<void> {
   let hosts = 0;
   let jobs = 0;
   const { plan } = reconcileInto(loaded.input, {
-    onHost: (h) => {
+    onHost: (h, above) => {
       hosts++;
       writer.onHost(h);
-      digest.addHost(h);
+      digest.addHost(h, above);
     },
     onJob: (j) => {
       jobs++;

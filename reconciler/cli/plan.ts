@@ -193,9 +193,9 @@ async function planAndWrite(
     plan = reconcileInto(
       { ...loaded.input, shard, detail },
       {
-        onHost: (h) => {
+        onHost: (h, above) => {
           writer.onHost(h);
-          digest.addHost(h);
+          digest.addHost(h, above);
           progress?.host();
         },
         onJob: (j) => {

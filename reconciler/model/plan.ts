@@ -88,8 +88,13 @@ export const HostResult = z
       description:
         "Update id → state, in id order. A compact plan (the default) lists only the ids not installed, superseded or not-applicable; plan --detail full lists every id the host is measured against.",
     }),
-    aboveBaseline: z.array(z.string()).meta({
-      description: "Installed updates neither approved, required by a baseline, nor superseded by an approved one.",
+    aboveBaseline: z.array(z.string()).optional().meta({
+      description:
+        "plan --detail full: the installed updates neither approved, required by a baseline, nor superseded by an approved one, in id order (always present, [] when none). A compact line carries aboveBaselineCount instead.",
+    }),
+    aboveBaselineCount: z.number().int().positive().optional().meta({
+      description:
+        "Compact plan (the default): how many installed updates are above the baseline (neither approved, required nor superseded by an approved one); absent when none. Their ids are the inventory's installed list minus what the policy names: patchops explain --host NAME --inventory FILE lists them.",
     }),
     belowBaseline: z
       .array(
@@ -286,3 +291,8 @@ export type HostResult = z.infer<typeof HostResult>;
 export type Plan = z.infer<typeof Plan>;
 export type ExposureLine = z.infer<typeof ExposureLine>;
 export type JobType = z.infer<typeof JobType>;
+
+/** How many installed updates of a host line are above its baseline: a full line lists them, a compact one counts them. */
+export function aboveBaselineCount(h: Pick<HostResult, "aboveBaseline" | "aboveBaselineCount">): number {
+  return h.aboveBaseline?.length ?? h.aboveBaselineCount ?? 0;
+}

@@ -65,10 +65,10 @@ export function reconcileInto(given: ReconcileInput, sink: PlanSink, scope: Reco
     if (!ctx.inShard(unit[0]!)) continue;
     if (wanted && !unit.some((h) => wanted.has(h.name.toLowerCase()))) continue;
     const planned = planUnit(ctx, unit, { pilot, trail, slaWatch, fleet });
-    for (const [r, states] of planned.results) {
+    for (const [r, states, above] of planned.results) {
       counters.addHost(r);
       counters.addStates(states);
-      sink.onHost(r);
+      sink.onHost(r, above);
       const exposed = sink.onExposure ? exposure.lineOf(r, states) : null;
       if (exposed) sink.onExposure!(exposed);
     }
@@ -105,8 +105,11 @@ interface UnitState {
   fleet: FleetFindings;
 }
 
-/** A host line with the state of every update the host is measured against (a compact line lists only some). */
-type PlannedHost = [result: HostResult, states: ReadonlyMap<string, UpdateState>];
+/**
+ * A host line with the state of every update the host is measured against (a compact line lists only some) and its
+ * ids above the baseline (a compact line counts them).
+ */
+type PlannedHost = [result: HostResult, states: ReadonlyMap<string, UpdateState>, aboveBaseline: readonly string[]];
 
 /** Pass two for one unit: evaluate and plan each host, keep the cluster safe, escalate. */
 function planUnit(
@@ -132,7 +135,7 @@ function planUnit(
       slaWatch: s.slaWatch,
     });
     if (planned.below.length > 0) s.fleet.belowBaseline(h.name, planned.below);
-    results.push([planned.result, ev.states]);
+    results.push([planned.result, ev.states, ev.aboveBaseline]);
     jobs.push(...planned.jobs);
     if (planned.escalation) requests.push(planned.escalation);
   }

@@ -1,6 +1,6 @@
 // Compliance from a plan: by update (the seeds' "compliance by software id"), by owner, by baseline, by window, fleet.
 import { NOT_DONE } from "../policy/states.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import { aboveBaselineCount, type HostResult, type Job, type Plan } from "../model/plan.js";
 import { compareText } from "../order.js";
 import { PatchStates, patchesOf } from "./patches.js";
 
@@ -81,7 +81,7 @@ function count(g: GroupCompliance, h: HostResult): void {
   g.hosts++;
   g[h.status]++;
   if (h.belowBaseline?.length) g.belowBaseline++;
-  if (h.aboveBaseline.length) g.aboveBaseline++;
+  if (aboveBaselineCount(h) > 0) g.aboveBaseline++;
   if (h.estimated) g.estimated++;
 }
 

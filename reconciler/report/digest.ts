@@ -1,7 +1,7 @@
 // Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
 import { createHash } from "node:crypto";
 import { OPEN } from "../policy/states.js";
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import { aboveBaselineCount, type HostResult, type Job, type Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
@@ -114,11 +114,16 @@ export class OwnerDigests {
         );
       this.lines.add({ key: [owner, "1", h.host], text: text.join("\n") });
     }
-    if (h.aboveBaseline.length) {
+    const above = aboveBaselineCount(h);
+    if (above > 0) {
       o.above++;
+      // A compact line counts them (the inventory's installed list minus what the policy names): explain lists them.
+      const what = h.aboveBaseline
+        ? md(h.aboveBaseline.join(", "))
+        : `${above} installed update${above === 1 ? "" : "s"} (patchops explain --host ${md(h.host)} --inventory FILE lists them)`;
       this.lines.add({
         key: [owner, "2", h.host],
-        text: `- **${h.host}**: ${h.aboveBaseline.join(", ")} (check for unauthorised changes)`,
+        text: `- **${md(h.host)}**: ${what} (check for unauthorised changes)`,
       });
     }
   }

@@ -19,12 +19,31 @@ export interface HostSample {
   first: HostResult[];
 }
 
+/** A host above its baseline as the summary names it: its ids in id order, or only how many (a compact plan file). */
+export interface AboveHost {
+  host: string;
+  count: number;
+  ids: string[] | null;
+}
+
+export interface AboveSample {
+  count: number;
+  /** The first hosts in hosts.ndjson order. */
+  first: AboveHost[];
+}
+
+interface Above {
+  count: number;
+  /** In no particular order: sorted only for the hosts the summary shows. */
+  ids: readonly string[] | null;
+}
+
 export class PlanDigest {
   jobs = 0;
   private readonly windowsByKey = new Map<string, WindowFacts>();
   private readonly attentionSample = new NameSample<HostResult>(EXAMPLES, compareHostNames);
   private readonly belowSample = new NameSample<HostResult>(EXAMPLES, compareHostNames);
-  private readonly aboveSample = new NameSample<HostResult>(EXAMPLES, compareHostNames);
+  private readonly aboveSample = new NameSample<Above>(EXAMPLES, compareHostNames);
 
   /** The digest of whole lists (for callers that hold them). */
   static of(hosts: readonly HostResult[], jobs: readonly Job[]): PlanDigest {
@@ -34,11 +53,16 @@ export class PlanDigest {
     return d;
   }
 
-  addHost(h: HostResult): void {
+  /**
+   * `aboveBaseline`: the host's ids above its baseline when the caller has them (plan passes every host's, a compact
+   * line only counts them); otherwise those its line lists.
+   */
+  addHost(h: HostResult, aboveBaseline: readonly string[] | null = h.aboveBaseline ?? null): void {
     if (h.status === "stale" || h.status === "unscanned" || h.status === "unmanaged")
       this.attentionSample.add(h.host, h);
     if (h.belowBaseline?.length) this.belowSample.add(h.host, h);
-    if (h.aboveBaseline.length) this.aboveSample.add(h.host, h);
+    const count = aboveBaseline?.length ?? h.aboveBaselineCount ?? 0;
+    if (count > 0) this.aboveSample.add(h.host, { count, ids: aboveBaseline });
   }
 
   addJob(job: Job): void {
@@ -78,8 +102,17 @@ export class PlanDigest {
     return sample(this.belowSample);
   }
 
-  get above(): HostSample {
-    return sample(this.aboveSample);
+  get above(): AboveSample {
+    const names = this.aboveSample.names();
+    return {
+      count: this.aboveSample.count,
+      // sort() without a comparer orders by UTF-16 code units, as compareText does.
+      first: this.aboveSample.values().map(({ count, ids }, i) => ({
+        host: names[i]!,
+        count,
+        ids: ids && [...ids].sort(),
+      })),
+    };
   }
 }
 

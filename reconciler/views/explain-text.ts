@@ -1,4 +1,5 @@
 // The decision trail of one host, in plain words: what it has, what it gets, when, and which file decided it.
+import { aboveBaselineCount } from "../model/plan.js";
 import type { ReconcileResult } from "../plan/reconcile.js";
 
 export function explainHost(result: ReconcileResult, hostName: string, updateId: string | null): string | null {
@@ -15,9 +16,15 @@ export function explainHost(result: ReconcileResult, hostName: string, updateId:
   for (const n of host.notes ?? []) lines.push(`  ${n}`);
   for (const b of host.belowBaseline ?? [])
     lines.push(`  below baseline ${b.baseline}: ${b.reason} (${b.file}${b.line ? `:${b.line}` : ""})`);
-  if (host.aboveBaseline.length)
+  const above = aboveBaselineCount(host);
+  // A compact host line counts them; explain plans the host in full from the inventory, which lists them.
+  if (host.aboveBaseline?.length)
     lines.push(
       `  above baseline: ${host.aboveBaseline.join(", ")} installed but neither approved, required nor superseded by an approved update`,
+    );
+  else if (above > 0)
+    lines.push(
+      `  above baseline: ${above} installed update${above === 1 ? "" : "s"} neither approved, required nor superseded by an approved one (patchops explain --host ${host.host} --inventory FILE lists them)`,
     );
   if (result.plan.approvalVerification === "off") lines.push("  (CAB approval verification is OFF for this run)");
   const trail = result.trail.of(host.host);

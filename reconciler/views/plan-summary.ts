@@ -142,7 +142,11 @@ export function planSummaryOf(
     h(
       `Above baseline (${above.count} host${above.count === 1 ? "" : "s"} with updates nobody approved: check for unauthorised changes)`,
     );
-    for (const x of above.first) lines.push(`${md ? "- " : "  "}${t(x.host)}: ${names(x.aboveBaseline)}`);
+    // Read from a compact plan file, a host's ids are only counted: explain with the inventory lists them.
+    for (const x of above.first)
+      lines.push(
+        `${md ? "- " : "  "}${t(x.host)}: ${x.ids ? names(x.ids) : `${x.count} installed update${x.count === 1 ? "" : "s"} (patchops explain --host ${t(x.host)} --inventory FILE lists them)`}`,
+      );
     if (above.count > 10) lines.push(`${md ? "- " : "  "}… and ${above.count - 10} more`);
   }
   if (plan.findings.length) {

@@ -10,7 +10,10 @@ import { cli, ROOT, tempDir } from "../helpers/repo.js";
 
 const NOW = "2026-12-10T09:00:00Z";
 
-async function planAndMinimal(diverse: boolean): Promise<{ planned: string; minimal: string }> {
+async function planAndMinimal(
+  diverse: boolean,
+  detail: "compact" | "full",
+): Promise<{ planned: string; minimal: string }> {
   const dir = await tempDir();
   const { inventory } = await generateFleet(dir, { hosts: 200, updates: 300, diverse, seed: 11 });
   const out = join(dir, "out");
@@ -25,10 +28,12 @@ async function planAndMinimal(diverse: boolean): Promise<{ planned: string; mini
     "--now",
     NOW,
     "--no-verify-approvals",
+    "--detail",
+    detail,
   );
   expect(r.code, r.stderr).toBeLessThan(2);
   const planned = await readFile(join(out, "hosts.ndjson"), "utf8");
-  const table = await writeMinimalTable(dir, Date.parse(NOW), planned.includes('"counts":'));
+  const table = await writeMinimalTable(dir, Date.parse(NOW), detail === "compact");
   const written = join(dir, "minimal-hosts.ndjson");
   execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "minimal.ts"), table, inventory, written], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -37,9 +42,21 @@ async function planAndMinimal(diverse: boolean): Promise<{ planned: string; mini
 }
 
 describe("the bench's minimal program", () => {
-  for (const diverse of [false, true])
-    it(`writes plan's hosts.ndjson byte for byte (${diverse ? "diverse" : "regular"} fleet)`, async () => {
-      const { planned, minimal } = await planAndMinimal(diverse);
+  for (const [diverse, detail] of [
+    [false, "compact"],
+    [true, "compact"],
+    [true, "full"],
+  ] as const)
+    it(`writes plan's hosts.ndjson byte for byte (${diverse ? "diverse" : "regular"} fleet, ${detail})`, async () => {
+      const { planned, minimal } = await planAndMinimal(diverse, detail);
+      // A compact line counts the installed ids nobody approved; a full line lists them.
+      if (detail === "compact") {
+        expect(planned).toMatch(/"aboveBaselineCount":\d+,/);
+        expect(planned).not.toContain('"aboveBaseline":');
+      } else {
+        expect(planned).toMatch(/"aboveBaseline":\["/);
+        expect(planned).not.toContain('"aboveBaselineCount":');
+      }
       // The fleet exercises what the minimal program must get right.
       for (const state of [
         "installed",

@@ -59,7 +59,7 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
     const now = Date.parse(NOW);
     const { set } = await validateSource(workingTreeSource(repo), now);
     const inv = await readInventory([join(repo, "inventory.jsonl")]);
-    const whole = reconcile({
+    const input = {
       set,
       inventory: inv.inventory,
       now,
@@ -71,7 +71,10 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
       detail: "compact",
       // The CLI's fingerprints, of which the policy's and the inventory's must be what the readers computed here.
       inputs: (JSON.parse(await readFile(join(repo, "spilled", "plan.json"), "utf8")) as Plan).inputs!,
-    });
+    } as const;
+    const whole = reconcile(input);
+    // plan's summary names the ids above the baseline of its first hosts, which a compact line only counts.
+    const full = reconcile({ ...input, detail: "full" });
     expect(whole.plan.inputs).toMatchObject({ policy: set.source.digest, inventory: inv.inventory.digest });
     const texts = planFileTexts(whole.plan, whole.hosts, whole.jobs);
     expect(whole.jobs.length).toBeGreaterThan(97 * 3);
@@ -79,9 +82,16 @@ describe("plan streams its hosts and jobs through sorted runs", () => {
       expect(await readFile(join(repo, "spilled", f), "utf8"), f).toBe(texts.get(f));
       expect(await readFile(join(repo, "held", f), "utf8"), f).toBe(texts.get(f));
     }
-    expect(spilled).toBe(planSummary(whole.plan, whole.hosts, whole.jobs, "text", join(repo, "spilled")));
-    expect(held).toBe(planSummary(whole.plan, whole.hosts, whole.jobs, "markdown", join(repo, "held")));
+    expect(spilled).toBe(planSummary(whole.plan, full.hosts, whole.jobs, "text", join(repo, "spilled")));
+    expect(held).toBe(planSummary(whole.plan, full.hosts, whole.jobs, "markdown", join(repo, "held")));
     expect(spilled).toContain("Next windows (UTC)");
+    const firstAbove = full.hosts.find((h) => h.aboveBaseline!.length > 0)!;
+    expect(spilled).toContain(`  ${firstAbove.host}: ${firstAbove.aboveBaseline!.join(", ")}\n`);
+    // Read from the compact lines, the summary counts them.
+    const n = firstAbove.aboveBaseline!.length;
+    expect(planSummary(whole.plan, whole.hosts, whole.jobs, "text", null)).toContain(
+      `  ${firstAbove.host}: ${n} installed update${n === 1 ? "" : "s"} (patchops explain --host ${firstAbove.host} --inventory FILE lists them)\n`,
+    );
     // The digest behind the summary does not depend on the order hosts and jobs arrive in.
     const shuffled = (xs: readonly unknown[]) => xs.map((x, i) => [(i * 7919) % xs.length, x] as const);
     const reorder = <T>(xs: readonly T[]) =>

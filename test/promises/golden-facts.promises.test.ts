@@ -73,6 +73,17 @@ describe("test/fixtures/plan-basic/expected (plan of the fixture at 2026-12-10T0
       "sql-1": "installed",
       "sql-2": "installed",
     });
+    // Installed ids nobody approved, by hand from the inventory: KB101 (pending) on b, KB200 (rejected) on f, KB9999
+    // (no file) on h. A full line lists them, a compact line counts them.
+    const above = (list: HostResult[]) =>
+      Object.fromEntries(
+        list
+          .filter((h) => h.aboveBaseline?.length || h.aboveBaselineCount)
+          .map((h) => [h.host, h.aboveBaseline ?? h.aboveBaselineCount]),
+      );
+    expect(above(full)).toEqual({ "host-b": ["KB101"], "host-f": ["KB200"], "host-h": ["KB9999"] });
+    expect(above(await lines("expected"))).toEqual({ "host-b": 1, "host-f": 1, "host-h": 1 });
+    expect(full.every((h) => Array.isArray(h.aboveBaseline) && h.aboveBaselineCount === undefined)).toBe(true);
     expect(plan.findings.map((f) => [f.code, f.file])).toContainEqual([
       "exemption-expired-ignored",
       "policies/exemptions/expired-f.yaml",

@@ -3,6 +3,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { HostResult } from "../../reconciler/model/plan.js";
 import { diffPolicies } from "../../reconciler/report/policy-diff.js";
 import { planFixture, readInventoryText } from "../helpers/plan-fixture.js";
 import { cli, commitAll, FIXTURES, tempRepo } from "../helpers/repo.js";
@@ -46,6 +47,22 @@ describe("compact and full plans of the embedded example", async () => {
     expect(await size(compact)).toBeLessThan(await size(full));
   });
 
+  it("a compact line counts the ids above the baseline that the full line lists", async () => {
+    const hosts = async (d: string) =>
+      (await readFile(join(d, "hosts.ndjson"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as HostResult);
+    const c = await hosts(compact);
+    const f = await hosts(full);
+    const listed = f.filter((h) => h.aboveBaseline!.length > 0).map((h) => [h.host, h.aboveBaseline!.length]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(c.filter((h) => h.aboveBaselineCount !== undefined).map((h) => [h.host, h.aboveBaselineCount])).toEqual(
+      listed,
+    );
+    expect(c.some((h) => "aboveBaseline" in h)).toBe(false);
+  });
+
   it("report: compliance, metrics, summary, digests, CSV and the site are the same but for the host lines", async () => {
     const site = async (p: string) => {
       const out = join(repo, `site-${p === compact ? "compact" : "full"}`);
@@ -61,9 +78,32 @@ describe("compact and full plans of the embedded example", async () => {
     const differ: string[] = [];
     for (const n of names)
       if ((await readFile(join(a, n), "utf8")) !== (await readFile(join(b, n), "utf8"))) differ.push(n);
-    // Only the chunks that carry each host's line (its `updates` as planned) differ.
-    expect(differ.length).toBeGreaterThan(0);
-    for (const n of differ) expect(n).toMatch(/^data\/hosts-\d+\.js$/);
+    // Only the chunks that carry each host's line (its `updates` as planned) differ, and the owner digests' lines of
+    // hosts above the baseline: a full plan names the ids, a compact one gives their number.
+    expect(differ.filter((n) => n.startsWith("data/")).length).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(join(a, "compliance.json"), "utf8")).fleet.aboveBaseline).toBeGreaterThan(0);
+    let aboveLines = 0;
+    for (const n of differ) {
+      if (/^data\/hosts-\d+\.js$/.test(n)) continue;
+      expect(n).toMatch(/^digests\/[^/]+\.md$/);
+      const x = (await readFile(join(a, n), "utf8")).split("\n");
+      const y = (await readFile(join(b, n), "utf8")).split("\n");
+      expect(x.length).toBe(y.length);
+      x.forEach((line, i) => {
+        if (line === y[i]) return;
+        aboveLines++;
+        const counted =
+          /^- \*\*(.+)\*\*: (\d+) installed updates? \(patchops explain --host (.+) --inventory FILE lists them\) \(check for unauthorised changes\)$/.exec(
+            line,
+          );
+        const named = /^- \*\*(.+)\*\*: (.+) \(check for unauthorised changes\)$/.exec(y[i]!);
+        expect(counted, line).not.toBeNull();
+        expect(named![1]).toBe(counted![1]);
+        expect(counted![3]).toBe(counted![1]);
+        expect(named![2]!.split(", ").length).toBe(Number(counted![2]));
+      });
+    }
+    expect(aboveLines).toBeGreaterThan(0);
   });
 
   // explain --plan plans the host's unit again from the same inputs (two hosts: each call costs a second).

@@ -47,7 +47,7 @@ function groups(hosts: readonly HostResult[], key: (h: HostResult) => string[]) 
       unscanned: list.filter((h) => h.status === "unscanned").length,
       unmanaged: list.filter((h) => h.status === "unmanaged").length,
       belowBaseline: list.filter((h) => h.belowBaseline?.length).length,
-      aboveBaseline: list.filter((h) => h.aboveBaseline.length).length,
+      aboveBaseline: list.filter((h) => (h.aboveBaseline?.length ?? h.aboveBaselineCount ?? 0) > 0).length,
       estimated: list.filter((h) => h.estimated).length,
       percent: round(list.filter((h) => h.status === "compliant").length, list.length),
     }));

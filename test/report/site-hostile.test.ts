@@ -145,12 +145,22 @@ describe("the status site treats the status branch as untrusted (issue 21, point
         },
       ],
     ]);
+    // A compact line counts the ids above the baseline; the page names the explain command with the host's name.
+    const evilName = `evil-02${PAYLOAD}`;
+    const compactHost: HostResult = {
+      ...host,
+      host: evilName,
+      counts: { installed: 5, missing: 1 },
+      aboveBaselineCount: 3,
+    };
+    delete compactHost.aboveBaseline;
     const site = join(repo, "site");
-    await writeReport({ plan, hosts: [host], jobs: [] }, { metrics: m, info }, site);
+    await writeReport({ plan, hosts: [host, compactHost], jobs: [] }, { metrics: m, info }, site);
     for (const [url, ready] of [
       [`file://${site}/index.html`, "#card-hosts"],
       [`file://${site}/index.html?q=evil`, "#count"],
       [`file://${site}/host.html?h=evil-01`, "#open-count"],
+      [`file://${site}/host.html?h=${encodeURIComponent(evilName)}`, "#above-count"],
       [`file://${site}/update.html?u=${encodeURIComponent(id)}`, "#facts"],
     ] as const) {
       const { page, pwned, injected } = await visit(url, ready);
@@ -158,6 +168,10 @@ describe("the status site treats the status branch as untrusted (issue 21, point
       expect(injected, url).toBe(0);
       // The text is shown as text, so the owner sees what was written.
       expect(await page.textContent("body"), url).toContain("onerror=");
+      if (url.includes("evil-02"))
+        expect(await page.textContent("#above-baseline")).toBe(
+          `Above baseline (nobody approved these): 3 installed updates (a compact plan counts them; patchops explain --host ${evilName} --inventory <the scanned inventory> lists them)`,
+        );
       if (process.env.UPDATE_GOLDEN === "1" && url.includes("host.html"))
         await page.screenshot({ path: join(ROOT, "docs/img/site-host-hostile.png"), fullPage: true });
       await page.close();

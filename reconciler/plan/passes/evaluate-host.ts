@@ -27,7 +27,11 @@ export interface Evaluation {
   states: Map<string, UpdateState>;
   missing: Map<string, MissingUpdate>;
   blockedBy: Map<string, string[]>;
-  aboveBaseline: string[];
+  /**
+   * Installed ids neither approved, required nor superseded by an approved update, in the record's order: sorted only
+   * where they are written (a full line) or shown (the plan summary's few hosts); a compact line carries their count.
+   */
+  aboveBaseline: readonly string[];
   exemptions: string[];
   failures: Map<string, Failure>;
   removals: string[];
@@ -325,7 +329,7 @@ function evaluate(
       !managedInstall(id, rec, e?.spec.classification, ctx.policy.nonPatchClasses)
     );
   };
-  ev.aboveBaseline = installedIds.filter((id) => !allowed(id)).sort();
+  ev.aboveBaseline = installedIds.filter((id) => !allowed(id));
   return ev;
 }
 

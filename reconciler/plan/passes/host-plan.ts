@@ -302,8 +302,11 @@ function hostResult(
     baselines: h.baselines.map((b) => b.name),
     counts,
     updates,
-    aboveBaseline: ev.aboveBaseline,
   };
+  // A compact line counts them: the ids are the inventory's installed list minus what the policy names. sort()
+  // without a comparer orders by UTF-16 code units, as compareText does.
+  if (detail === "full") result.aboveBaseline = [...ev.aboveBaseline].sort();
+  else if (ev.aboveBaseline.length > 0) result.aboveBaselineCount = ev.aboveBaseline.length;
   if (standing.below.length > 0) result.belowBaseline = standing.below;
   if (ev.blockedBy.size > 0)
     result.blockedBy = Object.fromEntries([...ev.blockedBy].sort(([a], [b]) => compareText(a, b)));

@@ -83,6 +83,14 @@ function stateCounts(h) {
   return "<p id=state-counts>" + states.map(function (s) { return esc(s) + " <b>" + esc(c[s]) + "</b>"; }).join(" · ") + "</p>" +
     (left > 0 ? "<p class=muted id=compact-note>" + esc(left) + " installed, superseded or not-applicable update" + (left === 1 ? " is" : "s are") + " counted, not listed (a compact plan; <code>plan --detail full</code> lists them)</p>" : "");
 }
+// A full plan's line lists the installed ids nobody approved; a compact one counts them, and explain lists them.
+function aboveBaseline(h, name) {
+  var head = "<p id=above-baseline><b>Above baseline</b> (nobody approved these): ";
+  if (h.aboveBaseline && h.aboveBaseline.length) return head + h.aboveBaseline.map(esc).join(", ") + "</p>";
+  var n = h.aboveBaselineCount || 0;
+  if (!n) return "";
+  return head + "<span id=above-count>" + esc(n) + "</span> installed update" + (n === 1 ? "" : "s") + " (a compact plan counts them; <code>patchops explain --host " + esc(name) + " --inventory &lt;the scanned inventory&gt;</code> lists them)</p>";
+}
 function hostPage() {
   var name = param("h"), entry = window.patchopsIndex.find(function (r) { return r[0] === name; }), el = document.getElementById("host");
   if (!entry) { el.innerHTML = "<p>No host named " + esc(name) + " in this plan.</p>"; return; }
@@ -100,7 +108,7 @@ function hostPage() {
       (h.notes ? "<p class=muted>" + h.notes.map(esc).join("<br>") + "</p>" : "") +
       (h.belowBaseline ? "<p id=below-baseline><b>Below baseline</b>: " + h.belowBaseline.map(function (b) { return esc(b.reason) + " (" + esc(b.file) + (b.line ? ":" + esc(b.line) : "") + ")"; }).join("; ") + "</p>" : "") +
       (h.failures ? "<p id=failures><b>Last job failed</b>: " + Object.keys(h.failures).map(function (u) { var f = h.failures[u]; return esc(u) + " (" + esc(f.code || "no code") + " at " + esc(f.at) + ", " + esc(f.attempts) + " attempt" + (f.attempts === 1 ? "" : "s") + ")"; }).join("; ") + "</p>" : "") +
-      (h.aboveBaseline.length ? "<p id=above-baseline><b>Above baseline</b> (nobody approved these): " + h.aboveBaseline.map(esc).join(", ") + "</p>" : "") +
+      aboveBaseline(h, name) +
       "<h3>Open updates (<span id=open-count>" + open.length + "</span>)</h3>" + (open.length ? "<table><tr><th>update</th><th>state</th></tr>" + open.map(function (u) { return "<tr><td><a href='update.html?u=" + encodeURIComponent(u) + "'>" + esc(u) + "</a></td><td>" + stateText(h, u) + (h.blockedBy && h.blockedBy[u] ? " (needs " + h.blockedBy[u].map(esc).join(", ") + ")" : "") + "</td></tr>"; }).join("") + "</table>" : "<p>Nothing to install.</p>") +
       "<h3>Next windows</h3>" + (jobs.length ? "<table id=jobs><tr><th>window</th><th>deadline</th><th>job</th><th>timeline</th><th>updates</th><th>enforcement</th></tr>" + jobs.map(function (j) { return "<tr><td>" + when(j.window.start, zone) + " – " + when(j.window.end, zone) + "</td><td>" + when(j.deadline, zone) + "</td><td class='job " + esc(j.type) + "'>" + esc(JOB_LABEL[j.type] || j.type) + "</td><td>" + esc(j.timeline) + "</td><td>" + jobWhat(j) + "</td><td>" + jobEnforcement(j) + "</td></tr>"; }).join("") + "</table><p class=muted>You may install early: anything installed before the window is simply reported done.</p>" : "<p>No job planned.</p>") +
       "<h3>Exemptions</h3>" + (h.exemptions ? "<ul id=exemptions>" + h.exemptions.map(function (n) { return "<li>" + exemptionText(n) + "</li>"; }).join("") + "</ul>" : "<p>none</p>") +
