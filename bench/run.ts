@@ -220,8 +220,10 @@ async function planCase(c: Case, rows: Row[], points: { c: Case; cpuMs: number }
       }
       const planned = join(dir, "out", "hosts.ndjson");
       if (i === 0) {
-        const first = (await readFile(planned, "utf8")).slice(0, 1 << 16);
-        runChild([self, "--table", dir, /"counts":/.test(first) ? "compact" : "full"]);
+        // The detail the plan was written with, as plan.json records it (full lines carry `counts` too).
+        const detail = (JSON.parse(await readFile(join(dir, "out", "plan.json"), "utf8")) as { detail?: string })
+          .detail;
+        runChild([self, "--table", dir, detail === "full" ? "full" : "compact"]);
       }
       const written = join(dir, "minimal-hosts.ndjson");
       minimals.push(
