@@ -136,6 +136,10 @@ describe("sortIds and installOrder", () => {
       "KB5",
     ]);
     expect(sortIds(new Set(["KB4", "KB5"]), catalog)).toEqual(["KB4", "KB5"]);
+    // An unknown id on either side of the comparison: released '' sorts before any date.
+    expect(sortIds(["KB3", "KB0"], catalog)).toEqual(["KB0", "KB3"]);
+    expect(sortIds(["KB0", "KB3"], catalog)).toEqual(["KB0", "KB3"]);
+    expect(sortIds(["KBY", "KBX"], catalog)).toEqual(["KBX", "KBY"]);
   });
   it("every prerequisite in the job before what needs it; one outside the job is not added; a cycle ends", () => {
     const c = new Map(
@@ -162,6 +166,8 @@ describe("sortIds and installOrder", () => {
     expect(installOrder(["KB7", "KB6"], c)).toEqual(["KB7", "KB6"]);
     expect(installOrder(["KB2", "KB4"], c)).toEqual(["KB2", "KB4"]);
     expect(installOrder(["KB1", "KB1"], c)).toEqual(["KB1"]);
+    // An id the catalog does not hold needs nothing.
+    expect(installOrder(["KB2", "KB0", "KB1"], c)).toEqual(["KB0", "KB1", "KB2"]);
   });
 });
 

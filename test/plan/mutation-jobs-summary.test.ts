@@ -80,6 +80,13 @@ describe("compareJobs and compareFindings", () => {
     ]);
     // A line 0 and no line tie; so do a file "" and no file.
     expect(compareFindings(finding("a", "", 0, "m"), finding("a", null, null, "m"))).toBe(0);
+    expect(compareFindings(finding("a", null, null, "m"), finding("a", "", 0, "m"))).toBe(0);
+    // Each way round: the later line after, a missing file before any file.
+    expect(compareFindings(finding("a", "f", 10, "m"), finding("a", "f", 9, "m"))).toBeGreaterThan(0);
+    expect(compareFindings(finding("a", "f", 9, "m"), finding("a", "f", 10, "m"))).toBeLessThan(0);
+    expect(compareFindings(finding("a", "f", 5, "m"), finding("a", "f", null, "m"))).toBeGreaterThan(0);
+    expect(compareFindings(finding("a", "f", null, "m"), finding("a", "f", 5, "m"))).toBeLessThan(0);
+    expect(compareFindings(finding("a", "A", 1, "m"), finding("a", null, 1, "m"))).toBeGreaterThan(0);
   });
 });
 
@@ -468,12 +475,12 @@ describe("mergeShards", () => {
       }),
       [host("web-c", "stale")],
       [job("j1", "install", "2026-12-12T02:00:00Z", "web-a")],
-      [{ host: "web-a", owner: null, status: "compliant", cves: {} }],
+      [{ host: "web-c", owner: null, status: "stale", cves: {} }],
     );
     const m = mergeShards([b, a]);
     expect(m.hosts.map((h) => h.host)).toEqual(["Web-A", "web-b", "web-c"]);
     expect(m.jobs.map((j) => j.id)).toEqual(["p1", "j1", "j2"]);
-    expect(m.exposure!.map((x) => x.host)).toEqual(["web-a", "web-b"]);
+    expect(m.exposure!.map((x) => x.host)).toEqual(["web-b", "web-c"]);
     expect(m.plan.shard).toBeNull();
     expect(m.plan.now).toBe("2026-12-10T06:00:00Z");
     expect(m.plan.summary.hosts).toBe(3);
