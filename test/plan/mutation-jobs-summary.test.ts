@@ -264,7 +264,7 @@ describe("summarize", () => {
       findings: [
         { code: "b", severity: "warning", message: "m", file: "f", line: 3, column: 7 },
         { code: "a", severity: "error", message: "n", file: null, line: null, column: null },
-      ] as Diagnostic[],
+      ] as unknown as Diagnostic[],
     });
     expect(plan).toEqual({
       apiVersion: "patchops/v1",
@@ -362,6 +362,8 @@ describe("summarize", () => {
   }
 });
 
+const NO_STATUS = {} as Plan["summary"]["byStatus"];
+const NO_JOBS = {} as Plan["summary"]["jobs"];
 const plan = (shard: string | null, over: Partial<Plan> = {}): Plan =>
   ({
     apiVersion: "patchops/v1",
@@ -374,8 +376,8 @@ const plan = (shard: string | null, over: Partial<Plan> = {}): Plan =>
     detail: "compact",
     summary: {
       hosts: 1,
-      byStatus: {},
-      jobs: {},
+      byStatus: NO_STATUS,
+      jobs: NO_JOBS,
       updates: {},
     },
     pilot: { hosts: ["ref-1"], window: null },
@@ -432,8 +434,8 @@ describe("mergeShards", () => {
       plan("1/2", {
         summary: {
           hosts: 2,
-          byStatus: {},
-          jobs: {},
+          byStatus: NO_STATUS,
+          jobs: NO_JOBS,
           updates: {
             KB2: U({
               file: "shard-1",
@@ -458,8 +460,8 @@ describe("mergeShards", () => {
       plan("2/2", {
         summary: {
           hosts: 1,
-          byStatus: {},
-          jobs: {},
+          byStatus: NO_STATUS,
+          jobs: NO_JOBS,
           updates: {
             KB2: U({
               file: "shard-2",
@@ -509,7 +511,7 @@ describe("mergeShards", () => {
     const m = mergeShards([
       parts(
         plan("1/2", {
-          summary: { hosts: 0, byStatus: {}, jobs: {}, updates: { KB1: U({ slaAtRisk: undefined }) } },
+          summary: { hosts: 0, byStatus: NO_STATUS, jobs: NO_JOBS, updates: { KB1: U({ slaAtRisk: undefined }) } },
         } as Partial<Plan>),
         [],
         [],
