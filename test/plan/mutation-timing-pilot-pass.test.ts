@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { JobResult } from "../../reconciler/model/job-result.js";
 import { planFixture, readInventoryText } from "../helpers/plan-fixture.js";
 import { FIXTURES } from "../helpers/repo.js";
 
@@ -23,7 +24,12 @@ spec:
   restart: required
 `;
 
-async function run(now: string, files: Record<string, string>, edit: (line: string) => string = (l) => l) {
+async function run(
+  now: string,
+  files: Record<string, string>,
+  edit: (line: string) => string = (l) => l,
+  results: JobResult[] = [],
+) {
   const lines = (await readFile(join(FIXTURES, "plan-basic", "inventory.jsonl"), "utf8")).trim().split("\n");
   const { inventory } = await readInventoryText(lines.map(edit).join("\n") + "\n");
   return (
@@ -32,6 +38,7 @@ async function run(now: string, files: Record<string, string>, edit: (line: stri
       files: { "policies/policy.yaml": POLICY, ...files },
       hosts: inventory,
       now,
+      input: { results },
     })
   ).plan;
 }
@@ -64,6 +71,32 @@ describe("pilotPass", () => {
       hosts: 3,
       installed: 0,
       failedHosts: ["host-a", "host-b", "sql-1"],
+    });
+  });
+
+  it("a job result after the window's end is evidence too: it judges a host whose scan is older", async () => {
+    // Scans 10 Dec 01:59:59Z, 1 s before the window's end; planned 10 Dec 03:00Z. Host-A (as the runner spells it)
+    // reports a KB500 job at 02:30Z that leaves it missing (an uninstall): a failed host; sql-1 is still awaited.
+    const uninstall: JobResult = {
+      jobId: "0000000000000001",
+      host: "Host-A",
+      type: "uninstall",
+      status: "succeeded",
+      updates: { KB500: { status: "succeeded" } },
+      finishedAt: "2026-12-10T02:30:00Z",
+    };
+    const plan = await run(
+      "2026-12-10T03:00:00Z",
+      { "policies/updates/kb500.yaml": KB500 },
+      (l) => l.replace("2026-12-10T04:00:00Z", "2026-12-10T01:59:59Z"),
+      [uninstall],
+    );
+    // One of two failed makes 0.95 unreachable: the pilot failed.
+    expect(plan.summary.updates.KB500!.pilot).toMatchObject({
+      state: "failed",
+      hosts: 2,
+      failedHosts: ["host-a"],
+      awaitingHosts: ["sql-1"],
     });
   });
 });
