@@ -146,7 +146,7 @@ export function pilotOverrideNote(v: PilotVerdict, e: CatalogEntry): string {
   return `the pilot failed on ${v.failedHosts.join(", ")}; the wave proceeds by override${change}: ${o.reason}`;
 }
 
-/** Findings the CAB must see: a failed pilot, an override in force, a reference host that failed in a passing pilot. */
+/** Findings the CAB must see: a failed pilot, an override in force, a reference host that failed in a passing or running pilot. */
 export function pilotFindings(verdicts: ReadonlyMap<string, PilotVerdict>, catalog: ReadonlyMap<string, CatalogEntry>) {
   const out: Diagnostic[] = [];
   for (const [id, v] of [...verdicts].sort(([a], [b]) => compareText(a, b))) {
@@ -176,7 +176,7 @@ export function pilotFindings(verdicts: ReadonlyMap<string, PilotVerdict>, catal
         diagnostic(
           "pilot-host-failed",
           "warning",
-          `${id}: ${hosts} did not report it installed after the pilot window; the pilot still passed (${v.installed} of ${v.hosts}); investigate ${v.failedHosts.length === 1 ? "that host" : "those hosts"}`,
+          `${id}: ${hosts} did not report it installed after the pilot window; the pilot ${v.state === "passed" ? "still passed" : `is still running, and can still pass (${v.required} required)`} (${v.installed} of ${v.hosts}); investigate ${v.failedHosts.length === 1 ? "that host" : "those hosts"}`,
           where,
         ),
       );

@@ -301,19 +301,21 @@ describe("pilotHoldNote and pilotOverrideNote", () => {
 });
 
 describe("pilotFindings", () => {
-  it("failed, overridden and a passed pilot's failed hosts, by update id, at the Update file", () => {
+  it("failed, overridden and a passed or running pilot's failed hosts, by update id, at the Update file", () => {
     const catalog = new Map([
       ["KB1", KB1],
       ["KB2", entry("KB2", {}, OVERRIDE)],
       ["KB3", entry("KB3")],
       ["KB4", entry("KB4")],
       ["KB5", entry("KB5")],
+      ["KB6", entry("KB6")],
     ]);
     const found = pilotFindings(
       new Map([
         ["KB5", verdict({ state: "passed", failedHosts: ["c", "d"] })],
         ["KB3", verdict({ state: "passed", installed: 3, failedHosts: ["d"] })],
         ["KB4", verdict({ state: "passed" })],
+        ["KB6", verdict({ state: "running", failedHosts: ["d"] })],
         ["KB2", verdict({ state: "overridden", failedHosts: ["c", "d"] })],
         ["KB1", verdict({ state: "failed", failedHosts: ["c", "d"] })],
       ]),
@@ -348,6 +350,14 @@ describe("pilotFindings", () => {
         ...at("kb5"),
         message:
           "KB5: c, d did not report it installed after the pilot window; the pilot still passed (2 of 4); investigate those hosts",
+      },
+      {
+        // A pilot still running has not passed: 2 of 4 patched, d failed, two hosts left could still make 0.75.
+        code: "pilot-host-failed",
+        severity: "warning",
+        ...at("kb6"),
+        message:
+          "KB6: d did not report it installed after the pilot window; the pilot is still running, and can still pass (0.75 required) (2 of 4); investigate that host",
       },
     ]);
   });
