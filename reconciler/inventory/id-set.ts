@@ -21,6 +21,28 @@ const spelledBy = new WeakMap<(id: string) => boolean, Map<string, number>>();
 const MAX_SPELLINGS = 1_000_000;
 const UNCHECKED = (): boolean => true;
 
+/** Per number, the list (`stamp`) in which it was last seen: repeats are found without sorting or a hash set. */
+let marks = new Uint32Array(1 << 12);
+let stamp = 0;
+
+/** Whether a list of numbers names one twice. */
+function repeats(order: Uint32Array): boolean {
+  if (++stamp === 0xffffffff) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  if (marks.length < idOf.length) {
+    const bigger = new Uint32Array(Math.max(idOf.length, marks.length * 2));
+    bigger.set(marks);
+    marks = bigger;
+  }
+  for (const n of order) {
+    if (marks[n] === stamp) return true;
+    marks[n] = stamp;
+  }
+  return false;
+}
+
 /** A list of numbers without its repeats, each kept where it first appears. */
 function firstOfEach(order: Uint32Array): Uint32Array {
   const seen = new Set<number>();
@@ -51,9 +73,7 @@ export function scanNumbers(list: readonly string[], valid: (id: string) => bool
     }
     order[i] = n;
   }
-  const sorted = order.slice().sort();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return firstOfEach(order);
-  return order;
+  return repeats(order) ? firstOfEach(order) : order;
 }
 
 /** The ids in the order first given (iteration), and sorted by number (lookup). */
@@ -83,7 +103,7 @@ export class IdSet implements ReadonlySet<string> {
    * so it may be a view of a shared store.
    */
   static ofNumbers(order: Uint32Array | Uint16Array): IdSet {
-    return new IdSet([], { order, sorted: Uint32Array.from(order).sort() });
+    return new IdSet([], { order, sorted: new Uint32Array(order).sort() });
   }
 
   get size(): number {
