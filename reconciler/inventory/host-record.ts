@@ -139,7 +139,10 @@ function productsOf(list: InventoryRecord["products"]): HostRecord["products"] {
   return hit;
 }
 
-/** A record's update ids as numbers (`scanNumbers`), when its check already numbered them. */
+/**
+ * A record's update ids as numbers (`scanNumbers`), when its check already numbered them: maybe in shared buffers,
+ * so whatever keeps them copies them.
+ */
 export interface ScanIds {
   installed: Uint32Array;
   pending: Uint32Array | null;
@@ -155,10 +158,10 @@ export function fromNative(r: InventoryRecord, origin: string, ids?: ScanIds): H
     labels: r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS,
     role: r.role ?? null,
     cluster: r.cluster ?? null,
-    installed: ids ? IdSet.ofNumbers(ids.installed) : IdSet.ofScan(r.installed),
+    installed: ids ? IdSet.ofNumbers(ids.installed.slice()) : IdSet.ofScan(r.installed),
     pendingReboot: r.pendingReboot ?? false,
     pendingRebootUpdates: ids?.pending
-      ? IdSet.ofNumbers(ids.pending)
+      ? IdSet.ofNumbers(ids.pending.slice())
       : r.pendingRebootUpdates
         ? IdSet.ofScan(r.pendingRebootUpdates)
         : null,

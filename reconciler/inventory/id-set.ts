@@ -55,14 +55,28 @@ function firstOfEach(order: Uint32Array): Uint32Array {
   return Uint32Array.from(out);
 }
 
+/** Two reusable buffers, for numbers read only until the next scan (pass one copies them into its store). */
+const scratches = [new Uint32Array(1 << 12), new Uint32Array(1 << 12)];
+
+function scratchOf(slot: 0 | 1, length: number): Uint32Array {
+  let buffer = scratches[slot]!;
+  if (buffer.length < length) scratches[slot] = buffer = new Uint32Array(Math.max(length, buffer.length * 2));
+  return buffer.subarray(0, length);
+}
+
 /**
  * The numbers of a scan's ids, upper-cased, in the order first given and without repeats; null when `valid` (a check
- * of the id as spelled, asked once per spelling a run sees) rejects one of them.
+ * of the id as spelled, asked once per spelling a run sees) rejects one of them. With `scratch`, the numbers are in a
+ * shared buffer (one of two) and hold only until the next call with the same `scratch`: copy them to keep them.
  */
-export function scanNumbers(list: readonly string[], valid: (id: string) => boolean = UNCHECKED): Uint32Array | null {
+export function scanNumbers(
+  list: readonly string[],
+  valid: (id: string) => boolean = UNCHECKED,
+  scratch?: 0 | 1,
+): Uint32Array | null {
   let spelled = spelledBy.get(valid);
   if (!spelled) spelledBy.set(valid, (spelled = new Map()));
-  const order = new Uint32Array(list.length);
+  const order = scratch === undefined ? new Uint32Array(list.length) : scratchOf(scratch, list.length);
   for (let i = 0; i < list.length; i++) {
     const id = list[i]!;
     let n = spelled.get(id);

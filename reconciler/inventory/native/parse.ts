@@ -15,7 +15,10 @@ export interface RecordResult {
   error?: string;
   /** Where in the line the problem is (1-based), when it can be told; else the line's start. */
   column?: number;
-  /** The record's update ids as numbers (see id-set.ts), with the record. */
+  /**
+   * The record's update ids as numbers (see id-set.ts), with the record: shared buffers, good only until the next
+   * record is checked (a summary copies them into its store, a whole record into its own sets).
+   */
   ids?: ScanIds;
 }
 
@@ -150,8 +153,8 @@ export function checkRecord(value: unknown, line?: string): RecordResult {
   };
   if (!validatorFor(RecordButIds)(value)) return wholeSchema();
   const record = value as InventoryRecord;
-  const installed = scanNumbers(record.installed, isUpdateId);
-  const pending = record.pendingRebootUpdates ? scanNumbers(record.pendingRebootUpdates, isUpdateId) : null;
+  const installed = scanNumbers(record.installed, isUpdateId, 0);
+  const pending = record.pendingRebootUpdates ? scanNumbers(record.pendingRebootUpdates, isUpdateId, 1) : null;
   if (!installed || (record.pendingRebootUpdates && !pending)) return wholeSchema();
   if (Number.isNaN(Date.parse(record.scannedAt)))
     return failed({ error: "scannedAt is not a valid instant", path: ["scannedAt"] });
