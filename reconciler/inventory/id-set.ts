@@ -93,9 +93,9 @@ export function scanNumbers(
 /** The ids in the order first given (iteration), and sorted by number (lookup). */
 export class IdSet implements ReadonlySet<string> {
   private readonly order: Uint32Array | Uint16Array;
-  private readonly sorted: Uint32Array;
+  private readonly sorted: Uint32Array | Uint16Array;
 
-  constructor(ids: Iterable<string>, built?: { order: Uint32Array | Uint16Array; sorted: Uint32Array }) {
+  constructor(ids: Iterable<string>, built?: { order: Uint32Array | Uint16Array; sorted: Uint32Array | Uint16Array }) {
     if (built) {
       this.order = built.order;
       this.sorted = built.sorted;
@@ -117,7 +117,10 @@ export class IdSet implements ReadonlySet<string> {
    * so it may be a view of a shared store.
    */
   static ofNumbers(order: Uint32Array | Uint16Array): IdSet {
-    return new IdSet([], { order, sorted: new Uint32Array(order).sort() });
+    // A list already in ascending order (ids listed in the order the fleet first named them) is its own lookup.
+    let ascending = true;
+    for (let i = 1; ascending && i < order.length; i++) ascending = order[i - 1]! < order[i]!;
+    return new IdSet([], { order, sorted: ascending ? order : new Uint32Array(order).sort() });
   }
 
   get size(): number {
