@@ -16,8 +16,12 @@ export class IdStore {
   private at = 0;
   private bytes = 0;
 
-  /** `budget`: the bytes the store may take in all; 0 holds nothing. */
-  constructor(private readonly budget: number) {}
+  private readonly budget: number;
+
+  /** `budget`: the bytes the store may take in all; 0 (or anything not above 0) holds nothing. */
+  constructor(budget: number) {
+    this.budget = budget > 0 ? budget : 0;
+  }
 
   /**
    * Holds `first` and then `second` side by side; their place (see `view`), or -1 when they do not fit in the budget

@@ -26,7 +26,9 @@ describe("IdStore", () => {
     expect(five.hold(u32(1, 2, 3, 4, 5), null)).toBe(-1);
     // A list that does not fit leaves room for a later one that does.
     expect(five.hold(u32(1, 2, 3, 4), null)).toBe(0);
-    expect(new IdStore(0).hold(u32(), null)).toBe(-1);
+    for (const none of [0, -8, Number.NaN]) expect(new IdStore(none).hold(u32(), null)).toBe(-1);
+    // A budget below one number's width holds nothing either.
+    expect(new IdStore(1).hold(u32(1), null)).toBe(-1);
   });
 
   it("a number past 16 bits starts 32-bit chunks; what was held before keeps its numbers", () => {
