@@ -68,6 +68,8 @@ export interface PlanInputOptions {
    * caller disposes of `input.inventory` when the plan is written.
    */
   summaries?: boolean;
+  /** With `summaries`: the bytes pass one may hold hosts' update ids in (`readInventory`'s `storeBytes`). */
+  storeBytes?: number;
   /** The hosts wanted, given the validated policy (lower-case names): JSON Lines of others are skipped unread. */
   only?: (set: PolicySet) => ReadonlySet<string> | undefined;
   /** The policy digest a written plan for this same instant recorded: that policy passed the cross-file rules. */
@@ -88,6 +90,7 @@ export async function readPlanInventory(o: {
   inventoryFormat?: string;
   scannedAt?: string;
   summaries?: boolean;
+  storeBytes?: number;
   only?: ReadonlySet<string>;
   now?: number;
 }): Promise<InventoryRead> {
@@ -101,6 +104,7 @@ export async function readPlanInventory(o: {
       format: (o.inventoryFormat ?? "auto") as InventoryFormat | "auto",
       scannedAt: o.scannedAt,
       summaries: o.summaries,
+      storeBytes: o.storeBytes,
       only: o.only,
       now: o.now,
     });

@@ -2,6 +2,7 @@
 import type { InventoryRecord } from "../model/inventory.js";
 import { canonicalOsName } from "./os-names.js";
 import { IdSet, NO_IDS } from "./id-set.js";
+import type { IdStore } from "./id-store.js";
 import { hasLinuxPackages, linuxPackages, type LinuxPackages } from "./linux/packages.js";
 import { identityOf } from "../identity.js";
 import { agentEvidenceOf, hasAgentEvidence, type AgentEvidence } from "./agent-scan.js";
@@ -138,8 +139,17 @@ function productsOf(list: InventoryRecord["products"]): HostRecord["products"] {
   return hit;
 }
 
+/**
+ * A record's update ids as numbers (`scanNumbers`), when its check already numbered them: maybe in shared buffers,
+ * so whatever keeps them copies them.
+ */
+export interface ScanIds {
+  installed: Uint32Array;
+  pending: Uint32Array | null;
+}
+
 /** The record as patchops uses it, whole: with its installed update ids. */
-export function fromNative(r: InventoryRecord, origin: string): HostRecord {
+export function fromNative(r: InventoryRecord, origin: string, ids?: ScanIds): HostRecord {
   return {
     host: r.host,
     scannedAt: Date.parse(r.scannedAt),
@@ -148,9 +158,13 @@ export function fromNative(r: InventoryRecord, origin: string): HostRecord {
     labels: r.labels && Object.keys(r.labels).length > 0 ? r.labels : NO_LABELS,
     role: r.role ?? null,
     cluster: r.cluster ?? null,
-    installed: IdSet.ofScan(r.installed),
+    installed: ids ? IdSet.ofNumbers(ids.installed.slice()) : IdSet.ofScan(r.installed),
     pendingReboot: r.pendingReboot ?? false,
-    pendingRebootUpdates: r.pendingRebootUpdates ? IdSet.ofScan(r.pendingRebootUpdates) : null,
+    pendingRebootUpdates: ids?.pending
+      ? IdSet.ofNumbers(ids.pending.slice())
+      : r.pendingRebootUpdates
+        ? IdSet.ofScan(r.pendingRebootUpdates)
+        : null,
     products: productsOf(r.products),
     features: r.features?.length ? new Set(r.features.map((f) => intern(f.toLowerCase()))) : NO_IDS,
     agentHealthy: r.agent?.healthy !== false,
@@ -189,6 +203,10 @@ class SummaryRecord implements HostRecord {
     private readonly source: number,
     private readonly offset: number,
     private readonly bytes: number,
+    /** Where its update ids are held in pass one's store (installed, then pending-reboot ones), or -1: read again. */
+    readonly held: number,
+    readonly heldInstalled: number,
+    readonly heldPending: number,
   ) {}
   get scannedAt() {
     return this.p.scannedAt;
@@ -250,10 +268,18 @@ class SummaryRecord implements HostRecord {
 
 /**
  * The record a streaming plan holds in pass one: a summary (`SummaryRecord`) for a host without Linux package data;
- * a Linux host's packages are fleet-wide facts (scanned upgrades), so its record is kept whole.
+ * a Linux host's packages are fleet-wide facts (scanned upgrades), so its record is kept whole. With a `store` and
+ * the record's `ids`, a host without an agent scan has its update ids held there (while the store's budget lasts),
+ * and pass two builds its record from them (`heldRecord`) instead of reading its line again.
  */
-export function summaryOf(r: InventoryRecord, label: string, line: number, place: RecordPlace): HostRecord {
-  if (hasLinuxPackages(r)) return fromNative(r, `${label}:${line}`);
+export function summaryOf(
+  r: InventoryRecord,
+  label: string,
+  line: number,
+  place: RecordPlace,
+  held?: { store: IdStore; ids: ScanIds },
+): HostRecord {
+  if (hasLinuxPackages(r)) return fromNative(r, `${label}:${line}`, held?.ids);
   const os = osOf(r.os);
   const products = productsOf(r.products);
   const features = r.features?.length ? [...new Set(r.features.map((f) => f.toLowerCase()))] : [];
@@ -294,7 +320,30 @@ export function summaryOf(r: InventoryRecord, label: string, line: number, place
     });
     if (profiles.size < 100_000) profiles.set(key, p);
   }
-  return new SummaryRecord(r.host, os.os, p, label, line, place.source, place.offset, place.bytes);
+  // An agent scan is not held: such a host's line is read again.
+  const at = held && !p.agentScanned ? held.store.hold(held.ids.installed, held.ids.pending) : -1;
+  return new SummaryRecord(
+    r.host,
+    os.os,
+    p,
+    label,
+    line,
+    place.source,
+    place.offset,
+    place.bytes,
+    at,
+    at >= 0 ? held!.ids.installed.length : 0,
+    at >= 0 && held!.ids.pending ? held!.ids.pending.length : -1,
+  );
+}
+
+/** A summary made whole from the update ids pass one held in `store`; null when they were not held there. */
+export function heldRecord(rec: HostRecord, store: IdStore): HostRecord | null {
+  if (!(rec instanceof SummaryRecord) || rec.held < 0) return null;
+  const installed = IdSet.ofNumbers(store.view(rec.held, rec.heldInstalled));
+  const pending =
+    rec.heldPending < 0 ? null : IdSet.ofNumbers(store.view(rec.held + rec.heldInstalled, rec.heldPending));
+  return completedWith(rec, installed, pending, {});
 }
 
 /** What the reconciler needs from an inventory: the records, and the hosts whose record was unusable. */
@@ -320,6 +369,20 @@ export function completed(
   pendingRebootUpdates: readonly string[] | undefined,
   scan: Pick<InventoryRecord, "agentScan" | "scanErrors"> = {},
 ): HostRecord {
+  return completedWith(
+    summary,
+    IdSet.ofScan(installed),
+    pendingRebootUpdates ? IdSet.ofScan(pendingRebootUpdates) : null,
+    scan,
+  );
+}
+
+function completedWith(
+  summary: HostRecord,
+  installed: IdSet,
+  pendingRebootUpdates: IdSet | null,
+  scan: Pick<InventoryRecord, "agentScan" | "scanErrors">,
+): HostRecord {
   return {
     host: summary.host,
     scannedAt: summary.scannedAt,
@@ -330,9 +393,9 @@ export function completed(
     labels: summary.labels,
     role: summary.role,
     cluster: summary.cluster,
-    installed: IdSet.ofScan(installed),
+    installed,
     pendingReboot: summary.pendingReboot,
-    pendingRebootUpdates: pendingRebootUpdates ? IdSet.ofScan(pendingRebootUpdates) : null,
+    pendingRebootUpdates,
     products: summary.products,
     features: summary.features,
     agentHealthy: summary.agentHealthy,

@@ -13,12 +13,89 @@ function number(id: string): number {
   return n;
 }
 
+/**
+ * The numbers of ids as a scan spells them (any case) that a check passed, per check: one lookup per id of a line
+ * instead of the check, an upper-casing and a lookup. Bounded: past it, a spelling is checked and upper-cased each time.
+ */
+const spelledBy = new WeakMap<(id: string) => boolean, Map<string, number>>();
+const MAX_SPELLINGS = 1_000_000;
+const UNCHECKED = (): boolean => true;
+
+/** Per number, the list (`stamp`) in which it was last seen: repeats are found without sorting or a hash set. */
+let marks = new Uint32Array(1 << 12);
+let stamp = 0;
+
+/** Whether a list of numbers names one twice. */
+function repeats(order: Uint32Array): boolean {
+  if (++stamp === 0xffffffff) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  if (marks.length < idOf.length) {
+    const bigger = new Uint32Array(Math.max(idOf.length, marks.length * 2));
+    bigger.set(marks);
+    marks = bigger;
+  }
+  for (const n of order) {
+    if (marks[n] === stamp) return true;
+    marks[n] = stamp;
+  }
+  return false;
+}
+
+/** A list of numbers without its repeats, each kept where it first appears. */
+function firstOfEach(order: Uint32Array): Uint32Array {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const n of order)
+    if (!seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  return Uint32Array.from(out);
+}
+
+/** Two reusable buffers, for numbers read only until the next scan (pass one copies them into its store). */
+const scratches = [new Uint32Array(1 << 12), new Uint32Array(1 << 12)];
+
+function scratchOf(slot: 0 | 1, length: number): Uint32Array {
+  let buffer = scratches[slot]!;
+  if (buffer.length < length) scratches[slot] = buffer = new Uint32Array(Math.max(length, buffer.length * 2));
+  return buffer.subarray(0, length);
+}
+
+/**
+ * The numbers of a scan's ids, upper-cased, in the order first given and without repeats; null when `valid` (a check
+ * of the id as spelled, asked once per spelling a run sees) rejects one of them. With `scratch`, the numbers are in a
+ * shared buffer (one of two) and hold only until the next call with the same `scratch`: copy them to keep them.
+ */
+export function scanNumbers(
+  list: readonly string[],
+  valid: (id: string) => boolean = UNCHECKED,
+  scratch?: 0 | 1,
+): Uint32Array | null {
+  let spelled = spelledBy.get(valid);
+  if (!spelled) spelledBy.set(valid, (spelled = new Map()));
+  const order = scratch === undefined ? new Uint32Array(list.length) : scratchOf(scratch, list.length);
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]!;
+    let n = spelled.get(id);
+    if (n === undefined) {
+      if (!valid(id)) return null;
+      n = number(id.toUpperCase());
+      if (spelled.size < MAX_SPELLINGS) spelled.set(id, n);
+    }
+    order[i] = n;
+  }
+  return repeats(order) ? firstOfEach(order) : order;
+}
+
 /** The ids in the order first given (iteration), and sorted by number (lookup). */
 export class IdSet implements ReadonlySet<string> {
-  private readonly order: Uint32Array;
-  private readonly sorted: Uint32Array;
+  private readonly order: Uint32Array | Uint16Array;
+  private readonly sorted: Uint32Array | Uint16Array;
 
-  constructor(ids: Iterable<string>, built?: { order: Uint32Array; sorted: Uint32Array }) {
+  constructor(ids: Iterable<string>, built?: { order: Uint32Array | Uint16Array; sorted: Uint32Array | Uint16Array }) {
     if (built) {
       this.order = built.order;
       this.sorted = built.sorted;
@@ -32,12 +109,18 @@ export class IdSet implements ReadonlySet<string> {
 
   /** The set of a scan's list, upper-cased: without intermediate arrays or a hash set when it has no duplicates. */
   static ofScan(list: readonly string[]): IdSet {
-    const order = new Uint32Array(list.length);
-    for (let i = 0; i < list.length; i++) order[i] = number(list[i]!.toUpperCase());
-    const sorted = order.slice().sort();
-    for (let i = 1; i < sorted.length; i++)
-      if (sorted[i] === sorted[i - 1]) return new IdSet(list.map((id) => id.toUpperCase()));
-    return new IdSet([], { order, sorted });
+    return IdSet.ofNumbers(scanNumbers(list)!);
+  }
+
+  /**
+   * The set of numbers `scanNumbers` gave (no repeats, in the scan's order); `order` is held as it is, not copied,
+   * so it may be a view of a shared store.
+   */
+  static ofNumbers(order: Uint32Array | Uint16Array): IdSet {
+    // A list already in ascending order (ids listed in the order the fleet first named them) is its own lookup.
+    let ascending = true;
+    for (let i = 1; ascending && i < order.length; i++) ascending = order[i - 1]! < order[i]!;
+    return new IdSet([], { order, sorted: ascending ? order : new Uint32Array(order).sort() });
   }
 
   get size(): number {
@@ -65,16 +148,27 @@ export class IdSet implements ReadonlySet<string> {
     return false;
   }
 
-  *values(): SetIterator<string> {
-    for (const n of this.order) yield idOf[n]!;
+  /** The ids as a list, in the order first given. */
+  private list(): string[] {
+    const order = this.order;
+    const out = new Array<string>(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = idOf[order[i]!]!;
+    return out;
+  }
+
+  // An array's iterator: a generator costs more per id, and the evaluation spreads every host's installed set.
+  values(): SetIterator<string> {
+    return this.list().values() as unknown as SetIterator<string>;
   }
 
   keys(): SetIterator<string> {
     return this.values();
   }
 
-  *entries(): SetIterator<[string, string]> {
-    for (const v of this.values()) yield [v, v];
+  entries(): SetIterator<[string, string]> {
+    return this.list()
+      .map((v): [string, string] => [v, v])
+      .values() as unknown as SetIterator<[string, string]>;
   }
 
   [Symbol.iterator](): SetIterator<string> {
@@ -82,7 +176,7 @@ export class IdSet implements ReadonlySet<string> {
   }
 
   forEach(fn: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
-    for (const v of this.values()) fn.call(thisArg, v, v, this);
+    for (const v of this.list()) fn.call(thisArg, v, v, this);
   }
 }
 

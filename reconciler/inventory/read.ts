@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import { completed, fromNative, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
+import { completed, fromNative, heldRecord, summaryOf, type HostRecord, type Inventory } from "./host-record.js";
+import { DEFAULT_STORE_BYTES, IdStore } from "./id-store.js";
 import type { InventoryRecord } from "../model/inventory.js";
 import { checkRecord, parseLine, plannableHost } from "./native/parse.js";
 import { MAX_LINE_BYTES } from "./input.js";
@@ -32,6 +33,8 @@ interface Collector {
   diagnostics: Diagnostic[];
   /** Set when records are kept as summaries: the sources their lines are read again from. */
   rereader: Rereader | null;
+  /** With the rereader: where pass one keeps hosts' update ids, so that most lines are never read again. */
+  store: IdStore | null;
   /** Lower-case host names: JSON Lines of other hosts may be skipped unread. */
   only: ReadonlySet<string> | null;
   /** The plan's instant: a duplicate scan dated after it never beats one that is not. */
@@ -39,8 +42,9 @@ interface Collector {
 }
 
 /**
- * Pass two of a streaming plan reads each host's line again rather than holding a million installed sets: from the
- * inventory file itself, or from a spooled copy of what standard input, a pipe or a UTF-16 file gave (as UTF-8).
+ * Pass two of a streaming plan reads a host's line again when pass one's store (`IdStore`) does not hold its update
+ * ids (an agent scan, or past the store's budget), rather than holding a million installed sets: from the inventory
+ * file itself, or from a spooled copy of what standard input, a pipe or a UTF-16 file gave (as UTF-8).
  */
 class Rereader {
   private readonly sources: { path: string; fd: number | null; label: string }[] = [];
@@ -298,8 +302,14 @@ async function readNativeLines(
       keep(
         c,
         source >= 0
-          ? summaryOf(r.record, file, l.n, { source, offset: l.offset, bytes: l.bytes })
-          : fromNative(r.record, `${file}:${l.n}`),
+          ? summaryOf(
+              r.record,
+              file,
+              l.n,
+              { source, offset: l.offset, bytes: l.bytes },
+              c.store && r.ids ? { store: c.store, ids: r.ids } : undefined,
+            )
+          : fromNative(r.record, `${file}:${l.n}`, r.ids),
       );
     else bad(c, file, l.n, r.host, r.error ?? "invalid record", r.column);
   }
@@ -316,7 +326,7 @@ function readNativeArray(c: Collector, file: string, text: string): void {
   value.forEach((v, i) => {
     const r = checkRecord(v);
     // Arrays carry no line numbers: the position is the element's index, reported as line index+1.
-    if (r.record) keep(c, fromNative(r.record, `${file}[${i}]`));
+    if (r.record) keep(c, fromNative(r.record, `${file}[${i}]`, r.ids));
     else bad(c, file, i + 1, r.host, `element ${i}: ${r.error}`);
   });
 }
@@ -357,6 +367,11 @@ export async function readInventory(
      */
     summaries?: boolean;
     /**
+     * With `summaries`: the bytes pass one may use to hold hosts' update ids (default 256 MiB; 0 holds none), so
+     * that their lines are not read again. Hosts past it, and hosts with an agent scan, are read again.
+     */
+    storeBytes?: number;
+    /**
      * Only these hosts (lower-case names) are wanted: JSON Lines naming other hosts are skipped without being parsed
      * (`explain --plan`). The inventory then holds these hosts' records and speaks only of the lines it read; its
      * digest still covers every byte.
@@ -371,11 +386,13 @@ export async function readInventory(
     inventory: { records: new Map(), malformed: new Map() },
     diagnostics: [],
     rereader,
+    store: rereader ? new IdStore(options.storeBytes ?? DEFAULT_STORE_BYTES) : null,
     only: options.only ?? null,
     now: options.now ?? null,
   };
   if (rereader) {
-    c.inventory.whole = (rec) => rereader.whole(rec);
+    const store = c.store!;
+    c.inventory.whole = (rec) => heldRecord(rec, store) ?? rereader.whole(rec);
     c.inventory.dispose = () => rereader.dispose();
   }
   const digests: string[] = [];
@@ -482,7 +499,7 @@ async function readAll(
     }
     for (const r of converted.records) {
       const checked = checkRecord(r.value);
-      if (checked.record) keep(c, fromNative(checked.record, r.origin));
+      if (checked.record) keep(c, fromNative(checked.record, r.origin, checked.ids));
       else bad(c, label, r.line, checked.host, checked.error ?? "invalid record");
     }
     for (const p of converted.problems) bad(c, label, p.line, p.host, p.reason);

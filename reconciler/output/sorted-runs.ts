@@ -41,20 +41,18 @@ export class SortedRuns<T> {
     const path = join(this.o.dir, `${this.o.name}-${this.runs.length}.ndjson`);
     const fd = openSync(path, "w");
     try {
-      let chunk: string[] = [];
-      let size = 0;
+      // About 1 MiB of text a write, built in one string (no line strings gathered into an array and joined).
+      let text = "";
       const keyOf = this.o.keyOf;
       for (const item of this.buffer.sort(this.o.compare)) {
-        const line = (keyOf ? JSON.stringify(keyOf(item)) + "\n" : "") + JSON.stringify(item) + "\n";
-        chunk.push(line);
-        size += line.length;
-        if (size >= 1 << 20) {
-          writeSync(fd, chunk.join(""));
-          chunk = [];
-          size = 0;
+        if (keyOf) text += JSON.stringify(keyOf(item)) + "\n";
+        text += JSON.stringify(item) + "\n";
+        if (text.length >= 1 << 20) {
+          writeSync(fd, text);
+          text = "";
         }
       }
-      if (chunk.length) writeSync(fd, chunk.join(""));
+      if (text.length) writeSync(fd, text);
     } finally {
       closeSync(fd);
     }
@@ -175,22 +173,30 @@ function* readLines(path: string, fd?: number): Generator<string> {
   const file = fd ?? openSync(path, "r");
   let position = 0;
   try {
-    const block = Buffer.alloc(1 << 18);
-    let rest = Buffer.alloc(0);
+    // One buffer, refilled after the part of a line that is left is moved to its start: no buffer per block or line.
+    let data = Buffer.alloc(1 << 18);
+    let held = 0;
     for (;;) {
-      const n = readSync(file, block, 0, block.length, position);
+      if (held === data.length) {
+        const bigger = Buffer.alloc(data.length * 2);
+        data.copy(bigger, 0, 0, held);
+        data = bigger;
+      }
+      const n = readSync(file, data, held, data.length - held, position);
       if (n === 0) break;
       position += n;
-      let data = Buffer.concat([rest, block.subarray(0, n)]);
-      let nl = data.indexOf(10);
-      while (nl >= 0) {
-        yield data.subarray(0, nl).toString("utf8");
-        data = data.subarray(nl + 1);
-        nl = data.indexOf(10);
+      const end = held + n;
+      let start = 0;
+      let nl = data.indexOf(10, held);
+      while (nl >= 0 && nl < end) {
+        yield data.toString("utf8", start, nl);
+        start = nl + 1;
+        nl = start < end ? data.indexOf(10, start) : -1;
       }
-      rest = Buffer.from(data);
+      held = end - start;
+      if (held > 0 && start > 0) data.copy(data, 0, start, end);
     }
-    if (rest.length) yield rest.toString("utf8");
+    if (held > 0) yield data.toString("utf8", 0, held);
   } finally {
     if (own) closeSync(file);
   }

@@ -1,7 +1,7 @@
 // The compact installed-id set answers exactly as a Set would: membership, size, order of first mention, no dupes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IdSet } from "../../reconciler/inventory/id-set.js";
+import { IdSet, scanNumbers } from "../../reconciler/inventory/id-set.js";
 
 describe("IdSet", () => {
   it("behaves as a Set of the same ids", () => {
@@ -26,5 +26,34 @@ describe("IdSet", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("scanNumbers", () => {
+  const valid = (id: string) => /^KB\d+$/i.test(id);
+
+  it("numbers a scan's ids upper-cased, first mention kept, and IdSet.ofNumbers answers as a Set of them", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("KB1", "kb1", "Kb22", "KB22", "KB333", "kb4444"), { maxLength: 20 }),
+        (ids) => {
+          const expected = new Set(ids.map((id) => id.toUpperCase()));
+          const numbers = scanNumbers(ids, valid)!;
+          expect(numbers.length).toBe(expected.size);
+          const set = IdSet.ofNumbers(numbers);
+          expect([...set]).toEqual([...expected]);
+          expect([...IdSet.ofScan(ids)]).toEqual([...expected]);
+          for (const id of ["KB1", "KB22", "KB333", "KB4444", "kb1"]) expect(set.has(id), id).toBe(expected.has(id));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a spelling the check rejects is rejected every time, even once numbered without the check", () => {
+    expect(scanNumbers(["KB1", "not an id"], valid)).toBeNull();
+    expect([...IdSet.ofScan(["not an id"])]).toEqual(["NOT AN ID"]);
+    expect(scanNumbers(["not an id"], valid)).toBeNull();
+    expect(scanNumbers(["KB1", "kb1"], valid)!.length).toBe(1);
   });
 });

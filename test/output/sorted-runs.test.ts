@@ -71,6 +71,27 @@ describe("sorted runs", () => {
     }
   });
 
+  it("reads runs whose lines cross the 256 KiB read blocks, with multi-byte characters and a line longer than a block", () => {
+    const spill = new SpillDir();
+    try {
+      // Lines of 1 to ~2,800 bytes (ü and 𝄞 are 2 and 4 bytes in UTF-8), so runs of 300 span several blocks and block
+      // edges fall inside lines and inside characters; one line of ~700 KB is longer than any block.
+      const list = items(1200, 5).map((i) => ({ ...i, text: "ü𝄞x".repeat(i.n % 400) }));
+      list[601] = { ...list[601]!, text: "𝄞ü".repeat(120_000) };
+      const expected = [...list]
+        .sort(byKey)
+        .map((i) => JSON.stringify(i) + "\n")
+        .join("");
+      for (const keyed of [false, true]) {
+        const spilled = collect(list, 300, spill, keyed);
+        expect(spilled.runs).toBe(4);
+        expect(spilled.text === expected, `keyed ${keyed}`).toBe(true);
+      }
+    } finally {
+      spill.remove();
+    }
+  });
+
   it("removes its spill directory", () => {
     const spill = new SpillDir();
     collect(items(100, 9), 10, spill);

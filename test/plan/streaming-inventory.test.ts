@@ -29,8 +29,9 @@ async function planText(
   files: string[],
   summaries: boolean,
   stdin?: Readable,
+  storeBytes?: number,
 ): Promise<{ text: string; diagnostics: string }> {
-  const { inventory, diagnostics } = await readInventory(files, { summaries, stdin });
+  const { inventory, diagnostics } = await readInventory(files, { summaries, stdin, storeBytes });
   try {
     if (summaries) {
       const summary = [...inventory.records.values()].find((r) => r.place);
@@ -65,6 +66,9 @@ describe("streaming inventory: summaries read again in pass two", () => {
     const whole = await planText(fleet, [inv], false);
     const streamed = await planText(fleet, [inv], true);
     expect(streamed.text).toBe(whole.text);
+    // Every line read again in pass two (no update ids held in pass one): the same plan.
+    const reread = await planText(fleet, [inv], true, undefined, 0);
+    expect(reread.text).toBe(whole.text);
     expect(whole.text).toContain('"type":"install"');
   });
 
@@ -89,6 +93,9 @@ describe("streaming inventory: summaries read again in pass two", () => {
     const streamed = await planText(example, [file], true);
     expect(streamed.text).toBe(whole.text);
     expect(streamed.diagnostics).toBe(whole.diagnostics);
+    const reread = await planText(example, [file], true, undefined, 0);
+    expect(reread.text).toBe(whole.text);
+    expect(reread.diagnostics).toBe(whole.diagnostics);
     expect(whole.diagnostics).toContain("inventory-duplicate");
     expect(whole.diagnostics).toContain("inventory-malformed");
   });
@@ -158,7 +165,8 @@ describe("streaming inventory: summaries read again in pass two", () => {
   it("an inventory file rewritten between the passes is an error, never another scan planned", async () => {
     const file = join(work, "changing.jsonl");
     writeFileSync(file, exampleLines.join("\n") + "\n");
-    const { inventory } = await readInventory([file], { summaries: true });
+    // No update ids held in pass one (a store of 0 bytes): every line is read again, and checked to be the same scan.
+    const { inventory } = await readInventory([file], { summaries: true, storeBytes: 0 });
     try {
       writeFileSync(file, [...exampleLines].reverse().join("\n") + "\n");
       const rec = inventory.records.get("pay-sql-01")!;

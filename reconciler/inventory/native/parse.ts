@@ -1,6 +1,11 @@
 // The native format: JSON Lines (one InventoryRecord a line) or a JSON array of them.
+import { z } from "zod";
 import { validatorFor } from "../../load/schema-check.js";
+import { UpdateId } from "../../model/common.js";
+import { jsonSchemaOf } from "../../model/json-schema-of.js";
 import { InventoryRecord, PACKAGE_NAME } from "../../model/inventory.js";
+import type { ScanIds } from "../host-record.js";
+import { scanNumbers } from "../id-set.js";
 import { guessFormat } from "../linux/packages.js";
 
 export interface RecordResult {
@@ -10,7 +15,24 @@ export interface RecordResult {
   error?: string;
   /** Where in the line the problem is (1-based), when it can be told; else the line's start. */
   column?: number;
+  /**
+   * The record's update ids as numbers (see id-set.ts), with the record: shared buffers, good only until the next
+   * record is checked (a summary copies them into its store, a whole record into its own sets).
+   */
+  ids?: ScanIds;
 }
+
+/**
+ * The record's schema but for the form of its update ids: a fleet lists a few thousand distinct ids hundreds of
+ * thousands of times, so each spelling is checked against `UpdateId`'s pattern once (`scanNumbers`) rather than at
+ * every mention. A record failing either check is checked again against the whole schema, for its message.
+ */
+const RecordButIds = InventoryRecord.extend({
+  installed: z.array(z.string()),
+  pendingRebootUpdates: z.array(z.string()).optional(),
+});
+const UPDATE_ID = new RegExp((jsonSchemaOf(UpdateId) as { pattern: string }).pattern, "u");
+const isUpdateId = (id: string): boolean => UPDATE_ID.test(id);
 
 /** A value as a message quotes it: JSON, cut short, so a hostile string is shown, never interpreted. */
 function quoted(v: unknown): string {
@@ -116,7 +138,6 @@ export function plannableHost(host: string | undefined): string | undefined {
 
 /** Checks one parsed value against the InventoryRecord schema and the package grammar of its format. */
 export function checkRecord(value: unknown, line?: string): RecordResult {
-  const validate = validatorFor(InventoryRecord);
   const host =
     value && typeof value === "object" && typeof (value as { host?: unknown }).host === "string"
       ? (value as { host: string }).host
@@ -125,13 +146,21 @@ export function checkRecord(value: unknown, line?: string): RecordResult {
     const column = columnOf(line, value, p.path);
     return { host, error: p.error, ...(column ? { column } : {}) };
   };
-  if (!validate(value)) return failed(describe(value, validate.errors ?? []));
+  const wholeSchema = () => {
+    const validate = validatorFor(InventoryRecord);
+    validate(value);
+    return failed(describe(value, validate.errors ?? []));
+  };
+  if (!validatorFor(RecordButIds)(value)) return wholeSchema();
   const record = value as InventoryRecord;
+  const installed = scanNumbers(record.installed, isUpdateId, 0);
+  const pending = record.pendingRebootUpdates ? scanNumbers(record.pendingRebootUpdates, isUpdateId, 1) : null;
+  if (!installed || (record.pendingRebootUpdates && !pending)) return wholeSchema();
   if (Number.isNaN(Date.parse(record.scannedAt)))
     return failed({ error: "scannedAt is not a valid instant", path: ["scannedAt"] });
   const problem = packageProblem(record);
   if (problem) return failed(problem);
-  return { record, host };
+  return { record, host, ids: { installed, pending } };
 }
 
 export function parseLine(line: string): RecordResult {
