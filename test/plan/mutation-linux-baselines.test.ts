@@ -25,11 +25,11 @@ metadata:
 spec:
   selector: { role: app }
   os:
-    family: windows
     minVersion: "10.0.20348.2113"
+    family: windows
   products:
-    - name: Microsoft SQL Server 2019
-      versions: ">=15.0.4355"
+    - versions: ">=15.0.4355"
+      name: Microsoft SQL Server 2019
     - name: .NET Runtime
   requiredUpdates: [KB100, kb200, KB300, KB400]
   revision: 2026-07-01
@@ -41,6 +41,15 @@ metadata:
 spec:
   selector: { role: db }
   os: { family: linux }
+  revision: 2026-07-01
+`;
+// No os at all: only its products would count.
+const NOOS = `apiVersion: patchops/v1
+kind: Baseline
+metadata:
+  name: noos
+spec:
+  selector: { role: app }
   revision: 2026-07-01
 `;
 const PLAIN = `apiVersion: patchops/v1
@@ -55,7 +64,12 @@ spec:
 
 let set: PolicySet;
 beforeAll(async () => {
-  const files = { "baselines/web.yaml": WEB, "baselines/db.yaml": DB, "baselines/plain.yaml": PLAIN };
+  const files = {
+    "baselines/web.yaml": WEB,
+    "baselines/db.yaml": DB,
+    "baselines/plain.yaml": PLAIN,
+    "baselines/noos.yaml": NOOS,
+  };
   const loaded = await loadPolicySet(memorySource(files));
   expect(loaded.diagnostics).toEqual([]);
   set = loaded.set;
@@ -89,25 +103,27 @@ describe("belowBaseline", () => {
     expect(belowBaseline(host({ os: WS("10.0.20348.2113"), products: [SQL_OK, NET] }), baseline("web"))).toEqual([]);
     // A baseline without minVersion takes any version of its family.
     expect(belowBaseline(host({ os: WS("6.3.9600.1") }), baseline("plain"))).toEqual([]);
+    // A baseline without os takes any OS.
+    expect(belowBaseline(host({ os: WS("6.3.9600.1") }), baseline("noos"))).toEqual([]);
   });
 
   it("one build below os.minVersion is short, named by the OS name, else its family", () => {
     expect(belowBaseline(host({ os: WS("10.0.20348.2112"), products: [SQL_OK, NET] }), baseline("web"))).toEqual([
-      web("Windows Server 2022 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 9),
+      web("Windows Server 2022 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 8),
     ]);
     const unnamed = host({ os: { family: "windows", version: "10.0.20348.2112" } as InventoryRecord["os"] });
     expect(belowBaseline({ ...unnamed, products: [SQL_OK, NET] }, baseline("web"))).toEqual([
-      web("windows 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 9),
+      web("windows 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 8),
     ]);
   });
 
   it("another family is short at os.family (its version is not compared), and its products are still checked", () => {
     const linux = host({ os: { family: "linux", name: "Ubuntu 22.04", version: "1.0" }, products: [NET] });
     expect(belowBaseline(linux, baseline("web"))).toEqual([
-      web("the host runs linux, the baseline requires windows", 8),
+      web("the host runs linux, the baseline requires windows", 9),
       web(
         "Microsoft SQL Server 2019 is not in the scan (its collector may not report products; see deploy/collect/windows.ps1)",
-        11,
+        12,
       ),
     ]);
     expect(belowBaseline(host({ os: WS("10.0.20348.2113") }), baseline("db"))).toEqual([
@@ -124,7 +140,7 @@ describe("belowBaseline", () => {
     const old = { name: "Microsoft SQL Server 2019", version: "15.0.4354.9" };
     const unknown = { name: "sql server 2019", version: null };
     expect(belowBaseline(host({ os: WS("10.0.20348.2113"), products: [old, unknown, NET] }), baseline("web"))).toEqual([
-      web("Microsoft SQL Server 2019 15.0.4354.9, (version unknown) is outside >=15.0.4355", 12),
+      web("Microsoft SQL Server 2019 15.0.4354.9, (version unknown) is outside >=15.0.4355", 11),
     ]);
     expect(belowBaseline(host({ os: WS("10.0.20348.2113"), products: [old, SQL_OK, NET] }), baseline("web"))).toEqual(
       [],
