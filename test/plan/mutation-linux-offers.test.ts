@@ -239,6 +239,16 @@ describe("scannedUpdates", () => {
     ).toEqual(["update", null]);
   });
 
+  it("the OS names of every offering host, sorted, once each", () => {
+    const on = (host: string, name: string) =>
+      debian(host, "2026-12-10T04:00:00Z", [OPENSSL], [offer("openssl", "3.0.16-1~deb12u1")], {
+        os: { family: "linux", name, version: "1" },
+      });
+    const names = scannedUpdates(inventoryOf([on("a", "Debian 12"), on("b", "Debian 11"), on("c", "Debian 12")]))[0]!
+      .spec.appliesTo.os;
+    expect(names).toEqual([{ family: "linux", names: ["Debian 11", "Debian 12"] }]);
+  });
+
   it("the vendor is the OS name without its version", () => {
     const vendor = (name: string) =>
       scannedUpdates(

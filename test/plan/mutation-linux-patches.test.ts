@@ -142,7 +142,8 @@ describe("patchKeys", () => {
   );
 
   it("every package update's patch, and the bulletin of other Update files with packages", () => {
-    expect(Object.fromEntries(patchKeys(catalog, inventoryOf([d1, d2])))).toEqual({
+    // A Windows host has no package data: it offers nothing.
+    expect(Object.fromEntries(patchKeys(catalog, inventoryOf([hostRecord("w1"), d1, d2])))).toEqual({
       "OPENSSL-2024-1": "DSA-5990-1",
       "BASH=5.2.15-2+B8": "DSA-5950-1",
       // u9 reaches DSA-5851-1 and DSA-5850-1 (equal fixed versions: the first by id) and DSA-5800-1 (lower).
@@ -190,5 +191,39 @@ describe("patchKeys", () => {
     expect(patchKeys(withU10, inventoryOf([d3])).get(`LIBC6=${U(10)}`.toUpperCase())).toBe("DSA-5999-1");
     // No host offers u9 now, and its entry names no OS: no advisory can be judged; d3 says libc6 is built from glibc.
     expect(patchKeys(withU10, inventoryOf([d3])).get(`LIBC6=${U(9)}`.toUpperCase())).toBe("glibc@2026-12-10");
+  });
+
+  it("a binary's source package comes from the first host that offers it", () => {
+    const deb = (host: string, source: string, offers: Offer[]) =>
+      hostRecord(host, {
+        scannedAt: "2026-12-10T04:00:00Z",
+        os: D12,
+        packageFormat: "deb",
+        packages: [
+          { name: "libssl3", version: "3.0.15-1~deb12u1", source },
+          { name: "curl", version: "7.88.1-10+deb12u7" },
+        ],
+        availableUpdates: offers,
+      });
+    // e1 has libssl3 (from openssl) but offers only curl; e2 offers libssl3 and says it is built from openssl3.
+    const e1 = deb("e1", "openssl", [offer("curl", "7.88.1-10+deb12u8")]);
+    const e2 = deb("e2", "openssl3", [offer("libssl3", "3.0.16-1~deb12u1")]);
+    const e3 = deb("e3", "openssl", [offer("libssl3", "3.0.16-1~deb12u1")]);
+    expect(patchKeys(catalog, inventoryOf([e1, e2, e3])).get("LIBSSL3=3.0.16-1~DEB12U1")).toBe("openssl3@2026-12-10");
+    expect(patchKeys(catalog, inventoryOf([e3, e2])).get("LIBSSL3=3.0.16-1~DEB12U1")).toBe("openssl@2026-12-10");
+  });
+
+  it("an advisory for one release covers an offer from a host whose OS name is unknown", () => {
+    const unnamed = hostRecord("x1", {
+      scannedAt: "2026-12-10T04:00:00Z",
+      os: { family: "linux", version: "12" } as InventoryRecord["os"],
+      packageFormat: "deb",
+      packages: [{ name: "zlib1g", version: "1:1.2.13.dfsg-1" }],
+      availableUpdates: [offer("zlib1g", "1:1.2.13.dfsg-2")],
+    });
+    // DSA-5870-1 (for Debian 12) and DSA-5871-1 (any release) both fit: the first by id.
+    expect(patchKeys(catalog, inventoryOf([unnamed])).get("ZLIB1G=1:1.2.13.DFSG-2")).toBe("DSA-5870-1");
+    const only = new Map([...catalog].filter(([id]) => id !== "DSA-5871-1"));
+    expect(patchKeys(only, inventoryOf([unnamed])).get("ZLIB1G=1:1.2.13.DFSG-2")).toBe("DSA-5870-1");
   });
 });
