@@ -199,6 +199,16 @@ describe("AgentCatalog", () => {
     });
   });
 
+  it("a policy set without advisories: the report alone", () => {
+    const set = { ...policyWith(false), advisories: undefined } as unknown as PolicySet;
+    const agents = new AgentCatalog(new Map(), { set, now: NOW, verifiedRules: null });
+    const e = agents.entriesFor(agentOf("h1", [CU()]), none).get("KB5068787")!;
+    expect(e.spec.cves).toEqual([]);
+    expect(e.approvedEvidence).toBe(
+      "rule win (policies/rules/win.yaml), 0 days after its release on 2025-11-11 as the host's update agent reports it",
+    );
+  });
+
   it("a definition update is approved by a rule only when the policy manages definitions", () => {
     const defs = agentOf("h1", [DEFINITIONS(false)]);
     expect(catalogOf(false).agents.entriesFor(defs, none).get("KB2267602")!.decision).toBe("pending");

@@ -1,7 +1,8 @@
 // Baselines from below (plan/baseline-conformance.ts: the OS family, os.minVersion exact at the bound, products by
 // name with or without "Microsoft", product versions; the one finding per baseline line) and baseline requirements
-// without an approved Update file (plan/baseline-requirements.ts). The baselines are real documents, validated in
-// memory (loaded as plan loads them); every line and column below is counted by hand in BASELINES.
+// without an approved Update file (plan/baseline-requirements.ts). The baselines are real documents, loaded in
+// memory as plan loads them; every line and column below is counted by hand in WEB, whose values sit on
+// lines of their own so that a value's line is never its mapping's.
 import { beforeAll, describe, expect, it } from "vitest";
 import { fromNative, type HostRecord } from "../../reconciler/inventory/host-record.js";
 import type { InventoryRecord } from "../../reconciler/model/inventory.js";
@@ -25,10 +26,12 @@ metadata:
 spec:
   selector: { role: app }
   os:
-    minVersion: "10.0.20348.2113"
+    minVersion:
+      "10.0.20348.2113"
     family: windows
   products:
-    - versions: ">=15.0.4355"
+    - versions:
+        ">=15.0.4355"
       name: Microsoft SQL Server 2019
     - name: .NET Runtime
   requiredUpdates: [KB100, kb200, KB300, KB400]
@@ -109,21 +112,21 @@ describe("belowBaseline", () => {
 
   it("one build below os.minVersion is short, named by the OS name, else its family", () => {
     expect(belowBaseline(host({ os: WS("10.0.20348.2112"), products: [SQL_OK, NET] }), baseline("web"))).toEqual([
-      web("Windows Server 2022 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 8),
+      web("Windows Server 2022 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 9),
     ]);
     const unnamed = host({ os: { family: "windows", version: "10.0.20348.2112" } as InventoryRecord["os"] });
     expect(belowBaseline({ ...unnamed, products: [SQL_OK, NET] }, baseline("web"))).toEqual([
-      web("windows 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 8),
+      web("windows 10.0.20348.2112 is below os.minVersion 10.0.20348.2113", 9),
     ]);
   });
 
   it("another family is short at os.family (its version is not compared), and its products are still checked", () => {
     const linux = host({ os: { family: "linux", name: "Ubuntu 22.04", version: "1.0" }, products: [NET] });
     expect(belowBaseline(linux, baseline("web"))).toEqual([
-      web("the host runs linux, the baseline requires windows", 9),
+      web("the host runs linux, the baseline requires windows", 10),
       web(
         "Microsoft SQL Server 2019 is not in the scan (its collector may not report products; see deploy/collect/windows.ps1)",
-        12,
+        14,
       ),
     ]);
     expect(belowBaseline(host({ os: WS("10.0.20348.2113") }), baseline("db"))).toEqual([
@@ -140,7 +143,7 @@ describe("belowBaseline", () => {
     const old = { name: "Microsoft SQL Server 2019", version: "15.0.4354.9" };
     const unknown = { name: "sql server 2019", version: null };
     expect(belowBaseline(host({ os: WS("10.0.20348.2113"), products: [old, unknown, NET] }), baseline("web"))).toEqual([
-      web("Microsoft SQL Server 2019 15.0.4354.9, (version unknown) is outside >=15.0.4355", 11),
+      web("Microsoft SQL Server 2019 15.0.4354.9, (version unknown) is outside >=15.0.4355", 13),
     ]);
     expect(belowBaseline(host({ os: WS("10.0.20348.2113"), products: [old, SQL_OK, NET] }), baseline("web"))).toEqual(
       [],
@@ -233,13 +236,13 @@ describe("baselineRequirementFindings", () => {
       `baseline web requires ${id}, which ${state}: it deploys nothing until an Update file approves it`;
     const web = set.baselines.filter((b) => b.name === "web");
     expect(baselineRequirementFindings({ ...set, baselines: web }, catalog)).toEqual([
-      // requiredUpdates: [KB100, kb200, KB300, KB400] on line 14: the items at columns 28, 35, 42.
+      // requiredUpdates: [KB100, kb200, KB300, KB400] on line 16: the items at columns 28, 35, 42.
       {
         code: "baseline-requirement-unapproved",
         severity: "warning",
         message: msg("KB200", "is pending"),
         file: "baselines/web.yaml",
-        line: 14,
+        line: 16,
         column: 28,
       },
       {
@@ -247,7 +250,7 @@ describe("baselineRequirementFindings", () => {
         severity: "warning",
         message: msg("KB300", "is rejected"),
         file: "baselines/web.yaml",
-        line: 14,
+        line: 16,
         column: 35,
       },
       {
@@ -255,7 +258,7 @@ describe("baselineRequirementFindings", () => {
         severity: "warning",
         message: msg("KB400", "has no Update file"),
         file: "baselines/web.yaml",
-        line: 14,
+        line: 16,
         column: 42,
       },
     ]);

@@ -262,6 +262,8 @@ describe("scannedUpdates", () => {
     expect(vendor("Rocky Linux 9.4 (Blue Onyx)")).toBe("Rocky Linux");
     expect(vendor("Arch Linux")).toBe("Arch Linux");
     expect(vendor("Fedora Linux 40")).toBe("Fedora Linux");
+    // Every space before the version goes.
+    expect(vendor("Debian  12")).toBe("Debian");
   });
 });
 
@@ -400,6 +402,21 @@ describe("which installed packages an update concerns, and what a job installs",
     ).toEqual([]);
   });
 
+  it("dnf's candidate equal to the fixed version but spelled with its epoch is the one installed", () => {
+    // rpm: a missing epoch is epoch 0, so 0:3.0.7-25.el9 and 3.0.7-25.el9 are the same version.
+    const rhel = linuxOf(
+      hostRecord("r", {
+        os: { family: "linux", name: "Red Hat Enterprise Linux 9.4", version: "9.4" },
+        packageFormat: "rpm",
+        packages: [{ name: "openssl", version: "3.0.7-24.el9" }],
+        availableUpdates: [offer("openssl", "0:3.0.7-25.el9", { origin: "RHSA-2024:1234" })],
+      }),
+    );
+    expect(packageTargets(spec([{ name: "openssl", fixed: "3.0.7-25.el9", binary: true }]), rhel)).toEqual([
+      { name: "openssl", version: "0:3.0.7-25.el9" },
+    ]);
+  });
+
   it("a package entry for another OS concerns nothing here; the OS is compared in any case", () => {
     const other = [{ name: "openssl", fixed: "3.0.17-1~deb12u1", binary: true, os: "Debian 11" }];
     const same = [{ name: "openssl", fixed: "3.0.17-1~deb12u1", binary: true, os: "DEBIAN 12" }];
@@ -528,6 +545,10 @@ describe("addPackageLists", () => {
     // DSA-4 first: libc-bin u8, then DSA-1 adds libc6 and keeps libc-bin at u8 (not lower, not higher).
     expect(b.packages).toEqual(["libc-bin=2.36-9+deb12u8", "libc6=2.36-9+deb12u9"]);
     expect(c.packages).toEqual(["libc6=2.36-9+deb12u9", "libc-bin=2.36-9+deb12u8"]);
+    // DSA-2 first: libc-bin u9, which DSA-1's u8 after it does not lower.
+    const d = job({ updates: ["DSA-2", "DSA-1"] });
+    addPackageLists([d], catalog, inventory);
+    expect(d.packages).toEqual(["libc-bin=2.36-9+deb12u9", "libc6=2.36-9+deb12u9"]);
     // The id now depends on the packages: different lists, different ids; none kept the old one.
     expect(new Set([a.id, b.id, c.id, "0123456789abcdef"]).size).toBe(4);
     for (const j of [a, b, c]) expect(j.id).toMatch(/^[0-9a-f]{16}$/);
