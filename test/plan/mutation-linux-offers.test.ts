@@ -28,7 +28,7 @@ import { memorySource } from "../helpers/memory-source.js";
 type Offer = NonNullable<InventoryRecord["availableUpdates"]>[number];
 type Pkg = NonNullable<InventoryRecord["packages"]>[number];
 
-const D12 = { family: "linux", name: "Debian 12", version: "12" };
+const D12 = { family: "linux" as const, name: "Debian 12", version: "12" };
 const OPENSSL = { name: "openssl", version: "3.0.15-1~deb12u1" };
 const LIBC6 = { name: "libc6", version: "2.36-9+deb12u7", source: "glibc" };
 const LIBC_BIN = { name: "libc-bin", version: "2.36-9+deb12u7", source: "glibc" };

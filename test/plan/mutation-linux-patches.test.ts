@@ -17,7 +17,7 @@ const offer = (name: string, version: string, origin = "oldstable-security"): Of
   origin,
   security: true,
 });
-const D12 = { family: "linux", name: "Debian 12", version: "12" };
+const D12 = { family: "linux" as const, name: "Debian 12", version: "12" };
 const inventoryOf = (records: InventoryRecord[]): Inventory => ({
   records: new Map(records.map((r, i) => [r.host, fromNative(r, `memory:${i + 1}`)])),
   malformed: new Map(),
