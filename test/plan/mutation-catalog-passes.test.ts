@@ -116,12 +116,7 @@ describe("planUnits", () => {
   };
   it("a cluster's nodes in one unit at its first node, any other host alone, in host order", () => {
     const hs = [host("a"), host("b", "sql"), host("c", "web"), host("d"), host("e", "sql"), host("f", "web")];
-    expect([...planUnits(hs)].map((u) => u.map((h) => h.name))).toEqual([
-      ["a"],
-      ["b", "e"],
-      ["c", "f"],
-      ["d"],
-    ]);
+    expect([...planUnits(hs)].map((u) => u.map((h) => h.name))).toEqual([["a"], ["b", "e"], ["c", "f"], ["d"]]);
     // A host without an entry, or an entry without a cluster, is alone.
     const plain = new HostContext("g");
     plain.entry = { name: "g", period: "D1-04" };
