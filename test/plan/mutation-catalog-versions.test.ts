@@ -75,6 +75,9 @@ describe("satisfies", () => {
     expect(satisfies(W, R)).toBe(true);
     expect(satisfies("10.0.20349", R)).toBe(false);
     expect(satisfies("10.0.20347.9999", R)).toBe(false);
+    // A bare version after another comparator is a comparator of its own.
+    expect(satisfies("11", ">=10 11")).toBe(true);
+    expect(satisfies("12", ">=10 11")).toBe(false);
     // Several spaces, or a tab, between comparators.
     expect(satisfies(W, ">=10.0.20348  \t<10.0.20349")).toBe(true);
     expect(satisfies("10.0.20349", ">=10.0.20348  \t<10.0.20349")).toBe(false);
