@@ -39,9 +39,9 @@ describe("CandidateIndex", () => {
         ],
       }),
     ).toEqual(["ALL", "EMPTY-PRODUCTS", "OS-2022", "PROD-NET", "PROD-SQL", "WINDOWS"]);
-    expect(ids({ products: [{ name: "exchange server 2019", version: null }] })).toContain("PROD-NET");
+    expect(ids({ products: [{ name: "exchange server 2019", version: "15.2.1118.7" }] })).toContain("PROD-NET");
     // Another product draws neither.
-    expect(ids({ products: [{ name: "SQL Server 2019", version: null }] })).toEqual(ids({}));
+    expect(ids({ products: [{ name: "SQL Server 2019", version: "15.0.2000.5" }] })).toEqual(ids({}));
   });
 
   it("features: filed under the first one, lower-case", () => {

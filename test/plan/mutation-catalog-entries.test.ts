@@ -17,7 +17,6 @@ import { memorySource } from "../helpers/memory-source.js";
 import { fixtureFiles } from "../helpers/plan-fixture.js";
 
 const NOW = Date.parse("2026-12-10T09:00:00Z");
-const DAY = 86_400_000;
 
 async function policy(files: Record<string, string | null>, allow: string[] = []): Promise<PolicySet> {
   const all: Record<string, string> = fixtureFiles("minimal");

@@ -30,7 +30,7 @@ function ctx(over: Partial<Pick<HostContext, "assignment" | "record" | "malforme
   return h;
 }
 const scannedAt = (t: string) => read(hostRecord("h1", { scannedAt: t }));
-const MYSTERY = { family: "windows", name: "Mystery OS 7", version: "10.0.99999.1" };
+const MYSTERY = { family: "windows" as const, name: "Mystery OS 7", version: "10.0.99999.1" };
 
 describe("hostStanding", () => {
   it("compliant: assigned, fresh, healthy, known OS", () => {
