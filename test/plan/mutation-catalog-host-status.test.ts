@@ -56,6 +56,8 @@ describe("hostStanding", () => {
   });
 
   it("unscanned: assigned and absent; an assigned host with only a malformed record is stale", () => {
+    // Neither assigned nor scanned (the host list never makes one): not called a rogue.
+    expect(hostStanding(ctx({}), POLICY, NOW).status).toBe("unscanned");
     expect(hostStanding(ctx({ assignment: ASSIGNMENT }), POLICY, NOW)).toEqual({
       status: "unscanned",
       notes: ["assigned but absent from the inventory: its agent is not reporting"],
@@ -110,6 +112,10 @@ describe("hostStanding", () => {
       hostRecord("h1", { scannedAt: "2026-12-01T00:00:00Z", agent: { healthy: false } } as Partial<InventoryRecord>),
     );
     expect(hostStanding(ctx({ record: oldSick }), POLICY, NOW).notes).toEqual([
+      "scanned but in no assignment: a rogue or unregistered system",
+    ]);
+    const future = read(hostRecord("h1", { scannedAt: "2026-12-11T00:00:00Z" }));
+    expect(hostStanding(ctx({ record: future }), POLICY, NOW).notes).toEqual([
       "scanned but in no assignment: a rogue or unregistered system",
     ]);
     // Old and unhealthy: one note, the age.
@@ -198,6 +204,7 @@ describe("unrecognisedOsFindings", () => {
       ...six,
       mystery("n1", "other.ndjson", null),
       mystery("o1", "x:y:7", "Other OS"),
+      mystery("p1", "dir:12:x", "Third OS"),
       read(agentHost("agent-1", [CU()], { os: MYSTERY })),
     ]);
     expect(out).toEqual([
@@ -228,6 +235,15 @@ describe("unrecognisedOsFindings", () => {
         line: 7,
         column: 1,
       },
+      {
+        code: "os-name-unknown",
+        severity: "warning",
+        message:
+          "OS name 'Third OS' on 1 Windows host (p1) matches no Windows release; they are not compliant until the collector reports a known caption",
+        file: "dir:12:x",
+        line: null,
+        column: null,
+      },
     ]);
   });
 
@@ -246,9 +262,10 @@ describe("unknownRelease", () => {
         "Windows 11 Version 26H1",
         "Windows 11, Version 99H9",
         "Microsoft Windows 10 Version 30H2 for x64-based Systems",
+        "Microsoft  Windows 11 Version 26H1",
         "  windows 10 version 1234",
       ].map(unknownRelease),
-    ).toEqual([true, true, true, true]);
+    ).toEqual([true, true, true, true, true]);
     expect(
       [
         "Windows 11 Version 24H2",

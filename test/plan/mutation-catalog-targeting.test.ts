@@ -121,6 +121,17 @@ describe("selectHosts and selectorCounts", () => {
     ]);
   });
 
+  it("the hash is of the lower-case name: Web-01 of five periods takes the 4th, as web-01 does", async () => {
+    const set = await policy({
+      "windows/assignments/team-b.yaml": assignment(
+        "team-b",
+        `  selectors:\n    - match: { name: "web-*" }\n      periods: [D1-04, D2-04, D3-04, D1-16, D2-16]\n`,
+      ),
+    });
+    // FNV-1a of "period:web-01" mod 5 = 3 ("period:WEB-01" would give 4).
+    expect(selectHosts(set, inventoryOf([rec("Web-01")])).get("web-01")!.entry.period).toBe("D1-16");
+  });
+
   it("the nodes of one cluster take the next free day, counting named nodes; with no day left the hash stands", async () => {
     const set = await policy({
       "windows/assignments/team-a.yaml": assignment(
@@ -179,7 +190,7 @@ describe("hostContexts", () => {
       },
       ["host-assigned-twice"],
     );
-    const inv: Inventory = inventoryOf([rec("host-01"), rec("web-02"), rec("rogue")]);
+    const inv: Inventory = inventoryOf([rec("host-01"), rec("web-02"), rec("rogue"), rec("xa"), rec("X_1")]);
     inv.malformed.set("m1", { host: "host-02", reason: "line 9: not JSON" } as never);
     inv.malformed.set("m2", { host: "ghost", reason: "line 10: no os" } as never);
     const hs = hostContexts(set, inv);
@@ -201,6 +212,9 @@ describe("hostContexts", () => {
       ["host-02", "team-a", 1, -1, "dc", null, "line 9: not JSON", ["all"]],
       ["rogue", null, -1, -1, null, "rogue", null, ["all"]],
       ["web-02", "team-b", -1, 0, "dc", "web-02", null, ["all"]],
+      // By lower-case name: "x_1" before "xa" ('_' is 0x5F, 'a' 0x61), though "XA" < "X_1" upper-case.
+      ["X_1", null, -1, -1, null, "X_1", null, ["all"]],
+      ["xa", null, -1, -1, null, "xa", null, ["all"]],
     ]);
     const [ghost, h1, h2, rogue, web] = hs;
     expect(h1!.facts).toEqual({
@@ -270,6 +284,7 @@ describe("hostContexts", () => {
       rec("y1"),
     ]);
     const selected = selectHosts(set, inv);
+    inv.malformed.set("m1", { host: "outside", reason: "bad" } as never);
     const scope = { hosts: new Set(["a1"]), reference: ["Y1"] };
     expect([...partialNames(set, selected, scope)].sort()).toEqual(["a1", "a2", "sql-a", "y1"]);
     expect(hostContexts(set, inv, scope).map((h) => h.name)).toEqual(["a1", "A2", "sql-a", "y1"]);
