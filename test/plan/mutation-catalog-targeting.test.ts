@@ -171,6 +171,24 @@ describe("selectHosts and selectorCounts", () => {
   });
 });
 
+describe("days of periods the dc timetable lacks (validate reports them; the plan still runs)", () => {
+  it("a two-digit day is one day whatever the hour; a recurring window is its own day", async () => {
+    const set = await policy(
+      {
+        "windows/assignments/team-b.yaml": assignment(
+          "team-b",
+          `  selectors:\n    - match: { name: "web-*" }\n      periods: [D10-04, D10-16, D11-04]\n    - match: { name: "db-*" }\n      periods: [sunday-window, monday-window]\n`,
+        ),
+      },
+      ["unknown-period"],
+    );
+    const node = (h: string) => rec(h, { cluster: "pair" } as Partial<InventoryRecord>);
+    // web-01 and web-02 both hash to the 1st period (3 periods): web-02 passes D10-16 (day 10 too) for D11-04.
+    const got = selectHosts(set, inventoryOf([node("web-01"), node("web-02"), node("db-01")]));
+    expect([...got.values()].map((s) => s.entry.period)).toEqual(["sunday-window", "D10-04", "D11-04"]);
+  });
+});
+
 describe("hostContexts", () => {
   it("assigned, selected and scanned hosts in lower-case name order, each with its assignment and timetable", async () => {
     const set = await policy(
@@ -233,6 +251,23 @@ describe("hostContexts", () => {
     expect(periodPath(h1!)).toEqual(["spec", "hosts", 0, "period"]);
     expect(periodPath(h2!)).toEqual(["spec", "hosts", 1, "period"]);
     expect(periodPath(web!)).toEqual(["spec", "selectors", 0, "periods"]);
+  });
+
+  it("hosts with different baselines never share a list, even as many", async () => {
+    const set = await policy({
+      "windows/assignments/team-a.yaml": assignment(
+        "team-a",
+        "  hosts:\n    - { name: a1, period: D1-04, role: app }\n    - { name: d1, period: D1-04, role: db }\n",
+      ),
+      "baselines/apps.yaml":
+        "apiVersion: patchops/v1\nkind: Baseline\nmetadata:\n  name: apps\nspec:\n  selector: { role: app }\n  revision: 2026-01-01\n",
+      "baselines/dbs.yaml":
+        "apiVersion: patchops/v1\nkind: Baseline\nmetadata:\n  name: dbs\nspec:\n  selector: { role: db }\n  revision: 2026-01-01\n",
+    });
+    expect(hostContexts(set, inventoryOf([])).map((h) => [h.name, h.baselines.map((b) => b.name)])).toEqual([
+      ["a1", ["apps"]],
+      ["d1", ["dbs"]],
+    ]);
   });
 
   it("a host named by an entry is not selected; an assignment of an unknown timetable gives its hosts none", async () => {
