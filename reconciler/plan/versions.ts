@@ -21,7 +21,8 @@ function compile(range: string): ((v: string) => boolean)[][] {
   hit = range.split("||").map((alt) =>
     alt
       .trim()
-      .split(/\s+(?=[<>=\d*])/)
+      // A space after a comparator (">= 10.0", which the range syntax allows) joins it to its version.
+      .split(/(?<![<>=])\s+(?=[<>=\d*])/)
       .filter((c) => c !== "" && c !== "*")
       .map((c) => {
         const m = /^(>=|<=|>|<|=)?\s*(\d+(?:\.\d+)*)$/.exec(c.trim());
