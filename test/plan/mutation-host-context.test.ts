@@ -3,6 +3,7 @@
 // sides), results naming unknown hosts. Expected values are written out by hand.
 import { describe, expect, it } from "vitest";
 import type { JobResult } from "../../reconciler/model/job-result.js";
+import { shardOf } from "../../reconciler/plan/job-id.js";
 import { buildContext, type PlanContext } from "../../reconciler/plan/passes/context.js";
 import { validateSource } from "../../reconciler/validate/validate.js";
 import { memorySource } from "../helpers/memory-source.js";
@@ -73,5 +74,39 @@ describe("job results", () => {
       ["warning", "job results name host 'aa-ghost', which is neither assigned nor scanned"],
       ["warning", "job results name host 'zz-ghost', which is neither assigned nor scanned"],
     ]);
+  });
+});
+
+describe("shards and OS version classes", () => {
+  it("with shards each host is in exactly one, the one its name falls in (job-id.ts's shardOf, pinned there)", async () => {
+    const { set } = await validateSource(memorySource(fixtureFiles("minimal")), NOW);
+    const inventory = inventoryOf([
+      hostRecord("host-01"),
+      hostRecord("host-02"),
+      hostRecord("Alpha"),
+      hostRecord("zulu"),
+    ]);
+    const base = { set, inventory, now: NOW, approvals: new Map(), verification: "off" as const };
+    const of = (index: number) =>
+      buildContext({ ...base, unverified: new Map(), revision: null, results: [], shard: { index, count: 2 } });
+    const one = of(1);
+    const two = of(2);
+    const inOne = one.hosts.map((h) => one.inShard(h));
+    expect(inOne).toEqual(one.hosts.map((h) => shardOf(h.name, 2) === 1));
+    expect(two.hosts.map((h) => two.inShard(h))).toEqual(inOne.map((x) => !x));
+    // Both shards hold someone here, so a shard that held everyone or no one would show.
+    expect(inOne).toContain(true);
+    expect(inOne).toContain(false);
+  });
+
+  it("builds on the same side of every range share a class; builds either side of one do not", async () => {
+    const ctx = await context();
+    // The minimal fixture's update applies to ">=10.0.20348 <10.0.20349" (Windows Server 2022).
+    expect(ctx.versionClass("10.0.20348.5")).toBe(ctx.versionClass("10.0.20348.2340"));
+    expect(ctx.versionClass("10.0.20348.5")).not.toBe(ctx.versionClass("10.0.17763.1"));
+    expect(ctx.versionClass("10.0.20348.5")).not.toBe(ctx.versionClass("10.0.20349.0"));
+    // Asked again (from the memo), the same answer.
+    expect(ctx.versionClass("10.0.17763.1")).toBe(ctx.versionClass("10.0.17763.1"));
+    expect(ctx.versionClass("10.0.17763.1")).toMatch(/^[01]+$/);
   });
 });
