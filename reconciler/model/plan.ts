@@ -296,3 +296,8 @@ export type JobType = z.infer<typeof JobType>;
 export function aboveBaselineCount(h: Pick<HostResult, "aboveBaseline" | "aboveBaselineCount">): number {
   return h.aboveBaseline?.length ?? h.aboveBaselineCount ?? 0;
 }
+
+/** The words for ids a compact line only counts; `host` comes escaped for the caller's sink. */
+export function aboveBaselineUnlisted(count: number, host: string): string {
+  return `${count} installed update${count === 1 ? "" : "s"} (patchops explain --host ${host} --inventory FILE lists them)`;
+}

@@ -1,7 +1,7 @@
 // Markdown for people: the fleet summary for the workflow step summary, and one digest per owner team.
 import { createHash } from "node:crypto";
 import { OPEN } from "../policy/states.js";
-import { aboveBaselineCount, type HostResult, type Job, type Plan } from "../model/plan.js";
+import { aboveBaselineCount, aboveBaselineUnlisted, type HostResult, type Job, type Plan } from "../model/plan.js";
 import type { Compliance } from "./compliance.js";
 import type { Metrics } from "./metrics.js";
 import { compareText } from "../order.js";
@@ -118,9 +118,7 @@ export class OwnerDigests {
     if (above > 0) {
       o.above++;
       // A compact line counts them (the inventory's installed list minus what the policy names): explain lists them.
-      const what = h.aboveBaseline
-        ? md(h.aboveBaseline.join(", "))
-        : `${above} installed update${above === 1 ? "" : "s"} (patchops explain --host ${md(h.host)} --inventory FILE lists them)`;
+      const what = h.aboveBaseline ? md(h.aboveBaseline.join(", ")) : aboveBaselineUnlisted(above, md(h.host));
       this.lines.add({
         key: [owner, "2", h.host],
         text: `- **${md(h.host)}**: ${what} (check for unauthorised changes)`,

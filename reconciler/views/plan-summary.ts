@@ -1,5 +1,5 @@
 // A plan for people: counts by status, the next windows, the most-missing updates (text or markdown).
-import type { HostResult, Job, Plan } from "../model/plan.js";
+import { aboveBaselineUnlisted, type HostResult, type Job, type Plan } from "../model/plan.js";
 import { oneLine } from "../log-safe.js";
 import { compareText } from "../order.js";
 import { escapeMarkdown } from "../report/markdown.js";
@@ -145,7 +145,7 @@ export function planSummaryOf(
     // Read from a compact plan file, a host's ids are only counted: explain with the inventory lists them.
     for (const x of above.first)
       lines.push(
-        `${md ? "- " : "  "}${t(x.host)}: ${x.ids ? names(x.ids) : `${x.count} installed update${x.count === 1 ? "" : "s"} (patchops explain --host ${t(x.host)} --inventory FILE lists them)`}`,
+        `${md ? "- " : "  "}${t(x.host)}: ${x.ids ? names(x.ids) : aboveBaselineUnlisted(x.count, t(x.host))}`,
       );
     if (above.count > 10) lines.push(`${md ? "- " : "  "}… and ${above.count - 10} more`);
   }
